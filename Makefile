@@ -1,0 +1,39 @@
+# Coville — commandes de développement. Sans DATABASE_URL, un PostgreSQL embarqué démarre sous var/.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+AVEC_PG := $(BIN)/python scripts/avec_postgres.py
+MANAGE := $(BIN)/python manage.py
+HOTE ?= 127.0.0.1:8000
+
+.PHONY: install demo test quality bench serveur
+
+$(VENV)/.installe: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installe
+
+## Installe, démarre la base, migre, charge la démonstration et sert sur http://$(HOTE)
+demo: install
+	DEBUG=$${DEBUG:-true} $(AVEC_PG) -- sh -c '$(MANAGE) migrate --noinput && $(MANAGE) createcachetable && \
+		$(MANAGE) charger_demo --url http://$(HOTE)/ && $(MANAGE) runserver --noreload $(HOTE)'
+
+## Lance toute la suite de tests
+test: install
+	$(AVEC_PG) --base coville_tests -- $(BIN)/pytest $(PYTEST_ARGS)
+
+## Format, lint, migrations manquantes, check --deploy des réglages de production
+quality: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} SECRET_KEY=$${SECRET_KEY:-$$(head -c 48 /dev/urandom | base64)} \
+		$(MANAGE) makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		DEBUG=false ALLOWED_HOSTS=coville.example.fr $(MANAGE) check --deploy --fail-level WARNING
+
+## Mesures de performance : chiffres affichés et écrits dans var/bench.json
+bench: install
+	$(AVEC_PG) --base coville_bench -- $(BIN)/python benchmarks/run.py

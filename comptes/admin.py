@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from comptes.models import Adhesion, Invitation, Organisation, Utilisateur
+
+
+class AdhesionInline(admin.TabularInline):
+    model = Adhesion
+    extra = 0
+    autocomplete_fields = ["utilisateur", "organisation"]
+
+
+@admin.register(Utilisateur)
+class UtilisateurAdmin(UserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "prenom", "nom", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_active"]
+    search_fields = ["email", "prenom", "nom"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Identité", {"fields": ["prenom", "nom"]}),
+        ("Droits", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    inlines = [AdhesionInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["nom", "type", "code_territoire"]
+    list_filter = ["type"]
+    search_fields = ["nom", "siret", "code_territoire"]
+    inlines = [AdhesionInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "invitee_par", "cree_le", "expire_le", "acceptee_le"]
+    list_filter = ["role", "organisation__type"]
+    search_fields = ["email", "organisation__nom"]
+    readonly_fields = ["empreinte_jeton", "acceptee_le", "acceptee_par"]
+    autocomplete_fields = ["organisation", "invitee_par"]

@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from dsfr.forms import DsfrBaseForm
+
+from comptes.models import Role
+
+
+class InscriptionForm(forms.Form):
+    """Champs ajoutés au formulaire d'inscription d'allauth (inscription libre des habitants)."""
+
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)
+
+    field_order = ["prenom", "nom", "email", "password1", "password2"]
+
+    def signup(self, request, user):
+        user.prenom = self.cleaned_data["prenom"]
+        user.nom = self.cleaned_data["nom"]
+        user.save(update_fields=["prenom", "nom"])
+
+
+class InvitationForm(DsfrBaseForm):
+    email = forms.EmailField(label="Adresse e-mail de la personne invitée")
+    role = forms.ChoiceField(label="Rôle", choices=())
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+        if len(roles) == 1:
+            self.fields["role"].initial = roles[0]
+
+
+class CreationCompteInvitationForm(DsfrBaseForm):
+    """Création du compte d'une personne invitée : son adresse est celle de l'invitation."""
+
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)
+    password1 = forms.CharField(
+        label="Mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif password1:
+            from comptes.models import Utilisateur
+
+            futur = Utilisateur(email=self.email, prenom=cleaned.get("prenom", ""), nom=cleaned.get("nom", ""))
+            try:
+                password_validation.validate_password(password1, futur)
+            except ValidationError as erreur:
+                self.add_error("password1", erreur)
+        return cleaned

@@ -1,0 +1,254 @@
+"""Utilisateurs, organisations, adhésions avec un rôle, invitations."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UtilisateurManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class Utilisateur(AbstractBaseUser, PermissionsMixin):
+    """Une personne qui se connecte à Coville, identifiée par son adresse e-mail."""
+
+    email = models.EmailField("adresse e-mail", unique=True)
+    prenom = models.CharField("prénom", max_length=150, blank=True)
+    nom = models.CharField("nom", max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        "administrateur de la plateforme",
+        default=False,
+        help_text="Accès à l'administration Django, aux imports et à la modération.",
+    )
+    is_active = models.BooleanField("actif", default=True)
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+
+    objects = UtilisateurManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.prenom} {self.nom}".strip()
+
+    def get_short_name(self):
+        return self.prenom or self.email
+
+
+class TypeOrganisation(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "Intercommunalité (EPCI, EPT)"
+    DEPARTEMENT = "departement", "Département"
+    REGION = "region", "Région"
+    ETAT = "etat", "Service de l'État"
+    STRUCTURE = "structure", "Structure de l'ESS / association"
+    BAILLEUR = "bailleur", "Bailleur social"
+    CAF = "caf", "Caisse d'allocations familiales"
+    FRANCE_TRAVAIL = "france_travail", "France Travail"
+    PARTENAIRE = "partenaire", "Autre partenaire"
+    CONSEIL_CITOYEN = "conseil_citoyen", "Conseil citoyen"
+    PLATEFORME = "plateforme", "Équipe de la plateforme"
+
+
+COLLECTIVITES = {
+    TypeOrganisation.COMMUNE,
+    TypeOrganisation.EPCI,
+    TypeOrganisation.DEPARTEMENT,
+    TypeOrganisation.REGION,
+}
+PARTENAIRES = {
+    TypeOrganisation.BAILLEUR,
+    TypeOrganisation.CAF,
+    TypeOrganisation.FRANCE_TRAVAIL,
+    TypeOrganisation.PARTENAIRE,
+}
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "Agent"
+    ETAT = "etat", "État"
+    ELU = "elu", "Élu·e"
+    STRUCTURE = "structure", "Membre de la structure"
+    HABITANT = "habitant", "Habitant·e"
+    PARTENAIRE = "partenaire", "Partenaire"
+    ADMIN = "admin", "Administrateur de la plateforme"
+
+
+def roles_possibles(type_organisation: str) -> list[str]:
+    """Les rôles qu'une personne peut tenir dans une organisation de ce type."""
+    if type_organisation in COLLECTIVITES:
+        return [Role.AGENT, Role.ELU]
+    if type_organisation in PARTENAIRES:
+        return [Role.PARTENAIRE]
+    return {
+        TypeOrganisation.ETAT: [Role.ETAT],
+        TypeOrganisation.STRUCTURE: [Role.STRUCTURE],
+        TypeOrganisation.CONSEIL_CITOYEN: [Role.HABITANT],
+        TypeOrganisation.PLATEFORME: [Role.ADMIN],
+    }[type_organisation]
+
+
+def role_gestionnaire(type_organisation: str) -> str:
+    """Le rôle dont les membres gèrent l'organisation (invitent leurs collègues)."""
+    return roles_possibles(type_organisation)[0]
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def collectivites(self):
+        return self.filter(type__in=COLLECTIVITES)
+
+
+class Organisation(models.Model):
+    """Une collectivité, un service de l'État, une structure de l'ESS, un partenaire ou un conseil citoyen."""
+
+    nom = models.CharField("nom", max_length=255)
+    type = models.CharField("type", max_length=20, choices=TypeOrganisation.choices)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    # Lien vers le référentiel territorial pour les collectivités ; sous forme de code tant que
+    # le référentiel n'est pas importé (voir territoires/).
+    code_territoire = models.CharField(
+        "code du territoire",
+        max_length=9,
+        blank=True,
+        help_text="Code INSEE de la commune, du département ou de la région ; SIREN de l'EPCI.",
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+    @property
+    def est_collectivite(self) -> bool:
+        return self.type in COLLECTIVITES
+
+    def roles_possibles(self) -> list[str]:
+        return roles_possibles(self.type)
+
+
+class Adhesion(models.Model):
+    """L'appartenance d'un utilisateur à une organisation, avec son rôle."""
+
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adhesions", verbose_name="utilisateur"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="adhesions", verbose_name="organisation"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    cree_le = models.DateTimeField("depuis le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "adhésion"
+        constraints = [
+            models.UniqueConstraint(fields=["utilisateur", "organisation"], name="adhesion_unique"),
+        ]
+        ordering = ["organisation__nom"]
+
+    def __str__(self):
+        return f"{self.utilisateur} — {self.get_role_display()} — {self.organisation}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def en_attente(self):
+        return self.filter(acceptee_le__isnull=True, annulee_le__isnull=True, expire_le__gt=timezone.now())
+
+
+def hacher_jeton(jeton: str) -> str:
+    return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """Une invitation envoyée par e-mail à rejoindre une organisation avec un rôle.
+
+    Seule l'empreinte du jeton est conservée : le lien envoyé ne peut pas être reconstitué depuis la base.
+    """
+
+    DUREE_VALIDITE = timedelta(days=14)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name="organisation"
+    )
+    email = models.EmailField("adresse e-mail")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    invitee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="invitations_envoyees",
+        verbose_name="invitée par",
+    )
+    empreinte_jeton = models.CharField(max_length=64, unique=True, editable=False)
+    cree_le = models.DateTimeField("envoyée le", auto_now_add=True)
+    expire_le = models.DateTimeField("expire le")
+    acceptee_le = models.DateTimeField("acceptée le", null=True, blank=True)
+    acceptee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_acceptees",
+        verbose_name="acceptée par",
+    )
+    annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-cree_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(acceptee_le__isnull=True, annulee_le__isnull=True),
+                name="invitation_en_attente_unique",
+                violation_error_message="Une invitation est déjà en attente pour cette adresse.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Invitation de {self.email} ({self.get_role_display()}) à {self.organisation}"
+
+    @classmethod
+    def nouveau_jeton(cls) -> tuple[str, str]:
+        jeton = secrets.token_urlsafe(32)
+        return jeton, hacher_jeton(jeton)
+
+    @property
+    def est_expiree(self) -> bool:
+        return self.expire_le <= timezone.now()
+
+    @property
+    def est_utilisee(self) -> bool:
+        return self.acceptee_le is not None

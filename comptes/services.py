@@ -1,0 +1,114 @@
+"""Invitations : envoi par un gestionnaire, acceptation par la personne invitée."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from comptes.models import Adhesion, Invitation, Organisation, Role, Utilisateur, hacher_jeton
+from comptes.permissions import peut_inviter
+
+
+def lien_invitation(jeton: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("comptes:invitation", args=[jeton])
+
+
+@transaction.atomic
+def inviter(inviteur: Utilisateur, organisation: Organisation, email: str, role: str) -> tuple[Invitation, str]:
+    """Crée l'invitation, envoie l'e-mail et rend (invitation, jeton). Une invitation encore en attente pour
+    la même adresse est remplacée : le nouveau lien annule l'ancien."""
+    email = email.strip().lower()
+    if role not in dict(Role.choices):
+        raise ValidationError("Ce rôle n'existe pas.")
+    if not peut_inviter(inviteur, organisation, role):
+        raise PermissionDenied(
+            f"Vous ne pouvez pas inviter de personne avec le rôle « {Role(role).label} » dans {organisation}."
+        )
+    if Adhesion.objects.filter(organisation=organisation, utilisateur__email__iexact=email).exists():
+        raise ValidationError(f"{email} est déjà membre de {organisation}.")
+
+    maintenant = timezone.now()
+    organisation.invitations.en_attente().filter(email=email).update(annulee_le=maintenant)
+    jeton, empreinte = Invitation.nouveau_jeton()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        invitee_par=inviteur,
+        empreinte_jeton=empreinte,
+        expire_le=maintenant + Invitation.DUREE_VALIDITE,
+    )
+    contexte = {"invitation": invitation, "lien": lien_invitation(jeton), "inviteur": inviteur}
+    send_mail(
+        subject=f"[Coville] {inviteur} vous invite à rejoindre {organisation}",
+        message=render_to_string("comptes/email/invitation.txt", contexte),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return invitation, jeton
+
+
+class InvitationInvalide(Exception):
+    """Un lien d'invitation inconnu, expiré, déjà utilisé ou annulé ; le message est destiné à l'utilisateur."""
+
+
+def invitation_valide(jeton: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("organisation", "invitee_par")
+        .filter(empreinte_jeton=hacher_jeton(jeton))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationInvalide("Ce lien d'invitation n'est pas valide. Vérifiez qu'il est complet.")
+    if invitation.est_utilisee:
+        raise InvitationInvalide(
+            "Cette invitation a déjà été utilisée. Connectez-vous avec votre compte pour accéder à votre espace."
+        )
+    if invitation.annulee_le is not None:
+        raise InvitationInvalide(
+            "Cette invitation a été annulée ou remplacée par une invitation plus récente. "
+            "Utilisez le lien du dernier e-mail reçu."
+        )
+    if invitation.est_expiree:
+        raise InvitationInvalide(
+            f"Cette invitation a expiré le {timezone.localtime(invitation.expire_le):%d/%m/%Y}. "
+            f"Demandez à {invitation.invitee_par} de vous inviter à nouveau."
+        )
+    return invitation
+
+
+@transaction.atomic
+def accepter(invitation: Invitation, utilisateur: Utilisateur) -> Adhesion:
+    """Ajoute l'utilisateur à l'organisation avec le rôle de l'invitation. L'adresse e-mail est considérée
+    comme vérifiée : la personne a reçu le lien à cette adresse."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.est_utilisee:
+        raise InvitationInvalide("Cette invitation a déjà été utilisée.")
+    if utilisateur.email.lower() != invitation.email.lower():
+        raise InvitationInvalide(
+            f"Cette invitation est adressée à {invitation.email} ; vous êtes connecté·e avec {utilisateur.email}."
+        )
+    adhesion, _ = Adhesion.objects.get_or_create(
+        utilisateur=utilisateur, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    invitation.acceptee_le = timezone.now()
+    invitation.acceptee_par = utilisateur
+    invitation.save(update_fields=["acceptee_le", "acceptee_par"])
+    EmailAddress.objects.update_or_create(
+        user=utilisateur,
+        email__iexact=utilisateur.email,
+        defaults={"email": utilisateur.email, "verified": True, "primary": True},
+    )
+    return adhesion
+
+
+@transaction.atomic
+def creer_compte_et_accepter(invitation: Invitation, prenom: str, nom: str, mot_de_passe: str) -> Adhesion:
+    utilisateur = Utilisateur.objects.create_user(
+        email=invitation.email, password=mot_de_passe, prenom=prenom, nom=nom
+    )
+    return accepter(invitation, utilisateur)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Administration de Coville"
+admin.site.site_title = "Coville"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("sante/", views.sante, name="sante"),
+    path("comptes/", include("allauth.urls")),
+    path("", include("comptes.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "config.views.erreur_serveur"

