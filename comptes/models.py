@@ -162,7 +162,10 @@ class Adhesion(models.Model):
     """L'appartenance d'un utilisateur à une organisation, avec son rôle."""
 
     utilisateur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adhesions", verbose_name="utilisateur"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="adhesions",
+        verbose_name="utilisateur",
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="adhesions", verbose_name="organisation"

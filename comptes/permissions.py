@@ -21,16 +21,19 @@ def peut_voir_organisation(user, organisation: Organisation) -> bool:
     return est_admin_plateforme(user) or role_dans(user, organisation) is not None
 
 
-def roles_invitables(user, organisation: Organisation) -> list[str]:
+def roles_invitables(user, organisation: Organisation, role_du_membre: str | None = None) -> list[str]:
     """Les rôles que l'utilisateur peut donner dans cette organisation par invitation.
 
     Seuls les gestionnaires de l'organisation invitent (les agents d'une collectivité, les agents de l'État
     d'un service de l'État, les membres d'une structure…) ; un élu n'invite personne. Personne ne devient
     agent ou élu d'une collectivité sans y être invité par elle, ou sans être nommé par un administrateur.
+    `role_du_membre` évite une requête quand l'appelant connaît déjà l'adhésion.
     """
     if est_admin_plateforme(user):
         return list(roles_possibles(organisation.type))
-    if role_dans(user, organisation) != role_gestionnaire(organisation.type):
+    if role_du_membre is None:
+        role_du_membre = role_dans(user, organisation)
+    if role_du_membre != role_gestionnaire(organisation.type):
         return []
     return [role for role in roles_possibles(organisation.type) if role != Role.ADMIN]
 

@@ -108,7 +108,5 @@ def accepter(invitation: Invitation, utilisateur: Utilisateur) -> Adhesion:
 
 @transaction.atomic
 def creer_compte_et_accepter(invitation: Invitation, prenom: str, nom: str, mot_de_passe: str) -> Adhesion:
-    utilisateur = Utilisateur.objects.create_user(
-        email=invitation.email, password=mot_de_passe, prenom=prenom, nom=nom
-    )
+    utilisateur = Utilisateur.objects.create_user(email=invitation.email, password=mot_de_passe, prenom=prenom, nom=nom)
     return accepter(invitation, utilisateur)

@@ -25,15 +25,14 @@ DESCRIPTION_ROLES = {
     Role.ADMIN: "Vous administrez la plateforme : imports, modération, comptes.",
 }
 
+
 def mon_espace(request: HttpRequest) -> HttpResponse:
     adhesions = list(
         Adhesion.objects.filter(utilisateur=request.user).select_related("organisation").order_by("organisation__nom")
     )
     for adhesion in adhesions:
         adhesion.description = DESCRIPTION_ROLES[adhesion.role]
-        adhesion.peut_inviter = est_admin_plateforme(request.user) or peut_inviter(
-            request.user, adhesion.organisation
-        )
+        adhesion.peut_inviter = bool(roles_invitables(request.user, adhesion.organisation, adhesion.role))
     return render(
         request,
         "comptes/mon_espace.html",
@@ -43,6 +42,7 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
             "description_habitant": DESCRIPTION_ROLES[Role.HABITANT],
         },
     )
+
 
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_visible(request.user, pk)
@@ -54,6 +54,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
         "comptes/organisation.html",
         {"organisation": organisation, "membres": membres, "invitations": invitations, "peut_inviter": gere},
     )
+
 
 @require_http_methods(["GET", "POST"])
 def inviter(request: HttpRequest, pk: int) -> HttpResponse:
@@ -75,6 +76,7 @@ def inviter(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("comptes:organisation", pk=organisation.pk)
     return render(request, "comptes/inviter.html", {"organisation": organisation, "form": form})
+
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
@@ -109,4 +111,3 @@ def invitation(request: HttpRequest, jeton: str) -> HttpResponse:
         return redirect("comptes:mon_espace")
     contexte["form"] = form
     return render(request, "comptes/invitation.html", contexte)
-

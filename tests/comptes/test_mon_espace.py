@@ -1,0 +1,66 @@
+import pytest
+from django.urls import reverse
+
+from comptes.models import Role
+from tests.factories import AdhesionFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("personne", "organisation", "role"),
+    [
+        ("agent", "Rennes Métropole", "Agent"),
+        ("elu", "Rennes Métropole", "Élu·e"),
+        ("agent_etat", "Préfecture d'Ille-et-Vilaine", "État"),
+        ("membre_structure", "Les Ateliers du Blosne", "Membre de la structure"),
+        ("partenaire", "Archipel Habitat", "Partenaire"),
+        ("habitant", "Conseil citoyen de Maurepas", "Habitant·e"),
+        ("admin_plateforme", "Équipe Coville", "Administrateur de la plateforme"),
+    ],
+)
+def test_it_lists_the_organisations_and_roles_of_each_role(client, request, personne, organisation, role):
+    client.force_login(request.getfixturevalue(personne))
+    contenu = client.get(reverse("comptes:mon_espace")).content.decode().replace("&#x27;", "'")
+    assert organisation in contenu
+    assert f'<p class="fr-tag">{role}</p>' in contenu
+
+
+def test_it_offers_to_invite_only_to_managers(client, agent, elu, epci):
+    lien = reverse("comptes:inviter", args=[epci.pk])
+    client.force_login(agent)
+    assert lien in client.get(reverse("comptes:mon_espace")).content.decode()
+    client.force_login(elu)
+    assert lien not in client.get(reverse("comptes:mon_espace")).content.decode()
+
+
+def test_it_links_platform_admins_to_the_administration(client, admin_plateforme, agent):
+    client.force_login(admin_plateforme)
+    assert reverse("admin:index") in client.get(reverse("comptes:mon_espace")).content.decode()
+    client.force_login(agent)
+    assert reverse("admin:index") not in client.get(reverse("comptes:mon_espace")).content.decode()
+
+
+def test_it_welcomes_an_inhabitant_without_organisation(client, exterieur):
+    client.force_login(exterieur)
+    contenu = client.get(reverse("comptes:mon_espace")).content.decode()
+    assert "Vous contribuez aux concertations ouvertes" in contenu
+    assert "Demandez à un·e collègue déjà inscrit·e de vous inviter" in contenu
+
+
+def test_it_runs_a_fixed_number_of_queries_whatever_the_memberships(client, agent, django_assert_num_queries):
+    client.force_login(agent)
+    client.get(reverse("comptes:mon_espace"))  # chauffe : résolution des gabarits, etc.
+    # 1 session, 2 utilisateur, 3 adhésions avec leurs organisations
+    with django_assert_num_queries(3):
+        client.get(reverse("comptes:mon_espace"))
+    for _ in range(5):
+        AdhesionFactory(utilisateur=agent, organisation=OrganisationFactory(commune=True), role=Role.AGENT)
+    with django_assert_num_queries(3):
+        reponse = client.get(reverse("comptes:mon_espace"))
+    assert reponse.content.decode().count('<p class="fr-tag">Agent</p>') == 6
+
+
+def test_it_requires_login(client):
+    reponse = client.get(reverse("comptes:mon_espace"))
+    assert reponse.status_code == 302
