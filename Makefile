@@ -19,7 +19,7 @@ install: $(VENV)/.installe
 ## Installe, démarre la base, migre, charge la démonstration et sert sur http://$(HOTE)
 demo: install
 	DEBUG=$${DEBUG:-true} $(AVEC_PG) -- sh -c '$(MANAGE) migrate --noinput && $(MANAGE) createcachetable && \
-		$(MANAGE) charger_demo --url http://$(HOTE)/ && $(MANAGE) runserver --noreload $(HOTE)'
+		$(MANAGE) charger_demo --url http://$(HOTE)/ && exec $(MANAGE) runserver --noreload $(HOTE)'
 
 ## Lance toute la suite de tests
 test: install

@@ -10,6 +10,7 @@ créée au besoin, DATABASE_URL est fournie à la commande, puis le serveur est 
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,11 +21,14 @@ RACINE = Path(__file__).resolve().parent.parent
 
 def executer(commande: list[str], env: dict[str, str]) -> int:
     processus = subprocess.Popen(commande, env=env)
-    try:
-        return processus.wait()
-    except KeyboardInterrupt:
-        processus.send_signal(signal.SIGINT)
-        return processus.wait()
+
+    def relayer(signum, frame):
+        # Ctrl-C ou arrêt demandé : la commande s'arrête d'abord, puis le serveur (bloc finally de main).
+        processus.send_signal(signum)
+
+    signal.signal(signal.SIGINT, relayer)
+    signal.signal(signal.SIGTERM, relayer)
+    return processus.wait()
 
 
 def main() -> int:
@@ -35,6 +39,8 @@ def main() -> int:
     commande = args.commande[1:] if args.commande[:1] == ["--"] else args.commande
     if not commande:
         parser.error("aucune commande à lancer")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.base):
+        parser.error("nom de base invalide : lettres minuscules, chiffres et _ seulement")
 
     env = dict(os.environ)
     if env.get("DATABASE_URL"):
