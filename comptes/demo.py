@@ -47,9 +47,14 @@ COMPTES = [
 def charger(sortie=print) -> None:
     organisations = {}
     for nom, type_, code in ORGANISATIONS:
-        organisations[nom], _ = Organisation.objects.update_or_create(
+        organisation, _ = Organisation.objects.update_or_create(
             nom=nom, defaults={"type": type_, "code_territoire": code}
         )
+        # Le référentiel de démonstration (territoires/demo.py) est chargé avant : Rennes Métropole, Rennes,
+        # Saint-Jacques-de-la-Lande, l'Ille-et-Vilaine.
+        organisation.lier_au_territoire()
+        organisation.save(update_fields=["commune", "epci", "departement", "region"])
+        organisations[nom] = organisation
     for compte in COMPTES:
         utilisateur, _ = Utilisateur.objects.update_or_create(
             email=compte.email,

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from territoires.models import Commune, Departement, Epci, Region
+
 
 class UtilisateurManager(BaseUserManager):
     use_in_migrations = True
@@ -139,6 +141,24 @@ class Organisation(models.Model):
         blank=True,
         help_text="Code INSEE de la commune, du département ou de la région ; SIREN de l'EPCI.",
     )
+    # Le territoire de la collectivité (ou du service déconcentré de l'État, pour le département).
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name="commune"
+    )
+    epci = models.ForeignKey(
+        Epci, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name="EPCI"
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name="département",
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name="région"
+    )
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -156,6 +176,25 @@ class Organisation(models.Model):
 
     def roles_possibles(self) -> list[str]:
         return roles_possibles(self.type)
+
+    def lier_au_territoire(self) -> None:
+        """Relie l'organisation à son territoire d'après `code_territoire`, s'il est dans le référentiel.
+
+        Un code de 9 chiffres est un SIREN d'EPCI, de 5 caractères un code commune, de 2 ou 3 un
+        département, sauf pour une région (code de région).
+        """
+        code = self.code_territoire.strip().upper()
+        self.commune = self.epci = self.departement = self.region = None
+        if not code:
+            return
+        if self.type == TypeOrganisation.REGION:
+            self.region = Region.objects.filter(code=code).first()
+        elif len(code) == 9:
+            self.epci = Epci.objects.filter(siren=code).first()
+        elif len(code) == 5:
+            self.commune = Commune.objects.filter(code=code).first()
+        elif len(code) in (2, 3):
+            self.departement = Departement.objects.filter(code=code).first()
 
 
 class Adhesion(models.Model):

@@ -74,20 +74,26 @@ def fichiers_presents(dossier: Path) -> dict[str, Path]:
     return trouves
 
 
-def importer_dossier(dossier: Path, a_blanc: bool = False, ecrire: Ecrire | None = None) -> Bilan:
-    """Importe tous les fichiers officiels présents dans `dossier`, dans l'ordre des dépendances."""
+def importer_dossier(
+    dossier: Path, a_blanc: bool = False, partiel: bool = False, ecrire: Ecrire | None = None
+) -> Bilan:
+    """Importe tous les fichiers officiels présents dans `dossier`, dans l'ordre des dépendances.
+
+    `partiel` : les fichiers ne couvrent qu'une partie du territoire (démonstration, extrait) ; ce qui en
+    est absent n'est donc pas rendu obsolète.
+    """
     fichiers = fichiers_presents(Path(dossier))
     bilan = Bilan(fichiers=[str(chemin) for chemin in fichiers.values()], a_blanc=a_blanc)
     barre = Barre(ecrire, total=len(fichiers) + 5)
     with transaction.atomic():
-        _importer(fichiers, bilan, barre)
+        _importer(fichiers, bilan, barre, partiel)
         barre.terminer()
         if a_blanc:
             transaction.set_rollback(True)
     return bilan
 
 
-def _importer(fichiers: dict[str, Path], bilan: Bilan, barre: Barre) -> None:
+def _importer(fichiers: dict[str, Path], bilan: Bilan, barre: Barre, partiel: bool) -> None:
     if "regions" in fichiers:
         barre.etape("régions")
         bilan.comptes["Régions"] = _regions(fichiers["regions"])
@@ -103,13 +109,13 @@ def _importer(fichiers: dict[str, Path], bilan: Bilan, barre: Barre) -> None:
         ept = lecture.lire_epci(fichiers["ept"], ept=True)
     if epci or ept:
         barre.etape("EPCI et EPT : écriture")
-        bilan.comptes["EPCI et EPT"] = _epci(epci, ept)
+        bilan.comptes["EPCI et EPT"] = _epci(epci, ept, partiel)
     if "communes" in fichiers:
         barre.etape("communes : lecture")
         communes = lecture.lire_communes(fichiers["communes"], epci.membres if epci else {}, ept.membres if ept else {})
         barre.etape("communes : écriture")
         bilan.comptes["Communes"] = _communes(
-            communes, fichiers["communes"], avec_epci=epci is not None, avec_ept=ept is not None
+            communes, fichiers["communes"], avec_epci=epci is not None, avec_ept=ept is not None, partiel=partiel
         )
     contours = liste = None
     if "qpv_contours" in fichiers:
@@ -142,11 +148,13 @@ def _departements(chemin: Path) -> Compte:
     return fusionner("tmp_departements", "territoires_departement", "code", colonnes, ["nom", "region_id", "zone"])
 
 
-def _epci(epci: lecture.Groupements | None, ept: lecture.Groupements | None) -> Compte:
+def _epci(epci: lecture.Groupements | None, ept: lecture.Groupements | None, partiel: bool) -> Compte:
     colonnes = ["siren", "nom", "nature", "mode_financement", "population", "obsolete"]
     lignes = (epci.lignes if epci else []) + (ept.lignes if ept else [])
     copier("tmp_epci", "territoires_epci", colonnes, lignes)
     compte = fusionner("tmp_epci", "territoires_epci", "siren", colonnes, colonnes[1:])
+    if partiel:
+        return compte
     # Un groupement absent du fichier de sa sorte a disparu (fusion) : obsolète, jamais supprimé.
     natures = []
     if epci:
@@ -163,7 +171,7 @@ def _epci(epci: lecture.Groupements | None, ept: lecture.Groupements | None) -> 
     return compte
 
 
-def _communes(communes: lecture.Communes, chemin: Path, avec_epci: bool, avec_ept: bool) -> Compte:
+def _communes(communes: lecture.Communes, chemin: Path, avec_epci: bool, avec_ept: bool, partiel: bool) -> Compte:
     colonnes = [
         "code",
         "nom",
@@ -193,6 +201,8 @@ def _communes(communes: lecture.Communes, chemin: Path, avec_epci: bool, avec_ep
     compte = fusionner("tmp_communes", "territoires_commune", "code", colonnes, a_jour)
     compte.modifies -= devenues_obsoletes
     compte.obsoletes = devenues_obsoletes
+    if partiel:
+        return compte
     # Les communes actuelles en base absentes du fichier ont disparu : obsolètes, avec leur successeur connu.
     successeurs = {a: n for a, n in communes.successeurs.items() if n in communes.actuelles}
     with connection.cursor() as cursor:

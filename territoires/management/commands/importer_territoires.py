@@ -22,10 +22,16 @@ class Command(BaseCommand):
             help="montre ce qui changerait, sans rien écrire",
         )
 
-    def handle(self, *args, dossier: Path, a_blanc: bool, verbosity: int, **options):
+        parser.add_argument(
+            "--partiel",
+            action="store_true",
+            help="les fichiers ne couvrent qu'une partie du territoire : ce qui en est absent ne devient pas obsolète",
+        )
+
+    def handle(self, *args, dossier: Path, a_blanc: bool, partiel: bool, verbosity: int, **options):
         ecrire = (lambda texte: self.stderr.write(texte, ending="")) if verbosity > 0 else None
         try:
-            bilan = importer_dossier(dossier, a_blanc=a_blanc, ecrire=ecrire)
+            bilan = importer_dossier(dossier, a_blanc=a_blanc, partiel=partiel, ecrire=ecrire)
         except ErreurImport as erreur:
             raise CommandError(f"Import refusé, rien n'a été écrit.\n{erreur.message}") from None
         for ligne in bilan.lignes():
