@@ -99,7 +99,7 @@ def test_it_reports_what_axe_finds(page, violations_bloquantes):
     assert "image-alt (critical)" in rapport_axe(violations)
 
 
-def test_it_checks_the_territory_pages_when_their_list_exists(db):  # `db` : tests/conftest.py vide le cache
+def test_it_checks_the_territory_pages_when_their_list_exists():
     chemins = {page.url() for page in PAGES if isinstance(page.chemin, str)}
     attendus = set(pages_territoires())
     assert attendus <= chemins
