@@ -29,10 +29,9 @@ test: install
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} SECRET_KEY=$${SECRET_KEY:-$$(head -c 48 /dev/urandom | base64)} \
-		$(MANAGE) makemigrations --check --dry-run
-	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
-		DEBUG=false ALLOWED_HOSTS=coville.example.fr $(MANAGE) check --deploy --fail-level WARNING
+	$(AVEC_PG) -- sh -c 'SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(MANAGE) makemigrations --check --dry-run && \
+		SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DEBUG=false ALLOWED_HOSTS=coville.example.fr \
+		$(MANAGE) check --deploy --fail-level WARNING'
 
 ## Mesures de performance : chiffres affichés et écrits dans var/bench.json
 bench: install

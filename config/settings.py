@@ -202,7 +202,7 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -212,10 +212,6 @@ if envbool("DERRIERE_PROXY_HTTPS", False):
     # Le répartiteur de charge termine TLS et transmet X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-SILENCED_SYSTEM_CHECKS = envlist("SILENCED_SYSTEM_CHECKS", [])
-if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
-    # Le préchargement HSTS engage le domaine entier ; c'est une décision d'exploitation, pas de code.
-    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Marquage des champs facultatifs plutôt qu'obligatoires, comme le recommande le DSFR.
 DSFR_MARK_OPTIONAL_FIELDS = True
