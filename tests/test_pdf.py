@@ -1,0 +1,83 @@
+import io
+
+import pytest
+from django.template import Context, Template
+from pypdf import PdfReader
+
+from config.pdf import BASE_URL, RecuperateurLocal, html_en_pdf, pdf_en_cache
+
+GABARIT = Template(
+    """{% extends "pdf/base.html" %}
+{% block titre %}Document d'essai{% endblock %}
+{% block contenu %}
+  <section class="couverture"><h1>Contrat de ville d'essai</h1></section>
+  <nav class="sommaire"><h2>Sommaire</h2><ol><li><a href="#partie">Première partie</a></li></ol></nav>
+  <h2 class="chapitre" id="partie">Première partie</h2>
+  <p>Quartiers prioritaires et engagements des signataires.</p>
+  <img src="http://exemple.invalid/image.png" alt="image distante">
+{% endblock %}"""
+)
+
+
+def rendre() -> bytes:
+    return html_en_pdf(GABARIT.render(Context({})))
+
+
+def test_it_renders_an_a4_pdf_with_numbered_pages_and_the_text():
+    lecteur = PdfReader(io.BytesIO(rendre()))
+    assert len(lecteur.pages) == 3
+    texte = "\n".join(page.extract_text() for page in lecteur.pages)
+    assert "Contrat de ville d'essai" in texte
+    assert "Page 2 sur 3" in texte
+    largeur, hauteur = lecteur.pages[0].mediabox.width, lecteur.pages[0].mediabox.height
+    assert (round(float(largeur) / 72 * 25.4), round(float(hauteur) / 72 * 25.4)) == (210, 297)
+
+
+def test_it_fills_the_table_of_contents_with_page_numbers():
+    texte = PdfReader(io.BytesIO(rendre())).pages[1].extract_text()
+    assert "Première partie" in texte
+    assert texte.rstrip().endswith("3")
+
+
+def test_it_embeds_the_marianne_font_from_local_files():
+    lecteur = PdfReader(io.BytesIO(rendre()))
+    polices = {
+        str(police["/BaseFont"])
+        for page in lecteur.pages
+        for police in (page["/Resources"].get("/Font") or {}).values()
+        for police in [police.get_object()]
+    }
+    assert any("Marianne" in police for police in polices)
+
+
+def test_it_tags_the_pdf_for_accessibility():
+    lecteur = PdfReader(io.BytesIO(rendre()))
+    catalogue = lecteur.trailer["/Root"]
+    assert "/StructTreeRoot" in catalogue
+    assert catalogue["/MarkInfo"]["/Marked"]
+    assert catalogue["/Lang"] == "fr"
+
+
+def test_it_never_fetches_from_the_network():
+    with pytest.raises(ValueError, match="WeasyPrint ne lit que les fichiers statiques locaux"):
+        RecuperateurLocal().fetch("http://exemple.invalid/image.png")
+    police = RecuperateurLocal().fetch(BASE_URL + "static/dsfr/dist/fonts/Marianne-Regular.woff2")
+    assert police.read(4) == b"wOF2"
+    police.close()
+
+
+@pytest.mark.django_db
+def test_it_serves_an_unchanged_pdf_from_storage(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.MEDIA_ROOT = tmp_path
+    rendus = []
+
+    def fabriquer():
+        rendus.append(1)
+        return b"%PDF-essai"
+
+    assert pdf_en_cache("contrat-1", "v1", fabriquer) == b"%PDF-essai"
+    assert pdf_en_cache("contrat-1", "v1", fabriquer) == b"%PDF-essai"
+    assert len(rendus) == 1
+    pdf_en_cache("contrat-1", "v2", fabriquer)
+    assert len(rendus) == 2
