@@ -46,6 +46,7 @@ class PageAVerifier:
     chemin: str | Callable[[], str]
     compte: str | None = None  # adresse d'un compte de démonstration, ou visiteur anonyme
     statut: int = 200
+    envoyer_vide: bool = False  # vérifier le formulaire de la page après un envoi vide (messages d'erreur)
 
     def url(self) -> str:
         return self.chemin if isinstance(self.chemin, str) else self.chemin()
@@ -56,6 +57,9 @@ PAGES = [
     PageAVerifier("connexion", "/comptes/login/"),
     PageAVerifier("inscription", "/comptes/signup/"),
     PageAVerifier("mot-de-passe-oublie", "/comptes/password/reset/"),
+    PageAVerifier("connexion-erreurs", "/comptes/login/", envoyer_vide=True),
+    PageAVerifier("inscription-erreurs", "/comptes/signup/", envoyer_vide=True),
+    PageAVerifier("mot-de-passe-oublie-erreurs", "/comptes/password/reset/", envoyer_vide=True),
     *(
         PageAVerifier(f"mon-espace-{role}", "/mon-espace/", f"{role}@demo.coville.fr")
         for role in ["agent", "etat", "elu", "structure", "habitant", "partenaire", "admin"]
@@ -80,6 +84,10 @@ def test_it_has_no_serious_accessibility_violation(page, journal, demo, connecte
     # axe part de la page une fois le JavaScript du DSFR démarré (menus, boutons, attributs ARIA posés).
     expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
     expect(page.locator("main h1")).to_be_visible()
+    if a_verifier.envoyer_vide:
+        page.locator("main form").get_by_role("button").last.click()
+        expect(page.locator("main .fr-input-group--error").first).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
 
     violations = violations_bloquantes(page)
 
