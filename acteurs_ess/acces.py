@@ -1,0 +1,36 @@
+"""Récupération des objets de l'annuaire avec contrôle d'accès : 404 pour qui ne doit pas les voir, 403 pour
+qui les voit sans pouvoir agir (comme `comptes/acces.py`)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from acteurs_ess.models import DemandeRattachement, Structure
+from acteurs_ess.permissions import peut_decider_rattachement, peut_modifier_structure, peut_verifier_structure
+
+
+def structure_pour_modifier(user, pk: int) -> Structure:
+    """Les fiches sont publiques : qui n'en est pas membre la voit, mais ne la modifie pas (403)."""
+    structure = get_object_or_404(Structure.objects.select_related("commune"), pk=pk)
+    if not peut_modifier_structure(user, structure):
+        raise PermissionDenied("Seuls les membres de la structure peuvent modifier sa fiche.")
+    return structure
+
+
+def structure_pour_verifier(user, pk: int) -> Structure:
+    structure = get_object_or_404(Structure, pk=pk)
+    if not peut_verifier_structure(user, structure):
+        raise PermissionDenied(
+            "Seuls les agents d'une collectivité du territoire de la structure peuvent la marquer vérifiée."
+        )
+    return structure
+
+
+def demande_pour_decider(user, pk: int) -> DemandeRattachement:
+    """Le demandeur voit sa demande sans pouvoir la décider (403) ; les autres personnes ne la voient pas."""
+    demande = get_object_or_404(DemandeRattachement.objects.select_related("structure", "demandeur"), pk=pk)
+    if peut_decider_rattachement(user, demande):
+        return demande
+    if demande.demandeur_id == user.pk:
+        raise PermissionDenied("Votre demande doit être décidée par un membre de la structure ou un agent.")
+    raise Http404("Demande introuvable.")

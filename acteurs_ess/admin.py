@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from acteurs_ess.models import Collectif, DemandeRattachement, MembreCollectif, Structure
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    list_display = ["raison_sociale", "sigle", "forme_juridique", "siret", "rna", "commune", "verifiee_le"]
+    list_filter = ["forme_juridique"]
+    search_fields = ["raison_sociale", "sigle", "siret", "siren", "rna"]
+    autocomplete_fields = ["organisation", "importee_par"]
+    raw_id_fields = ["commune", "qpv", "communes_action", "verifiee_par"]
+    readonly_fields = ["cree_le", "modifiee_le"]
+    list_select_related = ["commune"]
+
+
+class MembreCollectifInline(admin.TabularInline):
+    model = MembreCollectif
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Collectif)
+class CollectifAdmin(admin.ModelAdmin):
+    list_display = ["nom", "type", "commune"]
+    list_filter = ["type"]
+    search_fields = ["nom"]
+    raw_id_fields = ["commune"]
+    inlines = [MembreCollectifInline]
+
+
+@admin.register(DemandeRattachement)
+class DemandeRattachementAdmin(admin.ModelAdmin):
+    list_display = ["structure", "demandeur", "etat", "revendication", "cree_le", "decidee_par"]
+    list_filter = ["etat", "revendication"]
+    search_fields = ["structure__raison_sociale", "demandeur__email"]
+    raw_id_fields = ["structure", "demandeur", "decidee_par"]
+    readonly_fields = ["cree_le", "decidee_le"]

@@ -1,0 +1,109 @@
+"""Les listes fermées de l'annuaire : formes juridiques, agréments et labels, domaines d'action, collectifs."""
+
+from django.db import models
+
+
+class FormeJuridique(models.TextChoices):
+    ASSOCIATION = "association", "Association"
+    SCOP = "scop", "SCOP (société coopérative et participative)"
+    SCIC = "scic", "SCIC (société coopérative d'intérêt collectif)"
+    CAE = "cae", "CAE (coopérative d'activité et d'emploi)"
+    MUTUELLE = "mutuelle", "Mutuelle"
+    FONDATION = "fondation", "Fondation"
+    SOCIETE_ESS = "societe_ess", "Société commerciale de l'ESS"
+    AUTRE = "autre", "Autre"
+
+
+class Agrement(models.TextChoices):
+    ESUS = "esus", "Agrément ESUS (entreprise solidaire d'utilité sociale)"
+    SIAE_ACI = "siae_aci", "SIAE : atelier et chantier d'insertion (ACI)"
+    SIAE_EI = "siae_ei", "SIAE : entreprise d'insertion (EI)"
+    SIAE_ETTI = "siae_etti", "SIAE : entreprise de travail temporaire d'insertion (ETTI)"
+    SIAE_AI = "siae_ai", "SIAE : association intermédiaire (AI)"
+    REGIE_QUARTIER = "regie_quartier", "Régie de quartier"
+    ENTREPRISE_ADAPTEE = "entreprise_adaptee", "Entreprise adaptée"
+    ESAT = "esat", "ESAT (établissement et service d'accompagnement par le travail)"
+    EBE_TZCLD = "ebe_tzcld", "Entreprise à but d'emploi d'un territoire zéro chômeur (EBE, TZCLD)"
+    FABRIQUE_INITIATIVES = "fabrique_initiatives", "Fabrique à initiatives"
+    TIERS_LIEU = "tiers_lieu", "Tiers-lieu"
+    JEUNESSE_EDUCATION_POPULAIRE = "jep", "Agrément jeunesse et éducation populaire"
+
+
+class Pilier(models.TextChoices):
+    """Les trois piliers des contrats de ville et leurs axes transversaux."""
+
+    COHESION_SOCIALE = "cohesion_sociale", "Cohésion sociale"
+    CADRE_DE_VIE = "cadre_de_vie", "Cadre de vie et renouvellement urbain"
+    ECONOMIE_EMPLOI = "economie_emploi", "Développement économique et emploi"
+    TRANSVERSAL = "transversal", "Axes transversaux"
+
+
+class Domaine(models.TextChoices):
+    EDUCATION = "education", "Éducation et réussite éducative"
+    SANTE = "sante", "Santé et accès aux soins"
+    CULTURE = "culture", "Culture"
+    SPORT = "sport", "Sport"
+    ACCES_AUX_DROITS = "acces_aux_droits", "Accès aux droits et aux services publics"
+    PARENTALITE = "parentalite", "Parentalité et vie familiale"
+    LIEN_SOCIAL = "lien_social", "Lien social et vie associative"
+    HABITAT = "habitat", "Habitat et logement"
+    ESPACES_PUBLICS = "espaces_publics", "Espaces publics et tranquillité"
+    MOBILITE = "mobilite", "Mobilité"
+    EMPLOI_INSERTION = "emploi_insertion", "Emploi et insertion"
+    CREATION_ACTIVITE = "creation_activite", "Création d'activité et entrepreneuriat"
+    COMMERCE_SERVICES = "commerce_services", "Commerce et services de proximité"
+    JEUNESSE = "jeunesse", "Jeunesse"
+    EGALITE_FEMMES_HOMMES = "egalite_femmes_hommes", "Égalité entre les femmes et les hommes"
+    LUTTE_DISCRIMINATIONS = "lutte_discriminations", "Lutte contre les discriminations"
+    TRANSITION_ECOLOGIQUE = "transition_ecologique", "Transition écologique"
+
+
+PILIER_DU_DOMAINE = {
+    Domaine.EDUCATION: Pilier.COHESION_SOCIALE,
+    Domaine.SANTE: Pilier.COHESION_SOCIALE,
+    Domaine.CULTURE: Pilier.COHESION_SOCIALE,
+    Domaine.SPORT: Pilier.COHESION_SOCIALE,
+    Domaine.ACCES_AUX_DROITS: Pilier.COHESION_SOCIALE,
+    Domaine.PARENTALITE: Pilier.COHESION_SOCIALE,
+    Domaine.LIEN_SOCIAL: Pilier.COHESION_SOCIALE,
+    Domaine.HABITAT: Pilier.CADRE_DE_VIE,
+    Domaine.ESPACES_PUBLICS: Pilier.CADRE_DE_VIE,
+    Domaine.MOBILITE: Pilier.CADRE_DE_VIE,
+    Domaine.EMPLOI_INSERTION: Pilier.ECONOMIE_EMPLOI,
+    Domaine.CREATION_ACTIVITE: Pilier.ECONOMIE_EMPLOI,
+    Domaine.COMMERCE_SERVICES: Pilier.ECONOMIE_EMPLOI,
+    Domaine.JEUNESSE: Pilier.TRANSVERSAL,
+    Domaine.EGALITE_FEMMES_HOMMES: Pilier.TRANSVERSAL,
+    Domaine.LUTTE_DISCRIMINATIONS: Pilier.TRANSVERSAL,
+    Domaine.TRANSITION_ECOLOGIQUE: Pilier.TRANSVERSAL,
+}
+
+
+def domaines_par_pilier() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Les domaines groupés sous leur pilier, pour les listes à options groupées."""
+    return [
+        (pilier.label, [(domaine.value, domaine.label) for domaine in Domaine if PILIER_DU_DOMAINE[domaine] == pilier])
+        for pilier in Pilier
+    ]
+
+
+class TypeCollectif(models.TextChoices):
+    PTCE = "ptce", "PTCE (pôle territorial de coopération économique)"
+    RESEAU = "reseau", "Réseau"
+    SCIC = "scic", "SCIC (société coopérative d'intérêt collectif)"
+    FABRIQUE = "fabrique", "Fabrique à initiatives"
+    GROUPEMENT = "groupement", "Groupement (d'employeurs, GEIQ, consortium…)"
+    AUTRE = "autre", "Autre regroupement"
+
+
+class RoleCollectif(models.TextChoices):
+    ANIMATEUR = "animateur", "Animateur, chef de file"
+    MEMBRE = "membre", "Membre"
+    ASSOCIE = "associe", "Associé au capital"
+    PARTENAIRE = "partenaire", "Partenaire"
+
+
+class EtatDemande(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    ACCEPTEE = "acceptee", "Acceptée"
+    REFUSEE = "refusee", "Refusée"

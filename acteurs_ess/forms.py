@@ -1,0 +1,230 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from dsfr.forms import DsfrBaseForm
+
+from acteurs_ess import identifiants
+from acteurs_ess.choix import Agrement, Domaine, FormeJuridique, domaines_par_pilier
+from acteurs_ess.models import Collectif, Structure
+from acteurs_ess.selectors import Criteres
+from territoires.models import Commune, Qpv
+
+CHAMPS_STRUCTURE = [
+    "raison_sociale",
+    "sigle",
+    "forme_juridique",
+    "siret",
+    "siren",
+    "rna",
+    "agrements",
+    "domaines",
+    "adresse",
+    "description",
+    "contact",
+    "email",
+    "telephone",
+    "site_web",
+]
+
+
+def separer_codes(texte: str) -> list[str]:
+    return [code for code in re.split(r"[\s,;|]+", (texte or "").upper()) if code]
+
+
+class StructureForm(DsfrBaseForm):
+    """La fiche d'une structure : inscription par ses membres, puis mise à jour."""
+
+    raison_sociale = forms.CharField(label="Raison sociale", max_length=255)
+    sigle = forms.CharField(label="Sigle", max_length=50, required=False)
+    forme_juridique = forms.ChoiceField(label="Forme juridique", choices=FormeJuridique.choices)
+    siret = forms.CharField(
+        label="SIRET", required=False, help_text="14 chiffres, sur l'avis de situation SIRENE ou vos factures."
+    )
+    siren = forms.CharField(label="SIREN", required=False, help_text="9 chiffres ; déduit du SIRET si vous le donnez.")
+    rna = forms.CharField(
+        label="Numéro RNA (associations)", required=False, help_text="W suivi de 9 chiffres ou lettres."
+    )
+    agrements = forms.MultipleChoiceField(
+        label="Agréments et labels", choices=Agrement.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    domaines = forms.MultipleChoiceField(
+        label="Domaines d'action",
+        choices=Domaine.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    adresse = forms.CharField(label="Adresse du siège", max_length=255, required=False)
+    commune = forms.CharField(
+        label="Code INSEE de la commune du siège",
+        required=False,
+        help_text="5 caractères, par exemple 35238 pour Rennes.",
+    )
+    qpv = forms.CharField(
+        label="Codes des QPV où la structure agit",
+        required=False,
+        help_text="Séparés par des espaces ou des virgules, par exemple QN03505M QN03504M.",
+    )
+    communes_action = forms.CharField(
+        label="Codes INSEE des autres communes où la structure agit",
+        required=False,
+        help_text="Séparés par des espaces ou des virgules.",
+    )
+    description = forms.CharField(label="Ce que fait la structure", widget=forms.Textarea, required=False)
+    contact = forms.CharField(label="Personne à contacter", max_length=150, required=False)
+    email = forms.EmailField(label="Adresse e-mail de contact", required=False)
+    telephone = forms.CharField(label="Téléphone", max_length=20, required=False)
+    site_web = forms.URLField(label="Site web", required=False, assume_scheme="https")
+
+    def __init__(self, *args, structure: Structure | None = None, **kwargs):
+        self.structure = structure
+        if structure is not None and "initial" not in kwargs:
+            initial = {champ: getattr(structure, champ) for champ in CHAMPS_STRUCTURE}
+            initial["commune"] = structure.commune_id or ""
+            initial["qpv"] = " ".join(q.pk for q in structure.qpv.all())
+            initial["communes_action"] = " ".join(c.pk for c in structure.communes_action.all())
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+
+    def clean_raison_sociale(self):
+        valeur = " ".join(self.cleaned_data["raison_sociale"].split())
+        if not valeur:
+            raise ValidationError("Indiquez la raison sociale de la structure.")
+        return valeur
+
+    def clean_siret(self):
+        valeur = self.cleaned_data["siret"].strip()
+        return identifiants.normaliser_siret(valeur) if valeur else ""
+
+    def clean_siren(self):
+        valeur = self.cleaned_data["siren"].strip()
+        return identifiants.normaliser_siren(valeur) if valeur else ""
+
+    def clean_rna(self):
+        valeur = self.cleaned_data["rna"].strip()
+        return identifiants.normaliser_rna(valeur) if valeur else ""
+
+    def clean_commune(self):
+        code = self.cleaned_data["commune"].strip().upper()
+        if not code:
+            return None
+        commune = Commune.objects.filter(code=code).first()
+        if commune is None:
+            raise ValidationError(f"Aucune commune n'a le code INSEE « {code} ».")
+        return commune
+
+    def clean_qpv(self):
+        codes = separer_codes(self.cleaned_data["qpv"])
+        trouves = list(Qpv.objects.filter(code__in=codes))
+        inconnus = sorted(set(codes) - {qpv.code for qpv in trouves})
+        if inconnus:
+            raise ValidationError(f"Code(s) QPV inconnu(s) : {', '.join(inconnus)}.")
+        return trouves
+
+    def clean_communes_action(self):
+        codes = separer_codes(self.cleaned_data["communes_action"])
+        trouvees = list(Commune.objects.filter(code__in=codes))
+        inconnus = sorted(set(codes) - {commune.code for commune in trouvees})
+        if inconnus:
+            raise ValidationError(f"Code(s) INSEE de commune inconnu(s) : {', '.join(inconnus)}.")
+        return trouvees
+
+    def clean(self):
+        cleaned = super().clean()
+        siret, siren = cleaned.get("siret"), cleaned.get("siren")
+        if siret and siren and siret[:9] != siren:
+            self.add_error(
+                "siren", f"Le SIREN {siren} ne correspond pas au SIRET {siret} (qui commence par {siret[:9]})."
+            )
+        elif siret and not siren:
+            cleaned["siren"] = siret[:9]
+        if self.structure is not None:
+            autres = Structure.objects.exclude(pk=self.structure.pk)
+            if siret and autres.filter(siret=siret).exists():
+                self.add_error("siret", "Une autre structure de l'annuaire a déjà ce SIRET.")
+            if cleaned.get("rna") and autres.filter(rna=cleaned["rna"]).exists():
+                self.add_error("rna", "Une autre structure de l'annuaire a déjà ce numéro RNA.")
+        return cleaned
+
+    def donnees(self) -> dict:
+        donnees = {champ: self.cleaned_data[champ] for champ in CHAMPS_STRUCTURE}
+        donnees["commune"] = self.cleaned_data["commune"]
+        return donnees
+
+
+class DemandeRattachementForm(DsfrBaseForm):
+    message = forms.CharField(
+        label="Message pour les membres de la structure",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Votre fonction dans la structure, par exemple.",
+    )
+
+
+class DecisionForm(DsfrBaseForm):
+    motif = forms.CharField(
+        label="Motif (obligatoire pour un refus)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RechercheForm(DsfrBaseForm):
+    """Les filtres de l'annuaire, lus dans l'adresse de la page (GET)."""
+
+    q = forms.CharField(label="Rechercher", required=False, max_length=200, help_text="Nom, activité, domaine…")
+    forme_juridique = forms.ChoiceField(
+        label="Forme juridique", required=False, choices=[("", "Toutes")] + FormeJuridique.choices
+    )
+    agrement = forms.ChoiceField(label="Agrément ou label", required=False, choices=[("", "Tous")] + Agrement.choices)
+    domaine = forms.ChoiceField(
+        label="Domaine d'action", required=False, choices=[("", "Tous")] + domaines_par_pilier()
+    )
+    qpv = forms.CharField(label="Code du QPV", required=False, max_length=8, help_text="Par exemple QN03505M.")
+    commune = forms.CharField(label="Code INSEE de la commune", required=False, max_length=5)
+    epci = forms.CharField(label="SIREN de l'intercommunalité", required=False, max_length=9)
+    collectif = forms.ChoiceField(label="Collectif", required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collectif"].choices = [("", "Tous")] + [
+            (str(pk), nom) for pk, nom in Collectif.objects.order_by("nom").values_list("pk", "nom")
+        ]
+
+    def clean_qpv(self):
+        return self.cleaned_data["qpv"].strip().upper()
+
+    def clean_commune(self):
+        return self.cleaned_data["commune"].strip().upper()
+
+    def clean_epci(self):
+        return self.cleaned_data["epci"].strip()
+
+    def criteres(self):
+        donnees = self.cleaned_data if self.is_valid() else {}
+        collectif = donnees.get("collectif")
+        return Criteres(
+            texte=donnees.get("q", ""),
+            forme_juridique=donnees.get("forme_juridique", ""),
+            agrement=donnees.get("agrement", ""),
+            domaine=donnees.get("domaine", ""),
+            qpv=donnees.get("qpv", ""),
+            commune=donnees.get("commune", ""),
+            epci=donnees.get("epci", ""),
+            collectif=int(collectif) if collectif else None,
+        )
+
+
+class ImportForm(DsfrBaseForm):
+    TAILLE_MAX = 10 * 1024 * 1024
+
+    fichier = forms.FileField(
+        label="Fichier CSV ou XLSX",
+        help_text="Une ligne d'en-tête ; UTF-8 ou Windows-1252, séparateur virgule ou point-virgule ; 10 Mo au plus.",
+    )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > self.TAILLE_MAX:
+            raise ValidationError("Ce fichier dépasse 10 Mo : découpez-le en plusieurs fichiers.")
+        if not fichier.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("Déposez un fichier de tableur au format CSV ou XLSX.")
+        return fichier

@@ -1,0 +1,267 @@
+"""L'annuaire des acteurs de l'ESS : structures, collectifs qui les réunissent, demandes de rattachement."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from acteurs_ess.choix import Agrement, Domaine, EtatDemande, FormeJuridique, RoleCollectif, TypeCollectif
+from comptes.models import Organisation
+from territoires.models import Commune, Qpv, SansAccent, nom_normalise
+
+
+def mots_cles(forme_juridique: str, agrements: list[str], domaines: list[str]) -> str:
+    """Les libellés des listes fermées, pour que la recherche plein texte trouve « insertion » ou « tiers-lieu »."""
+    libelles = [FormeJuridique(forme_juridique).label] if forme_juridique else []
+    libelles += [Agrement(code).label for code in agrements]
+    libelles += [Domaine(code).label for code in domaines]
+    return " ; ".join(libelles)
+
+
+def vecteur_recherche() -> SearchVector:
+    """Le document indexé : noms (poids A), libellés des listes fermées (B), description (C), sans accents."""
+    return (
+        SearchVector(SansAccent("raison_sociale"), SansAccent("sigle"), config="french", weight="A")
+        + SearchVector(SansAccent("mots_cles"), config="french", weight="B")
+        + SearchVector(SansAccent("description"), config="french", weight="C")
+    )
+
+
+class StructureQuerySet(models.QuerySet):
+    def verifiees(self):
+        return self.filter(verifiee_le__isnull=False)
+
+
+class Structure(models.Model):
+    """Une structure de l'ESS (association, coopérative, mutuelle, fondation, société de l'ESS).
+
+    Elle a son organisation dans `comptes` : les membres de cette organisation (rôle « structure ») agissent
+    pour elle. Une structure importée par une collectivité a une organisation sans membre jusqu'à ce
+    qu'une personne la revendique et que sa demande soit acceptée.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="structure", verbose_name="organisation"
+    )
+    raison_sociale = models.CharField("raison sociale", max_length=255)
+    sigle = models.CharField("sigle", max_length=50, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True, db_index=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    rna = models.CharField("numéro RNA", max_length=10, blank=True)
+    forme_juridique = models.CharField(
+        "forme juridique", max_length=20, choices=FormeJuridique.choices, default=FormeJuridique.ASSOCIATION
+    )
+    agrements = ArrayField(
+        models.CharField(max_length=30, choices=Agrement.choices),
+        default=list,
+        blank=True,
+        verbose_name="agréments et labels",
+    )
+    domaines = ArrayField(
+        models.CharField(max_length=30, choices=Domaine.choices),
+        default=list,
+        blank=True,
+        verbose_name="domaines d'action",
+    )
+    adresse = models.CharField("adresse", max_length=255, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="structures_ess",
+        null=True,
+        blank=True,
+        verbose_name="commune du siège",
+    )
+    qpv = models.ManyToManyField(Qpv, related_name="structures_ess", blank=True, verbose_name="QPV où elle agit")
+    communes_action = models.ManyToManyField(
+        Commune, related_name="structures_ess_actives", blank=True, verbose_name="communes où elle agit"
+    )
+    description = models.TextField("description", blank=True)
+    contact = models.CharField("personne à contacter", max_length=150, blank=True)
+    email = models.EmailField("adresse e-mail de contact", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    site_web = models.URLField("site web", blank=True)
+    verifiee_le = models.DateTimeField("vérifiée le", null=True, blank=True)
+    verifiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="vérifiée par",
+    )
+    importee_par = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="structures_importees",
+        verbose_name="importée par",
+    )
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+    mots_cles = models.TextField("mots-clés de recherche", blank=True, editable=False)
+    recherche = models.GeneratedField(
+        expression=vecteur_recherche(), output_field=SearchVectorField(), db_persist=True, editable=False
+    )
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "structure de l'ESS"
+        verbose_name_plural = "structures de l'ESS"
+        ordering = ["raison_sociale", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="structure_siret_unique",
+                violation_error_message="Une structure avec ce SIRET est déjà inscrite dans l'annuaire.",
+            ),
+            models.UniqueConstraint(
+                fields=["rna"],
+                condition=~Q(rna=""),
+                name="structure_rna_unique",
+                violation_error_message="Une structure avec ce numéro RNA est déjà inscrite dans l'annuaire.",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["recherche"], name="structure_recherche"),
+            GinIndex(OpClass(nom_normalise("raison_sociale"), name="gin_trgm_ops"), name="structure_nom_trgm"),
+            GinIndex(fields=["agrements"], name="structure_agrements"),
+            GinIndex(fields=["domaines"], name="structure_domaines"),
+            models.Index(fields=["forme_juridique"], name="structure_forme"),
+            models.Index(fields=["rna"], name="structure_rna"),
+        ]
+
+    def __str__(self):
+        return f"{self.raison_sociale} ({self.sigle})" if self.sigle else self.raison_sociale
+
+    def save(self, *args, **kwargs):
+        self.mots_cles = mots_cles(self.forme_juridique, self.agrements, self.domaines)
+        if self.siret and not self.siren:
+            self.siren = self.siret[:9]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "mots_cles", "siren"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("acteurs_ess:structure", args=[self.pk])
+
+    @property
+    def est_verifiee(self) -> bool:
+        return self.verifiee_le is not None
+
+    def get_agrements_display(self) -> list[str]:
+        return [Agrement(code).label for code in self.agrements]
+
+    def get_domaines_display(self) -> list[str]:
+        return [Domaine(code).label for code in self.domaines]
+
+
+class Collectif(models.Model):
+    """Un regroupement d'acteurs : PTCE, réseau, SCIC, Fabrique à initiatives, groupement.
+
+    Ses membres sont des organisations : des structures de l'ESS (par leur organisation), mais aussi des
+    collectivités ou d'autres partenaires (une SCIC fait entrer des collectivités à son capital).
+    """
+
+    nom = models.CharField("nom", max_length=255)
+    type = models.CharField("type", max_length=20, choices=TypeCollectif.choices)
+    description = models.TextField("description", blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="collectifs_ess", null=True, blank=True, verbose_name="commune"
+    )
+    site_web = models.URLField("site web", blank=True)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "collectif"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+    def get_absolute_url(self):
+        return reverse("acteurs_ess:collectif", args=[self.pk])
+
+
+class MembreCollectif(models.Model):
+    """La participation d'une organisation (structure, collectivité, partenaire) à un collectif, avec son rôle."""
+
+    collectif = models.ForeignKey(Collectif, on_delete=models.CASCADE, related_name="membres", verbose_name="collectif")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="participations_collectifs", verbose_name="organisation"
+    )
+    role = models.CharField("rôle", max_length=20, choices=RoleCollectif.choices, default=RoleCollectif.MEMBRE)
+
+    class Meta:
+        verbose_name = "membre d'un collectif"
+        verbose_name_plural = "membres des collectifs"
+        ordering = ["collectif", "organisation__nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collectif", "organisation"],
+                name="membre_collectif_unique",
+                violation_error_message="Cette organisation est déjà membre de ce collectif.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()} — {self.collectif}"
+
+
+class DemandeRattachement(models.Model):
+    """La demande d'une personne à rejoindre une structure déjà inscrite (ou à revendiquer une structure
+    importée, encore sans membre). Un membre de la structure, un agent d'une collectivité du territoire de
+    la structure ou un administrateur l'accepte ou la refuse."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="demandes_rattachement", verbose_name="structure"
+    )
+    demandeur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="demandes_rattachement",
+        verbose_name="demandeur",
+    )
+    message = models.TextField("message", blank=True)
+    revendication = models.BooleanField(
+        "revendication", default=False, help_text="La structure n'avait aucun membre au moment de la demande."
+    )
+    etat = models.CharField("état", max_length=20, choices=EtatDemande.choices, default=EtatDemande.EN_ATTENTE)
+    cree_le = models.DateTimeField("demandée le", auto_now_add=True)
+    decidee_le = models.DateTimeField("décidée le", null=True, blank=True)
+    decidee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décidée par",
+    )
+    motif = models.TextField("motif de la décision", blank=True)
+
+    class Meta:
+        verbose_name = "demande de rattachement"
+        verbose_name_plural = "demandes de rattachement"
+        ordering = ["-cree_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "demandeur"],
+                condition=Q(etat=EtatDemande.EN_ATTENTE),
+                name="demande_rattachement_en_attente_unique",
+                violation_error_message="Vous avez déjà une demande en attente pour cette structure.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.demandeur} → {self.structure} ({self.get_etat_display()})"
+
+    @property
+    def est_en_attente(self) -> bool:
+        return self.etat == EtatDemande.EN_ATTENTE

@@ -1,0 +1,217 @@
+"""Inscription d'une structure, détection des doublons, demandes de rattachement, vérification."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from acteurs_ess.choix import EtatDemande
+from acteurs_ess.models import DemandeRattachement, Structure
+from acteurs_ess.permissions import (
+    codes_territoires_agent,
+    est_membre,
+    peut_decider_rattachement,
+    peut_verifier_structure,
+)
+from comptes.models import Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
+from comptes.permissions import est_admin_plateforme
+
+
+@dataclass(frozen=True)
+class Doublon:
+    """Une structure déjà inscrite qui partage un identifiant avec celle qu'on s'apprête à créer."""
+
+    structure: Structure
+    motif: str
+    bloquant: bool  # même SIRET ou même RNA : c'est la même structure ; même SIREN seul : peut-être un autre
+    # établissement de la même entité.
+
+
+def doublons(siret: str = "", siren: str = "", rna: str = "", exclure: int | None = None) -> list[Doublon]:
+    """Les structures déjà inscrites avec le même SIRET, le même numéro RNA ou le même SIREN."""
+    siren = siren or siret[:9]
+    condition = Q()
+    if siret:
+        condition |= Q(siret=siret)
+    if rna:
+        condition |= Q(rna=rna)
+    if siren:
+        condition |= Q(siren=siren)
+    if not condition:
+        return []
+    trouvees = Structure.objects.filter(condition).select_related("commune").order_by("raison_sociale")
+    if exclure:
+        trouvees = trouvees.exclude(pk=exclure)
+    resultat = []
+    for structure in trouvees[:20]:
+        if siret and structure.siret == siret:
+            resultat.append(Doublon(structure, f"même SIRET ({siret})", True))
+        elif rna and structure.rna == rna:
+            resultat.append(Doublon(structure, f"même numéro RNA ({rna})", True))
+        else:
+            resultat.append(Doublon(structure, f"même SIREN ({siren}), autre établissement", False))
+    return resultat
+
+
+def _enregistrer_liens(structure: Structure, qpv, communes_action) -> None:
+    structure.qpv.set(qpv)
+    structure.communes_action.set(communes_action)
+
+
+@transaction.atomic
+def inscrire_structure(utilisateur: Utilisateur, donnees: dict, qpv=(), communes_action=()) -> Structure:
+    """Crée la structure, son organisation, et en fait de l'utilisateur le premier membre."""
+    bloquants = [
+        d for d in doublons(donnees.get("siret", ""), donnees.get("siren", ""), donnees.get("rna", "")) if d.bloquant
+    ]
+    if bloquants:
+        raise ValidationError(
+            f"{bloquants[0].structure} est déjà inscrite ({bloquants[0].motif}) : demandez à la rejoindre."
+        )
+    organisation = Organisation.objects.create(
+        nom=donnees["raison_sociale"], type=TypeOrganisation.STRUCTURE, siret=donnees.get("siret", "")
+    )
+    structure = Structure(organisation=organisation, **donnees)
+    try:
+        with transaction.atomic():
+            structure.save()
+    except IntegrityError:
+        raise ValidationError("Une structure avec ce SIRET ou ce numéro RNA vient d'être inscrite.") from None
+    _enregistrer_liens(structure, qpv, communes_action)
+    Adhesion.objects.create(utilisateur=utilisateur, organisation=organisation, role=Role.STRUCTURE)
+    return structure
+
+
+@transaction.atomic
+def modifier_structure(structure: Structure, donnees: dict, qpv=(), communes_action=()) -> Structure:
+    for champ, valeur in donnees.items():
+        setattr(structure, champ, valeur)
+    try:
+        with transaction.atomic():
+            structure.save()
+    except IntegrityError:
+        raise ValidationError("Une autre structure utilise déjà ce SIRET ou ce numéro RNA.") from None
+    if structure.organisation.nom != structure.raison_sociale or structure.organisation.siret != structure.siret:
+        Organisation.objects.filter(pk=structure.organisation_id).update(
+            nom=structure.raison_sociale, siret=structure.siret
+        )
+    _enregistrer_liens(structure, qpv, communes_action)
+    return structure
+
+
+def _lien(nom: str, *args) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(nom, args=args)
+
+
+@transaction.atomic
+def demander_rattachement(utilisateur: Utilisateur, structure: Structure, message: str = "") -> DemandeRattachement:
+    """Demande à rejoindre une structure inscrite ; sans membre, c'est une revendication (structure importée)."""
+    if est_membre(utilisateur, structure):
+        raise ValidationError(f"Vous êtes déjà membre de {structure}.")
+    if structure.demandes_rattachement.filter(demandeur=utilisateur, etat=EtatDemande.EN_ATTENTE).exists():
+        raise ValidationError(f"Vous avez déjà une demande en attente pour {structure}.")
+    membres = list(
+        Adhesion.objects.filter(organisation_id=structure.organisation_id, role=Role.STRUCTURE).values_list(
+            "utilisateur__email", flat=True
+        )
+    )
+    demande = DemandeRattachement.objects.create(
+        structure=structure, demandeur=utilisateur, message=message.strip(), revendication=not membres
+    )
+    if membres:
+        send_mail(
+            subject=f"[Coville] {utilisateur} demande à rejoindre {structure}",
+            message=(
+                f"{utilisateur} ({utilisateur.email}) demande à rejoindre {structure} sur Coville.\n\n"
+                f"{demande.message}\n\nPour accepter ou refuser : {_lien('acteurs_ess:rattachements')}\n"
+            ),
+            from_email=None,
+            recipient_list=membres,
+        )
+    return demande
+
+
+def _decider(decideur: Utilisateur, demande: DemandeRattachement, etat: str, motif: str) -> DemandeRattachement:
+    demande = DemandeRattachement.objects.select_for_update().select_related("structure").get(pk=demande.pk)
+    if not peut_decider_rattachement(decideur, demande):
+        raise PermissionDenied("Vous ne pouvez pas décider de cette demande.")
+    if not demande.est_en_attente:
+        raise ValidationError(f"Cette demande a déjà été {demande.get_etat_display().lower()}.")
+    demande.etat = etat
+    demande.decidee_le = timezone.now()
+    demande.decidee_par = decideur
+    demande.motif = motif.strip()
+    demande.save(update_fields=["etat", "decidee_le", "decidee_par", "motif"])
+    return demande
+
+
+@transaction.atomic
+def accepter_rattachement(decideur: Utilisateur, demande: DemandeRattachement, motif: str = "") -> DemandeRattachement:
+    demande = _decider(decideur, demande, EtatDemande.ACCEPTEE, motif)
+    Adhesion.objects.get_or_create(
+        utilisateur=demande.demandeur,
+        organisation_id=demande.structure.organisation_id,
+        defaults={"role": Role.STRUCTURE},
+    )
+    send_mail(
+        subject=f"[Coville] Vous avez rejoint {demande.structure}",
+        message=(
+            f"Votre demande pour rejoindre {demande.structure} a été acceptée. Vous pouvez tenir sa fiche à "
+            f"jour : {_lien('acteurs_ess:modifier', demande.structure.pk)}\n"
+        ),
+        from_email=None,
+        recipient_list=[demande.demandeur.email],
+    )
+    return demande
+
+
+@transaction.atomic
+def refuser_rattachement(decideur: Utilisateur, demande: DemandeRattachement, motif: str = "") -> DemandeRattachement:
+    if not motif.strip():
+        raise ValidationError("Indiquez le motif du refus : il est transmis à la personne.")
+    demande = _decider(decideur, demande, EtatDemande.REFUSEE, motif)
+    send_mail(
+        subject=f"[Coville] Votre demande pour rejoindre {demande.structure}",
+        message=f"Votre demande pour rejoindre {demande.structure} a été refusée.\n\nMotif : {demande.motif}\n",
+        from_email=None,
+        recipient_list=[demande.demandeur.email],
+    )
+    return demande
+
+
+def demandes_a_decider(utilisateur: Utilisateur):
+    """Les demandes en attente que l'utilisateur peut décider : celles de ses structures, celles du territoire
+    de ses collectivités (ou de structures sans commune), toutes pour un administrateur."""
+    demandes = DemandeRattachement.objects.filter(etat=EtatDemande.EN_ATTENTE).exclude(demandeur=utilisateur)
+    if not est_admin_plateforme(utilisateur):
+        condition = Q(
+            structure__organisation__adhesions__utilisateur=utilisateur,
+            structure__organisation__adhesions__role=Role.STRUCTURE,
+        )
+        codes = codes_territoires_agent(utilisateur)
+        if codes:
+            condition |= (
+                Q(structure__commune__isnull=True)
+                | Q(structure__commune_id__in=codes)
+                | Q(structure__commune__epci_id__in=codes)
+                | Q(structure__commune__ept_id__in=codes)
+                | Q(structure__commune__departement_id__in=codes)
+                | Q(structure__commune__departement__region_id__in=codes)
+            )
+        demandes = demandes.filter(condition).distinct()
+    return demandes.select_related("structure", "structure__commune", "demandeur").order_by("cree_le")
+
+
+@transaction.atomic
+def verifier_structure(agent: Utilisateur, structure: Structure) -> Structure:
+    if not peut_verifier_structure(agent, structure):
+        raise PermissionDenied("Vous ne pouvez pas vérifier cette structure.")
+    structure.verifiee_le = timezone.now()
+    structure.verifiee_par = agent
+    structure.save(update_fields=["verifiee_le", "verifiee_par"])
+    return structure

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from acteurs_ess import views
+
+app_name = "acteurs_ess"
+
+urlpatterns = [
+    path("", views.annuaire, name="annuaire"),
+    path("export.csv", views.exporter, {"format": "csv"}, name="exporter_csv"),
+    path("export.xlsx", views.exporter, {"format": "xlsx"}, name="exporter_xlsx"),
+    path("inscrire/", views.inscrire, name="inscrire"),
+    path("structures/<int:pk>/", views.structure, name="structure"),
+    path("structures/<int:pk>/modifier/", views.modifier, name="modifier"),
+    path("structures/<int:pk>/rejoindre/", views.rejoindre, name="rejoindre"),
+    path("structures/<int:pk>/verifier/", views.verifier, name="verifier"),
+    path("rattachements/", views.rattachements, name="rattachements"),
+    path("rattachements/<int:pk>/decider/", views.decider, name="decider"),
+    path("collectifs/", views.collectifs, name="collectifs"),
+    path("collectifs/<int:pk>/", views.collectif, name="collectif"),
+    path("importer/", views.importer, name="importer"),
+    path("importer/confirmer/", views.confirmer_import, name="confirmer_import"),
+]

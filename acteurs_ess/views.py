@@ -1,0 +1,362 @@
+import csv
+import io
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from acteurs_ess import imports, services
+from acteurs_ess.acces import demande_pour_decider, structure_pour_modifier, structure_pour_verifier
+from acteurs_ess.choix import EtatDemande
+from acteurs_ess.forms import DecisionForm, DemandeRattachementForm, ImportForm, RechercheForm, StructureForm
+from acteurs_ess.models import Collectif, MembreCollectif, Structure
+from acteurs_ess.permissions import (
+    est_membre,
+    peut_importer,
+    peut_modifier_structure,
+    peut_verifier_structure,
+)
+from acteurs_ess.selectors import rechercher_structures
+from comptes.models import Adhesion, Role
+
+PAR_PAGE = 20
+
+
+def _fil(*liens) -> list[dict]:
+    return [{"titre": "Annuaire de l'ESS", "url": reverse("acteurs_ess:annuaire")}, *liens]
+
+
+@login_not_required
+@require_GET
+def annuaire(request: HttpRequest) -> HttpResponse:
+    form = RechercheForm(request.GET or None)
+    structures = rechercher_structures(form.criteres())
+    page = Paginator(structures, PAR_PAGE).get_page(request.GET.get("page"))
+    page.pages_list = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "acteurs_ess/annuaire.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "parametres": parametres.urlencode(),
+            "fil_ariane": [{"titre": "Annuaire de l'ESS"}],
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def exporter(request: HttpRequest, format: str) -> HttpResponse:
+    """Les structures du filtre courant, aux colonnes de l'import (CSV ou XLSX)."""
+    structures = rechercher_structures(RechercheForm(request.GET or None).criteres())
+    nom = f"annuaire-ess-{timezone.localdate():%Y-%m-%d}"
+    if format == "xlsx":
+        from openpyxl import Workbook
+
+        classeur = Workbook(write_only=True)
+        feuille = classeur.create_sheet("Structures")
+        feuille.append(imports.COLONNES)
+        for ligne in imports.lignes_export(structures):
+            feuille.append(ligne)
+        tampon = io.BytesIO()
+        classeur.save(tampon)
+        reponse = HttpResponse(
+            tampon.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
+        return reponse
+
+    class Tampon:
+        def write(self, valeur):
+            return valeur
+
+    ecrivain = csv.writer(Tampon())
+
+    def lignes():
+        yield "\ufeff" + ecrivain.writerow(imports.COLONNES)
+        for ligne in imports.lignes_export(structures):
+            yield ecrivain.writerow(ligne)
+
+    reponse = StreamingHttpResponse(lignes(), content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
+    return reponse
+
+
+@login_not_required
+@require_GET
+def structure(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_object_or_404(
+        Structure.objects.select_related("commune", "commune__epci", "verifiee_par").prefetch_related(
+            "qpv",
+            "communes_action",
+            Prefetch(
+                "organisation__participations_collectifs",
+                queryset=MembreCollectif.objects.select_related("collectif").order_by("collectif__nom"),
+            ),
+        ),
+        pk=pk,
+    )
+    user = request.user
+    membre = est_membre(user, structure)
+    contexte = {
+        "structure": structure,
+        "participations": structure.organisation.participations_collectifs.all(),
+        "est_membre": membre,
+        "peut_modifier": membre or peut_modifier_structure(user, structure),
+        "peut_verifier": user.is_authenticated
+        and not structure.est_verifiee
+        and peut_verifier_structure(user, structure),
+        "demande_en_attente": user.is_authenticated
+        and structure.demandes_rattachement.filter(demandeur=user, etat=EtatDemande.EN_ATTENTE).exists(),
+        "sans_membre": not Adhesion.objects.filter(
+            organisation_id=structure.organisation_id, role=Role.STRUCTURE
+        ).exists(),
+        "fil_ariane": _fil({"titre": structure.raison_sociale}),
+    }
+    return render(request, "acteurs_ess/structure.html", contexte)
+
+
+@require_http_methods(["GET", "POST"])
+def inscrire(request: HttpRequest) -> HttpResponse:
+    """Inscription d'une structure par une personne qui en devient le premier membre ; si la structure est
+    déjà dans l'annuaire (même SIRET, RNA ou SIREN), on lui propose de la rejoindre."""
+    form = StructureForm(request.POST or None)
+    doublons = []
+    if request.method == "POST" and form.is_valid():
+        donnees = form.donnees()
+        doublons = services.doublons(donnees["siret"], donnees["siren"], donnees["rna"])
+        bloquant = any(d.bloquant for d in doublons)
+        if not doublons or (not bloquant and request.POST.get("autre_etablissement") == "1"):
+            try:
+                structure = services.inscrire_structure(
+                    request.user, donnees, form.cleaned_data["qpv"], form.cleaned_data["communes_action"]
+                )
+            except ValidationError as erreur:
+                form.add_error(None, erreur.messages[0])
+            else:
+                messages.success(request, f"{structure} est inscrite dans l'annuaire ; vous en êtes membre.")
+                return redirect(structure)
+    return render(
+        request,
+        "acteurs_ess/inscrire.html",
+        {
+            "form": form,
+            "doublons": doublons,
+            "bloquant": any(d.bloquant for d in doublons),
+            "fil_ariane": _fil({"titre": "Inscrire une structure"}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def modifier(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = structure_pour_modifier(request.user, pk)
+    form = StructureForm(request.POST or None, structure=structure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.modifier_structure(
+                structure, form.donnees(), form.cleaned_data["qpv"], form.cleaned_data["communes_action"]
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages[0])
+        else:
+            messages.success(request, "La fiche de la structure est enregistrée.")
+            return redirect(structure)
+    demandes = structure.demandes_rattachement.filter(etat=EtatDemande.EN_ATTENTE).select_related("demandeur")
+    return render(
+        request,
+        "acteurs_ess/modifier.html",
+        {
+            "form": form,
+            "structure": structure,
+            "demandes": demandes,
+            "fil_ariane": _fil(
+                {"titre": structure.raison_sociale, "url": structure.get_absolute_url()}, {"titre": "Modifier"}
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rejoindre(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_object_or_404(Structure, pk=pk)
+    form = DemandeRattachementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demande = services.demander_rattachement(request.user, structure, form.cleaned_data["message"])
+        except ValidationError as erreur:
+            messages.error(request, erreur.messages[0])
+            return redirect(structure)
+        if demande.revendication:
+            messages.success(
+                request,
+                "Votre demande est envoyée : un agent de la collectivité validera que vous représentez bien "
+                "cette structure.",
+            )
+        else:
+            messages.success(request, "Votre demande est envoyée aux membres de la structure.")
+        return redirect(structure)
+    return render(
+        request,
+        "acteurs_ess/rejoindre.html",
+        {
+            "structure": structure,
+            "form": form,
+            "fil_ariane": _fil(
+                {"titre": structure.raison_sociale, "url": structure.get_absolute_url()}, {"titre": "Rejoindre"}
+            ),
+        },
+    )
+
+
+def rattachements(request: HttpRequest) -> HttpResponse:
+    demandes = services.demandes_a_decider(request.user)
+    mes_demandes = request.user.demandes_rattachement.select_related("structure").order_by("-cree_le")[:20]
+    return render(
+        request,
+        "acteurs_ess/rattachements.html",
+        {
+            "demandes": demandes,
+            "mes_demandes": mes_demandes,
+            "form": DecisionForm(),
+            "fil_ariane": _fil({"titre": "Demandes de rattachement"}),
+        },
+    )
+
+
+@require_POST
+def decider(request: HttpRequest, pk: int) -> HttpResponse:
+    demande = demande_pour_decider(request.user, pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    motif = form.cleaned_data.get("motif", "")
+    try:
+        if request.POST.get("decision") == "accepter":
+            services.accepter_rattachement(request.user, demande, motif)
+            messages.success(request, f"{demande.demandeur} a rejoint {demande.structure}.")
+        elif request.POST.get("decision") == "refuser":
+            services.refuser_rattachement(request.user, demande, motif)
+            messages.success(request, f"La demande de {demande.demandeur} est refusée.")
+        else:
+            messages.error(request, "Choisissez d'accepter ou de refuser la demande.")
+    except ValidationError as erreur:
+        messages.error(request, erreur.messages[0])
+    return redirect(request.POST.get("suite") or reverse("acteurs_ess:rattachements"))
+
+
+@require_POST
+def verifier(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = structure_pour_verifier(request.user, pk)
+    services.verifier_structure(request.user, structure)
+    messages.success(request, f"{structure} est marquée vérifiée.")
+    return redirect(structure)
+
+
+@login_not_required
+@require_GET
+def collectif(request: HttpRequest, pk: int) -> HttpResponse:
+    collectif = get_object_or_404(Collectif.objects.select_related("commune"), pk=pk)
+    membres = collectif.membres.select_related("organisation", "organisation__structure").order_by(
+        "role", "organisation__nom"
+    )
+    return render(
+        request,
+        "acteurs_ess/collectif.html",
+        {"collectif": collectif, "membres": membres, "fil_ariane": _fil({"titre": collectif.nom})},
+    )
+
+
+@login_not_required
+@require_GET
+def collectifs(request: HttpRequest) -> HttpResponse:
+    from django.db.models import Count
+
+    liste = Collectif.objects.select_related("commune").annotate(nombre_membres=Count("membres")).order_by("nom")
+    return render(
+        request,
+        "acteurs_ess/collectifs.html",
+        {"collectifs": liste, "fil_ariane": _fil({"titre": "Collectifs"})},
+    )
+
+
+def _verifier_importateur(user) -> None:
+    if not peut_importer(user):
+        raise PermissionDenied("L'import de structures est réservé aux agents des collectivités.")
+
+
+SESSION_IMPORT = "acteurs_ess_import"
+
+
+@require_http_methods(["GET", "POST"])
+def importer(request: HttpRequest) -> HttpResponse:
+    """Dépôt du fichier, puis aperçu ligne par ligne ; rien n'est écrit avant la confirmation."""
+    _verifier_importateur(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    analyse = None
+    jeton = ""
+    if request.method == "POST" and form.is_valid():
+        fichier = form.cleaned_data["fichier"]
+        contenu = fichier.read()
+        analyse = imports.analyser(fichier.name, contenu)
+        if analyse.est_valide:
+            jeton = secrets.token_urlsafe(16)
+            chemin = default_storage.save(f"imports/{jeton}-{fichier.name[-60:]}", ContentFile(contenu))
+            request.session[SESSION_IMPORT] = {"jeton": jeton, "chemin": chemin, "nom": fichier.name}
+    return render(
+        request,
+        "acteurs_ess/importer.html",
+        {
+            "form": form,
+            "analyse": analyse,
+            "jeton": jeton,
+            "apercu": _apercu(analyse) if analyse else [],
+            "colonnes": imports.COLONNES,
+            "fil_ariane": _fil({"titre": "Importer des structures"}),
+        },
+    )
+
+
+def _apercu(analyse) -> list:
+    """Toutes les lignes rejetées, puis les 500 premières des autres."""
+    return analyse.rejets + [ligne for ligne in analyse.lignes if ligne.action != "rejet"][:500]
+
+
+@require_POST
+def confirmer_import(request: HttpRequest) -> HttpResponse:
+    _verifier_importateur(request.user)
+    enregistre = request.session.get(SESSION_IMPORT)
+    if not enregistre or enregistre["jeton"] != request.POST.get("jeton"):
+        messages.error(request, "Cet aperçu n'est plus valable : déposez à nouveau le fichier.")
+        return redirect("acteurs_ess:importer")
+    with default_storage.open(enregistre["chemin"], "rb") as fichier:
+        contenu = fichier.read()
+    # Le fichier est relu et revérifié : l'annuaire a pu changer depuis l'aperçu.
+    analyse = imports.analyser(enregistre["nom"], contenu)
+    organisation = (
+        Adhesion.objects.filter(utilisateur=request.user, role=Role.AGENT).select_related("organisation").first()
+    )
+    try:
+        bilan = imports.ecrire(analyse, importee_par=organisation.organisation if organisation else None)
+    except ValidationError as erreur:
+        messages.error(request, f"Rien n'a été écrit : {erreur.messages[0]}")
+        return redirect("acteurs_ess:importer")
+    default_storage.delete(enregistre["chemin"])
+    del request.session[SESSION_IMPORT]
+    messages.success(
+        request, f"Import terminé : {bilan.creees} structure(s) créée(s), {bilan.mises_a_jour} mise(s) à jour."
+    )
+    return redirect("acteurs_ess:annuaire")
