@@ -20,12 +20,20 @@ class SansAccent(models.Func):
 
 
 def nom_normalise(champ: str = "nom") -> SansAccent:
-    """L'expression indexée par les index trigrammes : nom en minuscules, sans accents."""
+    """Le nom en minuscules et sans accents : `f_unaccent(lower(nom))`."""
     return SansAccent(Lower(champ))
 
 
+def champ_nom_recherche() -> models.GeneratedField:
+    # Colonne générée (stockée) plutôt qu'index d'expression seul : la recherche relit le nom normalisé
+    # de milliers de candidats (tri par similarité) ; le lire sur disque évite de recalculer unaccent.
+    return models.GeneratedField(
+        expression=nom_normalise(), output_field=models.TextField(), db_persist=True, editable=False
+    )
+
+
 def index_trigramme(nom_index: str) -> GinIndex:
-    return GinIndex(OpClass(nom_normalise(), name="gin_trgm_ops"), name=nom_index)
+    return GinIndex(OpClass("nom_recherche", name="gin_trgm_ops"), name=nom_index)
 
 
 class Zone(models.TextChoices):
@@ -39,6 +47,7 @@ class Region(models.Model):
 
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     nom = models.CharField("nom", max_length=100)
+    nom_recherche = champ_nom_recherche()
     zone = models.CharField("zone", max_length=5, choices=Zone.choices)
 
     class Meta:
@@ -58,6 +67,7 @@ class Departement(models.Model):
 
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     nom = models.CharField("nom", max_length=100)
+    nom_recherche = champ_nom_recherche()
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région")
     zone = models.CharField("zone", max_length=5, choices=Zone.choices)
 
@@ -91,6 +101,7 @@ class Epci(models.Model):
 
     siren = models.CharField("SIREN", max_length=9, primary_key=True)
     nom = models.CharField("nom", max_length=255)
+    nom_recherche = champ_nom_recherche()
     nature = models.CharField("nature", max_length=5, choices=NatureEpci.choices)
     mode_financement = models.CharField("mode de financement", max_length=10, blank=True)
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
@@ -123,6 +134,7 @@ class Commune(models.Model):
 
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField("nom", max_length=255)
+    nom_recherche = champ_nom_recherche()
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, related_name="communes", verbose_name="département"
     )
@@ -164,6 +176,8 @@ class Commune(models.Model):
         ordering = ["nom", "code"]
         indexes = [
             index_trigramme("commune_nom_trgm"),
+            # Débuts de nom (autocomplétion) : LIKE 'ren%' sur le nom normalisé.
+            models.Index(OpClass("nom_recherche", name="text_pattern_ops"), name="commune_nom_prefixe"),
             models.Index(fields=["code"], name="commune_code_prefixe", opclasses=["varchar_pattern_ops"]),
             GinIndex(fields=["codes_postaux"], name="commune_codes_postaux"),
         ]
@@ -184,6 +198,7 @@ class Qpv(models.Model):
 
     code = models.CharField("code", max_length=8, primary_key=True)
     nom = models.CharField("nom", max_length=255)
+    nom_recherche = champ_nom_recherche()
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, related_name="qpv", verbose_name="département"
     )

@@ -1,0 +1,174 @@
+"""Recherche des territoires par nom ou par code : sans accents ni majuscules, tolérante aux fautes de frappe.
+
+Une seule requête SQL (UNION ALL) interroge communes, EPCI, QPV et départements ; chaque branche s'appuie sur
+les index de `f_unaccent(lower(nom))` : trigrammes (GIN) pour les fautes et le milieu des mots, préfixe
+(B-tree `text_pattern_ops`) pour les débuts de nom.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.urls import reverse
+
+from territoires.codes import ressemble_a_un_code
+
+LIMITE = 10
+LONGUEUR_MINIMALE = 2
+
+SORTES = {
+    "departement": ("Département", "territoires:departement"),
+    "epci": ("Intercommunalité", "territoires:epci"),
+    "commune": ("Commune", "territoires:commune"),
+    "qpv": ("Quartier prioritaire", "territoires:qpv"),
+}
+RANG = {"departement": 0, "epci": 1, "commune": 2, "qpv": 3}
+
+
+@dataclass(frozen=True)
+class Resultat:
+    sorte: str
+    code: str
+    nom: str
+    precision: str
+    population: int | None
+    rang: tuple
+
+    @property
+    def libelle_sorte(self) -> str:
+        return SORTES[self.sorte][0]
+
+    @property
+    def url(self) -> str:
+        return reverse(SORTES[self.sorte][1], args=[self.code])
+
+    def en_json(self) -> dict:
+        return {
+            "sorte": self.sorte,
+            "libelle_sorte": self.libelle_sorte,
+            "code": self.code,
+            "nom": self.nom,
+            "precision": self.precision,
+            "url": self.url,
+        }
+
+
+# Chaque branche rend : sorte, code, nom, précision, population, nom exact, score. Les expressions sur les
+# paramètres (f_unaccent est IMMUTABLE) sont évaluées une fois, à la planification : les index servent.
+# Le score mêle ressemblance du mot, ressemblance du nom entier, début du nom et (un peu) population : « renes »
+# propose Rennes avant Renescure.
+_N = "f_unaccent(lower(%(t)s))"
+_PREFIXE = "(f_unaccent(lower(%(e)s)) || '%%')"
+
+
+def _branche(sorte: str, select: str, source: str, condition: str, population: str, court: bool) -> str:
+    # Saisie courte (« sain ») : des milliers de noms commencent ainsi ; on ne calcule pas leur ressemblance,
+    # les plus peuplés d'abord.
+    score = (
+        f"0.1 * log(coalesce({population}, 0) + 1)"
+        if court
+        else f"word_similarity({_N}, x.nom_recherche) + 2 * similarity({_N}, x.nom_recherche)"
+        f" + CASE WHEN x.nom_recherche LIKE {_PREFIXE} THEN 0.2 ELSE 0 END"
+        f" + 0.1 * log(coalesce({population}, 0) + 1)"
+    )
+    if court:
+        condition = condition.split(" OR ")[0].replace("(x.nom", "x.nom")
+    return (
+        f"(SELECT '{sorte}', {select}, {population}, x.nom_recherche = {_N}, ({score})::real AS score "
+        f"FROM {source} WHERE {condition} ORDER BY 6 DESC, 7 DESC LIMIT %(limite)s)"
+    )
+
+
+def _par_nom(court: bool) -> str:
+    return " UNION ALL ".join(
+        [
+            _branche(
+                "commune",
+                "x.code, x.nom, d.nom || ' (' || d.code || ')'",
+                "territoires_commune x JOIN territoires_departement d ON d.code = x.departement_id",
+                f"NOT x.obsolete AND (x.nom_recherche LIKE {_PREFIXE} OR {_N} <%% x.nom_recherche)",
+                "x.population",
+                court,
+            ),
+            _branche(
+                "epci",
+                "x.siren, x.nom, x.nature",
+                "territoires_epci x",
+                f"NOT x.obsolete AND (x.nom_recherche LIKE {_PREFIXE} OR {_N} <%% x.nom_recherche)",
+                "x.population",
+                court,
+            ),
+            _branche(
+                "qpv",
+                "x.code, x.nom, x.code",
+                "territoires_qpv x",
+                f"x.nom_recherche LIKE {_PREFIXE} OR {_N} <%% x.nom_recherche",
+                "x.population",
+                court,
+            ),
+            _branche(
+                "departement",
+                "x.code, x.nom, x.code",
+                "territoires_departement x",
+                f"x.nom_recherche LIKE {_PREFIXE} OR {_N} <%% x.nom_recherche",
+                "NULL::integer",
+                court,
+            ),
+        ]
+    )
+
+
+_PAR_NOM = _par_nom(court=False)
+_PAR_NOM_COURT = _par_nom(court=True)
+LONGUEUR_COURTE = 4
+
+_PAR_CODE = """
+(SELECT 'commune', c.code, c.nom, d.nom || ' (' || d.code || ')', c.population,
+        c.code = %(code)s OR %(code)s = ANY(c.codes_postaux), 1.0::real
+   FROM territoires_commune c JOIN territoires_departement d ON d.code = c.departement_id
+  WHERE NOT c.obsolete AND (c.code LIKE %(code_prefixe)s OR c.codes_postaux @> ARRAY[%(code)s]::varchar[])
+  ORDER BY 6 DESC, c.population DESC NULLS LAST LIMIT %(limite)s)
+UNION ALL
+(SELECT 'epci', e.siren, e.nom, e.nature, e.population, e.siren = %(code)s, 1.0::real
+   FROM territoires_epci e WHERE e.siren LIKE %(code_prefixe)s
+  ORDER BY 6 DESC, e.population DESC NULLS LAST LIMIT %(limite)s)
+UNION ALL
+(SELECT 'qpv', q.code, q.nom, q.code, q.population, q.code = %(code)s, 1.0::real
+   FROM territoires_qpv q WHERE q.code LIKE %(code_prefixe)s
+  ORDER BY q.code LIMIT %(limite)s)
+UNION ALL
+(SELECT 'departement', d.code, d.nom, d.code, NULL::integer, true, 1.0::real
+   FROM territoires_departement d WHERE d.code = %(code)s)
+"""
+
+
+def _echapper_like(texte: str) -> str:
+    return texte.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def rechercher(texte: str, limite: int = LIMITE) -> list[Resultat]:
+    """Les territoires dont le nom ou le code ressemble à `texte`, les plus pertinents d'abord."""
+    texte = " ".join(texte.split())[:100]
+    if len(texte) < LONGUEUR_MINIMALE:
+        return []
+    with connection.cursor() as cursor:
+        if ressemble_a_un_code(texte):
+            code = texte.upper().replace(" ", "")
+            # La sous-requête des codes est plus sélective : on garde aussi les noms (« 35 » ≠ un nom).
+            cursor.execute(_PAR_CODE, {"code": code, "code_prefixe": _echapper_like(code) + "%", "limite": limite})
+        else:
+            requete = _PAR_NOM_COURT if len(texte) <= LONGUEUR_COURTE else _PAR_NOM
+            cursor.execute(requete, {"t": texte, "e": _echapper_like(texte), "limite": limite})
+        lignes = cursor.fetchall()
+    resultats = [
+        Resultat(
+            sorte=sorte,
+            code=code,
+            nom=nom,
+            precision=precision or "",
+            population=population,
+            rang=(not exact, -score, RANG[sorte], -(population or 0), nom),
+        )
+        for sorte, code, nom, precision, population, exact, score in lignes
+    ]
+    resultats.sort(key=lambda resultat: resultat.rang)
+    return resultats[:limite]
