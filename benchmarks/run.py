@@ -55,7 +55,7 @@ def main() -> int:
             raise ValueError(f"chiffre déjà mesuré : {nom}")
         valeur = valeur if isinstance(valeur, int) else round(float(valeur), 2)
         chiffres[nom] = {"value": valeur, "unit": unite, "budget": budget}
-        print(f"{nom}: {valeur:g} {unite}", flush=True)
+        print(f"{nom}: {valeur} {unite}", flush=True)
 
     for nom in modules_de_mesure():
         module = import_module(f"benchmarks.{nom}")
