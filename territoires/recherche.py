@@ -60,60 +60,55 @@ _N = "f_unaccent(lower(%(t)s))"
 _PREFIXE = "(f_unaccent(lower(%(e)s)) || '%%')"
 
 
-def _branche(sorte: str, select: str, source: str, condition: str, population: str, court: bool) -> str:
-    # Saisie courte (« sain ») : des milliers de noms commencent ainsi ; on ne calcule pas leur ressemblance,
-    # les plus peuplés d'abord.
-    score = (
-        f"0.1 * log(coalesce({population}, 0) + 1)"
-        if court
-        else f"word_similarity({_N}, x.nom_recherche) + 2 * similarity({_N}, x.nom_recherche)"
-        f" + CASE WHEN x.nom_recherche LIKE {_PREFIXE} THEN 0.2 ELSE 0 END"
-        f" + 0.1 * log(coalesce({population}, 0) + 1)"
-    )
-    if court:
-        condition = condition.split(" OR ")[0].replace("(x.nom", "x.nom")
+def _branche(sorte: str, table: str, cle: str, select: str, jointure: str, actuel: str, mode: str) -> str:
+    """Une sorte de territoire, selon le mode : `court` (début du nom, les plus peuplés d'abord), `prefixe`
+    (début du nom, classé par ressemblance) ou `flou` (ressemblance de mot, index trigrammes)."""
+    population = "x.population" if sorte != "departement" else "NULL::integer"
+    condition = f"{_N} <%% x.nom_recherche" if mode == "flou" else f"x.nom_recherche LIKE {_PREFIXE}"
+    if mode == "court":
+        score = f"0.1 * log(coalesce({population}, 0) + 1)"
+    else:
+        score = (
+            f"word_similarity({_N}, x.nom_recherche) + 2 * similarity({_N}, x.nom_recherche)"
+            f" + CASE WHEN x.nom_recherche LIKE {_PREFIXE} THEN 0.2 ELSE 0 END"
+            f" + 0.1 * log(coalesce({population}, 0) + 1)"
+        )
     return (
-        f"(SELECT '{sorte}', {select}, {population}, x.nom_recherche = {_N}, ({score})::real AS score "
-        f"FROM {source} WHERE {condition} ORDER BY 6 DESC, 7 DESC LIMIT %(limite)s)"
+        f"(SELECT '{sorte}' AS sorte, {select}, {population} AS population, x.nom_recherche = {_N} AS exact, "
+        f"({score})::real AS score FROM {table} x {jointure} WHERE {actuel} {condition} "
+        f"ORDER BY 6 DESC, 7 DESC LIMIT %(limite)s)"
     )
 
 
-def _par_nom(court: bool) -> str:
+def _branches(mode: str) -> str:
     return " UNION ALL ".join(
         [
             _branche(
                 "commune",
+                "territoires_commune",
+                "code",
                 "x.code, x.nom, d.nom || ' (' || d.code || ')'",
-                "territoires_commune x JOIN territoires_departement d ON d.code = x.departement_id",
-                f"NOT x.obsolete AND (x.nom_recherche LIKE {_PREFIXE} OR {_N} <%% x.nom_recherche)",
-                "x.population",
-                court,
+                "JOIN territoires_departement d ON d.code = x.departement_id",
+                "NOT x.obsolete AND",
+                mode,
             ),
-            _branche(
-                "epci",
-                "x.siren, x.nom, x.nature",
-                "territoires_epci x",
-                f"NOT x.obsolete AND (x.nom_recherche LIKE {_PREFIXE} OR {_N} <%% x.nom_recherche)",
-                "x.population",
-                court,
-            ),
-            _branche(
-                "qpv",
-                "x.code, x.nom, x.code",
-                "territoires_qpv x",
-                f"x.nom_recherche LIKE {_PREFIXE} OR {_N} <%% x.nom_recherche",
-                "x.population",
-                court,
-            ),
-            _branche(
-                "departement",
-                "x.code, x.nom, x.code",
-                "territoires_departement x",
-                f"x.nom_recherche LIKE {_PREFIXE} OR {_N} <%% x.nom_recherche",
-                "NULL::integer",
-                court,
-            ),
+            _branche("epci", "territoires_epci", "siren", "x.siren, x.nom, x.nature", "", "NOT x.obsolete AND", mode),
+            _branche("qpv", "territoires_qpv", "code", "x.code, x.nom, x.code", "", "", mode),
+            _branche("departement", "territoires_departement", "code", "x.code, x.nom, x.code", "", "", mode),
         ]
+    )
+
+
+def _par_nom(court: bool) -> str:
+    if court:
+        return _branches("court")
+    # La recherche floue (coûteuse quand la saisie partage ses trigrammes avec des milliers de noms) ne
+    # s'exécute que si les débuts de noms ne suffisent pas : PostgreSQL évalue la condition une fois
+    # (« One-Time Filter ») et n'entre pas dans la sous-requête quand elle est fausse. Une seule requête.
+    return (
+        f"WITH prefixe AS MATERIALIZED ({_branches('prefixe')}) "
+        "SELECT * FROM prefixe UNION ALL "
+        f"SELECT * FROM ({_branches('flou')}) flou WHERE (SELECT count(*) FROM prefixe) < %(limite)s"
     )
 
 
@@ -171,4 +166,5 @@ def rechercher(texte: str, limite: int = LIMITE) -> list[Resultat]:
         for sorte, code, nom, precision, population, exact, score in lignes
     ]
     resultats.sort(key=lambda resultat: resultat.rang)
-    return resultats[:limite]
+    uniques = {(resultat.sorte, resultat.code): resultat for resultat in reversed(resultats)}
+    return sorted(uniques.values(), key=lambda resultat: resultat.rang)[:limite]

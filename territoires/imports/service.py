@@ -87,10 +87,24 @@ def importer_dossier(
     barre = Barre(ecrire, total=len(fichiers) + 5)
     with transaction.atomic():
         _importer(fichiers, bilan, barre, partiel)
+        if bilan.a_change:
+            _ranger_les_index()
         barre.terminer()
         if a_blanc:
             transaction.set_rollback(True)
     return bilan
+
+
+def _ranger_les_index() -> None:
+    """Verse dans les index GIN (trigrammes) les entrées en attente après une écriture en masse : sinon la
+    recherche les parcourt une à une jusqu'au prochain VACUUM."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+            "WHERE a.amname = 'gin' AND i.indrelid IN ('territoires_commune'::regclass, "
+            "'territoires_epci'::regclass, 'territoires_qpv'::regclass, 'territoires_departement'::regclass)"
+        )
 
 
 def _importer(fichiers: dict[str, Path], bilan: Bilan, barre: Barre, partiel: bool) -> None:
