@@ -100,7 +100,7 @@ def exporter(request: HttpRequest, format: str) -> HttpResponse:
 @require_GET
 def structure(request: HttpRequest, pk: int) -> HttpResponse:
     structure = get_object_or_404(
-        Structure.objects.select_related("commune", "commune__epci", "verifiee_par").prefetch_related(
+        Structure.objects.select_related("commune", "commune__epci", "organisation").prefetch_related(
             "qpv",
             "communes_action",
             Prefetch(

@@ -1,0 +1,106 @@
+"""Données de démonstration de l'annuaire : les trois structures de `comptes/demo.py` deviennent des fiches
+complètes à Rennes, et un PTCE réunit l'une d'elles et la Ville de Rennes. Idempotent.
+
+Les liens vers le référentiel (commune 35238, QPV du Blosne, de Maurepas et de Villejean) ne sont posés
+que si `territoires/demo.py` les a chargés."""
+
+from acteurs_ess.choix import RoleCollectif, TypeCollectif
+from acteurs_ess.models import Collectif, MembreCollectif, Structure
+from comptes.models import Organisation, TypeOrganisation
+from territoires.models import Commune, Qpv
+
+RENNES = "35238"
+
+# Identifiants fictifs, mais valides (clés de contrôle justes).
+FICHES = [
+    {
+        "organisation": "Les Ateliers du Blosne",
+        "qpv": "QN03505M",
+        "champs": {
+            "sigle": "ADB",
+            "siret": "29141777200014",
+            "rna": "W353000101",
+            "forme_juridique": "association",
+            "agrements": ["siae_aci", "esus"],
+            "domaines": ["emploi_insertion", "transition_ecologique", "lien_social"],
+            "adresse": "12 boulevard de Yougoslavie",
+            "description": (
+                "Atelier et chantier d'insertion : réparation de vélos et d'électroménager, recyclerie et "
+                "ateliers d'autoréparation ouverts aux habitants du Blosne."
+            ),
+            "contact": "Sonia Trésorière",
+            "email": "contact@ateliers-blosne.example.fr",
+            "telephone": "02 99 00 00 01",
+            "site_web": "https://ateliers-blosne.example.fr",
+        },
+    },
+    {
+        "organisation": "Régie de quartier de Maurepas",
+        "qpv": "QN03504M",
+        "champs": {
+            "siret": "63170669400017",
+            "rna": "W353000102",
+            "forme_juridique": "association",
+            "agrements": ["regie_quartier", "siae_aci"],
+            "domaines": ["espaces_publics", "emploi_insertion", "habitat"],
+            "adresse": "5 place du Gros-Chêne",
+            "description": (
+                "Entretien des halls, des espaces verts et des pieds d'immeubles par des habitants salariés en "
+                "insertion ; médiation et petits travaux dans les logements."
+            ),
+            "email": "accueil@regie-maurepas.example.fr",
+            "site_web": "https://regie-maurepas.example.fr",
+        },
+    },
+    {
+        "organisation": "Villejean Solidaire",
+        "qpv": "QN03502M",
+        "champs": {
+            "rna": "W353000103",
+            "forme_juridique": "association",
+            "agrements": ["tiers_lieu"],
+            "domaines": ["lien_social", "acces_aux_droits", "jeunesse", "egalite_femmes_hommes"],
+            "adresse": "Dalle Kennedy",
+            "description": (
+                "Épicerie solidaire, café associatif et permanences d'accès aux droits dans un tiers-lieu "
+                "animé par les habitants de Villejean."
+            ),
+            "email": "bonjour@villejean-solidaire.example.fr",
+        },
+    },
+]
+
+PTCE = {
+    "nom": "Pôle ESS Rennes Sud",
+    "description": (
+        "Pôle territorial de coopération économique : structures de l'ESS et collectivités du sud de Rennes "
+        "mutualisent ateliers, achats et emplois autour du réemploi."
+    ),
+}
+
+
+def charger(sortie=print) -> None:
+    rennes = Commune.objects.filter(code=RENNES).first()
+    structures = {}
+    for fiche in FICHES:
+        organisation = Organisation.objects.filter(nom=fiche["organisation"], type=TypeOrganisation.STRUCTURE).first()
+        if organisation is None:
+            continue
+        structure, _ = Structure.objects.update_or_create(
+            organisation=organisation,
+            defaults={"raison_sociale": organisation.nom, "commune": rennes, **fiche["champs"]},
+        )
+        structure.qpv.set(Qpv.objects.filter(code=fiche["qpv"]))
+        structures[organisation.nom] = structure
+
+    collectif, _ = Collectif.objects.update_or_create(
+        nom=PTCE["nom"], defaults={"type": TypeCollectif.PTCE, "description": PTCE["description"], "commune": rennes}
+    )
+    membres = [("Les Ateliers du Blosne", RoleCollectif.ANIMATEUR), ("Ville de Rennes", RoleCollectif.MEMBRE)]
+    for nom, role in membres:
+        organisation = Organisation.objects.filter(nom=nom).first()
+        if organisation is not None:
+            MembreCollectif.objects.update_or_create(
+                collectif=collectif, organisation=organisation, defaults={"role": role}
+            )
+    sortie(f"Annuaire de l'ESS : {len(structures)} fiches de structures, 1 collectif ({collectif.nom}).")
