@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from territoires.blocs import blocs
 from territoires.carto import carte_des_qpv
 from territoires.filtres import CommuneFiltre, EpciFiltre, QpvFiltre
 from territoires.models import Commune, Departement, Epci, NatureEpci, Qpv, Region
@@ -135,6 +136,7 @@ def epci(request: HttpRequest, siren: str) -> HttpResponse:
             "departements": departements,
             "population_qpv": sum(q.population or 0 for q in qpvs),
             "carte": carte_des_qpv(qpvs),
+            "blocs": blocs(request, epci=epci),
             "fil_ariane": _fil(("Intercommunalités", reverse("territoires:epcis")), (epci.nom, "")),
         },
     )
@@ -156,6 +158,7 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
             "qpvs": qpvs,
             "anciennes": anciennes,
             "carte": carte_des_qpv(qpvs),
+            "blocs": blocs(request, commune=commune),
             "fil_ariane": _fil((str(commune.departement), commune.departement.get_absolute_url()), (commune.nom, "")),
         },
     )
@@ -175,6 +178,7 @@ def qpv(request: HttpRequest, code: str) -> HttpResponse:
             "communes": communes,
             "porteurs": [{"siren": siren, "epci": porteurs.get(siren)} for siren in qpv.porteurs_contrat],
             "carte": carte_des_qpv([qpv]),
+            "blocs": blocs(request, qpv=qpv),
             "fil_ariane": _fil(
                 (str(qpv.departement), qpv.departement.get_absolute_url()),
                 ("Quartiers prioritaires", reverse("territoires:qpvs")),
