@@ -1,0 +1,90 @@
+"""Récupération des objets d'un contrat avec contrôle d'accès : 404 pour qui ne doit pas les voir, 403 pour
+qui les voit sans pouvoir agir."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from contrats.models import Concertation, ContratDeVille, Contribution, Section
+from contrats.permissions import (
+    peut_animer_concertation,
+    peut_gerer_signataires,
+    peut_moderer,
+    peut_modifier_contrat,
+    peut_voir_contrat,
+)
+from contrats.selectors import contrat_pour_page
+
+
+def contrat_visible(user, code: str, complet: bool = False) -> ContratDeVille:
+    try:
+        contrat = contrat_pour_page(code) if complet else ContratDeVille.objects.avec_porteur().get(code=code)
+    except ContratDeVille.DoesNotExist:
+        raise Http404("Contrat de ville introuvable.") from None
+    if not peut_voir_contrat(user, contrat):
+        raise Http404("Contrat de ville introuvable.")
+    return contrat
+
+
+def contrat_modifiable(user, code: str) -> ContratDeVille:
+    contrat = contrat_visible(user, code)
+    if not peut_modifier_contrat(user, contrat):
+        if contrat.en_redaction:
+            raise PermissionDenied("Seuls les agents de la collectivité porteuse rédigent ce contrat.")
+        raise PermissionDenied("Ce contrat est signé : son texte ne change plus que par avenant.")
+    return contrat
+
+
+def contrat_pour_animer(user, code: str) -> ContratDeVille:
+    contrat = contrat_visible(user, code)
+    if not peut_animer_concertation(user, contrat):
+        raise PermissionDenied("Seuls les agents de la collectivité porteuse animent la concertation.")
+    return contrat
+
+
+def contrat_pour_gouvernance(user, code: str) -> ContratDeVille:
+    contrat = contrat_visible(user, code)
+    if not peut_gerer_signataires(user, contrat):
+        raise PermissionDenied("Seuls les agents de la collectivité porteuse tiennent les signataires et instances.")
+    return contrat
+
+
+def section_visible(user, code: str, pk: int) -> Section:
+    contrat = contrat_visible(user, code)
+    section = get_object_or_404(Section.objects.select_related("modifiee_par"), pk=pk, contrat=contrat)
+    section.contrat = contrat
+    return section
+
+
+def section_modifiable(user, code: str, pk: int) -> Section:
+    contrat = contrat_modifiable(user, code)
+    section = get_object_or_404(Section, pk=pk, contrat=contrat)
+    section.contrat = contrat
+    return section
+
+
+def concertation_visible(user, code: str, pk: int) -> Concertation:
+    contrat = contrat_visible(user, code)
+    concertation = get_object_or_404(Concertation, pk=pk, contrat=contrat)
+    concertation.contrat = contrat
+    return concertation
+
+
+def contribution_pour_animer(user, code: str, pk: int) -> Contribution:
+    contrat = contrat_pour_animer(user, code)
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("concertation", "auteur", "section"), pk=pk, concertation__contrat=contrat
+    )
+    contribution.concertation.contrat = contrat
+    return contribution
+
+
+def contribution_pour_moderer(user, code: str, pk: int) -> Contribution:
+    contrat = contrat_visible(user, code)
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("concertation"), pk=pk, concertation__contrat=contrat
+    )
+    if not peut_moderer(user, contrat):
+        raise PermissionDenied("Seuls les agents de la collectivité porteuse et les administrateurs modèrent.")
+    contribution.concertation.contrat = contrat
+    return contribution

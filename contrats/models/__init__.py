@@ -1,0 +1,38 @@
+"""Les modèles des contrats de ville, rangés par sous-domaine."""
+
+from contrats.models.concertation import Concertation, Contribution, JournalContribution, Public, StatutContribution
+from contrats.models.contrat import ContratDeVille, JournalContrat, StatutContrat
+from contrats.models.gouvernance import InstanceGouvernance, Reunion, TypeInstance
+from contrats.models.projet_territoire import (
+    AxeTransversal,
+    Etape,
+    NiveauOrientation,
+    Orientation,
+    Pilier,
+    Section,
+    VersionSection,
+)
+from contrats.models.signataires import Engagement, Signataire
+
+__all__ = [
+    "AxeTransversal",
+    "Concertation",
+    "ContratDeVille",
+    "Contribution",
+    "Engagement",
+    "Etape",
+    "InstanceGouvernance",
+    "JournalContrat",
+    "JournalContribution",
+    "NiveauOrientation",
+    "Orientation",
+    "Pilier",
+    "Public",
+    "Reunion",
+    "Section",
+    "Signataire",
+    "StatutContrat",
+    "StatutContribution",
+    "TypeInstance",
+    "VersionSection",
+]

@@ -1,0 +1,179 @@
+"""Qui peut faire quoi sur un contrat de ville : de petits prédicats nommés (ARCHITECTURE.md, « Who may do
+what »).
+
+Le profil d'une personne vis-à-vis d'un contrat est calculé une fois (deux requêtes) puis gardé sur l'objet
+contrat pour la durée de la requête : les prédicats appelés par une page ne multiplient pas les requêtes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from comptes.models import COLLECTIVITES, Adhesion, Organisation, Role
+from comptes.permissions import est_admin_plateforme
+from contrats.models import Concertation, ContratDeVille, Public
+
+
+def organisation_porte(organisation: Organisation, contrat: ContratDeVille) -> bool:
+    """La règle unique qui désigne la collectivité porteuse : l'organisation est reliée au territoire porteur
+    (EPCI ou commune) ou, à défaut de lien, porte le même code officiel (SIREN ou code INSEE)."""
+    if organisation.type not in COLLECTIVITES:
+        return False
+    if contrat.epci_id and organisation.epci_id == contrat.epci_id:
+        return True
+    if contrat.commune_id and organisation.commune_id == contrat.commune_id:
+        return True
+    return bool(contrat.code_porteur) and organisation.code_territoire == contrat.code_porteur
+
+
+def q_organisations_porteuses(contrat: ContratDeVille, prefixe: str = "") -> Q:
+    """La même règle qu'`organisation_porte`, en filtre de requête (pour lister les agents à notifier…)."""
+    condition = Q(**{f"{prefixe}code_territoire": contrat.code_porteur})
+    if contrat.epci_id:
+        condition |= Q(**{f"{prefixe}epci_id": contrat.epci_id})
+    if contrat.commune_id:
+        condition |= Q(**{f"{prefixe}commune_id": contrat.commune_id})
+    return condition & Q(**{f"{prefixe}type__in": list(COLLECTIVITES)})
+
+
+@dataclass
+class Profil:
+    """Ce qu'une personne est pour un contrat."""
+
+    connecte: bool = False
+    admin: bool = False
+    agent_porteur: bool = False
+    # agent, agent de l'État ou partenaire d'une organisation signataire : contribue et lit
+    signataire: bool = False
+    elu: bool = False
+    etat: bool = False
+    structure: bool = False
+    habitant: bool = False
+    organisations_contributrices: list[Organisation] = field(default_factory=list)
+
+    @property
+    def associe(self) -> bool:
+        """Lit tout le contrat, quel que soit son état."""
+        return self.admin or self.agent_porteur or self.signataire or self.elu or self.etat
+
+    def publics(self) -> set[str]:
+        """Les publics de concertation auxquels la personne appartient."""
+        publics = set()
+        if self.agent_porteur or self.signataire or self.etat:
+            publics.add(Public.SIGNATAIRES)
+        if self.structure:
+            publics.add(Public.STRUCTURES)
+        if self.habitant:
+            publics.add(Public.HABITANTS)
+        return publics
+
+
+def profil(user, contrat: ContratDeVille) -> Profil:
+    if not user.is_authenticated:
+        return Profil()
+    cache = contrat.__dict__.setdefault("_profils", {})
+    if user.pk in cache:
+        return cache[user.pk]
+    adhesions = list(Adhesion.objects.filter(utilisateur=user).select_related("organisation"))
+    if "signataires" in getattr(contrat, "_prefetched_objects_cache", {}):
+        signataires = {s.organisation_id for s in contrat.signataires.all()}
+    else:
+        signataires = set(contrat.signataires.values_list("organisation_id", flat=True))
+    resultat = Profil(connecte=True, admin=est_admin_plateforme(user))
+    for adhesion in adhesions:
+        organisation = adhesion.organisation
+        signe = organisation.pk in signataires
+        porte = organisation_porte(organisation, contrat)
+        if adhesion.role == Role.AGENT and porte:
+            resultat.agent_porteur = True
+        if adhesion.role in (Role.AGENT, Role.ETAT, Role.PARTENAIRE) and signe:
+            resultat.signataire = True
+        if adhesion.role == Role.ELU and (signe or porte):
+            resultat.elu = True
+        if adhesion.role == Role.ETAT and (signe or organisation.departement_id == contrat.departement_id):
+            resultat.etat = True
+        if adhesion.role == Role.STRUCTURE:
+            resultat.structure = True
+        if adhesion.role == Role.HABITANT:
+            resultat.habitant = True
+        if adhesion.role != Role.ELU:
+            resultat.organisations_contributrices.append(organisation)
+    # Une personne inscrite sans organisation est une habitante (voir Mon espace).
+    if not adhesions:
+        resultat.habitant = True
+    cache[user.pk] = resultat
+    return resultat
+
+
+def concertations_ouvertes_a(user, contrat: ContratDeVille) -> list[Concertation]:
+    publics = profil(user, contrat).publics()
+    if not publics:
+        return []
+    return [c for c in contrat.concertations.filter(publics__overlap=list(publics)) if c.est_ouverte()]
+
+
+def peut_voir_contrat(user, contrat: ContratDeVille) -> bool:
+    """Un contrat signé est public ; avant, le voient ses signataires, la collectivité porteuse, l'État du
+    département, ses élus, et les publics d'une concertation ouverte."""
+    if contrat.est_public:
+        return True
+    if not user.is_authenticated:
+        return False
+    return profil(user, contrat).associe or bool(concertations_ouvertes_a(user, contrat))
+
+
+def peut_modifier_contrat(user, contrat: ContratDeVille) -> bool:
+    """Les agents de la collectivité porteuse rédigent, tant que le contrat n'est pas signé."""
+    return contrat.en_redaction and profil(user, contrat).agent_porteur
+
+
+def peut_changer_statut(user, contrat: ContratDeVille) -> bool:
+    return profil(user, contrat).agent_porteur
+
+
+def peut_gerer_signataires(user, contrat: ContratDeVille) -> bool:
+    return profil(user, contrat).agent_porteur
+
+
+def peut_animer_concertation(user, contrat: ContratDeVille) -> bool:
+    """Ouvrir et clore une concertation, analyser les contributions et y répondre."""
+    return profil(user, contrat).agent_porteur
+
+
+def peut_moderer(user, contrat: ContratDeVille) -> bool:
+    profil_ = profil(user, contrat)
+    return profil_.agent_porteur or profil_.admin
+
+
+def peut_lire_contributions_deposees(user, contrat: ContratDeVille) -> bool:
+    """Les contributions pas encore répondues ne sont lues que par les associés du contrat."""
+    return profil(user, contrat).associe
+
+
+def peut_telecharger_contrat(user, contrat: ContratDeVille) -> bool:
+    """Le PDF du contrat et sa synthèse : comme la lecture (les élus téléchargent, le public si signé)."""
+    return peut_voir_contrat(user, contrat)
+
+
+def refus_contribution(user, concertation: Concertation) -> str | None:
+    """Pourquoi la personne ne peut pas contribuer à cette concertation (message en français), ou None."""
+    if not user.is_authenticated:
+        return "Connectez-vous pour contribuer."
+    if concertation.close_le is not None:
+        return "Cette concertation est close : elle ne reçoit plus de contributions."
+    aujourd_hui = timezone.localdate()
+    if aujourd_hui < concertation.debut:
+        return f"Cette concertation ouvre le {concertation.debut:%d/%m/%Y} : revenez à partir de cette date."
+    if aujourd_hui > concertation.fin:
+        return (
+            f"Cette concertation s'est terminée le {concertation.fin:%d/%m/%Y} : elle ne reçoit plus de contributions."
+        )
+    if not profil(user, concertation.contrat).publics() & set(concertation.publics):
+        publics = ", ".join(concertation.libelles_publics).lower()
+        return f"Cette concertation est réservée aux publics suivants : {publics}. Votre profil n'en fait pas partie."
+    return None
+
+
+def peut_contribuer(user, concertation: Concertation) -> bool:
+    return refus_contribution(user, concertation) is None

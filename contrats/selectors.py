@@ -1,0 +1,94 @@
+"""Lectures des contrats pour d'autres pages (territoires, Mon espace) et pour les pages du contrat, avec un
+nombre fixe de requêtes."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from comptes.models import Adhesion, Role
+from contrats.models import (
+    Concertation,
+    ContratDeVille,
+    Contribution,
+    InstanceGouvernance,
+    Orientation,
+    Reunion,
+    Section,
+    Signataire,
+)
+from contrats.permissions import q_organisations_porteuses
+
+
+def contrats_du_territoire(qpv=None, commune=None, epci=None) -> QuerySet[ContratDeVille]:
+    """Les contrats de ville d'un QPV, d'une commune (portés ou couverts) ou d'un EPCI (portés), avec leur
+    porteur : à passer au gabarit `contrats/_contrats_territoire.html` (variable `contrats`)."""
+    contrats = ContratDeVille.objects.avec_porteur().order_by("code")
+    if qpv is not None:
+        contrats = contrats.filter(qpv=qpv)
+    if commune is not None:
+        contrats = contrats.filter(Q(communes=commune) | Q(commune=commune)).distinct()
+    if epci is not None:
+        contrats = contrats.filter(epci=epci)
+    return contrats
+
+
+def contrats_de(user) -> QuerySet[ContratDeVille]:
+    """Les contrats où la personne a un rôle : portés par sa collectivité, ou signés par son organisation.
+    Pour Mon espace."""
+    adhesions = list(Adhesion.objects.filter(utilisateur=user).select_related("organisation"))
+    condition = Q(pk__in=[])
+    for adhesion in adhesions:
+        organisation = adhesion.organisation
+        condition |= Q(signataires__organisation=organisation)
+        if adhesion.role in (Role.AGENT, Role.ELU) and organisation.est_collectivite:
+            if organisation.epci_id:
+                condition |= Q(epci_id=organisation.epci_id)
+            if organisation.commune_id:
+                condition |= Q(commune_id=organisation.commune_id)
+            if organisation.code_territoire:
+                condition |= Q(code_porteur=organisation.code_territoire)
+    return ContratDeVille.objects.avec_porteur().filter(condition).distinct().order_by("code")
+
+
+def organisations_porteuses(contrat: ContratDeVille):
+    from comptes.models import Organisation
+
+    return Organisation.objects.filter(q_organisations_porteuses(contrat))
+
+
+def contrat_pour_page(code: str) -> ContratDeVille:
+    """Le contrat et tout ce que sa page affiche, en un nombre fixe de requêtes."""
+    contributions_visibles = Contribution.objects.visibles()
+    return (
+        ContratDeVille.objects.avec_porteur()
+        .prefetch_related(
+            Prefetch("qpv", queryset=ContratDeVille.qpv.rel.model.objects.only("code", "nom", "population")),
+            Prefetch("communes", queryset=ContratDeVille.communes.rel.model.objects.only("code", "nom")),
+            Prefetch(
+                "signataires",
+                queryset=Signataire.objects.select_related("organisation").prefetch_related("engagements"),
+            ),
+            Prefetch(
+                "instances",
+                queryset=InstanceGouvernance.objects.prefetch_related(
+                    Prefetch("reunions", queryset=Reunion.objects.all())
+                ),
+            ),
+            Prefetch(
+                "sections",
+                queryset=Section.objects.select_related("modifiee_par").annotate(
+                    nb_contributions=Count("contributions", filter=Q(contributions__in=contributions_visibles))
+                ),
+            ),
+            Prefetch(
+                "orientations",
+                queryset=Orientation.objects.filter(parent__isnull=True).prefetch_related(
+                    "qpv", Prefetch("objectifs", queryset=Orientation.objects.prefetch_related("qpv"))
+                ),
+                to_attr="arbre",
+            ),
+            Prefetch(
+                "concertations",
+                queryset=Concertation.objects.annotate(nb_contributions=Count("contributions")),
+            ),
+        )
+        .get(code=code)
+    )

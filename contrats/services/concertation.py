@@ -1,0 +1,244 @@
+"""La concertation : ouverture par la collectivité porteuse, contributions des publics choisis, analyse,
+réponse publique (notifiée par e-mail) et modération."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from contrats.models import (
+    Concertation,
+    ContratDeVille,
+    Contribution,
+    JournalContribution,
+    Orientation,
+    Public,
+    Section,
+    StatutContrat,
+    StatutContribution,
+    VersionSection,
+)
+from contrats.models.concertation import STATUTS_REPONDUS, TRANSITIONS_CONTRIBUTION
+from contrats.permissions import peut_animer_concertation, peut_moderer, profil, refus_contribution
+from contrats.services.sections import integrer
+from contrats.texte import contenu_dangereux
+
+REFUS_ANIMATION = "Seuls les agents de la collectivité porteuse animent la concertation de ce contrat."
+
+
+@transaction.atomic
+def ouvrir(
+    contrat: ContratDeVille,
+    auteur,
+    titre: str,
+    debut: date,
+    fin: date,
+    publics: Iterable[str],
+    sections: Iterable[Section] = (),
+    orientations: Iterable[Orientation] = (),
+    description: str = "",
+) -> Concertation:
+    """Ouvre une concertation ; un contrat encore en élaboration passe « en concertation »."""
+    if not peut_animer_concertation(auteur, contrat):
+        raise PermissionDenied(REFUS_ANIMATION)
+    if not contrat.en_redaction:
+        raise ValidationError("Un contrat signé ne se concerte plus : ses changements passent par un avenant.")
+    publics, sections, orientations = list(publics), list(sections), list(orientations)
+    erreurs = []
+    if not titre.strip():
+        erreurs.append("Donnez un titre à la concertation.")
+    if fin < debut:
+        erreurs.append("La date de fin doit suivre la date de début.")
+    if fin < timezone.localdate():
+        erreurs.append("La date de fin est passée : la concertation ne recevrait aucune contribution.")
+    if not publics or any(p not in Public.values for p in publics):
+        erreurs.append("Choisissez au moins un public.")
+    if not sections and not orientations:
+        erreurs.append("Choisissez au moins une section ou une orientation soumise à la concertation.")
+    if any(s.contrat_id != contrat.pk for s in sections) or any(o.contrat_id != contrat.pk for o in orientations):
+        erreurs.append("Les sections et orientations doivent appartenir à ce contrat.")
+    if erreurs:
+        raise ValidationError(erreurs)
+    concertation = Concertation.objects.create(
+        contrat=contrat,
+        titre=titre.strip(),
+        description=description.strip(),
+        debut=debut,
+        fin=fin,
+        publics=publics,
+        ouverte_par=auteur,
+    )
+    concertation.sections.set(sections)
+    concertation.orientations.set(orientations)
+    if contrat.statut == StatutContrat.ELABORATION:
+        contrat.changer_statut(
+            auteur, StatutContrat.CONCERTATION, f"Ouverture de la concertation « {concertation.titre} »"
+        )
+    return concertation
+
+
+@transaction.atomic
+def clore(concertation: Concertation, auteur) -> None:
+    if not peut_animer_concertation(auteur, concertation.contrat):
+        raise PermissionDenied(REFUS_ANIMATION)
+    if concertation.close_le is not None:
+        raise ValidationError("Cette concertation est déjà close.")
+    concertation.close_le = timezone.now()
+    concertation.close_par = auteur
+    concertation.save(update_fields=["close_le", "close_par"])
+
+
+@transaction.atomic
+def contribuer(
+    concertation: Concertation,
+    auteur,
+    texte: str,
+    section: Section | None = None,
+    orientation: Orientation | None = None,
+    proposition: str = "",
+    organisation=None,
+) -> Contribution:
+    """Dépose une contribution, si la concertation est ouverte à la personne et porte sur la cible."""
+    refus = refus_contribution(auteur, concertation)
+    if refus:
+        raise PermissionDenied(refus)
+    texte, proposition = (texte or "").strip(), (proposition or "").strip()
+    if not texte:
+        raise ValidationError("Écrivez votre contribution.")
+    if contenu_dangereux(texte) or contenu_dangereux(proposition):
+        raise ValidationError(
+            "Votre contribution contient du code (script, lien « javascript: »…) qui n'est pas accepté : "
+            "écrivez en texte simple. Votre texte est conservé ci-dessous."
+        )
+    if (section is None) == (orientation is None):
+        raise ValidationError("Choisissez la section ou l'orientation sur laquelle vous contribuez.")
+    if section is not None and not concertation.sections.filter(pk=section.pk).exists():
+        raise ValidationError("Cette section n'est pas soumise à la concertation.")
+    if orientation is not None and not concertation.orientations.filter(pk=orientation.pk).exists():
+        raise ValidationError("Cette orientation n'est pas soumise à la concertation.")
+    if (
+        organisation is not None
+        and organisation not in profil(auteur, concertation.contrat).organisations_contributrices
+    ):
+        raise ValidationError("Vous ne pouvez contribuer qu'au nom d'une organisation dont vous êtes membre.")
+    contribution = Contribution.objects.create(
+        concertation=concertation,
+        section=section,
+        orientation=orientation,
+        auteur=auteur,
+        organisation=organisation,
+        texte=texte,
+        proposition=proposition,
+    )
+    JournalContribution.objects.create(
+        contribution=contribution, auteur=auteur, a_statut=StatutContribution.DEPOSEE, evenement="Déposée"
+    )
+    return contribution
+
+
+def _verifier_transition(contribution: Contribution, nouveau: str) -> None:
+    if nouveau not in StatutContribution.values:
+        raise ValidationError("Cet état n'existe pas.")
+    if nouveau not in TRANSITIONS_CONTRIBUTION[contribution.statut]:
+        raise ValidationError(
+            f"Une contribution « {contribution.get_statut_display()} » ne peut pas passer à "
+            f"« {StatutContribution(nouveau).label} »."
+        )
+
+
+@transaction.atomic
+def analyser(contribution: Contribution, auteur) -> None:
+    """La contribution est prise en analyse par la collectivité porteuse."""
+    if not peut_animer_concertation(auteur, contribution.concertation.contrat):
+        raise PermissionDenied(REFUS_ANIMATION)
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    _verifier_transition(contribution, StatutContribution.EN_ANALYSE)
+    ancien = contribution.statut
+    contribution.statut = StatutContribution.EN_ANALYSE
+    contribution.save(update_fields=["statut"])
+    JournalContribution.objects.create(
+        contribution=contribution, auteur=auteur, de_statut=ancien, a_statut=contribution.statut, evenement="En analyse"
+    )
+
+
+@transaction.atomic
+def repondre(
+    contribution: Contribution, auteur, statut: str, reponse: str, version: VersionSection | None = None
+) -> Contribution:
+    """Publie la réponse : retenue, partiellement retenue ou non retenue, toujours motivée. Une contribution
+    retenue peut être reliée tout de suite à la version de section qui l'a prise en compte. L'auteur est
+    prévenu par e-mail une fois la réponse enregistrée."""
+    contrat = contribution.concertation.contrat
+    if not peut_animer_concertation(auteur, contrat):
+        raise PermissionDenied(REFUS_ANIMATION)
+    reponse = (reponse or "").strip()
+    if statut not in STATUTS_REPONDUS:
+        raise ValidationError("Choisissez si la contribution est retenue, partiellement retenue ou non retenue.")
+    if not reponse:
+        raise ValidationError(
+            "La réponse publique est obligatoire : expliquez à la personne ce que devient sa contribution "
+            "(et, si elle n'est pas retenue, pourquoi)."
+        )
+    if contenu_dangereux(reponse):
+        raise ValidationError("La réponse contient du code qui n'est pas accepté : écrivez en texte simple.")
+    verrouillee = (
+        Contribution.objects.select_for_update().select_related("auteur", "concertation").get(pk=contribution.pk)
+    )
+    _verifier_transition(verrouillee, statut)
+    if version is not None and statut not in (StatutContribution.RETENUE, StatutContribution.PARTIELLEMENT_RETENUE):
+        raise ValidationError("Seule une contribution retenue est reliée à une version de section.")
+    ancien = verrouillee.statut
+    verrouillee.statut = statut
+    verrouillee.reponse = reponse
+    verrouillee.repondue_le = timezone.now()
+    verrouillee.repondue_par = auteur
+    verrouillee.save(update_fields=["statut", "reponse", "repondue_le", "repondue_par"])
+    JournalContribution.objects.create(
+        contribution=verrouillee,
+        auteur=auteur,
+        de_statut=ancien,
+        a_statut=statut,
+        evenement=f"Réponse publiée : {StatutContribution(statut).label.lower()}",
+    )
+    if version is not None:
+        integrer(verrouillee, version, auteur)
+    transaction.on_commit(lambda: notifier_reponse(verrouillee))
+    contribution.__dict__.update(verrouillee.__dict__)
+    return verrouillee
+
+
+def notifier_reponse(contribution: Contribution) -> None:
+    """Prévient l'auteur par e-mail que sa contribution a reçu une réponse publique."""
+    contrat = contribution.concertation.contrat
+    lien = settings.SITE_URL.rstrip("/") + reverse("contrats:contributions_publiques", args=[contrat.code])
+    contexte = {"contribution": contribution, "contrat": contrat, "lien": f"{lien}#contribution-{contribution.pk}"}
+    send_mail(
+        subject=f"[Coville] Réponse à votre contribution sur le contrat de ville {contrat.nom}",
+        message=render_to_string("contrats/email/reponse_contribution.txt", contexte),
+        from_email=None,
+        recipient_list=[contribution.auteur.email],
+    )
+
+
+@transaction.atomic
+def masquer(contribution: Contribution, auteur, motif: str) -> None:
+    """Masque une contribution abusive sur les pages publiques ; elle reste au dossier, avec le motif."""
+    if not peut_moderer(auteur, contribution.concertation.contrat):
+        raise PermissionDenied("Seuls les agents de la collectivité porteuse et les administrateurs modèrent.")
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError("Indiquez le motif du masquage : il est conservé au dossier.")
+    if contribution.masquee:
+        raise ValidationError("Cette contribution est déjà masquée.")
+    contribution.masquee = True
+    contribution.motif_masquage = motif
+    contribution.masquee_le = timezone.now()
+    contribution.masquee_par = auteur
+    contribution.save(update_fields=["masquee", "motif_masquage", "masquee_le", "masquee_par"])
+    JournalContribution.objects.create(contribution=contribution, auteur=auteur, evenement=f"Masquée : {motif}")

@@ -1,0 +1,126 @@
+"""Le texte riche des sections : nettoyage (nh3), découpage en blocs et différences entre deux versions.
+
+Le même nettoyage sert à l'enregistrement et à l'affichage (pages et PDF) : ce qui est affiché est
+exactement ce qui est stocké, et un texte ancien stocké avant un durcissement des règles est nettoyé à
+nouveau à l'affichage.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+from html import escape
+from html.parser import HTMLParser
+
+import nh3
+
+BALISES = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "table", "thead", "tbody", "tr", "th", "td"}
+BALISES |= {"blockquote", "br"}
+ATTRIBUTS = {"a": {"href"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+SCHEMAS_URL = {"http", "https", "mailto"}
+
+# Ce qui, dans un texte saisi, ne peut être qu'une tentative d'exécuter du code : refusé avec un message,
+# plutôt que retiré en silence, pour que l'auteur voie ce qui ne sera pas enregistré.
+DANGEREUX = re.compile(
+    r"<\s*(script|iframe|object|embed|style|link|meta|svg|math|form|base)\b|\son[a-z]+\s*=|javascript\s*:|vbscript\s*:|data\s*:\s*text/html",
+    re.IGNORECASE,
+)
+
+
+def nettoyer(html: str) -> str:
+    """Le HTML réduit aux balises de mise en forme permises ; scripts, attributs d'événement, styles et
+    liens `javascript:` disparaissent."""
+    return nh3.clean(
+        html or "",
+        tags=BALISES,
+        attributes=ATTRIBUTS,
+        url_schemes=SCHEMAS_URL,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+def contenu_dangereux(html: str) -> bool:
+    return bool(DANGEREUX.search(html or ""))
+
+
+MESSAGE_DANGEREUX = (
+    "Le texte contient des éléments interdits (script, gestionnaire d'événement « on… », lien « javascript: » "
+    "ou contenu embarqué) : retirez-les puis enregistrez à nouveau. Rien n'a été enregistré."
+)
+
+
+def texte_brut(html: str) -> str:
+    """Le texte sans balises (pour un extrait, une recherche, un e-mail)."""
+    return re.sub(r"\s+", " ", nh3.clean(html or "", tags=set())).strip()
+
+
+class _Blocs(HTMLParser):
+    """Découpe un HTML nettoyé en ses éléments de premier niveau (paragraphes, titres, listes, tableaux)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocs: list[str] = []
+        self.courant: list[str] = []
+        self.profondeur = 0
+
+    def _fermer_si_racine(self):
+        if self.profondeur == 0 and self.courant:
+            bloc = "".join(self.courant).strip()
+            if bloc:
+                self.blocs.append(bloc)
+            self.courant = []
+
+    def handle_starttag(self, tag, attrs):
+        attributs = "".join(f' {nom}="{escape(valeur or "", quote=True)}"' for nom, valeur in attrs)
+        if tag == "br":
+            self.courant.append(f"<br{attributs}>")
+            return
+        if self.profondeur == 0:
+            self._fermer_si_racine()
+        self.courant.append(f"<{tag}{attributs}>")
+        self.profondeur += 1
+
+    def handle_endtag(self, tag):
+        if tag == "br":
+            return
+        self.courant.append(f"</{tag}>")
+        self.profondeur = max(self.profondeur - 1, 0)
+        self._fermer_si_racine()
+
+    def handle_data(self, data):
+        if self.profondeur == 0 and not data.strip():
+            return
+        self.courant.append(escape(data, quote=False))
+
+    def close(self):
+        super().close()
+        self.profondeur = 0
+        self._fermer_si_racine()
+
+
+def blocs(html: str) -> list[str]:
+    analyseur = _Blocs()
+    analyseur.feed(nettoyer(html))
+    analyseur.close()
+    return analyseur.blocs
+
+
+@dataclass(frozen=True)
+class LigneDiff:
+    """Un bloc dans la comparaison : « egal », « supprime » ou « ajoute » ; `html` est déjà nettoyé."""
+
+    nature: str
+    html: str
+
+
+def differences(ancien: str, nouveau: str) -> list[LigneDiff]:
+    """Les blocs des deux textes, alignés par difflib : inchangés, supprimés, ajoutés."""
+    avant, apres = blocs(ancien), blocs(nouveau)
+    lignes: list[LigneDiff] = []
+    for operation, a1, a2, b1, b2 in difflib.SequenceMatcher(a=avant, b=apres, autojunk=False).get_opcodes():
+        if operation == "equal":
+            lignes.extend(LigneDiff("egal", bloc) for bloc in avant[a1:a2])
+            continue
+        lignes.extend(LigneDiff("supprime", bloc) for bloc in avant[a1:a2])
+        lignes.extend(LigneDiff("ajoute", bloc) for bloc in apres[b1:b2])
+    return lignes

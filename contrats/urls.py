@@ -1,0 +1,31 @@
+from django.urls import path
+
+from contrats.views import concertation, contrat, gouvernance, sections
+
+app_name = "contrats"
+
+urlpatterns = [
+    path("", contrat.liste, name="liste"),
+    path("<str:code>/", contrat.contrat, name="contrat"),
+    path("<str:code>/etat/", contrat.transition, name="transition"),
+    path("<str:code>/sections/nouvelle/", sections.nouvelle, name="nouvelle_section"),
+    path("<str:code>/sections/<int:pk>/", sections.section, name="section"),
+    path("<str:code>/sections/<int:pk>/modifier/", sections.modifier, name="modifier_section"),
+    path("<str:code>/sections/<int:pk>/historique/", sections.historique, name="historique"),
+    path("<str:code>/sections/<int:pk>/versions/<int:numero>/", sections.version, name="version"),
+    path("<str:code>/sections/<int:pk>/comparer/", sections.comparer, name="comparer"),
+    path("<str:code>/sections/<int:pk>/restaurer/<int:numero>/", sections.restaurer, name="restaurer"),
+    path("<str:code>/orientations/nouvelle/", sections.nouvelle_orientation, name="nouvelle_orientation"),
+    path("<str:code>/concertations/nouvelle/", concertation.nouvelle, name="nouvelle_concertation"),
+    path("<str:code>/concertations/<int:pk>/", concertation.concertation, name="concertation"),
+    path("<str:code>/concertations/<int:pk>/clore/", concertation.clore, name="clore_concertation"),
+    path("<str:code>/contributions/", concertation.contributions, name="contributions"),
+    path("<str:code>/contributions/<int:pk>/analyser/", concertation.analyser, name="analyser"),
+    path("<str:code>/contributions/<int:pk>/repondre/", concertation.repondre, name="repondre"),
+    path("<str:code>/contributions/<int:pk>/masquer/", concertation.masquer, name="masquer"),
+    path("<str:code>/ce-que-vous-avez-dit/", concertation.reponses, name="contributions_publiques"),
+    path("<str:code>/signataires/nouveau/", gouvernance.nouveau_signataire, name="nouveau_signataire"),
+    path("<str:code>/signataires/<int:pk>/engagement/", gouvernance.nouvel_engagement, name="nouvel_engagement"),
+    path("<str:code>/instances/nouvelle/", gouvernance.nouvelle_instance, name="nouvelle_instance"),
+    path("<str:code>/instances/<int:pk>/reunion/", gouvernance.nouvelle_reunion, name="nouvelle_reunion"),
+]

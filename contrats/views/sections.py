@@ -1,0 +1,260 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contrats.acces import contrat_modifiable, section_modifiable, section_visible
+from contrats.forms import NouvelleSectionForm, OrientationForm, SectionForm
+from contrats.models import Contribution
+from contrats.models.concertation import STATUTS_INTEGRES
+from contrats.permissions import peut_modifier_contrat, profil
+from contrats.services import sections as services
+from contrats.texte import differences, nettoyer
+from contrats.views.contrat import fil_ariane
+
+
+def _fil(section, *liens):
+    return fil_ariane({"titre": section.contrat.nom, "url": section.contrat.get_absolute_url()}, *liens)
+
+
+def _historique_visible(user, section) -> None:
+    """L'historique d'un contrat en rédaction est réservé à ses associés ; celui d'un contrat signé est public."""
+    if not section.contrat.est_public and not profil(user, section.contrat).associe:
+        raise Http404("Historique introuvable.")
+
+
+@login_not_required
+def section(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    section = section_visible(request.user, code, pk)
+    contributions = (
+        section.contributions.visibles().repondues().select_related("auteur", "organisation", "version_integration")
+    )
+    return render(
+        request,
+        "contrats/section.html",
+        {
+            "section": section,
+            "contrat": section.contrat,
+            "contributions": contributions,
+            "peut_modifier": peut_modifier_contrat(request.user, section.contrat),
+            "voit_historique": section.contrat.est_public or profil(request.user, section.contrat).associe,
+            "fil_ariane": _fil(section, {"titre": section.titre, "url": ""}),
+        },
+    )
+
+
+def _integrables(contrat):
+    return Contribution.objects.filter(
+        concertation__contrat=contrat, statut__in=STATUTS_INTEGRES, version_integration__isnull=True, masquee=False
+    ).select_related("auteur")
+
+
+@require_http_methods(["GET", "POST"])
+def modifier(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    section = section_modifiable(request.user, code, pk)
+    integrables = _integrables(section.contrat)
+    form = SectionForm(
+        request.POST or None,
+        initial={"texte": section.texte, "version_base": section.numero},
+        contributions_integrables=integrables,
+    )
+    conflit = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.enregistrer(
+                section,
+                request.user,
+                form.cleaned_data["texte"],
+                form.cleaned_data["version_base"],
+                form.cleaned_data["message"],
+                form.cleaned_data.get("contributions") or (),
+            )
+        except services.VersionPerimee as erreur:
+            conflit = erreur
+            form.add_error(None, str(erreur))
+            # La personne fusionne à partir de la version actuelle : son prochain enregistrement part d'elle.
+            form.data = form.data.copy()
+            form.data["version_base"] = erreur.section.numero
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, f"Version {version.numero} de « {section.titre} » enregistrée.")
+            return redirect(section)
+    contexte = {
+        "section": section,
+        "contrat": section.contrat,
+        "form": form,
+        "integrables": integrables,
+        "fil_ariane": _fil(
+            section, {"titre": section.titre, "url": section.get_absolute_url()}, {"titre": "Modifier", "url": ""}
+        ),
+    }
+    if conflit:
+        texte_saisi = form.data.get("texte", "")
+        contexte.update(
+            conflit=conflit,
+            texte_actuel=conflit.section.texte,
+            texte_saisi=nettoyer(texte_saisi),
+            differences=differences(conflit.section.texte, texte_saisi),
+        )
+    return render(request, "contrats/section_modifier.html", contexte, status=409 if conflit else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def nouvelle(request: HttpRequest, code: str) -> HttpResponse:
+    contrat = contrat_modifiable(request.user, code)
+    form = NouvelleSectionForm(request.POST or None, initial={"etape": request.GET.get("etape")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            section = services.creer_section(
+                contrat, request.user, form.cleaned_data["etape"], form.cleaned_data["titre"]
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, f"Section « {section.titre} » créée : rédigez-la.")
+            return redirect("contrats:modifier_section", code=contrat.code, pk=section.pk)
+    return render(
+        request,
+        "contrats/formulaire.html",
+        {
+            "form": form,
+            "contrat": contrat,
+            "titre": "Nouvelle section du projet de territoire",
+            "bouton": "Créer la section",
+            "fil_ariane": fil_ariane(
+                {"titre": contrat.nom, "url": contrat.get_absolute_url()}, {"titre": "Nouvelle section", "url": ""}
+            ),
+        },
+    )
+
+
+@login_not_required
+def historique(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    section = section_visible(request.user, code, pk)
+    _historique_visible(request.user, section)
+    versions = section.versions.select_related("auteur").prefetch_related("contributions_integrees")
+    return render(
+        request,
+        "contrats/historique.html",
+        {
+            "section": section,
+            "contrat": section.contrat,
+            "versions": versions,
+            "peut_modifier": peut_modifier_contrat(request.user, section.contrat),
+            "fil_ariane": _fil(
+                section, {"titre": section.titre, "url": section.get_absolute_url()}, {"titre": "Historique", "url": ""}
+            ),
+        },
+    )
+
+
+@login_not_required
+def version(request: HttpRequest, code: str, pk: int, numero: int) -> HttpResponse:
+    section = section_visible(request.user, code, pk)
+    _historique_visible(request.user, section)
+    version = get_object_or_404(section.versions.select_related("auteur"), numero=numero)
+    return render(
+        request,
+        "contrats/version.html",
+        {
+            "section": section,
+            "contrat": section.contrat,
+            "version": version,
+            "contributions": version.contributions_integrees.select_related("auteur", "organisation"),
+            "peut_modifier": peut_modifier_contrat(request.user, section.contrat),
+            "fil_ariane": _fil(
+                section,
+                {"titre": section.titre, "url": section.get_absolute_url()},
+                {"titre": f"Version {numero}", "url": ""},
+            ),
+        },
+    )
+
+
+def _numero(valeur, defaut: int) -> int:
+    try:
+        return int(valeur)
+    except (TypeError, ValueError):
+        return defaut
+
+
+@login_not_required
+def comparer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    section = section_visible(request.user, code, pk)
+    _historique_visible(request.user, section)
+    versions = list(section.versions.select_related("auteur").order_by("numero"))
+    if not versions:
+        raise Http404("Cette section n'a pas encore de version.")
+    par_numero = {v.numero: v for v in versions}
+    a = par_numero.get(_numero(request.GET.get("a"), section.numero)) or versions[-1]
+    de = par_numero.get(_numero(request.GET.get("de"), a.numero - 1)) or versions[0]
+    return render(
+        request,
+        "contrats/comparer.html",
+        {
+            "section": section,
+            "contrat": section.contrat,
+            "versions": versions,
+            "de": de,
+            "a": a,
+            "differences": differences(de.texte, a.texte),
+            "fil_ariane": _fil(
+                section, {"titre": section.titre, "url": section.get_absolute_url()}, {"titre": "Comparer", "url": ""}
+            ),
+        },
+    )
+
+
+@require_POST
+def restaurer(request: HttpRequest, code: str, pk: int, numero: int) -> HttpResponse:
+    section = section_modifiable(request.user, code, pk)
+    try:
+        version = services.restaurer(section, request.user, numero, _numero(request.POST.get("version_base"), -1))
+    except services.VersionPerimee as erreur:
+        messages.error(request, f"{erreur.args[0].split(' Votre texte')[0]} Vérifiez l'historique puis recommencez.")
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, f"Version {numero} restaurée : elle devient la version {version.numero}.")
+    return redirect("contrats:historique", code=code, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def nouvelle_orientation(request: HttpRequest, code: str) -> HttpResponse:
+    contrat = contrat_modifiable(request.user, code)
+    form = OrientationForm(request.POST or None, contrat=contrat, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        donnees = form.cleaned_data
+        try:
+            services.creer_orientation(
+                contrat,
+                request.user,
+                donnees["titre"],
+                parent=donnees["parent"],
+                description=donnees["description"],
+                piliers=donnees["piliers"],
+                axes=donnees["axes"],
+                qpv=donnees["qpv"],
+            )
+        except (ValidationError, PermissionDenied) as erreur:
+            form.add_error(None, erreur.messages if isinstance(erreur, ValidationError) else str(erreur))
+        else:
+            messages.success(request, f"« {donnees['titre']} » ajoutée aux orientations.")
+            return redirect(reverse("contrats:contrat", args=[contrat.code]) + "#orientations")
+    return render(
+        request,
+        "contrats/formulaire.html",
+        {
+            "form": form,
+            "contrat": contrat,
+            "titre": "Nouvelle orientation ou nouvel objectif",
+            "bouton": "Ajouter",
+            "fil_ariane": fil_ariane(
+                {"titre": contrat.nom, "url": contrat.get_absolute_url()}, {"titre": "Nouvelle orientation", "url": ""}
+            ),
+        },
+    )

@@ -1,0 +1,109 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contrats.models import Contribution, Engagement, InstanceGouvernance, Orientation, Reunion, StatutContribution
+from contrats.selectors import contrats_du_territoire
+from contrats.services import concertation as concertations
+from tests.contrats.factories import ConcertationFactory, ContributionFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages(contrat, section, concertation):
+    code = contrat.code
+    return [
+        reverse("contrats:liste"),
+        reverse("contrats:contrat", args=[code]),
+        reverse("contrats:section", args=[code, section.pk]),
+        reverse("contrats:modifier_section", args=[code, section.pk]),
+        reverse("contrats:historique", args=[code, section.pk]),
+        reverse("contrats:version", args=[code, section.pk, 1]),
+        reverse("contrats:comparer", args=[code, section.pk]),
+        reverse("contrats:nouvelle_section", args=[code]),
+        reverse("contrats:nouvelle_orientation", args=[code]),
+        reverse("contrats:nouvelle_concertation", args=[code]),
+        reverse("contrats:concertation", args=[code, concertation.pk]),
+        reverse("contrats:contributions", args=[code]),
+        reverse("contrats:contributions_publiques", args=[code]),
+        reverse("contrats:nouveau_signataire", args=[code]),
+        reverse("contrats:nouvelle_instance", args=[code]),
+    ]
+
+
+def test_it_shows_every_page_to_the_carrier_agent(client, agent, contrat, section):
+    concertation = ConcertationFactory(contrat=contrat, sections=[section])
+    ContributionFactory(concertation=concertation, section=section)
+    client.force_login(agent)
+    for url in _pages(contrat, section, concertation):
+        reponse = client.get(url)
+        assert reponse.status_code == 200, url
+        assert "<h1" in reponse.content.decode()
+
+
+def _remplir(contrat, agent, nombre: int) -> None:
+    """Des sections, orientations, instances, réunions, concertations et contributions : de chaque sorte."""
+    for _ in range(nombre):
+        section = SectionFactory(contrat=contrat, texte_initial="<p>Texte</p>")
+        orientation = Orientation.objects.create(contrat=contrat, niveau="orientation", titre="Emploi")
+        objectif = Orientation.objects.create(contrat=contrat, niveau="objectif", parent=orientation, titre="Jeunes")
+        objectif.qpv.set(contrat.qpv.all())
+        instance = InstanceGouvernance.objects.create(contrat=contrat, type="copil", nom="Comité de pilotage")
+        Reunion.objects.create(instance=instance, date=timezone.localdate(), participants="Préfecture")
+        concertation = ConcertationFactory(contrat=contrat, sections=[section])
+        contribution = ContributionFactory(concertation=concertation, section=section)
+        concertations.repondre(contribution, agent, StatutContribution.NON_RETENUE, "Merci, mais non.")
+        ContributionFactory(concertation=concertation, section=section)
+        Engagement.objects.create(signataire=contrat.signataires.first(), texte="Financer", montant=1000)
+
+
+def test_it_runs_a_fixed_number_of_queries_on_the_contract_page(client, agent, contrat, django_assert_num_queries):
+    client.force_login(agent)
+    url = reverse("contrats:contrat", args=[contrat.code])
+    _remplir(contrat, agent, 1)
+    # session, utilisateur, contrat ; QPV, communes, signataires, engagements, instances, réunions, sections,
+    # orientations, leurs QPV, objectifs, leurs QPV, concertations ; adhésions (profil), concertations ouvertes,
+    # journal
+    with django_assert_num_queries(18):
+        client.get(url)
+    _remplir(contrat, agent, 5)
+    with django_assert_num_queries(18):
+        reponse = client.get(url)
+    assert reponse.content.decode().count('class="coville-section') == 6
+
+
+def test_it_runs_a_fixed_number_of_queries_on_the_contributions_pages(
+    client, agent, contrat, django_assert_num_queries
+):
+    client.force_login(agent)
+    gestion = reverse("contrats:contributions", args=[contrat.code])
+    publique = reverse("contrats:contributions_publiques", args=[contrat.code])
+    _remplir(contrat, agent, 1)
+    # session, utilisateur, contrat, adhésions et signataires (profil), nombre, page, comptes par état
+    with django_assert_num_queries(8):
+        client.get(gestion)
+    # session, utilisateur, contrat, nombre, page
+    with django_assert_num_queries(5):
+        client.get(publique)
+    _remplir(contrat, agent, 6)
+    assert Contribution.objects.count() == 14
+    with django_assert_num_queries(8):
+        client.get(gestion)
+    with django_assert_num_queries(5):
+        client.get(publique)
+
+
+def test_it_lists_the_contracts_of_a_territory_for_its_pages(contrat, territoire):
+    assert list(contrats_du_territoire(qpv=territoire["qpv"][0])) == [contrat]
+    assert list(contrats_du_territoire(commune=territoire["commune"])) == [contrat]
+    assert list(contrats_du_territoire(epci=territoire["epci"])) == [contrat]
+
+
+def test_it_renders_the_territory_fragment(contrat, territoire):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "contrats/_contrats_territoire.html", {"contrats": contrats_du_territoire(qpv=territoire["qpv"][0])}
+    )
+    assert contrat.code in html
+    assert reverse("contrats:contrat", args=[contrat.code]) in html
