@@ -7,12 +7,15 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from acteurs_ess.models import Collectif, Structure
 from comptes.models import Organisation, Utilisateur
 from contrats.models import (
     AxeTransversal,
     Concertation,
+    ConsultationService,
     ContratDeVille,
     Contribution,
+    DynamiqueCooperative,
     Engagement,
     Etape,
     InstanceGouvernance,
@@ -24,9 +27,12 @@ from contrats.models import (
     Public,
     Reunion,
     Section,
+    ServiceConsulte,
     Signataire,
     StatutContrat,
     StatutContribution,
+    StructureAssociee,
+    TypeDynamique,
     TypeInstance,
     VersionSection,
 )
@@ -190,6 +196,9 @@ def charger(sortie=print) -> None:
     contrat.signataires.all().delete()
     contrat.instances.all().delete()
     contrat.journal.all().delete()
+    contrat.consultations_ess.all().delete()
+    contrat.dynamiques_cooperatives.all().delete()
+    contrat.structures_ess.all().delete()
 
     maintenant = timezone.now()
     JournalContrat.objects.create(
@@ -288,6 +297,7 @@ def charger(sortie=print) -> None:
     concertation.sections.set(soumises)
     concertation.orientations.set(orientations)
     nb = _contributions(concertation, soumises, orientations, agent, maintenant)
+    _ess(contrat, agent)
     sortie(f"Contrats : {contrat} en concertation, {len(sections)} sections, {nb} contributions.")
 
 
@@ -423,3 +433,33 @@ def _contributions(concertation, sections, orientations, agent, maintenant) -> i
         JournalContribution.objects.create(contribution=masquee, auteur=agent, evenement="Masquée")
         nombre += 1
     return nombre
+
+
+def _ess(contrat, agent) -> None:
+    """Deux services consultés sur trois, le PTCE de l'annuaire, une structure associée : le panneau montre ce
+    qui manque encore (achats, Fabrique à initiatives, SCIC)."""
+    ConsultationService.objects.create(
+        contrat=contrat,
+        service=ServiceConsulte.COHESION_SOCIALE,
+        date=date.today() - timedelta(days=90),
+        apport="Diagnostic partagé des quartiers et bilan du précédent contrat.",
+        saisie_par=agent,
+    )
+    ConsultationService.objects.create(
+        contrat=contrat,
+        service=ServiceConsulte.DEVELOPPEMENT_ECONOMIQUE,
+        date=date.today() - timedelta(days=75),
+        apport="Chapitre QPV du schéma métropolitain de l'ESS ; projet de Fabrique à initiatives au Blosne.",
+        saisie_par=agent,
+    )
+    collectif = Collectif.objects.filter(nom="Pôle ESS Rennes Sud").first()
+    DynamiqueCooperative.objects.create(
+        contrat=contrat,
+        type=TypeDynamique.PTCE,
+        collectif=collectif,
+        nom="" if collectif else "Pôle ESS Rennes Sud",
+        integration="Le pôle anime l'objectif « Soutenir l'entrepreneuriat collectif et l'ESS ».",
+    )
+    structure = Structure.objects.filter(organisation__nom="Les Ateliers du Blosne").first()
+    if structure is not None:
+        StructureAssociee.objects.create(contrat=contrat, structure=structure, role="Membre du comité technique")

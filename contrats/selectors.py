@@ -7,7 +7,6 @@ from comptes.models import Adhesion, Role
 from contrats.models import (
     Concertation,
     ContratDeVille,
-    Contribution,
     InstanceGouvernance,
     Orientation,
     Reunion,
@@ -56,7 +55,6 @@ def organisations_porteuses(contrat: ContratDeVille):
 
 def contrat_pour_page(code: str) -> ContratDeVille:
     """Le contrat et tout ce que sa page affiche, en un nombre fixe de requêtes."""
-    contributions_visibles = Contribution.objects.visibles()
     return (
         ContratDeVille.objects.avec_porteur()
         .prefetch_related(
@@ -75,7 +73,7 @@ def contrat_pour_page(code: str) -> ContratDeVille:
             Prefetch(
                 "sections",
                 queryset=Section.objects.select_related("modifiee_par").annotate(
-                    nb_contributions=Count("contributions", filter=Q(contributions__in=contributions_visibles))
+                    nb_contributions=Count("contributions", filter=Q(contributions__masquee=False))
                 ),
             ),
             Prefetch(

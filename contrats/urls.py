@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contrats.views import concertation, contrat, gouvernance, sections
+from contrats.views import concertation, contrat, ess, gouvernance, sections
 
 app_name = "contrats"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("<str:code>/signataires/<int:pk>/engagement/", gouvernance.nouvel_engagement, name="nouvel_engagement"),
     path("<str:code>/instances/nouvelle/", gouvernance.nouvelle_instance, name="nouvelle_instance"),
     path("<str:code>/instances/<int:pk>/reunion/", gouvernance.nouvelle_reunion, name="nouvelle_reunion"),
+    path("<str:code>/ess/<str:quoi>/", ess.renseigner, name="renseigner_ess"),
 ]

@@ -2,6 +2,13 @@
 
 from contrats.models.concertation import Concertation, Contribution, JournalContribution, Public, StatutContribution
 from contrats.models.contrat import ContratDeVille, JournalContrat, StatutContrat
+from contrats.models.ess import (
+    ConsultationService,
+    DynamiqueCooperative,
+    ServiceConsulte,
+    StructureAssociee,
+    TypeDynamique,
+)
 from contrats.models.gouvernance import InstanceGouvernance, Reunion, TypeInstance
 from contrats.models.projet_territoire import (
     AxeTransversal,
@@ -15,6 +22,11 @@ from contrats.models.projet_territoire import (
 from contrats.models.signataires import Engagement, Signataire
 
 __all__ = [
+    "ConsultationService",
+    "DynamiqueCooperative",
+    "ServiceConsulte",
+    "StructureAssociee",
+    "TypeDynamique",
     "AxeTransversal",
     "Concertation",
     "ContratDeVille",

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -6,7 +8,12 @@ from contrats.texte import nettoyer
 register = template.Library()
 
 
+# Le nettoyage ne dépend que du texte : un même texte (une version déjà affichée) n'est pas nettoyé deux fois
+# par le même processus. La clé est le texte lui-même, jamais un identifiant qui pourrait désigner un autre texte.
+_nettoyer_en_memoire = lru_cache(maxsize=1024)(nettoyer)
+
+
 @register.filter
 def html_sur(valeur: str) -> str:
     """Affiche un texte riche de section, nettoyé à nouveau juste avant l'affichage."""
-    return mark_safe(nettoyer(valeur))  # noqa: S308 — nettoyé par nh3 juste au-dessus
+    return mark_safe(_nettoyer_en_memoire(valeur or ""))  # noqa: S308 — nettoyé par nh3 juste au-dessus

@@ -85,6 +85,8 @@ def contrat(request: HttpRequest, code: str) -> HttpResponse:
     etapes = [{"etape": etape, "sections": [s for s in sections if s.etape == etape.value]} for etape in Etape]
     contexte = {
         "contrat": contrat,
+        # Les adresses des sections en dérivent (40 sections : autant de `reverse` évités).
+        "url_contrat": contrat.get_absolute_url(),
         "etapes": etapes,
         "nb_sections": len(sections),
         "profil": profil_,
@@ -107,10 +109,8 @@ def contrat(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _panneau_ess(request, contrat, profil_) -> dict:
-    try:
-        from contrats.views.ess import panneau
-    except ImportError:  # pragma: no cover - le panneau ESS est facultatif tant que l'annuaire n'existe pas
-        return {}
+    from contrats.views.ess import panneau
+
     return panneau(request, contrat, profil_)
 
 

@@ -5,6 +5,8 @@ from django.utils import timezone
 from contrats.models import Contribution, Engagement, InstanceGouvernance, Orientation, Reunion, StatutContribution
 from contrats.selectors import contrats_du_territoire
 from contrats.services import concertation as concertations
+from contrats.services import ess
+from tests.acteurs_ess.factories import CollectifFactory, StructureFactory
 from tests.contrats.factories import ConcertationFactory, ContributionFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,9 @@ def _remplir(contrat, agent, nombre: int) -> None:
         concertations.repondre(contribution, agent, StatutContribution.NON_RETENUE, "Merci, mais non.")
         ContributionFactory(concertation=concertation, section=section)
         Engagement.objects.create(signataire=contrat.signataires.first(), texte="Financer", montant=1000)
+        ess.consigner_consultation(contrat, agent, "achats", timezone.localdate(), "Clauses sociales")
+        ess.integrer_dynamique(contrat, agent, "ptce", collectif=CollectifFactory())
+        ess.associer_structure(contrat, agent, StructureFactory())
 
 
 def test_it_runs_a_fixed_number_of_queries_on_the_contract_page(client, agent, contrat, django_assert_num_queries):
@@ -63,11 +68,11 @@ def test_it_runs_a_fixed_number_of_queries_on_the_contract_page(client, agent, c
     _remplir(contrat, agent, 1)
     # session, utilisateur, contrat ; QPV, communes, signataires, engagements, instances, réunions, sections,
     # orientations, leurs QPV, objectifs, leurs QPV, concertations ; adhésions (profil), concertations ouvertes,
-    # journal
-    with django_assert_num_queries(18):
+    # journal ; panneau ESS : consultations, dynamiques (et collectifs), structures associées
+    with django_assert_num_queries(21):
         client.get(url)
     _remplir(contrat, agent, 5)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(21):
         reponse = client.get(url)
     assert reponse.content.decode().count('class="coville-section') == 6
 
