@@ -14,8 +14,16 @@ from territoires.models import Commune, Qpv, SansAccent, nom_normalise
 
 
 def mots_cles(forme_juridique: str, agrements: list[str], domaines: list[str]) -> str:
-    """Les libellés des listes fermées, pour que la recherche plein texte trouve « insertion » ou « tiers-lieu »."""
-    libelles = [FormeJuridique(forme_juridique).label] if forme_juridique else []
+    """Les libellés des listes fermées, pour que la recherche plein texte trouve « insertion » ou « tiers-lieu ».
+
+    La forme « association » est omise : elle décrit la plupart des structures, le mot ne départagerait rien
+    et ferait classer presque tout l'annuaire ; le filtre « forme juridique » la remplace.
+    """
+    libelles = (
+        [FormeJuridique(forme_juridique).label]
+        if forme_juridique and forme_juridique != FormeJuridique.ASSOCIATION
+        else []
+    )
     libelles += [Agrement(code).label for code in agrements]
     libelles += [Domaine(code).label for code in domaines]
     return " ; ".join(libelles)
@@ -133,7 +141,9 @@ class Structure(models.Model):
             GinIndex(OpClass(nom_normalise("raison_sociale"), name="gin_trgm_ops"), name="structure_nom_trgm"),
             GinIndex(fields=["agrements"], name="structure_agrements"),
             GinIndex(fields=["domaines"], name="structure_domaines"),
-            models.Index(fields=["forme_juridique"], name="structure_forme"),
+            # Filtre par forme juridique, dans l'ordre alphabétique de l'annuaire.
+            models.Index(fields=["forme_juridique", "raison_sociale", "id"], name="structure_forme_ordre"),
+            models.Index(fields=["raison_sociale", "id"], name="structure_ordre_alphabetique"),
             models.Index(fields=["rna"], name="structure_rna"),
         ]
 

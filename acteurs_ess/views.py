@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +25,7 @@ from acteurs_ess.permissions import (
     peut_modifier_structure,
     peut_verifier_structure,
 )
-from acteurs_ess.selectors import rechercher_structures
+from acteurs_ess.selectors import page_de_resultats, rechercher_structures
 from comptes.models import Adhesion, Role
 
 PAR_PAGE = 20
@@ -40,8 +39,8 @@ def _fil(*liens) -> list[dict]:
 @require_GET
 def annuaire(request: HttpRequest) -> HttpResponse:
     form = RechercheForm(request.GET or None)
-    structures = rechercher_structures(form.criteres())
-    page = Paginator(structures, PAR_PAGE).get_page(request.GET.get("page"))
+    resultats = page_de_resultats(form.criteres(), request.GET.get("page"), PAR_PAGE)
+    page = resultats.page
     page.pages_list = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
     parametres = request.GET.copy()
     parametres.pop("page", None)
@@ -51,6 +50,7 @@ def annuaire(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
+            "approche": resultats.approche,
             "parametres": parametres.urlencode(),
             "fil_ariane": [{"titre": "Annuaire de l'ESS"}],
         },

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from acteurs_ess.selectors import Criteres, rechercher_structures, structures_du_territoire
+from acteurs_ess.selectors import Criteres, page_de_resultats, rechercher_structures, structures_du_territoire
 from comptes.models import Organisation, TypeOrganisation
 from tests.acteurs_ess.factories import MembreCollectifFactory, StructureFactory
 
@@ -59,7 +59,10 @@ def test_it_ranks_names_above_descriptions(structures):
 
 
 def test_it_tolerates_a_typo_in_a_name(structures):
-    assert noms(Criteres(texte="Coursier Solidair")) == ["Coursiers Solidaires"]
+    assert noms(Criteres(texte="Coursers Solidares")) == []
+    resultats = page_de_resultats(Criteres(texte="Coursers Solidares"))
+    assert resultats.approche
+    assert [s.raison_sociale for s in resultats.page] == ["Coursiers Solidaires"]
 
 
 def test_it_filters_by_legal_form_label_and_field_of_action(structures):
@@ -116,6 +119,23 @@ def test_the_directory_page_is_public_searchable_and_paginated(client, territoir
     assert "Maison de quartier 24" in page_2
 
 
+def test_it_caps_the_count_of_very_broad_searches(client, territoire, monkeypatch):
+    from acteurs_ess.selectors import PaginateurPlafonne
+
+    monkeypatch.setattr(PaginateurPlafonne, "PLAFOND", 5)
+    for _ in range(7):
+        StructureFactory(description="Jardins partagés")
+    contenu = client.get(URL, {"q": "jardin"}).content.decode()
+    assert "Plus de 1 000 structures" in contenu
+    assert "Précisez votre recherche" in contenu
+
+
+def test_it_suggests_close_names_when_nothing_matches_exactly(client, structures):
+    contenu = client.get(URL, {"q": "Coursers Solidares"}).content.decode()
+    assert "voici les noms qui s'en approchent" in contenu
+    assert "Coursiers Solidaires" in contenu
+
+
 def test_it_ignores_an_invalid_filter_value(client, structures):
     reponse = client.get(URL, {"forme_juridique": "inconnue"})
     assert reponse.status_code == 200
@@ -129,11 +149,12 @@ def test_the_directory_runs_a_fixed_number_of_queries(client, territoire, django
             structure.qpv.add(territoire["blosne"])
 
     creer(2)
-    # 1 : liste des collectifs (filtre) ; 2 : nombre de résultats ; 3 : page de résultats avec leurs communes.
-    with django_assert_num_queries(3):
+    # 1 : liste des collectifs (filtre) ; 2 : nombre de résultats (plafonné) ; 3 : page de résultats ;
+    # 4 : leurs communes.
+    with django_assert_num_queries(4):
         client.get(URL, {"q": "association", "qpv": "QN03505M"})
     creer(20)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(URL, {"q": "association", "qpv": "QN03505M"})
 
 

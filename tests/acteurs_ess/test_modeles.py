@@ -13,7 +13,9 @@ def test_it_derives_the_siren_and_search_keywords_on_save():
     assert structure.siren == "443061841"
     assert "Agrément ESUS" in structure.mots_cles
     assert "Jeunesse" in structure.mots_cles
-    assert "Association" in structure.mots_cles
+    # « Association » ne départage rien (la plupart des structures en sont) : c'est un filtre, pas un mot-clé.
+    assert "Association" not in structure.mots_cles
+    assert "SCOP" in StructureFactory(forme_juridique="scop").mots_cles
 
 
 def test_it_refuses_two_structures_with_the_same_siret():
