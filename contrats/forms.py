@@ -29,7 +29,10 @@ class SectionForm(DsfrBaseForm):
     texte = forms.CharField(
         label="Texte de la section",
         required=False,
-        help_text="Titres, listes, liens et tableaux. Sans JavaScript, saisissez du HTML simple (<p>, <h2>, <ul>…).",
+        help_text=(
+            "Titres, listes, liens et tableaux. Sans JavaScript, saisissez du HTML simple : balises p, h2 à h4, "
+            "ul, ol et li, a, strong, em, table, blockquote."
+        ),
         widget=forms.Textarea(attrs={"rows": 20, "class": "editeur-riche", "data-editeur": "riche"}),
     )
     message = forms.CharField(

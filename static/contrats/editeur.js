@@ -17,8 +17,9 @@
     menubar: false,
     branding: false,
     promotion: false,
-    statusbar: true,
-    elementpath: false,
+    // Sans barre d'état : sa poignée de redimensionnement porte un attribut ARIA refusé par axe-core.
+    statusbar: false,
+    resize: false,
     height: 520,
     plugins: "lists link table autolink",
     toolbar: "undo redo | blocks | bold italic | bullist numlist blockquote | link | table",

@@ -1,0 +1,140 @@
+"""Bout en bout : un agent rédige une section et ouvre une concertation ; une association contribue ; l'agent
+retient la contribution et l'intègre dans une nouvelle version. Puis axe-core sur les pages des contrats."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from contrats.models import Contribution, Section
+from tests.e2e.accessibilite import rapport_axe
+from tests.e2e.pages_contrats import CODE, PAGES, PAGES_CONNECTEES
+
+pytestmark = pytest.mark.navigateur
+
+
+def _ecrire_dans_l_editeur(page, texte: str) -> None:
+    # TinyMCE (servi depuis static/vendor) remplace la zone de texte par un cadre éditable.
+    corps = page.frame_locator("iframe.tox-edit-area__iframe").locator("body")
+    expect(corps).to_be_visible()
+    corps.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(texte)
+
+
+def _changer_de_compte(page, connecter, email: str) -> None:
+    page.context.clear_cookies()
+    connecter(email)
+
+
+def test_it_edits_opens_a_concertation_contributes_and_retains_into_a_version(page, journal, demo, connecter):
+    section = Section.objects.get(contrat__code=CODE, titre="Réussite éducative")
+    numero_initial = section.numero
+
+    # 1. L'agent de Rennes Métropole rédige la section dans l'éditeur.
+    connecter("agent@demo.coville.fr")
+    page.goto(f"/contrats/{CODE}/sections/{section.pk}/modifier/")
+    _ecrire_dans_l_editeur(page, "Un accompagnement des parents est proposé dans chaque quartier.")
+    page.get_by_label("Ce qui change").fill("Accompagnement des parents")
+    page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+    expect(page.get_by_text(f"Version {numero_initial + 1} de « Réussite éducative » enregistrée.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Un accompagnement des parents est proposé dans chaque quartier.")
+
+    # 2. Il ouvre une concertation sur cette section, pour les structures de l'ESS.
+    page.goto(f"/contrats/{CODE}/concertations/nouvelle/")
+    page.get_by_label("Titre", exact=True).fill("Concertation sur la réussite éducative")
+    page.get_by_label("Début").fill(timezone.localdate().isoformat())
+    page.get_by_label("Fin").fill((timezone.localdate() + timezone.timedelta(days=15)).isoformat())
+    page.get_by_label("Structures de l'ESS et associations").check(force=True)
+    sections_soumises = page.get_by_role("group", name=re.compile("Sections soumises"))
+    sections_soumises.get_by_label("Réussite éducative", exact=True).check(force=True)
+    page.get_by_role("button", name="Ouvrir la concertation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Concertation sur la réussite éducative")
+    url_concertation = page.url
+
+    # 3. L'association contribue.
+    _changer_de_compte(page, connecter, "structure@demo.coville.fr")
+    page.goto(url_concertation)
+    page.get_by_label("Sur quoi porte votre contribution ?").select_option(label="Section : Réussite éducative")
+    page.get_by_label("Votre contribution", exact=True).fill(
+        "Associer les ludothèques associatives à l'aide aux devoirs."
+    )
+    page.get_by_label("Rédaction proposée").fill("Les ludothèques associatives participent à l'aide aux devoirs.")
+    page.get_by_label("Vous contribuez").select_option(label="Au nom de Les Ateliers du Blosne")
+    page.get_by_role("button", name="Déposer ma contribution").click()
+    expect(page.get_by_text(re.compile(r"Merci : votre contribution n° \d+ est déposée"))).to_be_visible()
+    contribution = Contribution.objects.get(texte__startswith="Associer les ludothèques")
+
+    # 4. L'agent la retient, avec une réponse publique, puis l'intègre dans une nouvelle version.
+    _changer_de_compte(page, connecter, "agent@demo.coville.fr")
+    page.goto(f"/contrats/{CODE}/contributions/{contribution.pk}/repondre/")
+    page.get_by_label("Retenue", exact=True).check(force=True)
+    page.get_by_label("Réponse publique").fill(
+        "Retenue : les ludothèques rejoignent le programme de réussite éducative."
+    )
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modifier « Réussite éducative »")
+    _ecrire_dans_l_editeur(page, "Les ludothèques associatives participent à l'aide aux devoirs.")
+    page.get_by_role("group", name=re.compile("Contributions retenues prises en compte")).get_by_label(
+        re.compile(rf"n° {contribution.pk} — Sonia")
+    ).check(force=True)
+    page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+    expect(page.get_by_text(f"Version {numero_initial + 2} de « Réussite éducative » enregistrée.")).to_be_visible()
+
+    contribution.refresh_from_db()
+    assert contribution.statut == "retenue"
+    assert contribution.version_integration.numero == numero_initial + 2
+    assert "ludothèques associatives participent" in contribution.version_integration.texte
+
+    # 5. Le public voit la réponse et la version qui l'a prise en compte.
+    page.context.clear_cookies()
+    page.goto(f"/contrats/{CODE}/ce-que-vous-avez-dit/")
+    carte = page.locator(f"#contribution-{contribution.pk}")
+    expect(carte).to_contain_text("Retenue : les ludothèques rejoignent")
+    expect(carte.get_by_role("link", name=re.compile(rf"version {numero_initial + 2} de la section"))).to_be_visible()
+    assert journal.erreurs_csp() == [], journal.erreurs_csp()
+
+
+def test_it_refuses_a_stale_save_in_the_browser_without_losing_the_text(page, demo, connecter):
+    from comptes.models import Utilisateur
+    from contrats.services import sections
+
+    section = Section.objects.get(contrat__code=CODE, titre="Pilotage du contrat")
+    connecter("agent@demo.coville.fr")
+    page.goto(f"/contrats/{CODE}/sections/{section.pk}/modifier/")
+    _ecrire_dans_l_editeur(page, "Mon ajout écrit pendant ce temps.")
+    # Une collègue enregistre pendant ce temps.
+    collegue = Utilisateur.objects.get(email="agent@demo.coville.fr")
+    sections.enregistrer(section, collegue, section.texte + "<p>Ajout de la collègue.</p>", section.numero)
+    page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+
+    expect(page.get_by_role("alert").filter(has_text="Une autre version")).to_be_visible()
+    expect(page.locator("#texte-actuel")).to_contain_text("Ajout de la collègue.")
+    expect(page.locator("#texte-saisi")).to_contain_text("Mon ajout écrit pendant ce temps.")
+    corps = page.frame_locator("iframe.tox-edit-area__iframe").locator("body")
+    expect(corps).to_contain_text("Mon ajout écrit pendant ce temps.")
+
+
+def _pages():
+    yield from ((f"public{chemin}", chemin, None) for chemin in PAGES)
+    yield from PAGES_CONNECTEES
+
+
+@pytest.mark.parametrize("nom, chemin, compte", list(_pages()), ids=[p[0] for p in _pages()])
+def test_it_has_no_serious_accessibility_violation(
+    page, journal, demo, connecter, violations_bloquantes, nom, chemin, compte
+):
+    if compte:
+        connecter(compte)
+    url = chemin() if callable(chemin) else chemin
+    reponse = page.goto(url)
+    assert reponse.status == 200
+    expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
+    expect(page.locator("main h1")).to_be_visible()
+
+    violations = violations_bloquantes(page)
+
+    assert not violations, rapport_axe(violations)
+    assert journal.erreurs_csp() == [], journal.erreurs_csp()
