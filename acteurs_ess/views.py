@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acteurs_ess import imports, services
@@ -255,7 +256,12 @@ def decider(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Choisissez d'accepter ou de refuser la demande.")
     except ValidationError as erreur:
         messages.error(request, erreur.messages[0])
-    return redirect(request.POST.get("suite") or reverse("acteurs_ess:rattachements"))
+    suite = request.POST.get("suite", "")
+    if not url_has_allowed_host_and_scheme(
+        suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        suite = reverse("acteurs_ess:rattachements")
+    return redirect(suite)
 
 
 @require_POST

@@ -151,3 +151,13 @@ def test_the_edit_page_lists_pending_requests_for_members(client, exterieur, mem
     contenu = client.get(reverse("acteurs_ess:modifier", args=[structure.pk])).content.decode()
     assert exterieur.email in contenu
     assert "Je suis la nouvelle coordinatrice." in contenu
+
+
+def test_it_never_redirects_outside_the_site_after_a_decision(client, exterieur, membre_structure, structure):
+    demander(client, exterieur, structure)
+    client.force_login(membre_structure)
+    reponse = client.post(
+        reverse("acteurs_ess:decider", args=[DemandeRattachement.objects.get().pk]),
+        {"decision": "accepter", "suite": "https://pirate.example.com/"},
+    )
+    assert reponse.url == reverse("acteurs_ess:rattachements")
