@@ -7,6 +7,7 @@ from comptes.models import Adhesion, Role
 from contrats.models import (
     Concertation,
     ContratDeVille,
+    Contribution,
     InstanceGouvernance,
     Orientation,
     Reunion,
@@ -45,6 +46,13 @@ def contrats_de(user) -> QuerySet[ContratDeVille]:
             if organisation.code_territoire:
                 condition |= Q(code_porteur=organisation.code_territoire)
     return ContratDeVille.objects.avec_porteur().filter(condition).distinct().order_by("code")
+
+
+def contributions_de(user) -> QuerySet[Contribution]:
+    """Les contributions de la personne, avec leur contrat, pour suivre leurs réponses (Mon espace)."""
+    return Contribution.objects.filter(auteur=user).select_related(
+        "concertation__contrat", "section", "orientation", "version_integration"
+    )
 
 
 def organisations_porteuses(contrat: ContratDeVille):

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +31,9 @@ def _historique_visible(user, section) -> None:
 def section(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     section = section_visible(request.user, code, pk)
     contributions = (
-        section.contributions.visibles().repondues().select_related("auteur", "organisation", "version_integration")
+        section.contributions.visibles()
+        .repondues()
+        .select_related("auteur", "organisation", "section", "orientation", "version_integration__section")
     )
     return render(
         request,
@@ -46,16 +49,21 @@ def section(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _integrables(contrat):
+def _integrables(section):
+    """Les contributions retenues sur cette section (ou sur une orientation) pas encore intégrées."""
     return Contribution.objects.filter(
-        concertation__contrat=contrat, statut__in=STATUTS_INTEGRES, version_integration__isnull=True, masquee=False
+        Q(section=section) | Q(section__isnull=True),
+        concertation__contrat=section.contrat,
+        statut__in=STATUTS_INTEGRES,
+        version_integration__isnull=True,
+        masquee=False,
     ).select_related("auteur")
 
 
 @require_http_methods(["GET", "POST"])
 def modifier(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     section = section_modifiable(request.user, code, pk)
-    integrables = _integrables(section.contrat)
+    integrables = _integrables(section)
     form = SectionForm(
         request.POST or None,
         initial={"texte": section.texte, "version_base": section.numero},

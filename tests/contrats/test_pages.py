@@ -5,7 +5,7 @@ from django.utils import timezone
 from contrats.models import Contribution, Engagement, InstanceGouvernance, Orientation, Reunion, StatutContribution
 from contrats.selectors import contrats_du_territoire
 from contrats.services import concertation as concertations
-from contrats.services import ess
+from contrats.services import ess, sections
 from tests.acteurs_ess.factories import CollectifFactory, StructureFactory
 from tests.contrats.factories import ConcertationFactory, ContributionFactory, SectionFactory
 
@@ -56,6 +56,9 @@ def _remplir(contrat, agent, nombre: int) -> None:
         contribution = ContributionFactory(concertation=concertation, section=section)
         concertations.repondre(contribution, agent, StatutContribution.NON_RETENUE, "Merci, mais non.")
         ContributionFactory(concertation=concertation, section=section)
+        retenue = ContributionFactory(concertation=concertation, section=section)
+        concertations.repondre(retenue, agent, StatutContribution.RETENUE, "Oui.")
+        sections.enregistrer(section, agent, "<p>Texte enrichi</p>", section.numero, contributions=[retenue])
         Engagement.objects.create(signataire=contrat.signataires.first(), texte="Financer", montant=1000)
         ess.consigner_consultation(contrat, agent, "achats", timezone.localdate(), "Clauses sociales")
         ess.integrer_dynamique(contrat, agent, "ptce", collectif=CollectifFactory())
@@ -91,7 +94,7 @@ def test_it_runs_a_fixed_number_of_queries_on_the_contributions_pages(
     with django_assert_num_queries(5):
         client.get(publique)
     _remplir(contrat, agent, 6)
-    assert Contribution.objects.count() == 14
+    assert Contribution.objects.count() == 21
     with django_assert_num_queries(8):
         client.get(gestion)
     with django_assert_num_queries(5):
@@ -112,3 +115,44 @@ def test_it_renders_the_territory_fragment(contrat, territoire):
     )
     assert contrat.code in html
     assert reverse("contrats:contrat", args=[contrat.code]) in html
+
+
+def test_it_runs_a_fixed_number_of_queries_on_the_section_page(client, agent, contrat, django_assert_num_queries):
+    client.force_login(agent)
+    _remplir(contrat, agent, 1)
+    section = contrat.sections.first()
+    url = reverse("contrats:section", args=[contrat.code, section.pk])
+    # session, utilisateur, contrat, section ; adhésions et signataires (profil) ; contributions répondues
+    with django_assert_num_queries(7):
+        client.get(url)
+    concertation = section.concertations.first()
+    for _ in range(4):
+        retenue = ContributionFactory(concertation=concertation, section=section)
+        concertations.repondre(retenue, agent, StatutContribution.RETENUE, "Oui.")
+        section.refresh_from_db()
+        sections.enregistrer(section, agent, f"<p>{retenue.pk}</p>", section.numero, contributions=[retenue])
+    with django_assert_num_queries(7):
+        reponse = client.get(url)
+    assert reponse.content.decode().count("Intégrée dans la") == 5
+
+
+def test_it_lists_the_contracts_and_contributions_of_a_person_for_mon_espace(
+    contrat, agent, elu, partenaire, exterieur
+):
+    from contrats.selectors import contrats_de, contributions_de
+
+    assert list(contrats_de(agent)) == [contrat]
+    assert list(contrats_de(elu)) == [contrat]
+    assert list(contrats_de(partenaire)) == [contrat]
+    assert list(contrats_de(exterieur)) == []
+    section = SectionFactory(contrat=contrat)
+    concertation = ConcertationFactory(contrat=contrat, sections=[section])
+    contribution = ContributionFactory(concertation=concertation, section=section, auteur=exterieur)
+    assert list(contributions_de(exterieur)) == [contribution]
+
+
+def test_it_opens_the_admin_pages_to_platform_admins(client, admin_plateforme, contrat):
+    client.force_login(admin_plateforme)
+    for modele in ["contratdeville", "journalcontrat", "section", "versionsection", "signataire", "contribution"]:
+        assert client.get(f"/admin/contrats/{modele}/").status_code == 200, modele
+    assert client.get(f"/admin/contrats/contratdeville/{contrat.pk}/change/").status_code == 200
