@@ -5,8 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from acteurs_ess.models import DemandeRattachement, Structure
-from acteurs_ess.permissions import peut_decider_rattachement, peut_modifier_structure, peut_verifier_structure
+from acteurs_ess.models import Collectif, DemandeRattachement, Structure
+from acteurs_ess.permissions import (
+    peut_decider_rattachement,
+    peut_gerer_collectif,
+    peut_modifier_structure,
+    peut_verifier_structure,
+)
 
 
 def structure_pour_modifier(user, pk: int) -> Structure:
@@ -34,3 +39,11 @@ def demande_pour_decider(user, pk: int) -> DemandeRattachement:
     if demande.demandeur_id == user.pk:
         raise PermissionDenied("Votre demande doit être décidée par un membre de la structure ou un agent.")
     raise Http404("Demande introuvable.")
+
+
+def collectif_pour_gerer(user, pk: int) -> Collectif:
+    """La page d'un collectif est publique : qui ne l'anime pas la voit, mais n'en gère pas les membres (403)."""
+    collectif = get_object_or_404(Collectif, pk=pk)
+    if not peut_gerer_collectif(user, collectif):
+        raise PermissionDenied("Seuls les membres d'une organisation qui anime ce collectif en gèrent les membres.")
+    return collectif

@@ -2,12 +2,14 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
 
 from acteurs_ess import identifiants
-from acteurs_ess.choix import Agrement, Domaine, FormeJuridique, domaines_par_pilier
+from acteurs_ess.choix import Agrement, Domaine, FormeJuridique, RoleCollectif, TypeCollectif, domaines_par_pilier
 from acteurs_ess.models import Collectif, Structure
 from acteurs_ess.selectors import Criteres
+from comptes.models import Organisation
 from territoires.models import Commune, Qpv
 
 CHAMPS_STRUCTURE = [
@@ -228,3 +230,58 @@ class ImportForm(DsfrBaseForm):
         if not fichier.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError("Déposez un fichier de tableur au format CSV ou XLSX.")
         return fichier
+
+
+class CollectifForm(DsfrBaseForm):
+    """Création d'un collectif : l'organisation choisie (celle de la personne) en devient l'animatrice."""
+
+    nom = forms.CharField(label="Nom du collectif", max_length=255)
+    type = forms.ChoiceField(label="Type", choices=TypeCollectif.choices)
+    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    commune = forms.CharField(label="Code INSEE de la commune", required=False, help_text="Par exemple 35238.")
+    site_web = forms.URLField(label="Site web", required=False, assume_scheme="https")
+    organisation = forms.ChoiceField(label="Organisation qui anime le collectif", choices=())
+
+    def __init__(self, *args, organisations: list[Organisation], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(organisation.pk): organisation for organisation in organisations}
+        self.fields["organisation"].choices = [(pk, o.nom) for pk, o in self.organisations.items()]
+
+    def clean_nom(self):
+        nom = " ".join(self.cleaned_data["nom"].split())
+        if not nom:
+            raise ValidationError("Indiquez le nom du collectif.")
+        return nom
+
+    def clean_commune(self):
+        return StructureForm.clean_commune(self)
+
+    def clean_organisation(self):
+        return self.organisations[self.cleaned_data["organisation"]]
+
+    def donnees(self) -> dict:
+        return {champ: self.cleaned_data[champ] for champ in ("nom", "type", "description", "commune", "site_web")}
+
+
+class MembreCollectifForm(DsfrBaseForm):
+    organisation = forms.CharField(
+        label="Organisation à ajouter",
+        max_length=255,
+        help_text="Son nom exact sur Coville (Ville de Rennes, Rennes Métropole…) ou, pour une structure, son SIRET.",
+    )
+    role = forms.ChoiceField(
+        label="Rôle dans le collectif", choices=RoleCollectif.choices, initial=RoleCollectif.MEMBRE
+    )
+
+    def clean_organisation(self):
+        saisie = " ".join(self.cleaned_data["organisation"].split())
+        chiffres = re.sub(r"\s", "", saisie)
+        if chiffres.isdigit() and len(chiffres) == 14:
+            trouvees = list(Organisation.objects.filter(Q(siret=chiffres) | Q(structure__siret=chiffres)).distinct())
+        else:
+            trouvees = list(Organisation.objects.filter(nom__iexact=saisie)[:2])
+        if not trouvees:
+            raise ValidationError(f"Aucune organisation de Coville ne s'appelle « {saisie} » (ni n'a ce SIRET).")
+        if len(trouvees) > 1:
+            raise ValidationError(f"Plusieurs organisations s'appellent « {saisie} » : indiquez le SIRET.")
+        return trouvees[0]

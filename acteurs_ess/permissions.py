@@ -7,6 +7,7 @@ EPCI ou son EPT, son département, sa région), d'après le code territorial de 
 (`Organisation.code_territoire`). Une structure sans commune peut être traitée par tout agent.
 """
 
+from acteurs_ess.choix import RoleCollectif
 from comptes.models import COLLECTIVITES, Adhesion, Role
 from comptes.permissions import est_admin_plateforme
 from territoires.models import Commune
@@ -76,3 +77,23 @@ def peut_decider_rattachement(user, demande) -> bool:
 def peut_importer(user) -> bool:
     """Importer une liste de structures : les agents des collectivités et les administrateurs."""
     return est_admin_plateforme(user) or est_agent(user)
+
+
+def peut_creer_collectif(user) -> bool:
+    """Les membres d'une structure, les agents des collectivités et les administrateurs créent un collectif."""
+    return est_admin_plateforme(user) or (
+        user.is_authenticated
+        and Adhesion.objects.filter(utilisateur=user, role__in=[Role.STRUCTURE, Role.AGENT]).exists()
+    )
+
+
+def peut_gerer_collectif(user, collectif) -> bool:
+    """Les membres d'une organisation qui anime le collectif en gèrent les membres ; les administrateurs aussi."""
+    return est_admin_plateforme(user) or (
+        user.is_authenticated
+        and Adhesion.objects.filter(
+            utilisateur=user,
+            organisation__participations_collectifs__collectif=collectif,
+            organisation__participations_collectifs__role=RoleCollectif.ANIMATEUR,
+        ).exists()
+    )

@@ -10,12 +10,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from acteurs_ess.choix import EtatDemande
-from acteurs_ess.models import DemandeRattachement, Structure
+from acteurs_ess.choix import EtatDemande, RoleCollectif
+from acteurs_ess.models import Collectif, DemandeRattachement, MembreCollectif, Structure
 from acteurs_ess.permissions import (
     codes_territoires_agent,
     est_membre,
+    peut_creer_collectif,
     peut_decider_rattachement,
+    peut_gerer_collectif,
     peut_verifier_structure,
 )
 from comptes.models import Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
@@ -215,3 +217,45 @@ def verifier_structure(agent: Utilisateur, structure: Structure) -> Structure:
     structure.verifiee_par = agent
     structure.save(update_fields=["verifiee_le", "verifiee_par"])
     return structure
+
+
+@transaction.atomic
+def creer_collectif(utilisateur: Utilisateur, organisation: Organisation, donnees: dict) -> Collectif:
+    """Crée le collectif ; l'organisation de la personne qui le crée en devient l'animatrice."""
+    if not peut_creer_collectif(utilisateur):
+        raise PermissionDenied("Seuls les membres d'une structure et les agents des collectivités créent un collectif.")
+    if not (
+        est_admin_plateforme(utilisateur)
+        or Adhesion.objects.filter(utilisateur=utilisateur, organisation=organisation).exists()
+    ):
+        raise PermissionDenied(f"Vous n'êtes pas membre de {organisation}.")
+    collectif = Collectif.objects.create(**donnees)
+    MembreCollectif.objects.create(collectif=collectif, organisation=organisation, role=RoleCollectif.ANIMATEUR)
+    return collectif
+
+
+@transaction.atomic
+def ajouter_membre_collectif(
+    utilisateur: Utilisateur, collectif: Collectif, organisation: Organisation, role: str
+) -> MembreCollectif:
+    if not peut_gerer_collectif(utilisateur, collectif):
+        raise PermissionDenied("Vous ne gérez pas les membres de ce collectif.")
+    membre, cree = MembreCollectif.objects.get_or_create(
+        collectif=collectif, organisation=organisation, defaults={"role": role}
+    )
+    if not cree:
+        raise ValidationError(f"{organisation} est déjà membre de {collectif} ({membre.get_role_display().lower()}).")
+    return membre
+
+
+@transaction.atomic
+def retirer_membre_collectif(utilisateur: Utilisateur, membre: MembreCollectif) -> None:
+    collectif = Collectif.objects.select_for_update().get(pk=membre.collectif_id)
+    if not peut_gerer_collectif(utilisateur, collectif):
+        raise PermissionDenied("Vous ne gérez pas les membres de ce collectif.")
+    autres_animateurs = collectif.membres.filter(role=RoleCollectif.ANIMATEUR).exclude(pk=membre.pk)
+    if membre.role == RoleCollectif.ANIMATEUR and not autres_animateurs.exists():
+        raise ValidationError(
+            f"{membre.organisation} est le seul animateur de {collectif} : désignez d'abord un autre animateur."
+        )
+    membre.delete()

@@ -16,7 +16,10 @@ urlpatterns = [
     path("rattachements/", views.rattachements, name="rattachements"),
     path("rattachements/<int:pk>/decider/", views.decider, name="decider"),
     path("collectifs/", views.collectifs, name="collectifs"),
+    path("collectifs/nouveau/", views.nouveau_collectif, name="nouveau_collectif"),
     path("collectifs/<int:pk>/", views.collectif, name="collectif"),
+    path("collectifs/<int:pk>/membres/", views.gerer_collectif, name="gerer_collectif"),
+    path("collectifs/<int:pk>/membres/<int:membre>/retirer/", views.retirer_membre_collectif, name="retirer_membre"),
     path("importer/", views.importer, name="importer"),
     path("importer/confirmer/", views.confirmer_import, name="confirmer_import"),
 ]

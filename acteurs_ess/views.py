@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,12 +16,27 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acteurs_ess import imports, services
-from acteurs_ess.acces import demande_pour_decider, structure_pour_modifier, structure_pour_verifier
+from acteurs_ess.acces import (
+    collectif_pour_gerer,
+    demande_pour_decider,
+    structure_pour_modifier,
+    structure_pour_verifier,
+)
 from acteurs_ess.choix import EtatDemande
-from acteurs_ess.forms import DecisionForm, DemandeRattachementForm, ImportForm, RechercheForm, StructureForm
+from acteurs_ess.forms import (
+    CollectifForm,
+    DecisionForm,
+    DemandeRattachementForm,
+    ImportForm,
+    MembreCollectifForm,
+    RechercheForm,
+    StructureForm,
+)
 from acteurs_ess.models import Collectif, MembreCollectif, Structure
 from acteurs_ess.permissions import (
     est_membre,
+    peut_creer_collectif,
+    peut_gerer_collectif,
     peut_importer,
     peut_modifier_structure,
     peut_verifier_structure,
@@ -282,20 +297,100 @@ def collectif(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "acteurs_ess/collectif.html",
-        {"collectif": collectif, "membres": membres, "fil_ariane": _fil({"titre": collectif.nom})},
+        {
+            "collectif": collectif,
+            "membres": membres,
+            "peut_gerer": request.user.is_authenticated and peut_gerer_collectif(request.user, collectif),
+            "fil_ariane": _fil(
+                {"titre": "Collectifs", "url": reverse("acteurs_ess:collectifs")}, {"titre": collectif.nom}
+            ),
+        },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def nouveau_collectif(request: HttpRequest) -> HttpResponse:
+    if not peut_creer_collectif(request.user):
+        raise PermissionDenied("Seuls les membres d'une structure et les agents des collectivités créent un collectif.")
+    organisations = [
+        adhesion.organisation
+        for adhesion in Adhesion.objects.filter(utilisateur=request.user, role__in=[Role.STRUCTURE, Role.AGENT])
+        .select_related("organisation")
+        .order_by("organisation__nom")
+    ]
+    form = CollectifForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        collectif = services.creer_collectif(request.user, form.cleaned_data["organisation"], form.donnees())
+        messages.success(request, f"Le collectif {collectif} est créé ; ajoutez-y ses membres.")
+        return redirect("acteurs_ess:gerer_collectif", pk=collectif.pk)
+    return render(
+        request,
+        "acteurs_ess/nouveau_collectif.html",
+        {
+            "form": form,
+            "fil_ariane": _fil(
+                {"titre": "Collectifs", "url": reverse("acteurs_ess:collectifs")}, {"titre": "Créer un collectif"}
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def gerer_collectif(request: HttpRequest, pk: int) -> HttpResponse:
+    collectif = collectif_pour_gerer(request.user, pk)
+    form = MembreCollectifForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membre = services.ajouter_membre_collectif(
+                request.user, collectif, form.cleaned_data["organisation"], form.cleaned_data["role"]
+            )
+        except ValidationError as erreur:
+            form.add_error("organisation", erreur.messages[0])
+        else:
+            messages.success(request, f"{membre.organisation} a rejoint {collectif}.")
+            return redirect("acteurs_ess:gerer_collectif", pk=collectif.pk)
+    membres = collectif.membres.select_related("organisation").order_by("role", "organisation__nom")
+    return render(
+        request,
+        "acteurs_ess/gerer_collectif.html",
+        {
+            "collectif": collectif,
+            "membres": membres,
+            "form": form,
+            "fil_ariane": _fil(
+                {"titre": "Collectifs", "url": reverse("acteurs_ess:collectifs")},
+                {"titre": collectif.nom, "url": collectif.get_absolute_url()},
+                {"titre": "Gérer les membres"},
+            ),
+        },
+    )
+
+
+@require_POST
+def retirer_membre_collectif(request: HttpRequest, pk: int, membre: int) -> HttpResponse:
+    collectif = collectif_pour_gerer(request.user, pk)
+    membre = get_object_or_404(MembreCollectif.objects.select_related("organisation"), pk=membre, collectif=collectif)
+    try:
+        services.retirer_membre_collectif(request.user, membre)
+    except ValidationError as erreur:
+        messages.error(request, erreur.messages[0])
+    else:
+        messages.success(request, f"{membre.organisation} ne fait plus partie de {collectif}.")
+    return redirect("acteurs_ess:gerer_collectif", pk=collectif.pk)
 
 
 @login_not_required
 @require_GET
 def collectifs(request: HttpRequest) -> HttpResponse:
-    from django.db.models import Count
-
     liste = Collectif.objects.select_related("commune").annotate(nombre_membres=Count("membres")).order_by("nom")
     return render(
         request,
         "acteurs_ess/collectifs.html",
-        {"collectifs": liste, "fil_ariane": _fil({"titre": "Collectifs"})},
+        {
+            "collectifs": liste,
+            "peut_creer": peut_creer_collectif(request.user),
+            "fil_ariane": _fil({"titre": "Collectifs"}),
+        },
     )
 
 

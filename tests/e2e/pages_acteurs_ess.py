@@ -40,4 +40,6 @@ PAGES_CONNECTEES = [
     ("inscrire-structure", "/annuaire/inscrire/", "habitant@demo.coville.fr"),
     ("rattachements", "/annuaire/rattachements/", AGENT),
     ("importer", "/annuaire/importer/", AGENT),
+    ("nouveau-collectif", "/annuaire/collectifs/nouveau/", STRUCTURE),
+    ("gerer-collectif", lambda: f"/annuaire/collectifs/{_collectif()}/membres/", STRUCTURE),
 ]
