@@ -8,7 +8,7 @@ nouveau à l'affichage.
 import difflib
 import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import nh3
@@ -51,7 +51,7 @@ MESSAGE_DANGEREUX = (
 
 def texte_brut(html: str) -> str:
     """Le texte sans balises (pour un extrait, une recherche, un e-mail)."""
-    return re.sub(r"\s+", " ", nh3.clean(html or "", tags=set())).strip()
+    return re.sub(r"\s+", " ", unescape(nh3.clean(html or "", tags=set()))).strip()
 
 
 class _Blocs(HTMLParser):
@@ -107,20 +107,55 @@ def blocs(html: str) -> list[str]:
 
 @dataclass(frozen=True)
 class LigneDiff:
-    """Un bloc dans la comparaison : « egal », « supprime » ou « ajoute » ; `html` est déjà nettoyé."""
+    """Un bloc dans la comparaison : « egal », « supprime », « ajoute » (`html` nettoyé), ou « modifie » :
+    un paragraphe ou un titre retouché, dont `html` montre mot à mot le texte retiré (`<del>`) et ajouté
+    (`<ins>`), construit à partir de texte échappé."""
 
     nature: str
     html: str
 
 
+BALISE = re.compile(r"^<(p|h2|h3|h4|blockquote)>")
+SUPPRIME = '<del><span class="fr-sr-only">[supprimé : </span>{}<span class="fr-sr-only">]</span></del>'
+AJOUTE = '<ins><span class="fr-sr-only">[ajouté : </span>{}<span class="fr-sr-only">]</span></ins>'
+
+
+def _retouche(avant: str, apres: str) -> str | None:
+    """Le bloc retouché mot à mot, si les deux blocs sont de même nature et se ressemblent assez."""
+    balise_avant, balise_apres = BALISE.match(avant), BALISE.match(apres)
+    if not balise_avant or not balise_apres or balise_avant.group(1) != balise_apres.group(1):
+        return None
+    mots_avant, mots_apres = texte_brut(avant).split(" "), texte_brut(apres).split(" ")
+    comparaison = difflib.SequenceMatcher(a=mots_avant, b=mots_apres, autojunk=False)
+    if comparaison.ratio() < 0.5:
+        return None
+    morceaux = []
+    for operation, a1, a2, b1, b2 in comparaison.get_opcodes():
+        if operation == "equal":
+            morceaux.append(escape(" ".join(mots_avant[a1:a2])))
+            continue
+        if a2 > a1:
+            morceaux.append(SUPPRIME.format(escape(" ".join(mots_avant[a1:a2]))))
+        if b2 > b1:
+            morceaux.append(AJOUTE.format(escape(" ".join(mots_apres[b1:b2]))))
+    balise = balise_avant.group(1)
+    return f"<{balise}>{' '.join(morceaux)}</{balise}>"
+
+
 def differences(ancien: str, nouveau: str) -> list[LigneDiff]:
-    """Les blocs des deux textes, alignés par difflib : inchangés, supprimés, ajoutés."""
+    """Les blocs des deux textes, alignés par difflib : inchangés, supprimés, ajoutés ; un paragraphe retouché
+    est montré mot à mot."""
     avant, apres = blocs(ancien), blocs(nouveau)
     lignes: list[LigneDiff] = []
     for operation, a1, a2, b1, b2 in difflib.SequenceMatcher(a=avant, b=apres, autojunk=False).get_opcodes():
         if operation == "equal":
             lignes.extend(LigneDiff("egal", bloc) for bloc in avant[a1:a2])
             continue
+        if operation == "replace" and a2 - a1 == b2 - b1:
+            retouches = [_retouche(x, y) for x, y in zip(avant[a1:a2], apres[b1:b2], strict=True)]
+            if all(retouches):
+                lignes.extend(LigneDiff("modifie", html) for html in retouches)
+                continue
         lignes.extend(LigneDiff("supprime", bloc) for bloc in avant[a1:a2])
         lignes.extend(LigneDiff("ajoute", bloc) for bloc in apres[b1:b2])
     return lignes

@@ -238,3 +238,14 @@ def test_it_refuses_an_objective_under_an_objective(agent, contrat):
     objectif = services.creer_orientation(contrat, agent, "Jeunes", parent=orientation)
     with pytest.raises(ValidationError):
         services.creer_orientation(contrat, agent, "Trop profond", parent=objectif)
+
+
+def test_it_shows_a_retouched_paragraph_word_by_word_with_escaped_text():
+    [ligne] = differences("<p>Un chat &amp; un chien</p>", "<p>Un chat <strong>&lt;b&gt;</strong> un chien</p>")
+    assert ligne.nature == "modifie"
+    assert ligne.html == (
+        '<p>Un chat <del><span class="fr-sr-only">[supprimé : </span>&amp;<span class="fr-sr-only">]</span></del> '
+        '<ins><span class="fr-sr-only">[ajouté : </span>&lt;b&gt;<span class="fr-sr-only">]</span></ins> un chien</p>'
+    )
+    # Des blocs trop différents, ou de natures différentes, restent montrés en entier.
+    assert [d.nature for d in differences("<p>Un</p>", "<h2>Un</h2>")] == ["supprime", "ajoute"]
