@@ -156,3 +156,16 @@ def test_it_opens_the_admin_pages_to_platform_admins(client, admin_plateforme, c
     for modele in ["contratdeville", "journalcontrat", "section", "versionsection", "signataire", "contribution"]:
         assert client.get(f"/admin/contrats/{modele}/").status_code == 200, modele
     assert client.get(f"/admin/contrats/contratdeville/{contrat.pk}/change/").status_code == 200
+
+
+def test_it_runs_a_fixed_number_of_queries_on_the_list(client, contrat, django_assert_num_queries):
+    from tests.contrats.factories import ContratFactory
+
+    url = reverse("contrats:liste")
+    # nombre, page (avec porteur et département)
+    with django_assert_num_queries(2):
+        client.get(url)
+    ContratFactory.create_batch(12)
+    with django_assert_num_queries(2):
+        contenu = client.get(url + "?statut=elaboration").content.decode()
+    assert "13 contrats" in contenu
