@@ -13,6 +13,7 @@ from django.utils import timezone
 from acteurs_ess.choix import EtatDemande, RoleCollectif
 from acteurs_ess.models import Collectif, DemandeRattachement, MembreCollectif, Structure
 from acteurs_ess.permissions import (
+    codes_englobant_commune,
     codes_territoires_agent,
     est_membre,
     peut_creer_collectif,
@@ -20,7 +21,7 @@ from acteurs_ess.permissions import (
     peut_gerer_collectif,
     peut_verifier_structure,
 )
-from comptes.models import Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
+from comptes.models import COLLECTIVITES, Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
 from comptes.permissions import est_admin_plateforme
 
 
@@ -125,17 +126,34 @@ def demander_rattachement(utilisateur: Utilisateur, structure: Structure, messag
     demande = DemandeRattachement.objects.create(
         structure=structure, demandeur=utilisateur, message=message.strip(), revendication=not membres
     )
-    if membres:
+    # Sans membre (revendication d'une structure importée), ce sont les agents du territoire qui décident.
+    destinataires = membres or _emails_agents_du_territoire(structure)
+    if destinataires:
+        verbe = "rejoindre" if membres else "revendiquer"
         send_mail(
-            subject=f"[Coville] {utilisateur} demande à rejoindre {structure}",
+            subject=f"[Coville] {utilisateur} demande à {verbe} {structure}",
             message=(
-                f"{utilisateur} ({utilisateur.email}) demande à rejoindre {structure} sur Coville.\n\n"
+                f"{utilisateur} ({utilisateur.email}) demande à {verbe} {structure} sur Coville.\n\n"
                 f"{demande.message}\n\nPour accepter ou refuser : {_lien('acteurs_ess:rattachements')}\n"
             ),
             from_email=None,
-            recipient_list=membres,
+            recipient_list=destinataires,
         )
     return demande
+
+
+def _emails_agents_du_territoire(structure: Structure) -> list[str]:
+    if structure.commune_id is None:
+        return []
+    return sorted(
+        set(
+            Adhesion.objects.filter(
+                role=Role.AGENT,
+                organisation__type__in=COLLECTIVITES,
+                organisation__code_territoire__in=codes_englobant_commune(structure.commune_id),
+            ).values_list("utilisateur__email", flat=True)
+        )
+    )
 
 
 def _decider(decideur: Utilisateur, demande: DemandeRattachement, etat: str, motif: str) -> DemandeRattachement:

@@ -67,6 +67,7 @@ def annuaire(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "approche": resultats.approche,
+            "peut_importer": request.user.is_authenticated and peut_importer(request.user),
             "parametres": parametres.urlencode(),
             "fil_ariane": [{"titre": "Annuaire de l'ESS"}],
         },

@@ -161,3 +161,22 @@ def test_it_never_redirects_outside_the_site_after_a_decision(client, exterieur,
         {"decision": "accepter", "suite": "https://pirate.example.com/"},
     )
     assert reponse.url == reverse("acteurs_ess:rattachements")
+
+
+def test_a_claim_is_sent_to_the_agents_of_the_territory(
+    client, exterieur, structure_importee, agent_rennes, agent_brest
+):
+    demander(client, exterieur, structure_importee)
+    assert mail.outbox[0].to == [agent_rennes.email]
+    assert "revendiquer Maurepas Mobilité" in mail.outbox[0].subject
+
+
+def test_the_directory_links_to_requests_and_import_for_agents(client, agent, membre_structure):
+    client.force_login(agent)
+    contenu = client.get(reverse("acteurs_ess:annuaire")).content.decode()
+    assert reverse("acteurs_ess:rattachements") in contenu
+    assert reverse("acteurs_ess:importer") in contenu
+    client.force_login(membre_structure)
+    contenu = client.get(reverse("acteurs_ess:annuaire")).content.decode()
+    assert reverse("acteurs_ess:rattachements") in contenu
+    assert reverse("acteurs_ess:importer") not in contenu
