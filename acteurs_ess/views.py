@@ -415,6 +415,7 @@ def importer(request: HttpRequest) -> HttpResponse:
         contenu = fichier.read()
         analyse = imports.analyser(fichier.name, contenu)
         if analyse.est_valide:
+            _oublier_import(request)
             jeton = secrets.token_urlsafe(16)
             chemin = default_storage.save(f"imports/{jeton}-{fichier.name[-60:]}", ContentFile(contenu))
             request.session[SESSION_IMPORT] = {"jeton": jeton, "chemin": chemin, "nom": fichier.name}
@@ -430,6 +431,13 @@ def importer(request: HttpRequest) -> HttpResponse:
             "fil_ariane": _fil({"titre": "Importer des structures"}),
         },
     )
+
+
+def _oublier_import(request: HttpRequest) -> None:
+    """Un seul aperçu en attente par session : le fichier du précédent est supprimé."""
+    precedent = request.session.pop(SESSION_IMPORT, None)
+    if precedent:
+        default_storage.delete(precedent["chemin"])
 
 
 def _apercu(analyse) -> list:
@@ -456,8 +464,7 @@ def confirmer_import(request: HttpRequest) -> HttpResponse:
     except ValidationError as erreur:
         messages.error(request, f"Rien n'a été écrit : {erreur.messages[0]}")
         return redirect("acteurs_ess:importer")
-    default_storage.delete(enregistre["chemin"])
-    del request.session[SESSION_IMPORT]
+    _oublier_import(request)
     messages.success(
         request, f"Import terminé : {bilan.creees} structure(s) créée(s), {bilan.mises_a_jour} mise(s) à jour."
     )

@@ -268,9 +268,21 @@ def test_an_agent_previews_then_confirms_an_import(client, agent, territoire, se
     assert reponse.url == reverse("acteurs_ess:annuaire")
     assert Structure.objects.count() == 2
     assert Structure.objects.first().importee_par.nom == "Rennes Métropole"
-    # Le même aperçu ne peut pas être confirmé deux fois.
+    # Le même aperçu ne peut pas être confirmé deux fois, et son fichier n'est pas gardé.
     client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": jeton})
     assert Structure.objects.count() == 2
+    assert not list((tmp_path / "imports").iterdir())
+
+
+def test_a_new_preview_replaces_the_previous_one(client, agent, territoire, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(agent)
+    url = reverse("acteurs_ess:importer")
+    premier = client.post(url, {"fichier": televerser("a.csv", csv_("Une,,,,,,,,,,,"))}).context["jeton"]
+    client.post(url, {"fichier": televerser("b.csv", csv_("Deux,,,,,,,,,,,"))})
+    assert len(list((tmp_path / "imports").iterdir())) == 1
+    client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": premier})
+    assert not Structure.objects.exists()
 
 
 def test_the_preview_shows_rejections_and_offers_no_confirmation(client, agent, territoire):

@@ -180,3 +180,9 @@ def test_the_directory_links_to_requests_and_import_for_agents(client, agent, me
     contenu = client.get(reverse("acteurs_ess:annuaire")).content.decode()
     assert reverse("acteurs_ess:rattachements") in contenu
     assert reverse("acteurs_ess:importer") not in contenu
+
+
+def test_the_requests_page_requires_login(client, db):
+    reponse = client.get(reverse("acteurs_ess:rattachements"))
+    assert reponse.status_code == 302
+    assert reponse.url.startswith(reverse("account_login"))
