@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import models
 
 from acteurs_ess.models import Collectif, DemandeRattachement, MembreCollectif, Structure
 
 
 @admin.register(Structure)
 class StructureAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["raison_sociale", "sigle", "forme_juridique", "siret", "rna", "commune", "verifiee_le"]
     list_filter = ["forme_juridique"]
     search_fields = ["raison_sociale", "sigle", "siret", "siren", "rna"]
@@ -22,6 +24,7 @@ class MembreCollectifInline(admin.TabularInline):
 
 @admin.register(Collectif)
 class CollectifAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["nom", "type", "commune"]
     list_filter = ["type"]
     search_fields = ["nom"]
