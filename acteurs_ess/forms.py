@@ -30,6 +30,32 @@ CHAMPS_STRUCTURE = [
 ]
 
 
+def trouver_commune(saisie: str) -> Commune | None:
+    """La commune désignée par son code INSEE, son code postal ou son nom (sans tenir compte des accents) ;
+    une saisie ambiguë ou inconnue lève une erreur qui propose les communes possibles."""
+    saisie = " ".join((saisie or "").split())
+    if not saisie:
+        return None
+    code = saisie.upper()
+    commune = Commune.objects.filter(code=code).first()
+    if commune is not None:
+        return commune
+    if code.isdigit() and len(code) == 5:
+        candidates = list(Commune.objects.actuelles().filter(codes_postaux__contains=[code]).order_by("nom")[:6])
+        inconnue = f"Aucune commune n'a le code INSEE ou le code postal « {code} »."
+    else:
+        candidates = list(Commune.objects.actuelles().filter(nom__unaccent__iexact=saisie).order_by("code")[:6])
+        inconnue = f"Aucune commune ne s'appelle « {saisie} » : indiquez son code postal ou son code INSEE."
+    if not candidates:
+        raise ValidationError(inconnue)
+    if len(candidates) > 1:
+        possibles = ", ".join(f"{commune.nom} ({commune.code})" for commune in candidates[:5])
+        raise ValidationError(
+            f"Plusieurs communes correspondent à « {saisie} » : indiquez le code INSEE ({possibles})."
+        )
+    return candidates[0]
+
+
 def separer_codes(texte: str) -> list[str]:
     return [code for code in re.split(r"[\s,;|]+", (texte or "").upper()) if code]
 
@@ -107,13 +133,7 @@ class StructureForm(DsfrBaseForm):
         return identifiants.normaliser_rna(valeur) if valeur else ""
 
     def clean_commune(self):
-        code = self.cleaned_data["commune"].strip().upper()
-        if not code:
-            return None
-        commune = Commune.objects.filter(code=code).first()
-        if commune is None:
-            raise ValidationError(f"Aucune commune n'a le code INSEE « {code} ».")
-        return commune
+        return trouver_commune(self.cleaned_data["commune"])
 
     def clean_qpv(self):
         codes = separer_codes(self.cleaned_data["qpv"])
@@ -238,7 +258,11 @@ class CollectifForm(DsfrBaseForm):
     nom = forms.CharField(label="Nom du collectif", max_length=255)
     type = forms.ChoiceField(label="Type", choices=TypeCollectif.choices)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    commune = forms.CharField(label="Code INSEE de la commune", required=False, help_text="Par exemple 35238.")
+    commune = forms.CharField(
+        label="Commune",
+        required=False,
+        help_text="Son nom, son code postal ou son code INSEE : Rennes, 35000 ou 35238.",
+    )
     site_web = forms.URLField(label="Site web", required=False, assume_scheme="https")
     organisation = forms.ChoiceField(label="Organisation qui anime le collectif", choices=())
 
@@ -254,7 +278,7 @@ class CollectifForm(DsfrBaseForm):
         return nom
 
     def clean_commune(self):
-        return StructureForm.clean_commune(self)
+        return trouver_commune(self.cleaned_data["commune"])
 
     def clean_organisation(self):
         return self.organisations[self.cleaned_data["organisation"]]

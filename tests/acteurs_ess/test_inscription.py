@@ -55,7 +55,8 @@ def test_it_registers_a_structure_and_makes_the_user_its_first_member(client, ex
         ("siren", "443061842", "Le SIREN 443061842 n&#x27;existe pas"),
         ("rna", "353012345", "n&#x27;est pas un numéro RNA"),
         ("raison_sociale", "   ", "Ce champ est obligatoire"),
-        ("commune", "99999", "Aucune commune n&#x27;a le code INSEE « 99999 »"),
+        ("commune", "99999", "Aucune commune n&#x27;a le code INSEE ou le code postal « 99999 »"),
+        ("commune", "Rennnes", "Aucune commune ne s&#x27;appelle « Rennnes »"),
         ("qpv", "QN03505M QN99999M", "Code(s) QPV inconnu(s) : QN99999M"),
     ],
 )
@@ -151,3 +152,23 @@ def test_it_lets_a_platform_admin_edit_any_profile(client, admin_plateforme, str
 def test_it_answers_404_for_an_unknown_structure(client, membre_structure):
     client.force_login(membre_structure)
     assert client.get(reverse("acteurs_ess:modifier", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("saisie", ["35238", "Rennes", "rennes", "35000"])
+def test_it_finds_the_commune_by_insee_code_name_or_postal_code(client, exterieur, territoire, saisie):
+    territoire["rennes"].codes_postaux = ["35000", "35200", "35700"]
+    territoire["rennes"].save()
+    client.force_login(exterieur)
+    client.post(URL, donnees(commune=saisie))
+    assert Structure.objects.get().commune == territoire["rennes"]
+
+
+def test_it_asks_for_the_insee_code_when_several_communes_match(client, exterieur, territoire):
+    for commune in (territoire["rennes"], territoire["saint_jacques"]):
+        commune.codes_postaux = ["35136"]
+        commune.save()
+    client.force_login(exterieur)
+    reponse = client.post(URL, donnees(commune="35136"))
+    assert "Plusieurs communes correspondent à « 35136 » : indiquez le code INSEE" in reponse.content.decode()
+    assert "Saint-Jacques-de-la-Lande (35281)" in reponse.content.decode()
+    assert not Structure.objects.exists()

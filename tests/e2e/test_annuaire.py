@@ -61,7 +61,7 @@ def test_an_association_registers_and_appears_in_the_directory(page, journal, de
     page.get_by_label(re.compile(r"^\s*Raison sociale")).fill("Amicale du Clos Courtel")
     page.get_by_label(re.compile(r"^\s*SIRET")).fill("732 829 320 00074")
     page.get_by_label("Numéro RNA").fill("W353999999")
-    page.get_by_label("Code INSEE de la commune du siège").fill("35238")
+    page.get_by_label("Commune du siège").fill("Rennes")
     page.get_by_label("Ce que fait la structure").fill(
         "Ateliers de couture et de cuisine du monde, sorties familiales."
     )
