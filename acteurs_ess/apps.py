@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ActeursEssConfig(AppConfig):
     name = "acteurs_ess"
     verbose_name = "Acteurs de l'ESS"
+
+    def ready(self):
+        from acteurs_ess.blocs import structures_d_un_territoire
+        from territoires import blocs
+
+        blocs.enregistrer("structures", structures_d_un_territoire, ordre=20)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from comptes import services
+from comptes import espace, services
 from comptes.acces import organisation_pour_inviter, organisation_visible
 from comptes.forms import CreationCompteInvitationForm, InvitationForm
 from comptes.models import Adhesion, Role, Utilisateur
@@ -40,6 +40,7 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
             "adhesions": adhesions,
             "est_admin": est_admin_plateforme(request.user),
             "description_habitant": DESCRIPTION_ROLES[Role.HABITANT],
+            "blocs": espace.blocs(request, adhesions=adhesions),
         },
     )
 

@@ -224,4 +224,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # WeasyPrint annonce chaque page mise en forme, fontTools chaque police lue : du bruit, et du temps perdu
+    # sur les longs PDF.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint.progress", "fontTools")},
 }

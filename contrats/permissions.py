@@ -69,13 +69,16 @@ class Profil:
         return publics
 
 
-def profil(user, contrat: ContratDeVille) -> Profil:
+def profil(user, contrat: ContratDeVille, adhesions: list[Adhesion] | None = None) -> Profil:
+    """`adhesions` (avec leur organisation) peut être fourni par une page qui les a déjà lues, pour évaluer
+    plusieurs contrats sans relire les adhésions pour chacun (Mon espace)."""
     if not user.is_authenticated:
         return Profil()
     cache = contrat.__dict__.setdefault("_profils", {})
     if user.pk in cache:
         return cache[user.pk]
-    adhesions = list(Adhesion.objects.filter(utilisateur=user).select_related("organisation"))
+    if adhesions is None:
+        adhesions = list(Adhesion.objects.filter(utilisateur=user).select_related("organisation"))
     if "signataires" in getattr(contrat, "_prefetched_objects_cache", {}):
         signataires = {s.organisation_id for s in contrat.signataires.all()}
     else:
@@ -152,8 +155,9 @@ def peut_lire_contributions_deposees(user, contrat: ContratDeVille) -> bool:
 
 
 def peut_telecharger_contrat(user, contrat: ContratDeVille) -> bool:
-    """Le PDF du contrat et sa synthèse : comme la lecture (les élus téléchargent, le public si signé)."""
-    return peut_voir_contrat(user, contrat)
+    """Le PDF du contrat et sa synthèse : tout le monde une fois le contrat signé ; avant, ses associés
+    seulement (les publics d'une concertation ouverte lisent le projet en ligne, sans en emporter de PDF)."""
+    return contrat.est_public or profil(user, contrat).associe
 
 
 def refus_contribution(user, concertation: Concertation) -> str | None:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from contrats.views import concertation, contrat, ess, gouvernance, sections
+from contrats.views import concertation, contrat, documents, ess, gouvernance, sections
 
 app_name = "contrats"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", contrat.liste, name="liste"),
     path("<str:code>/", contrat.contrat, name="contrat"),
     path("<str:code>/etat/", contrat.transition, name="transition"),
+    path("<str:code>/contrat.pdf", documents.contrat_pdf, name="contrat_pdf"),
+    path("<str:code>/synthese.pdf", documents.synthese_pdf, name="synthese_pdf"),
     path("<str:code>/sections/nouvelle/", sections.nouvelle, name="nouvelle_section"),
     path("<str:code>/sections/<int:pk>/", sections.section, name="section"),
     path("<str:code>/sections/<int:pk>/modifier/", sections.modifier, name="modifier_section"),

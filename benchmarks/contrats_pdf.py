@@ -1,0 +1,86 @@
+"""Mesures des PDF des contrats de ville (issue #5, partie 6), sur le contrat réaliste de contrats/generateur.py
+(10 QPV, 40 sections de 1 à 3 pages, 200 contributions) :
+
+- `contrats.pdf_contrat_froid` : le contrat complet rendu sans cache (contexte, gabarit, WeasyPrint) ;
+- `contrats.pdf_weasyprint_seul` : le même HTML passé directement à WeasyPrint (PDF/UA-1) ;
+- `contrats.pdf_ratio` : le premier divisé par le second ;
+- `contrats.pdf_contrat_cache` : un second téléchargement (vue, client de test) du contrat inchangé, lu dans le
+  stockage (médiane) ;
+- `contrats.pdf_synthese_froid` : la synthèse pour les élus rendue sans cache.
+
+Les PDF vont dans un dossier temporaire (jamais var/media), et tout se passe dans une transaction annulée à la
+fin. Chaque rendu à froid est la meilleure de quelques mesures : la machine de mesure est partagée.
+"""
+
+import statistics
+import tempfile
+import time
+from unittest import mock
+
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from weasyprint import HTML
+
+from config.pdf import BASE_URL, RecuperateurLocal
+from contrats import documents
+from contrats.generateur import generer
+
+ESSAIS_FROIDS = 3
+ESSAIS_CACHE = 30
+
+
+class _Annuler(Exception):
+    pass
+
+
+def _meilleur(fonction, essais: int = ESSAIS_FROIDS) -> float:
+    durees = []
+    for _ in range(essais):
+        debut = time.perf_counter()
+        fonction()
+        durees.append(time.perf_counter() - debut)
+    return min(durees)
+
+
+def _froid(fabriquer, contrat):
+    # Une empreinte nouvelle à chaque appel : rien n'est lu dans le stockage, tout est rendu.
+    compteur = iter(range(10**6))
+    with mock.patch.object(documents, "empreinte", lambda c: f"froid-{next(compteur)}"):
+        return _meilleur(lambda: fabriquer(contrat))
+
+
+def mesurer(rapport) -> None:
+    with tempfile.TemporaryDirectory() as dossier, override_settings(MEDIA_ROOT=dossier):
+        try:
+            with transaction.atomic():
+                genere = generer()
+                contrat = genere.contrat
+
+                froid = _froid(documents.pdf_contrat, contrat)
+                html = documents.html_contrat(contrat)
+                seul = _meilleur(
+                    lambda: HTML(string=html, base_url=BASE_URL, url_fetcher=RecuperateurLocal()).write_pdf(
+                        pdf_variant="pdf/ua-1"
+                    )
+                )
+                rapport("contrats.pdf_contrat_froid", froid, "s", 6)
+                rapport("contrats.pdf_weasyprint_seul", seul, "s")
+                rapport("contrats.pdf_ratio", froid / seul, "x", 1.3)
+
+                client = Client()
+                client.force_login(genere.agent)
+                url = reverse("contrats:contrat_pdf", args=[contrat.code])
+                assert client.get(url).status_code == 200  # premier téléchargement : rendu et rangé
+                durees = []
+                for _ in range(ESSAIS_CACHE):
+                    debut = time.perf_counter()
+                    reponse = client.get(url)
+                    durees.append((time.perf_counter() - debut) * 1000)
+                    assert reponse.status_code == 200 and reponse.content.startswith(b"%PDF-")
+                rapport("contrats.pdf_contrat_cache", statistics.median(durees), "ms", 50)
+
+                rapport("contrats.pdf_synthese_froid", _froid(documents.pdf_synthese, contrat), "s", 1)
+                raise _Annuler
+        except _Annuler:
+            pass

@@ -1,0 +1,357 @@
+"""Les PDF d'un contrat : le contrat complet, la synthèse pour les élus, leur empreinte, leur cache et qui
+les télécharge."""
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from contrats import documents
+from contrats.models import (
+    Contribution,
+    Engagement,
+    InstanceGouvernance,
+    NiveauOrientation,
+    Orientation,
+    Reunion,
+    StatutContrat,
+    StatutContribution,
+    TypeInstance,
+)
+from contrats.services import concertation as services_concertation
+from contrats.services import sections as services_sections
+from tests.contrats.factories import ConcertationFactory, ContributionFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+PERIMETRE = {
+    "type": "MultiPolygon",
+    "coordinates": [[[[-1.66, 48.12], [-1.64, 48.12], [-1.65, 48.13], [-1.66, 48.12]]]],
+}
+
+
+@pytest.fixture(autouse=True)
+def _stockage(settings, tmp_path):
+    # Les PDF rendus vont dans un dossier jetable, jamais dans var/media.
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def complet(contrat, section, agent, membre_structure, habitant):
+    """Le contrat de tests/contrats/conftest.py, rempli de tout ce que le PDF complet affiche."""
+    premier, second = contrat.qpv.order_by("code")
+    premier.nom, premier.population, premier.perimetre, premier.emprise = (
+        "Maurepas",
+        678,
+        PERIMETRE,
+        [
+            -1.66,
+            48.12,
+            -1.64,
+            48.13,
+        ],
+    )
+    premier.save()
+    second.nom, second.population = "Le Blosne", 11809
+    second.save()
+    prefecture, bailleur = contrat.signataires.order_by("ordre")
+    prefecture.signe_par, prefecture.date_signature = "Le préfet d'Ille-et-Vilaine", date(2024, 6, 28)
+    prefecture.save()
+    Engagement.objects.create(signataire=prefecture, texte="Crédits du programme 147", montant=Decimal("1200000"))
+    Engagement.objects.create(signataire=bailleur, texte="Abattement de TFPB réinvesti", montant=None)
+    SectionFactory(
+        contrat=contrat, etape="programme", titre="Réussite éducative", texte_initial="<p>Six cents enfants.</p>"
+    )
+    orientation = Orientation.objects.create(
+        contrat=contrat,
+        niveau=NiveauOrientation.ORIENTATION,
+        titre="Accès à l'emploi",
+        piliers=["developpement_economique"],
+    )
+    orientation.qpv.set([premier])
+    Orientation.objects.create(
+        contrat=contrat, parent=orientation, niveau=NiveauOrientation.OBJECTIF, titre="Lever les freins à l'emploi"
+    )
+    copil = InstanceGouvernance.objects.create(contrat=contrat, type=TypeInstance.COPIL, nom="Comité de pilotage")
+    Reunion.objects.create(
+        instance=copil, date=date(2025, 3, 14), participants="Préfecture\nMétropole", decisions="Diagnostic validé"
+    )
+    concertation = ConcertationFactory(contrat=contrat, sections=[section], ouverte_par=agent)
+    repondue = ContributionFactory(
+        concertation=concertation, section=section, auteur=membre_structure, texte="Associer les chantiers d'insertion."
+    )
+    services_concertation.repondre(
+        repondue, agent, StatutContribution.RETENUE, "Retenue : les chantiers sont associés."
+    )
+    ContributionFactory(
+        concertation=concertation, section=section, auteur=habitant, texte="Une idée pas encore analysée."
+    )
+    masquee = ContributionFactory(
+        concertation=concertation, section=section, auteur=habitant, texte="Propos injurieux à ne jamais publier."
+    )
+    services_concertation.masquer(masquee, agent, "Propos injurieux")
+    contrat.refresh_from_db()
+    return contrat
+
+
+SOMMAIRE = [
+    "Signataires et engagements",
+    "Quartiers prioritaires",
+    "Projet de territoire",
+    "Emploi et insertion",
+    "Orientations et objectifs",
+    "Gouvernance",
+    "Annexe : contributions et réponses",
+]
+
+
+def _texte(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _sans_espaces(texte: str) -> str:
+    return re.sub(r"[\s\u202f\xa0]", "", texte)
+
+
+def test_it_renders_the_full_contract_with_all_its_parts(complet):
+    lecteur = PdfReader(io.BytesIO(documents.pdf_contrat(complet)))
+    texte = "\n".join(page.extract_text() for page in lecteur.pages)
+
+    assert "Contrat de ville Rennes Métropole" in lecteur.pages[0].extract_text()
+    sommaire = lecteur.pages[1].extract_text()
+    for entree in SOMMAIRE:
+        assert re.search(re.escape(entree) + r" ?\.+ ?\d+", sommaire), entree
+    for attendu in [
+        "Préfecture d'Ille-et-Vilaine",
+        "Archipel Habitat",
+        "Crédits du programme 147",
+        "Abattement de TFPB réinvesti",
+        "Le préfet d'Ille-et-Vilaine",
+        "Maurepas",
+        "Le Blosne",
+        "Emploi et insertion",
+        "Premier texte.",
+        "Réussite éducative",
+        "Six cents enfants.",
+        "Accès à l'emploi",
+        "Lever les freins à l'emploi",
+        "Comité de pilotage",
+        "Réunion du 14/03/2025",
+        "Diagnostic validé",
+        "Associer les chantiers d'insertion.",
+        "Retenue : les chantiers sont associés.",
+        "Page 2 sur",
+    ]:
+        assert attendu in texte, attendu
+    assert "1200000€" in _sans_espaces(texte)
+    assert "population:678habitants" in _sans_espaces(texte)
+    assert "population:11809habitants" in _sans_espaces(texte)
+
+
+def test_it_leaves_hidden_and_unanswered_contributions_out(complet):
+    texte = _texte(documents.pdf_contrat(complet))
+
+    assert "Propos injurieux à ne jamais publier." not in texte
+    assert "Une idée pas encore analysée." not in texte
+    assert "1 est en cours d'analyse" in texte
+
+
+def test_it_draws_the_qpv_perimeters(complet):
+    html = documents.html_contrat(complet)
+
+    assert html.count("<svg") == 2  # la carte d'ensemble et celle du seul QPV dont le périmètre est connu
+    assert 'aria-label="Périmètre du quartier Maurepas"' in html
+
+
+def test_the_synthesis_fits_in_two_pages_with_key_figures_qpv_orientations_and_concertation(complet):
+    lecteur = PdfReader(io.BytesIO(documents.pdf_synthese(complet)))
+    texte = "\n".join(page.extract_text() for page in lecteur.pages)
+
+    assert len(lecteur.pages) <= 2
+    for attendu in [
+        "Chiffres clés",
+        "Maurepas",
+        "Le Blosne",
+        "Accès à l'emploi",
+        "Lever les freins à l'emploi",
+        "État de la concertation",
+        "ouverte",
+        "Préfecture d'Ille-et-Vilaine",
+    ]:
+        assert attendu in texte, attendu
+    compact = _sans_espaces(texte)
+    assert "12487habitantsdesquartiers" in compact
+    assert "1200000€" in compact
+    # Déposée, en analyse, retenue, partiellement retenue, non retenue : la masquée n'est pas comptée.
+    assert "2contributions,1répondue" in compact
+
+
+def test_the_synthesis_of_a_realistic_contract_fits_in_two_pages():
+    from contrats.generateur import generer
+
+    contrat = generer(nb_sections=20, nb_contributions=40).contrat
+
+    lecteur = PdfReader(io.BytesIO(documents.pdf_synthese(contrat)))
+
+    assert len(lecteur.pages) <= 2
+    assert "Quartier de mesure 10" in "\n".join(page.extract_text() for page in lecteur.pages)
+
+
+@pytest.mark.parametrize("fabriquer", [documents.pdf_contrat, documents.pdf_synthese])
+def test_the_pdfs_are_tagged_for_accessibility_with_marianne(complet, fabriquer):
+    lecteur = PdfReader(io.BytesIO(fabriquer(complet)))
+    catalogue = lecteur.trailer["/Root"]
+
+    assert "/StructTreeRoot" in catalogue
+    assert catalogue["/MarkInfo"]["/Marked"]
+    assert catalogue["/Lang"] == "fr"
+    polices = {str(p.get_object()["/BaseFont"]) for p in lecteur.pages[0]["/Resources"]["/Font"].values()}
+    assert any("Marianne" in police for police in polices)
+
+
+def test_it_builds_the_documents_with_a_fixed_number_of_queries(complet, django_assert_num_queries):
+    # Voir les commentaires de contexte_contrat et contexte_synthese.
+    with django_assert_num_queries(13):
+        documents.contexte_contrat(complet)
+    with django_assert_num_queries(8):
+        documents.contexte_synthese(complet)
+    with django_assert_num_queries(1):
+        documents.empreinte(complet)
+
+
+# --- Empreinte et cache ------------------------------------------------------------------------------------
+
+
+def test_the_fingerprint_is_stable_for_an_unchanged_contract(complet):
+    assert documents.empreinte(complet) == documents.empreinte(complet)
+
+
+def test_a_new_version_of_a_section_changes_the_fingerprint(complet, section, agent):
+    avant = documents.empreinte(complet)
+
+    services_sections.enregistrer(section, agent, "<p>Deuxième texte.</p>", version_base=section.numero)
+
+    assert documents.empreinte(complet) != avant
+
+
+def test_a_new_answer_changes_the_fingerprint(complet, agent):
+    avant = documents.empreinte(complet)
+    en_attente = Contribution.objects.get(texte="Une idée pas encore analysée.")
+
+    services_concertation.repondre(en_attente, agent, StatutContribution.NON_RETENUE, "Non retenue : déjà prévu.")
+
+    assert documents.empreinte(complet) != avant
+
+
+@pytest.mark.parametrize(
+    "changer",
+    [
+        lambda c: Engagement.objects.filter(signataire__contrat=c).update(texte="Nouvel engagement"),
+        lambda c: Orientation.objects.filter(contrat=c).update(titre="Orientation renommée"),
+        lambda c: Reunion.objects.filter(instance__contrat=c).update(decisions="Autre décision"),
+        lambda c: c.signataires.filter(date_signature__isnull=True).update(date_signature=date(2024, 7, 1)),
+        lambda c: c.qpv.first().orientations.clear(),
+        lambda c: Contribution.objects.filter(statut="retenue").update(masquee=True, motif_masquage="Après coup"),
+    ],
+    ids=["engagement", "orientation", "reunion", "signature", "qpv-orientation", "masquage"],
+)
+def test_changes_without_a_modification_date_change_the_fingerprint(complet, changer):
+    avant = documents.empreinte(complet)
+
+    changer(complet)
+
+    assert documents.empreinte(complet) != avant
+
+
+def test_a_status_change_changes_the_fingerprint(complet, agent):
+    avant = documents.empreinte(complet)
+
+    complet.changer_statut(agent, StatutContrat.CONCERTATION, "Ouverture de la concertation")
+
+    assert documents.empreinte(complet) != avant
+
+
+def test_an_unchanged_contract_is_served_from_storage_without_rendering(complet, section, agent):
+    with mock.patch("contrats.documents.rendre_pdf", wraps=documents.rendre_pdf) as rendu:
+        premier = documents.pdf_contrat(complet)
+        assert documents.pdf_contrat(complet) == premier
+        assert rendu.call_count == 1
+        documents.pdf_synthese(complet)
+        documents.pdf_synthese(complet)
+        assert rendu.call_count == 2
+
+        services_sections.enregistrer(section, agent, "<p>Texte révisé.</p>", version_base=section.numero)
+
+        assert "Texte révisé." in _texte(documents.pdf_contrat(complet))
+        assert rendu.call_count == 3
+
+
+# --- Téléchargements et permissions -----------------------------------------------------------------------
+
+
+def _telecharger(client, contrat, nom: str = "contrat_pdf"):
+    return client.get(reverse(f"contrats:{nom}", args=[contrat.code]))
+
+
+@pytest.mark.parametrize("personne", ["agent", "elu", "agent_etat", "partenaire", "admin_plateforme"])
+def test_the_partners_download_both_pdfs_before_signature(request, client, complet, personne):
+    client.force_login(request.getfixturevalue(personne))
+
+    for nom in ["contrat_pdf", "synthese_pdf"]:
+        reponse = _telecharger(client, complet, nom)
+        assert reponse.status_code == 200, nom
+        assert reponse["Content-Type"] == "application/pdf"
+        assert reponse["Content-Disposition"].startswith("attachment;")
+        assert reponse.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("personne", [None, "exterieur", "membre_structure", "habitant"])
+def test_it_answers_404_to_others_before_signature(request, client, complet, personne):
+    # L'association et l'habitant lisent le projet en ligne pendant la concertation ouverte, sans en emporter le PDF.
+    if personne:
+        client.force_login(request.getfixturevalue(personne))
+
+    assert _telecharger(client, complet, "contrat_pdf").status_code == 404
+    assert _telecharger(client, complet, "synthese_pdf").status_code == 404
+
+
+@pytest.mark.parametrize("statut", [StatutContrat.SIGNE, StatutContrat.EXECUTION, StatutContrat.CLOS])
+def test_anyone_downloads_the_pdfs_of_a_signed_contract(client, complet, statut):
+    complet.statut = statut
+    complet.save()
+
+    assert _telecharger(client, complet, "contrat_pdf").status_code == 200
+    assert _telecharger(client, complet, "synthese_pdf").status_code == 200
+
+
+def test_it_answers_404_for_an_unknown_contract(client):
+    assert client.get(reverse("contrats:contrat_pdf", args=["CN99999X"])).status_code == 404
+
+
+def test_a_second_download_reads_the_stored_pdf(client, complet, elu, django_assert_num_queries):
+    client.force_login(elu)
+    premier = _telecharger(client, complet).content
+
+    # 1 session, 2 utilisateur, 3 contrat, 4 adhésions et 5 signataires (profil), 6 empreinte.
+    with django_assert_num_queries(6):
+        second = _telecharger(client, complet).content
+
+    assert second == premier
+
+
+def test_the_contract_page_links_to_both_pdfs(client, complet, elu, exterieur):
+    client.force_login(elu)
+    page = client.get(complet.get_absolute_url()).content.decode()
+    assert reverse("contrats:contrat_pdf", args=[complet.code]) in page
+    assert reverse("contrats:synthese_pdf", args=[complet.code]) in page
+
+    client.force_login(exterieur)
+    assert (
+        reverse("contrats:contrat_pdf", args=[complet.code])
+        not in client.get(complet.get_absolute_url()).content.decode()
+    )

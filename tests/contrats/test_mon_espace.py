@@ -1,0 +1,69 @@
+"""Mon espace : les contrats de la personne et leurs PDF, par le point d'extension comptes.espace."""
+
+import pytest
+from django.urls import reverse
+
+from contrats.models import Signataire, StatutContrat
+from tests.contrats.factories import ContratFactory
+from tests.factories import AdhesionFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _mon_espace(client, user) -> str:
+    client.force_login(user)
+    return client.get(reverse("comptes:mon_espace")).content.decode()
+
+
+def test_it_lists_the_contracts_of_an_elected_official_with_both_downloads(client, contrat, elu):
+    contenu = _mon_espace(client, elu)
+
+    assert "Mes contrats de ville" in contenu
+    assert reverse("contrats:contrat_pdf", args=[contrat.code]) in contenu
+    assert reverse("contrats:synthese_pdf", args=[contrat.code]) in contenu
+
+
+def test_it_lists_the_contracts_an_agent_carries(client, contrat, agent):
+    contenu = _mon_espace(client, agent)
+
+    assert contrat.get_absolute_url() in contenu
+    assert reverse("contrats:contrat_pdf", args=[contrat.code]) in contenu
+
+
+def test_it_lists_the_contracts_signed_by_a_partner(client, contrat, partenaire):
+    assert reverse("contrats:synthese_pdf", args=[contrat.code]) in _mon_espace(client, partenaire)
+
+
+def test_it_offers_no_download_of_an_unsigned_contract_to_a_member_of_a_signatory_association(
+    client, contrat, membre_structure, association
+):
+    Signataire.objects.create(contrat=contrat, organisation=association, ordre=3)
+
+    contenu = _mon_espace(client, membre_structure)
+
+    assert contrat.get_absolute_url() in contenu
+    assert reverse("contrats:contrat_pdf", args=[contrat.code]) not in contenu
+
+
+def test_it_shows_no_contract_block_to_someone_without_contract(client, exterieur):
+    assert "Mes contrats de ville" not in _mon_espace(client, exterieur)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_contracts(
+    client, contrat, elu, epci, django_assert_num_queries
+):
+    client.force_login(elu)
+    client.get(reverse("comptes:mon_espace"))  # chauffe
+    # 1 session, 2 utilisateur, 3 adhésions ; bloc des contrats : 4 adhésions relues par contrats_de,
+    # 5 contrats de la personne, 6 leurs signataires (le profil de chaque contrat n'en lance aucune).
+    with django_assert_num_queries(6):
+        client.get(reverse("comptes:mon_espace"))
+    for numero in range(5):
+        autre = ContratFactory(code=f"CN0350{numero}X", epci=contrat.epci, statut=StatutContrat.SIGNE)
+        Signataire.objects.create(contrat=autre, organisation=OrganisationFactory(etat=True), ordre=1)
+    AdhesionFactory(utilisateur=elu, organisation=OrganisationFactory(commune=True), role="elu")
+
+    with django_assert_num_queries(6):
+        contenu = client.get(reverse("comptes:mon_espace")).content.decode()
+
+    assert contenu.count("/contrat.pdf") == 6
