@@ -1,0 +1,61 @@
+"""Les blocs des appels à projets et dossiers sur les pages d'autres applications, qui ne les importent pas :
+les projets financés d'un QPV, d'une commune ou d'un EPCI (`territoires.blocs`), « Mes dossiers » dans Mon
+espace (`comptes.espace`) et, quand l'annuaire offrira un point d'extension, les projets d'une structure.
+Enregistrés dans `ContratsConfig.ready()` ; chacun lance un nombre fixe de requêtes."""
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from contrats.permissions_dossiers import organisations_instructrices, organisations_structures
+from contrats.selectors_dossiers import ce_qui_est_attendu, dossiers_a_instruire, dossiers_de, projets_finances
+
+NOMBRE_MAXIMUM = 20
+
+
+def projets_d_un_territoire(request: HttpRequest, qpv=None, commune=None, epci=None) -> str:
+    """Les projets financés d'un QPV, d'une commune ou d'un EPCI (contrats qu'il porte) : une requête."""
+    if epci is not None:
+        projets = projets_finances().filter(appel__contrat__epci=epci)
+    else:
+        projets = projets_finances(qpv=qpv, commune=commune)
+    projets = list(projets[:NOMBRE_MAXIMUM])
+    if not projets:
+        return ""
+    return render_to_string("contrats/dossiers/_projets_finances.html", {"projets": projets}, request=request)
+
+
+def projets_de_la_structure(request: HttpRequest, structure) -> str:
+    """Les projets financés d'une structure (portés ou co-portés), pour son profil public : une requête."""
+    projets = list(projets_finances(structure=structure)[:NOMBRE_MAXIMUM])
+    if not projets:
+        return ""
+    return render_to_string("contrats/dossiers/_projets_finances.html", {"projets": projets}, request=request)
+
+
+def mes_dossiers(request: HttpRequest, adhesions=None) -> str:
+    """Les dossiers des structures de la personne, avec ce qui est attendu d'elle ; pour les instructeurs,
+    le nombre de dossiers à instruire et le lien vers le tableau. Trois requêtes au plus."""
+    user = request.user
+    if adhesions is not None and not hasattr(user, "_adhesions_dossiers"):
+        user._adhesions_dossiers = list(adhesions)
+    dossiers, a_instruire = [], None
+    if organisations_structures(user):
+        dossiers = list(dossiers_de(user)[:50])
+        for dossier in dossiers:
+            dossier.attendu = ce_qui_est_attendu(dossier)
+    if organisations_instructrices(user):
+        a_instruire = dossiers_a_instruire(user).filter(statut__in=["depose", "en_instruction"]).count()
+    if not dossiers and a_instruire is None:
+        return ""
+    return render_to_string(
+        "contrats/dossiers/_mes_dossiers.html", {"dossiers": dossiers, "a_instruire": a_instruire}, request=request
+    )
+
+
+def enregistrer_blocs() -> None:
+    """Appelé par `ContratsConfig.ready()`."""
+    from comptes import espace
+    from territoires import blocs
+
+    blocs.enregistrer("projets_finances", projets_d_un_territoire, ordre=15)
+    espace.enregistrer("dossiers", mes_dossiers, ordre=15)
