@@ -10,7 +10,7 @@ from acteurs_ess.choix import Agrement, Domaine, FormeJuridique, RoleCollectif, 
 from acteurs_ess.models import Collectif, Structure
 from acteurs_ess.selectors import Criteres
 from comptes.models import Organisation
-from territoires.models import Commune, Qpv
+from territoires.models import Commune, Epci, Qpv
 
 CHAMPS_STRUCTURE = [
     "raison_sociale",
@@ -201,8 +201,10 @@ class RechercheForm(DsfrBaseForm):
         label="Domaine d'action", required=False, choices=[("", "Tous")] + domaines_par_pilier()
     )
     qpv = forms.CharField(label="Code du QPV", required=False, max_length=8, help_text="Par exemple QN03505M.")
-    commune = forms.CharField(label="Code INSEE de la commune", required=False, max_length=5)
-    epci = forms.CharField(label="SIREN de l'intercommunalité", required=False, max_length=9)
+    commune = forms.CharField(
+        label="Commune", required=False, max_length=100, help_text="Nom, code postal ou code INSEE."
+    )
+    epci = forms.CharField(label="Intercommunalité", required=False, max_length=255, help_text="Nom exact ou SIREN.")
     collectif = forms.ChoiceField(label="Collectif", required=False, choices=())
 
     def __init__(self, *args, **kwargs):
@@ -215,10 +217,17 @@ class RechercheForm(DsfrBaseForm):
         return self.cleaned_data["qpv"].strip().upper()
 
     def clean_commune(self):
-        return self.cleaned_data["commune"].strip().upper()
+        commune = trouver_commune(self.cleaned_data["commune"])
+        return commune.code if commune else ""
 
     def clean_epci(self):
-        return self.cleaned_data["epci"].strip()
+        saisie = " ".join(self.cleaned_data["epci"].split())
+        if not saisie or (saisie.isdigit() and len(saisie) == 9):
+            return saisie
+        sirens = list(Epci.objects.filter(nom__unaccent__iexact=saisie).values_list("siren", flat=True)[:2])
+        if len(sirens) != 1:
+            raise ValidationError(f"Aucune intercommunalité ne s'appelle exactement « {saisie} » : indiquez son SIREN.")
+        return sirens[0]
 
     def criteres(self):
         donnees = self.cleaned_data if self.is_valid() else {}

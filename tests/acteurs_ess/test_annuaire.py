@@ -136,6 +136,21 @@ def test_it_suggests_close_names_when_nothing_matches_exactly(client, structures
     assert "Coursiers Solidaires" in contenu
 
 
+@pytest.mark.parametrize(
+    "filtres",
+    [{"commune": "Saint-Jacques-de-la-Lande"}, {"commune": "35281"}, {"epci": "rennes metropole", "q": "velo"}],
+)
+def test_it_filters_territories_by_name_or_code(client, structures, filtres):
+    contenu = client.get(URL, filtres).content.decode()
+    assert "1 structure" in contenu
+    assert "Coursiers Solidaires" in contenu
+
+
+def test_it_explains_an_unknown_territory_filter(client, structures):
+    contenu = client.get(URL, {"epci": "Métropole imaginaire"}).content.decode()
+    assert "Aucune intercommunalité ne s&#x27;appelle exactement « Métropole imaginaire »" in contenu
+
+
 def test_it_ignores_an_invalid_filter_value(client, structures):
     reponse = client.get(URL, {"forme_juridique": "inconnue"})
     assert reponse.status_code == 200
