@@ -37,7 +37,7 @@ from territoires.models import Commune, Qpv
 
 # À changer à chaque modification des gabarits PDF ou de ce module qui change le document rendu : les PDF
 # gardés sous l'ancienne version ne sont plus servis.
-VERSION_GABARITS = "2026-11-28.1"
+VERSION_GABARITS = "2026-11-28.2"
 
 GABARIT_CONTRAT = "pdf/contrat.html"
 GABARIT_SYNTHESE = "pdf/synthese_contrat.html"
@@ -83,36 +83,39 @@ def _tables() -> dict[str, str]:
 # MD5. Les textes longs des sections ne sont pas relus : chaque enregistrement crée une version, qui change
 # `numero` et `modifiee_le`. Les parties sans date de modification (signataires, engagements, orientations,
 # réunions) sont courtes : les relire coûte moins qu'une milliseconde.
-_SQL_EMPREINTE = """
-SELECT md5(concat_ws('|',
-  (SELECT ROW(c.code, c.nom, c.statut, c.modifie_le, c.annee_debut, c.annee_fin, c.population_qpv)::text
-     FROM {contrat} c WHERE c.id = %(id)s),
-  (SELECT string_agg(ROW(q.code, q.nom, q.population, q.emprise)::text, ',' ORDER BY q.code)
-     FROM {contrat_qpv} cq JOIN {qpv} q ON q.code = cq.qpv_id WHERE cq.contratdeville_id = %(id)s),
-  (SELECT string_agg(ROW(co.code, co.nom)::text, ',' ORDER BY co.code)
-     FROM {contrat_communes} cc JOIN {commune} co ON co.code = cc.commune_id WHERE cc.contratdeville_id = %(id)s),
-  (SELECT string_agg(ROW(s.id, o.nom, o.type, s.signe_par, s.date_signature, s.ordre)::text, ',' ORDER BY s.id)
-     FROM {signataire} s JOIN {organisation} o ON o.id = s.organisation_id WHERE s.contrat_id = %(id)s),
-  (SELECT string_agg(ROW(e.id, e.signataire_id, e.texte, e.montant, e.ordre)::text, ',' ORDER BY e.id)
-     FROM {engagement} e JOIN {signataire} s ON s.id = e.signataire_id WHERE s.contrat_id = %(id)s),
-  (SELECT string_agg(ROW(s.id, s.etape, s.titre, s.ordre, s.numero, s.modifiee_le)::text, ',' ORDER BY s.id)
-     FROM {section} s WHERE s.contrat_id = %(id)s),
-  (SELECT string_agg(ROW(o.id, o.parent_id, o.niveau, o.titre, o.description, o.ordre, o.piliers, o.axes)::text,
-                     ',' ORDER BY o.id)
-     FROM {orientation} o WHERE o.contrat_id = %(id)s),
-  (SELECT string_agg(ROW(oq.orientation_id, oq.qpv_id)::text, ',' ORDER BY oq.orientation_id, oq.qpv_id)
-     FROM {orientation_qpv} oq JOIN {orientation} o ON o.id = oq.orientation_id WHERE o.contrat_id = %(id)s),
-  (SELECT string_agg(ROW(i.id, i.type, i.nom, i.composition)::text, ',' ORDER BY i.id)
-     FROM {instance} i WHERE i.contrat_id = %(id)s),
-  (SELECT string_agg(ROW(r.id, r.date, r.participants, r.decisions, r.compte_rendu)::text, ',' ORDER BY r.id)
-     FROM {reunion} r JOIN {instance} i ON i.id = r.instance_id WHERE i.contrat_id = %(id)s),
-  (SELECT string_agg(ROW(k.id, k.titre, k.debut, k.fin, k.close_le, k.publics)::text, ',' ORDER BY k.id)
-     FROM {concertation} k WHERE k.contrat_id = %(id)s),
-  (SELECT string_agg(ROW(x.id, x.statut, x.masquee, x.repondue_le, x.version_integration_id, md5(x.reponse))::text,
-                     ',' ORDER BY x.id)
-     FROM {contribution} x JOIN {concertation} k ON k.id = x.concertation_id WHERE k.contrat_id = %(id)s)
-))
-"""
+_PARTIES_EMPREINTE = [
+    """SELECT ROW(c.code, c.nom, c.statut, c.modifie_le, c.annee_debut, c.annee_fin, c.population_qpv)::text
+       FROM {contrat} c WHERE c.id = %(id)s""",
+    """SELECT string_agg(ROW(q.code, q.nom, q.population, q.emprise)::text, ',' ORDER BY q.code)
+       FROM {contrat_qpv} cq JOIN {qpv} q ON q.code = cq.qpv_id WHERE cq.contratdeville_id = %(id)s""",
+    """SELECT string_agg(ROW(co.code, co.nom)::text, ',' ORDER BY co.code)
+       FROM {contrat_communes} cc JOIN {commune} co ON co.code = cc.commune_id WHERE cc.contratdeville_id = %(id)s""",
+    """SELECT string_agg(ROW(s.id, o.nom, o.type, s.signe_par, s.date_signature, s.ordre)::text, ',' ORDER BY s.id)
+       FROM {signataire} s JOIN {organisation} o ON o.id = s.organisation_id WHERE s.contrat_id = %(id)s""",
+    """SELECT string_agg(ROW(e.id, e.signataire_id, e.texte, e.montant, e.ordre)::text, ',' ORDER BY e.id)
+       FROM {engagement} e JOIN {signataire} s ON s.id = e.signataire_id WHERE s.contrat_id = %(id)s""",
+    """SELECT string_agg(ROW(s.id, s.etape, s.titre, s.ordre, s.numero, s.modifiee_le)::text, ',' ORDER BY s.id)
+       FROM {section} s WHERE s.contrat_id = %(id)s""",
+    """SELECT string_agg(ROW(o.id, o.parent_id, o.niveau, o.titre, o.description, o.ordre, o.piliers, o.axes)::text,
+                         ',' ORDER BY o.id)
+       FROM {orientation} o WHERE o.contrat_id = %(id)s""",
+    """SELECT string_agg(ROW(oq.orientation_id, oq.qpv_id)::text, ',' ORDER BY oq.orientation_id, oq.qpv_id)
+       FROM {orientation_qpv} oq JOIN {orientation} o ON o.id = oq.orientation_id WHERE o.contrat_id = %(id)s""",
+    """SELECT string_agg(ROW(i.id, i.type, i.nom, i.composition)::text, ',' ORDER BY i.id)
+       FROM {instance} i WHERE i.contrat_id = %(id)s""",
+    """SELECT string_agg(ROW(r.id, r.date, r.participants, r.decisions, r.compte_rendu)::text, ',' ORDER BY r.id)
+       FROM {reunion} r JOIN {instance} i ON i.id = r.instance_id WHERE i.contrat_id = %(id)s""",
+    """SELECT string_agg(ROW(k.id, k.titre, k.debut, k.fin, k.close_le, k.publics)::text, ',' ORDER BY k.id)
+       FROM {concertation} k WHERE k.contrat_id = %(id)s""",
+    """SELECT string_agg(ROW(x.id, x.statut, x.masquee, x.repondue_le, x.version_integration_id, x.organisation_id,
+                                    md5(x.reponse), md5(x.texte || x.proposition))::text,
+                         ',' ORDER BY x.id)
+       FROM {contribution} x JOIN {concertation} k ON k.id = x.concertation_id WHERE k.contrat_id = %(id)s""",
+]
+# Chaque partie vide compte comme une chaîne vide, à sa place : deux états différents ne se confondent pas.
+_SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
+    ", ".join(f"coalesce(({partie}), '')" for partie in _PARTIES_EMPREINTE)
+)
 
 
 def empreinte(contrat: ContratDeVille) -> str:
