@@ -80,3 +80,13 @@ def test_the_list_of_collectives_is_public(client):
 
 def test_an_unknown_profile_is_a_404(client, db):
     assert client.get(reverse("acteurs_ess:structure", args=[424242])).status_code == 404
+
+
+def test_the_list_of_collectives_runs_a_fixed_number_of_queries(client, db, django_assert_num_queries):
+    CollectifFactory()
+    with django_assert_num_queries(1):
+        client.get(reverse("acteurs_ess:collectifs"))
+    for _ in range(10):
+        MembreCollectifFactory(collectif=CollectifFactory())
+    with django_assert_num_queries(1):
+        client.get(reverse("acteurs_ess:collectifs"))

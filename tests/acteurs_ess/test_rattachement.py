@@ -186,3 +186,24 @@ def test_the_requests_page_requires_login(client, db):
     reponse = client.get(reverse("acteurs_ess:rattachements"))
     assert reponse.status_code == 302
     assert reponse.url.startswith(reverse("account_login"))
+
+
+def test_the_requests_page_runs_a_fixed_number_of_queries(client, agent_rennes, territoire, django_assert_num_queries):
+    from tests.acteurs_ess.factories import StructureFactory
+    from tests.factories import UtilisateurFactory
+
+    def demander_a(nombre):
+        for _ in range(nombre):
+            DemandeRattachement.objects.create(
+                structure=StructureFactory(commune=territoire["rennes"]), demandeur=UtilisateurFactory()
+            )
+
+    demander_a(1)
+    client.force_login(agent_rennes)
+    # Session, utilisateur ; collectivités de l'agent ; demandes à décider ; mes demandes.
+    with django_assert_num_queries(5):
+        reponse = client.get(reverse("acteurs_ess:rattachements"))
+    demander_a(10)
+    with django_assert_num_queries(5):
+        reponse = client.get(reverse("acteurs_ess:rattachements"))
+    assert reponse.content.decode().count('value="accepter"') == 11
