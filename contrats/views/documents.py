@@ -30,7 +30,9 @@ def _reponse_pdf(contenu: bytes, nom_fichier: str) -> HttpResponse:
     return reponse
 
 
-def _telecharger(request: HttpRequest, code: str, fabriquer: Callable[[ContratDeVille], bytes], nom: str):
+def _telecharger(
+    request: HttpRequest, code: str, fabriquer: Callable[[ContratDeVille], bytes], nom: str
+) -> HttpResponse:
     contrat = _contrat_telechargeable(request.user, code)
     return _reponse_pdf(fabriquer(contrat), f"{nom}-{contrat.code}.pdf")
 

@@ -355,3 +355,16 @@ def test_the_contract_page_links_to_both_pdfs(client, complet, elu, exterieur):
         reverse("contrats:contrat_pdf", args=[complet.code])
         not in client.get(complet.get_absolute_url()).content.decode()
     )
+
+
+def test_the_command_renders_the_pdfs_ahead_of_the_downloads(complet):
+    from django.core.management import CommandError, call_command
+
+    call_command("rendre_pdf_contrats", complet.code, stdout=io.StringIO())
+
+    with mock.patch("contrats.documents.rendre_pdf") as rendu:
+        documents.pdf_contrat(complet)
+        documents.pdf_synthese(complet)
+    assert rendu.call_count == 0
+    with pytest.raises(CommandError, match="CN99999X"):
+        call_command("rendre_pdf_contrats", "CN99999X", stdout=io.StringIO())
