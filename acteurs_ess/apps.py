@@ -7,6 +7,9 @@ class ActeursEssConfig(AppConfig):
 
     def ready(self):
         from acteurs_ess.blocs import structures_d_un_territoire
+        from acteurs_ess.espace import mon_annuaire
+        from comptes import espace
         from territoires import blocs
 
         blocs.enregistrer("structures", structures_d_un_territoire, ordre=20)
+        espace.enregistrer("annuaire", mon_annuaire, ordre=20)

@@ -53,12 +53,14 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_memberships(client, agen
     client.get(reverse("comptes:mon_espace"))  # chauffe : résolution des gabarits, etc.
     # 1 session, 2 utilisateur, 3 adhésions avec leurs organisations ; bloc des contrats (contrats/blocs.py) :
     # 4 adhésions relues par contrats_de, 5 contrats de la personne (aucun : pas de signataires à lire) ;
-    # bloc des dossiers (contrats/blocs_dossiers.py) : 6 le nombre de dossiers à instruire
-    with django_assert_num_queries(6):
+    # bloc des dossiers (contrats/blocs_dossiers.py) : 6 le nombre de dossiers à instruire ;
+    # bloc de l'annuaire (acteurs_ess/espace.py) : 7 territoires des collectivités de l'agent,
+    # 8 demandes de rattachement à décider, 9 demandes de la personne en attente
+    with django_assert_num_queries(9):
         client.get(reverse("comptes:mon_espace"))
     for _ in range(5):
         AdhesionFactory(utilisateur=agent, organisation=OrganisationFactory(commune=True), role=Role.AGENT)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         reponse = client.get(reverse("comptes:mon_espace"))
     assert reponse.content.decode().count('<p class="fr-tag">Agent</p>') == 6
 
@@ -66,3 +68,9 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_memberships(client, agen
 def test_it_requires_login(client):
     reponse = client.get(reverse("comptes:mon_espace"))
     assert reponse.status_code == 302
+
+
+def test_it_shows_the_blocks_registered_by_the_directory(client, membre_structure):
+    client.force_login(membre_structure)
+    contenu = client.get(reverse("comptes:mon_espace")).content.decode()
+    assert 'id="mon-annuaire-titre"' in contenu
