@@ -368,3 +368,13 @@ def test_the_command_renders_the_pdfs_ahead_of_the_downloads(complet):
     assert rendu.call_count == 0
     with pytest.raises(CommandError, match="CN99999X"):
         call_command("rendre_pdf_contrats", "CN99999X", stdout=io.StringIO())
+
+
+def test_the_audience_of_an_open_concertation_reads_online_without_pdf(client, complet, membre_structure):
+    client.force_login(membre_structure)
+
+    page = client.get(complet.get_absolute_url()).content.decode()
+
+    assert "Premier texte." in page
+    assert reverse("contrats:contrat_pdf", args=[complet.code]) not in page
+    assert "téléchargeables en PDF par tous après sa signature" in page

@@ -49,21 +49,43 @@ def test_it_shows_no_contract_block_to_someone_without_contract(client, exterieu
     assert "Mes contrats de ville" not in _mon_espace(client, exterieur)
 
 
-def test_the_number_of_queries_does_not_grow_with_the_number_of_contracts(
-    client, contrat, elu, epci, django_assert_num_queries
-):
-    client.force_login(elu)
-    client.get(reverse("comptes:mon_espace"))  # chauffe
-    # 1 session, 2 utilisateur, 3 adhésions ; bloc des contrats : 4 adhésions relues par contrats_de,
-    # 5 contrats de la personne, 6 leurs signataires (le profil de chaque contrat n'en lance aucune).
-    with django_assert_num_queries(6):
-        client.get(reverse("comptes:mon_espace"))
+def _ajouter_des_contrats(contrat, elu) -> None:
     for numero in range(5):
         autre = ContratFactory(code=f"CN0350{numero}X", epci=contrat.epci, statut=StatutContrat.SIGNE)
         Signataire.objects.create(contrat=autre, organisation=OrganisationFactory(etat=True), ordre=1)
     AdhesionFactory(utilisateur=elu, organisation=OrganisationFactory(commune=True), role="elu")
 
-    with django_assert_num_queries(6):
+
+def test_the_block_runs_three_queries_whatever_the_number_of_contracts(rf, contrat, elu, django_assert_num_queries):
+    from comptes.models import Adhesion
+    from contrats.blocs import mes_contrats
+
+    def rendre() -> str:
+        request = rf.get("/mon-espace/")
+        request.user = elu
+        adhesions = list(Adhesion.objects.filter(utilisateur=elu).select_related("organisation"))
+        # 1 les adhésions relues par contrats_de, 2 les contrats de la personne, 3 leurs signataires (le profil
+        # de chaque contrat est calculé avec les adhésions de Mon espace, sans requête).
+        with django_assert_num_queries(3):
+            return mes_contrats(request, adhesions=adhesions)
+
+    assert rendre().count("/contrat.pdf") == 1
+    _ajouter_des_contrats(contrat, elu)
+    assert rendre().count("/contrat.pdf") == 6
+
+
+def test_the_number_of_queries_of_my_space_does_not_grow_with_the_number_of_contracts(client, contrat, elu):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(elu)
+    client.get(reverse("comptes:mon_espace"))  # chauffe
+    with CaptureQueriesContext(connection) as avant:
+        client.get(reverse("comptes:mon_espace"))
+    _ajouter_des_contrats(contrat, elu)
+
+    with CaptureQueriesContext(connection) as apres:
         contenu = client.get(reverse("comptes:mon_espace")).content.decode()
 
+    assert len(apres) == len(avant)
     assert contenu.count("/contrat.pdf") == 6
