@@ -3,17 +3,17 @@ des structures — chacune en un nombre fixe de requêtes."""
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from acteurs_ess.choix import FormeJuridique
 from comptes.models import COLLECTIVITES, Role
-from contrats.models import ContratDeVille, Dossier, Financement, FinanceurAppel, StatutDossier
+from contrats.models import AppelAProjets, ContratDeVille, Dossier, Financement, FinanceurAppel, StatutDossier
 from contrats.models.dossier import STATUTS_DECIDES
 from contrats.permissions_dossiers import adhesions, organisations_instructrices, organisations_structures
 
 
-def contrats_portes_par(user) -> list[int]:
-    """Les contrats portés par une collectivité dont la personne est agent (une requête au plus)."""
+def appels_portes_par(user) -> list[int]:
+    """Les appels à projets des contrats portés par une collectivité dont la personne est agent (une requête
+    au plus)."""
     condition = Q(pk__in=[])
     for adhesion in adhesions(user):
         organisation = adhesion.organisation
@@ -27,18 +27,19 @@ def contrats_portes_par(user) -> list[int]:
             condition |= Q(code_porteur=organisation.code_territoire)
     if condition == Q(pk__in=[]):
         return []
-    return list(ContratDeVille.objects.filter(condition).values_list("pk", flat=True))
+    contrats = ContratDeVille.objects.filter(condition).values("pk")
+    return list(AppelAProjets.objects.filter(contrat__in=contrats).values_list("pk", flat=True))
 
 
 def dossiers_a_instruire(user) -> QuerySet[Dossier]:
     """Les dossiers déposés que la personne instruit : ceux qui demandent un financement à l'une de ses
     organisations, et ceux des appels des contrats que sa collectivité porte. Jamais un brouillon."""
     organisations = [o.pk for o in organisations_instructrices(user)]
-    contrats = contrats_portes_par(user)
-    sollicite = Exists(Financement.objects.filter(dossier=OuterRef("pk"), financeur_id__in=organisations))
-    condition = sollicite
-    if contrats:
-        condition = sollicite | Q(appel__contrat_id__in=contrats)
+    appels = appels_portes_par(user)
+    # `financeurs_ids` (index GIN) et `appel_id` (index) : PostgreSQL combine les deux index (BitmapOr).
+    condition = Q(financeurs_ids__overlap=organisations)
+    if appels:
+        condition |= Q(appel_id__in=appels)
     return Dossier.objects.deposes().filter(condition)
 
 
@@ -49,28 +50,42 @@ def pour_liste(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
 
 
 def totaux_par_financeur(dossiers: QuerySet[Dossier]) -> list[dict]:
-    """Pour chaque financeur des dossiers : demandé, accordé, et son enveloppe dans les appels concernés."""
-    lignes = list(
+    """Pour chaque financeur des dossiers : demandé, accordé, et son enveloppe dans les appels de ces
+    dossiers. Deux requêtes : les sommes par financeur et par appel, puis les enveloppes de ces appels (qui
+    donnent aussi les noms, chaque financeur sollicité étant financeur de l'appel)."""
+    sommes: dict[int, dict] = {}
+    appels: set[int] = set()
+    for ligne in (
         Financement.objects.filter(dossier__in=dossiers.order_by().values("pk"))
-        .values("financeur_id", "financeur__nom")
-        .annotate(demande=Sum("montant_demande"), accorde=Sum("decision__montant"), nombre=Count("pk"))
-        .order_by("financeur__nom")
-    )
-    enveloppes = dict(
-        FinanceurAppel.objects.filter(
-            appel_id__in=dossiers.order_by().values("appel_id"),
-            organisation_id__in=[ligne["financeur_id"] for ligne in lignes],
+        .values("financeur_id", "dossier__appel_id")
+        .annotate(demande=Sum("montant_demande"), accorde=Sum("montant_accorde"), nombre=Count("pk"))
+        .order_by()
+    ):
+        appels.add(ligne["dossier__appel_id"])
+        total = sommes.setdefault(
+            ligne["financeur_id"],
+            {"financeur_id": ligne["financeur_id"], "demande": Decimal(0), "accorde": Decimal(0), "nombre": 0},
         )
-        .values("organisation_id")
+        total["demande"] += ligne["demande"] or 0
+        total["accorde"] += ligne["accorde"] or 0
+        total["nombre"] += ligne["nombre"]
+    if not sommes:
+        return []
+    enveloppes = (
+        FinanceurAppel.objects.filter(appel_id__in=sorted(appels), organisation_id__in=list(sommes))
+        .values("organisation_id", "organisation__nom")
         .annotate(total=Sum("enveloppe"))
-        .values_list("organisation_id", "total")
+        .order_by("organisation__nom")
     )
-    for ligne in lignes:
-        ligne["accorde"] = ligne["accorde"] or Decimal(0)
-        ligne["enveloppe"] = enveloppes.get(ligne["financeur_id"], Decimal(0))
+    lignes = []
+    for enveloppe in enveloppes:
+        ligne = sommes[enveloppe["organisation_id"]]
+        ligne["financeur__nom"] = enveloppe["organisation__nom"]
+        ligne["enveloppe"] = enveloppe["total"] or Decimal(0)
         ligne["reste"] = ligne["enveloppe"] - ligne["accorde"]
         ligne["depasse"] = ligne["reste"] < 0
         ligne["part"] = round(100 * ligne["accorde"] / ligne["enveloppe"]) if ligne["enveloppe"] else None
+        lignes.append(ligne)
     return lignes
 
 
@@ -83,7 +98,7 @@ def indicateurs(dossiers: QuerySet[Dossier]) -> dict:
         demande=Sum("montant_demande"),
         accorde=Sum("montant_accorde", filter=decides),
         conventions=Count("pk", filter=Q(convention_requise=True)),
-        ess=Sum("montant_accorde", filter=decides & ~Q(structure__forme_juridique=FormeJuridique.AUTRE)),
+        ess=Sum("montant_accorde", filter=decides & Q(porteur_ess=True)),
         collectifs=Sum("montant_accorde", filter=decides & Q(collectif=True)),
     )
     for cle in ("demande", "accorde", "ess", "collectifs"):

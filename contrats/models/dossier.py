@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -139,6 +140,14 @@ class Dossier(models.Model):
     montant_accorde = models.DecimalField("montant accordé (€)", max_digits=12, decimal_places=2, default=0)
     convention_requise = models.BooleanField("convention obligatoire (plus de 23 000 € par an)", default=False)
     collectif = models.BooleanField("réponse collective", default=False)
+    porteur_ess = models.BooleanField(
+        "porté par une structure de l'ESS",
+        default=True,
+        help_text="Forme juridique de l'ESS (association, coopérative, mutuelle, fondation, société de l'ESS).",
+    )
+    # Les organisations sollicitées (une ligne de financement chacune) : le tableau d'instruction trouve les
+    # dossiers d'un financeur par l'index GIN, sans parcourir les financements.
+    financeurs_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     depose_le = models.DateTimeField("déposé le", null=True, blank=True)
     decide_le = models.DateTimeField("décidé le", null=True, blank=True)
     conventionne_le = models.DateField("conventionné le", null=True, blank=True)
@@ -156,6 +165,9 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["appel", "statut"], name="dossier_appel_statut"),
             models.Index(fields=["structure", "statut"], name="dossier_structure_statut"),
+            GinIndex(fields=["financeurs_ids"], name="dossier_financeurs"),
+            # L'ordre du tableau d'instruction : la page se lit dans l'index, sans trier les dossiers visibles.
+            models.Index(fields=["-depose_le", "-id"], name="dossier_ordre_depot"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -290,6 +302,10 @@ class Financement(models.Model):
     )
     montant_demande = models.DecimalField(
         "montant demandé (€)", max_digits=12, decimal_places=2, validators=VALIDATEURS_MONTANT
+    )
+    # Recopie du montant de la décision (DecisionFinanceur), pour les totaux du tableau d'instruction.
+    montant_accorde = models.DecimalField(
+        "montant accordé (€)", max_digits=12, decimal_places=2, null=True, blank=True, editable=False
     )
 
     class Meta:

@@ -514,6 +514,13 @@ def recalculer(dossier: Dossier) -> None:
     financements = list(Financement.objects.filter(dossier=dossier).select_related("decision"))
     demande = sum((f.montant_demande for f in financements), Decimal(0))
     decisions = [getattr(f, "decision", None) for f in financements]
+    a_recopier = []
+    for financement, decision in zip(financements, decisions, strict=True):
+        if decision is not None and financement.montant_accorde != decision.montant:
+            financement.montant_accorde = decision.montant
+            a_recopier.append(financement)
+    if a_recopier:
+        Financement.objects.bulk_update(a_recopier, ["montant_accorde"])
     accorde = sum((d.montant for d in decisions if d), Decimal(0))
     annees = max(dossier.nombre_annees, 1)
     convention = any(
@@ -523,12 +530,16 @@ def recalculer(dossier: Dossier) -> None:
     dossier.montant_demande, dossier.montant_accorde, dossier.convention_requise = demande, accorde, convention
     dossier.issue = issue(financements) if financements and all(decisions) else ""
     dossier.collectif = dossier.co_porteurs.filter(confirme_le__isnull=False).exists()
+    dossier.financeurs_ids = sorted(f.financeur_id for f in financements)
+    dossier.porteur_ess = Structure.objects.filter(pk=dossier.structure_id).exclude(forme_juridique="autre").exists()
     Dossier.objects.filter(pk=dossier.pk).update(
         montant_demande=demande,
         montant_accorde=accorde,
         convention_requise=convention,
         issue=dossier.issue,
         collectif=dossier.collectif,
+        financeurs_ids=dossier.financeurs_ids,
+        porteur_ess=dossier.porteur_ess,
     )
 
 

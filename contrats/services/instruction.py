@@ -183,6 +183,8 @@ def decider(
         conditions_versement=conditions_versement,
         decide_par=auteur,
     )
+    financement.montant_accorde = montant
+    financement.save(update_fields=["montant_accorde"])
     libelle = f"{euros(montant)} accordés" if montant > 0 else "refus"
     journaliser(
         dossier, auteur, f"Décision de {financeur} : {libelle} (demandé : {euros(financement.montant_demande)})", motif

@@ -1,6 +1,8 @@
 """L'instruction : tableau des dossiers à instruire (filtres, totaux par financeur, conventions obligatoires,
 parts ESS et collectives), exports CSV/XLSX du filtre courant, actions des instructeurs, export SCDL public."""
 
+import unicodedata
+
 import django_filters
 from django import forms
 from django.contrib import messages
@@ -11,15 +13,17 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from acteurs_ess.models import Structure
 from comptes.models import Organisation, TypeOrganisation
 from contrats.acces_dossiers import dossier_pour_instruire, dossier_visible
 from contrats.forms_dossiers import AvisForm, DecisionForm, MessageForm, MotifForm, NoteForm
-from contrats.models import Dossier, Issue, StatutDossier
+from contrats.models import AppelAProjets, Dossier, Issue, StatutDossier
 from contrats.permissions_dossiers import organisations_instructrices, peut_voir_tableau, profil_dossier
 from contrats.selectors_dossiers import dossiers_a_instruire, indicateurs, pour_liste, totaux_par_financeur
 from contrats.services import exports_dossiers as exports
 from contrats.services import instruction as services
 from contrats.views.dossiers import _dossier_complet, _erreurs, _page
+from territoires.models import nom_normalise
 
 PAR_PAGE = 50
 
@@ -29,9 +33,7 @@ class TableauFiltre(django_filters.FilterSet):
     issue = django_filters.ChoiceFilter(label="Issue", choices=Issue.choices, empty_label="Toutes")
     qpv = django_filters.CharFilter(label="QPV (code)", field_name="qpv__code", lookup_expr="iexact")
     priorite = django_filters.NumberFilter(label="Priorité (n°)", field_name="priorites")
-    porteur = django_filters.CharFilter(
-        label="Structure porteuse", field_name="structure__raison_sociale", lookup_expr="icontains"
-    )
+    porteur = django_filters.CharFilter(label="Structure porteuse", method="filtrer_porteur")
     financeur = django_filters.NumberFilter(label="Financeur sollicité (n°)", field_name="financements__financeur")
     montant_min = django_filters.NumberFilter(
         label="Demandé au moins (€)", field_name="montant_demande", lookup_expr="gte"
@@ -39,7 +41,7 @@ class TableauFiltre(django_filters.FilterSet):
     montant_max = django_filters.NumberFilter(
         label="Demandé au plus (€)", field_name="montant_demande", lookup_expr="lte"
     )
-    annee = django_filters.NumberFilter(label="Année", field_name="appel__annee")
+    annee = django_filters.NumberFilter(label="Année", method="filtrer_annee")
     convention = django_filters.BooleanFilter(
         label="Convention obligatoire",
         field_name="convention_requise",
@@ -54,6 +56,20 @@ class TableauFiltre(django_filters.FilterSet):
     class Meta:
         model = Dossier
         fields = []
+
+    def filtrer_porteur(self, queryset, name, value):
+        # Le nom normalisé (minuscules, sans accents) profite de l'index trigramme de l'annuaire.
+        texte = unicodedata.normalize("NFKD", value.lower()).encode("ascii", "ignore").decode()
+        structures = (
+            Structure.objects.annotate(nom_recherche=nom_normalise("raison_sociale"))
+            .filter(nom_recherche__contains=texte)
+            .values("pk")
+        )
+        return queryset.filter(structure_id__in=structures)
+
+    def filtrer_annee(self, queryset, name, value):
+        # Par identifiants d'appels plutôt que par jointure : l'ordre de la page reste lu dans l'index.
+        return queryset.filter(appel_id__in=AppelAProjets.objects.filter(annee=value).values("pk"))
 
 
 def _filtre(request) -> TableauFiltre:
@@ -74,7 +90,10 @@ def _filtre(request) -> TableauFiltre:
 def tableau(request: HttpRequest) -> HttpResponse:
     filtre = _filtre(request)
     dossiers = filtre.qs
-    page = Paginator(pour_liste(dossiers), PAR_PAGE).get_page(request.GET.get("page"))
+    chiffres = indicateurs(dossiers)
+    paginateur = Paginator(pour_liste(dossiers), PAR_PAGE)
+    paginateur.count = chiffres["nombre"]  # déjà compté avec les indicateurs : une requête de moins
+    page = paginateur.get_page(request.GET.get("page"))
     parametres = request.GET.copy()
     parametres.pop("page", None)
     return render(
@@ -85,7 +104,7 @@ def tableau(request: HttpRequest) -> HttpResponse:
             "page": page,
             "parametres": parametres.urlencode(),
             "totaux": totaux_par_financeur(dossiers),
-            "indicateurs": indicateurs(dossiers),
+            "indicateurs": chiffres,
             "mes_organisations": organisations_instructrices(request.user),
         },
     )
