@@ -1,0 +1,148 @@
+"""Bout en bout : une association dépose un dossier collectif avec un co-porteur ; la métropole et l'État
+l'instruisent et décident chacun de sa part ; l'association voit l'issue. Puis axe-core sur les pages des
+appels à projets et des dossiers."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from acteurs_ess.models import Structure
+from comptes.demo import MOT_DE_PASSE
+from comptes.models import Adhesion, Role, Utilisateur
+from contrats.demo_dossiers import TITRE
+from contrats.models import AppelAProjets, Dossier, Issue, StatutDossier
+from tests.e2e.accessibilite import rapport_axe
+from tests.e2e.pages_dossiers import PAGES, PAGES_CONNECTEES
+
+pytestmark = pytest.mark.navigateur
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _changer_de_compte(page, connecter, email: str) -> None:
+    page.context.clear_cookies()
+    connecter(email)
+
+
+def _formulaire(page, bouton: str):
+    return page.locator("form").filter(has=page.get_by_role("button", name=bouton))
+
+
+def test_an_association_files_a_collective_dossier_that_two_funders_decide(page, journal, demo, connecter):
+    villejean = Structure.objects.get(raison_sociale="Villejean Solidaire")
+    membre = Utilisateur.objects.create_user("villejean@demo.coville.fr", MOT_DE_PASSE)
+    Adhesion.objects.create(utilisateur=membre, organisation=villejean.organisation, role=Role.STRUCTURE)
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=membre, email=membre.email, verified=True, primary=True)
+    appel = AppelAProjets.objects.get(titre=TITRE)
+
+    # 1. L'association répond à l'appel et remplit son dossier en plusieurs fois.
+    connecter("structure@demo.coville.fr")
+    page.goto(appel.get_absolute_url())
+    page.get_by_role("link", name="Déposer un projet").click()
+    page.get_by_label("Intitulé du projet").fill("Ressourcerie mobile des quartiers")
+    page.get_by_role("button", name="Créer le brouillon").click()
+    expect(page.get_by_text("Votre dossier est créé en brouillon")).to_be_visible()
+    page.get_by_label("Description du projet").fill("Une ressourcerie qui circule entre le Blosne et Villejean.")
+    page.get_by_label("Objectifs").fill("Réemployer, créer deux emplois d'insertion, réunir les habitants.")
+    page.get_by_role("group", name=re.compile("QPV concernés")).get_by_role("checkbox").first.check(force=True)
+    page.get_by_label("Début de l'action").fill("2027-03-01")
+    page.get_by_label("Fin de l'action").fill("2027-12-31")
+    page.get_by_role("button", name="Enregistrer et passer au budget").click()
+
+    # 2. Le budget et le plan de financement : la métropole et l'État sollicités.
+    expect(page.get_by_role("heading", name="Budget prévisionnel et plan de financement")).to_be_visible()
+    page.locator("#id_lignes-0-compte").select_option("64")
+    page.locator("#id_lignes-0-montant").fill("20000")
+    page.locator("#id_lignes-1-compte").select_option("74")
+    page.locator("#id_lignes-1-montant").fill("12000")
+    page.locator("#id_lignes-1-financeur").select_option(label="Rennes Métropole")
+    page.locator("#id_lignes-2-compte").select_option("74")
+    page.locator("#id_lignes-2-montant").fill("8000")
+    page.locator("#id_lignes-2-financeur").select_option(label="Préfecture d'Ille-et-Vilaine")
+    page.get_by_label("Montant demandé à Rennes Métropole (€)").fill("12000")
+    page.get_by_label("Montant demandé à Préfecture d'Ille-et-Vilaine (€)").fill("8000")
+    page.get_by_role("button", name="Enregistrer le budget").click()
+    expect(page.get_by_text("Budget et plan de financement enregistrés : ils sont équilibrés.")).to_be_visible()
+
+    # 3. Les pièces demandées.
+    page.get_by_role("link", name="Passer aux pièces").click()
+    for type_piece, nom in (("statuts", "statuts.pdf"), ("rib", "rib.pdf")):
+        page.get_by_label("Type de document").select_option(type_piece)
+        page.get_by_label("Fichier").set_input_files({"name": nom, "mimeType": "application/pdf", "buffer": PDF})
+        page.get_by_role("button", name="Ajouter la pièce").click()
+        expect(page.get_by_text("Pièce jointe ajoutée.")).to_be_visible()
+
+    # 4. Une réponse collective : Villejean Solidaire est invitée, puis confirme.
+    page.get_by_role("link", name="4. Co-porteurs").click()
+    page.get_by_label("Structure co-porteuse").fill("Villejean Solidaire")
+    page.get_by_label("Son rôle dans le projet").fill("Point de collecte au tiers-lieu")
+    page.get_by_role("button", name="Inviter la structure").click()
+    expect(page.get_by_text("en attente de confirmation")).to_be_visible()
+    dossier = Dossier.objects.get(titre="Ressourcerie mobile des quartiers")
+
+    _changer_de_compte(page, connecter, membre.email)
+    page.goto(dossier.get_absolute_url())
+    page.get_by_role("button", name="Confirmer notre participation").click()
+    expect(page.get_by_text("Votre participation au projet est confirmée.")).to_be_visible()
+
+    # 5. L'association dépose.
+    _changer_de_compte(page, connecter, "structure@demo.coville.fr")
+    page.goto(dossier.get_absolute_url())
+    expect(page.get_by_text("Le dossier est complet et son budget équilibré.")).to_be_visible()
+    page.get_by_role("button", name="Déposer le dossier").click()
+    expect(page.get_by_text("Dossier déposé : les financeurs sollicités")).to_be_visible()
+
+    # 6. La métropole prend le dossier en instruction et décide de sa part.
+    _changer_de_compte(page, connecter, "agent@demo.coville.fr")
+    page.goto(dossier.get_absolute_url())
+    page.get_by_role("button", name="Prendre en instruction").click()
+    expect(page.get_by_text("Dossier pris en instruction.")).to_be_visible()
+    decision = _formulaire(page, "Enregistrer la décision")
+    decision.get_by_label("Montant accordé (€)").fill("12000")
+    decision.get_by_label(re.compile("Référence de la décision")).fill("DEL-2027-042")
+    decision.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_text("Décision enregistrée.")).to_be_visible()
+
+    # 7. L'État donne son avis et décide de la sienne : le dossier est décidé.
+    _changer_de_compte(page, connecter, "etat@demo.coville.fr")
+    page.goto(dossier.get_absolute_url())
+    decision = _formulaire(page, "Enregistrer la décision")
+    decision.get_by_label("Montant accordé (€)").fill("8000")
+    decision.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_text("Décision enregistrée.")).to_be_visible()
+
+    dossier.refresh_from_db()
+    assert (dossier.statut, dossier.issue, dossier.collectif) == (StatutDossier.DECIDE, Issue.FINANCE, True)
+
+    # 8. L'association voit l'issue.
+    _changer_de_compte(page, connecter, "structure@demo.coville.fr")
+    page.goto(dossier.get_absolute_url())
+    expect(page.locator("main")).to_contain_text("Financé")
+    expect(page.locator("main")).to_contain_text("DEL-2027-042")
+    assert journal.erreurs_csp() == [], journal.erreurs_csp()
+
+
+def _pages():
+    yield from ((f"public-{i}", chemin, None) for i, chemin in enumerate(PAGES))
+    yield from PAGES_CONNECTEES
+
+
+@pytest.mark.parametrize("nom, chemin, compte", list(_pages()), ids=[p[0] for p in _pages()])
+def test_it_has_no_serious_accessibility_violation(
+    page, journal, demo, connecter, violations_bloquantes, nom, chemin, compte
+):
+    if compte:
+        connecter(compte)
+    url = chemin() if callable(chemin) else chemin
+    reponse = page.goto(url)
+    assert reponse.status == 200
+    expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
+    expect(page.locator("main h1")).to_be_visible()
+
+    violations = violations_bloquantes(page)
+
+    assert not violations, rapport_axe(violations)
+    assert journal.erreurs_csp() == [], journal.erreurs_csp()
