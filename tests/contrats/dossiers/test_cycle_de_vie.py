@@ -204,3 +204,22 @@ def test_it_records_opinions_with_a_proposed_amount(depose, agent, agent_etat, p
     assert (avis.sens, avis.montant_propose) == ("favorable", Decimal("30000"))
     with pytest.raises(ValidationError):
         instruction.donner_avis(depose, agent, "enthousiaste")
+
+
+def test_it_accepts_a_corrected_dossier_after_the_closing_date(depose, membre_structure, agent):
+    instruction.prendre_en_instruction(depose, agent)
+    instruction.demander_correction(depose, agent, "Joignez le RIB à jour.")
+    appel = depose.appel
+    appel.cloture = timezone.localdate() - timedelta(days=1)
+    appel.save()
+    depose.refresh_from_db()
+    services.deposer(depose, membre_structure)
+    depose.refresh_from_db()
+    assert depose.statut == StatutDossier.DEPOSE
+
+
+def test_it_refuses_a_dossier_after_the_closing_date(appel, structure, membre_structure):
+    appel.cloture = timezone.localdate() - timedelta(days=1)
+    appel.save()
+    with pytest.raises(ValidationError, match="clos depuis le"):
+        services.creer_dossier(appel, structure, membre_structure, "Trop tard")

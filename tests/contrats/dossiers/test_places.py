@@ -52,3 +52,9 @@ def test_it_lists_the_funded_projects_on_the_contract_calls_page(client, appel, 
     dossier = dossiers_decides(appel, [prefecture], 1)[0]
     page = client.get(reverse("contrats:appels", args=[appel.contrat.code]))
     assert dossier.titre in page.content.decode()
+
+
+def test_it_links_the_contract_page_to_its_calls(client, appel, agent):
+    client.force_login(agent)
+    page = client.get(appel.contrat.get_absolute_url()).content.decode()
+    assert reverse("contrats:appels", args=[appel.contrat.code]) in page
