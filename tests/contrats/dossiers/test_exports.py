@@ -100,3 +100,8 @@ def test_it_forbids_the_exports_to_structures(client, membre_structure):
     client.force_login(membre_structure)
     assert client.get(reverse("contrats:export_csv")).status_code == 403
     assert client.get(reverse("contrats:export_xlsx")).status_code == 403
+
+
+def test_it_links_each_funder_open_data_from_the_call_page(client, appel, epci):
+    page = client.get(reverse("contrats:appel", args=[appel.pk])).content.decode()
+    assert reverse("contrats:scdl", args=[epci.pk]) in page
