@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
@@ -275,19 +276,34 @@ def html_contrat(contrat: ContratDeVille) -> str:
     return render_to_string(GABARIT_CONTRAT, contexte_contrat(contrat))
 
 
+def _retirer_les_anciens(nom: str, valeur: str) -> None:
+    """Les PDF rendus pour d'anciennes données du même document ne seront plus jamais servis : ils quittent
+    le stockage (les noms suivent `config.pdf.pdf_en_cache` : `pdf/<nom>-<empreinte>.pdf`)."""
+    try:
+        _, fichiers = default_storage.listdir("pdf")
+    except FileNotFoundError:
+        return
+    for fichier in fichiers:
+        if fichier.startswith(f"{nom}-") and fichier != f"{nom}-{valeur}.pdf":
+            default_storage.delete(f"pdf/{fichier}")
+
+
+def _document(nom: str, contrat: ContratDeVille, gabarit: str, contexte) -> bytes:
+    valeur = empreinte(contrat)
+
+    def fabriquer() -> bytes:
+        contenu = rendre_pdf(gabarit, contexte(contrat))
+        _retirer_les_anciens(nom, valeur)
+        return contenu
+
+    return pdf_en_cache(nom, valeur, fabriquer)
+
+
 def pdf_contrat(contrat: ContratDeVille) -> bytes:
     """Le contrat complet en PDF, rendu une fois par état des données."""
-    return pdf_en_cache(
-        f"contrat-{contrat.code}",
-        empreinte(contrat),
-        lambda: rendre_pdf(GABARIT_CONTRAT, contexte_contrat(contrat)),
-    )
+    return _document(f"contrat-{contrat.code}", contrat, GABARIT_CONTRAT, contexte_contrat)
 
 
 def pdf_synthese(contrat: ContratDeVille) -> bytes:
     """La synthèse pour les élus (une ou deux pages), rendue une fois par état des données."""
-    return pdf_en_cache(
-        f"synthese-{contrat.code}",
-        empreinte(contrat),
-        lambda: rendre_pdf(GABARIT_SYNTHESE, contexte_synthese(contrat)),
-    )
+    return _document(f"synthese-{contrat.code}", contrat, GABARIT_SYNTHESE, contexte_synthese)

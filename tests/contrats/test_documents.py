@@ -291,6 +291,21 @@ def test_an_unchanged_contract_is_served_from_storage_without_rendering(complet,
         assert rendu.call_count == 3
 
 
+def test_a_new_rendering_removes_the_outdated_pdfs_of_the_same_document(complet, section, agent, settings):
+    documents.pdf_contrat(complet)
+    documents.pdf_synthese(complet)
+    services_sections.enregistrer(section, agent, "<p>Texte révisé.</p>", version_base=section.numero)
+
+    documents.pdf_contrat(complet)
+
+    fichiers = sorted(p.name for p in (settings.MEDIA_ROOT / "pdf").iterdir())
+    assert fichiers == [
+        f"contrat-{complet.code}-{documents.empreinte(complet)}.pdf",
+        # La synthèse n'a pas encore été redemandée : l'ancienne reste jusqu'à son prochain rendu.
+        next(nom for nom in fichiers if nom.startswith(f"synthese-{complet.code}-")),
+    ]
+
+
 # --- Téléchargements et permissions -----------------------------------------------------------------------
 
 
