@@ -19,12 +19,11 @@ from django.test import Client
 from django.urls import reverse
 
 from benchmarks import centile_95, mediane, requetes_sql
-from comptes.models import Adhesion, Role
+from comptes.models import Adhesion, Role, Utilisateur
 from contrats.generateur_dossiers import generer
 from contrats.models import DecisionFinanceur, StatutDossier
 from contrats.selectors_dossiers import dossiers_a_instruire
 from territoires.models import Commune
-from tests.factories import UtilisateurFactory
 
 REQUETES = 200
 CHAUFFE = 20
@@ -72,7 +71,7 @@ def _mesurer(rapport) -> None:
     rapport("dossiers.generation_50000_dossiers", time.perf_counter() - debut, "s")
     rapport("dossiers.dossiers_generes", genere.dossiers, "dossiers")
 
-    agent = UtilisateurFactory(email="agent.grande@mesure.coville.fr")
+    agent = Utilisateur.objects.create_user("agent.grande@mesure.coville.fr")
     Adhesion.objects.create(utilisateur=agent, organisation=genere.grande, role=Role.AGENT)
     client = Client()
     client.force_login(agent)
