@@ -34,15 +34,23 @@ def projets_de_la_structure(request: HttpRequest, structure) -> str:
 
 def mes_dossiers(request: HttpRequest, adhesions=None) -> str:
     """Les dossiers des structures de la personne, avec ce qui est attendu d'elle ; pour les instructeurs,
-    le nombre de dossiers à instruire et le lien vers le tableau. Trois requêtes au plus."""
+    le nombre de dossiers à instruire et le lien vers le tableau. Quatre requêtes au plus."""
     user = request.user
     if adhesions is not None and not hasattr(user, "_adhesions_dossiers"):
         user._adhesions_dossiers = list(adhesions)
     dossiers, a_instruire = [], None
-    if organisations_structures(user):
-        dossiers = list(dossiers_de(user)[:50])
+    mes_structures = set(organisations_structures(user))
+    if mes_structures:
+        dossiers = list(dossiers_de(user).prefetch_related("co_porteurs__structure")[:50])
         for dossier in dossiers:
-            dossier.attendu = ce_qui_est_attendu(dossier)
+            a_confirmer = any(
+                c.structure.organisation_id in mes_structures and not c.est_confirme for c in dossier.co_porteurs.all()
+            )
+            dossier.attendu = (
+                f"Confirmer la participation de votre structure (invitée par {dossier.structure})"
+                if a_confirmer
+                else ce_qui_est_attendu(dossier)
+            )
     if organisations_instructrices(user):
         a_instruire = dossiers_a_instruire(user).filter(statut__in=["depose", "en_instruction"]).count()
     if not dossiers and a_instruire is None:

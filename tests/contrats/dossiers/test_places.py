@@ -58,3 +58,11 @@ def test_it_links_the_contract_page_to_its_calls(client, appel, agent):
     client.force_login(agent)
     page = client.get(appel.contrat.get_absolute_url()).content.decode()
     assert reverse("contrats:appels", args=[appel.contrat.code]) in page
+
+
+def test_it_asks_a_co_porteur_to_confirm_from_my_space(brouillon, membre_structure, membre_co_porteur, autre_structure):
+    from contrats.services import dossiers as services
+
+    services.inviter_co_porteur(brouillon, membre_structure, autre_structure)
+    html = mes_dossiers(_requete(membre_co_porteur))
+    assert "Confirmer la participation de votre structure (invitée par Les Ateliers du Blosne)" in html
