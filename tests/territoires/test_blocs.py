@@ -2,29 +2,26 @@
 référentiel ne les importe."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from config.blocs import RegistreDeBlocs
 from territoires import blocs
-
-pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def bloc_essai():
-    sauvegarde = list(blocs._fournisseurs)
-
     def fournir(request, qpv=None, commune=None, epci=None):
         territoire = qpv or commune or epci
         return f"<section><h2>Bloc d'essai</h2><p>{territoire}</p></section>"
 
-    blocs.enregistrer("essai", fournir)
+    blocs.enregistrer("essai", fournir, ordre=999)
     yield
-    blocs._fournisseurs = sauvegarde
+    blocs.registre.retirer("essai")
 
 
+@pytest.mark.django_db
 def test_it_shows_registered_blocks_on_territory_pages(client, bloc_essai):
-    from django.core.management import call_command
-
     call_command("charger_demo")
     for url in [
         reverse("territoires:qpv", args=["QN03504M"]),
@@ -34,14 +31,20 @@ def test_it_shows_registered_blocks_on_territory_pages(client, bloc_essai):
         assert "<h2>Bloc d'essai</h2>" in client.get(url).content.decode()
 
 
-def test_it_registers_a_block_once_per_name(bloc_essai):
-    nombre = len(blocs._fournisseurs)
-    blocs.enregistrer("essai", lambda request, **territoire: "")
-    assert len(blocs._fournisseurs) == nombre
+def test_the_higher_apps_register_their_blocks():
+    assert {"contrats", "structures", "projets_finances"} <= set(blocs.registre.noms())
 
 
-def test_it_drops_empty_blocks(rf, bloc_essai):
-    blocs.enregistrer("vide", lambda request, **territoire: "")
-    rendus = blocs.blocs(rf.get("/"), qpv="QN03504M")
-    assert all("Bloc d'essai" in rendu for rendu in rendus)
-    blocs._fournisseurs = [entree for entree in blocs._fournisseurs if entree[1] != "vide"]
+def test_it_registers_a_block_once_per_name_in_order(rf):
+    registre = RegistreDeBlocs()
+    registre.enregistrer("b", lambda request, **contexte: "<p>b</p>", ordre=2)
+    registre.enregistrer("a", lambda request, **contexte: "<p>a</p>", ordre=1)
+    registre.enregistrer("b", lambda request, **contexte: "<p>b2</p>", ordre=2)
+    assert registre.rendre(rf.get("/")) == ["<p>a</p>", "<p>b2</p>"]
+
+
+def test_it_drops_empty_blocks(rf):
+    registre = RegistreDeBlocs()
+    registre.enregistrer("vide", lambda request, **contexte: "")
+    registre.enregistrer("plein", lambda request, **contexte: "<p>plein</p>")
+    assert registre.rendre(rf.get("/")) == ["<p>plein</p>"]
