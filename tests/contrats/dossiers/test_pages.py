@@ -281,3 +281,28 @@ def test_remplir_helper_balances(brouillon, membre_structure, epci):
     remplir(brouillon, membre_structure, {epci: Decimal("1")})
     brouillon.refresh_from_db()
     assert brouillon.montant_demande == Decimal("1")
+
+
+def _nombre_de_requetes(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(url).status_code == 200
+    return len(requetes)
+
+
+def test_the_dossier_page_runs_the_same_queries_whatever_its_size(client, depose, agent_etat, membre_structure):
+    from tests.contrats.dossiers.conftest import fichier_pdf
+
+    url = reverse("contrats:dossier", args=[depose.pk])
+    client.force_login(agent_etat)
+    instruction.envoyer_message(depose, agent_etat, "Première question", [fichier_pdf("q.pdf")])
+    avant = _nombre_de_requetes(client, url)
+    for i in range(5):
+        instruction.envoyer_message(depose, agent_etat, f"Question {i}", [fichier_pdf(f"q{i}.pdf")])
+        instruction.ecrire_note(depose, agent_etat, f"Note {i}")
+    instruction.donner_avis(depose, agent_etat, "favorable", "30000")
+    assert _nombre_de_requetes(client, url) == avant
+    client.force_login(membre_structure)
+    assert _nombre_de_requetes(client, url) <= avant
