@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from acteurs_ess import imports, services
+from acteurs_ess import imports, profil, services
 from acteurs_ess.acces import (
     collectif_pour_gerer,
     demande_pour_decider,
@@ -142,6 +142,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
         "sans_membre": not Adhesion.objects.filter(
             organisation_id=structure.organisation_id, role=Role.STRUCTURE
         ).exists(),
+        "blocs": profil.blocs(request, structure),
         "fil_ariane": _fil({"titre": structure.raison_sociale}),
     }
     return render(request, "acteurs_ess/structure.html", contexte)

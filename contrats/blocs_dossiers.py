@@ -62,8 +62,10 @@ def mes_dossiers(request: HttpRequest, adhesions=None) -> str:
 
 def enregistrer_blocs() -> None:
     """Appelé par `ContratsConfig.ready()`."""
+    from acteurs_ess import profil
     from comptes import espace
     from territoires import blocs
 
     blocs.enregistrer("projets_finances", projets_d_un_territoire, ordre=15)
+    profil.enregistrer("projets_finances", projets_de_la_structure, ordre=10)
     espace.enregistrer("dossiers", mes_dossiers, ordre=15)

@@ -32,6 +32,15 @@ def test_it_lists_funded_projects_of_a_commune_an_epci_and_a_structure(
     assert dossier.titre in projets_de_la_structure(_requete(), dossier.structure)
 
 
+def test_it_lists_funded_projects_on_the_structure_profile(client, appel, prefecture):
+    dossier = dossiers_decides(appel, [prefecture], 1)[0]
+    page = client.get(dossier.structure.get_absolute_url())
+    assert page.status_code == 200
+    contenu = page.content.decode()
+    assert "Projets financés" in contenu
+    assert dossier.titre in contenu
+
+
 def test_it_shows_nothing_for_a_territory_without_funded_projects(brouillon, appel):
     assert projets_d_un_territoire(_requete(), qpv=appel.qpv.first()) == ""
 
