@@ -30,12 +30,21 @@ class Agrement(models.TextChoices):
 
 
 class Pilier(models.TextChoices):
-    """Les trois piliers des contrats de ville et leurs axes transversaux."""
+    """Les trois piliers des contrats de ville (grille de 2015, toujours utilisée). Les contrats étiquettent
+    leurs orientations avec ces mêmes valeurs (`contrats.models.Orientation`)."""
 
     COHESION_SOCIALE = "cohesion_sociale", "Cohésion sociale"
     CADRE_DE_VIE = "cadre_de_vie", "Cadre de vie et renouvellement urbain"
-    ECONOMIE_EMPLOI = "economie_emploi", "Développement économique et emploi"
-    TRANSVERSAL = "transversal", "Axes transversaux"
+    DEVELOPPEMENT_ECONOMIQUE = "developpement_economique", "Développement économique et emploi"
+
+
+class AxeTransversal(models.TextChoices):
+    """Les axes transversaux des contrats de ville."""
+
+    JEUNESSE = "jeunesse", "Jeunesse"
+    EGALITE = "egalite", "Égalité femmes-hommes"
+    DISCRIMINATIONS = "discriminations", "Lutte contre les discriminations"
+    TRANSITION = "transition", "Transition écologique"
 
 
 class Domaine(models.TextChoices):
@@ -58,6 +67,7 @@ class Domaine(models.TextChoices):
     TRANSITION_ECOLOGIQUE = "transition_ecologique", "Transition écologique"
 
 
+# Chaque domaine d'action se range sous un pilier ou un axe transversal des contrats de ville.
 PILIER_DU_DOMAINE = {
     Domaine.EDUCATION: Pilier.COHESION_SOCIALE,
     Domaine.SANTE: Pilier.COHESION_SOCIALE,
@@ -69,21 +79,22 @@ PILIER_DU_DOMAINE = {
     Domaine.HABITAT: Pilier.CADRE_DE_VIE,
     Domaine.ESPACES_PUBLICS: Pilier.CADRE_DE_VIE,
     Domaine.MOBILITE: Pilier.CADRE_DE_VIE,
-    Domaine.EMPLOI_INSERTION: Pilier.ECONOMIE_EMPLOI,
-    Domaine.CREATION_ACTIVITE: Pilier.ECONOMIE_EMPLOI,
-    Domaine.COMMERCE_SERVICES: Pilier.ECONOMIE_EMPLOI,
-    Domaine.JEUNESSE: Pilier.TRANSVERSAL,
-    Domaine.EGALITE_FEMMES_HOMMES: Pilier.TRANSVERSAL,
-    Domaine.LUTTE_DISCRIMINATIONS: Pilier.TRANSVERSAL,
-    Domaine.TRANSITION_ECOLOGIQUE: Pilier.TRANSVERSAL,
+    Domaine.EMPLOI_INSERTION: Pilier.DEVELOPPEMENT_ECONOMIQUE,
+    Domaine.CREATION_ACTIVITE: Pilier.DEVELOPPEMENT_ECONOMIQUE,
+    Domaine.COMMERCE_SERVICES: Pilier.DEVELOPPEMENT_ECONOMIQUE,
+    Domaine.JEUNESSE: AxeTransversal.JEUNESSE,
+    Domaine.EGALITE_FEMMES_HOMMES: AxeTransversal.EGALITE,
+    Domaine.LUTTE_DISCRIMINATIONS: AxeTransversal.DISCRIMINATIONS,
+    Domaine.TRANSITION_ECOLOGIQUE: AxeTransversal.TRANSITION,
 }
 
 
 def domaines_par_pilier() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Les domaines groupés sous leur pilier, pour les listes à options groupées."""
+    """Les domaines groupés sous leur pilier, puis les axes transversaux, pour les listes à options groupées."""
+    groupes = [(pilier.label, [pilier]) for pilier in Pilier] + [("Axes transversaux", list(AxeTransversal))]
     return [
-        (pilier.label, [(domaine.value, domaine.label) for domaine in Domaine if PILIER_DU_DOMAINE[domaine] == pilier])
-        for pilier in Pilier
+        (libelle, [(domaine.value, domaine.label) for domaine in Domaine if PILIER_DU_DOMAINE[domaine] in membres])
+        for libelle, membres in groupes
     ]
 
 

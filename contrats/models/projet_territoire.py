@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 
+from acteurs_ess.choix import AxeTransversal, Pilier
 from contrats.models.contrat import ContratDeVille
 from territoires.models import Qpv
 
@@ -15,19 +16,6 @@ class Etape(models.TextChoices):
     PROGRAMME = "programme", "Programme d'actions"
     GOUVERNANCE = "gouvernance", "Gouvernance"
     EVALUATION = "evaluation", "Évaluation"
-
-
-class Pilier(models.TextChoices):
-    COHESION_SOCIALE = "cohesion_sociale", "Cohésion sociale"
-    CADRE_DE_VIE = "cadre_de_vie", "Cadre de vie et renouvellement urbain"
-    DEVELOPPEMENT_ECONOMIQUE = "developpement_economique", "Développement économique et emploi"
-
-
-class AxeTransversal(models.TextChoices):
-    JEUNESSE = "jeunesse", "Jeunesse"
-    EGALITE = "egalite", "Égalité femmes-hommes"
-    DISCRIMINATIONS = "discriminations", "Lutte contre les discriminations"
-    TRANSITION = "transition", "Transition écologique"
 
 
 class Section(models.Model):
