@@ -215,6 +215,9 @@ if envbool("DERRIERE_PROXY_HTTPS", False):
 
 # Marquage des champs facultatifs plutôt qu'obligatoires, comme le recommande le DSFR.
 DSFR_MARK_OPTIONAL_FIELDS = True
+# Les textes passés aux composants de django-dsfr (messages compris) sont échappés : ils peuvent contenir
+# une saisie (nom d'organisation, adresse e-mail).
+DSFR_CONTENT_IS_SAFE = False
 
 PLATEFORME_NOM = "Coville"
 PLATEFORME_SLOGAN = "Co-construire les contrats de ville"

@@ -32,3 +32,17 @@ def test_it_logs_a_demo_agent_in_through_the_login_form(page, journal, demo, vio
     assert not violations, rapport_axe(violations)
     assert journal.erreurs_csp() == [], journal.erreurs_csp()
     assert journal.erreurs == [], journal.erreurs
+
+
+def test_it_hides_a_message_with_its_close_button(page, journal, demo):
+    page.goto("/comptes/login/")
+    page.get_by_label("Courriel").fill("agent@demo.coville.fr")
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.locator("main").get_by_role("button", name="Connexion").click()
+
+    alerte = page.get_by_role("alert")
+    expect(alerte).to_be_visible()
+    alerte.get_by_role("button", name="Masquer le message").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert journal.erreurs_csp() == [], journal.erreurs_csp()
+    assert journal.erreurs == [], journal.erreurs
