@@ -1,8 +1,10 @@
-"""Chaque page du socle passée à axe-core dans Chromium : aucune violation « serious » ou « critical ».
+"""Chaque page de la plateforme passée à axe-core dans Chromium : aucune violation « serious » ou « critical ».
 
 axe-core vient du paquet axe-playwright-python (son axe.min.js est injecté dans la page) : rien n'est
-téléchargé. Les pages publiques des territoires s'ajoutent d'elles-mêmes quand
-tests/e2e/pages_territoires.py (liste `PAGES` de chemins valables avec la démonstration) existe.
+téléchargé. Les pages du socle sont listées ici ; chaque rubrique ajoute les siennes dans un module
+`tests/e2e/pages_<rubrique>.py`, valables avec la démonstration : `PAGES` (chemins publics, ou fonctions qui
+rendent le chemin) et, s'il y a lieu, `PAGES_CONNECTEES` ((nom, chemin ou fonction, compte de démonstration
+ou None)).
 """
 
 import importlib
@@ -18,15 +20,7 @@ from comptes import services
 from comptes.models import Organisation, Role, Utilisateur
 from tests.e2e.accessibilite import rapport_axe
 
-FICHIER_PAGES_TERRITOIRES = Path(__file__).with_name("pages_territoires.py")
-
-
-def pages_territoires() -> list[str]:
-    # Import explicite quand le fichier existe : une erreur dans ce module doit faire échouer la collecte,
-    # pas retirer ses pages en silence.
-    if not FICHIER_PAGES_TERRITOIRES.exists():
-        return []
-    return list(importlib.import_module("tests.e2e.pages_territoires").PAGES)
+MODULES_DE_PAGES = sorted(chemin.stem for chemin in Path(__file__).parent.glob("pages_*.py"))
 
 
 def _rennes_metropole() -> int:
@@ -52,7 +46,22 @@ class PageAVerifier:
         return self.chemin if isinstance(self.chemin, str) else self.chemin()
 
 
-PAGES = [
+def pages_des_rubriques() -> list[PageAVerifier]:
+    # Import explicite de chaque module : une erreur dans l'un d'eux fait échouer la collecte, au lieu de
+    # retirer ses pages en silence.
+    pages = []
+    for nom_module in MODULES_DE_PAGES:
+        module = importlib.import_module(f"tests.e2e.{nom_module}")
+        rubrique = nom_module.removeprefix("pages_")
+        for rang, chemin in enumerate(module.PAGES):
+            nom = chemin if isinstance(chemin, str) else f"{chemin.__name__}-{rang}"
+            pages.append(PageAVerifier(f"{rubrique}:{nom}", chemin))
+        for nom, chemin, compte in getattr(module, "PAGES_CONNECTEES", []):
+            pages.append(PageAVerifier(f"{rubrique}:{nom}", chemin, compte))
+    return pages
+
+
+PAGES_DU_SOCLE = [
     PageAVerifier("accueil", "/"),
     PageAVerifier("connexion", "/comptes/login/"),
     PageAVerifier("inscription", "/comptes/signup/"),
@@ -68,8 +77,8 @@ PAGES = [
     PageAVerifier("inviter", lambda: f"/organisations/{_rennes_metropole()}/inviter/", "agent@demo.coville.fr"),
     PageAVerifier("invitation", _lien_invitation),
     PageAVerifier("page-introuvable", "/nulle-part/", statut=404),
-    *(PageAVerifier(f"territoires{chemin}", chemin) for chemin in pages_territoires()),
 ]
+PAGES = PAGES_DU_SOCLE + pages_des_rubriques()
 
 
 @pytest.mark.navigateur
@@ -107,9 +116,13 @@ def test_it_reports_what_axe_finds(page, violations_bloquantes):
     assert "image-alt (critical)" in rapport_axe(violations)
 
 
-def test_it_checks_the_territory_pages_when_their_list_exists():
-    chemins = {page.url() for page in PAGES if isinstance(page.chemin, str)}
-    attendus = set(pages_territoires())
-    assert attendus <= chemins
-    if FICHIER_PAGES_TERRITOIRES.exists():
-        assert attendus, "tests/e2e/pages_territoires.py existe mais sa liste PAGES est vide"
+def test_each_section_lists_pages_to_check():
+    rubriques = {page.nom.split(":")[0] for page in PAGES if ":" in page.nom}
+    attendues = {nom.removeprefix("pages_") for nom in MODULES_DE_PAGES}
+    assert attendues >= {"territoires", "acteurs_ess", "contrats", "dossiers"}
+    assert rubriques == attendues, "un module pages_*.py ne liste aucune page"
+
+
+def test_page_names_are_unique():
+    noms = [page.nom for page in PAGES]
+    assert len(noms) == len(set(noms))

@@ -1,5 +1,5 @@
-"""L'annuaire de l'ESS dans Chromium : une association s'inscrit et apparaît dans la recherche ; chaque page
-de l'annuaire passée à axe-core (aucune violation « serious » ou « critical »)."""
+"""L'annuaire de l'ESS dans Chromium : une association s'inscrit et apparaît dans la recherche. Les pages de
+l'annuaire passent à axe-core dans test_accessibilite.py (liste : pages_acteurs_ess.py)."""
 
 import re
 
@@ -10,11 +10,8 @@ from playwright.sync_api import expect
 from comptes.demo import MOT_DE_PASSE
 from comptes.models import Utilisateur
 from tests.e2e.accessibilite import rapport_axe
-from tests.e2e.pages_acteurs_ess import PAGES, PAGES_CONNECTEES
 
 pytestmark = pytest.mark.navigateur
-
-A_VERIFIER = [(f"public{chemin}", chemin, None) for chemin in PAGES] + PAGES_CONNECTEES
 
 
 def _verifier_accessibilite(page, journal, violations_bloquantes):
@@ -23,18 +20,6 @@ def _verifier_accessibilite(page, journal, violations_bloquantes):
     violations = violations_bloquantes(page)
     assert not violations, rapport_axe(violations)
     assert journal.erreurs_csp() == [], journal.erreurs_csp()
-
-
-@pytest.mark.parametrize("nom, chemin, compte", A_VERIFIER, ids=[nom for nom, _, _ in A_VERIFIER])
-def test_it_has_no_serious_accessibility_violation(
-    page, journal, demo, connecter, violations_bloquantes, nom, chemin, compte
-):
-    if compte:
-        connecter(compte)
-    url = chemin if isinstance(chemin, str) else chemin()
-    reponse = page.goto(url)
-    assert reponse.status == 200
-    _verifier_accessibilite(page, journal, violations_bloquantes)
 
 
 def test_it_shows_the_import_preview_accessibly(page, journal, demo, connecter, violations_bloquantes, tmp_path):

@@ -1,5 +1,6 @@
 """Bout en bout : un agent rédige une section et ouvre une concertation ; une association contribue ; l'agent
-retient la contribution et l'intègre dans une nouvelle version. Puis axe-core sur les pages des contrats."""
+retient la contribution et l'intègre dans une nouvelle version. Les pages des contrats passent à axe-core dans
+test_accessibilite.py (liste : pages_contrats.py)."""
 
 import re
 
@@ -8,8 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contrats.models import Contribution, Section
-from tests.e2e.accessibilite import rapport_axe
-from tests.e2e.pages_contrats import CODE, PAGES, PAGES_CONNECTEES
+from tests.e2e.pages_contrats import CODE
 
 pytestmark = pytest.mark.navigateur
 
@@ -115,26 +115,3 @@ def test_it_refuses_a_stale_save_in_the_browser_without_losing_the_text(page, de
     expect(page.locator("#texte-saisi")).to_contain_text("Mon ajout écrit pendant ce temps.")
     corps = page.frame_locator("iframe.tox-edit-area__iframe").locator("body")
     expect(corps).to_contain_text("Mon ajout écrit pendant ce temps.")
-
-
-def _pages():
-    yield from ((f"public{chemin}", chemin, None) for chemin in PAGES)
-    yield from PAGES_CONNECTEES
-
-
-@pytest.mark.parametrize("nom, chemin, compte", list(_pages()), ids=[p[0] for p in _pages()])
-def test_it_has_no_serious_accessibility_violation(
-    page, journal, demo, connecter, violations_bloquantes, nom, chemin, compte
-):
-    if compte:
-        connecter(compte)
-    url = chemin() if callable(chemin) else chemin
-    reponse = page.goto(url)
-    assert reponse.status == 200
-    expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
-    expect(page.locator("main h1")).to_be_visible()
-
-    violations = violations_bloquantes(page)
-
-    assert not violations, rapport_axe(violations)
-    assert journal.erreurs_csp() == [], journal.erreurs_csp()
