@@ -1,13 +1,14 @@
 """Le site servi comme en production : collectstatic, gunicorn, WhiteNoise, réglages de config.settings."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -25,11 +26,10 @@ def port_libre() -> int:
 
 
 def url_base_de_test() -> str:
-    """L'adresse de la base de test de pytest-django, pour un autre processus."""
-    reglages = connection.settings_dict
-    identifiants = quote(reglages["USER"]) + (f":{quote(reglages['PASSWORD'])}" if reglages["PASSWORD"] else "")
-    hote = f"{reglages['HOST'] or '127.0.0.1'}:{reglages['PORT'] or 5432}"
-    return f"postgres://{identifiants}@{hote}/{reglages['NAME']}"
+    """L'adresse de la base de test de pytest-django, pour un autre processus : celle de DATABASE_URL (serveur
+    local, ou socket du PostgreSQL embarqué dans ses paramètres) avec le nom de la base de test."""
+    morceaux = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(morceaux._replace(path="/" + quote(connection.settings_dict["NAME"])))
 
 
 def attendre_le_port(processus: subprocess.Popen, port: int) -> None:
