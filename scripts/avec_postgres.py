@@ -22,14 +22,19 @@ RACINE = Path(__file__).resolve().parent.parent
 
 def executer(commande: list[str], env: dict[str, str]) -> int:
     processus = subprocess.Popen(commande, env=env)
+    interrompue = False
 
     def relayer(signum, frame):
         # Ctrl-C ou arrêt demandé : la commande s'arrête d'abord, puis le serveur (bloc finally de main).
+        nonlocal interrompue
+        interrompue = True
         processus.send_signal(signum)
 
     signal.signal(signal.SIGINT, relayer)
     signal.signal(signal.SIGTERM, relayer)
-    return processus.wait()
+    code = processus.wait()
+    # Un arrêt demandé n'est pas un échec (make n'affiche pas d'erreur après Ctrl-C sur `make demo`).
+    return 0 if interrompue else code
 
 
 def base_dediee(url: str, base: str) -> str:
