@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from territoires.imports import lecture
+from territoires.imports import lecture, service
 from territoires.imports.service import FICHIERS, importer_dossier
 from territoires.models import Commune, Epci, Qpv
 
@@ -38,41 +38,26 @@ def _plancher_copy() -> float:
     epci = lecture.lire_epci(dossier / FICHIERS["epci"])
     ept = lecture.lire_epci(dossier / FICHIERS["ept"], ept=True)
     tables = [
-        ("territoires_region", ["code", "nom", "zone"], lecture.lire_regions(dossier / FICHIERS["regions"])),
+        ("territoires_region", service.COLONNES_REGION, lecture.lire_regions(dossier / FICHIERS["regions"])),
         (
             "territoires_departement",
-            ["code", "nom", "region_id", "zone"],
+            service.COLONNES_DEPARTEMENT,
             lecture.lire_departements(dossier / FICHIERS["departements"]),
         ),
-        (
-            "territoires_epci",
-            ["siren", "nom", "nature", "mode_financement", "population", "obsolete"],
-            epci.lignes + ept.lignes,
-        ),
+        ("territoires_epci", service.COLONNES_EPCI, epci.lignes + ept.lignes),
         (
             "territoires_commune",
-            [
-                "code",
-                "nom",
-                "departement_id",
-                "epci_id",
-                "ept_id",
-                "population",
-                "codes_postaux",
-                "siren",
-                "obsolete",
-                "remplacee_par_id",
-            ],
+            service.COLONNES_COMMUNE,
             lecture.lire_communes(dossier / FICHIERS["communes"], epci.membres, ept.membres).lignes,
         ),
         (
             "territoires_qpv",
-            ["code", "nom", "departement_id", "porteurs_contrat", "perimetre", "emprise"],
+            service.COLONNES_QPV_CONTOURS,
             lecture.lire_contours_qpv(dossier / FICHIERS["qpv_contours"]).lignes,
         ),
     ]
     liste = lecture.lire_liste_qpv(dossier / FICHIERS["qpv_liste"])
-    tables.append(("territoires_qpv_communes", ["qpv_id", "commune_id"], liste.communes))
+    tables.append(("territoires_qpv_communes", service.COLONNES_QPV_COMMUNES, liste.communes))
     duree = 0.0
     with connection.cursor() as cursor:
         for table, colonnes, lignes in tables:

@@ -143,18 +143,39 @@ def _importer(fichiers: dict[str, Path], bilan: Bilan, barre: Barre, partiel: bo
         bilan.comptes["QPV"] = _qpv(contours, fichiers.get("qpv_contours"), liste, fichiers.get("qpv_liste"))
 
 
+# Les colonnes que chaque fichier écrit (aussi lues par benchmarks/territoires.py pour le plancher COPY).
+COLONNES_REGION = ["code", "nom", "zone"]
+COLONNES_DEPARTEMENT = ["code", "nom", "region_id", "zone"]
+COLONNES_EPCI = ["siren", "nom", "nature", "mode_financement", "population", "obsolete"]
+COLONNES_COMMUNE = [
+    "code",
+    "nom",
+    "departement_id",
+    "epci_id",
+    "ept_id",
+    "population",
+    "codes_postaux",
+    "siren",
+    "obsolete",
+    "remplacee_par_id",
+]
+COLONNES_QPV_CONTOURS = ["code", "nom", "departement_id", "porteurs_contrat", "perimetre", "emprise"]
+COLONNES_QPV_LISTE = ["code", "nom", "departement_id", "epci_id", "porteurs_contrat", "population"]
+COLONNES_QPV_COMMUNES = ["qpv_id", "commune_id"]
+
+
 def _nom(chemin: Path) -> str:
     return lecture._nom_fichier(chemin)
 
 
 def _regions(chemin: Path) -> Compte:
-    colonnes = ["code", "nom", "zone"]
+    colonnes = COLONNES_REGION
     copier("tmp_regions", "territoires_region", colonnes, lecture.lire_regions(chemin))
     return fusionner("tmp_regions", "territoires_region", "code", colonnes, ["nom", "zone"])
 
 
 def _departements(chemin: Path) -> Compte:
-    colonnes = ["code", "nom", "region_id", "zone"]
+    colonnes = COLONNES_DEPARTEMENT
     copier("tmp_departements", "territoires_departement", colonnes, lecture.lire_departements(chemin))
     erreurs = Erreurs(_nom(chemin), "élément")
     verifier_references(erreurs, "tmp_departements", "region_id", "territoires_region", "code", "code de région")
@@ -163,7 +184,7 @@ def _departements(chemin: Path) -> Compte:
 
 
 def _epci(epci: lecture.Groupements | None, ept: lecture.Groupements | None, partiel: bool) -> Compte:
-    colonnes = ["siren", "nom", "nature", "mode_financement", "population", "obsolete"]
+    colonnes = COLONNES_EPCI
     lignes = (epci.lignes if epci else []) + (ept.lignes if ept else [])
     copier("tmp_epci", "territoires_epci", colonnes, lignes)
     compte = fusionner("tmp_epci", "territoires_epci", "siren", colonnes, colonnes[1:])
@@ -186,18 +207,7 @@ def _epci(epci: lecture.Groupements | None, ept: lecture.Groupements | None, par
 
 
 def _communes(communes: lecture.Communes, chemin: Path, avec_epci: bool, avec_ept: bool, partiel: bool) -> Compte:
-    colonnes = [
-        "code",
-        "nom",
-        "departement_id",
-        "epci_id",
-        "ept_id",
-        "population",
-        "codes_postaux",
-        "siren",
-        "obsolete",
-        "remplacee_par_id",
-    ]
+    colonnes = COLONNES_COMMUNE
     a_jour = [c for c in colonnes[1:] if (c != "epci_id" or avec_epci) and (c != "ept_id" or avec_ept)]
     copier("tmp_communes", "territoires_commune", colonnes, communes.lignes)
     erreurs = Erreurs(_nom(chemin), "élément")
@@ -250,7 +260,7 @@ def _qpv(
     modifies = set()
     if contours:
         codes |= {ligne[0] for ligne in contours.lignes}
-        colonnes = ["code", "nom", "departement_id", "porteurs_contrat", "perimetre", "emprise"]
+        colonnes = COLONNES_QPV_CONTOURS
         copier("tmp_qpv_contours", "territoires_qpv", colonnes, contours.lignes)
         erreurs = Erreurs(_nom(chemin_contours), "entité")
         verifier_references(
@@ -259,7 +269,7 @@ def _qpv(
         erreurs.lever_s_il_y_en_a()
         compte = fusionner("tmp_qpv_contours", "territoires_qpv", "code", colonnes, colonnes[1:], garder_cles=True)
         modifies |= compte.cles_modifiees
-        copier("tmp_qpv_liens", "territoires_qpv_communes", ["qpv_id", "commune_id"], contours.communes)
+        copier("tmp_qpv_liens", "territoires_qpv_communes", COLONNES_QPV_COMMUNES, contours.communes)
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO territoires_qpv_communes (qpv_id, commune_id) "
@@ -271,10 +281,10 @@ def _qpv(
             modifies |= {code for (code,) in cursor.fetchall()}
     if liste:
         codes |= {ligne[0] for ligne in liste.lignes}
-        colonnes = ["code", "nom", "departement_id", "epci_id", "porteurs_contrat", "population"]
+        colonnes = COLONNES_QPV_LISTE
         a_jour = ["epci_id", "population"] + ([] if contours else ["nom", "departement_id", "porteurs_contrat"])
         copier("tmp_qpv_liste", "territoires_qpv", colonnes, liste.lignes)
-        copier("tmp_qpv_liens", "territoires_qpv_communes", ["qpv_id", "commune_id"], liste.communes)
+        copier("tmp_qpv_liens", "territoires_qpv_communes", COLONNES_QPV_COMMUNES, liste.communes)
         erreurs = Erreurs(_nom(chemin_liste), "ligne")
         verifier_references(
             erreurs, "tmp_qpv_liste", "departement_id", "territoires_departement", "code", "département"
