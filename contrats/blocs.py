@@ -19,9 +19,9 @@ def contrats_d_un_territoire(request: HttpRequest, qpv=None, commune=None, epci=
 
 def mes_contrats(request: HttpRequest, adhesions=None) -> str:
     """Les contrats où la personne a un rôle (portés par sa collectivité, signés par son organisation), avec
-    leurs PDF quand elle peut les télécharger : trois requêtes au plus, quel que soit le nombre de contrats
-    (les adhésions lues par `contrats_de`, les contrats, leurs signataires)."""
-    contrats = list(contrats_de(request.user).prefetch_related("signataires"))
+    leurs PDF quand elle peut les télécharger : deux requêtes au plus quand Mon espace passe ses adhésions,
+    quel que soit le nombre de contrats (les contrats, leurs signataires)."""
+    contrats = list(contrats_de(request.user, adhesions).prefetch_related("signataires"))
     if not contrats:
         return ""
     for contrat in contrats:

@@ -30,10 +30,11 @@ def contrats_du_territoire(qpv=None, commune=None, epci=None) -> QuerySet[Contra
     return contrats
 
 
-def contrats_de(user) -> QuerySet[ContratDeVille]:
+def contrats_de(user, adhesions=None) -> QuerySet[ContratDeVille]:
     """Les contrats où la personne a un rôle : portés par sa collectivité, ou signés par son organisation.
-    Pour Mon espace."""
-    adhesions = list(Adhesion.objects.filter(utilisateur=user).select_related("organisation"))
+    Pour Mon espace, qui passe les `adhesions` (avec leur organisation) qu'il a déjà lues."""
+    if adhesions is None:
+        adhesions = Adhesion.objects.filter(utilisateur=user).select_related("organisation")
     condition = Q(pk__in=[])
     for adhesion in adhesions:
         organisation = adhesion.organisation

@@ -56,7 +56,7 @@ def _ajouter_des_contrats(contrat, elu) -> None:
     AdhesionFactory(utilisateur=elu, organisation=OrganisationFactory(commune=True), role="elu")
 
 
-def test_the_block_runs_three_queries_whatever_the_number_of_contracts(rf, contrat, elu, django_assert_num_queries):
+def test_the_block_runs_two_queries_whatever_the_number_of_contracts(rf, contrat, elu, django_assert_num_queries):
     from comptes.models import Adhesion
     from contrats.blocs import mes_contrats
 
@@ -64,9 +64,9 @@ def test_the_block_runs_three_queries_whatever_the_number_of_contracts(rf, contr
         request = rf.get("/mon-espace/")
         request.user = elu
         adhesions = list(Adhesion.objects.filter(utilisateur=elu).select_related("organisation"))
-        # 1 les adhésions relues par contrats_de, 2 les contrats de la personne, 3 leurs signataires (le profil
-        # de chaque contrat est calculé avec les adhésions de Mon espace, sans requête).
-        with django_assert_num_queries(3):
+        # 1 les contrats de la personne, 2 leurs signataires (les adhésions de Mon espace servent à trouver
+        # les contrats et à calculer le profil de chacun, sans requête).
+        with django_assert_num_queries(2):
             return mes_contrats(request, adhesions=adhesions)
 
     assert rendre().count("/contrat.pdf") == 1
