@@ -48,7 +48,7 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_visible(request.user, pk)
     membres = organisation.adhesions.select_related("utilisateur").order_by("utilisateur__nom", "utilisateur__email")
-    gere = peut_inviter(request.user, organisation)
+    gere = peut_inviter(request.user, organisation, role_du_membre=organisation.role_du_membre)
     invitations = organisation.invitations.en_attente().select_related("invitee_par") if gere else []
     return render(
         request,
@@ -60,7 +60,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inviter(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_pour_inviter(request.user, pk)
-    roles = roles_invitables(request.user, organisation)
+    roles = roles_invitables(request.user, organisation, organisation.role_du_membre)
     form = InvitationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:

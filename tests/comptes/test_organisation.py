@@ -45,11 +45,11 @@ def test_it_opens_every_organisation_to_platform_admins(client, admin_plateforme
 def test_it_runs_a_fixed_number_of_queries_whatever_the_members(client, agent, epci, django_assert_num_queries):
     client.force_login(agent)
     client.get(reverse("comptes:organisation", args=[epci.pk]))
-    # session, utilisateur, organisation, rôle (voir), rôle (inviter), membres, invitations en attente
-    with django_assert_num_queries(7):
+    # session, utilisateur, organisation, rôle de la personne (lu une fois), membres, invitations en attente
+    with django_assert_num_queries(6):
         client.get(reverse("comptes:organisation", args=[epci.pk]))
     for _ in range(5):
         AdhesionFactory(organisation=epci, role=Role.AGENT)
         services.inviter(agent, epci, f"x{_}@exemple.fr", Role.AGENT)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("comptes:organisation", args=[epci.pk]))
