@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "comptes",
     "acteurs_ess",
     "contrats",
+    "financements",
     "evaluation",
 ]
 

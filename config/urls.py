@@ -11,6 +11,7 @@ urlpatterns = [
     path("sante/", views.sante, name="sante"),
     path("comptes/", include("allauth.urls")),
     path("", include("comptes.urls")),
+    path("contrats/appels-a-projets/", include("financements.urls")),
     path("contrats/", include("contrats.urls")),
     path("territoires/", include("territoires.urls")),
     path("annuaire/", include("acteurs_ess.urls")),

@@ -70,6 +70,3 @@ class ContributionAdmin(admin.ModelAdmin):
     raw_id_fields += ["version_integration", "masquee_par"]
     # Réponses et masquages passent par les services (journal, e-mail) : lecture seule ici.
     readonly_fields = ["statut", "reponse", "repondue_le", "masquee", "motif_masquage", "masquee_le"]
-
-
-import contrats.admin_dossiers  # noqa: E402, F401  (appels à projets et dossiers)

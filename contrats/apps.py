@@ -12,6 +12,3 @@ class ContratsConfig(AppConfig):
 
         blocs.enregistrer("contrats", contrats_d_un_territoire, ordre=10)
         espace.enregistrer("contrats", mes_contrats, ordre=10)
-        from contrats.blocs_dossiers import enregistrer_blocs
-
-        enregistrer_blocs()

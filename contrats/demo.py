@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from acteurs_ess.models import Collectif, Structure
 from comptes.models import Organisation, Utilisateur
-from contrats.demo_dossiers import charger as charger_appels_a_projets
 from contrats.models import (
     AxeTransversal,
     Concertation,
@@ -300,7 +299,6 @@ def charger(sortie=print) -> None:
     nb = _contributions(concertation, soumises, orientations, agent, maintenant)
     _ess(contrat, agent)
     sortie(f"Contrats : {contrat} en concertation, {len(sections)} sections, {nb} contributions.")
-    charger_appels_a_projets(sortie=sortie)
 
 
 def _contributions(concertation, sections, orientations, agent, maintenant) -> int:

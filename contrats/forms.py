@@ -1,15 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from contrats.models import (
-    AxeTransversal,
-    Etape,
-    Pilier,
-    Public,
-    StatutContrat,
-    StatutContribution,
-    TypeInstance,
-)
+from contrats.models import AxeTransversal, Etape, Pilier, Public, StatutContrat, StatutContribution, TypeInstance
 from contrats.models.concertation import STATUTS_REPONDUS
 
 

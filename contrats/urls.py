@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from contrats.views import concertation, contrat, documents, ess, gouvernance, sections
 
@@ -31,5 +31,4 @@ urlpatterns = [
     path("<str:code>/instances/nouvelle/", gouvernance.nouvelle_instance, name="nouvelle_instance"),
     path("<str:code>/instances/<int:pk>/reunion/", gouvernance.nouvelle_reunion, name="nouvelle_reunion"),
     path("<str:code>/ess/<str:quoi>/", ess.renseigner, name="renseigner_ess"),
-    path("appels-a-projets/", include("contrats.urls_dossiers")),
 ]

@@ -5,6 +5,9 @@ import pytest
 from comptes.models import Role
 from tests.factories import AdhesionFactory, OrganisationFactory, UtilisateurFactory
 
+# Le contrat de ville de Rennes Métropole, utilisé par les tests des contrats et par ceux des financements.
+pytest_plugins = ["tests.contrats.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _cache_vide():

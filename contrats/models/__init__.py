@@ -48,35 +48,3 @@ __all__ = [
     "TypeInstance",
     "VersionSection",
 ]
-
-# Appels à projets, dossiers et leur instruction (issue n° 6).
-from contrats.models.appel_a_projets import AppelAProjets, FinanceurAppel, TypePiece  # noqa: E402
-from contrats.models.dossier import (  # noqa: E402
-    CoPorteur,
-    Dossier,
-    Financement,
-    Issue,
-    JournalDossier,
-    LigneBudget,
-    PieceJointe,
-    StatutDossier,
-)
-from contrats.models.instruction import AvisInstruction, DecisionFinanceur, Message, NoteInstruction  # noqa: E402
-
-__all__ += [
-    "AppelAProjets",
-    "AvisInstruction",
-    "CoPorteur",
-    "DecisionFinanceur",
-    "Dossier",
-    "Financement",
-    "FinanceurAppel",
-    "Issue",
-    "JournalDossier",
-    "LigneBudget",
-    "Message",
-    "NoteInstruction",
-    "PieceJointe",
-    "StatutDossier",
-    "TypePiece",
-]

@@ -5,14 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from contrats.models import (
-    ContratDeVille,
-    Engagement,
-    InstanceGouvernance,
-    Reunion,
-    Signataire,
-    StatutContrat,
-)
+from contrats.models import ContratDeVille, Engagement, InstanceGouvernance, Reunion, Signataire, StatutContrat
 from contrats.permissions import peut_gerer_signataires
 
 REFUS = "Seuls les agents de la collectivité porteuse tiennent les signataires et la gouvernance du contrat."

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from contrats import registres
 from contrats.acces import contrat_visible
 from contrats.forms import TransitionForm
 from contrats.models import ContratDeVille, Etape, StatutContrat
@@ -99,6 +100,7 @@ def contrat(request: HttpRequest, code: str) -> HttpResponse:
         if request.user.is_authenticated
         else [],
         "fil_ariane": fil_ariane({"titre": contrat.nom, "url": ""}),
+        "blocs": registres.blocs(request, contrat),
     }
     if peut_changer_statut(request.user, contrat) and contrat.transitions_possibles():
         contexte["form_transition"] = TransitionForm(statuts=contrat.transitions_possibles())

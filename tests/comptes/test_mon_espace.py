@@ -53,7 +53,7 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_memberships(client, agen
     client.get(reverse("comptes:mon_espace"))  # chauffe : résolution des gabarits, etc.
     # 1 session, 2 utilisateur, 3 adhésions avec leurs organisations ; bloc des contrats (contrats/blocs.py) :
     # 4 contrats de la personne (aucun : pas de signataires à lire) ;
-    # bloc des dossiers (contrats/blocs_dossiers.py) : 5 le nombre de dossiers à instruire ;
+    # bloc des dossiers (financements/blocs.py) : 5 le nombre de dossiers à instruire ;
     # bloc de l'annuaire (acteurs_ess/espace.py) : 6 territoires des collectivités de l'agent,
     # 7 demandes de rattachement à décider, 8 demandes de la personne en attente
     with django_assert_num_queries(8):

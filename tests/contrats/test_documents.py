@@ -43,7 +43,7 @@ def _stockage(settings, tmp_path):
 
 @pytest.fixture
 def complet(contrat, section, agent, membre_structure, habitant):
-    """Le contrat de tests/contrats/conftest.py, rempli de tout ce que le PDF complet affiche."""
+    """Le contrat de tests/contrats/fixtures.py, rempli de tout ce que le PDF complet affiche."""
     premier, second = contrat.qpv.order_by("code")
     premier.nom, premier.population, premier.perimetre, premier.emprise = (
         "Maurepas",

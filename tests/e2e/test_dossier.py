@@ -1,6 +1,6 @@
 """Bout en bout : une association dépose un dossier collectif avec un co-porteur ; la métropole et l'État
 l'instruisent et décident chacun de sa part ; l'association voit l'issue. Les pages des appels à projets et
-des dossiers passent à axe-core dans test_accessibilite.py (liste : pages_dossiers.py)."""
+des dossiers passent à axe-core dans test_accessibilite.py (liste : pages_financements.py)."""
 
 import re
 
@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from acteurs_ess.models import Structure
 from comptes.demo import MOT_DE_PASSE
 from comptes.models import Adhesion, Role, Utilisateur
-from contrats.demo_dossiers import TITRE
-from contrats.models import AppelAProjets, Dossier, Issue, StatutDossier
+from financements.demo import TITRE
+from financements.models import AppelAProjets, Dossier, Issue, StatutDossier
 
 pytestmark = pytest.mark.navigateur
 

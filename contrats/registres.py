@@ -1,0 +1,14 @@
+"""Registre des blocs que les applications de niveau supérieur (les financements) ajoutent à la page d'un
+contrat de ville, sans que les contrats ne les importent (voir `config.blocs`)."""
+
+from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+from config.blocs import RegistreDeBlocs
+
+page_contrat = RegistreDeBlocs()
+
+
+def blocs(request: HttpRequest, contrat) -> list[SafeString]:
+    """Les blocs rendus sur la page de ce contrat."""
+    return page_contrat.rendre(request, contrat=contrat)

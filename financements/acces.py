@@ -1,0 +1,79 @@
+"""Récupération des appels et dossiers avec contrôle d'accès : 404 pour qui ne doit pas les voir, 403 pour
+qui les voit sans pouvoir agir."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from contrats.models import ContratDeVille
+from financements.models import AppelAProjets, Dossier
+from financements.permissions import (
+    peut_gerer_appel,
+    peut_instruire,
+    peut_modifier_dossier,
+    peut_voir_appel,
+    peut_voir_dossier,
+)
+
+INTROUVABLE = "Dossier introuvable."
+
+
+def appel_visible(user, pk: int) -> AppelAProjets:
+    try:
+        appel = AppelAProjets.objects.select_related("contrat__epci", "contrat__commune").get(pk=pk)
+    except AppelAProjets.DoesNotExist:
+        raise Http404("Appel à projets introuvable.") from None
+    if not peut_voir_appel(user, appel):
+        raise Http404("Appel à projets introuvable.")
+    return appel
+
+
+def appel_pour_gerer(user, pk: int) -> AppelAProjets:
+    appel = appel_visible(user, pk)
+    if not peut_gerer_appel(user, appel):
+        raise PermissionDenied("Seuls les agents de la collectivité porteuse du contrat gèrent cet appel à projets.")
+    return appel
+
+
+def contrat_pour_appels(user, code: str) -> ContratDeVille:
+    try:
+        contrat = ContratDeVille.objects.avec_porteur().get(code=code)
+    except ContratDeVille.DoesNotExist:
+        raise Http404("Contrat de ville introuvable.") from None
+    if not peut_gerer_appel(user, contrat):
+        raise PermissionDenied("Seuls les agents de la collectivité porteuse lancent les appels à projets du contrat.")
+    return contrat
+
+
+def dossier_visible(user, pk: int) -> Dossier:
+    try:
+        dossier = (
+            Dossier.objects.select_related(
+                "appel__contrat__epci", "appel__contrat__commune", "structure__organisation", "cree_par"
+            )
+            .prefetch_related("financements__financeur", "co_porteurs__structure")
+            .get(pk=pk)
+        )
+    except Dossier.DoesNotExist:
+        raise Http404(INTROUVABLE) from None
+    if not peut_voir_dossier(user, dossier):
+        raise Http404(INTROUVABLE)
+    return dossier
+
+
+def dossier_modifiable(user, pk: int) -> Dossier:
+    dossier = dossier_visible(user, pk)
+    if not peut_modifier_dossier(user, dossier):
+        if dossier.est_modifiable:
+            raise PermissionDenied("Seuls les membres de la structure porteuse modifient ce dossier.")
+        raise PermissionDenied(
+            f"Ce dossier est « {dossier.get_statut_display()} » : il ne se modifie plus, sauf si une correction "
+            "est demandée par les instructeurs."
+        )
+    return dossier
+
+
+def dossier_pour_instruire(user, pk: int) -> Dossier:
+    dossier = dossier_visible(user, pk)
+    if not peut_instruire(user, dossier):
+        raise PermissionDenied("Seuls les instructeurs des financeurs sollicités instruisent ce dossier.")
+    return dossier

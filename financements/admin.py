@@ -1,0 +1,47 @@
+"""Administration des appels à projets et des dossiers : consultation ; les états, montants et décisions ne
+changent que par les services (journalisés), jamais ici. Importé par contrats/admin.py."""
+
+from django.contrib import admin
+
+from financements.models import AppelAProjets, Dossier, FinanceurAppel, JournalDossier
+
+
+class FinanceurAppelEnLigne(admin.TabularInline):
+    model = FinanceurAppel
+    raw_id_fields = ["organisation"]
+    extra = 0
+
+
+@admin.register(AppelAProjets)
+class AppelAProjetsAdmin(admin.ModelAdmin):
+    list_display = ["titre", "contrat", "annee", "ouverture", "cloture", "publie_le"]
+    list_filter = ["annee"]
+    search_fields = ["titre", "contrat__code", "contrat__nom"]
+    raw_id_fields = ["contrat", "cree_par"]
+    exclude = ["priorites", "qpv"]
+    inlines = [FinanceurAppelEnLigne]
+
+
+class LectureSeule(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Dossier)
+class DossierAdmin(LectureSeule):
+    list_display = ["titre", "structure", "appel", "statut", "issue", "montant_demande", "montant_accorde"]
+    list_filter = ["statut", "issue", "convention_requise", "collectif"]
+    search_fields = ["titre", "structure__raison_sociale"]
+    list_select_related = ["structure", "appel"]
+    raw_id_fields = ["appel", "structure", "cree_par"]
+    exclude = ["priorites", "qpv"]
+
+
+@admin.register(JournalDossier)
+class JournalDossierAdmin(LectureSeule):
+    list_display = ["dossier", "date", "evenement", "de_statut", "a_statut", "auteur"]
+    list_select_related = ["dossier", "auteur"]
+    raw_id_fields = ["dossier", "auteur"]

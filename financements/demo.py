@@ -1,0 +1,388 @@
+"""Démonstration des appels à projets : « Appel à projets 2027 — Rennes Métropole » du contrat CN03501I, ses
+trois financeurs, et des dossiers des structures de démonstration dans chaque état (l'un collectif avec un
+co-porteur confirmé, l'un au-dessus de 23 000 € d'un financeur). Idempotent : l'appel de démonstration et ses
+dossiers sont recréés à chaque chargement."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from acteurs_ess.models import Structure
+from comptes.models import Organisation, Utilisateur
+from contrats.models import ContratDeVille
+from financements.fichiers import PREFIXE_PRIVE
+from financements.models import (
+    AppelAProjets,
+    CoPorteur,
+    DecisionFinanceur,
+    Dossier,
+    Financement,
+    FinanceurAppel,
+    JournalDossier,
+    LigneBudget,
+    PieceJointe,
+    StatutDossier,
+)
+from financements.models.dossier import SensBudget
+from financements.models.instruction import AvisInstruction, Message, NoteInstruction
+from financements.services.dossiers import recalculer
+
+TITRE = "Appel à projets 2027 — Rennes Métropole"
+# SIRET valides (clés justes) pour la publication SCDL ; seuls ceux de la métropole et de la ville sont réels.
+SIRETS = {
+    "Rennes Métropole": "24350013900189",
+    "Ville de Rennes": "21350238800019",
+    "Préfecture d'Ille-et-Vilaine": "17350001800010",
+}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# Le chemin de chaque état depuis le brouillon, pour écrire un journal vraisemblable.
+CHEMINS = {
+    StatutDossier.BROUILLON: [],
+    StatutDossier.DEPOSE: ["depose"],
+    StatutDossier.EN_INSTRUCTION: ["depose", "en_instruction"],
+    StatutDossier.CORRECTION_DEMANDEE: ["depose", "en_instruction", "correction_demandee"],
+    StatutDossier.DECIDE: ["depose", "en_instruction", "decide"],
+    StatutDossier.CONVENTIONNE: ["depose", "en_instruction", "decide", "conventionne"],
+    StatutDossier.EN_COURS: ["depose", "en_instruction", "decide", "conventionne", "en_cours"],
+    StatutDossier.BILAN_DEPOSE: ["depose", "en_instruction", "decide", "conventionne", "en_cours", "bilan_depose"],
+    StatutDossier.CLOS: ["depose", "en_instruction", "decide", "clos"],
+}
+
+# (titre, structure, état, {financeur: (demandé, accordé ou None)}, co-porteur, description)
+DOSSIERS = [
+    (
+        "Repair café itinérant",
+        "Les Ateliers du Blosne",
+        StatutDossier.BROUILLON,
+        {"Rennes Métropole": ("8000", None)},
+        None,
+        "Un atelier de réparation qui tourne dans les halls du Blosne chaque samedi.",
+    ),
+    (
+        "Chantier d'insertion espaces verts",
+        "Régie de quartier de Maurepas",
+        StatutDossier.DEPOSE,
+        {"Rennes Métropole": ("15000", None), "Préfecture d'Ille-et-Vilaine": ("20000", None)},
+        None,
+        "Douze habitants salariés en insertion entretiennent les espaces verts de Maurepas.",
+    ),
+    (
+        "Permanences d'accès aux droits",
+        "Villejean Solidaire",
+        StatutDossier.EN_INSTRUCTION,
+        {"Rennes Métropole": ("6000", "6000"), "Ville de Rennes": ("4000", None)},
+        None,
+        "Permanences hebdomadaires avec des écrivains publics et des juristes bénévoles.",
+    ),
+    (
+        "Atelier vélo des jeunes",
+        "Les Ateliers du Blosne",
+        StatutDossier.CORRECTION_DEMANDEE,
+        {"Rennes Métropole": ("5000", None), "Préfecture d'Ille-et-Vilaine": ("5000", None)},
+        None,
+        "Des jeunes de 14 à 20 ans apprennent à réparer et à entretenir des vélos.",
+    ),
+    (
+        "Recyclerie solidaire du Blosne et de Villejean",
+        "Les Ateliers du Blosne",
+        StatutDossier.CONVENTIONNE,
+        {"Rennes Métropole": ("30000", "30000"), "Préfecture d'Ille-et-Vilaine": ("25000", "25000")},
+        ("Villejean Solidaire", "Point de collecte et boutique au tiers-lieu de Villejean"),
+        "Une recyclerie portée à deux : collecte, tri, réparation et revente solidaire dans deux quartiers.",
+    ),
+    (
+        "Médiation dans les halls",
+        "Régie de quartier de Maurepas",
+        StatutDossier.DECIDE,
+        {"Rennes Métropole": ("12000", "12000"), "Préfecture d'Ille-et-Vilaine": ("10000", "6000")},
+        None,
+        "Deux médiateurs salariés en insertion présents le soir dans les halls du Gros-Chêne.",
+    ),
+    (
+        "Café des parents",
+        "Villejean Solidaire",
+        StatutDossier.EN_COURS,
+        {"Ville de Rennes": ("5000", "5000")},
+        None,
+        "Un café hebdomadaire pour les parents, avec les écoles du quartier.",
+    ),
+    (
+        "Jardins au pied des tours",
+        "Régie de quartier de Maurepas",
+        StatutDossier.BILAN_DEPOSE,
+        {"Rennes Métropole": ("9000", "9000")},
+        None,
+        "Quatre jardins partagés cultivés par les locataires, avec Archipel Habitat.",
+    ),
+    (
+        "Fête de quartier 2027",
+        "Villejean Solidaire",
+        StatutDossier.CLOS,
+        {"Ville de Rennes": ("3000", "0")},
+        None,
+        "Une fête de quartier organisée par les habitants.",
+    ),
+]
+
+
+def _utilisateur(email: str):
+    return Utilisateur.objects.filter(email=email).first()
+
+
+def charger(sortie=print) -> None:
+    contrat = ContratDeVille.objects.filter(code="CN03501I").first()
+    agent, etat, ville = (
+        _utilisateur(e) for e in ("agent@demo.coville.fr", "etat@demo.coville.fr", "agent.commune@demo.coville.fr")
+    )
+    membre = _utilisateur("structure@demo.coville.fr")
+    financeurs = {o.nom: o for o in Organisation.objects.filter(nom__in=SIRETS)}
+    structures = {s.raison_sociale: s for s in Structure.objects.filter(raison_sociale__in=[d[1] for d in DOSSIERS])}
+    if contrat is None or agent is None or len(financeurs) < 3 or len(structures) < 3:
+        sortie("Appels à projets : contrat, comptes ou structures de démonstration absents, rien n'est chargé.")
+        return
+    for nom, organisation in financeurs.items():
+        if not organisation.siret:
+            organisation.siret = SIRETS[nom]
+            organisation.save(update_fields=["siret"])
+
+    for ancien in AppelAProjets.objects.filter(contrat=contrat, titre=TITRE):
+        chemins = list(PieceJointe.objects.filter(dossier__appel=ancien).values_list("chemin", flat=True))
+        Dossier.objects.filter(appel=ancien).delete()
+        ancien.delete()
+        for chemin in chemins:
+            default_storage.delete(chemin)
+
+    aujourd_hui = timezone.localdate()
+    appel = AppelAProjets.objects.create(
+        contrat=contrat,
+        titre=TITRE,
+        annee=2027,
+        description=(
+            "Un seul dossier pour la métropole, l'État et la ville : les trois financeurs l'instruisent ensemble et "
+            "chacun décide de sa part. Les projets portés à plusieurs structures sont encouragés."
+        ),
+        ouverture=aujourd_hui - timedelta(days=30),
+        cloture=aujourd_hui + timedelta(days=60),
+        pieces_demandees=["statuts", "rib"],
+        reponses_collectives=True,
+        modalites_collectives=(
+            "Un projet porté par plusieurs structures d'un même quartier ou de quartiers voisins est examiné en "
+            "priorité ; ses co-porteurs confirment leur participation en ligne."
+        ),
+        publie_le=timezone.now() - timedelta(days=30),
+        cree_par=agent,
+    )
+    appel.priorites.set(contrat.orientations.all()[:4])
+    appel.qpv.set(contrat.qpv.all())
+    FinanceurAppel.objects.bulk_create(
+        [
+            FinanceurAppel(
+                appel=appel,
+                organisation=financeurs["Rennes Métropole"],
+                enveloppe=Decimal("400000"),
+                dispositif="Politique de la ville et ESS",
+            ),
+            FinanceurAppel(
+                appel=appel,
+                organisation=financeurs["Préfecture d'Ille-et-Vilaine"],
+                enveloppe=Decimal("600000"),
+                dispositif="Crédits politique de la ville (BOP 147)",
+            ),
+            FinanceurAppel(
+                appel=appel,
+                organisation=financeurs["Ville de Rennes"],
+                enveloppe=Decimal("150000"),
+                dispositif="Vie associative des quartiers",
+            ),
+        ]
+    )
+    decideurs = {
+        "Rennes Métropole": agent,
+        "Préfecture d'Ille-et-Vilaine": etat or agent,
+        "Ville de Rennes": ville or agent,
+    }
+    for numero, (titre, porteur, statut, demandes, co_porteur, description) in enumerate(DOSSIERS):
+        _dossier(
+            appel,
+            numero,
+            titre,
+            structures[porteur],
+            statut,
+            demandes,
+            co_porteur,
+            description,
+            structures,
+            financeurs,
+            decideurs,
+            membre or agent,
+        )
+    sortie(
+        f"Appels à projets : « {TITRE} », {len(DOSSIERS)} dossiers (un par état, un collectif, un au-delà de 23 000 €)."
+    )
+
+
+def _dossier(
+    appel,
+    numero,
+    titre,
+    structure,
+    statut,
+    demandes,
+    co_porteur,
+    description,
+    structures,
+    financeurs,
+    decideurs,
+    membre,
+):
+    maintenant = timezone.now()
+    debut = date(2027, 1, 1) + timedelta(days=30 * numero)
+    qpv = list(structure.qpv.all()[:1]) or list(appel.qpv.all()[:1])
+    dossier = Dossier.objects.create(
+        appel=appel,
+        structure=structure,
+        titre=titre,
+        description=description,
+        objectifs="Créer de l'activité et du lien dans le quartier ; associer les habitants à chaque étape.",
+        tranches_age=["jeunes", "adultes"],
+        part_femmes=50,
+        nombre_personnes=40 + 10 * numero,
+        date_debut=debut,
+        date_fin=debut + timedelta(days=300),
+        renouvellement=numero % 2 == 1,
+        statut=statut,
+        cree_par=membre,
+        cree_le=maintenant - timedelta(days=40 - numero),
+    )
+    dossier.qpv.set(qpv)
+    dossier.priorites.set(appel.priorites.all()[:1])
+    total_demande = sum(Decimal(d) for d, _ in demandes.values())
+    fonds_propres = (total_demande / 10).quantize(Decimal("1"))
+    total = total_demande + fonds_propres
+    lignes = [
+        LigneBudget(
+            dossier=dossier,
+            sens=SensBudget.CHARGE,
+            compte="60",
+            libelle="Matériel et fournitures",
+            montant=(total * Decimal("0.2")).quantize(Decimal("0.01")),
+            ordre=1,
+        ),
+        LigneBudget(
+            dossier=dossier,
+            sens=SensBudget.CHARGE,
+            compte="64",
+            libelle="Salaires et charges",
+            montant=total - (total * Decimal("0.2")).quantize(Decimal("0.01")),
+            ordre=2,
+        ),
+        LigneBudget(
+            dossier=dossier,
+            sens=SensBudget.PRODUIT,
+            compte="75",
+            libelle="Cotisations et dons",
+            montant=fonds_propres,
+            ordre=10,
+        ),
+    ]
+    for i, (nom, (demande, _)) in enumerate(demandes.items()):
+        lignes.append(
+            LigneBudget(
+                dossier=dossier,
+                sens=SensBudget.PRODUIT,
+                compte="74",
+                libelle=f"Subvention {nom}",
+                montant=Decimal(demande),
+                financeur=financeurs[nom],
+                ordre=20 + i,
+            )
+        )
+    LigneBudget.objects.bulk_create(lignes)
+    dossier.fonds_propres = fonds_propres
+    dossier.save(update_fields=["fonds_propres"])
+    for nom, (demande, accorde) in demandes.items():
+        financement = Financement.objects.create(
+            dossier=dossier, financeur=financeurs[nom], montant_demande=Decimal(demande)
+        )
+        if accorde is not None and statut != StatutDossier.BROUILLON:
+            DecisionFinanceur.objects.create(
+                financement=financement,
+                montant=Decimal(accorde),
+                reference=f"2027-{numero + 1:03d}-{financeurs[nom].pk}",
+                motif="" if Decimal(accorde) >= Decimal(demande) else "Enveloppe contrainte : part réduite.",
+                decide_par=decideurs[nom],
+                decide_le=maintenant - timedelta(days=5),
+            )
+    if co_porteur:
+        nom, role = co_porteur
+        CoPorteur.objects.create(
+            dossier=dossier, structure=structures[nom], role=role, confirme_le=maintenant - timedelta(days=35)
+        )
+    if statut != StatutDossier.BROUILLON:
+        for type_piece in ("statuts", "rib"):
+            chemin = default_storage.save(f"{PREFIXE_PRIVE}/{dossier.pk}/{type_piece}.pdf", ContentFile(PDF))
+            PieceJointe.objects.create(
+                dossier=dossier,
+                type=type_piece,
+                chemin=chemin,
+                nom=f"{type_piece}.pdf",
+                taille=len(PDF),
+                type_mime="application/pdf",
+                deposee_par=membre,
+            )
+    JournalDossier.objects.create(
+        dossier=dossier,
+        auteur=membre,
+        a_statut="brouillon",
+        evenement="Dossier créé en brouillon",
+        date=dossier.cree_le,
+    )
+    precedent = "brouillon"
+    for jour, etape in enumerate(CHEMINS[statut], start=1):
+        auteur = membre if etape in ("depose", "bilan_depose") else decideurs["Rennes Métropole"]
+        motif = "Précisez le nombre de jeunes accueillis et joignez un devis." if etape == "correction_demandee" else ""
+        JournalDossier.objects.create(
+            dossier=dossier,
+            auteur=auteur,
+            de_statut=precedent,
+            a_statut=etape,
+            evenement=StatutDossier(etape).label,
+            motif=motif,
+            date=dossier.cree_le + timedelta(days=jour),
+        )
+        precedent = etape
+    champs = {}
+    if statut != StatutDossier.BROUILLON:
+        champs["depose_le"] = dossier.cree_le + timedelta(days=1)
+    if "decide" in CHEMINS[statut]:
+        champs["decide_le"] = maintenant - timedelta(days=5)
+    if "conventionne" in CHEMINS[statut]:
+        champs["conventionne_le"] = timezone.localdate() - timedelta(days=3)
+    if champs:
+        Dossier.objects.filter(pk=dossier.pk).update(**champs)
+    if statut == StatutDossier.EN_INSTRUCTION:
+        AvisInstruction.objects.create(
+            dossier=dossier,
+            organisation=financeurs["Ville de Rennes"],
+            auteur=decideurs["Ville de Rennes"],
+            sens="favorable",
+            montant_propose=Decimal("4000"),
+            commentaire="Action utile, bien ancrée.",
+        )
+        NoteInstruction.objects.create(
+            dossier=dossier,
+            organisation=financeurs["Rennes Métropole"],
+            auteur=decideurs["Rennes Métropole"],
+            texte="Structure solide, bilan 2026 conforme.",
+        )
+        Message.objects.create(
+            dossier=dossier,
+            auteur=decideurs["Rennes Métropole"],
+            organisation=financeurs["Rennes Métropole"],
+            texte="Combien de permanences par semaine prévoyez-vous ?",
+        )
+    recalculer(dossier)

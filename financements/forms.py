@@ -1,0 +1,249 @@
+"""Formulaires des appels à projets, des dossiers et de leur instruction (DSFR)."""
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from comptes.models import Organisation, TypeOrganisation
+from financements.models import Dossier, StatutDossier, TypePiece
+from financements.models.appel_a_projets import MONTANT_MAXIMUM
+from financements.models.dossier import Compte, TrancheAge
+from financements.models.instruction import ConditionsVersement, NatureAide, SensAvis
+
+CHAMP_MONTANT = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "max_value": MONTANT_MAXIMUM}
+MESSAGES_MONTANT = {
+    "min_value": "Un montant ne peut pas être négatif.",
+    "max_value": "Un montant de plus de 10 millions d'euros n'est pas plausible ici.",
+    "invalid": "Saisissez un montant en euros, par exemple 1250,50.",
+    "max_decimal_places": "Un montant s'exprime au centime près.",
+}
+
+
+def champ_montant(label: str, required: bool = True, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, error_messages=MESSAGES_MONTANT, localize=True, **CHAMP_MONTANT, **kwargs
+    )
+
+
+class AppelForm(DsfrBaseForm):
+    titre = forms.CharField(label="Titre", max_length=255)
+    annee = forms.IntegerField(label="Année", min_value=2024, max_value=2040)
+    description = forms.CharField(label="Présentation", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    ouverture = forms.DateField(label="Ouverture des dépôts", widget=forms.DateInput(attrs={"type": "date"}))
+    cloture = forms.DateField(label="Clôture des dépôts", widget=forms.DateInput(attrs={"type": "date"}))
+    priorites = forms.ModelMultipleChoiceField(
+        label="Priorités (orientations et objectifs du contrat)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    qpv = forms.ModelMultipleChoiceField(
+        label="QPV éligibles", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    pieces_demandees = forms.MultipleChoiceField(
+        label="Pièces demandées", choices=TypePiece.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    reponses_collectives = forms.BooleanField(label="Réponses collectives encouragées", required=False, initial=True)
+    modalites_collectives = forms.CharField(
+        label="Comment les réponses collectives sont favorisées",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    publier = forms.BooleanField(label="Publier tout de suite", required=False)
+
+    def __init__(self, *args, contrat, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priorites"].queryset = contrat.orientations.all()
+        self.fields["qpv"].queryset = contrat.qpv.all()
+
+
+class FinanceurAppelForm(DsfrBaseForm):
+    organisation = forms.ModelChoiceField(label="Financeur", queryset=None, required=False)
+    enveloppe = champ_montant("Enveloppe (€)", required=False)
+    dispositif = forms.CharField(label="Dispositif d'aide", required=False, max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN]
+        )
+
+
+FinanceursFormSet = forms.formset_factory(FinanceurAppelForm, extra=4, max_num=20)
+
+
+class NouveauDossierForm(DsfrBaseForm):
+    structure = forms.ModelChoiceField(label="Structure porteuse", queryset=None, empty_label=None)
+    titre = forms.CharField(label="Intitulé du projet", max_length=255)
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = structures
+
+
+class DossierForm(DsfrBaseForm, forms.ModelForm):
+    """Le contenu du CERFA 12156 (hors budget) : enregistrable en plusieurs fois, même incomplet."""
+
+    tranches_age = forms.MultipleChoiceField(
+        label="Public : tranches d'âge", choices=TrancheAge.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "titre",
+            "description",
+            "objectifs",
+            "priorites",
+            "qpv",
+            "tranches_age",
+            "part_femmes",
+            "nombre_personnes",
+            "date_debut",
+            "date_fin",
+            "renouvellement",
+            "nombre_annees",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "objectifs": forms.Textarea(attrs={"rows": 4}),
+            "priorites": forms.CheckboxSelectMultiple,
+            "qpv": forms.CheckboxSelectMultiple,
+            "date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        appel = self.instance.appel
+        self.fields["priorites"].queryset = appel.priorites.all()
+        self.fields["qpv"].queryset = appel.qpv.all() if appel.qpv.exists() else appel.contrat.qpv.all()
+
+    def clean(self):
+        donnees = super().clean()
+        debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
+        if debut and fin and fin < debut:
+            self.add_error("date_fin", "La fin de l'action doit suivre son début.")
+        return donnees
+
+
+class LigneBudgetForm(DsfrBaseForm):
+    compte = forms.ChoiceField(label="Compte", choices=[("", "—")] + list(Compte.choices), required=False)
+    libelle = forms.CharField(label="Libellé", required=False, max_length=255)
+    montant = champ_montant("Montant (€)", required=False)
+    financeur = forms.ModelChoiceField(label="Financeur (compte 74)", queryset=None, required=False)
+
+    def __init__(self, *args, financeurs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financeur"].queryset = financeurs
+        self.fields["financeur"].empty_label = "—"
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("compte") and donnees.get("montant") is None:
+            self.add_error("montant", "Indiquez le montant de cette ligne.")
+        if donnees.get("montant") is not None and not donnees.get("compte"):
+            self.add_error("compte", "Choisissez le compte de cette ligne.")
+        return donnees
+
+
+class BaseLignesFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        # Une ligne reprise telle quelle du budget enregistré reste une ligne : on ne l'ignore pas comme
+        # « inchangée » (tout le budget est réenregistré à chaque fois).
+        return {
+            **super().get_form_kwargs(index),
+            "financeurs": self.form_kwargs["financeurs"],
+            "empty_permitted": False,
+        }
+
+
+LignesBudgetFormSet = forms.formset_factory(LigneBudgetForm, formset=BaseLignesFormSet, extra=3, max_num=80)
+
+
+class PlanFinancementForm(DsfrBaseForm):
+    """Le montant demandé à chaque financeur de l'appel (un champ par financeur), fonds propres et autres."""
+
+    fonds_propres = champ_montant("Fonds propres (€)", required=False)
+    autres_financements = champ_montant(
+        "Autres financements hors plateforme (€)", required=False, help_text="FSE+, fondations, mécénat…"
+    )
+
+    def __init__(self, *args, financeurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.financeurs = list(financeurs)
+        for organisation in self.financeurs:
+            self.fields[f"financeur_{organisation.pk}"] = champ_montant(
+                f"Montant demandé à {organisation.nom} (€)", required=False
+            )
+
+    def demandes(self) -> dict:
+        return {o: self.cleaned_data.get(f"financeur_{o.pk}") or 0 for o in self.financeurs}
+
+
+class PieceForm(DsfrBaseForm):
+    type = forms.ChoiceField(label="Type de document", choices=TypePiece.choices)
+    fichier = forms.FileField(
+        label="Fichier", help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX ; 10 Mo au plus.", allow_empty_file=False
+    )
+
+
+class CoPorteurForm(DsfrBaseForm):
+    structure = forms.CharField(
+        label="Structure co-porteuse",
+        help_text="Son SIRET, son numéro RNA ou sa raison sociale exacte, telle qu'inscrite dans l'annuaire.",
+        max_length=255,
+    )
+    role = forms.CharField(label="Son rôle dans le projet", required=False, max_length=255)
+
+
+class MotifForm(DsfrBaseForm):
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+
+
+class TransitionDossierForm(DsfrBaseForm):
+    statut = forms.ChoiceField(label="Nouvel état", choices=())
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args, statuts: list[StatutDossier], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statut"].choices = [(s.value, s.label) for s in statuts]
+
+
+class MessageForm(DsfrBaseForm):
+    texte = forms.CharField(label="Votre message", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    fichier = forms.FileField(label="Pièce jointe (facultative)", required=False)
+
+
+class NoteForm(DsfrBaseForm):
+    texte = forms.CharField(
+        label="Note interne (lue par les seuls instructeurs)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AvisForm(DsfrBaseForm):
+    organisation = forms.ChoiceField(label="Au nom de", choices=())
+    sens = forms.ChoiceField(label="Avis", choices=SensAvis.choices, widget=forms.RadioSelect)
+    montant_propose = champ_montant("Montant proposé (€)", required=False)
+    commentaire = forms.CharField(label="Motivation", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.nom) for o in organisations]
+
+
+class DecisionForm(DsfrBaseForm):
+    financeur = forms.ChoiceField(label="Financeur", choices=())
+    montant = champ_montant("Montant accordé (€)", help_text="0 pour un refus.")
+    reference = forms.CharField(label="Référence de la décision (délibération, arrêté)", required=False, max_length=100)
+    nature = forms.ChoiceField(label="Nature de l'aide", choices=NatureAide.choices)
+    conditions_versement = forms.ChoiceField(label="Conditions de versement", choices=ConditionsVersement.choices)
+    motif = forms.CharField(
+        label="Motivation",
+        required=False,
+        help_text="Obligatoire si vous accordez moins que le montant demandé.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, financeurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financeur"].choices = [(o.pk, o.nom) for o in financeurs]

@@ -1,0 +1,32 @@
+"""Les modèles des financements, rangés par sous-domaine : appels à projets, dossiers, instruction."""
+
+from financements.models.appel_a_projets import AppelAProjets, FinanceurAppel, TypePiece
+from financements.models.dossier import (
+    CoPorteur,
+    Dossier,
+    Financement,
+    Issue,
+    JournalDossier,
+    LigneBudget,
+    PieceJointe,
+    StatutDossier,
+)
+from financements.models.instruction import AvisInstruction, DecisionFinanceur, Message, NoteInstruction
+
+__all__ = [
+    "AppelAProjets",
+    "AvisInstruction",
+    "CoPorteur",
+    "DecisionFinanceur",
+    "Dossier",
+    "Financement",
+    "FinanceurAppel",
+    "Issue",
+    "JournalDossier",
+    "LigneBudget",
+    "Message",
+    "NoteInstruction",
+    "PieceJointe",
+    "StatutDossier",
+    "TypePiece",
+]

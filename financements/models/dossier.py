@@ -1,0 +1,397 @@
+"""Le dossier (projet partenarial) déposé en réponse à un appel à projets : le contenu du CERFA 12156, son
+budget prévisionnel, son plan de financement, ses co-porteurs, ses pièces et le journal de son instruction."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from acteurs_ess.models import Structure
+from comptes.models import Organisation
+from contrats.models.projet_territoire import Orientation
+from financements.models.appel_a_projets import VALIDATEURS_MONTANT, AppelAProjets, TypePiece
+from territoires.models import Qpv
+
+# Loi 2000-321 art. 10, décret 2001-495 : au-delà, une convention écrite est obligatoire.
+SEUIL_CONVENTION = Decimal("23000")
+
+
+class StatutDossier(models.TextChoices):
+    BROUILLON = "brouillon", "Brouillon"
+    DEPOSE = "depose", "Déposé"
+    EN_INSTRUCTION = "en_instruction", "En instruction"
+    CORRECTION_DEMANDEE = "correction_demandee", "Correction demandée"
+    DECIDE = "decide", "Décidé"
+    CONVENTIONNE = "conventionne", "Conventionné"
+    EN_COURS = "en_cours", "En cours"
+    BILAN_DEPOSE = "bilan_depose", "Bilan déposé"
+    CLOS = "clos", "Clos"
+
+
+# Qui fait passer le dossier d'un état à l'autre : le porteur, les instructeurs, ou le calcul des décisions.
+PORTEUR, INSTRUCTEUR, DECISIONS = "porteur", "instructeur", "decisions"
+TRANSITIONS: dict[str, dict[str, str]] = {
+    StatutDossier.BROUILLON: {StatutDossier.DEPOSE: PORTEUR},
+    StatutDossier.DEPOSE: {StatutDossier.EN_INSTRUCTION: INSTRUCTEUR},
+    StatutDossier.EN_INSTRUCTION: {StatutDossier.CORRECTION_DEMANDEE: INSTRUCTEUR, StatutDossier.DECIDE: DECISIONS},
+    StatutDossier.CORRECTION_DEMANDEE: {StatutDossier.DEPOSE: PORTEUR},
+    # Un dossier non financé est clos sans convention.
+    StatutDossier.DECIDE: {StatutDossier.CONVENTIONNE: INSTRUCTEUR, StatutDossier.CLOS: INSTRUCTEUR},
+    StatutDossier.CONVENTIONNE: {StatutDossier.EN_COURS: INSTRUCTEUR},
+    StatutDossier.EN_COURS: {StatutDossier.BILAN_DEPOSE: PORTEUR},
+    StatutDossier.BILAN_DEPOSE: {StatutDossier.CLOS: INSTRUCTEUR},
+    StatutDossier.CLOS: {},
+}
+STATUTS_MODIFIABLES = {StatutDossier.BROUILLON, StatutDossier.CORRECTION_DEMANDEE}
+STATUTS_INSTRUCTION = {StatutDossier.DEPOSE, StatutDossier.EN_INSTRUCTION, StatutDossier.CORRECTION_DEMANDEE}
+# Les dossiers dont les décisions sont prises : ils comptent dans les subventions accordées.
+STATUTS_DECIDES = {
+    StatutDossier.DECIDE,
+    StatutDossier.CONVENTIONNE,
+    StatutDossier.EN_COURS,
+    StatutDossier.BILAN_DEPOSE,
+    StatutDossier.CLOS,
+}
+
+
+class Issue(models.TextChoices):
+    FINANCE = "finance", "Financé"
+    PARTIELLEMENT_FINANCE = "partiellement_finance", "Partiellement financé"
+    NON_FINANCE = "non_finance", "Non financé"
+
+
+class TrancheAge(models.TextChoices):
+    ENFANTS = "enfants", "Enfants (moins de 12 ans)"
+    ADOLESCENTS = "adolescents", "Adolescents (12-17 ans)"
+    JEUNES = "jeunes", "Jeunes adultes (18-25 ans)"
+    ADULTES = "adultes", "Adultes (26-64 ans)"
+    SENIORS = "seniors", "Personnes âgées (65 ans et plus)"
+
+
+class DossierQuerySet(models.QuerySet):
+    def deposes(self):
+        return self.exclude(statut=StatutDossier.BROUILLON)
+
+    def finances(self):
+        return self.filter(statut__in=STATUTS_DECIDES, montant_accorde__gt=0)
+
+
+class Dossier(models.Model):
+    """Un projet partenarial porté par une structure (avec ses éventuels co-porteurs) en réponse à un appel à
+    projets : le contenu du CERFA 12156, instruit ensemble par tous les financeurs sollicités.
+
+    `montant_demande`, `montant_accorde`, `convention_requise` et `collectif` résument les financements et les
+    co-porteurs pour le tableau d'instruction ; les services les tiennent à jour.
+    """
+
+    appel = models.ForeignKey(AppelAProjets, on_delete=models.PROTECT, related_name="dossiers", verbose_name="appel")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="dossiers", verbose_name="structure porteuse"
+    )
+    titre = models.CharField("intitulé du projet", max_length=255)
+    description = models.TextField("description du projet", blank=True)
+    objectifs = models.TextField("objectifs", blank=True)
+    priorites = models.ManyToManyField(
+        Orientation,
+        blank=True,
+        related_name="dossiers",
+        verbose_name="priorités de l'appel visées",
+        db_table="contrats_dossier_priorites",
+    )
+    qpv = models.ManyToManyField(
+        Qpv, blank=True, related_name="dossiers", verbose_name="QPV concernés", db_table="contrats_dossier_qpv"
+    )
+    tranches_age = ArrayField(
+        models.CharField(max_length=20, choices=TrancheAge.choices),
+        default=list,
+        blank=True,
+        verbose_name="public : tranches d'âge",
+    )
+    part_femmes = models.PositiveSmallIntegerField(
+        "part de femmes attendue (%)", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    nombre_personnes = models.PositiveIntegerField(
+        "nombre de personnes concernées", null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
+    date_debut = models.DateField("début de l'action", null=True, blank=True)
+    date_fin = models.DateField("fin de l'action", null=True, blank=True)
+    renouvellement = models.BooleanField("renouvellement", default=False, help_text="Sinon, première demande.")
+    nombre_annees = models.PositiveSmallIntegerField(
+        "durée (années)",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="1 pour une action annuelle ; jusqu'à 4 pour une action pluriannuelle (CPO).",
+    )
+    fonds_propres = models.DecimalField(
+        "fonds propres", max_digits=12, decimal_places=2, default=0, validators=VALIDATEURS_MONTANT
+    )
+    autres_financements = models.DecimalField(
+        "autres financements (hors plateforme)",
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=VALIDATEURS_MONTANT,
+        help_text="FSE+, fondations, mécénat, autres financeurs publics…",
+    )
+    statut = models.CharField(
+        "état", max_length=20, choices=StatutDossier.choices, default=StatutDossier.BROUILLON, db_index=True
+    )
+    issue = models.CharField("issue", max_length=25, choices=Issue.choices, blank=True)
+    montant_demande = models.DecimalField("montant demandé (€)", max_digits=12, decimal_places=2, default=0)
+    montant_accorde = models.DecimalField("montant accordé (€)", max_digits=12, decimal_places=2, default=0)
+    convention_requise = models.BooleanField("convention obligatoire (plus de 23 000 € par an)", default=False)
+    collectif = models.BooleanField("réponse collective", default=False)
+    porteur_ess = models.BooleanField(
+        "porté par une structure de l'ESS",
+        default=True,
+        help_text="Forme juridique de l'ESS (association, coopérative, mutuelle, fondation, société de l'ESS).",
+    )
+    # Les organisations sollicitées (une ligne de financement chacune) : le tableau d'instruction trouve les
+    # dossiers d'un financeur par l'index GIN, sans parcourir les financements.
+    financeurs_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    depose_le = models.DateTimeField("déposé le", null=True, blank=True)
+    decide_le = models.DateTimeField("décidé le", null=True, blank=True)
+    conventionne_le = models.DateField("conventionné le", null=True, blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="créé par"
+    )
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        db_table = "contrats_dossier"  # table créée par l'application contrats, gardée telle quelle
+        verbose_name = "dossier"
+        ordering = ["-cree_le", "-pk"]
+        indexes = [
+            models.Index(fields=["appel", "statut"], name="dossier_appel_statut"),
+            models.Index(fields=["structure", "statut"], name="dossier_structure_statut"),
+            GinIndex(fields=["financeurs_ids"], name="dossier_financeurs"),
+            # L'ordre du tableau d'instruction : la page se lit dans l'index, sans trier les dossiers visibles.
+            models.Index(fields=["-depose_le", "-id"], name="dossier_ordre_depot"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_fin__isnull=True)
+                | models.Q(date_debut__isnull=True)
+                | models.Q(date_fin__gte=models.F("date_debut")),
+                name="dossier_dates",
+            ),
+        ]
+
+    def __str__(self):
+        return self.titre
+
+    def get_absolute_url(self):
+        return reverse("financements:dossier", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"AAP{self.appel.annee}-{self.pk:06d}"
+
+    @property
+    def est_modifiable(self) -> bool:
+        return self.statut in STATUTS_MODIFIABLES
+
+    @property
+    def pluriannuel(self) -> bool:
+        return self.nombre_annees > 1
+
+    def get_tranches_age_display(self) -> list[str]:
+        return [TrancheAge(code).label for code in self.tranches_age]
+
+
+class CoPorteur(models.Model):
+    """Une autre structure qui porte le projet avec la structure porteuse (réponse collective) ; elle
+    confirme sa participation avant le dépôt."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="co_porteurs", verbose_name="dossier")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="co_portages", verbose_name="structure"
+    )
+    role = models.CharField("rôle dans le projet", max_length=255, blank=True)
+    invite_le = models.DateTimeField("invitée le", default=timezone.now)
+    confirme_le = models.DateTimeField("confirmé le", null=True, blank=True)
+    confirme_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "contrats_coporteur"  # table créée par l'application contrats, gardée telle quelle
+        verbose_name = "co-porteur"
+        ordering = ["structure__raison_sociale"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "structure"], name="co_porteur_unique")]
+
+    def __str__(self):
+        return f"{self.structure} — {self.dossier}"
+
+    @property
+    def est_confirme(self) -> bool:
+        return self.confirme_le is not None
+
+
+class SensBudget(models.TextChoices):
+    CHARGE = "charge", "Charges"
+    PRODUIT = "produit", "Produits"
+
+
+class Compte(models.TextChoices):
+    """Les comptes du budget prévisionnel du CERFA 12156."""
+
+    ACHATS = "60", "60 — Achats"
+    SERVICES_EXTERIEURS = "61", "61 — Services extérieurs"
+    AUTRES_SERVICES = "62", "62 — Autres services extérieurs"
+    IMPOTS = "63", "63 — Impôts et taxes"
+    PERSONNEL = "64", "64 — Charges de personnel"
+    GESTION_COURANTE = "65", "65 — Autres charges de gestion courante"
+    CHARGES_FINANCIERES = "66", "66 — Charges financières"
+    CHARGES_EXCEPTIONNELLES = "67", "67 — Charges exceptionnelles"
+    DOTATIONS = "68", "68 — Dotations aux amortissements"
+    CONTRIBUTIONS_EMPLOIS = "86", "86 — Emplois des contributions volontaires en nature"
+    VENTES = "70", "70 — Ventes de produits finis, prestations de services"
+    SUBVENTIONS = "74", "74 — Subventions d'exploitation"
+    AUTRES_PRODUITS = "75", "75 — Autres produits de gestion courante"
+    PRODUITS_FINANCIERS = "76", "76 — Produits financiers"
+    PRODUITS_EXCEPTIONNELS = "77", "77 — Produits exceptionnels"
+    REPRISES = "78", "78 — Reprises sur amortissements et provisions"
+    CONTRIBUTIONS_RESSOURCES = "87", "87 — Contributions volontaires en nature"
+
+
+COMPTES_CHARGES = ["60", "61", "62", "63", "64", "65", "66", "67", "68", "86"]
+COMPTES_PRODUITS = ["70", "74", "75", "76", "77", "78", "87"]
+
+
+class LigneBudget(models.Model):
+    """Une ligne du budget prévisionnel de l'action : une charge ou un produit, sur un compte du CERFA.
+    Les lignes 74 (subventions) désignent le financeur sollicité quand il est sur la plateforme."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="lignes_budget", verbose_name="dossier")
+    sens = models.CharField("charge ou produit", max_length=10, choices=SensBudget.choices)
+    compte = models.CharField("compte", max_length=2, choices=Compte.choices)
+    libelle = models.CharField("libellé", max_length=255, blank=True)
+    montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2, validators=VALIDATEURS_MONTANT)
+    financeur = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="financeur (ligne 74)",
+    )
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        db_table = "contrats_lignebudget"  # table créée par l'application contrats, gardée telle quelle
+        verbose_name = "ligne du budget"
+        verbose_name_plural = "lignes du budget"
+        ordering = ["sens", "compte", "ordre", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(montant__gte=0) & models.Q(montant__lte=10_000_000), name="ligne_budget_montant"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.compte} {self.libelle} : {self.montant} €"
+
+
+class Financement(models.Model):
+    """Ce que le dossier demande à un financeur de l'appel (plan de financement), et la décision de ce
+    financeur sur sa part."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="financements", verbose_name="dossier")
+    financeur = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="financements", verbose_name="financeur"
+    )
+    montant_demande = models.DecimalField(
+        "montant demandé (€)", max_digits=12, decimal_places=2, validators=VALIDATEURS_MONTANT
+    )
+    # Recopie du montant de la décision (DecisionFinanceur), pour les totaux du tableau d'instruction.
+    montant_accorde = models.DecimalField(
+        "montant accordé (€)", max_digits=12, decimal_places=2, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        db_table = "contrats_financement"  # table créée par l'application contrats, gardée telle quelle
+        verbose_name = "financement demandé"
+        verbose_name_plural = "financements demandés"
+        ordering = ["financeur__nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "financeur"], name="financement_unique"),
+            models.CheckConstraint(condition=models.Q(montant_demande__gte=0), name="financement_montant_positif"),
+        ]
+        indexes = [models.Index(fields=["financeur", "dossier"], name="financement_financeur")]
+
+    def __str__(self):
+        return f"{self.financeur} : {self.montant_demande} €"
+
+
+class PieceJointe(models.Model):
+    """Un document joint au dossier (statuts, RIB…) ou à un message de l'instruction. Le fichier est rangé
+    dans le stockage hors de toute adresse publique et servi par une vue qui vérifie l'accès."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pieces", verbose_name="dossier")
+    message = models.ForeignKey(
+        "financements.Message",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pieces",
+        verbose_name="message",
+    )
+    type = models.CharField("type de document", max_length=20, choices=TypePiece.choices)
+    chemin = models.CharField("chemin dans le stockage", max_length=255, editable=False)
+    nom = models.CharField("nom du fichier", max_length=255)
+    taille = models.PositiveIntegerField("taille (octets)")
+    type_mime = models.CharField("type MIME", max_length=100)
+    deposee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposée par"
+    )
+    deposee_le = models.DateTimeField("déposée le", default=timezone.now)
+
+    class Meta:
+        db_table = "contrats_piecejointe"  # table créée par l'application contrats, gardée telle quelle
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["type", "deposee_le"]
+
+    def __str__(self):
+        return self.nom
+
+    def get_absolute_url(self):
+        return reverse("financements:piece", args=[self.dossier_id, self.pk])
+
+    @property
+    def taille_lisible(self) -> str:
+        if self.taille >= 1024 * 1024:
+            return f"{self.taille / 1024 / 1024:.1f} Mo".replace(".", ",")
+        return f"{max(1, self.taille // 1024)} ko"
+
+
+class JournalDossier(models.Model):
+    """Une entrée du journal d'un dossier : un changement d'état, une décision, un avis… qui, quand, pourquoi."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="journal", verbose_name="dossier")
+    date = models.DateTimeField("date", default=timezone.now)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    de_statut = models.CharField("état précédent", max_length=20, choices=StatutDossier.choices, blank=True)
+    a_statut = models.CharField("nouvel état", max_length=20, choices=StatutDossier.choices, blank=True)
+    evenement = models.CharField("événement", max_length=255)
+    motif = models.TextField("motif", blank=True)
+
+    class Meta:
+        db_table = "contrats_journaldossier"  # table créée par l'application contrats, gardée telle quelle
+        verbose_name = "entrée du journal du dossier"
+        verbose_name_plural = "journal des dossiers"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.dossier_id} : {self.evenement}"

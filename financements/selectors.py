@@ -1,0 +1,151 @@
+"""Lectures des dossiers pour le tableau d'instruction, les exports, Mon espace, les pages des territoires et
+des structures — chacune en un nombre fixe de requêtes."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from comptes.models import COLLECTIVITES, Role
+from contrats.models import ContratDeVille
+from financements.models import AppelAProjets, Dossier, Financement, FinanceurAppel, StatutDossier
+from financements.models.dossier import STATUTS_DECIDES
+from financements.permissions import adhesions, organisations_instructrices, organisations_structures
+
+
+def appels_portes_par(user) -> list[int]:
+    """Les appels à projets des contrats portés par une collectivité dont la personne est agent (une requête
+    au plus)."""
+    condition = Q(pk__in=[])
+    for adhesion in adhesions(user):
+        organisation = adhesion.organisation
+        if adhesion.role != Role.AGENT or organisation.type not in COLLECTIVITES:
+            continue
+        if organisation.epci_id:
+            condition |= Q(epci_id=organisation.epci_id)
+        if organisation.commune_id:
+            condition |= Q(commune_id=organisation.commune_id)
+        if organisation.code_territoire:
+            condition |= Q(code_porteur=organisation.code_territoire)
+    if condition == Q(pk__in=[]):
+        return []
+    contrats = ContratDeVille.objects.filter(condition).values("pk")
+    return list(AppelAProjets.objects.filter(contrat__in=contrats).values_list("pk", flat=True))
+
+
+def dossiers_a_instruire(user) -> QuerySet[Dossier]:
+    """Les dossiers déposés que la personne instruit : ceux qui demandent un financement à l'une de ses
+    organisations, et ceux des appels des contrats que sa collectivité porte. Jamais un brouillon."""
+    organisations = [o.pk for o in organisations_instructrices(user)]
+    appels = appels_portes_par(user)
+    # `financeurs_ids` (index GIN) et `appel_id` (index) : PostgreSQL combine les deux index (BitmapOr).
+    condition = Q(financeurs_ids__overlap=organisations)
+    if appels:
+        condition |= Q(appel_id__in=appels)
+    return Dossier.objects.deposes().filter(condition)
+
+
+def pour_liste(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return dossiers.select_related("structure", "appel").prefetch_related(
+        Prefetch("financements", queryset=Financement.objects.select_related("financeur", "decision"))
+    )
+
+
+def totaux_par_financeur(dossiers: QuerySet[Dossier]) -> list[dict]:
+    """Pour chaque financeur des dossiers : demandé, accordé, et son enveloppe dans les appels de ces
+    dossiers. Deux requêtes : les sommes par financeur et par appel, puis les enveloppes de ces appels (qui
+    donnent aussi les noms, chaque financeur sollicité étant financeur de l'appel)."""
+    sommes: dict[int, dict] = {}
+    appels: set[int] = set()
+    for ligne in (
+        Financement.objects.filter(dossier__in=dossiers.order_by().values("pk"))
+        .values("financeur_id", "dossier__appel_id")
+        .annotate(demande=Sum("montant_demande"), accorde=Sum("montant_accorde"), nombre=Count("pk"))
+        .order_by()
+    ):
+        appels.add(ligne["dossier__appel_id"])
+        total = sommes.setdefault(
+            ligne["financeur_id"],
+            {"financeur_id": ligne["financeur_id"], "demande": Decimal(0), "accorde": Decimal(0), "nombre": 0},
+        )
+        total["demande"] += ligne["demande"] or 0
+        total["accorde"] += ligne["accorde"] or 0
+        total["nombre"] += ligne["nombre"]
+    if not sommes:
+        return []
+    enveloppes = (
+        FinanceurAppel.objects.filter(appel_id__in=sorted(appels), organisation_id__in=list(sommes))
+        .values("organisation_id", "organisation__nom")
+        .annotate(total=Sum("enveloppe"))
+        .order_by("organisation__nom")
+    )
+    lignes = []
+    for enveloppe in enveloppes:
+        ligne = sommes[enveloppe["organisation_id"]]
+        ligne["financeur__nom"] = enveloppe["organisation__nom"]
+        ligne["enveloppe"] = enveloppe["total"] or Decimal(0)
+        ligne["reste"] = ligne["enveloppe"] - ligne["accorde"]
+        ligne["depasse"] = ligne["reste"] < 0
+        ligne["part"] = round(100 * ligne["accorde"] / ligne["enveloppe"]) if ligne["enveloppe"] else None
+        lignes.append(ligne)
+    return lignes
+
+
+def indicateurs(dossiers: QuerySet[Dossier]) -> dict:
+    """Nombre, montants, dossiers à conventionner (plus de 23 000 € par an d'un financeur), part des
+    financements allant à l'ESS et aux réponses collectives."""
+    decides = Q(statut__in=STATUTS_DECIDES)
+    resultat = dossiers.order_by().aggregate(
+        nombre=Count("pk"),
+        demande=Sum("montant_demande"),
+        accorde=Sum("montant_accorde", filter=decides),
+        conventions=Count("pk", filter=Q(convention_requise=True)),
+        ess=Sum("montant_accorde", filter=decides & Q(porteur_ess=True)),
+        collectifs=Sum("montant_accorde", filter=decides & Q(collectif=True)),
+    )
+    for cle in ("demande", "accorde", "ess", "collectifs"):
+        resultat[cle] = resultat[cle] or Decimal(0)
+    total = resultat["accorde"]
+    resultat["part_ess"] = round(100 * resultat["ess"] / total) if total else None
+    resultat["part_collectifs"] = round(100 * resultat["collectifs"] / total) if total else None
+    return resultat
+
+
+def dossiers_de(user) -> QuerySet[Dossier]:
+    """Les dossiers des structures de la personne (portés ou co-portés), pour Mon espace."""
+    structures = organisations_structures(user)
+    return (
+        Dossier.objects.filter(
+            Q(structure__organisation_id__in=structures) | Q(co_porteurs__structure__organisation_id__in=structures)
+        )
+        .distinct()
+        .select_related("structure", "appel")
+        .order_by("-modifie_le")
+    )
+
+
+ATTENTES = {
+    StatutDossier.BROUILLON: "Compléter et déposer le dossier",
+    StatutDossier.CORRECTION_DEMANDEE: "Corriger le dossier et le redéposer",
+    StatutDossier.DECIDE: "Prendre connaissance des décisions",
+    StatutDossier.EN_COURS: "Déposer le bilan (compte-rendu financier) à la fin de l'action",
+}
+
+
+def ce_qui_est_attendu(dossier: Dossier) -> str:
+    return ATTENTES.get(dossier.statut, "Rien pour l'instant : les financeurs instruisent ou suivent le dossier")
+
+
+def projets_finances(qpv=None, commune=None, contrat=None, structure=None) -> QuerySet[Dossier]:
+    """Les projets financés (publics) d'un QPV, d'une commune, d'un contrat ou d'une structure."""
+    dossiers = (
+        Dossier.objects.finances().select_related("structure", "appel__contrat").order_by("-appel__annee", "titre")
+    )
+    if qpv is not None:
+        dossiers = dossiers.filter(qpv=qpv)
+    if commune is not None:
+        dossiers = dossiers.filter(qpv__communes=commune).distinct()
+    if contrat is not None:
+        dossiers = dossiers.filter(appel__contrat=contrat)
+    if structure is not None:
+        dossiers = dossiers.filter(Q(structure=structure) | Q(co_porteurs__structure=structure)).distinct()
+    return dossiers

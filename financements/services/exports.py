@@ -1,0 +1,171 @@
+"""Exports des dossiers : le filtre courant du tableau d'instruction en CSV et XLSX, et les subventions
+accordées au format open data SCDL « subventions » v2.1.1 (une ligne par bénéficiaire et par décision)."""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.db.models import F, QuerySet
+from openpyxl import Workbook
+
+from comptes.models import Organisation
+from financements.models import DecisionFinanceur, Dossier, Issue, StatutDossier
+from financements.models.dossier import STATUTS_DECIDES
+
+COLONNES_TABLEAU = [
+    "Référence",
+    "Intitulé",
+    "Structure porteuse",
+    "SIRET",
+    "Appel à projets",
+    "Année",
+    "État",
+    "Issue",
+    "Montant demandé (€)",
+    "Montant accordé (€)",
+    "Convention obligatoire",
+    "Réponse collective",
+    "Financeurs (demandé / accordé)",
+]
+
+COLONNES_SCDL = [
+    "nomAttribuant",
+    "idAttribuant",
+    "dateConvention",
+    "referenceDecision",
+    "nomBeneficiaire",
+    "idBeneficiaire",
+    "rnaBeneficiaire",
+    "objet",
+    "montant",
+    "nature",
+    "conditionsVersement",
+    "datesPeriodeVersement",
+    "idRAE",
+    "notificationUE",
+    "pourcentageSubvention",
+    "dispositifAide",
+]
+
+RNA_SCDL = re.compile(r"^W\d{9}$")
+
+
+def _montant(valeur: Decimal | None) -> str:
+    return f"{(valeur or Decimal(0)):.2f}"
+
+
+def lignes_tableau(dossiers: QuerySet[Dossier]) -> Iterator[list]:
+    for dossier in dossiers:
+        financements = " ; ".join(
+            f"{f.financeur.nom} : {_montant(f.montant_demande)} / "
+            + (_montant(f.decision.montant) if hasattr(f, "decision") else "—")
+            for f in dossier.financements.all()
+        )
+        yield [
+            dossier.reference,
+            dossier.titre,
+            dossier.structure.raison_sociale,
+            dossier.structure.siret,
+            dossier.appel.titre,
+            dossier.appel.annee,
+            StatutDossier(dossier.statut).label,
+            Issue(dossier.issue).label if dossier.issue else "",
+            dossier.montant_demande,
+            dossier.montant_accorde,
+            "oui" if dossier.convention_requise else "non",
+            "oui" if dossier.collectif else "non",
+            financements,
+        ]
+
+
+class Tampon:
+    """Un pseudo-fichier qui rend ce qu'on y écrit : csv.writer produit une ligne à la fois (streaming)."""
+
+    def write(self, valeur):
+        return valeur
+
+
+def csv_en_flux(entete: list[str], lignes: Iterable[list]) -> Iterator[str]:
+    ecrivain = csv.writer(Tampon(), lineterminator="\r\n")
+    yield ecrivain.writerow(entete)
+    for ligne in lignes:
+        yield ecrivain.writerow([_montant(v) if isinstance(v, Decimal) else v for v in ligne])
+
+
+def xlsx_tableau(dossiers: QuerySet[Dossier]) -> bytes:
+    classeur = Workbook(write_only=True)
+    feuille = classeur.create_sheet("Dossiers")
+    feuille.append(COLONNES_TABLEAU)
+    for ligne in lignes_tableau(dossiers):
+        feuille.append([float(v) if isinstance(v, Decimal) else v for v in ligne])
+    sortie = io.BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue()
+
+
+def decisions_scdl(attribuant: Organisation) -> QuerySet:
+    """Les subventions accordées (montant > 0) par l'organisation, dossiers décidés."""
+    return (
+        DecisionFinanceur.objects.filter(
+            financement__financeur=attribuant,
+            montant__gt=0,
+            financement__dossier__statut__in=STATUTS_DECIDES,
+        )
+        .order_by("decide_le", "pk")
+        .values_list(
+            "reference",
+            "montant",
+            "nature",
+            "conditions_versement",
+            "decide_le",
+            F("financement__dossier__conventionne_le"),
+            F("financement__dossier__titre"),
+            F("financement__dossier__date_debut"),
+            F("financement__dossier__date_fin"),
+            F("financement__dossier__structure__raison_sociale"),
+            F("financement__dossier__structure__siret"),
+            F("financement__dossier__structure__rna"),
+            F("financement__dossier__appel__titre"),
+        )
+    )
+
+
+def lignes_scdl(attribuant: Organisation) -> Iterator[list]:
+    """Une ligne par bénéficiaire : la structure porteuse reçoit toute la subvention (pourcentage 1.00)."""
+    for (
+        reference,
+        montant,
+        nature,
+        conditions,
+        decide_le,
+        conventionne_le,
+        titre,
+        debut,
+        fin,
+        beneficiaire,
+        siret,
+        rna,
+        appel,
+    ) in decisions_scdl(attribuant).iterator(chunk_size=2000):
+        date_convention = conventionne_le or decide_le.date()
+        periode = f"{debut.isoformat()}/{fin.isoformat()}" if debut and fin else date_convention.isoformat()
+        yield [
+            attribuant.nom,
+            attribuant.siret,
+            date_convention.isoformat(),
+            reference,
+            beneficiaire,
+            siret,
+            rna if RNA_SCDL.match(rna or "") else "",
+            " ".join(titre.split())[:255],
+            _montant(montant),
+            nature,
+            conditions,
+            periode,
+            "",
+            "non",
+            "1.00",
+            appel[:255],
+        ]

@@ -1,0 +1,38 @@
+"""Les adresses des appels à projets, des dossiers et de leur instruction (sous /contrats/appels-a-projets/)."""
+
+from django.urls import path
+
+from financements.views import appels, dossiers, instruction
+
+app_name = "financements"
+
+urlpatterns = [
+    path("contrat/<str:code>/", appels.appels_du_contrat, name="appels"),
+    path("contrat/<str:code>/nouveau/", appels.nouvel_appel, name="nouvel_appel"),
+    path("<int:pk>/", appels.appel, name="appel"),
+    path("<int:pk>/publier/", appels.publier, name="publier_appel"),
+    path("<int:pk>/repondre/", dossiers.nouveau, name="nouveau_dossier"),
+    path("dossiers/<int:pk>/", dossiers.dossier, name="dossier"),
+    path("dossiers/<int:pk>/modifier/", dossiers.modifier, name="modifier_dossier"),
+    path("dossiers/<int:pk>/budget/", dossiers.budget, name="budget_dossier"),
+    path("dossiers/<int:pk>/pieces/", dossiers.pieces, name="pieces_dossier"),
+    path("dossiers/<int:pk>/pieces/<int:piece_pk>/", dossiers.piece, name="piece"),
+    path("dossiers/<int:pk>/pieces/<int:piece_pk>/retirer/", dossiers.retirer_piece, name="retirer_piece"),
+    path("dossiers/<int:pk>/co-porteurs/", dossiers.co_porteurs, name="co_porteurs_dossier"),
+    path("dossiers/<int:pk>/co-porteurs/<int:co_pk>/retirer/", dossiers.retirer_co_porteur, name="retirer_co_porteur"),
+    path("dossiers/<int:pk>/confirmer/", dossiers.confirmer, name="confirmer_co_portage"),
+    path("dossiers/<int:pk>/deposer/", dossiers.deposer, name="deposer_dossier"),
+    path("dossiers/<int:pk>/etat/", dossiers.transition, name="transition_dossier"),
+    path("dossiers/<int:pk>/bilan/", dossiers.bilan, name="bilan_dossier"),
+    path("dossiers/<int:pk>/resume.pdf", dossiers.pdf, name="pdf_dossier"),
+    path("dossiers/<int:pk>/instruction/", instruction.prendre, name="prendre_dossier"),
+    path("dossiers/<int:pk>/correction/", instruction.correction, name="correction_dossier"),
+    path("dossiers/<int:pk>/note/", instruction.note, name="note_dossier"),
+    path("dossiers/<int:pk>/avis/", instruction.avis, name="avis_dossier"),
+    path("dossiers/<int:pk>/decision/", instruction.decision, name="decision_dossier"),
+    path("dossiers/<int:pk>/message/", instruction.message, name="message_dossier"),
+    path("instruction/", instruction.tableau, name="tableau_instruction"),
+    path("instruction/dossiers.csv", instruction.export_csv, name="export_csv"),
+    path("instruction/dossiers.xlsx", instruction.export_xlsx, name="export_xlsx"),
+    path("subventions/<int:pk>.csv", instruction.scdl, name="scdl"),
+]

@@ -1,0 +1,438 @@
+"""Les pages d'un dossier côté porteur : création, contenu du CERFA, budget et plan de financement, pièces,
+co-porteurs, dépôt ; la page du dossier rassemble aussi l'instruction pour les instructeurs."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from acteurs_ess.models import Structure
+from comptes.models import Organisation
+from financements.acces import appel_visible, dossier_modifiable, dossier_visible
+from financements.fichiers import PREFIXE_PRIVE
+from financements.forms import (
+    AvisForm,
+    CoPorteurForm,
+    DecisionForm,
+    DossierForm,
+    LignesBudgetFormSet,
+    MessageForm,
+    MotifForm,
+    NoteForm,
+    NouveauDossierForm,
+    PieceForm,
+    PlanFinancementForm,
+    TransitionDossierForm,
+)
+from financements.models import PieceJointe, StatutDossier
+from financements.models.instruction import ConditionsVersement, NatureAide
+from financements.permissions import (
+    peut_confirmer_co_portage,
+    peut_echanger,
+    peut_instruire,
+    peut_modifier_dossier,
+    peut_repondre_appel,
+    profil_dossier,
+)
+from financements.services import dossiers as services
+from financements.services.instruction import _organisation_instructrice
+
+
+def _erreurs(erreur: Exception) -> list[str]:
+    return erreur.messages if isinstance(erreur, ValidationError) else [str(erreur)]
+
+
+def fil(dossier, *liens) -> list[dict]:
+    return [
+        {"titre": dossier.appel.contrat.nom, "url": dossier.appel.contrat.get_absolute_url()},
+        {"titre": dossier.appel.titre, "url": dossier.appel.get_absolute_url()},
+        *liens,
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def nouveau(request: HttpRequest, pk: int) -> HttpResponse:
+    """Répondre à un appel : choisir la structure porteuse et l'intitulé ; le reste se complète ensuite."""
+    appel = appel_visible(request.user, pk)
+    if not peut_repondre_appel(request.user, appel):
+        raise PermissionDenied("Seuls les membres d'une structure de l'annuaire répondent à un appel à projets.")
+    form = NouveauDossierForm(request.POST or None, structures=services.structures_de(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.creer_dossier(
+                appel, form.cleaned_data["structure"], request.user, form.cleaned_data["titre"]
+            )
+        except (ValidationError, PermissionDenied) as erreur:
+            form.add_error(None, _erreurs(erreur))
+        else:
+            messages.success(
+                request, "Votre dossier est créé en brouillon : complétez-le, il est enregistré à chaque étape."
+            )
+            return redirect("financements:modifier_dossier", dossier.pk)
+    return render(
+        request,
+        "financements/dossiers/formulaire.html",
+        {"form": form, "appel": appel, "titre": "Répondre à l'appel à projets", "bouton": "Créer le brouillon"},
+    )
+
+
+def _page(request, dossier, statut=200, **formulaires):
+    profil = profil_dossier(request.user, dossier)
+    instructeur = peut_instruire(request.user, dossier)
+    pieces = [p for p in dossier.pieces.all() if p.message_id is None]
+    contexte = {
+        "dossier": dossier,
+        "appel": dossier.appel,
+        "profil": profil,
+        "instructeur": instructeur,
+        "totaux": services.totaux_budget(dossier),
+        "lignes": dossier.lignes_budget.all(),
+        "financements": dossier.financements.all(),
+        "pieces": pieces,
+        "co_porteurs": dossier.co_porteurs.all(),
+        "journal": dossier.journal.select_related("auteur")[:50],
+        "fil_ariane": fil(dossier, {"titre": dossier.titre, "url": ""}),
+        "modifiable": peut_modifier_dossier(request.user, dossier),
+        "confirmer": peut_confirmer_co_portage(request.user, dossier)
+        and any(not c.est_confirme for c in dossier.co_porteurs.all()),
+    }
+    if contexte["modifiable"]:
+        contexte["refus_depot"] = services.refus_depot(dossier)
+    if peut_echanger(request.user, dossier):
+        contexte["fil_messages"] = dossier.messages.select_related("auteur", "organisation").prefetch_related(
+            Prefetch("pieces", queryset=PieceJointe.objects.all())
+        )
+        contexte["form_message"] = formulaires.get("form_message") or MessageForm()
+    transitions = services.transitions_possibles(request.user, dossier)
+    if transitions:
+        contexte["form_transition"] = formulaires.get("form_transition") or TransitionDossierForm(statuts=transitions)
+    if dossier.statut == StatutDossier.EN_COURS and profil.porteur:
+        contexte["form_bilan"] = PieceForm(initial={"type": "bilan"})
+    if instructeur:
+        contexte["notes"] = dossier.notes.select_related("auteur", "organisation")
+        contexte["avis"] = dossier.avis.select_related("organisation", "auteur")
+        contexte["decisions"] = [f for f in dossier.financements.all() if hasattr(f, "decision")]
+        organisations = list(profil.financeurs)
+        if profil.agent_porteur and not organisations:
+            organisations = [_organisation_instructrice(request.user, dossier, None)]
+        if dossier.statut in (StatutDossier.DEPOSE, StatutDossier.EN_INSTRUCTION):
+            contexte["form_avis"] = formulaires.get("form_avis") or AvisForm(organisations=organisations)
+        contexte["form_note"] = formulaires.get("form_note") or NoteForm()
+        a_decider = [
+            f.financeur
+            for f in dossier.financements.all()
+            if not hasattr(f, "decision") and f.financeur in profil.financeurs
+        ]
+        if dossier.statut == StatutDossier.EN_INSTRUCTION and a_decider:
+            contexte["form_decision"] = formulaires.get("form_decision") or DecisionForm(
+                financeurs=a_decider,
+                initial={"nature": NatureAide.NUMERAIRE, "conditions_versement": ConditionsVersement.UNIQUE},
+            )
+        if dossier.statut == StatutDossier.EN_INSTRUCTION:
+            contexte["form_correction"] = formulaires.get("form_correction") or MotifForm()
+    return render(request, "financements/dossiers/dossier.html", contexte, status=statut)
+
+
+def _dossier_complet(user, pk):
+    dossier = dossier_visible(user, pk)
+    # Les décisions et pièces, lues une fois pour toute la page.
+    dossier._prefetched_objects_cache.pop("financements", None)
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(
+        [dossier],
+        Prefetch("financements", queryset=dossier.financements.select_related("financeur", "decision")),
+        Prefetch("lignes_budget", queryset=dossier.lignes_budget.select_related("financeur")),
+        Prefetch("pieces", queryset=PieceJointe.objects.all()),
+        "qpv",
+        "priorites",
+    )
+    return dossier
+
+
+@require_http_methods(["GET"])
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _dossier_complet(request.user, pk))
+
+
+@require_http_methods(["GET", "POST"])
+def modifier(request: HttpRequest, pk: int) -> HttpResponse:
+    """Le contenu du dossier (CERFA 12156, hors budget) : chaque enregistrement garde le brouillon."""
+    dossier = dossier_modifiable(request.user, pk)
+    form = DossierForm(request.POST or None, instance=dossier)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            services.journaliser(dossier, request.user, "Contenu du dossier enregistré")
+        messages.success(request, "Dossier enregistré.")
+        return redirect(
+            "financements:budget_dossier" if "suivant" in request.POST else "financements:dossier", dossier.pk
+        )
+    return render(
+        request,
+        "financements/dossiers/modifier.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "fil_ariane": fil(
+                dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Modifier", "url": ""}
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def budget(request: HttpRequest, pk: int) -> HttpResponse:
+    """Le budget prévisionnel (lignes du CERFA) et le plan de financement, enregistrés ensemble ou pas du
+    tout ; l'équilibre n'est exigé qu'au dépôt, mais les écarts sont affichés à chaque enregistrement."""
+    dossier = dossier_modifiable(request.user, pk)
+    financeurs = Organisation.objects.filter(participations_appels__appel=dossier.appel).order_by("nom")
+    demandes = {f.financeur_id: f.montant_demande for f in dossier.financements.all()}
+    initial_lignes = [
+        {"compte": ligne.compte, "libelle": ligne.libelle, "montant": ligne.montant, "financeur": ligne.financeur_id}
+        for ligne in dossier.lignes_budget.all()
+    ]
+    initial_plan = {"fonds_propres": dossier.fonds_propres, "autres_financements": dossier.autres_financements}
+    initial_plan |= {f"financeur_{pk_}": montant for pk_, montant in demandes.items()}
+    lignes = LignesBudgetFormSet(
+        request.POST or None, initial=initial_lignes, prefix="lignes", form_kwargs={"financeurs": financeurs}
+    )
+    plan = PlanFinancementForm(request.POST or None, initial=initial_plan, financeurs=financeurs, prefix="plan")
+    erreurs = []
+    if request.method == "POST" and lignes.is_valid() and plan.is_valid():
+        donnees = [f.cleaned_data for f in lignes.forms if f.cleaned_data.get("compte")]
+        try:
+            with transaction.atomic():
+                services.enregistrer_budget(dossier, request.user, donnees)
+                services.enregistrer_plan(
+                    dossier,
+                    request.user,
+                    plan.demandes(),
+                    plan.cleaned_data.get("fonds_propres") or 0,
+                    plan.cleaned_data.get("autres_financements") or 0,
+                )
+        except (ValidationError, PermissionDenied) as erreur:
+            erreurs = _erreurs(erreur)
+        else:
+            ecarts = services.erreurs_budget(dossier)
+            if ecarts:
+                messages.warning(
+                    request, "Budget enregistré en brouillon. À régler avant le dépôt : " + " ".join(ecarts)
+                )
+            else:
+                messages.success(request, "Budget et plan de financement enregistrés : ils sont équilibrés.")
+            return redirect("financements:budget_dossier", dossier.pk)
+    elif request.method == "POST":
+        erreurs = ["Le budget n'est pas enregistré : corrigez les lignes signalées ci-dessous."]
+    return render(
+        request,
+        "financements/dossiers/budget.html",
+        {
+            "dossier": dossier,
+            "lignes": lignes,
+            "plan": plan,
+            "erreurs": erreurs,
+            "ecarts": services.erreurs_budget(dossier) if request.method == "GET" else [],
+            "totaux": services.totaux_budget(dossier),
+            "fil_ariane": fil(
+                dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Budget", "url": ""}
+            ),
+        },
+        status=400 if erreurs else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pieces(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_visible(request.user, pk)
+    form = PieceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.ajouter_piece(dossier, request.user, form.cleaned_data["fichier"], form.cleaned_data["type"])
+            except ValidationError as erreur:
+                form.add_error("fichier", erreur.messages)
+            except PermissionDenied as erreur:
+                raise erreur
+            else:
+                messages.success(request, "Pièce jointe ajoutée.")
+                return redirect("financements:pieces_dossier", dossier.pk)
+    elif not peut_modifier_dossier(request.user, dossier):
+        raise PermissionDenied("Ce dossier ne reçoit plus de pièces.")
+    return render(
+        request,
+        "financements/dossiers/pieces.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "pieces": dossier.pieces.filter(message__isnull=True),
+            "fil_ariane": fil(
+                dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Pièces", "url": ""}
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def retirer_piece(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
+    dossier = dossier_modifiable(request.user, pk)
+    piece = get_object_or_404(PieceJointe, pk=piece_pk, dossier=dossier)
+    piece.dossier = dossier
+    services.retirer_piece(piece, request.user)
+    messages.success(request, f"Pièce « {piece.nom} » retirée.")
+    return redirect("financements:pieces_dossier", dossier.pk)
+
+
+def piece(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
+    """Sert une pièce jointe à qui voit le dossier (les pièces d'un message : aux parties du fil)."""
+    dossier = dossier_visible(request.user, pk)
+    piece = get_object_or_404(PieceJointe, pk=piece_pk, dossier=dossier)
+    if not piece.chemin.startswith(PREFIXE_PRIVE + "/"):
+        raise Http404("Pièce introuvable.")
+    from django.core.files.storage import default_storage
+
+    try:
+        fichier = default_storage.open(piece.chemin, "rb")
+    except FileNotFoundError:
+        raise Http404("Le fichier de cette pièce est introuvable.") from None
+    reponse = FileResponse(fichier, as_attachment=True, filename=piece.nom, content_type=piece.type_mime)
+    reponse["X-Content-Type-Options"] = "nosniff"
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@require_http_methods(["GET", "POST"])
+def co_porteurs(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_modifiable(request.user, pk)
+    form = CoPorteurForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saisie = form.cleaned_data["structure"].strip()
+        compact = saisie.replace(" ", "")
+        structure = Structure.objects.filter(
+            Q(siret=compact) | Q(rna=compact.upper()) | Q(raison_sociale__iexact=saisie)
+        ).first()
+        if structure is None:
+            form.add_error("structure", f"Aucune structure de l'annuaire ne correspond à « {saisie} ».")
+        else:
+            try:
+                services.inviter_co_porteur(dossier, request.user, structure, form.cleaned_data["role"])
+            except ValidationError as erreur:
+                form.add_error(None, erreur.messages)
+            else:
+                messages.success(
+                    request, f"{structure} est invitée : ses membres doivent confirmer leur participation."
+                )
+                return redirect("financements:co_porteurs_dossier", dossier.pk)
+    return render(
+        request,
+        "financements/dossiers/co_porteurs.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "co_porteurs": dossier.co_porteurs.select_related("structure"),
+            "fil_ariane": fil(
+                dossier,
+                {"titre": dossier.titre, "url": dossier.get_absolute_url()},
+                {"titre": "Co-porteurs", "url": ""},
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def retirer_co_porteur(request: HttpRequest, pk: int, co_pk: int) -> HttpResponse:
+    dossier = dossier_modifiable(request.user, pk)
+    co_porteur = get_object_or_404(dossier.co_porteurs.select_related("structure"), pk=co_pk)
+    co_porteur.dossier = dossier
+    services.retirer_co_porteur(co_porteur, request.user)
+    messages.success(request, f"{co_porteur.structure} n'est plus co-porteur.")
+    return redirect("financements:co_porteurs_dossier", dossier.pk)
+
+
+@require_POST
+def confirmer(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_visible(request.user, pk)
+    try:
+        services.confirmer_co_portage(dossier, request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, "Votre participation au projet est confirmée.")
+    return redirect(dossier)
+
+
+@require_POST
+def deposer(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_modifiable(request.user, pk)
+    try:
+        services.deposer(dossier, request.user)
+    except ValidationError as erreur:
+        messages.error(request, "Le dossier n'est pas déposé, il reste en brouillon : " + " ".join(erreur.messages))
+        return _page(request, _dossier_complet(request.user, pk), statut=400)
+    messages.success(
+        request, "Dossier déposé : les financeurs sollicités vont l'instruire. Vous serez prévenu·e par e-mail."
+    )
+    return redirect(dossier)
+
+
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_visible(request.user, pk)
+    statuts = services.transitions_possibles(request.user, dossier)
+    form = TransitionDossierForm(request.POST, statuts=statuts)
+    if not statuts:
+        raise PermissionDenied("Vous ne pouvez pas faire avancer ce dossier.")
+    if form.is_valid():
+        try:
+            services.faire_avancer(dossier, request.user, form.cleaned_data["statut"], form.cleaned_data["motif"])
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, f"Dossier : {dossier.get_statut_display().lower()}.")
+    return redirect(dossier)
+
+
+@require_POST
+def bilan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Le porteur joint son compte-rendu financier à une action en cours."""
+    dossier = dossier_visible(request.user, pk)
+    form = PieceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.ajouter_piece(dossier, request.user, form.cleaned_data["fichier"], "bilan")
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, "Compte-rendu financier joint : vous pouvez déposer le bilan.")
+    else:
+        messages.error(request, "Choisissez le fichier du compte-rendu financier.")
+    return redirect(dossier)
+
+
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Le résumé du dossier en PDF (porteur, co-porteurs, instructeurs), rendu une fois par état des données."""
+    import hashlib
+
+    from config.pdf import pdf_en_cache, rendre_pdf
+
+    dossier = _dossier_complet(request.user, pk)
+    dernier = dossier.journal.order_by("-pk").values_list("pk", flat=True).first() or 0
+    empreinte = hashlib.sha256(f"{dossier.modifie_le.isoformat()}-{dernier}".encode()).hexdigest()[:16]
+    contexte = {
+        "dossier": dossier,
+        "totaux": services.totaux_budget(dossier),
+        "lignes": dossier.lignes_budget.all(),
+        "financements": dossier.financements.all(),
+        "co_porteurs": dossier.co_porteurs.all(),
+        "journal": dossier.journal.exclude(a_statut="").select_related("auteur").order_by("date", "pk"),
+    }
+    contenu = pdf_en_cache(f"dossier-{dossier.pk}", empreinte, lambda: rendre_pdf("pdf/dossier.html", contexte))
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="dossier-{dossier.reference}.pdf"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse

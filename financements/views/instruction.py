@@ -1,0 +1,269 @@
+"""L'instruction : tableau des dossiers à instruire (filtres, totaux par financeur, conventions obligatoires,
+parts ESS et collectives), exports CSV/XLSX du filtre courant, actions des instructeurs, export SCDL public."""
+
+import unicodedata
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from acteurs_ess.models import Structure
+from comptes.models import Organisation, TypeOrganisation
+from financements.acces import dossier_pour_instruire, dossier_visible
+from financements.forms import AvisForm, DecisionForm, MessageForm, MotifForm, NoteForm
+from financements.models import AppelAProjets, Dossier, Issue, StatutDossier
+from financements.permissions import organisations_instructrices, peut_voir_tableau, profil_dossier
+from financements.selectors import dossiers_a_instruire, indicateurs, pour_liste, totaux_par_financeur
+from financements.services import exports
+from financements.services import instruction as services
+from financements.views.dossiers import _dossier_complet, _erreurs, _page
+from territoires.models import nom_normalise
+
+PAR_PAGE = 50
+
+
+class TableauFiltre(django_filters.FilterSet):
+    statut = django_filters.ChoiceFilter(label="État", choices=StatutDossier.choices, empty_label="Tous")
+    issue = django_filters.ChoiceFilter(label="Issue", choices=Issue.choices, empty_label="Toutes")
+    qpv = django_filters.CharFilter(label="QPV (code)", field_name="qpv__code", lookup_expr="iexact")
+    priorite = django_filters.NumberFilter(label="Priorité (n°)", field_name="priorites")
+    porteur = django_filters.CharFilter(label="Structure porteuse", method="filtrer_porteur")
+    financeur = django_filters.NumberFilter(label="Financeur sollicité (n°)", field_name="financements__financeur")
+    montant_min = django_filters.NumberFilter(
+        label="Demandé au moins (€)", field_name="montant_demande", lookup_expr="gte"
+    )
+    montant_max = django_filters.NumberFilter(
+        label="Demandé au plus (€)", field_name="montant_demande", lookup_expr="lte"
+    )
+    annee = django_filters.NumberFilter(label="Année", method="filtrer_annee")
+    convention = django_filters.BooleanFilter(
+        label="Convention obligatoire",
+        field_name="convention_requise",
+        widget=forms.Select(choices=[("", "Tous"), ("true", "Oui"), ("false", "Non")]),
+    )
+    collectif = django_filters.BooleanFilter(
+        label="Réponse collective",
+        field_name="collectif",
+        widget=forms.Select(choices=[("", "Tous"), ("true", "Oui"), ("false", "Non")]),
+    )
+
+    class Meta:
+        model = Dossier
+        fields = []
+
+    def filtrer_porteur(self, queryset, name, value):
+        # Le nom normalisé (minuscules, sans accents) profite de l'index trigramme de l'annuaire.
+        texte = unicodedata.normalize("NFKD", value.lower()).encode("ascii", "ignore").decode()
+        structures = (
+            Structure.objects.annotate(nom_recherche=nom_normalise("raison_sociale"))
+            .filter(nom_recherche__contains=texte)
+            .values("pk")
+        )
+        return queryset.filter(structure_id__in=structures)
+
+    def filtrer_annee(self, queryset, name, value):
+        # Par identifiants d'appels plutôt que par jointure : l'ordre de la page reste lu dans l'index.
+        return queryset.filter(appel_id__in=AppelAProjets.objects.filter(annee=value).values("pk"))
+
+
+def _filtre(request) -> TableauFiltre:
+    if not peut_voir_tableau(request.user):
+        raise PermissionDenied(
+            "Le tableau d'instruction est réservé aux agents des collectivités, de l'État et des partenaires "
+            "financeurs."
+        )
+    filtre = TableauFiltre(
+        request.GET or None, queryset=dossiers_a_instruire(request.user).order_by("-depose_le", "-pk")
+    )
+    for champ in filtre.form.fields.values():
+        champ.widget.attrs.setdefault("class", "fr-select" if isinstance(champ.widget, forms.Select) else "fr-input")
+    return filtre
+
+
+@require_GET
+def tableau(request: HttpRequest) -> HttpResponse:
+    filtre = _filtre(request)
+    dossiers = filtre.qs
+    chiffres = indicateurs(dossiers)
+    paginateur = Paginator(pour_liste(dossiers), PAR_PAGE)
+    paginateur.count = chiffres["nombre"]  # déjà compté avec les indicateurs : une requête de moins
+    page = paginateur.get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "financements/dossiers/tableau.html",
+        {
+            "filtre": filtre,
+            "page": page,
+            "parametres": parametres.urlencode(),
+            "totaux": totaux_par_financeur(dossiers),
+            "indicateurs": chiffres,
+            "mes_organisations": organisations_instructrices(request.user),
+        },
+    )
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    dossiers = pour_liste(_filtre(request).qs)
+    reponse = StreamingHttpResponse(
+        exports.csv_en_flux(exports.COLONNES_TABLEAU, exports.lignes_tableau(dossiers.iterator(chunk_size=500))),
+        content_type="text/csv; charset=utf-8",
+    )
+    reponse["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
+    return reponse
+
+
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    dossiers = pour_liste(_filtre(request).qs)
+    reponse = HttpResponse(
+        exports.xlsx_tableau(dossiers),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    reponse["Content-Disposition"] = 'attachment; filename="dossiers.xlsx"'
+    return reponse
+
+
+@login_not_required
+@require_GET
+def scdl(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """Les subventions accordées par une collectivité (ou un autre financeur public), au format SCDL
+    « subventions » v2.1.1 : UTF-8, virgules, une ligne par bénéficiaire. Public et diffusé en flux."""
+    attribuant = get_object_or_404(
+        Organisation.objects.exclude(
+            type__in=[TypeOrganisation.STRUCTURE, TypeOrganisation.PLATEFORME, TypeOrganisation.CONSEIL_CITOYEN]
+        ),
+        pk=pk,
+    )
+    reponse = StreamingHttpResponse(
+        exports.csv_en_flux(exports.COLONNES_SCDL, exports.lignes_scdl(attribuant)),
+        content_type="text/csv; charset=utf-8",
+    )
+    nom = attribuant.siret or f"organisation-{attribuant.pk}"
+    reponse["Content-Disposition"] = f'attachment; filename="subventions-{nom}.csv"'
+    return reponse
+
+
+def _agir(request, pk, action, succes: str, formulaire: str, form):
+    dossier = dossier_pour_instruire(request.user, pk)
+    if form.is_valid():
+        try:
+            action(dossier, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as erreur:
+            if isinstance(erreur, PermissionDenied):
+                raise
+            form.add_error(None, _erreurs(erreur))
+        else:
+            messages.success(request, succes)
+            return redirect(dossier)
+    return _page(request, _dossier_complet(request.user, pk), statut=400, **{formulaire: form})
+
+
+@require_POST
+def prendre(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_pour_instruire(request.user, pk)
+    try:
+        services.prendre_en_instruction(dossier, request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, "Dossier pris en instruction.")
+    return redirect(dossier)
+
+
+@require_POST
+def correction(request: HttpRequest, pk: int) -> HttpResponse:
+    return _agir(
+        request,
+        pk,
+        lambda d, c: services.demander_correction(d, request.user, c["motif"]),
+        "Correction demandée : le porteur est prévenu par e-mail.",
+        "form_correction",
+        MotifForm(request.POST),
+    )
+
+
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    return _agir(
+        request,
+        pk,
+        lambda d, c: services.ecrire_note(d, request.user, c["texte"]),
+        "Note enregistrée (visible des seuls instructeurs).",
+        "form_note",
+        NoteForm(request.POST),
+    )
+
+
+def _organisations(request, pk):
+    dossier = dossier_pour_instruire(request.user, pk)
+    profil = profil_dossier(request.user, dossier)
+    organisations = list(profil.financeurs) or [services._organisation_instructrice(request.user, dossier, None)]
+    return dossier, organisations
+
+
+@require_POST
+def avis(request: HttpRequest, pk: int) -> HttpResponse:
+    _, organisations = _organisations(request, pk)
+    par_pk = {str(o.pk): o for o in organisations}
+    return _agir(
+        request,
+        pk,
+        lambda d, c: services.donner_avis(
+            d, request.user, c["sens"], c["montant_propose"], c["commentaire"], par_pk[c["organisation"]]
+        ),
+        "Avis enregistré.",
+        "form_avis",
+        AvisForm(request.POST, organisations=organisations),
+    )
+
+
+@require_POST
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_pour_instruire(request.user, pk)
+    financeurs = list(profil_dossier(request.user, dossier).financeurs)
+    if not financeurs:
+        raise PermissionDenied("Seuls les agents d'un financeur sollicité décident de sa part.")
+    par_pk = {str(o.pk): o for o in financeurs}
+    return _agir(
+        request,
+        pk,
+        lambda d, c: services.decider(
+            d,
+            request.user,
+            par_pk[c["financeur"]],
+            c["montant"],
+            c["reference"],
+            c["motif"],
+            c["nature"],
+            c["conditions_versement"],
+        ),
+        "Décision enregistrée.",
+        "form_decision",
+        DecisionForm(request.POST, financeurs=financeurs),
+    )
+
+
+@require_POST
+def message(request: HttpRequest, pk: int) -> HttpResponse:
+    """Le fil d'échanges, ouvert au porteur, aux co-porteurs et aux instructeurs."""
+    dossier = dossier_visible(request.user, pk)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        fichiers = [form.cleaned_data["fichier"]] if form.cleaned_data.get("fichier") else []
+        try:
+            services.envoyer_message(dossier, request.user, form.cleaned_data["texte"], fichiers)
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, "Message envoyé.")
+            return redirect(dossier.get_absolute_url() + "#messages")
+    return _page(request, _dossier_complet(request.user, pk), statut=400, form_message=form)

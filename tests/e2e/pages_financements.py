@@ -1,0 +1,45 @@
+"""Les pages des appels à projets et des dossiers à passer à axe-core, valables avec la démonstration
+(« Appel à projets 2027 — Rennes Métropole » du contrat CN03501I, financements/demo.py).
+
+- `PAGES` : chemins publics (visiteur anonyme), lus dans la base de démonstration chargée ;
+- `PAGES_CONNECTEES` : (nom, chemin ou fonction qui rend le chemin, compte de démonstration).
+"""
+
+CODE = "CN03501I"
+STRUCTURE = "structure@demo.coville.fr"
+AGENT = "agent@demo.coville.fr"
+ETAT = "etat@demo.coville.fr"
+
+
+def _appel() -> str:
+    from financements.demo import TITRE
+    from financements.models import AppelAProjets
+
+    return f"/contrats/appels-a-projets/{AppelAProjets.objects.get(titre=TITRE).pk}/"
+
+
+def _dossier(titre: str, suite: str = "") -> str:
+    from financements.models import Dossier
+
+    return f"/contrats/appels-a-projets/dossiers/{Dossier.objects.get(titre=titre).pk}/{suite}"
+
+
+PAGES = [
+    f"/contrats/appels-a-projets/contrat/{CODE}/",
+    _appel,
+]
+
+PAGES_CONNECTEES = [
+    ("appel-structure", _appel, STRUCTURE),
+    ("nouveau-dossier", lambda: _appel() + "repondre/", STRUCTURE),
+    ("dossier-brouillon", lambda: _dossier("Repair café itinérant"), STRUCTURE),
+    ("dossier-modifier", lambda: _dossier("Repair café itinérant", "modifier/"), STRUCTURE),
+    ("dossier-budget", lambda: _dossier("Repair café itinérant", "budget/"), STRUCTURE),
+    ("dossier-pieces", lambda: _dossier("Repair café itinérant", "pieces/"), STRUCTURE),
+    ("dossier-co-porteurs", lambda: _dossier("Repair café itinérant", "co-porteurs/"), STRUCTURE),
+    ("dossier-conventionne-structure", lambda: _dossier("Recyclerie solidaire du Blosne et de Villejean"), STRUCTURE),
+    ("dossier-instruction-agent", lambda: _dossier("Permanences d'accès aux droits"), AGENT),
+    ("dossier-instruction-etat", lambda: _dossier("Chantier d'insertion espaces verts"), ETAT),
+    ("tableau-instruction", "/contrats/appels-a-projets/instruction/", AGENT),
+    ("nouvel-appel", f"/contrats/appels-a-projets/contrat/{CODE}/nouveau/", AGENT),
+]

@@ -1,0 +1,52 @@
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from comptes.models import Organisation, Utilisateur
+from financements.demo import TITRE
+from financements.models import AppelAProjets, Dossier, Issue, StatutDossier
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_loads_a_call_with_dossiers_in_every_state_idempotently(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("charger_demo", verbosity=0)
+    call_command("charger_demo", verbosity=0)
+    appel = AppelAProjets.objects.get(titre=TITRE)
+    assert appel.contrat.code == "CN03501I"
+    assert {f.organisation.nom for f in appel.financeurs.all()} == {
+        "Rennes Métropole",
+        "Préfecture d'Ille-et-Vilaine",
+        "Ville de Rennes",
+    }
+    dossiers = Dossier.objects.filter(appel=appel)
+    assert set(dossiers.values_list("statut", flat=True)) == set(StatutDossier.values)
+    assert dossiers.filter(collectif=True, co_porteurs__confirme_le__isnull=False).exists()
+    assert dossiers.filter(convention_requise=True).exists()
+    assert set(dossiers.exclude(issue="").values_list("issue", flat=True)) == set(Issue.values)
+    assert {d.structure.raison_sociale for d in dossiers} == {
+        "Les Ateliers du Blosne",
+        "Régie de quartier de Maurepas",
+        "Villejean Solidaire",
+    }
+    assert dossiers.count() == 9  # rien n'est dupliqué au second chargement
+
+
+def test_the_demo_accounts_see_the_board_and_the_open_data(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("charger_demo", verbosity=0)
+    client.force_login(Utilisateur.objects.get(email="etat@demo.coville.fr"))
+    page = client.get(reverse("financements:tableau_instruction"))
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == 4  # les dossiers déposés qui sollicitent l'État
+    metropole = Organisation.objects.get(nom="Rennes Métropole")
+    contenu = b"".join(client.get(reverse("financements:scdl", args=[metropole.pk])).streaming_content).decode()
+    lignes = list(csv.reader(io.StringIO(contenu)))
+    assert len(lignes) > 1 and all(ligne[1] == "24350013900189" for ligne in lignes[1:])
+    client.force_login(Utilisateur.objects.get(email="structure@demo.coville.fr"))
+    espace = client.get(reverse("comptes:mon_espace")).content.decode()
+    assert "Repair café itinérant" in espace
