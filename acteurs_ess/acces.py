@@ -12,38 +12,39 @@ from acteurs_ess.permissions import (
     peut_modifier_structure,
     peut_verifier_structure,
 )
+from comptes.contexte import Qui, contexte
 
 
-def structure_pour_modifier(user, pk: int) -> Structure:
+def structure_pour_modifier(qui: Qui, pk: int) -> Structure:
     """Les fiches sont publiques : qui n'en est pas membre la voit, mais ne la modifie pas (403)."""
     structure = get_object_or_404(Structure.objects.select_related("commune"), pk=pk)
-    if not peut_modifier_structure(user, structure):
+    if not peut_modifier_structure(qui, structure):
         raise PermissionDenied("Seuls les membres de la structure peuvent modifier sa fiche.")
     return structure
 
 
-def structure_pour_verifier(user, pk: int) -> Structure:
+def structure_pour_verifier(qui: Qui, pk: int) -> Structure:
     structure = get_object_or_404(Structure, pk=pk)
-    if not peut_verifier_structure(user, structure):
+    if not peut_verifier_structure(qui, structure):
         raise PermissionDenied(
             "Seuls les agents d'une collectivité du territoire de la structure peuvent la marquer vérifiée."
         )
     return structure
 
 
-def demande_pour_decider(user, pk: int) -> DemandeRattachement:
+def demande_pour_decider(qui: Qui, pk: int) -> DemandeRattachement:
     """Le demandeur voit sa demande sans pouvoir la décider (403) ; les autres personnes ne la voient pas."""
     demande = get_object_or_404(DemandeRattachement.objects.select_related("structure", "demandeur"), pk=pk)
-    if peut_decider_rattachement(user, demande):
+    if peut_decider_rattachement(qui, demande):
         return demande
-    if demande.demandeur_id == user.pk:
+    if demande.demandeur_id == contexte(qui).utilisateur.pk:
         raise PermissionDenied("Votre demande doit être décidée par un membre de la structure ou un agent.")
     raise Http404("Demande introuvable.")
 
 
-def collectif_pour_gerer(user, pk: int) -> Collectif:
+def collectif_pour_gerer(qui: Qui, pk: int) -> Collectif:
     """La page d'un collectif est publique : qui ne l'anime pas la voit, mais n'en gère pas les membres (403)."""
     collectif = get_object_or_404(Collectif, pk=pk)
-    if not peut_gerer_collectif(user, collectif):
+    if not peut_gerer_collectif(qui, collectif):
         raise PermissionDenied("Seuls les membres d'une organisation qui anime ce collectif en gèrent les membres.")
     return collectif

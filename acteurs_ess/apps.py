@@ -5,11 +5,10 @@ class ActeursEssConfig(AppConfig):
     name = "acteurs_ess"
     verbose_name = "Acteurs de l'ESS"
 
-    def ready(self):
-        from acteurs_ess.blocs import structures_d_un_territoire
-        from acteurs_ess.espace import mon_annuaire
-        from comptes import espace
-        from territoires import blocs
+    def ready(self) -> None:
+        from acteurs_ess.blocs import mon_annuaire, structures_d_un_territoire
+        from comptes.registres import mon_espace
+        from territoires.registres import pages_territoire
 
-        blocs.enregistrer("structures", structures_d_un_territoire, ordre=20)
-        espace.enregistrer("annuaire", mon_annuaire, ordre=20)
+        pages_territoire.enregistrer("structures", structures_d_un_territoire, ordre=20)
+        mon_espace.enregistrer("annuaire", mon_annuaire, ordre=20)

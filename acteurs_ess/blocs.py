@@ -1,17 +1,54 @@
-"""Le bloc que l'annuaire de l'ESS ajoute aux pages des territoires (`territoires.blocs`), enregistré dans
-`ActeursEssConfig.ready()`."""
+"""Les blocs que l'annuaire de l'ESS ajoute aux pages d'autres applications, qui ne l'importent pas : les
+structures d'un territoire (`territoires.registres.pages_territoire`) et l'annuaire dans « Mon espace »
+(`comptes.registres.mon_espace`). Enregistrés dans `ActeursEssConfig.ready()`."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from acteurs_ess.choix import EtatDemande
+from acteurs_ess.models import DemandeRattachement, Structure
 from acteurs_ess.selectors import structures_du_territoire
+from acteurs_ess.services import demandes_a_decider
+from comptes.contexte import contexte_de_requete
+from comptes.models import Role
+from territoires.models import Commune, Epci, Qpv
 
 NOMBRE_MAXIMUM = 20
 
 
-def structures_d_un_territoire(request: HttpRequest, qpv=None, commune=None, epci=None) -> str:
+def structures_d_un_territoire(
+    request: HttpRequest, qpv: Qpv | None = None, commune: Commune | None = None, epci: Epci | None = None
+) -> str:
     """Les structures qui agissent dans un QPV, une commune ou un EPCI : une requête."""
     structures = list(structures_du_territoire(qpv=qpv, commune=commune, epci=epci)[:NOMBRE_MAXIMUM])
     if not structures:
         return ""
     return render_to_string("acteurs_ess/_structures_territoire.html", {"structures": structures}, request=request)
+
+
+def mon_annuaire(request: HttpRequest) -> str:
+    """Trois requêtes au plus, quel que soit le nombre de structures et de demandes, les adhésions étant lues
+    par le contexte d'accès de la page : les structures de la personne, le nombre de demandes à décider, ses
+    propres demandes en attente."""
+    acces = contexte_de_requete(request)
+    admin = acces.est_admin
+    structures = list(
+        Structure.objects.filter(organisation_id__in=acces.ids_organisations(Role.STRUCTURE)).order_by("raison_sociale")
+    )
+    decide = admin or acces.a_role(Role.STRUCTURE, Role.AGENT)
+    a_decider = demandes_a_decider(acces).count() if decide else 0
+    mes_demandes = list(
+        DemandeRattachement.objects.filter(demandeur_id=acces.utilisateur.pk, etat=EtatDemande.EN_ATTENTE)
+        .select_related("structure")
+        .order_by("-cree_le")
+    )
+    return render_to_string(
+        "acteurs_ess/_mon_espace.html",
+        {
+            "structures": structures,
+            "a_decider": a_decider,
+            "mes_demandes": mes_demandes,
+            "peut_importer": admin or acces.a_role(Role.AGENT),
+        },
+        request=request,
+    )

@@ -5,41 +5,34 @@ de la structure (pour les rattachements), un administrateur de la plateforme, ou
 collectivité dont le territoire contient la commune du siège** de la structure (la commune elle-même, son
 EPCI ou son EPT, son département, sa région), d'après le code territorial de la collectivité
 (`Organisation.code_territoire`). Une structure sans commune peut être traitée par tout agent.
+
+Chaque prédicat prend `qui` : le contexte d'accès de la requête, ou un utilisateur (voir `comptes.contexte`).
 """
 
 from acteurs_ess.choix import RoleCollectif
-from comptes.models import COLLECTIVITES, Adhesion, Role
-from comptes.permissions import est_admin_plateforme
+from acteurs_ess.models import Collectif, DemandeRattachement, Structure
+from comptes.contexte import Qui, contexte
+from comptes.models import Role
 from territoires.models import Commune
 
 
-def est_membre(user, structure) -> bool:
+def est_membre(qui: Qui, structure: Structure) -> bool:
     """Membre de la structure : une adhésion avec le rôle « structure » à son organisation."""
-    if not user.is_authenticated:
-        return False
-    return Adhesion.objects.filter(
-        utilisateur=user, organisation_id=structure.organisation_id, role=Role.STRUCTURE
-    ).exists()
+    return contexte(qui).est_membre(structure.organisation_id, Role.STRUCTURE)
 
 
-def peut_modifier_structure(user, structure) -> bool:
+def peut_modifier_structure(qui: Qui, structure: Structure) -> bool:
     """Les membres de la structure tiennent sa fiche à jour ; les administrateurs aussi."""
-    return est_admin_plateforme(user) or est_membre(user, structure)
+    return contexte(qui).est_admin or est_membre(qui, structure)
 
 
-def codes_territoires_agent(user) -> set[str]:
-    """Les codes territoriaux des collectivités où l'utilisateur est agent."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Adhesion.objects.filter(utilisateur=user, role=Role.AGENT, organisation__type__in=COLLECTIVITES).values_list(
-            "organisation__code_territoire", flat=True
-        )
-    )
+def codes_territoires_agent(qui: Qui) -> set[str]:
+    """Les codes territoriaux des collectivités où la personne est agent."""
+    return {o.code_territoire for o in contexte(qui).collectivites(Role.AGENT)}
 
 
-def est_agent(user) -> bool:
-    return user.is_authenticated and Adhesion.objects.filter(utilisateur=user, role=Role.AGENT).exists()
+def est_agent(qui: Qui) -> bool:
+    return contexte(qui).a_role(Role.AGENT)
 
 
 def codes_englobant_commune(code_commune: str) -> set[str]:
@@ -52,8 +45,8 @@ def codes_englobant_commune(code_commune: str) -> set[str]:
     return {code_commune, *(code for code in ligne or () if code)}
 
 
-def est_agent_du_territoire(user, structure) -> bool:
-    codes = codes_territoires_agent(user)
+def est_agent_du_territoire(qui: Qui, structure: Structure) -> bool:
+    codes = codes_territoires_agent(qui)
     if not codes:
         return False
     if structure.commune_id is None:
@@ -61,39 +54,39 @@ def est_agent_du_territoire(user, structure) -> bool:
     return bool(codes & codes_englobant_commune(structure.commune_id))
 
 
-def peut_verifier_structure(user, structure) -> bool:
+def peut_verifier_structure(qui: Qui, structure: Structure) -> bool:
     """Marquer une structure « vérifiée » : un agent de son territoire ou un administrateur."""
-    return est_admin_plateforme(user) or est_agent_du_territoire(user, structure)
+    return contexte(qui).est_admin or est_agent_du_territoire(qui, structure)
 
 
-def peut_decider_rattachement(user, demande) -> bool:
+def peut_decider_rattachement(qui: Qui, demande: DemandeRattachement) -> bool:
     """Accepter ou refuser une demande : un membre de la structure, un agent de son territoire, un admin."""
-    if not user.is_authenticated or demande.demandeur_id == user.pk:
-        return est_admin_plateforme(user)
+    acces = contexte(qui)
+    if not acces.est_connecte or demande.demandeur_id == acces.utilisateur.pk:
+        return acces.est_admin
     structure = demande.structure
-    return est_admin_plateforme(user) or est_membre(user, structure) or est_agent_du_territoire(user, structure)
+    return acces.est_admin or est_membre(acces, structure) or est_agent_du_territoire(acces, structure)
 
 
-def peut_importer(user) -> bool:
+def peut_importer(qui: Qui) -> bool:
     """Importer une liste de structures : les agents des collectivités et les administrateurs."""
-    return est_admin_plateforme(user) or est_agent(user)
+    acces = contexte(qui)
+    return acces.est_admin or acces.a_role(Role.AGENT)
 
 
-def peut_creer_collectif(user) -> bool:
+def peut_creer_collectif(qui: Qui) -> bool:
     """Les membres d'une structure, les agents des collectivités et les administrateurs créent un collectif."""
-    return est_admin_plateforme(user) or (
-        user.is_authenticated
-        and Adhesion.objects.filter(utilisateur=user, role__in=[Role.STRUCTURE, Role.AGENT]).exists()
-    )
+    acces = contexte(qui)
+    return acces.est_admin or acces.a_role(Role.STRUCTURE, Role.AGENT)
 
 
-def peut_gerer_collectif(user, collectif) -> bool:
+def peut_gerer_collectif(qui: Qui, collectif: Collectif) -> bool:
     """Les membres d'une organisation qui anime le collectif en gèrent les membres ; les administrateurs aussi."""
-    return est_admin_plateforme(user) or (
-        user.is_authenticated
-        and Adhesion.objects.filter(
-            utilisateur=user,
-            organisation__participations_collectifs__collectif=collectif,
-            organisation__participations_collectifs__role=RoleCollectif.ANIMATEUR,
-        ).exists()
+    acces = contexte(qui)
+    if acces.est_admin:
+        return True
+    organisations = acces.ids_organisations()
+    return (
+        bool(organisations)
+        and collectif.membres.filter(organisation_id__in=organisations, role=RoleCollectif.ANIMATEUR).exists()
     )

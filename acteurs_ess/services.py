@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,8 +21,8 @@ from acteurs_ess.permissions import (
     peut_gerer_collectif,
     peut_verifier_structure,
 )
+from comptes.contexte import Qui, contexte
 from comptes.models import COLLECTIVITES, Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
-from comptes.permissions import est_admin_plateforme
 
 
 @dataclass(frozen=True)
@@ -204,16 +204,16 @@ def refuser_rattachement(decideur: Utilisateur, demande: DemandeRattachement, mo
     return demande
 
 
-def demandes_a_decider(utilisateur: Utilisateur):
-    """Les demandes en attente que l'utilisateur peut décider : celles de ses structures, celles du territoire
+def demandes_a_decider(qui: Qui) -> QuerySet[DemandeRattachement]:
+    """Les demandes en attente que la personne peut décider : celles de ses structures, celles du territoire
     de ses collectivités (ou de structures sans commune), toutes pour un administrateur."""
-    demandes = DemandeRattachement.objects.filter(etat=EtatDemande.EN_ATTENTE).exclude(demandeur=utilisateur)
-    if not est_admin_plateforme(utilisateur):
-        condition = Q(
-            structure__organisation__adhesions__utilisateur=utilisateur,
-            structure__organisation__adhesions__role=Role.STRUCTURE,
-        )
-        codes = codes_territoires_agent(utilisateur)
+    acces = contexte(qui)
+    demandes = DemandeRattachement.objects.filter(etat=EtatDemande.EN_ATTENTE).exclude(
+        demandeur_id=acces.utilisateur.pk
+    )
+    if not acces.est_admin:
+        condition = Q(structure__organisation_id__in=acces.ids_organisations(Role.STRUCTURE))
+        codes = codes_territoires_agent(acces)
         if codes:
             condition |= (
                 Q(structure__commune__isnull=True)
@@ -223,7 +223,7 @@ def demandes_a_decider(utilisateur: Utilisateur):
                 | Q(structure__commune__departement_id__in=codes)
                 | Q(structure__commune__departement__region_id__in=codes)
             )
-        demandes = demandes.filter(condition).distinct()
+        demandes = demandes.filter(condition)
     return demandes.select_related("structure", "structure__commune", "demandeur").order_by("cree_le")
 
 
@@ -242,10 +242,8 @@ def creer_collectif(utilisateur: Utilisateur, organisation: Organisation, donnee
     """Crée le collectif ; l'organisation de la personne qui le crée en devient l'animatrice."""
     if not peut_creer_collectif(utilisateur):
         raise PermissionDenied("Seuls les membres d'une structure et les agents des collectivités créent un collectif.")
-    if not (
-        est_admin_plateforme(utilisateur)
-        or Adhesion.objects.filter(utilisateur=utilisateur, organisation=organisation).exists()
-    ):
+    acces = contexte(utilisateur)
+    if not (acces.est_admin or acces.est_membre(organisation)):
         raise PermissionDenied(f"Vous n'êtes pas membre de {organisation}.")
     collectif = Collectif.objects.create(**donnees)
     MembreCollectif.objects.create(collectif=collectif, organisation=organisation, role=RoleCollectif.ANIMATEUR)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from acteurs_ess import imports, profil, services
+from acteurs_ess import imports, registres, services
 from acteurs_ess.acces import (
     collectif_pour_gerer,
     demande_pour_decider,
@@ -42,6 +42,7 @@ from acteurs_ess.permissions import (
     peut_verifier_structure,
 )
 from acteurs_ess.selectors import page_de_resultats, rechercher_structures
+from comptes.contexte import contexte_de_requete
 from comptes.models import Adhesion, Role
 
 PAR_PAGE = 20
@@ -142,7 +143,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
         "sans_membre": not Adhesion.objects.filter(
             organisation_id=structure.organisation_id, role=Role.STRUCTURE
         ).exists(),
-        "blocs": profil.blocs(request, structure),
+        "blocs": registres.blocs(request, structure),
         "fil_ariane": _fil({"titre": structure.raison_sociale}),
     }
     return render(request, "acteurs_ess/structure.html", contexte)
@@ -314,12 +315,7 @@ def collectif(request: HttpRequest, pk: int) -> HttpResponse:
 def nouveau_collectif(request: HttpRequest) -> HttpResponse:
     if not peut_creer_collectif(request.user):
         raise PermissionDenied("Seuls les membres d'une structure et les agents des collectivités créent un collectif.")
-    organisations = [
-        adhesion.organisation
-        for adhesion in Adhesion.objects.filter(utilisateur=request.user, role__in=[Role.STRUCTURE, Role.AGENT])
-        .select_related("organisation")
-        .order_by("organisation__nom")
-    ]
+    organisations = contexte_de_requete(request).organisations(Role.STRUCTURE, Role.AGENT)
     form = CollectifForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         collectif = services.creer_collectif(request.user, form.cleaned_data["organisation"], form.donnees())
@@ -457,11 +453,9 @@ def confirmer_import(request: HttpRequest) -> HttpResponse:
         contenu = fichier.read()
     # Le fichier est relu et revérifié : l'annuaire a pu changer depuis l'aperçu.
     analyse = imports.analyser(enregistre["nom"], contenu)
-    organisation = (
-        Adhesion.objects.filter(utilisateur=request.user, role=Role.AGENT).select_related("organisation").first()
-    )
+    collectivites = contexte_de_requete(request).organisations(Role.AGENT)
     try:
-        bilan = imports.ecrire(analyse, importee_par=organisation.organisation if organisation else None)
+        bilan = imports.ecrire(analyse, importee_par=collectivites[0] if collectivites else None)
     except ValidationError as erreur:
         messages.error(request, f"Rien n'a été écrit : {erreur.messages[0]}")
         return redirect("acteurs_ess:importer")

@@ -5,22 +5,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from comptes.contexte import Qui
 from comptes.models import Organisation
-from comptes.permissions import peut_inviter, peut_voir_organisation, role_dans
+from comptes.permissions import peut_inviter, peut_voir_organisation
 
 
-def organisation_visible(user, pk: int) -> Organisation:
-    """L'organisation, avec `role_du_membre` (le rôle de la personne, None si elle n'en est pas membre) lu
-    une fois pour les prédicats que la vue appelle ensuite."""
+def organisation_visible(qui: Qui, pk: int) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=pk)
-    organisation.role_du_membre = role_dans(user, organisation)
-    if not peut_voir_organisation(user, organisation, organisation.role_du_membre):
+    if not peut_voir_organisation(qui, organisation):
         raise Http404("Organisation introuvable.")
     return organisation
 
 
-def organisation_pour_inviter(user, pk: int) -> Organisation:
-    organisation = organisation_visible(user, pk)
-    if not peut_inviter(user, organisation, role_du_membre=organisation.role_du_membre):
+def organisation_pour_inviter(qui: Qui, pk: int) -> Organisation:
+    organisation = organisation_visible(qui, pk)
+    if not peut_inviter(qui, organisation):
         raise PermissionDenied("Votre rôle ne vous permet pas d'inviter des membres dans cette organisation.")
     return organisation

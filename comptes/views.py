@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from comptes import espace, services
+from comptes import registres, services
 from comptes.acces import organisation_pour_inviter, organisation_visible
+from comptes.contexte import contexte_de_requete
 from comptes.forms import CreationCompteInvitationForm, InvitationForm
-from comptes.models import Adhesion, Role, Utilisateur
-from comptes.permissions import est_admin_plateforme, peut_inviter, roles_invitables
+from comptes.models import Role, Utilisateur
+from comptes.permissions import peut_inviter, roles_invitables
 
 DESCRIPTION_ROLES = {
     Role.AGENT: "Vous rédigez et pilotez les contrats de ville portés par votre collectivité, et donnez votre "
@@ -27,20 +28,24 @@ DESCRIPTION_ROLES = {
 
 
 def mon_espace(request: HttpRequest) -> HttpResponse:
-    adhesions = list(
-        Adhesion.objects.filter(utilisateur=request.user).select_related("organisation").order_by("organisation__nom")
-    )
-    for adhesion in adhesions:
-        adhesion.description = DESCRIPTION_ROLES[adhesion.role]
-        adhesion.peut_inviter = bool(roles_invitables(request.user, adhesion.organisation, adhesion.role))
+    acces = contexte_de_requete(request)
+    roles = [
+        {
+            "organisation": adhesion.organisation,
+            "role": adhesion.get_role_display(),
+            "description": DESCRIPTION_ROLES[adhesion.role],
+            "peut_inviter": peut_inviter(acces, adhesion.organisation),
+        }
+        for adhesion in acces.adhesions
+    ]
     return render(
         request,
         "comptes/mon_espace.html",
         {
-            "adhesions": adhesions,
-            "est_admin": est_admin_plateforme(request.user),
+            "roles": roles,
+            "est_admin": acces.est_admin,
             "description_habitant": DESCRIPTION_ROLES[Role.HABITANT],
-            "blocs": espace.blocs(request, adhesions=adhesions),
+            "blocs": registres.blocs(request),
         },
     )
 
@@ -48,7 +53,7 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_visible(request.user, pk)
     membres = organisation.adhesions.select_related("utilisateur").order_by("utilisateur__nom", "utilisateur__email")
-    gere = peut_inviter(request.user, organisation, role_du_membre=organisation.role_du_membre)
+    gere = peut_inviter(request.user, organisation)
     invitations = organisation.invitations.en_attente().select_related("invitee_par") if gere else []
     return render(
         request,
@@ -60,7 +65,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inviter(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_pour_inviter(request.user, pk)
-    roles = roles_invitables(request.user, organisation, organisation.role_du_membre)
+    roles = roles_invitables(request.user, organisation)
     form = InvitationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from comptes.contexte import Qui
 from contrats.models import Concertation, ContratDeVille, Contribution, Section
 from contrats.permissions import (
     peut_animer_concertation,
@@ -16,62 +17,62 @@ from contrats.permissions import (
 from contrats.selectors import contrat_pour_page
 
 
-def contrat_visible(user, code: str, complet: bool = False) -> ContratDeVille:
+def contrat_visible(qui: Qui, code: str, complet: bool = False) -> ContratDeVille:
     try:
         contrat = contrat_pour_page(code) if complet else ContratDeVille.objects.avec_porteur().get(code=code)
     except ContratDeVille.DoesNotExist:
         raise Http404("Contrat de ville introuvable.") from None
-    if not peut_voir_contrat(user, contrat):
+    if not peut_voir_contrat(qui, contrat):
         raise Http404("Contrat de ville introuvable.")
     return contrat
 
 
-def contrat_modifiable(user, code: str) -> ContratDeVille:
-    contrat = contrat_visible(user, code)
-    if not peut_modifier_contrat(user, contrat):
+def contrat_modifiable(qui: Qui, code: str) -> ContratDeVille:
+    contrat = contrat_visible(qui, code)
+    if not peut_modifier_contrat(qui, contrat):
         if contrat.en_redaction:
             raise PermissionDenied("Seuls les agents de la collectivité porteuse rédigent ce contrat.")
         raise PermissionDenied("Ce contrat est signé : son texte ne change plus que par avenant.")
     return contrat
 
 
-def contrat_pour_animer(user, code: str) -> ContratDeVille:
-    contrat = contrat_visible(user, code)
-    if not peut_animer_concertation(user, contrat):
+def contrat_pour_animer(qui: Qui, code: str) -> ContratDeVille:
+    contrat = contrat_visible(qui, code)
+    if not peut_animer_concertation(qui, contrat):
         raise PermissionDenied("Seuls les agents de la collectivité porteuse animent la concertation.")
     return contrat
 
 
-def contrat_pour_gouvernance(user, code: str) -> ContratDeVille:
-    contrat = contrat_visible(user, code)
-    if not peut_gerer_signataires(user, contrat):
+def contrat_pour_gouvernance(qui: Qui, code: str) -> ContratDeVille:
+    contrat = contrat_visible(qui, code)
+    if not peut_gerer_signataires(qui, contrat):
         raise PermissionDenied("Seuls les agents de la collectivité porteuse tiennent les signataires et instances.")
     return contrat
 
 
-def section_visible(user, code: str, pk: int) -> Section:
-    contrat = contrat_visible(user, code)
+def section_visible(qui: Qui, code: str, pk: int) -> Section:
+    contrat = contrat_visible(qui, code)
     section = get_object_or_404(Section.objects.select_related("modifiee_par"), pk=pk, contrat=contrat)
     section.contrat = contrat
     return section
 
 
-def section_modifiable(user, code: str, pk: int) -> Section:
-    contrat = contrat_modifiable(user, code)
+def section_modifiable(qui: Qui, code: str, pk: int) -> Section:
+    contrat = contrat_modifiable(qui, code)
     section = get_object_or_404(Section, pk=pk, contrat=contrat)
     section.contrat = contrat
     return section
 
 
-def concertation_visible(user, code: str, pk: int) -> Concertation:
-    contrat = contrat_visible(user, code)
+def concertation_visible(qui: Qui, code: str, pk: int) -> Concertation:
+    contrat = contrat_visible(qui, code)
     concertation = get_object_or_404(Concertation, pk=pk, contrat=contrat)
     concertation.contrat = contrat
     return concertation
 
 
-def contribution_pour_animer(user, code: str, pk: int) -> Contribution:
-    contrat = contrat_pour_animer(user, code)
+def contribution_pour_animer(qui: Qui, code: str, pk: int) -> Contribution:
+    contrat = contrat_pour_animer(qui, code)
     contribution = get_object_or_404(
         Contribution.objects.select_related("concertation", "auteur", "section"), pk=pk, concertation__contrat=contrat
     )
@@ -79,12 +80,12 @@ def contribution_pour_animer(user, code: str, pk: int) -> Contribution:
     return contribution
 
 
-def contribution_pour_moderer(user, code: str, pk: int) -> Contribution:
-    contrat = contrat_visible(user, code)
+def contribution_pour_moderer(qui: Qui, code: str, pk: int) -> Contribution:
+    contrat = contrat_visible(qui, code)
     contribution = get_object_or_404(
         Contribution.objects.select_related("concertation"), pk=pk, concertation__contrat=contrat
     )
-    if not peut_moderer(user, contrat):
+    if not peut_moderer(qui, contrat):
         raise PermissionDenied("Seuls les agents de la collectivité porteuse et les administrateurs modèrent.")
     contribution.concertation.contrat = contrat
     return contribution

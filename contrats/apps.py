@@ -5,10 +5,10 @@ class ContratsConfig(AppConfig):
     name = "contrats"
     verbose_name = "Contrats de ville"
 
-    def ready(self):
-        from comptes import espace
+    def ready(self) -> None:
+        from comptes.registres import mon_espace
         from contrats.blocs import contrats_d_un_territoire, mes_contrats
-        from territoires import blocs
+        from territoires.registres import pages_territoire
 
-        blocs.enregistrer("contrats", contrats_d_un_territoire, ordre=10)
-        espace.enregistrer("contrats", mes_contrats, ordre=10)
+        pages_territoire.enregistrer("contrats", contrats_d_un_territoire, ordre=10)
+        mon_espace.enregistrer("contrats", mes_contrats, ordre=10)

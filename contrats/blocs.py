@@ -1,15 +1,20 @@
 """Les blocs que les contrats ajoutent aux pages d'autres applications, qui ne les importent pas : les pages
-des territoires (`territoires.blocs`) et Mon espace (`comptes.espace`). Enregistrés dans `ContratsConfig.ready()`.
+des territoires (`territoires.registres.pages_territoire`) et Mon espace (`comptes.registres.mon_espace`).
+Enregistrés dans `ContratsConfig.ready()`.
 """
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from contrats.permissions import peut_telecharger_contrat, profil
+from comptes.contexte import contexte_de_requete
+from contrats.permissions import peut_telecharger_contrat
 from contrats.selectors import contrats_de, contrats_du_territoire
+from territoires.models import Commune, Epci, Qpv
 
 
-def contrats_d_un_territoire(request: HttpRequest, qpv=None, commune=None, epci=None) -> str:
+def contrats_d_un_territoire(
+    request: HttpRequest, qpv: Qpv | None = None, commune: Commune | None = None, epci: Epci | None = None
+) -> str:
     """Les contrats de ville d'un QPV, d'une commune ou d'un EPCI : une requête."""
     contrats = list(contrats_du_territoire(qpv=qpv, commune=commune, epci=epci))
     if not contrats:
@@ -17,16 +22,17 @@ def contrats_d_un_territoire(request: HttpRequest, qpv=None, commune=None, epci=
     return render_to_string("contrats/_contrats_territoire.html", {"contrats": contrats}, request=request)
 
 
-def mes_contrats(request: HttpRequest, adhesions=None) -> str:
+def mes_contrats(request: HttpRequest) -> str:
     """Les contrats où la personne a un rôle (portés par sa collectivité, signés par son organisation), avec
-    leurs PDF quand elle peut les télécharger : deux requêtes au plus quand Mon espace passe ses adhésions,
-    quel que soit le nombre de contrats (les contrats, leurs signataires)."""
-    contrats = list(contrats_de(request.user, adhesions).prefetch_related("signataires"))
+    leurs PDF quand elle peut les télécharger : deux requêtes, quel que soit le nombre de contrats (les
+    contrats, leurs signataires), les adhésions venant du contexte d'accès de la page."""
+    acces = contexte_de_requete(request)
+    if not acces.adhesions:
+        return ""
+    contrats = list(contrats_de(acces).prefetch_related("signataires"))
+    for contrat in contrats:
+        # Les signataires préchargés servent la règle de téléchargement, sans requête par contrat.
+        contrat.telechargeable = peut_telecharger_contrat(acces, contrat)
     if not contrats:
         return ""
-    for contrat in contrats:
-        # Le profil est calculé avec les adhésions déjà lues par Mon espace et les signataires préchargés :
-        # la règle de téléchargement reste celle de contrats.permissions, sans requête par contrat.
-        profil(request.user, contrat, adhesions=adhesions)
-        contrat.telechargeable = peut_telecharger_contrat(request.user, contrat)
     return render_to_string("contrats/_mon_espace.html", {"contrats": contrats}, request=request)

@@ -1,17 +1,19 @@
 """Qui peut faire quoi sur un contrat de ville : de petits prédicats nommés (ARCHITECTURE.md, « Who may do
 what »).
 
-Le profil d'une personne vis-à-vis d'un contrat est calculé une fois (deux requêtes) puis gardé sur l'objet
-contrat pour la durée de la requête : les prédicats appelés par une page ne multiplient pas les requêtes.
+Chaque prédicat prend `qui` : le contexte d'accès de la requête, ou un utilisateur (voir `comptes.contexte`).
+Le profil d'une personne vis-à-vis d'un contrat se calcule des adhésions du contexte (lues une fois par
+requête) et des signataires du contrat (lus une fois par objet) : les prédicats appelés par une page ne
+multiplient pas les requêtes.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
-from comptes.models import COLLECTIVITES, Adhesion, Organisation, Role
-from comptes.permissions import est_admin_plateforme
+from comptes.contexte import Qui, contexte
+from comptes.models import COLLECTIVITES, Organisation, Role
 from contrats.models import Concertation, ContratDeVille, Public
 
 
@@ -59,7 +61,7 @@ class Profil:
 
     def publics(self) -> set[str]:
         """Les publics de concertation auxquels la personne appartient."""
-        publics = set()
+        publics: set[str] = set()
         if self.agent_porteur or self.signataire or self.etat:
             publics.add(Public.SIGNATAIRES)
         if self.structure:
@@ -69,22 +71,22 @@ class Profil:
         return publics
 
 
-def profil(user, contrat: ContratDeVille, adhesions: list[Adhesion] | None = None) -> Profil:
-    """`adhesions` (avec leur organisation) peut être fourni par une page qui les a déjà lues, pour évaluer
-    plusieurs contrats sans relire les adhésions pour chacun (Mon espace)."""
-    if not user.is_authenticated:
+def signataires_du_contrat(contrat: ContratDeVille) -> set[int]:
+    """Les organisations signataires, lues une fois par objet contrat (préchargement de Django)."""
+    if "signataires" not in getattr(contrat, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([contrat], "signataires")
+    return {s.organisation_id for s in contrat.signataires.all()}
+
+
+def profil(qui: Qui, contrat: ContratDeVille) -> Profil:
+    """Ce que la personne est pour ce contrat, d'après les adhésions de son contexte d'accès (lues une fois
+    par requête) et les signataires du contrat (lus une fois par objet) : aucune requête de plus par appel."""
+    acces = contexte(qui)
+    if not acces.est_connecte:
         return Profil()
-    cache = contrat.__dict__.setdefault("_profils", {})
-    if user.pk in cache:
-        return cache[user.pk]
-    if adhesions is None:
-        adhesions = list(Adhesion.objects.filter(utilisateur=user).select_related("organisation"))
-    if "signataires" in getattr(contrat, "_prefetched_objects_cache", {}):
-        signataires = {s.organisation_id for s in contrat.signataires.all()}
-    else:
-        signataires = set(contrat.signataires.values_list("organisation_id", flat=True))
-    resultat = Profil(connecte=True, admin=est_admin_plateforme(user))
-    for adhesion in adhesions:
+    signataires = signataires_du_contrat(contrat)
+    resultat = Profil(connecte=True, admin=acces.est_admin)
+    for adhesion in acces.adhesions:
         organisation = adhesion.organisation
         signe = organisation.pk in signataires
         porte = organisation_porte(organisation, contrat)
@@ -103,66 +105,65 @@ def profil(user, contrat: ContratDeVille, adhesions: list[Adhesion] | None = Non
         if adhesion.role != Role.ELU:
             resultat.organisations_contributrices.append(organisation)
     # Une personne inscrite sans organisation est une habitante (voir Mon espace).
-    if not adhesions:
+    if not acces.adhesions:
         resultat.habitant = True
-    cache[user.pk] = resultat
     return resultat
 
 
-def concertations_ouvertes_a(user, contrat: ContratDeVille) -> list[Concertation]:
-    publics = profil(user, contrat).publics()
+def concertations_ouvertes_a(qui: Qui, contrat: ContratDeVille) -> list[Concertation]:
+    publics = profil(qui, contrat).publics()
     if not publics:
         return []
     return [c for c in contrat.concertations.filter(publics__overlap=list(publics)) if c.est_ouverte()]
 
 
-def peut_voir_contrat(user, contrat: ContratDeVille) -> bool:
+def peut_voir_contrat(qui: Qui, contrat: ContratDeVille) -> bool:
     """Un contrat signé est public ; avant, le voient ses signataires, la collectivité porteuse, l'État du
     département, ses élus, et les publics d'une concertation ouverte."""
     if contrat.est_public:
         return True
-    if not user.is_authenticated:
+    if not contexte(qui).est_connecte:
         return False
-    return profil(user, contrat).associe or bool(concertations_ouvertes_a(user, contrat))
+    return profil(qui, contrat).associe or bool(concertations_ouvertes_a(qui, contrat))
 
 
-def peut_modifier_contrat(user, contrat: ContratDeVille) -> bool:
+def peut_modifier_contrat(qui: Qui, contrat: ContratDeVille) -> bool:
     """Les agents de la collectivité porteuse rédigent, tant que le contrat n'est pas signé."""
-    return contrat.en_redaction and profil(user, contrat).agent_porteur
+    return contrat.en_redaction and profil(qui, contrat).agent_porteur
 
 
-def peut_changer_statut(user, contrat: ContratDeVille) -> bool:
-    return profil(user, contrat).agent_porteur
+def peut_changer_statut(qui: Qui, contrat: ContratDeVille) -> bool:
+    return profil(qui, contrat).agent_porteur
 
 
-def peut_gerer_signataires(user, contrat: ContratDeVille) -> bool:
-    return profil(user, contrat).agent_porteur
+def peut_gerer_signataires(qui: Qui, contrat: ContratDeVille) -> bool:
+    return profil(qui, contrat).agent_porteur
 
 
-def peut_animer_concertation(user, contrat: ContratDeVille) -> bool:
+def peut_animer_concertation(qui: Qui, contrat: ContratDeVille) -> bool:
     """Ouvrir et clore une concertation, analyser les contributions et y répondre."""
-    return profil(user, contrat).agent_porteur
+    return profil(qui, contrat).agent_porteur
 
 
-def peut_moderer(user, contrat: ContratDeVille) -> bool:
-    profil_ = profil(user, contrat)
+def peut_moderer(qui: Qui, contrat: ContratDeVille) -> bool:
+    profil_ = profil(qui, contrat)
     return profil_.agent_porteur or profil_.admin
 
 
-def peut_lire_contributions_deposees(user, contrat: ContratDeVille) -> bool:
+def peut_lire_contributions_deposees(qui: Qui, contrat: ContratDeVille) -> bool:
     """Les contributions pas encore répondues ne sont lues que par les associés du contrat."""
-    return profil(user, contrat).associe
+    return profil(qui, contrat).associe
 
 
-def peut_telecharger_contrat(user, contrat: ContratDeVille) -> bool:
+def peut_telecharger_contrat(qui: Qui, contrat: ContratDeVille) -> bool:
     """Le PDF du contrat et sa synthèse : tout le monde une fois le contrat signé ; avant, ses associés
     seulement (les publics d'une concertation ouverte lisent le projet en ligne, sans en emporter de PDF)."""
-    return contrat.est_public or profil(user, contrat).associe
+    return contrat.est_public or profil(qui, contrat).associe
 
 
-def refus_contribution(user, concertation: Concertation) -> str | None:
+def refus_contribution(qui: Qui, concertation: Concertation) -> str | None:
     """Pourquoi la personne ne peut pas contribuer à cette concertation (message en français), ou None."""
-    if not user.is_authenticated:
+    if not contexte(qui).est_connecte:
         return "Connectez-vous pour contribuer."
     if concertation.close_le is not None:
         return "Cette concertation est close : elle ne reçoit plus de contributions."
@@ -173,11 +174,11 @@ def refus_contribution(user, concertation: Concertation) -> str | None:
         return (
             f"Cette concertation s'est terminée le {concertation.fin:%d/%m/%Y} : elle ne reçoit plus de contributions."
         )
-    if not profil(user, concertation.contrat).publics() & set(concertation.publics):
+    if not profil(qui, concertation.contrat).publics() & set(concertation.publics):
         publics = ", ".join(concertation.libelles_publics).lower()
         return f"Cette concertation est réservée aux publics suivants : {publics}. Votre profil n'en fait pas partie."
     return None
 
 
-def peut_contribuer(user, concertation: Concertation) -> bool:
-    return refus_contribution(user, concertation) is None
+def peut_contribuer(qui: Qui, concertation: Concertation) -> bool:
+    return refus_contribution(qui, concertation) is None

@@ -1,10 +1,10 @@
 """Registre des blocs que les applications de niveau supérieur (les financements) ajoutent à la page d'un
-contrat de ville, sans que les contrats ne les importent (voir `config.blocs`)."""
+contrat de ville, sans que les contrats ne les importent (voir `config.registres`)."""
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-from config.blocs import RegistreDeBlocs
+from config.registres import RegistreDeBlocs
 
 page_contrat = RegistreDeBlocs()
 

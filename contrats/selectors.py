@@ -1,9 +1,12 @@
 """Lectures des contrats pour d'autres pages (territoires, Mon espace) et pour les pages du contrat, avec un
 nombre fixe de requêtes."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from comptes.models import Adhesion, Role
+from comptes.contexte import Qui, contexte
+from comptes.models import Organisation, Role
 from contrats.models import (
     Concertation,
     ContratDeVille,
@@ -30,22 +33,29 @@ def contrats_du_territoire(qpv=None, commune=None, epci=None) -> QuerySet[Contra
     return contrats
 
 
-def contrats_de(user, adhesions=None) -> QuerySet[ContratDeVille]:
-    """Les contrats où la personne a un rôle : portés par sa collectivité, ou signés par son organisation.
-    Pour Mon espace, qui passe les `adhesions` (avec leur organisation) qu'il a déjà lues."""
-    if adhesions is None:
-        adhesions = Adhesion.objects.filter(utilisateur=user).select_related("organisation")
+def q_contrats_portes_par(organisations: Iterable[Organisation]) -> Q:
+    """Les contrats que ces organisations portent (la règle d'`organisation_porte`, en filtre de requête) ; un
+    filtre vide (`Q(pk__in=[])`) si aucune n'est une collectivité."""
     condition = Q(pk__in=[])
-    for adhesion in adhesions:
-        organisation = adhesion.organisation
+    for organisation in organisations:
+        if not organisation.est_collectivite:
+            continue
+        if organisation.epci_id:
+            condition |= Q(epci_id=organisation.epci_id)
+        if organisation.commune_id:
+            condition |= Q(commune_id=organisation.commune_id)
+        if organisation.code_territoire:
+            condition |= Q(code_porteur=organisation.code_territoire)
+    return condition
+
+
+def contrats_de(qui: Qui) -> QuerySet[ContratDeVille]:
+    """Les contrats où la personne a un rôle : portés par sa collectivité (agents et élus), ou signés par son
+    organisation (les adhésions viennent du contexte d'accès)."""
+    acces = contexte(qui)
+    condition = q_contrats_portes_par(acces.organisations(Role.AGENT, Role.ELU))
+    for organisation in acces.organisations():
         condition |= Q(signataires__organisation=organisation)
-        if adhesion.role in (Role.AGENT, Role.ELU) and organisation.est_collectivite:
-            if organisation.epci_id:
-                condition |= Q(epci_id=organisation.epci_id)
-            if organisation.commune_id:
-                condition |= Q(commune_id=organisation.commune_id)
-            if organisation.code_territoire:
-                condition |= Q(code_porteur=organisation.code_territoire)
     return ContratDeVille.objects.avec_porteur().filter(condition).distinct().order_by("code")
 
 

@@ -4,6 +4,7 @@ qui les voit sans pouvoir agir."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from comptes.contexte import Qui
 from contrats.models import ContratDeVille
 from financements.models import AppelAProjets, Dossier
 from financements.permissions import (
@@ -17,34 +18,34 @@ from financements.permissions import (
 INTROUVABLE = "Dossier introuvable."
 
 
-def appel_visible(user, pk: int) -> AppelAProjets:
+def appel_visible(qui: Qui, pk: int) -> AppelAProjets:
     try:
         appel = AppelAProjets.objects.select_related("contrat__epci", "contrat__commune").get(pk=pk)
     except AppelAProjets.DoesNotExist:
         raise Http404("Appel à projets introuvable.") from None
-    if not peut_voir_appel(user, appel):
+    if not peut_voir_appel(qui, appel):
         raise Http404("Appel à projets introuvable.")
     return appel
 
 
-def appel_pour_gerer(user, pk: int) -> AppelAProjets:
-    appel = appel_visible(user, pk)
-    if not peut_gerer_appel(user, appel):
+def appel_pour_gerer(qui: Qui, pk: int) -> AppelAProjets:
+    appel = appel_visible(qui, pk)
+    if not peut_gerer_appel(qui, appel):
         raise PermissionDenied("Seuls les agents de la collectivité porteuse du contrat gèrent cet appel à projets.")
     return appel
 
 
-def contrat_pour_appels(user, code: str) -> ContratDeVille:
+def contrat_pour_appels(qui: Qui, code: str) -> ContratDeVille:
     try:
         contrat = ContratDeVille.objects.avec_porteur().get(code=code)
     except ContratDeVille.DoesNotExist:
         raise Http404("Contrat de ville introuvable.") from None
-    if not peut_gerer_appel(user, contrat):
+    if not peut_gerer_appel(qui, contrat):
         raise PermissionDenied("Seuls les agents de la collectivité porteuse lancent les appels à projets du contrat.")
     return contrat
 
 
-def dossier_visible(user, pk: int) -> Dossier:
+def dossier_visible(qui: Qui, pk: int) -> Dossier:
     try:
         dossier = (
             Dossier.objects.select_related(
@@ -55,14 +56,14 @@ def dossier_visible(user, pk: int) -> Dossier:
         )
     except Dossier.DoesNotExist:
         raise Http404(INTROUVABLE) from None
-    if not peut_voir_dossier(user, dossier):
+    if not peut_voir_dossier(qui, dossier):
         raise Http404(INTROUVABLE)
     return dossier
 
 
-def dossier_modifiable(user, pk: int) -> Dossier:
-    dossier = dossier_visible(user, pk)
-    if not peut_modifier_dossier(user, dossier):
+def dossier_modifiable(qui: Qui, pk: int) -> Dossier:
+    dossier = dossier_visible(qui, pk)
+    if not peut_modifier_dossier(qui, dossier):
         if dossier.est_modifiable:
             raise PermissionDenied("Seuls les membres de la structure porteuse modifient ce dossier.")
         raise PermissionDenied(
@@ -72,8 +73,8 @@ def dossier_modifiable(user, pk: int) -> Dossier:
     return dossier
 
 
-def dossier_pour_instruire(user, pk: int) -> Dossier:
-    dossier = dossier_visible(user, pk)
-    if not peut_instruire(user, dossier):
+def dossier_pour_instruire(qui: Qui, pk: int) -> Dossier:
+    dossier = dossier_visible(qui, pk)
+    if not peut_instruire(qui, dossier):
         raise PermissionDenied("Seuls les instructeurs des financeurs sollicités instruisent ce dossier.")
     return dossier

@@ -1,18 +1,26 @@
 """Les blocs des appels à projets et dossiers sur les pages d'autres applications, qui ne les importent pas :
-les projets financés d'un QPV, d'une commune ou d'un EPCI (`territoires.blocs`), « Mes dossiers » dans Mon
-espace (`comptes.espace`) et, quand l'annuaire offrira un point d'extension, les projets d'une structure.
+les projets financés d'un QPV, d'une commune ou d'un EPCI (`territoires.registres.pages_territoire`) et d'une
+structure (`acteurs_ess.registres.profil_structure`), « Mes dossiers » dans Mon espace
+(`comptes.registres.mon_espace`), le lien vers les appels d'un contrat (`contrats.registres.page_contrat`).
 Enregistrés dans `FinancementsConfig.ready()` ; chacun lance un nombre fixe de requêtes."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from acteurs_ess.models import Structure
+from comptes.contexte import contexte_de_requete
+from contrats.models import ContratDeVille
+from financements.models import Dossier
 from financements.permissions import organisations_instructrices, organisations_structures
 from financements.selectors import ce_qui_est_attendu, dossiers_a_instruire, dossiers_de, projets_finances
+from territoires.models import Commune, Epci, Qpv
 
 NOMBRE_MAXIMUM = 20
 
 
-def projets_d_un_territoire(request: HttpRequest, qpv=None, commune=None, epci=None) -> str:
+def projets_d_un_territoire(
+    request: HttpRequest, qpv: Qpv | None = None, commune: Commune | None = None, epci: Epci | None = None
+) -> str:
     """Les projets financés d'un QPV, d'une commune ou d'un EPCI (contrats qu'il porte) : une requête."""
     if epci is not None:
         projets = projets_finances().filter(appel__contrat__epci=epci)
@@ -24,7 +32,7 @@ def projets_d_un_territoire(request: HttpRequest, qpv=None, commune=None, epci=N
     return render_to_string("financements/dossiers/_projets_finances.html", {"projets": projets}, request=request)
 
 
-def projets_de_la_structure(request: HttpRequest, structure) -> str:
+def projets_de_la_structure(request: HttpRequest, structure: Structure) -> str:
     """Les projets financés d'une structure (portés ou co-portés), pour son profil public : une requête."""
     projets = list(projets_finances(structure=structure)[:NOMBRE_MAXIMUM])
     if not projets:
@@ -32,13 +40,13 @@ def projets_de_la_structure(request: HttpRequest, structure) -> str:
     return render_to_string("financements/dossiers/_projets_finances.html", {"projets": projets}, request=request)
 
 
-def mes_dossiers(request: HttpRequest, adhesions=None) -> str:
+def mes_dossiers(request: HttpRequest) -> str:
     """Les dossiers des structures de la personne, avec ce qui est attendu d'elle ; pour les instructeurs,
-    le nombre de dossiers à instruire et le lien vers le tableau. Quatre requêtes au plus."""
-    user = request.user
-    if adhesions is not None and not hasattr(user, "_adhesions_dossiers"):
-        user._adhesions_dossiers = list(adhesions)
-    dossiers, a_instruire = [], None
+    le nombre de dossiers à instruire et le lien vers le tableau. Trois requêtes au plus, les adhésions venant
+    du contexte d'accès de la page."""
+    user = contexte_de_requete(request)
+    dossiers: list[Dossier] = []
+    a_instruire = None
     mes_structures = set(organisations_structures(user))
     if mes_structures:
         dossiers = list(dossiers_de(user).prefetch_related("co_porteurs__structure")[:50])
@@ -60,19 +68,19 @@ def mes_dossiers(request: HttpRequest, adhesions=None) -> str:
     )
 
 
-def appels_du_contrat(request: HttpRequest, contrat) -> str:
+def appels_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str:
     """Le lien vers les appels à projets du contrat et les projets qu'ils financent : aucune requête."""
     return render_to_string("financements/appels/_contrat.html", {"contrat": contrat}, request=request)
 
 
 def enregistrer_blocs() -> None:
     """Appelé par `FinancementsConfig.ready()`."""
-    from acteurs_ess import profil
-    from comptes import espace
-    from contrats import registres
-    from territoires import blocs
+    from acteurs_ess.registres import profil_structure
+    from comptes.registres import mon_espace
+    from contrats.registres import page_contrat
+    from territoires.registres import pages_territoire
 
-    registres.page_contrat.enregistrer("appels_a_projets", appels_du_contrat, ordre=10)
-    blocs.enregistrer("projets_finances", projets_d_un_territoire, ordre=15)
-    profil.enregistrer("projets_finances", projets_de_la_structure, ordre=10)
-    espace.enregistrer("dossiers", mes_dossiers, ordre=15)
+    page_contrat.enregistrer("appels_a_projets", appels_du_contrat, ordre=10)
+    pages_territoire.enregistrer("projets_finances", projets_d_un_territoire, ordre=15)
+    profil_structure.enregistrer("projets_finances", projets_de_la_structure, ordre=10)
+    mon_espace.enregistrer("dossiers", mes_dossiers, ordre=15)

@@ -7,41 +7,34 @@
   financeur ne voit jamais un dossier qui ne lui demande rien ; personne ne voit un brouillon hormis ses
   porteurs.
 
-Les adhésions de la personne sont lues une fois par requête (gardées sur l'objet utilisateur).
+Chaque prédicat prend `qui` : le contexte d'accès de la requête, ou un utilisateur (voir `comptes.contexte`),
+dont les adhésions sont lues une fois par requête.
 """
 
 from dataclasses import dataclass, field
 
-from comptes.models import Adhesion, Organisation, Role
-from comptes.permissions import est_admin_plateforme
+from comptes.contexte import Qui, contexte
+from comptes.models import Organisation, Role
 from contrats.models import ContratDeVille
 from contrats.permissions import organisation_porte
-from financements.models import AppelAProjets, Dossier, StatutDossier
+from financements.models import AppelAProjets, CoPorteur, Dossier, Financement, StatutDossier
 from financements.models.dossier import STATUTS_MODIFIABLES
 
 ROLES_INSTRUCTEURS = (Role.AGENT, Role.ETAT, Role.PARTENAIRE)
 
 
-def adhesions(user) -> list[Adhesion]:
-    if not user.is_authenticated:
-        return []
-    if not hasattr(user, "_adhesions_dossiers"):
-        user._adhesions_dossiers = list(Adhesion.objects.filter(utilisateur=user).select_related("organisation"))
-    return user._adhesions_dossiers
-
-
-def organisations_structures(user) -> list[int]:
+def organisations_structures(qui: Qui) -> list[int]:
     """Les organisations des structures dont la personne est membre."""
-    return [a.organisation_id for a in adhesions(user) if a.role == Role.STRUCTURE]
+    return [a.organisation_id for a in contexte(qui).adhesions_de_role(Role.STRUCTURE)]
 
 
-def organisations_instructrices(user) -> list[Organisation]:
+def organisations_instructrices(qui: Qui) -> list[Organisation]:
     """Les organisations pour lesquelles la personne instruit ou finance (agents, État, partenaires)."""
-    return [a.organisation for a in adhesions(user) if a.role in ROLES_INSTRUCTEURS]
+    return contexte(qui).organisations(*ROLES_INSTRUCTEURS)
 
 
-def est_agent_porteur(user, contrat: ContratDeVille) -> bool:
-    return any(a.role == Role.AGENT and organisation_porte(a.organisation, contrat) for a in adhesions(user))
+def est_agent_porteur(qui: Qui, contrat: ContratDeVille) -> bool:
+    return any(organisation_porte(o, contrat) for o in contexte(qui).organisations(Role.AGENT))
 
 
 @dataclass
@@ -64,40 +57,39 @@ class ProfilDossier:
         return self.financeurs
 
 
-def profil_dossier(user, dossier: Dossier) -> ProfilDossier:
-    if not user.is_authenticated:
+def profil_dossier(qui: Qui, dossier: Dossier) -> ProfilDossier:
+    """Ce que la personne est pour ce dossier, d'après les adhésions de son contexte d'accès (lues une fois
+    par requête) et les co-porteurs et financements du dossier (lus une fois par objet)."""
+    acces = contexte(qui)
+    if not acces.est_connecte:
         return ProfilDossier()
-    cache = dossier.__dict__.setdefault("_profils", {})
-    if user.pk in cache:
-        return cache[user.pk]
-    structures = set(organisations_structures(user))
-    instructrices = organisations_instructrices(user)
-    resultat = ProfilDossier(admin=est_admin_plateforme(user))
+    structures = set(organisations_structures(acces))
+    instructrices = organisations_instructrices(acces)
+    resultat = ProfilDossier(admin=acces.est_admin)
     resultat.porteur = dossier.structure.organisation_id in structures
     if structures:
         resultat.co_porteur = any(c.structure.organisation_id in structures for c in _co_porteurs(dossier))
     if instructrices:
-        resultat.agent_porteur = est_agent_porteur(user, dossier.appel.contrat)
+        resultat.agent_porteur = est_agent_porteur(acces, dossier.appel.contrat)
         sollicites = {f.financeur_id for f in _financements(dossier)}
         resultat.financeurs = [o for o in instructrices if o.pk in sollicites]
-    cache[user.pk] = resultat
     return resultat
 
 
-def _co_porteurs(dossier: Dossier):
+# Les pages lisent le dossier avec ses co-porteurs et ses financements préchargés (`acces.dossier_visible`) ;
+# ailleurs (services, tâches), ils sont relus à chaque fois, car un service a pu les changer entre-temps.
+def _co_porteurs(dossier: Dossier) -> list[CoPorteur]:
     if "co_porteurs" in getattr(dossier, "_prefetched_objects_cache", {}):
-        return dossier.co_porteurs.all()
-    return dossier.co_porteurs.select_related("structure")
+        return list(dossier.co_porteurs.all())
+    return list(dossier.co_porteurs.select_related("structure"))
 
 
-def _financements(dossier: Dossier):
-    if "financements" in getattr(dossier, "_prefetched_objects_cache", {}):
-        return dossier.financements.all()
+def _financements(dossier: Dossier) -> list[Financement]:
     return list(dossier.financements.all())
 
 
-def peut_voir_dossier(user, dossier: Dossier) -> bool:
-    p = profil_dossier(user, dossier)
+def peut_voir_dossier(qui: Qui, dossier: Dossier) -> bool:
+    p = profil_dossier(qui, dossier)
     if p.porteur or p.co_porteur:
         return True
     if dossier.statut == StatutDossier.BROUILLON:
@@ -105,55 +97,55 @@ def peut_voir_dossier(user, dossier: Dossier) -> bool:
     return p.instructeur or p.admin
 
 
-def peut_modifier_dossier(user, dossier: Dossier) -> bool:
+def peut_modifier_dossier(qui: Qui, dossier: Dossier) -> bool:
     """La structure porteuse complète son dossier tant qu'il est en brouillon ou en correction."""
-    return dossier.statut in STATUTS_MODIFIABLES and profil_dossier(user, dossier).porteur
+    return dossier.statut in STATUTS_MODIFIABLES and profil_dossier(qui, dossier).porteur
 
 
-def peut_deposer(user, dossier: Dossier) -> bool:
-    return peut_modifier_dossier(user, dossier)
+def peut_deposer(qui: Qui, dossier: Dossier) -> bool:
+    return peut_modifier_dossier(qui, dossier)
 
 
-def peut_instruire(user, dossier: Dossier) -> bool:
+def peut_instruire(qui: Qui, dossier: Dossier) -> bool:
     """Prendre en instruction, demander une correction, écrire une note, donner un avis."""
-    return dossier.statut != StatutDossier.BROUILLON and profil_dossier(user, dossier).instructeur
+    return dossier.statut != StatutDossier.BROUILLON and profil_dossier(qui, dossier).instructeur
 
 
-def peut_lire_notes(user, dossier: Dossier) -> bool:
-    return peut_instruire(user, dossier)
+def peut_lire_notes(qui: Qui, dossier: Dossier) -> bool:
+    return peut_instruire(qui, dossier)
 
 
-def peut_decider(user, dossier: Dossier, financeur: Organisation) -> bool:
+def peut_decider(qui: Qui, dossier: Dossier, financeur: Organisation) -> bool:
     """Seuls les agents d'un financeur décident de la part de ce financeur, pendant l'instruction."""
     return dossier.statut == StatutDossier.EN_INSTRUCTION and any(
-        o.pk == financeur.pk for o in profil_dossier(user, dossier).financeurs
+        o.pk == financeur.pk for o in profil_dossier(qui, dossier).financeurs
     )
 
 
-def peut_echanger(user, dossier: Dossier) -> bool:
+def peut_echanger(qui: Qui, dossier: Dossier) -> bool:
     """Le fil de messages : porteur, co-porteurs et instructeurs, une fois le dossier déposé."""
-    p = profil_dossier(user, dossier)
+    p = profil_dossier(qui, dossier)
     return dossier.statut != StatutDossier.BROUILLON and (p.porteur or p.co_porteur or p.instructeur)
 
 
-def peut_confirmer_co_portage(user, dossier: Dossier) -> bool:
-    return profil_dossier(user, dossier).co_porteur
+def peut_confirmer_co_portage(qui: Qui, dossier: Dossier) -> bool:
+    return profil_dossier(qui, dossier).co_porteur
 
 
-def peut_gerer_appel(user, appel_ou_contrat: AppelAProjets | ContratDeVille) -> bool:
+def peut_gerer_appel(qui: Qui, appel_ou_contrat: AppelAProjets | ContratDeVille) -> bool:
     """Les agents de la collectivité porteuse du contrat créent, modifient et publient ses appels."""
     contrat = appel_ou_contrat.contrat if isinstance(appel_ou_contrat, AppelAProjets) else appel_ou_contrat
-    return est_agent_porteur(user, contrat)
+    return est_agent_porteur(qui, contrat)
 
 
-def peut_voir_appel(user, appel: AppelAProjets) -> bool:
+def peut_voir_appel(qui: Qui, appel: AppelAProjets) -> bool:
     """Un appel publié est public ; avant, seuls les agents de la collectivité porteuse le voient."""
-    return appel.est_publie or peut_gerer_appel(user, appel)
+    return appel.est_publie or peut_gerer_appel(qui, appel)
 
 
-def peut_repondre_appel(user, appel: AppelAProjets) -> bool:
-    return appel.est_publie and bool(organisations_structures(user))
+def peut_repondre_appel(qui: Qui, appel: AppelAProjets) -> bool:
+    return appel.est_publie and bool(organisations_structures(qui))
 
 
-def peut_voir_tableau(user) -> bool:
-    return bool(organisations_instructrices(user))
+def peut_voir_tableau(qui: Qui) -> bool:
+    return bool(organisations_instructrices(qui))

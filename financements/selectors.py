@@ -5,38 +5,30 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from comptes.models import COLLECTIVITES, Role
+from comptes.contexte import Qui, contexte
+from comptes.models import Role
 from contrats.models import ContratDeVille
+from contrats.selectors import q_contrats_portes_par
 from financements.models import AppelAProjets, Dossier, Financement, FinanceurAppel, StatutDossier
 from financements.models.dossier import STATUTS_DECIDES
-from financements.permissions import adhesions, organisations_instructrices, organisations_structures
+from financements.permissions import organisations_instructrices, organisations_structures
 
 
-def appels_portes_par(user) -> list[int]:
+def appels_portes_par(qui: Qui) -> list[int]:
     """Les appels à projets des contrats portés par une collectivité dont la personne est agent (une requête
     au plus)."""
-    condition = Q(pk__in=[])
-    for adhesion in adhesions(user):
-        organisation = adhesion.organisation
-        if adhesion.role != Role.AGENT or organisation.type not in COLLECTIVITES:
-            continue
-        if organisation.epci_id:
-            condition |= Q(epci_id=organisation.epci_id)
-        if organisation.commune_id:
-            condition |= Q(commune_id=organisation.commune_id)
-        if organisation.code_territoire:
-            condition |= Q(code_porteur=organisation.code_territoire)
+    condition = q_contrats_portes_par(contexte(qui).organisations(Role.AGENT))
     if condition == Q(pk__in=[]):
         return []
     contrats = ContratDeVille.objects.filter(condition).values("pk")
     return list(AppelAProjets.objects.filter(contrat__in=contrats).values_list("pk", flat=True))
 
 
-def dossiers_a_instruire(user) -> QuerySet[Dossier]:
+def dossiers_a_instruire(qui: Qui) -> QuerySet[Dossier]:
     """Les dossiers déposés que la personne instruit : ceux qui demandent un financement à l'une de ses
     organisations, et ceux des appels des contrats que sa collectivité porte. Jamais un brouillon."""
-    organisations = [o.pk for o in organisations_instructrices(user)]
-    appels = appels_portes_par(user)
+    organisations = [o.pk for o in organisations_instructrices(qui)]
+    appels = appels_portes_par(qui)
     # `financeurs_ids` (index GIN) et `appel_id` (index) : PostgreSQL combine les deux index (BitmapOr).
     condition = Q(financeurs_ids__overlap=organisations)
     if appels:
@@ -110,9 +102,9 @@ def indicateurs(dossiers: QuerySet[Dossier]) -> dict:
     return resultat
 
 
-def dossiers_de(user) -> QuerySet[Dossier]:
+def dossiers_de(qui: Qui) -> QuerySet[Dossier]:
     """Les dossiers des structures de la personne (portés ou co-portés), pour Mon espace."""
-    structures = organisations_structures(user)
+    structures = organisations_structures(qui)
     return (
         Dossier.objects.filter(
             Q(structure__organisation_id__in=structures) | Q(co_porteurs__structure__organisation_id__in=structures)

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from territoires.blocs import blocs
 from territoires.carto import carte_des_qpv
 from territoires.filtres import CommuneFiltre, EpciFiltre, QpvFiltre
 from territoires.models import Commune, Departement, Epci, NatureEpci, Qpv, Region
 from territoires.recherche import LIMITE, rechercher
+from territoires.registres import blocs
 
 PAR_PAGE = 50
 LIMITE_PAGE_RECHERCHE = 30

@@ -279,7 +279,6 @@ def enregistrer_plan(
     recalculer(dossier)
     if hasattr(dossier, "_prefetched_objects_cache"):
         dossier._prefetched_objects_cache.pop("financements", None)
-    dossier.__dict__.pop("_profils", None)
     journaliser(dossier, auteur, "Plan de financement enregistré")
 
 

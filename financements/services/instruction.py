@@ -7,7 +7,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from comptes.contexte import contexte
 from comptes.models import Organisation
+from contrats.permissions import organisation_porte
 from financements.models import (
     AvisInstruction,
     DecisionFinanceur,
@@ -33,15 +35,10 @@ REFUS_INSTRUCTION = "Seuls les instructeurs des financeurs sollicités instruise
 def _organisation_instructrice(auteur, dossier: Dossier, organisation: Organisation | None) -> Organisation:
     """L'organisation au nom de laquelle l'instructeur agit (un de ses financeurs, ou la collectivité
     porteuse du contrat)."""
-    from contrats.permissions import organisation_porte
-    from financements.permissions import adhesions
-
     profil = profil_dossier(auteur, dossier)
-    possibles = list(profil.financeurs) + [
-        a.organisation
-        for a in adhesions(auteur)
-        if profil.agent_porteur and organisation_porte(a.organisation, dossier.appel.contrat)
-    ]
+    possibles = list(profil.financeurs)
+    if profil.agent_porteur:
+        possibles += [o for o in contexte(auteur).organisations() if organisation_porte(o, dossier.appel.contrat)]
     if organisation is None:
         if not possibles:
             raise PermissionDenied(REFUS_INSTRUCTION)

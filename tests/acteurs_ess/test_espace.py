@@ -1,19 +1,20 @@
 import pytest
 from django.urls import reverse
 
-from acteurs_ess.espace import mon_annuaire
+from acteurs_ess.blocs import mon_annuaire
 from acteurs_ess.models import DemandeRattachement
-from comptes.models import Adhesion
+from comptes.contexte import ContexteAcces
 from tests.acteurs_ess.factories import StructureFactory
 from tests.factories import AdhesionFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def rendre(rf, utilisateur, adhesions=None):
+def rendre(rf, utilisateur, acces=None):
     requete = rf.get("/mon-espace/")
     requete.user = utilisateur
-    return mon_annuaire(requete, adhesions=adhesions)
+    requete.acces = acces or ContexteAcces(utilisateur)
+    return mon_annuaire(requete)
 
 
 def test_it_links_a_member_to_its_structure_and_pending_requests(rf, membre_structure, structure, exterieur):
@@ -43,13 +44,18 @@ def test_it_runs_a_fixed_number_of_queries(rf, membre_structure, structure, djan
             AdhesionFactory(organisation=autre.organisation, utilisateur=membre_structure)
             DemandeRattachement.objects.create(structure=autre, demandeur=AdhesionFactory().utilisateur)
 
+    def contexte_lu():
+        acces = ContexteAcces(membre_structure)
+        list(acces.adhesions)  # lues par la page Mon espace avant ses blocs
+        return acces
+
     ajouter(1)
-    adhesions = list(Adhesion.objects.filter(utilisateur=membre_structure).select_related("organisation"))
-    # Structures ; demandes à décider (collectivités de l'agent, nombre) ; mes demandes.
-    with django_assert_num_queries(4):
-        rendre(rf, membre_structure, adhesions)
+    acces = contexte_lu()
+    # Structures ; nombre de demandes à décider ; mes demandes (les collectivités viennent du contexte).
+    with django_assert_num_queries(3):
+        rendre(rf, membre_structure, acces)
     ajouter(5)
-    adhesions = list(Adhesion.objects.filter(utilisateur=membre_structure).select_related("organisation"))
-    with django_assert_num_queries(4):
-        html = rendre(rf, membre_structure, adhesions)
+    acces = contexte_lu()
+    with django_assert_num_queries(3):
+        html = rendre(rf, membre_structure, acces)
     assert "6 demandes de rattachement à décider" in html

@@ -51,16 +51,16 @@ def test_it_welcomes_an_inhabitant_without_organisation(client, exterieur):
 def test_it_runs_a_fixed_number_of_queries_whatever_the_memberships(client, agent, django_assert_num_queries):
     client.force_login(agent)
     client.get(reverse("comptes:mon_espace"))  # chauffe : résolution des gabarits, etc.
-    # 1 session, 2 utilisateur, 3 adhésions avec leurs organisations ; bloc des contrats (contrats/blocs.py) :
-    # 4 contrats de la personne (aucun : pas de signataires à lire) ;
-    # bloc des dossiers (financements/blocs.py) : 5 le nombre de dossiers à instruire ;
-    # bloc de l'annuaire (acteurs_ess/espace.py) : 6 territoires des collectivités de l'agent,
-    # 7 demandes de rattachement à décider, 8 demandes de la personne en attente
-    with django_assert_num_queries(8):
+    # 1 session, 2 utilisateur, 3 adhésions avec leurs organisations (le contexte d'accès, que les blocs
+    # reprennent) ; bloc des contrats (contrats/blocs.py) : 4 contrats de la personne (aucun : pas de
+    # signataires à lire) ; bloc des dossiers (financements/blocs.py) : 5 le nombre de dossiers à instruire ;
+    # bloc de l'annuaire (acteurs_ess/blocs.py) : 6 demandes de rattachement à décider, 7 demandes de la
+    # personne en attente
+    with django_assert_num_queries(7):
         client.get(reverse("comptes:mon_espace"))
     for _ in range(5):
         AdhesionFactory(utilisateur=agent, organisation=OrganisationFactory(commune=True), role=Role.AGENT)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         reponse = client.get(reverse("comptes:mon_espace"))
     assert reponse.content.decode().count('<p class="fr-tag">Agent</p>') == 6
 

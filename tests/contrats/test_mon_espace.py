@@ -57,17 +57,18 @@ def _ajouter_des_contrats(contrat, elu) -> None:
 
 
 def test_the_block_runs_two_queries_whatever_the_number_of_contracts(rf, contrat, elu, django_assert_num_queries):
-    from comptes.models import Adhesion
+    from comptes.contexte import ContexteAcces
     from contrats.blocs import mes_contrats
 
     def rendre() -> str:
         request = rf.get("/mon-espace/")
         request.user = elu
-        adhesions = list(Adhesion.objects.filter(utilisateur=elu).select_related("organisation"))
-        # 1 les contrats de la personne, 2 leurs signataires (les adhésions de Mon espace servent à trouver
-        # les contrats et à calculer le profil de chacun, sans requête).
+        request.acces = ContexteAcces(elu)
+        list(request.acces.adhesions)  # lues par la page Mon espace avant ses blocs
+        # 1 les contrats de la personne, 2 leurs signataires (les adhésions du contexte d'accès servent à
+        # trouver les contrats et à calculer le profil de chacun, sans requête).
         with django_assert_num_queries(2):
-            return mes_contrats(request, adhesions=adhesions)
+            return mes_contrats(request)
 
     assert rendre().count("/contrat.pdf") == 1
     _ajouter_des_contrats(contrat, elu)

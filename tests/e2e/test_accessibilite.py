@@ -119,7 +119,7 @@ def test_it_reports_what_axe_finds(page, violations_bloquantes):
 def test_each_section_lists_pages_to_check():
     rubriques = {page.nom.split(":")[0] for page in PAGES if ":" in page.nom}
     attendues = {nom.removeprefix("pages_") for nom in MODULES_DE_PAGES}
-    assert attendues >= {"territoires", "acteurs_ess", "contrats", "dossiers"}
+    assert attendues >= {"territoires", "acteurs_ess", "contrats", "financements"}
     assert rubriques == attendues, "un module pages_*.py ne liste aucune page"
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from config.blocs import RegistreDeBlocs
-from territoires import blocs
+from config.registres import RegistreDeBlocs
+from territoires.registres import pages_territoire
 
 
 @pytest.fixture
@@ -15,9 +15,9 @@ def bloc_essai():
         territoire = qpv or commune or epci
         return f"<section><h2>Bloc d'essai</h2><p>{territoire}</p></section>"
 
-    blocs.enregistrer("essai", fournir, ordre=999)
+    pages_territoire.enregistrer("essai", fournir, ordre=999)
     yield
-    blocs.registre.retirer("essai")
+    pages_territoire.retirer("essai")
 
 
 @pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_it_shows_registered_blocks_on_territory_pages(client, bloc_essai):
 
 
 def test_the_higher_apps_register_their_blocks():
-    assert {"contrats", "structures", "projets_finances"} <= set(blocs.registre.noms())
+    assert {"contrats", "structures", "projets_finances"} <= set(pages_territoire.noms())
 
 
 def test_it_registers_a_block_once_per_name_in_order(rf):

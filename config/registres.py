@@ -1,10 +1,12 @@
 """Registres de blocs : le moyen pour une application de niveau supérieur d'ajouter un morceau de page à une
 application de niveau inférieur sans que celle-ci ne l'importe.
 
-Les importations vont dans un seul sens (territoires ← comptes ← acteurs_ess ← contrats). Chaque registre
-appartient à la page qui affiche les blocs (`territoires.blocs` pour les pages des territoires,
-`comptes.espace` pour « Mon espace ») ; les applications y enregistrent, dans leur `AppConfig.ready()`, une
-fonction qui rend leur bloc. Chaque bloc lance un nombre fixe de requêtes SQL.
+Les importations vont dans un seul sens (territoires ← comptes ← acteurs_ess ← contrats ← financements ←
+evaluation). Chaque registre (`registres.py`) appartient à l'application de la page qui affiche les blocs :
+`territoires.registres.pages_territoire`, `comptes.registres.mon_espace`,
+`acteurs_ess.registres.profil_structure`, `contrats.registres.page_contrat`. Les applications supérieures y
+enregistrent, dans leur `AppConfig.ready()`, les fonctions de leur module `blocs.py` qui rendent leurs blocs.
+Chaque bloc lance un nombre fixe de requêtes SQL.
 """
 
 from collections.abc import Callable
