@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from acteurs_ess.models import Structure
 from comptes.models import Organisation
+from config.lib.euros import euros
 from contrats.models import ContratDeVille
 from financements.fichiers import ranger, verifier_fichier
 from financements.models import (
@@ -52,12 +53,6 @@ from financements.permissions import (
 from financements.services import notifications
 
 REFUS_MODIFICATION = "Seuls les membres de la structure porteuse modifient ce dossier, en brouillon ou en correction."
-
-
-def euros(montant: Decimal) -> str:
-    """123456.5 → « 123 456,50 € » (espaces insécables fines comme séparateur de milliers)."""
-    texte = f"{montant:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{texte} €"
 
 
 def montant_valide(valeur, libelle: str = "Le montant") -> Decimal:

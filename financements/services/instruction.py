@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from comptes.models import Organisation
+from config.lib.euros import euros
 from financements.models import (
     AvisInstruction,
     DecisionFinanceur,
@@ -25,7 +26,7 @@ from financements.permissions import (
     profil_dossier,
 )
 from financements.services import notifications
-from financements.services.dossiers import ajouter_piece, changer_statut, euros, journaliser, montant_valide, recalculer
+from financements.services.dossiers import ajouter_piece, changer_statut, journaliser, montant_valide, recalculer
 
 REFUS_INSTRUCTION = "Seuls les instructeurs des financeurs sollicités instruisent ce dossier."
 
