@@ -10,7 +10,6 @@ membres ne sont pas modifiées par un import. Relancer le même import ne change
 
 import csv
 import io
-import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from acteurs_ess import identifiants
 from acteurs_ess.choix import Agrement, FormeJuridique
 from acteurs_ess.models import Structure, mots_cles
 from comptes.models import Adhesion, Organisation, Role, TypeOrganisation
+from config.lib.texte import cle
 from territoires.models import Commune, Qpv
 
 COLONNES = [
@@ -49,15 +49,6 @@ LONGUEURS = {"raison_sociale": 255, "sigle": 50, "adresse": 255, "site_web": 200
 
 class FichierIllisible(Exception):
     """Le fichier déposé n'est pas un tableur lisible ; le message est destiné à l'utilisateur."""
-
-
-def sans_accents(texte: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c))
-
-
-def cle(texte: str) -> str:
-    """« Raison sociale », « raison_sociale », « RAISON-SOCIALE » → « raisonsociale »."""
-    return "".join(c for c in sans_accents(str(texte)).lower() if c.isalnum())
 
 
 COLONNE_PAR_CLE = {cle(colonne): colonne for colonne in COLONNES}

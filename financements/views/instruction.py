@@ -1,14 +1,13 @@
 """L'instruction : tableau des dossiers à instruire (filtres, totaux par financeur, conventions obligatoires,
 parts ESS et collectives), exports CSV/XLSX du filtre courant, actions des instructeurs, export SCDL public."""
 
-import unicodedata
-
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Value
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -58,11 +57,11 @@ class TableauFiltre(django_filters.FilterSet):
         fields = []
 
     def filtrer_porteur(self, queryset, name, value):
-        # Le nom normalisé (minuscules, sans accents) profite de l'index trigramme de l'annuaire.
-        texte = unicodedata.normalize("NFKD", value.lower()).encode("ascii", "ignore").decode()
+        # Le nom normalisé (minuscules, sans accents) profite de l'index trigramme de l'annuaire ; la saisie est
+        # normalisée par la même fonction SQL, pour que « Cœur » ou « l’atelier » se comparent de la même façon.
         structures = (
             Structure.objects.annotate(nom_recherche=nom_normalise("raison_sociale"))
-            .filter(nom_recherche__contains=texte)
+            .filter(nom_recherche__contains=nom_normalise(Value(value)))
             .values("pk")
         )
         return queryset.filter(structure_id__in=structures)
