@@ -8,10 +8,6 @@ efface la valeur), sauf les identifiants, qu'une cellule vide n'efface jamais. L
 membres ne sont pas modifiées par un import. Relancer le même import ne change rien.
 """
 
-import csv
-import io
-import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,6 +20,8 @@ from acteurs_ess import identifiants
 from acteurs_ess.choix import Agrement, FormeJuridique
 from acteurs_ess.models import Structure, mots_cles
 from comptes.models import Adhesion, Organisation, Role, TypeOrganisation
+from config.lib.tableurs import TableurIllisible, lire_tableur
+from config.lib.texte import cle
 from territoires.models import Commune, Qpv
 
 COLONNES = [
@@ -47,78 +45,11 @@ CHAMPS_TEXTE = ["raison_sociale", "sigle", "forme_juridique", "adresse", "site_w
 LONGUEURS = {"raison_sociale": 255, "sigle": 50, "adresse": 255, "site_web": 200}
 
 
-class FichierIllisible(Exception):
-    """Le fichier déposé n'est pas un tableur lisible ; le message est destiné à l'utilisateur."""
-
-
-def sans_accents(texte: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c))
-
-
-def cle(texte: str) -> str:
-    """« Raison sociale », « raison_sociale », « RAISON-SOCIALE » → « raisonsociale »."""
-    return "".join(c for c in sans_accents(str(texte)).lower() if c.isalnum())
-
-
 COLONNE_PAR_CLE = {cle(colonne): colonne for colonne in COLONNES}
 FORME_PAR_CLE = {cle(code): code for code in FormeJuridique.values} | {
     cle(forme.label.split(" (")[0]): forme.value for forme in FormeJuridique
 }
 AGREMENT_PAR_CLE = {cle(code): code for code in Agrement.values} | {cle(a.label): a.value for a in Agrement}
-
-
-def _cellule(valeur) -> str:
-    if valeur is None:
-        return ""
-    if isinstance(valeur, float) and valeur.is_integer():
-        valeur = int(valeur)
-    return str(valeur).strip()
-
-
-def lire_tableau(nom: str, contenu: bytes) -> tuple[list[str], Iterable[list[str]]]:
-    """L'en-tête et les lignes d'un fichier CSV (UTF-8 ou Windows-1252, `,` ou `;`) ou XLSX."""
-    if nom.lower().endswith(".xlsx"):
-        return _lire_xlsx(contenu)
-    return _lire_csv(contenu)
-
-
-def _lire_xlsx(contenu: bytes):
-    import openpyxl
-
-    if not zipfile.is_zipfile(io.BytesIO(contenu)):
-        raise FichierIllisible("Ce fichier n'est pas un classeur XLSX valide. Enregistrez-le au format .xlsx ou .csv.")
-    try:
-        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-    except Exception:  # openpyxl lève toutes sortes d'erreurs sur un fichier abîmé
-        raise FichierIllisible(
-            "Ce classeur XLSX est illisible. Enregistrez-le à nouveau depuis votre tableur."
-        ) from None
-    lignes = ([_cellule(valeur) for valeur in ligne] for ligne in classeur.worksheets[0].iter_rows(values_only=True))
-    entete = next(lignes, None)
-    if entete is None:
-        raise FichierIllisible("La première feuille du classeur est vide.")
-    return entete, lignes
-
-
-def _lire_csv(contenu: bytes):
-    if b"\x00" in contenu[:4096]:
-        raise FichierIllisible("Ce fichier n'est pas un tableur au format texte (CSV). Déposez un fichier CSV ou XLSX.")
-    try:
-        texte = contenu.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            texte = contenu.decode("cp1252")
-        except UnicodeDecodeError:
-            raise FichierIllisible(
-                "Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8 ou Windows-1252."
-            ) from None
-    premiere = texte.split("\n", 1)[0]
-    separateur = ";" if premiere.count(";") > premiere.count(",") else ","
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
-    entete = next(lecteur, None)
-    if not entete:
-        raise FichierIllisible("Le fichier est vide : il faut au moins une ligne d'en-tête.")
-    return [_cellule(c) for c in entete], ([_cellule(c) for c in ligne] for ligne in lecteur)
 
 
 @dataclass
@@ -260,13 +191,10 @@ def analyser(nom: str, contenu: bytes) -> Analyse:
     """Lit le fichier et décide, ligne par ligne, de ce que l'import ferait. N'écrit rien."""
     analyse = Analyse()
     try:
-        entete, lignes_brutes = lire_tableau(nom, contenu)
+        entete, lignes_brutes = lire_tableur(nom, contenu)
         lignes_brutes = list(lignes_brutes)
-    except FichierIllisible as erreur:
+    except TableurIllisible as erreur:
         analyse.erreur = str(erreur)
-        return analyse
-    except csv.Error as erreur:
-        analyse.erreur = f"Ce fichier CSV est mal formé : {erreur}."
         return analyse
 
     positions: dict[str, int] = {}

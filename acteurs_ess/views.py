@@ -1,5 +1,3 @@
-import csv
-import io
 import secrets
 
 from django.contrib import messages
@@ -44,6 +42,7 @@ from acteurs_ess.permissions import (
 from acteurs_ess.selectors import page_de_resultats, rechercher_structures
 from comptes.contexte import contexte_de_requete
 from comptes.models import Adhesion, Role
+from config.lib.tableurs import classeur_xlsx, csv_en_flux
 
 PAR_PAGE = 20
 
@@ -82,34 +81,15 @@ def exporter(request: HttpRequest, format: str) -> HttpResponse:
     structures = rechercher_structures(RechercheForm(request.GET or None).criteres())
     nom = f"annuaire-ess-{timezone.localdate():%Y-%m-%d}"
     if format == "xlsx":
-        from openpyxl import Workbook
-
-        classeur = Workbook(write_only=True)
-        feuille = classeur.create_sheet("Structures")
-        feuille.append(imports.COLONNES)
-        for ligne in imports.lignes_export(structures):
-            feuille.append(ligne)
-        tampon = io.BytesIO()
-        classeur.save(tampon)
         reponse = HttpResponse(
-            tampon.getvalue(),
+            classeur_xlsx("Structures", imports.COLONNES, imports.lignes_export(structures)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
         return reponse
 
-    class Tampon:
-        def write(self, valeur):
-            return valeur
-
-    ecrivain = csv.writer(Tampon())
-
-    def lignes():
-        yield "\ufeff" + ecrivain.writerow(imports.COLONNES)
-        for ligne in imports.lignes_export(structures):
-            yield ecrivain.writerow(ligne)
-
-    reponse = StreamingHttpResponse(lignes(), content_type="text/csv; charset=utf-8")
+    lignes = csv_en_flux(imports.COLONNES, imports.lignes_export(structures), bom=True)
+    reponse = StreamingHttpResponse(lignes, content_type="text/csv; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
     return reponse
 

@@ -7,13 +7,13 @@ Tout se passe dans une transaction annulée à la fin : la base de mesure reste 
 import random
 import statistics
 import time
-import unicodedata
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from config.lib.texte import sans_accents
 from territoires.imports import lecture, service
 from territoires.imports.service import FICHIERS, importer_dossier
 from territoires.models import Commune, Epci, Qpv
@@ -73,10 +73,6 @@ def _plancher_copy() -> float:
     return duree
 
 
-def _sans_accents(texte: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", texte) if unicodedata.category(c) != "Mn")
-
-
 def _faute(texte: str, hasard: random.Random) -> str:
     if len(texte) < 5:
         return texte
@@ -96,12 +92,12 @@ def requetes_variees() -> list[str]:
     for _ in range(40):
         requetes.append(hasard.choice(communes).nom)
     for _ in range(25):
-        requetes.append(_sans_accents(hasard.choice(communes).nom).lower())
+        requetes.append(sans_accents(hasard.choice(communes).nom).lower())
     for _ in range(25):
         nom = hasard.choice(communes).nom
         requetes.append(nom[: hasard.randint(3, 7)])
     for _ in range(30):
-        requetes.append(_faute(_sans_accents(hasard.choice(communes).nom), hasard))
+        requetes.append(_faute(sans_accents(hasard.choice(communes).nom), hasard))
     for _ in range(20):
         requetes.append(hasard.choice(qpvs).nom)
     for _ in range(15):

@@ -73,6 +73,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.plateforme",
             ],
+            # Le filtre `euros` sert dans les gabarits de plusieurs applications : disponible partout sans `load`.
+            "builtins": ["config.lib.euros"],
         },
     },
 ]

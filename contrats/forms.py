@@ -1,7 +1,18 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from contrats.models import AxeTransversal, Etape, Pilier, Public, StatutContrat, StatutContribution, TypeInstance
+from acteurs_ess.models import Collectif, Structure
+from contrats.models import (
+    AxeTransversal,
+    Etape,
+    Pilier,
+    Public,
+    ServiceConsulte,
+    StatutContrat,
+    StatutContribution,
+    TypeDynamique,
+    TypeInstance,
+)
 from contrats.models.concertation import STATUTS_REPONDUS
 
 
@@ -173,3 +184,25 @@ class ReunionForm(DsfrBaseForm):
     )
     decisions = forms.CharField(label="Décisions", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     compte_rendu = forms.CharField(label="Compte rendu", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ConsultationForm(DsfrBaseForm):
+    service = forms.ChoiceField(label="Service consulté", choices=ServiceConsulte.choices)
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    apport = forms.CharField(label="Ce que le service a apporté", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DynamiqueForm(DsfrBaseForm):
+    type = forms.ChoiceField(label="Type", choices=TypeDynamique.choices)
+    collectif = forms.ModelChoiceField(
+        label="Collectif de l'annuaire", queryset=Collectif.objects.all(), required=False, empty_label="— Aucun —"
+    )
+    nom = forms.CharField(label="Nom (s'il n'est pas dans l'annuaire)", required=False, max_length=255)
+    integration = forms.CharField(
+        label="Comment elle est intégrée", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StructureForm(DsfrBaseForm):
+    structure = forms.ModelChoiceField(label="Structure de l'annuaire", queryset=Structure.objects.all())
+    role = forms.CharField(label="Rôle dans le projet", required=False, max_length=255)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from config.lib import tableurs
 from contrats.models import ContratDeVille, JournalContrat, StatutContrat
 from contrats.models.contrat import TypePorteur
 from territoires.imports.erreurs import ErreurImport, Erreurs
@@ -91,12 +92,11 @@ def _lire_csv(chemin: Path, colonnes: set[str]) -> list[tuple[int, dict]]:
     if not chemin.is_file():
         raise ErreurImport(str(chemin), ["fichier introuvable"])
     try:
-        with chemin.open(encoding="utf-8", newline="") as fichier:
-            lecteur = csv.DictReader(fichier)
-            manquantes = colonnes - set(lecteur.fieldnames or [])
-            if manquantes:
-                raise ErreurImport(str(chemin), [f"ligne 1 : colonnes manquantes : {', '.join(sorted(manquantes))}"])
-            return [(numero, ligne) for numero, ligne in enumerate(lecteur, start=2)]
+        lecteur = tableurs.dictionnaires_csv(tableurs.decoder(chemin.read_bytes(), ["utf-8"]))
+        manquantes = colonnes - set(lecteur.fieldnames or [])
+        if manquantes:
+            raise ErreurImport(str(chemin), [f"ligne 1 : colonnes manquantes : {', '.join(sorted(manquantes))}"])
+        return [(numero, ligne) for numero, ligne in enumerate(lecteur, start=2)]
     except UnicodeDecodeError as erreur:
         raise ErreurImport(str(chemin), [f"le fichier n'est pas en UTF-8 ({erreur.reason})"]) from None
     except csv.Error as erreur:

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from config.lib.etats import changer_etat
 from territoires.models import Commune, Departement, Epci, Qpv
 
 
@@ -135,7 +136,6 @@ class ContratDeVille(models.Model):
     def transitions_possibles(self) -> list[StatutContrat]:
         return [StatutContrat(statut) for statut in TRANSITIONS[self.statut]]
 
-    @transaction.atomic
     def changer_statut(self, auteur, nouveau: str, motif: str) -> "JournalContrat":
         """Fait passer le contrat à l'état `nouveau`, si l'auteur le peut et si la transition est permise,
         et l'inscrit au journal (qui, quand, pourquoi)."""
@@ -144,21 +144,17 @@ class ContratDeVille(models.Model):
         if not peut_changer_statut(auteur, self):
             raise PermissionDenied("Seuls les agents de la collectivité porteuse font avancer le contrat.")
         motif = (motif or "").strip()
-        if nouveau not in StatutContrat.values:
-            raise ValidationError("Cet état n'existe pas.")
-        actuel = ContratDeVille.objects.select_for_update().values_list("statut", flat=True).get(pk=self.pk)
-        if nouveau not in TRANSITIONS[actuel]:
-            permis = ", ".join(f"« {StatutContrat(s).label} »" for s in TRANSITIONS[actuel]) or "aucun"
-            raise ValidationError(
-                f"Un contrat « {StatutContrat(actuel).label} » ne peut pas passer à « {StatutContrat(nouveau).label} »"
-                f" (états possibles : {permis})."
-            )
         if not motif:
             raise ValidationError("Indiquez le motif du changement d'état : il figure au journal du contrat.")
-        self.statut = nouveau
-        self.save(update_fields=["statut", "modifie_le"])
-        return JournalContrat.objects.create(
-            contrat=self, auteur=auteur, de_statut=actuel, a_statut=nouveau, motif=motif, date=timezone.now()
+        return changer_etat(
+            self,
+            nouveau,
+            transitions=TRANSITIONS,
+            etats=StatutContrat,
+            nom="Un contrat",
+            journaliser=lambda de, a: JournalContrat.objects.create(
+                contrat=self, auteur=auteur, de_statut=de, a_statut=a, motif=motif, date=timezone.now()
+            ),
         )
 
 

@@ -1,15 +1,14 @@
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from contrats import registres
 from contrats.acces import contrat_visible
+from contrats.filtres import ContratFiltre
 from contrats.forms import TransitionForm
 from contrats.models import ContratDeVille, Etape, StatutContrat
 from contrats.permissions import (
@@ -26,19 +25,6 @@ from contrats.permissions import (
 from contrats.selectors import contrat_pour_page
 
 PAR_PAGE = 50
-
-
-class ContratFiltre(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Nom, code ou porteur", method="chercher")
-    departement = django_filters.CharFilter(label="Département (code)", field_name="departement_id")
-    statut = django_filters.ChoiceFilter(label="État", choices=StatutContrat.choices, empty_label="Tous")
-
-    class Meta:
-        model = ContratDeVille
-        fields = ["q", "departement", "statut"]
-
-    def chercher(self, queryset, name, value):
-        return queryset.filter(Q(nom__icontains=value) | Q(code__iexact=value) | Q(code_porteur=value))
 
 
 def fil_ariane(*liens) -> list[dict]:

@@ -1,15 +1,12 @@
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from dsfr.forms import DsfrBaseForm
 
-from acteurs_ess.models import Collectif, Structure
 from contrats.acces import contrat_modifiable
-from contrats.models import ServiceConsulte, TypeDynamique
+from contrats.forms import ConsultationForm, DynamiqueForm, StructureForm
 from contrats.permissions import peut_modifier_contrat
 from contrats.services import ess as services
 from contrats.views.contrat import fil_ariane
@@ -18,28 +15,6 @@ from contrats.views.contrat import fil_ariane
 def panneau(request, contrat, profil_) -> dict:
     """Le panneau ESS de la page du contrat (trois requêtes)."""
     return {"ess": services.bilan(contrat), "peut_renseigner_ess": peut_modifier_contrat(request.user, contrat)}
-
-
-class ConsultationForm(DsfrBaseForm):
-    service = forms.ChoiceField(label="Service consulté", choices=ServiceConsulte.choices)
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    apport = forms.CharField(label="Ce que le service a apporté", widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class DynamiqueForm(DsfrBaseForm):
-    type = forms.ChoiceField(label="Type", choices=TypeDynamique.choices)
-    collectif = forms.ModelChoiceField(
-        label="Collectif de l'annuaire", queryset=Collectif.objects.all(), required=False, empty_label="— Aucun —"
-    )
-    nom = forms.CharField(label="Nom (s'il n'est pas dans l'annuaire)", required=False, max_length=255)
-    integration = forms.CharField(
-        label="Comment elle est intégrée", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class StructureForm(DsfrBaseForm):
-    structure = forms.ModelChoiceField(label="Structure de l'annuaire", queryset=Structure.objects.all())
-    role = forms.CharField(label="Rôle dans le projet", required=False, max_length=255)
 
 
 FORMULAIRES = {

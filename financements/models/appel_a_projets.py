@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.models import Organisation
+from config.lib.euros import euros
 from contrats.models.contrat import ContratDeVille
 from contrats.models.projet_territoire import Orientation
 from territoires.models import Qpv
@@ -133,4 +134,4 @@ class FinanceurAppel(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organisation} — {self.enveloppe} €"
+        return f"{self.organisation} — {euros(self.enveloppe)}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from acteurs_ess.models import Structure
 from comptes.models import Organisation
+from config.lib.euros import euros
 from contrats.models.projet_territoire import Orientation
 from financements.models.appel_a_projets import VALIDATEURS_MONTANT, AppelAProjets, TypePiece
 from territoires.models import Qpv
@@ -298,7 +299,7 @@ class LigneBudget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.compte} {self.libelle} : {self.montant} €"
+        return f"{self.compte} {self.libelle} : {euros(self.montant)}"
 
 
 class Financement(models.Model):
@@ -329,7 +330,7 @@ class Financement(models.Model):
         indexes = [models.Index(fields=["financeur", "dossier"], name="financement_financeur")]
 
     def __str__(self):
-        return f"{self.financeur} : {self.montant_demande} €"
+        return f"{self.financeur} : {euros(self.montant_demande)}"
 
 
 class PieceJointe(models.Model):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from comptes.models import Organisation
+from config.lib.euros import euros
 from financements.models.appel_a_projets import VALIDATEURS_MONTANT
 from financements.models.dossier import Dossier, Financement
 
@@ -120,4 +121,4 @@ class DecisionFinanceur(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(montant__gte=0), name="decision_montant_positif")]
 
     def __str__(self):
-        return f"{self.financement.financeur_id} : {self.montant} €"
+        return f"{self.financement.financeur_id} : {euros(self.montant)}"

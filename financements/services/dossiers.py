@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from acteurs_ess.models import Structure
 from comptes.models import Organisation
+from config.lib.etats import changer_etat
+from config.lib.euros import euros
 from contrats.models import ContratDeVille
 from financements.fichiers import ranger, verifier_fichier
 from financements.models import (
@@ -52,12 +54,6 @@ from financements.permissions import (
 from financements.services import notifications
 
 REFUS_MODIFICATION = "Seuls les membres de la structure porteuse modifient ce dossier, en brouillon ou en correction."
-
-
-def euros(montant: Decimal) -> str:
-    """123456.5 → « 123 456,50 € » (espaces insécables fines comme séparateur de milliers)."""
-    texte = f"{montant:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{texte} €"
 
 
 def montant_valide(valeur, libelle: str = "Le montant") -> Decimal:
@@ -426,29 +422,23 @@ def retirer_co_porteur(co_porteur: CoPorteur, auteur) -> None:
 
 
 def changer_statut(dossier: Dossier, auteur, nouveau: str, evenement: str, motif: str = "") -> JournalDossier:
-    """Fait passer le dossier à l'état `nouveau` si la transition est permise (à appeler dans une
-    transaction, après la vérification de qui agit) et l'inscrit au journal."""
-    actuel = Dossier.objects.select_for_update().values_list("statut", flat=True).get(pk=dossier.pk)
-    if nouveau not in TRANSITIONS[actuel]:
-        permis = ", ".join(f"« {StatutDossier(s).label} »" for s in TRANSITIONS[actuel]) or "aucun"
-        raise ValidationError(
-            f"Un dossier « {StatutDossier(actuel).label} » ne peut pas passer à « {StatutDossier(nouveau).label} »"
-            f" (états possibles : {permis})."
-        )
-    dossier.statut = nouveau
+    """Fait passer le dossier à l'état `nouveau` si la transition est permise (après la vérification de qui
+    agit) et l'inscrit au journal ; le dépôt, la décision et la convention datent le dossier."""
     maintenant = timezone.now()
-    champs = ["statut", "modifie_le"]
-    if nouveau == StatutDossier.DEPOSE:
-        dossier.depose_le = maintenant
-        champs.append("depose_le")
-    if nouveau == StatutDossier.DECIDE:
-        dossier.decide_le = maintenant
-        champs.append("decide_le")
-    if nouveau == StatutDossier.CONVENTIONNE:
-        dossier.conventionne_le = timezone.localdate()
-        champs.append("conventionne_le")
-    dossier.save(update_fields=champs)
-    return journaliser(dossier, auteur, evenement, motif=motif, de=actuel, a=nouveau)
+    dates = {
+        StatutDossier.DEPOSE: {"depose_le": maintenant},
+        StatutDossier.DECIDE: {"decide_le": maintenant},
+        StatutDossier.CONVENTIONNE: {"conventionne_le": timezone.localdate()},
+    }
+    return changer_etat(
+        dossier,
+        nouveau,
+        transitions=TRANSITIONS,
+        etats=StatutDossier,
+        nom="Un dossier",
+        journaliser=lambda de, a: journaliser(dossier, auteur, evenement, motif=motif, de=de, a=a),
+        valeurs=dates.get(nouveau),
+    )
 
 
 def refus_depot(dossier: Dossier, jour: date | None = None) -> list[str]:

@@ -1,16 +1,14 @@
 """Exports des dossiers : le filtre courant du tableau d'instruction en CSV et XLSX, et les subventions
 accordées au format open data SCDL « subventions » v2.1.1 (une ligne par bénéficiaire et par décision)."""
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.db.models import F, QuerySet
-from openpyxl import Workbook
 
 from comptes.models import Organisation
+from config.lib import tableurs
 from financements.models import DecisionFinanceur, Dossier, Issue, StatutDossier
 from financements.models.dossier import STATUTS_DECIDES
 
@@ -80,29 +78,16 @@ def lignes_tableau(dossiers: QuerySet[Dossier]) -> Iterator[list]:
         ]
 
 
-class Tampon:
-    """Un pseudo-fichier qui rend ce qu'on y écrit : csv.writer produit une ligne à la fois (streaming)."""
-
-    def write(self, valeur):
-        return valeur
-
-
 def csv_en_flux(entete: list[str], lignes: Iterable[list]) -> Iterator[str]:
-    ecrivain = csv.writer(Tampon(), lineterminator="\r\n")
-    yield ecrivain.writerow(entete)
-    for ligne in lignes:
-        yield ecrivain.writerow([_montant(v) if isinstance(v, Decimal) else v for v in ligne])
+    """Le CSV ligne à ligne (réponse en flux), les montants au point décimal et au centime."""
+    return tableurs.csv_en_flux(
+        entete, ([_montant(v) if isinstance(v, Decimal) else v for v in ligne] for ligne in lignes)
+    )
 
 
 def xlsx_tableau(dossiers: QuerySet[Dossier]) -> bytes:
-    classeur = Workbook(write_only=True)
-    feuille = classeur.create_sheet("Dossiers")
-    feuille.append(COLONNES_TABLEAU)
-    for ligne in lignes_tableau(dossiers):
-        feuille.append([float(v) if isinstance(v, Decimal) else v for v in ligne])
-    sortie = io.BytesIO()
-    classeur.save(sortie)
-    return sortie.getvalue()
+    lignes = ([float(v) if isinstance(v, Decimal) else v for v in ligne] for ligne in lignes_tableau(dossiers))
+    return tableurs.classeur_xlsx("Dossiers", COLONNES_TABLEAU, lignes)
 
 
 def decisions_scdl(attribuant: Organisation) -> QuerySet:

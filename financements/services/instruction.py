@@ -9,6 +9,7 @@ from django.db import transaction
 
 from comptes.contexte import contexte
 from comptes.models import Organisation
+from config.lib.euros import euros
 from contrats.permissions import organisation_porte
 from financements.models import (
     AvisInstruction,
@@ -27,7 +28,7 @@ from financements.permissions import (
     profil_dossier,
 )
 from financements.services import notifications
-from financements.services.dossiers import ajouter_piece, changer_statut, euros, journaliser, montant_valide, recalculer
+from financements.services.dossiers import ajouter_piece, changer_statut, journaliser, montant_valide, recalculer
 
 REFUS_INSTRUCTION = "Seuls les instructeurs des financeurs sollicités instruisent ce dossier."
 

@@ -1,17 +1,6 @@
-"""Filtres des pages et e-mails des dossiers."""
+"""Filtres des pages, PDF et e-mails des dossiers : `{% load dossiers %}` charge le filtre `euros` partagé
+(`config.lib.euros`), déjà disponible dans tous les gabarits."""
 
-from decimal import Decimal
+from config.lib.euros import register
 
-from django import template
-
-from financements.services.dossiers import euros as _euros
-
-register = template.Library()
-
-
-@register.filter
-def euros(montant) -> str:
-    """1234.5 → « 1 234,50 € »."""
-    if montant in (None, ""):
-        return "—"
-    return _euros(Decimal(montant))
+__all__ = ["register"]

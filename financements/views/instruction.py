@@ -1,9 +1,6 @@
 """L'instruction : tableau des dossiers à instruire (filtres, totaux par financeur, conventions obligatoires,
 parts ESS et collectives), exports CSV/XLSX du filtre courant, actions des instructeurs, export SCDL public."""
 
-import unicodedata
-
-import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,63 +10,17 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from acteurs_ess.models import Structure
 from comptes.models import Organisation, TypeOrganisation
 from financements.acces import dossier_pour_instruire, dossier_visible
+from financements.filtres import TableauFiltre
 from financements.forms import AvisForm, DecisionForm, MessageForm, MotifForm, NoteForm
-from financements.models import AppelAProjets, Dossier, Issue, StatutDossier
 from financements.permissions import organisations_instructrices, peut_voir_tableau, profil_dossier
 from financements.selectors import dossiers_a_instruire, indicateurs, pour_liste, totaux_par_financeur
 from financements.services import exports
 from financements.services import instruction as services
 from financements.views.dossiers import _dossier_complet, _erreurs, _page
-from territoires.models import nom_normalise
 
 PAR_PAGE = 50
-
-
-class TableauFiltre(django_filters.FilterSet):
-    statut = django_filters.ChoiceFilter(label="État", choices=StatutDossier.choices, empty_label="Tous")
-    issue = django_filters.ChoiceFilter(label="Issue", choices=Issue.choices, empty_label="Toutes")
-    qpv = django_filters.CharFilter(label="QPV (code)", field_name="qpv__code", lookup_expr="iexact")
-    priorite = django_filters.NumberFilter(label="Priorité (n°)", field_name="priorites")
-    porteur = django_filters.CharFilter(label="Structure porteuse", method="filtrer_porteur")
-    financeur = django_filters.NumberFilter(label="Financeur sollicité (n°)", field_name="financements__financeur")
-    montant_min = django_filters.NumberFilter(
-        label="Demandé au moins (€)", field_name="montant_demande", lookup_expr="gte"
-    )
-    montant_max = django_filters.NumberFilter(
-        label="Demandé au plus (€)", field_name="montant_demande", lookup_expr="lte"
-    )
-    annee = django_filters.NumberFilter(label="Année", method="filtrer_annee")
-    convention = django_filters.BooleanFilter(
-        label="Convention obligatoire",
-        field_name="convention_requise",
-        widget=forms.Select(choices=[("", "Tous"), ("true", "Oui"), ("false", "Non")]),
-    )
-    collectif = django_filters.BooleanFilter(
-        label="Réponse collective",
-        field_name="collectif",
-        widget=forms.Select(choices=[("", "Tous"), ("true", "Oui"), ("false", "Non")]),
-    )
-
-    class Meta:
-        model = Dossier
-        fields = []
-
-    def filtrer_porteur(self, queryset, name, value):
-        # Le nom normalisé (minuscules, sans accents) profite de l'index trigramme de l'annuaire.
-        texte = unicodedata.normalize("NFKD", value.lower()).encode("ascii", "ignore").decode()
-        structures = (
-            Structure.objects.annotate(nom_recherche=nom_normalise("raison_sociale"))
-            .filter(nom_recherche__contains=texte)
-            .values("pk")
-        )
-        return queryset.filter(structure_id__in=structures)
-
-    def filtrer_annee(self, queryset, name, value):
-        # Par identifiants d'appels plutôt que par jointure : l'ordre de la page reste lu dans l'index.
-        return queryset.filter(appel_id__in=AppelAProjets.objects.filter(annee=value).values("pk"))
 
 
 def _filtre(request) -> TableauFiltre:

@@ -4,12 +4,11 @@ Chaque lecteur rend des tuples prêts pour COPY (la dernière valeur est la posi
 les messages d'erreur) et lève `ErreurImport` en nommant le fichier, la ligne ou l'entité et le problème.
 """
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from config.lib import tableurs
 from territoires.codes import (
     est_code_commune,
     est_code_departement,
@@ -37,14 +36,13 @@ def _octets(chemin: Path) -> bytes:
 def _texte(chemin: Path) -> str:
     donnees = _octets(chemin)
     try:
-        return donnees.decode("utf-8-sig")
+        return tableurs.decoder(donnees, ["utf-8-sig"])
     except UnicodeDecodeError as erreur:
-        ligne = donnees[: erreur.start].count(b"\n") + 1
         raise ErreurImport(
             _nom_fichier(chemin),
             [
-                f"ligne {ligne} : le fichier n'est pas encodé en UTF-8 (Latin-1 ou Windows-1252 ?) ; "
-                "enregistrez-le en UTF-8"
+                f"ligne {tableurs.ligne_de(donnees, erreur.start)} : le fichier n'est pas encodé en UTF-8 "
+                "(Latin-1 ou Windows-1252 ?) ; enregistrez-le en UTF-8"
             ],
         ) from None
 
@@ -382,12 +380,11 @@ def lire_liste_qpv(chemin: Path) -> QpvLus:
     """La liste des QPV 2024 avec leurs communes (COG le plus récent), leur EPCI et leur population."""
     erreurs = Erreurs(_nom_fichier(chemin), "ligne")
     texte = _texte(chemin)
-    entete = texte.split("\n", 1)[0]
-    if ";" in entete and "," not in entete:
+    if tableurs.separateur(texte) == ";":
         raise ErreurImport(
             erreurs.fichier, ["ligne 1 : séparateur « ; » détecté ; le fichier doit être séparé par des virgules"]
         )
-    lecteur = csv.DictReader(io.StringIO(texte, newline=""))
+    lecteur = tableurs.dictionnaires_csv(texte)
     colonnes = lecteur.fieldnames or []
     if manquantes := [colonne for colonne in COLONNES_LISTE_QPV if colonne not in colonnes]:
         pluriel = "s" if len(manquantes) > 1 else ""

@@ -86,7 +86,3 @@ def test_it_lets_only_the_carrying_structure_edit_the_budget(brouillon, membre_c
     for personne in (membre_co_porteur, agent):
         with pytest.raises(PermissionDenied):
             services.enregistrer_budget(brouillon, personne, [{"compte": "60", "montant": "100"}])
-
-
-def test_it_formats_amounts_in_french():
-    assert services.euros(Decimal("1234567.5")) == "1\u202f234\u202f567,50 €"

@@ -1,0 +1,155 @@
+"""Lire et écrire des tableurs : CSV (UTF-8 ou Windows-1252, séparés par `,` ou `;`) et XLSX.
+
+Lecture : `lire_tableur` rend l'en-tête et les lignes (des cellules texte) d'un fichier déposé, CSV ou XLSX,
+et lève `TableurIllisible` avec un message pour la personne qui l'a déposé. Les imports de fichiers officiels,
+aux règles plus strictes (UTF-8 seulement, virgules), prennent les briques une à une : `decoder`,
+`ligne_de`, `separateur`, `lignes_csv`, `dictionnaires_csv`, et disent leurs erreurs à leur façon.
+
+Écriture : `csv_en_flux` produit un CSV ligne à ligne (pour une réponse en flux), `classeur_xlsx` un
+classeur d'une feuille.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+# Un tableur français enregistre en Windows-1252 quand on ne lui demande pas l'UTF-8.
+ENCODAGES = ("utf-8-sig", "cp1252")
+
+
+class TableurIllisible(Exception):
+    """Le fichier déposé n'est pas un tableur lisible ; le message est destiné à l'utilisateur."""
+
+
+# --- Briques de lecture ------------------------------------------------------------------------------------
+
+
+def decoder(contenu: bytes, encodages: Sequence[str] = ENCODAGES) -> str:
+    """Le texte du fichier dans le premier encodage qui le lit. Si aucun ne convient, lève l'erreur
+    (`UnicodeDecodeError`) du premier : c'est l'encodage attendu, sa position situe la faute."""
+    premiere_erreur = None
+    for encodage in encodages:
+        try:
+            return contenu.decode(encodage)
+        except UnicodeDecodeError as erreur:
+            premiere_erreur = premiere_erreur or erreur
+    raise premiere_erreur
+
+
+def ligne_de(contenu: bytes, position: int) -> int:
+    """Le numéro (à partir de 1) de la ligne où se trouve l'octet `position`."""
+    return contenu[:position].count(b"\n") + 1
+
+
+def separateur(texte: str) -> str:
+    """`;` si la première ligne en compte plus que de virgules (tableur réglé en français), `,` sinon."""
+    premiere = texte.split("\n", 1)[0]
+    return ";" if premiere.count(";") > premiere.count(",") else ","
+
+
+def lignes_csv(texte: str, separateur: str = ",") -> Iterator[list[str]]:
+    """Les lignes d'un texte CSV, chacune en liste de cellules (guillemets et retours à la ligne compris)."""
+    return csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
+
+
+def dictionnaires_csv(texte: str, separateur: str = ",") -> csv.DictReader:
+    """Les lignes d'un texte CSV en dictionnaires dont les clés sont les titres de la première ligne."""
+    return csv.DictReader(io.StringIO(texte, newline=""), delimiter=separateur)
+
+
+def cellule(valeur: Any) -> str:
+    """Une cellule en texte sans blancs autour ; un nombre entier saisi dans un tableur (`35238.0`) sans
+    sa partie décimale ; une cellule vide en « »."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, float) and valeur.is_integer():
+        valeur = int(valeur)
+    return str(valeur).strip()
+
+
+# --- Fichier déposé, CSV ou XLSX ----------------------------------------------------------------------------
+
+
+def lire_tableur(nom: str, contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    """L'en-tête et les lignes d'un fichier CSV (UTF-8 ou Windows-1252, `,` ou `;`) ou XLSX (première feuille),
+    selon l'extension de son nom. Lève `TableurIllisible`, y compris pendant le parcours des lignes."""
+    if nom.lower().endswith(".xlsx"):
+        return _lire_xlsx(contenu)
+    return _lire_csv(contenu)
+
+
+def _lire_xlsx(contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    import openpyxl
+
+    if not zipfile.is_zipfile(io.BytesIO(contenu)):
+        raise TableurIllisible("Ce fichier n'est pas un classeur XLSX valide. Enregistrez-le au format .xlsx ou .csv.")
+    try:
+        # Lecture seule : les lignes sont lues au fur et à mesure, sans charger le classeur entier.
+        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
+    except Exception:  # openpyxl lève toutes sortes d'erreurs sur un fichier abîmé
+        raise TableurIllisible(
+            "Ce classeur XLSX est illisible. Enregistrez-le à nouveau depuis votre tableur."
+        ) from None
+    lignes = ([cellule(valeur) for valeur in ligne] for ligne in classeur.worksheets[0].iter_rows(values_only=True))
+    entete = next(lignes, None)
+    if entete is None:
+        raise TableurIllisible("La première feuille du classeur est vide.")
+    return entete, lignes
+
+
+def _lire_csv(contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
+    if b"\x00" in contenu[:4096]:
+        raise TableurIllisible("Ce fichier n'est pas un tableur au format texte (CSV). Déposez un fichier CSV ou XLSX.")
+    try:
+        texte = decoder(contenu)
+    except UnicodeDecodeError:
+        raise TableurIllisible(
+            "Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8 ou Windows-1252."
+        ) from None
+    lecteur = _csv_lisible(lignes_csv(texte, separateur(texte)))
+    entete = next(lecteur, None)
+    if not entete:
+        raise TableurIllisible("Le fichier est vide : il faut au moins une ligne d'en-tête.")
+    return [cellule(c) for c in entete], ([cellule(c) for c in ligne] for ligne in lecteur)
+
+
+def _csv_lisible(lignes: Iterator[list[str]]) -> Iterator[list[str]]:
+    try:
+        yield from lignes
+    except csv.Error as erreur:
+        raise TableurIllisible(f"Ce fichier CSV est mal formé : {erreur}.") from None
+
+
+# --- Écriture ----------------------------------------------------------------------------------------------
+
+
+class _Tampon:
+    """Un pseudo-fichier qui rend ce qu'on y écrit : csv.writer produit une ligne à la fois (flux)."""
+
+    def write(self, valeur: str) -> str:
+        return valeur
+
+
+def csv_en_flux(entete: Sequence[str], lignes: Iterable[Sequence[Any]], bom: bool = False) -> Iterator[str]:
+    """Le CSV (virgules, fins de ligne CRLF) ligne par ligne. `bom` ajoute la marque d'ordre des octets qui
+    fait reconnaître l'UTF-8 à Excel."""
+    ecrivain = csv.writer(_Tampon(), lineterminator="\r\n")
+    yield ("\ufeff" if bom else "") + ecrivain.writerow(entete)
+    for ligne in lignes:
+        yield ecrivain.writerow(ligne)
+
+
+def classeur_xlsx(feuille: str, entete: Sequence[str], lignes: Iterable[Sequence[Any]]) -> bytes:
+    """Un classeur XLSX d'une seule feuille, écrit ligne à ligne (mode écriture seule d'openpyxl)."""
+    from openpyxl import Workbook
+
+    classeur = Workbook(write_only=True)
+    onglet = classeur.create_sheet(feuille)
+    onglet.append(list(entete))
+    for ligne in lignes:
+        onglet.append(list(ligne))
+    sortie = io.BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue()

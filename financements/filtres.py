@@ -1,0 +1,53 @@
+"""Filtres des listes de financements (django-filter) : le tableau d'instruction des dossiers."""
+
+import django_filters
+from django import forms
+from django.db.models import Value
+
+from acteurs_ess.models import Structure
+from financements.models import AppelAProjets, Dossier, Issue, StatutDossier
+from territoires.models import nom_normalise
+
+
+class TableauFiltre(django_filters.FilterSet):
+    statut = django_filters.ChoiceFilter(label="État", choices=StatutDossier.choices, empty_label="Tous")
+    issue = django_filters.ChoiceFilter(label="Issue", choices=Issue.choices, empty_label="Toutes")
+    qpv = django_filters.CharFilter(label="QPV (code)", field_name="qpv__code", lookup_expr="iexact")
+    priorite = django_filters.NumberFilter(label="Priorité (n°)", field_name="priorites")
+    porteur = django_filters.CharFilter(label="Structure porteuse", method="filtrer_porteur")
+    financeur = django_filters.NumberFilter(label="Financeur sollicité (n°)", field_name="financements__financeur")
+    montant_min = django_filters.NumberFilter(
+        label="Demandé au moins (€)", field_name="montant_demande", lookup_expr="gte"
+    )
+    montant_max = django_filters.NumberFilter(
+        label="Demandé au plus (€)", field_name="montant_demande", lookup_expr="lte"
+    )
+    annee = django_filters.NumberFilter(label="Année", method="filtrer_annee")
+    convention = django_filters.BooleanFilter(
+        label="Convention obligatoire",
+        field_name="convention_requise",
+        widget=forms.Select(choices=[("", "Tous"), ("true", "Oui"), ("false", "Non")]),
+    )
+    collectif = django_filters.BooleanFilter(
+        label="Réponse collective",
+        field_name="collectif",
+        widget=forms.Select(choices=[("", "Tous"), ("true", "Oui"), ("false", "Non")]),
+    )
+
+    class Meta:
+        model = Dossier
+        fields = []
+
+    def filtrer_porteur(self, queryset, name, value):
+        # Le nom normalisé (minuscules, sans accents) profite de l'index trigramme de l'annuaire ; la saisie est
+        # normalisée par la même fonction SQL, pour que « Cœur » ou « l’atelier » se comparent de la même façon.
+        structures = (
+            Structure.objects.annotate(nom_recherche=nom_normalise("raison_sociale"))
+            .filter(nom_recherche__contains=nom_normalise(Value(value)))
+            .values("pk")
+        )
+        return queryset.filter(structure_id__in=structures)
+
+    def filtrer_annee(self, queryset, name, value):
+        # Par identifiants d'appels plutôt que par jointure : l'ordre de la page reste lu dans l'index.
+        return queryset.filter(appel_id__in=AppelAProjets.objects.filter(annee=value).values("pk"))
