@@ -35,6 +35,6 @@ class RegistreDeBlocs:
     def noms(self) -> list[str]:
         return [nom for _, nom, _ in self._fournisseurs]
 
-    def rendre(self, request: HttpRequest, **contexte) -> list[SafeString]:
+    def rendre(self, request: HttpRequest, **contexte: object) -> list[SafeString]:
         rendus = (fournisseur(request, **contexte) for _, _, fournisseur in self._fournisseurs)
         return [SafeString(html) for html in rendus if html]

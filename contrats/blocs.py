@@ -29,10 +29,11 @@ def mes_contrats(request: HttpRequest) -> str:
     acces = contexte_de_requete(request)
     if not acces.adhesions:
         return ""
-    contrats = list(contrats_de(acces).prefetch_related("signataires"))
-    for contrat in contrats:
-        # Les signataires préchargés servent la règle de téléchargement, sans requête par contrat.
-        contrat.telechargeable = peut_telecharger_contrat(acces, contrat)
-    if not contrats:
+    # Les signataires préchargés servent la règle de téléchargement, sans requête par contrat.
+    lignes = [
+        (contrat, peut_telecharger_contrat(acces, contrat))
+        for contrat in contrats_de(acces).prefetch_related("signataires")
+    ]
+    if not lignes:
         return ""
-    return render_to_string("contrats/_mon_espace.html", {"contrats": contrats}, request=request)
+    return render_to_string("contrats/_mon_espace.html", {"lignes": lignes}, request=request)

@@ -23,10 +23,10 @@ def projets_d_un_territoire(
 ) -> str:
     """Les projets financés d'un QPV, d'une commune ou d'un EPCI (contrats qu'il porte) : une requête."""
     if epci is not None:
-        projets = projets_finances().filter(appel__contrat__epci=epci)
+        dossiers = projets_finances().filter(appel__contrat__epci=epci)
     else:
-        projets = projets_finances(qpv=qpv, commune=commune)
-    projets = list(projets[:NOMBRE_MAXIMUM])
+        dossiers = projets_finances(qpv=qpv, commune=commune)
+    projets = list(dossiers[:NOMBRE_MAXIMUM])
     if not projets:
         return ""
     return render_to_string("financements/dossiers/_projets_finances.html", {"projets": projets}, request=request)
@@ -44,27 +44,27 @@ def mes_dossiers(request: HttpRequest) -> str:
     """Les dossiers des structures de la personne, avec ce qui est attendu d'elle ; pour les instructeurs,
     le nombre de dossiers à instruire et le lien vers le tableau. Trois requêtes au plus, les adhésions venant
     du contexte d'accès de la page."""
-    user = contexte_de_requete(request)
-    dossiers: list[Dossier] = []
+    acces = contexte_de_requete(request)
+    lignes: list[tuple[Dossier, str]] = []
     a_instruire = None
-    mes_structures = set(organisations_structures(user))
+    mes_structures = set(organisations_structures(acces))
     if mes_structures:
-        dossiers = list(dossiers_de(user).prefetch_related("co_porteurs__structure")[:50])
-        for dossier in dossiers:
+        for dossier in dossiers_de(acces).prefetch_related("co_porteurs__structure")[:50]:
             a_confirmer = any(
                 c.structure.organisation_id in mes_structures and not c.est_confirme for c in dossier.co_porteurs.all()
             )
-            dossier.attendu = (
+            attendu = (
                 f"Confirmer la participation de votre structure (invitée par {dossier.structure})"
                 if a_confirmer
                 else ce_qui_est_attendu(dossier)
             )
-    if organisations_instructrices(user):
-        a_instruire = dossiers_a_instruire(user).filter(statut__in=["depose", "en_instruction"]).count()
-    if not dossiers and a_instruire is None:
+            lignes.append((dossier, attendu))
+    if organisations_instructrices(acces):
+        a_instruire = dossiers_a_instruire(acces).filter(statut__in=["depose", "en_instruction"]).count()
+    if not lignes and a_instruire is None:
         return ""
     return render_to_string(
-        "financements/dossiers/_mes_dossiers.html", {"dossiers": dossiers, "a_instruire": a_instruire}, request=request
+        "financements/dossiers/_mes_dossiers.html", {"lignes": lignes, "a_instruire": a_instruire}, request=request
     )
 
 

@@ -29,12 +29,14 @@ class TableurIllisible(Exception):
 def decoder(contenu: bytes, encodages: Sequence[str] = ENCODAGES) -> str:
     """Le texte du fichier dans le premier encodage qui le lit. Si aucun ne convient, lève l'erreur
     (`UnicodeDecodeError`) du premier : c'est l'encodage attendu, sa position situe la faute."""
-    premiere_erreur = None
+    premiere_erreur: UnicodeDecodeError | None = None
     for encodage in encodages:
         try:
             return contenu.decode(encodage)
         except UnicodeDecodeError as erreur:
             premiere_erreur = premiere_erreur or erreur
+    if premiere_erreur is None:
+        raise ValueError("Aucun encodage à essayer.")
     raise premiere_erreur
 
 
