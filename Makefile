@@ -6,9 +6,18 @@ AVEC_PG := $(BIN)/python scripts/avec_postgres.py
 MANAGE := $(BIN)/python manage.py
 HOTE ?= 127.0.0.1:8000
 
-.PHONY: install demo test quality bench serveur
+# Paquets système (Debian/Ubuntu) vérifiés avant chaque commande, selon ce qu'elle demande : installés avec
+# apt-get en root ou avec sudo, sinon la commande apt-get à lancer est affichée (scripts/paquets_systeme.sh).
+PAQUETS := install
+demo quality bench: PAQUETS := demo
+test: PAQUETS := test
 
-$(VENV)/.installe: pyproject.toml
+.PHONY: install paquets-systeme demo test quality bench serveur
+
+paquets-systeme:
+	@PYTHON="$(PYTHON)" bash scripts/paquets_systeme.sh $(PAQUETS)
+
+$(VENV)/.installe: pyproject.toml | paquets-systeme
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
