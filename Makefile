@@ -2,6 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+VERROU := requirements.lock
 AVEC_PG := $(BIN)/python scripts/avec_postgres.py
 MANAGE := $(BIN)/python manage.py
 HOTE ?= 127.0.0.1:8000
@@ -12,18 +13,31 @@ PAQUETS := install
 demo quality bench: PAQUETS := demo
 test: PAQUETS := test
 
-.PHONY: install paquets-systeme demo test quality bench serveur
+.PHONY: install paquets-systeme lock demo test quality bench serveur
 
 paquets-systeme:
 	@PYTHON="$(PYTHON)" bash scripts/paquets_systeme.sh $(PAQUETS)
 
-$(VENV)/.installe: pyproject.toml | paquets-systeme
+# Dépendances figées avec leurs empreintes (requirements.lock, pip et setuptools compris), puis le projet
+# lui-même sans dépendances, construit par le setuptools du verrou (rien d'autre n'est téléchargé ; son
+# avertissement générique « Editable installation » est tu) ; enfin le verrou doit satisfaire pyproject.toml.
+$(VENV)/.installe: $(VERROU) pyproject.toml | paquets-systeme
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(VERROU)
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python scripts/verrou_a_jour.py
 	touch $@
 
 install: $(VENV)/.installe
+
+## Régénère requirements.lock depuis pyproject.toml (les autres versions restent figées sauf
+## `make lock PIP_COMPILE_ARGS=--upgrade`)
+lock: paquets-systeme
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	[ -x $(BIN)/pip-compile ] || $(BIN)/python -m pip install --quiet --require-hashes -r $(VERROU)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra dev $(PIP_COMPILE_ARGS) -o $(VERROU) pyproject.toml
 
 ## Installe, démarre la base, migre, charge la démonstration et sert sur http://$(HOTE)
 demo: install
