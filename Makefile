@@ -13,7 +13,7 @@ PAQUETS := install
 demo quality bench: PAQUETS := demo
 test: PAQUETS := test
 
-.PHONY: install paquets-systeme lock demo test quality bench serveur
+.PHONY: install paquets-systeme lock demo test quality djlint mypy bench serveur
 
 paquets-systeme:
 	@PYTHON="$(PYTHON)" bash scripts/paquets_systeme.sh $(PAQUETS)
@@ -49,12 +49,22 @@ test: install
 	$(AVEC_PG) --base coville_tests -- $(BIN)/pytest $(PYTEST_ARGS)
 
 ## Format, lint, migrations manquantes, check --deploy des réglages de production
+# À ajouter quand gabarits et code auront été réorganisés : `$(MAKE) djlint mypy` (cibles ci-dessous).
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(AVEC_PG) -- sh -c 'SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(MANAGE) makemigrations --check --dry-run && \
 		SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DEBUG=false ALLOWED_HOSTS=coville.example.fr \
 		$(MANAGE) check --deploy --fail-level WARNING'
+
+## Lint des gabarits (réglages : [tool.djlint] de pyproject.toml) ; pas encore dans `make quality`
+djlint: install
+	$(BIN)/djlint --lint templates/
+
+## Types (fichiers : [tool.mypy] files de pyproject.toml ; le greffon Django lit config.settings_test, sans
+## se connecter à la base) ; pas encore dans `make quality`
+mypy: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} $(BIN)/mypy
 
 ## Mesures de performance : chiffres affichés et écrits dans var/bench.json
 bench: install
