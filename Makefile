@@ -2,19 +2,42 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+VERROU := requirements.lock
 AVEC_PG := $(BIN)/python scripts/avec_postgres.py
 MANAGE := $(BIN)/python manage.py
 HOTE ?= 127.0.0.1:8000
 
-.PHONY: install demo test quality bench serveur
+# Paquets système (Debian/Ubuntu) vérifiés avant chaque commande, selon ce qu'elle demande : installés avec
+# apt-get en root ou avec sudo, sinon la commande apt-get à lancer est affichée (scripts/paquets_systeme.sh).
+PAQUETS := install
+demo quality bench: PAQUETS := demo
+test: PAQUETS := test
 
-$(VENV)/.installe: pyproject.toml
+.PHONY: install paquets-systeme lock demo test quality djlint mypy bench serveur
+
+paquets-systeme:
+	@PYTHON="$(PYTHON)" bash scripts/paquets_systeme.sh $(PAQUETS)
+
+# Dépendances figées avec leurs empreintes (requirements.lock, pip et setuptools compris), puis le projet
+# lui-même sans dépendances, construit par le setuptools du verrou (rien d'autre n'est téléchargé ; son
+# avertissement générique « Editable installation » est tu) ; enfin le verrou doit satisfaire pyproject.toml.
+$(VENV)/.installe: $(VERROU) pyproject.toml | paquets-systeme
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(VERROU)
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python scripts/verrou_a_jour.py
 	touch $@
 
 install: $(VENV)/.installe
+
+## Régénère requirements.lock depuis pyproject.toml (les autres versions restent figées sauf
+## `make lock PIP_COMPILE_ARGS=--upgrade`)
+lock: paquets-systeme
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	[ -x $(BIN)/pip-compile ] || $(BIN)/python -m pip install --quiet --require-hashes -r $(VERROU)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra dev $(PIP_COMPILE_ARGS) -o $(VERROU) pyproject.toml
 
 ## Installe, démarre la base, migre, charge la démonstration et sert sur http://$(HOTE)
 demo: install
@@ -26,12 +49,22 @@ test: install
 	$(AVEC_PG) --base coville_tests -- $(BIN)/pytest $(PYTEST_ARGS)
 
 ## Format, lint, migrations manquantes, check --deploy des réglages de production
+# À ajouter quand gabarits et code auront été réorganisés : `$(MAKE) djlint mypy` (cibles ci-dessous).
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(AVEC_PG) -- sh -c 'SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(MANAGE) makemigrations --check --dry-run && \
 		SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DEBUG=false ALLOWED_HOSTS=coville.example.fr \
 		$(MANAGE) check --deploy --fail-level WARNING'
+
+## Lint des gabarits (réglages : [tool.djlint] de pyproject.toml) ; pas encore dans `make quality`
+djlint: install
+	$(BIN)/djlint --lint templates/
+
+## Types (fichiers : [tool.mypy] files de pyproject.toml ; le greffon Django lit config.settings_test, sans
+## se connecter à la base) ; pas encore dans `make quality`
+mypy: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} $(BIN)/mypy
 
 ## Mesures de performance : chiffres affichés et écrits dans var/bench.json
 bench: install
