@@ -48,21 +48,23 @@ demo: install
 test: install
 	$(AVEC_PG) --base coville_tests -- $(BIN)/pytest $(PYTEST_ARGS)
 
-## Format, lint, migrations manquantes, check --deploy des réglages de production
-# À ajouter quand gabarits et code auront été réorganisés : `$(MAKE) djlint mypy` (cibles ci-dessous).
+## Format, lint (dont RUF100 : noqa inutiles), gabarits (djLint), types (mypy), migrations manquantes,
+## check --deploy des réglages de production
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/djlint --lint templates/
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} $(BIN)/mypy
 	$(AVEC_PG) -- sh -c 'SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(MANAGE) makemigrations --check --dry-run && \
 		SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DEBUG=false ALLOWED_HOSTS=coville.example.fr \
 		$(MANAGE) check --deploy --fail-level WARNING'
 
-## Lint des gabarits (réglages : [tool.djlint] de pyproject.toml) ; pas encore dans `make quality`
+## Lint des gabarits (réglages : [tool.djlint] de pyproject.toml)
 djlint: install
 	$(BIN)/djlint --lint templates/
 
 ## Types (fichiers : [tool.mypy] files de pyproject.toml ; le greffon Django lit config.settings_test, sans
-## se connecter à la base) ; pas encore dans `make quality`
+## se connecter à la base)
 mypy: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} $(BIN)/mypy
 

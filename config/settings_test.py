@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-cle-non-secrete-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import STORAGES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
