@@ -25,6 +25,7 @@ from financements.models import (
     LigneBudget,
     PieceJointe,
     StatutDossier,
+    VisibiliteJournal,
 )
 from financements.models.dossier import SensBudget
 from financements.models.instruction import AvisInstruction, Message, NoteInstruction
@@ -151,6 +152,8 @@ def charger(sortie=print) -> None:
 
     for ancien in AppelAProjets.objects.filter(contrat=contrat, titre=TITRE):
         chemins = list(PieceJointe.objects.filter(dossier__appel=ancien).values_list("chemin", flat=True))
+        # Les données de démonstration se rechargent : seules leurs décisions sont effacées, jamais d'autres.
+        DecisionFinanceur.objects.filter(financement__dossier__appel=ancien).delete()
         Dossier.objects.filter(appel=ancien).delete()
         ancien.delete()
         for chemin in chemins:
@@ -340,6 +343,7 @@ def _dossier(
         a_statut="brouillon",
         evenement="Dossier créé en brouillon",
         date=dossier.cree_le,
+        visibilite=VisibiliteJournal.PORTEUR,
     )
     precedent = "brouillon"
     for jour, etape in enumerate(CHEMINS[statut], start=1):
@@ -353,6 +357,7 @@ def _dossier(
             evenement=StatutDossier(etape).label,
             motif=motif,
             date=dossier.cree_le + timedelta(days=jour),
+            visibilite=VisibiliteJournal.PORTEUR,
         )
         precedent = etape
     champs = {}

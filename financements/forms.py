@@ -118,6 +118,16 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
         self.fields["priorites"].queryset = appel.priorites.all()
         self.fields["qpv"].queryset = appel.qpv.all() if appel.qpv.exists() else appel.contrat.qpv.all()
 
+    def save(self, commit: bool = True) -> Dossier:
+        """N'écrit que les champs du formulaire (et « modifié le ») : un changement d'état, une décision ou un
+        total recalculé entre l'ouverture du formulaire et son envoi ne sont pas écrasés."""
+        dossier = super().save(commit=False)
+        if commit:
+            champs = [f.name for f in Dossier._meta.concrete_fields if f.name in self.fields]
+            dossier.save(update_fields=[*champs, "modifie_le"])
+            self._save_m2m()
+        return dossier
+
     def clean(self):
         donnees = super().clean()
         debut, fin = donnees.get("date_debut"), donnees.get("date_fin")

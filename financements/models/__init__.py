@@ -10,6 +10,7 @@ from financements.models.dossier import (
     LigneBudget,
     PieceJointe,
     StatutDossier,
+    VisibiliteJournal,
 )
 from financements.models.instruction import AvisInstruction, DecisionFinanceur, Message, NoteInstruction
 
@@ -29,4 +30,5 @@ __all__ = [
     "PieceJointe",
     "StatutDossier",
     "TypePiece",
+    "VisibiliteJournal",
 ]

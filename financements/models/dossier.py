@@ -375,8 +375,28 @@ class PieceJointe(models.Model):
         return f"{max(1, self.taille // 1024)} ko"
 
 
+class VisibiliteJournal(models.TextChoices):
+    """Qui lit une entrée du journal : les instructeurs lisent tout ; le porteur (et ses co-porteurs) lit ce
+    qui le concerne, jamais les avis ni le travail interne des instructeurs."""
+
+    PORTEUR = "porteur", "Porteur et instructeurs"
+    DECISION = "decision", "Instructeurs, puis porteur une fois toutes les décisions prises"
+    INSTRUCTEURS = "instructeurs", "Instructeurs seulement"
+
+
+class JournalDossierQuerySet(models.QuerySet):
+    def pour_porteur(self, dossier: "Dossier"):
+        """Ce que le porteur lit : les changements d'état et ses propres actions, les décisions des financeurs
+        une fois le dossier décidé (elles lui sont alors notifiées ensemble)."""
+        visibles = [VisibiliteJournal.PORTEUR]
+        if dossier.statut in STATUTS_DECIDES:
+            visibles.append(VisibiliteJournal.DECISION)
+        return self.filter(visibilite__in=visibles)
+
+
 class JournalDossier(models.Model):
-    """Une entrée du journal d'un dossier : un changement d'état, une décision, un avis… qui, quand, pourquoi."""
+    """Une entrée du journal d'un dossier : un changement d'état, une décision, un avis… qui, quand, pourquoi,
+    et qui peut la lire."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="journal", verbose_name="dossier")
     date = models.DateTimeField("date", default=timezone.now)
@@ -387,6 +407,12 @@ class JournalDossier(models.Model):
     a_statut = models.CharField("nouvel état", max_length=20, choices=StatutDossier.choices, blank=True)
     evenement = models.CharField("événement", max_length=255)
     motif = models.TextField("motif", blank=True)
+    # Par défaut, les seuls instructeurs : une entrée oubliée ne parvient pas au porteur.
+    visibilite = models.CharField(
+        "lue par", max_length=12, choices=VisibiliteJournal.choices, default=VisibiliteJournal.INSTRUCTEURS
+    )
+
+    objects = JournalDossierQuerySet.as_manager()
 
     class Meta:
         db_table = "contrats_journaldossier"  # table créée par l'application contrats, gardée telle quelle

@@ -92,10 +92,13 @@ class ConditionsVersement(models.TextChoices):
 
 
 class DecisionFinanceur(models.Model):
-    """La décision d'un financeur sur sa part : le montant qu'il accorde (0 pour un refus)."""
+    """La décision d'un financeur sur sa part : le montant qu'il accorde (0 pour un refus).
+
+    Une décision n'est jamais effacée : sa ligne de financement (et donc le dossier) ne se supprime plus, et le
+    porteur ne peut ni modifier ni retirer la demande faite à ce financeur."""
 
     financement = models.OneToOneField(
-        Financement, on_delete=models.CASCADE, related_name="decision", verbose_name="financement"
+        Financement, on_delete=models.PROTECT, related_name="decision", verbose_name="financement"
     )
     montant = models.DecimalField(
         "montant accordé (€)", max_digits=12, decimal_places=2, validators=VALIDATEURS_MONTANT

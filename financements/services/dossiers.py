@@ -20,6 +20,7 @@ from financements.fichiers import ranger, verifier_fichier
 from financements.models import (
     AppelAProjets,
     CoPorteur,
+    DecisionFinanceur,
     Dossier,
     Financement,
     FinanceurAppel,
@@ -28,6 +29,7 @@ from financements.models import (
     PieceJointe,
     StatutDossier,
     TypePiece,
+    VisibiliteJournal,
 )
 from financements.models.appel_a_projets import MONTANT_MAXIMUM
 from financements.models.dossier import (
@@ -73,9 +75,18 @@ def montant_valide(valeur, libelle: str = "Le montant") -> Decimal:
     return montant.quantize(Decimal("0.01"))
 
 
-def journaliser(dossier: Dossier, auteur, evenement: str, motif: str = "", de: str = "", a: str = "") -> JournalDossier:
+def journaliser(
+    dossier: Dossier, auteur, evenement: str, motif: str = "", de: str = "", a: str = "", *, visibilite: str
+) -> JournalDossier:
+    """Inscrit un événement au journal du dossier ; chaque appelant dit qui le lit (`VisibiliteJournal`)."""
     return JournalDossier.objects.create(
-        dossier=dossier, auteur=auteur, evenement=evenement, motif=motif, de_statut=de, a_statut=a
+        dossier=dossier,
+        auteur=auteur,
+        evenement=evenement,
+        motif=motif,
+        de_statut=de,
+        a_statut=a,
+        visibilite=visibilite,
     )
 
 
@@ -175,7 +186,9 @@ def creer_dossier(appel: AppelAProjets, structure: Structure, auteur, titre: str
     if timezone.localdate() > appel.cloture:
         raise ValidationError(f"Cet appel à projets est clos depuis le {appel.cloture:%d/%m/%Y}.")
     dossier = Dossier.objects.create(appel=appel, structure=structure, titre=titre.strip()[:255], cree_par=auteur)
-    journaliser(dossier, auteur, "Dossier créé en brouillon", a=StatutDossier.BROUILLON)
+    journaliser(
+        dossier, auteur, "Dossier créé en brouillon", a=StatutDossier.BROUILLON, visibilite=VisibiliteJournal.PORTEUR
+    )
     return dossier
 
 
@@ -184,16 +197,50 @@ def verifier_modifiable(dossier: Dossier, auteur) -> None:
         raise PermissionDenied(REFUS_MODIFICATION)
 
 
+def verrouiller_modifiable(dossier: Dossier, auteur) -> None:
+    """Verrouille la ligne du dossier jusqu'à la fin de la transaction et vérifie, sur l'état lu en base, que
+    la personne peut encore le modifier : une décision, un dépôt ou une prise en instruction faits entre-temps
+    attendent ou sont vus."""
+    dossier.statut = Dossier.objects.select_for_update().values_list("statut", flat=True).get(pk=dossier.pk)
+    verifier_modifiable(dossier, auteur)
+
+
+def financeurs_decides(dossier: Dossier) -> dict[int, str]:
+    """Les financeurs qui ont décidé de leur part (identifiant → nom) : leur demande et leur ligne 74 du
+    budget ne bougent plus."""
+    return dict(
+        DecisionFinanceur.objects.filter(financement__dossier=dossier).values_list(
+            "financement__financeur_id", "financement__financeur__nom"
+        )
+    )
+
+
+def _refus_decide(nom: str, quoi: str) -> str:
+    return (
+        f"{nom} a déjà décidé de sa part : {quoi} ne se modifie ni ne se retire. "
+        "Corrigez le reste du dossier ; rien n'a été enregistré."
+    )
+
+
+CHAMPS_LIGNE = ("sens", "compte", "libelle", "montant", "financeur_id")
+
+
+def _contenu(ligne: LigneBudget) -> tuple:
+    return tuple(getattr(ligne, champ) for champ in CHAMPS_LIGNE)
+
+
 @transaction.atomic
 def enregistrer_budget(dossier: Dossier, auteur, lignes: Iterable[dict]) -> None:
-    """Remplace le budget prévisionnel par ces lignes (compte, libellé, montant, financeur pour un 74).
+    """Enregistre le budget prévisionnel : ces lignes (compte, libellé, montant, financeur pour un 74)
+    remplacent les précédentes, en ne créant, modifiant ou retirant que ce qui a changé.
 
     Tout ou rien : une ligne fautive n'enregistre rien et le budget précédent est gardé. L'équilibre n'est
-    exigé qu'au dépôt : un brouillon peut être déséquilibré.
+    exigé qu'au dépôt : un brouillon peut être déséquilibré. La subvention (compte 74) d'un financeur qui a
+    décidé ne change plus.
     """
-    verifier_modifiable(dossier, auteur)
+    verrouiller_modifiable(dossier, auteur)
     financeurs_appel = set(dossier.appel.financeurs.values_list("organisation_id", flat=True))
-    erreurs, nouvelles = [], []
+    erreurs, voulues = [], []
     for numero, ligne in enumerate(lignes, start=1):
         compte = str(ligne.get("compte") or "")
         if compte in COMPTES_CHARGES:
@@ -215,7 +262,7 @@ def enregistrer_budget(dossier: Dossier, auteur, lignes: Iterable[dict]) -> None
         if financeur is not None and financeur.pk not in financeurs_appel:
             erreurs.append(f"Ligne {numero} : {financeur} ne participe pas à cet appel à projets.")
             continue
-        nouvelles.append(
+        voulues.append(
             LigneBudget(
                 dossier=dossier,
                 sens=sens,
@@ -228,9 +275,44 @@ def enregistrer_budget(dossier: Dossier, auteur, lignes: Iterable[dict]) -> None
         )
     if erreurs:
         raise ValidationError(erreurs)
-    dossier.lignes_budget.all().delete()
-    LigneBudget.objects.bulk_create(nouvelles)
-    journaliser(dossier, auteur, "Budget prévisionnel enregistré")
+
+    # Chaque ligne voulue reprend une ligne enregistrée de même contenu ; les autres reprennent, dans l'ordre,
+    # les lignes enregistrées restantes (modifiées sur place), puis sont créées ; le reste est retiré.
+    existantes = list(LigneBudget.objects.select_for_update().filter(dossier=dossier).order_by("ordre", "pk"))
+    libres = list(existantes)
+    reprises: dict[int, LigneBudget] = {}
+    for i, voulue in enumerate(voulues):
+        pareille = next((e for e in libres if _contenu(e) == _contenu(voulue)), None)
+        if pareille is not None:
+            libres.remove(pareille)
+            reprises[i] = pareille
+    decides = financeurs_decides(dossier)
+    protegees = [e for e in libres if e.compte == "74" and e.financeur_id in decides]
+    for ligne in protegees:
+        erreurs.append(_refus_decide(decides[ligne.financeur_id], f"sa subvention au budget ({euros(ligne.montant)})"))
+    for i, voulue in enumerate(voulues):
+        if i not in reprises and voulue.compte == "74" and voulue.financeur_id in decides:
+            erreurs.append(_refus_decide(decides[voulue.financeur_id], "sa subvention au budget"))
+    if erreurs:
+        raise ValidationError(list(dict.fromkeys(erreurs)))
+    a_modifier, a_creer = [], []
+    for i, voulue in enumerate(voulues):
+        existante = reprises.get(i) or (libres.pop(0) if libres else None)
+        if existante is None:
+            a_creer.append(voulue)
+            continue
+        if (*_contenu(existante), existante.ordre) != (*_contenu(voulue), voulue.ordre):
+            for champ in (*CHAMPS_LIGNE, "ordre"):
+                setattr(existante, champ, getattr(voulue, champ))
+            a_modifier.append(existante)
+    if libres:
+        LigneBudget.objects.filter(pk__in=[ligne.pk for ligne in libres]).delete()
+    if a_modifier:
+        LigneBudget.objects.bulk_update(a_modifier, ["sens", "compte", "libelle", "montant", "financeur", "ordre"])
+    LigneBudget.objects.bulk_create(a_creer)
+    if hasattr(dossier, "_prefetched_objects_cache"):
+        dossier._prefetched_objects_cache.pop("lignes_budget", None)
+    journaliser(dossier, auteur, "Budget prévisionnel enregistré", visibilite=VisibiliteJournal.PORTEUR)
 
 
 @transaction.atomic
@@ -242,8 +324,10 @@ def enregistrer_plan(
     autres_financements=0,
 ) -> None:
     """Enregistre le plan de financement : le montant demandé à chaque financeur de l'appel, les fonds
-    propres et les autres financements. Tout ou rien ; un montant nul retire la demande."""
-    verifier_modifiable(dossier, auteur)
+    propres et les autres financements. Tout ou rien ; un montant nul (ou un financeur absent) retire la
+    demande. Seules les demandes qui changent sont écrites ; celle d'un financeur qui a décidé ne change
+    plus."""
+    verrouiller_modifiable(dossier, auteur)
     financeurs_appel = set(dossier.appel.financeurs.values_list("organisation_id", flat=True))
     erreurs, montants = [], {}
     for financeur, valeur in demandes.items():
@@ -251,7 +335,7 @@ def enregistrer_plan(
             erreurs.append(f"{financeur} ne participe pas à cet appel à projets.")
             continue
         try:
-            montants[financeur] = montant_valide(valeur or 0, f"Le montant demandé à {financeur}")
+            montants[financeur.pk] = montant_valide(valeur or 0, f"Le montant demandé à {financeur}")
         except ValidationError as erreur:
             erreurs.extend(erreur.messages)
     try:
@@ -262,20 +346,35 @@ def enregistrer_plan(
         autres_financements = montant_valide(autres_financements or 0, "Le montant des autres financements")
     except ValidationError as erreur:
         erreurs.extend(erreur.messages)
+    existants = {f.financeur_id: f for f in Financement.objects.select_for_update().filter(dossier=dossier)}
+    decides = financeurs_decides(dossier)
+    for financeur_id, nom in decides.items():
+        demande = existants[financeur_id].montant_demande
+        if montants.get(financeur_id) != demande:
+            erreurs.append(_refus_decide(nom, f"le montant qui lui est demandé ({euros(demande)})"))
     if erreurs:
         raise ValidationError(erreurs)
-    dossier.financements.all().delete()
-    Financement.objects.bulk_create(
-        Financement(dossier=dossier, financeur=financeur, montant_demande=montant)
-        for financeur, montant in montants.items()
-        if montant > 0
-    )
+    a_creer, a_modifier = [], []
+    for financeur_id, montant in montants.items():
+        existant = existants.pop(financeur_id, None)
+        if montant == 0:
+            if existant is not None:
+                existants[financeur_id] = existant  # retiré plus bas
+        elif existant is None:
+            a_creer.append(Financement(dossier=dossier, financeur_id=financeur_id, montant_demande=montant))
+        elif existant.montant_demande != montant:
+            existant.montant_demande = montant
+            a_modifier.append(existant)
+    # Ce qui reste n'est plus demandé ; jamais une ligne décidée (refusé plus haut).
+    Financement.objects.filter(pk__in=[f.pk for f in existants.values()]).delete()
+    Financement.objects.bulk_update(a_modifier, ["montant_demande"])
+    Financement.objects.bulk_create(a_creer)
     dossier.fonds_propres, dossier.autres_financements = fonds_propres, autres_financements
     dossier.save(update_fields=["fonds_propres", "autres_financements", "modifie_le"])
     recalculer(dossier)
     if hasattr(dossier, "_prefetched_objects_cache"):
         dossier._prefetched_objects_cache.pop("financements", None)
-    journaliser(dossier, auteur, "Plan de financement enregistré")
+    journaliser(dossier, auteur, "Plan de financement enregistré", visibilite=VisibiliteJournal.PORTEUR)
 
 
 def totaux_budget(dossier: Dossier) -> dict:
@@ -358,7 +457,12 @@ def ajouter_piece(dossier: Dossier, auteur, fichier, type_piece: str, message=No
         default_storage.delete(chemin)
         raise
     if message is None:
-        journaliser(dossier, auteur, f"Pièce jointe : {TypePiece(type_piece).label} ({nom})")
+        journaliser(
+            dossier,
+            auteur,
+            f"Pièce jointe : {TypePiece(type_piece).label} ({nom})",
+            visibilite=VisibiliteJournal.PORTEUR,
+        )
     return piece
 
 
@@ -369,7 +473,7 @@ def retirer_piece(piece: PieceJointe, auteur) -> None:
         raise ValidationError("Une pièce jointe à un message ne se retire pas.")
     chemin = piece.chemin
     piece.delete()
-    journaliser(piece.dossier, auteur, f"Pièce retirée : {piece.nom}")
+    journaliser(piece.dossier, auteur, f"Pièce retirée : {piece.nom}", visibilite=VisibiliteJournal.PORTEUR)
     transaction.on_commit(lambda: default_storage.delete(chemin))
 
 
@@ -386,7 +490,7 @@ def inviter_co_porteur(dossier: Dossier, auteur, structure: Structure, role: str
     if dossier.co_porteurs.filter(structure=structure).exists():
         raise ValidationError(f"{structure} est déjà co-porteur de ce dossier.")
     co_porteur = CoPorteur.objects.create(dossier=dossier, structure=structure, role=role.strip()[:255])
-    journaliser(dossier, auteur, f"Co-porteur invité : {structure}")
+    journaliser(dossier, auteur, f"Co-porteur invité : {structure}", visibilite=VisibiliteJournal.PORTEUR)
     transaction.on_commit(lambda: notifications.invitation_co_porteur(co_porteur))
     return co_porteur
 
@@ -402,7 +506,12 @@ def confirmer_co_portage(dossier: Dossier, auteur) -> list[CoPorteur]:
         if co_porteur.structure.organisation_id in mes_structures and not co_porteur.est_confirme:
             co_porteur.confirme_le, co_porteur.confirme_par = timezone.now(), auteur
             co_porteur.save(update_fields=["confirme_le", "confirme_par"])
-            journaliser(dossier, auteur, f"Participation confirmée par {co_porteur.structure}")
+            journaliser(
+                dossier,
+                auteur,
+                f"Participation confirmée par {co_porteur.structure}",
+                visibilite=VisibiliteJournal.PORTEUR,
+            )
             confirmes.append(co_porteur)
     if not confirmes:
         raise ValidationError("Votre participation est déjà confirmée.")
@@ -414,7 +523,9 @@ def confirmer_co_portage(dossier: Dossier, auteur) -> list[CoPorteur]:
 def retirer_co_porteur(co_porteur: CoPorteur, auteur) -> None:
     verifier_modifiable(co_porteur.dossier, auteur)
     co_porteur.delete()
-    journaliser(co_porteur.dossier, auteur, f"Co-porteur retiré : {co_porteur.structure}")
+    journaliser(
+        co_porteur.dossier, auteur, f"Co-porteur retiré : {co_porteur.structure}", visibilite=VisibiliteJournal.PORTEUR
+    )
     recalculer(co_porteur.dossier)
 
 
@@ -436,7 +547,9 @@ def changer_statut(dossier: Dossier, auteur, nouveau: str, evenement: str, motif
         transitions=TRANSITIONS,
         etats=StatutDossier,
         nom="Un dossier",
-        journaliser=lambda de, a: journaliser(dossier, auteur, evenement, motif=motif, de=de, a=a),
+        journaliser=lambda de, a: journaliser(
+            dossier, auteur, evenement, motif=motif, de=de, a=a, visibilite=VisibiliteJournal.PORTEUR
+        ),
         valeurs=dates.get(nouveau),
     )
 

@@ -19,6 +19,7 @@ from financements.models import (
     Message,
     NoteInstruction,
     StatutDossier,
+    VisibiliteJournal,
 )
 from financements.models.instruction import ConditionsVersement, NatureAide, SensAvis
 from financements.permissions import (
@@ -137,7 +138,12 @@ def donner_avis(
         },
     )
     detail = f" ({euros(montant)} proposés)" if montant is not None else ""
-    journaliser(dossier, auteur, f"Avis {SensAvis(sens).label.lower()} de {organisation}{detail}")
+    journaliser(
+        dossier,
+        auteur,
+        f"Avis {SensAvis(sens).label.lower()} de {organisation}{detail}",
+        visibilite=VisibiliteJournal.INSTRUCTEURS,
+    )
     return avis
 
 
@@ -153,7 +159,12 @@ def decider(
     conditions_versement: str = ConditionsVersement.UNIQUE,
 ) -> DecisionFinanceur:
     """Un financeur décide de sa part (0 € pour un refus). Un financeur ne décide jamais pour un autre.
-    Quand tous les financeurs sollicités ont décidé, le dossier passe « décidé » et son issue est calculée."""
+    Quand tous les financeurs sollicités ont décidé, le dossier passe « décidé » et son issue est calculée.
+
+    La ligne du dossier est verrouillée d'abord : deux financeurs qui décident au même moment passent l'un
+    après l'autre, et le second voit la décision du premier (sinon chacun voit l'autre « pas encore décidé »
+    et le dossier ne passe jamais « décidé »)."""
+    dossier.statut = Dossier.objects.select_for_update().values_list("statut", flat=True).get(pk=dossier.pk)
     if dossier.statut != StatutDossier.EN_INSTRUCTION:
         raise ValidationError(
             f"Un dossier « {dossier.get_statut_display()} » ne reçoit pas de décision : il doit être en instruction."
@@ -185,7 +196,11 @@ def decider(
     financement.save(update_fields=["montant_accorde"])
     libelle = f"{euros(montant)} accordés" if montant > 0 else "refus"
     journaliser(
-        dossier, auteur, f"Décision de {financeur} : {libelle} (demandé : {euros(financement.montant_demande)})", motif
+        dossier,
+        auteur,
+        f"Décision de {financeur} : {libelle} (demandé : {euros(financement.montant_demande)})",
+        motif,
+        visibilite=VisibiliteJournal.DECISION,
     )
     restants = Financement.objects.filter(dossier=dossier, decision__isnull=True).exists()
     recalculer(dossier)

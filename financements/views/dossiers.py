@@ -27,7 +27,7 @@ from financements.forms import (
     PlanFinancementForm,
     TransitionDossierForm,
 )
-from financements.models import PieceJointe, StatutDossier
+from financements.models import PieceJointe, StatutDossier, VisibiliteJournal
 from financements.models.instruction import ConditionsVersement, NatureAide
 from financements.permissions import (
     peut_confirmer_co_portage,
@@ -93,7 +93,12 @@ def _page(request, dossier, statut=200, **formulaires):
         "financements": dossier.financements.all(),
         "pieces": pieces,
         "co_porteurs": dossier.co_porteurs.all(),
-        "journal": dossier.journal.select_related("auteur")[:50],
+        # Les instructeurs lisent tout le journal ; le porteur, ce qui le concerne (jamais les avis).
+        "journal": (dossier.journal.all() if instructeur else dossier.journal.pour_porteur(dossier)).select_related(
+            "auteur"
+        )[:50],
+        # Les décisions parviennent au porteur ensemble, quand le dossier est décidé.
+        "decisions_visibles": instructeur or services.est_decide(dossier),
         "fil_ariane": fil(dossier, {"titre": dossier.titre, "url": ""}),
         "modifiable": peut_modifier_dossier(request.user, dossier),
         "confirmer": peut_confirmer_co_portage(request.user, dossier)
@@ -163,14 +168,28 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     """Le contenu du dossier (CERFA 12156, hors budget) : chaque enregistrement garde le brouillon."""
     dossier = dossier_modifiable(request.user, pk)
     form = DossierForm(request.POST or None, instance=dossier)
+    statut = 200
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            services.journaliser(dossier, request.user, "Contenu du dossier enregistré")
-        messages.success(request, "Dossier enregistré.")
-        return redirect(
-            "financements:budget_dossier" if "suivant" in request.POST else "financements:dossier", dossier.pk
-        )
+        try:
+            with transaction.atomic():
+                # L'état est relu (verrouillé) en base : un dépôt ou une décision faits entre-temps sont vus.
+                services.verrouiller_modifiable(dossier, request.user)
+                form.save()
+                services.journaliser(
+                    dossier, request.user, "Contenu du dossier enregistré", visibilite=VisibiliteJournal.PORTEUR
+                )
+        except PermissionDenied:
+            form.add_error(
+                None,
+                f"Le dossier est passé « {dossier.get_statut_display()} » pendant que vous le modifiiez : "
+                "vos modifications ne sont pas enregistrées (elles restent ci-dessous pour mémoire).",
+            )
+            statut = 409
+        else:
+            messages.success(request, "Dossier enregistré.")
+            return redirect(
+                "financements:budget_dossier" if "suivant" in request.POST else "financements:dossier", dossier.pk
+            )
     return render(
         request,
         "financements/dossiers/modifier.html",
@@ -181,6 +200,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
                 dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Modifier", "url": ""}
             ),
         },
+        status=statut,
     )
 
 
@@ -429,7 +449,12 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "lignes": dossier.lignes_budget.all(),
         "financements": dossier.financements.all(),
         "co_porteurs": dossier.co_porteurs.all(),
-        "journal": dossier.journal.exclude(a_statut="").select_related("auteur").order_by("date", "pk"),
+        # Le même PDF sert au porteur et aux instructeurs : il ne montre que ce que le porteur peut lire.
+        "journal": dossier.journal.pour_porteur(dossier)
+        .exclude(a_statut="")
+        .select_related("auteur")
+        .order_by("date", "pk"),
+        "decisions_visibles": services.est_decide(dossier),
     }
     contenu = pdf_en_cache(f"dossier-{dossier.pk}", empreinte, lambda: rendre_pdf("pdf/dossier.html", contexte))
     reponse = HttpResponse(contenu, content_type="application/pdf")
