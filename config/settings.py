@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "django_filters",
+    "django_prose_editor",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
