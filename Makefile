@@ -48,13 +48,15 @@ demo: install
 test: install
 	$(AVEC_PG) --base coville_tests -- $(BIN)/pytest $(PYTEST_ARGS)
 
-## Format, lint (dont RUF100 : noqa inutiles), gabarits (djLint), types (mypy), migrations manquantes,
+## Format, lint (dont RUF100 : noqa inutiles), gabarits (djLint), types (mypy), sécurité (bandit, [tool.bandit]),
+## migrations manquantes,
 ## check --deploy des réglages de production
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/djlint --lint templates/
 	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} $(BIN)/mypy
+	$(BIN)/bandit -c pyproject.toml -r . -q
 	$(AVEC_PG) -- sh -c 'SECRET_KEY=$$(head -c 48 /dev/urandom | base64) $(MANAGE) makemigrations --check --dry-run && \
 		SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DEBUG=false ALLOWED_HOSTS=coville.example.fr \
 		$(MANAGE) check --deploy --fail-level WARNING'

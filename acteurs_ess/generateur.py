@@ -145,7 +145,7 @@ class Territoire:
         for code_qpv, code_commune in Qpv.communes.through.objects.values_list("qpv_id", "commune_id"):
             liens.setdefault(code_qpv, []).append(code_commune)
         communes = list(Commune.objects.filter(obsolete=False).values_list("code", flat=True).order_by("code"))
-        random.Random(graine).shuffle(communes)
+        random.Random(graine).shuffle(communes)  # nosec B311 # hasard des données de démonstration, aucun secret
         return cls(qpv=sorted(liens.items()), communes=communes[:communes_hors_qpv])
 
 
@@ -171,7 +171,7 @@ def structures(
 ) -> Iterator[StructureGeneree]:
     """`nombre` structures réalistes ; `debut` décale la série d'identifiants (pour ne pas réutiliser ceux
     d'une génération précédente)."""
-    aleatoire = random.Random(graine)
+    aleatoire = random.Random(graine)  # nosec B311 # hasard des données de démonstration, aucun secret
     territoire = territoire or Territoire()
     formes, poids = zip(*FORMES, strict=True)
     domaines_tous = list(THEMES)

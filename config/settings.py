@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "django_filters",
+    "django_prose_editor",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -128,7 +129,7 @@ ACCOUNT_SIGNUP_FORM_CLASS = "comptes.forms.InscriptionForm"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105 # limites de débit, pas un mot de passe
     "confirm_email": "1/3m/key",
 }
 SOCIALACCOUNT_ONLY = False

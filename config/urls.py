@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from config import views
 
@@ -9,6 +11,12 @@ admin.site.site_title = "Coville"
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("sante/", views.sante, name="sante"),
+    # Traductions des scripts (la barre d'outils de l'éditeur des sections), publiques comme les fichiers statiques.
+    path(
+        "jsi18n/",
+        login_not_required(JavaScriptCatalog.as_view(packages=["django_prose_editor"])),
+        name="catalogue_javascript",
+    ),
     path("comptes/", include("allauth.urls")),
     path("", include("comptes.urls")),
     path("contrats/appels-a-projets/", include("financements.urls")),

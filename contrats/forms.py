@@ -1,4 +1,6 @@
 from django import forms
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import ProseEditorWidget
 from dsfr.forms import DsfrBaseForm
 
 from acteurs_ess.models import Collectif, Structure
@@ -14,6 +16,7 @@ from contrats.models import (
     TypeInstance,
 )
 from contrats.models.concertation import STATUTS_REPONDUS
+from contrats.texte import EXTENSIONS_EDITEUR
 
 
 class TransitionForm(DsfrBaseForm):
@@ -29,14 +32,18 @@ class SectionForm(DsfrBaseForm):
     """La rédaction d'une section. `version_base` est le numéro de la version ouverte : l'enregistrement est
     refusé si une autre version a été enregistrée depuis."""
 
-    texte = forms.CharField(
+    # L'éditeur (django-prose-editor) remplace la zone de texte quand JavaScript est là ; sinon elle reste, pour
+    # du HTML simple. Le texte n'est pas nettoyé ici : le service refuse d'abord, avec un message, ce qui serait
+    # dangereux (contrats/texte.py), puis nettoie.
+    texte = ProseEditorFormField(
         label="Texte de la section",
         required=False,
         help_text=(
             "Titres, listes, liens et tableaux. Sans JavaScript, saisissez du HTML simple : balises p, h2 à h4, "
             "ul, ol et li, a, strong, em, table, blockquote."
         ),
-        widget=forms.Textarea(attrs={"rows": 20, "class": "editeur-riche", "data-editeur": "riche"}),
+        extensions=EXTENSIONS_EDITEUR,
+        widget=ProseEditorWidget(attrs={"rows": 20}),
     )
     message = forms.CharField(
         label="Ce qui change", required=False, max_length=255, help_text="En une ligne, pour l'historique."

@@ -82,7 +82,7 @@ def generer(
     code: str = "CN99901Z", nb_qpv: int = 10, nb_sections: int = 40, nb_contributions: int = 200, graine: int = 2024
 ) -> ContratGenere:
     """Crée (ou recrée) le contrat `code` et ses données ; rend le contrat et un agent de sa collectivité."""
-    aleatoire = random.Random(graine)
+    aleatoire = random.Random(graine)  # nosec B311 # hasard des données de démonstration, aucun secret
     maintenant = timezone.now()
     region, _ = Region.objects.get_or_create(code="999", defaults={"nom": "Région de mesure", "zone": Zone.METRO})
     departement, _ = Departement.objects.get_or_create(

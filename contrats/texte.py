@@ -12,11 +12,36 @@ from html import escape, unescape
 from html.parser import HTMLParser
 
 import nh3
+from django_prose_editor.config import allowlist_from_extensions
 
-BALISES = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "table", "thead", "tbody", "tr", "th", "td"}
-BALISES |= {"blockquote", "br"}
-ATTRIBUTS = {"a": {"href"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+# Ce que l'éditeur des sections (django-prose-editor) sait écrire : titres 2 à 4, gras, italique, listes,
+# citations, liens et tableaux. Les règles du nettoyage en sont tirées (l'extra « sanitize » du paquet) : ce que
+# l'éditeur montre est ce qui est gardé, et rien d'autre.
+EXTENSIONS_EDITEUR = {
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    # La correction orthographique du navigateur reste active (l'éditeur la coupe par défaut).
+    "NoSpellCheck": False,
+}
+_REGLES = allowlist_from_extensions(EXTENSIONS_EDITEUR)
+BALISES: set[str] = _REGLES["tags"]
+# Un lien garde son adresse et son titre ; son `rel` est toujours le nôtre (`link_rel` plus bas), jamais le saisi.
+ATTRIBUTS: dict[str, set[str]] = {balise: set(noms) - {"rel"} for balise, noms in _REGLES["attributes"].items()}
+# Plus étroit que les schémas admis par défaut par nh3 (ftp, tel…) : des liens vers le web ou une adresse.
 SCHEMAS_URL = {"http", "https", "mailto"}
+# ProseMirror envoie au moins un paragraphe, vide pour un éditeur vide.
+ELEMENT_VIDE = re.compile(r"^<(\w+)></\1>$")
 
 # Ce qui, dans un texte saisi, ne peut être qu'une tentative d'exécuter du code : refusé avec un message,
 # plutôt que retiré en silence, pour que l'auteur voie ce qui ne sera pas enregistré.
@@ -29,7 +54,7 @@ DANGEREUX = re.compile(
 def nettoyer(html: str) -> str:
     """Le HTML réduit aux balises de mise en forme permises ; scripts, attributs d'événement, styles et
     liens `javascript:` disparaissent."""
-    return nh3.clean(
+    propre = nh3.clean(
         html or "",
         tags=BALISES,
         attributes=ATTRIBUTS,
@@ -37,6 +62,7 @@ def nettoyer(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+    return "" if ELEMENT_VIDE.match(propre) else propre
 
 
 def contenu_dangereux(html: str) -> bool:

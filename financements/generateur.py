@@ -126,7 +126,7 @@ def generer(
     nombre_dossiers: int = NOMBRE_DOSSIERS,
     dossiers_grande: int = DOSSIERS_GRANDE,
 ) -> Genere:
-    aleatoire = random.Random(graine)
+    aleatoire = random.Random(graine)  # nosec B311 # hasard des données de démonstration, aucun secret
     maintenant = timezone.now()
     auteur, _ = Utilisateur.objects.get_or_create(email="generateur@mesure.coville.fr")
 

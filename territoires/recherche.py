@@ -74,7 +74,7 @@ def _branche(sorte: str, table: str, cle: str, select: str, jointure: str, actue
             f" + 0.1 * log(coalesce({population}, 0) + 1)"
         )
     return (
-        f"(SELECT '{sorte}' AS sorte, {select}, {population} AS population, x.nom_recherche = {_N} AS exact, "
+        f"(SELECT '{sorte}' AS sorte, {select}, {population} AS population, x.nom_recherche = {_N} AS exact, "  # nosec B608 # fragments SQL du code
         f"({score})::real AS score FROM {table} x {jointure} WHERE {actuel} {condition} "
         f"ORDER BY 6 DESC, 7 DESC LIMIT %(limite)s)"
     )
@@ -106,7 +106,7 @@ def _par_nom(court: bool) -> str:
     # s'exécute que si les débuts de noms ne suffisent pas : PostgreSQL évalue la condition une fois
     # (« One-Time Filter ») et n'entre pas dans la sous-requête quand elle est fausse. Une seule requête.
     return (
-        f"WITH prefixe AS MATERIALIZED ({_branches('prefixe')}) "
+        f"WITH prefixe AS MATERIALIZED ({_branches('prefixe')}) "  # nosec B608 # fragments SQL du code
         "SELECT * FROM prefixe UNION ALL "
         f"SELECT * FROM ({_branches('flou')}) flou WHERE (SELECT count(*) FROM prefixe) < %(limite)s"
     )

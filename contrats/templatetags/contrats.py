@@ -16,4 +16,4 @@ _nettoyer_en_memoire = lru_cache(maxsize=1024)(nettoyer)
 @register.filter
 def html_sur(valeur: str) -> str:
     """Affiche un texte riche de section, nettoyé à nouveau juste avant l'affichage."""
-    return mark_safe(_nettoyer_en_memoire(valeur or ""))  # nosec B308 — nettoyé par nh3 juste au-dessus
+    return mark_safe(_nettoyer_en_memoire(valeur or ""))  # nosec B308 B703 # nettoyé par nh3 juste au-dessus

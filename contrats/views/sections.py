@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from js_asset import Media
 
 from contrats.acces import contrat_modifiable, section_modifiable, section_visible
 from contrats.forms import NouvelleSectionForm, OrientationForm, SectionForm
@@ -95,6 +96,8 @@ def modifier(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "section": section,
         "contrat": section.contrat,
         "form": form,
+        # La carte d'import de l'éditeur est le seul script en ligne de la page : elle porte le nonce de la CSP.
+        "media_editeur": Media.from_media(form.media, nonce=request.csp_nonce),
         "integrables": integrables,
         "fil_ariane": _fil(
             section, {"titre": section.titre, "url": section.get_absolute_url()}, {"titre": "Modifier", "url": ""}

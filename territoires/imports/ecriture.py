@@ -31,7 +31,7 @@ def copier(table_temporaire: str, table_modele: str, colonnes: Sequence[str], li
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table_temporaire}")
         cursor.execute(
-            f"CREATE TEMP TABLE {table_temporaire} ON COMMIT DROP AS SELECT {liste} FROM {table_modele} WITH NO DATA"
+            f"CREATE TEMP TABLE {table_temporaire} ON COMMIT DROP AS SELECT {liste} FROM {table_modele} WITH NO DATA"  # nosec B608 # noms de tables et colonnes du code
         )
         cursor.execute(f"ALTER TABLE {table_temporaire} ADD COLUMN ligne integer")
         with cursor.cursor.copy(f"COPY {table_temporaire} ({liste}, ligne) FROM STDIN") as copie:
@@ -46,7 +46,7 @@ def verifier_references(
     """Signale les lignes dont la référence (département, EPCI, commune…) n'existe pas dans le référentiel."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.ligne, t.{colonne} FROM {table_temporaire} t WHERE t.{colonne} IS NOT NULL "
+            f"SELECT t.ligne, t.{colonne} FROM {table_temporaire} t WHERE t.{colonne} IS NOT NULL "  # nosec B608 # noms de tables et colonnes du code
             f"AND NOT EXISTS (SELECT 1 FROM {table_cible} c WHERE c.{cle_cible} = t.{colonne}) "
             "ORDER BY t.ligne LIMIT 50"
         )
@@ -71,7 +71,7 @@ def fusionner(
             sources = ", ".join(f"t.{colonne}" for colonne in colonnes_a_jour)
             affectations = ", ".join(f"{colonne} = t.{colonne}" for colonne in colonnes_a_jour)
             cursor.execute(
-                f"UPDATE {table} c SET {affectations} FROM {table_temporaire} t "
+                f"UPDATE {table} c SET {affectations} FROM {table_temporaire} t "  # nosec B608 # noms de tables et colonnes du code
                 f"WHERE c.{cle} = t.{cle} AND ({cibles}) IS DISTINCT FROM ({sources})"
                 + (f" RETURNING c.{cle}" if garder_cles else "")
             )
@@ -79,11 +79,11 @@ def fusionner(
             if garder_cles:
                 compte.cles_modifiees = {cle_ for (cle_,) in cursor.fetchall()}
         cursor.execute(
-            f"INSERT INTO {table} ({liste}) SELECT {liste} FROM {table_temporaire} t "
+            f"INSERT INTO {table} ({liste}) SELECT {liste} FROM {table_temporaire} t "  # nosec B608 # noms de tables et colonnes du code
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} c WHERE c.{cle} = t.{cle})"
         )
         compte.crees = cursor.rowcount
-        cursor.execute(f"SELECT count(*) FROM {table_temporaire}")
+        cursor.execute(f"SELECT count(*) FROM {table_temporaire}")  # nosec B608 # noms de tables et colonnes du code
         (total,) = cursor.fetchone()
     compte.inchanges = total - compte.crees - compte.modifies
     return compte

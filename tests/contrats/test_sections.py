@@ -1,11 +1,14 @@
+import re
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django_prose_editor.config import allowlist_from_extensions
 
 from contrats.models import Section, VersionSection
 from contrats.services import sections as services
-from contrats.texte import blocs, differences, nettoyer
+from contrats.texte import BALISES, EXTENSIONS_EDITEUR, blocs, differences, nettoyer
 from tests.factories import AdhesionFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,17 +198,44 @@ def test_it_lists_the_history(client, agent, section):
     assert "Restaurer<span" in contenu
 
 
-def test_it_serves_the_editor_from_static_files_and_works_without_it(client, agent, section):
+def test_it_serves_the_editor_from_its_package_under_the_csp_nonce_and_works_without_it(client, agent, section):
     client.force_login(agent)
-    contenu = client.get(reverse("contrats:modifier_section", args=[section.contrat.code, section.pk])).content.decode()
-    assert '<script src="/static/vendor/tinymce/tinymce.min.js"></script>' in contenu
-    assert 'src="/static/contrats/editeur.js"' in contenu
-    assert "onclick" not in contenu and "<script>" not in contenu
+    reponse = client.get(reverse("contrats:modifier_section", args=[section.contrat.code, section.pk]))
+    contenu = reponse.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", reponse["Content-Security-Policy"])[1]
+    # django-prose-editor : sa carte d'import (seul script en ligne) porte le nonce, ses modules sont nos fichiers.
+    assert f'<script type="importmap" nonce="{nonce}">' in contenu
+    assert re.search(r'<script src="/static/django_prose_editor/configurable.js" nonce="[^"]+" type="module">', contenu)
+    for balise in re.findall(r"<script\b[^>]*>", contenu):
+        assert 'src="/static/' in balise or f'nonce="{nonce}"' in balise, balise
+    assert "tinymce" not in contenu.lower() and "onclick" not in contenu
     # Sans JavaScript : une zone de texte ordinaire, préremplie, et le numéro de la version ouverte.
-    assert 'data-editeur="riche"' in contenu and "&lt;p&gt;Premier texte.&lt;/p&gt;</textarea>" in contenu
+    assert "data-django-prose-editor-configurable" in contenu
+    assert "&lt;p&gt;Premier texte.&lt;/p&gt;</textarea>" in contenu
     assert 'name="version_base" value="1"' in contenu
-    for fichier in ["vendor/tinymce/tinymce.min.js", "vendor/tinymce/langs/fr_FR.js", "contrats/editeur.js"]:
+    for fichier in ["django_prose_editor/editor.js", "django_prose_editor/configurable.js", "contrats/editeur.js"]:
         assert finders.find(fichier), fichier
+    assert not finders.find("vendor/tinymce/tinymce.min.js")
+
+
+def test_it_keeps_what_the_editor_writes_and_nothing_it_cannot(client, agent, section):
+    # Le HTML de Tiptap pour une liste et un tableau : largeurs de colonnes et styles tombent, le reste demeure.
+    tiptap = (
+        "<h3>Quartiers</h3><ul><li><p>Le <strong>Blosne</strong></p></li></ul>"
+        '<table style="min-width: 50px"><colgroup><col style="min-width: 25px"></colgroup><tbody><tr>'
+        '<th colspan="1" rowspan="1"><p>Quartier</p></th></tr></tbody></table>'
+    )
+    assert nettoyer(tiptap) == (
+        "<h3>Quartiers</h3><ul><li><p>Le <strong>Blosne</strong></p></li></ul>"
+        '<table><tbody><tr><th colspan="1" rowspan="1"><p>Quartier</p></th></tr></tbody></table>'
+    )
+    # Les règles du nettoyage sont celles des extensions de l'éditeur : rien de plus que ce qu'il sait écrire.
+    regles = allowlist_from_extensions(EXTENSIONS_EDITEUR)
+    assert regles["tags"] == BALISES
+    for balise in ["h1", "img", "span", "u", "s", "code", "hr"]:
+        assert balise not in BALISES
+    # Un éditeur vide envoie un paragraphe vide : c'est un texte vide.
+    assert nettoyer("<p></p>") == ""
 
 
 def test_it_creates_a_section_then_opens_it_for_writing(client, agent, contrat):

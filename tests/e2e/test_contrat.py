@@ -15,8 +15,8 @@ pytestmark = pytest.mark.navigateur
 
 
 def _ecrire_dans_l_editeur(page, texte: str) -> None:
-    # TinyMCE (servi depuis static/vendor) remplace la zone de texte par un cadre éditable.
-    corps = page.frame_locator("iframe.tox-edit-area__iframe").locator("body")
+    # django-prose-editor remplace la zone de texte par une zone éditable (ProseMirror) dans la page.
+    corps = page.locator(".prose-editor [contenteditable=true]")
     expect(corps).to_be_visible()
     corps.click()
     page.keyboard.press("Control+End")
@@ -97,11 +97,12 @@ def test_it_edits_opens_a_concertation_contributes_and_retains_into_a_version(pa
     assert journal.erreurs_csp() == [], journal.erreurs_csp()
 
 
-def test_it_refuses_a_stale_save_in_the_browser_without_losing_the_text(page, demo, connecter):
+def test_it_refuses_a_stale_save_in_the_browser_without_losing_the_text(page, journal, demo, connecter):
     from comptes.models import Utilisateur
     from contrats.services import sections
 
     section = Section.objects.get(contrat__code=CODE, titre="Pilotage du contrat")
+    numero_initial = section.numero
     connecter("agent@demo.coville.fr")
     page.goto(f"/contrats/{CODE}/sections/{section.pk}/modifier/")
     _ecrire_dans_l_editeur(page, "Mon ajout écrit pendant ce temps.")
@@ -113,5 +114,15 @@ def test_it_refuses_a_stale_save_in_the_browser_without_losing_the_text(page, de
     expect(page.get_by_role("alert").filter(has_text="Une autre version")).to_be_visible()
     expect(page.locator("#texte-actuel")).to_contain_text("Ajout de la collègue.")
     expect(page.locator("#texte-saisi")).to_contain_text("Mon ajout écrit pendant ce temps.")
-    corps = page.frame_locator("iframe.tox-edit-area__iframe").locator("body")
+    # Le texte saisi est de nouveau dans l'éditeur, pour être fusionné puis enregistré.
+    corps = page.locator(".prose-editor [contenteditable=true]")
     expect(corps).to_contain_text("Mon ajout écrit pendant ce temps.")
+    expect(page.locator("#id_version_base")).to_have_value(str(numero_initial + 1))
+    page.get_by_role("button", name="Enregistrer une nouvelle version").click()
+    expect(page.get_by_text(f"Version {numero_initial + 2} de « Pilotage du contrat » enregistrée.")).to_be_visible()
+    section.refresh_from_db()
+    assert "Mon ajout écrit pendant ce temps." in section.texte
+    # L'éditeur tourne sous la CSP de la page (nonce, aucun script en ligne) sans erreur : la seule signalée par
+    # la console est la réponse 409 voulue.
+    assert journal.erreurs_csp() == [], journal.erreurs_csp()
+    assert [erreur for erreur in journal.erreurs if "409 (Conflict)" not in erreur] == [], journal.erreurs
