@@ -124,3 +124,10 @@ def test_it_logs_out_with_a_post(client, agent):
     client.force_login(agent)
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_a_signup_succeeds_when_the_mail_server_is_down(client, smtp_en_panne):
+    reponse = client.post(reverse("account_signup"), FORMULAIRE)
+
+    assert reponse.status_code == 302
+    assert Utilisateur.objects.filter(email="nadia@exemple.fr").exists()
