@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -23,6 +22,7 @@ from acteurs_ess.permissions import (
 )
 from comptes.contexte import Qui, contexte
 from comptes.models import COLLECTIVITES, Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
+from config.lib.courriels import envoyer_apres_validation
 
 
 @dataclass(frozen=True)
@@ -130,14 +130,13 @@ def demander_rattachement(utilisateur: Utilisateur, structure: Structure, messag
     destinataires = membres or _emails_agents_du_territoire(structure)
     if destinataires:
         verbe = "rejoindre" if membres else "revendiquer"
-        send_mail(
-            subject=f"[Coville] {utilisateur} demande à {verbe} {structure}",
-            message=(
+        envoyer_apres_validation(
+            f"{utilisateur} demande à {verbe} {structure}",
+            (
                 f"{utilisateur} ({utilisateur.email}) demande à {verbe} {structure} sur Coville.\n\n"
                 f"{demande.message}\n\nPour accepter ou refuser : {_lien('acteurs_ess:rattachements')}\n"
             ),
-            from_email=None,
-            recipient_list=destinataires,
+            destinataires,
         )
     return demande
 
@@ -178,14 +177,13 @@ def accepter_rattachement(decideur: Utilisateur, demande: DemandeRattachement, m
         organisation_id=demande.structure.organisation_id,
         defaults={"role": Role.STRUCTURE},
     )
-    send_mail(
-        subject=f"[Coville] Vous avez rejoint {demande.structure}",
-        message=(
+    envoyer_apres_validation(
+        f"Vous avez rejoint {demande.structure}",
+        (
             f"Votre demande pour rejoindre {demande.structure} a été acceptée. Vous pouvez tenir sa fiche à "
             f"jour : {_lien('acteurs_ess:modifier', demande.structure.pk)}\n"
         ),
-        from_email=None,
-        recipient_list=[demande.demandeur.email],
+        [demande.demandeur.email],
     )
     return demande
 
@@ -195,11 +193,10 @@ def refuser_rattachement(decideur: Utilisateur, demande: DemandeRattachement, mo
     if not motif.strip():
         raise ValidationError("Indiquez le motif du refus : il est transmis à la personne.")
     demande = _decider(decideur, demande, EtatDemande.REFUSEE, motif)
-    send_mail(
-        subject=f"[Coville] Votre demande pour rejoindre {demande.structure}",
-        message=f"Votre demande pour rejoindre {demande.structure} a été refusée.\n\nMotif : {demande.motif}\n",
-        from_email=None,
-        recipient_list=[demande.demandeur.email],
+    envoyer_apres_validation(
+        f"Votre demande pour rejoindre {demande.structure}",
+        f"Votre demande pour rejoindre {demande.structure} a été refusée.\n\nMotif : {demande.motif}\n",
+        [demande.demandeur.email],
     )
     return demande
 

@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from comptes.models import Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
 
 MOT_DE_PASSE = "Coville-Demo-2026"
+DOMAINE = "@demo.coville.fr"
 
 ORGANISATIONS = [
     ("Rennes Métropole", TypeOrganisation.EPCI, "243500139"),
@@ -42,6 +43,14 @@ COMPTES = [
     CompteDemo("partenaire@demo.coville.fr", "Paul", "Bailleur", Role.PARTENAIRE, "Archipel Habitat"),
     CompteDemo("admin@demo.coville.fr", "Alice", "Admin", Role.ADMIN, "Équipe Coville"),
 ]
+
+
+def hors_demo() -> tuple[int, int]:
+    """Les comptes et les organisations de la base que la démonstration n'a pas créés : leur présence
+    signale une base réelle, où des comptes au mot de passe public (dont un administrateur) n'ont rien à faire."""
+    comptes = Utilisateur.objects.exclude(email__iendswith=DOMAINE).count()
+    organisations = Organisation.objects.exclude(nom__in=[nom for nom, _, _ in ORGANISATIONS]).count()
+    return comptes, organisations
 
 
 def charger(sortie=print) -> None:

@@ -63,6 +63,14 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.prenom or self.email
 
+    @property
+    def nom_public(self) -> str:
+        """Le nom montré sur les pages publiques (historique d'un contrat, réponses aux contributions) :
+        « Prénom N. », jamais l'adresse e-mail, même pour une personne qui n'a pas donné son nom."""
+        prenom, nom = self.prenom.strip(), self.nom.strip()
+        initiale = f"{nom[0].upper()}." if nom else ""
+        return " ".join(partie for partie in (prenom, initiale) if partie) or f"Utilisateur·rice n° {self.pk}"
+
 
 class TypeOrganisation(models.TextChoices):
     COMMUNE = "commune", "Commune"

@@ -4,7 +4,7 @@ Chaque prédicat prend `qui` (le contexte d'accès de la requête, ou un utilisa
 """
 
 from comptes.contexte import Qui, contexte
-from comptes.models import Organisation, Role, role_gestionnaire, roles_possibles
+from comptes.models import Organisation, Role, TypeOrganisation, role_gestionnaire, roles_possibles
 
 
 def est_admin_plateforme(qui: Qui) -> bool:
@@ -41,3 +41,15 @@ def roles_invitables(qui: Qui, organisation: Organisation) -> list[str]:
 def peut_inviter(qui: Qui, organisation: Organisation, role: str | None = None) -> bool:
     roles = roles_invitables(qui, organisation)
     return bool(roles) if role is None else role in roles
+
+
+def peut_voir_adresses(qui: Qui, organisation: Organisation) -> bool:
+    """Les adresses e-mail des membres (et des invitations en attente) ne se montrent qu'aux gestionnaires de
+    l'organisation et aux administrateurs ; les autres membres voient les noms. Dans un conseil citoyen,
+    chaque habitant·e peut inviter ses voisin·es mais ne gère pas les autres : personne n'y voit les adresses."""
+    acces = contexte(qui)
+    if acces.est_admin:
+        return True
+    if organisation.type == TypeOrganisation.CONSEIL_CITOYEN:
+        return False
+    return peut_inviter(acces, organisation)

@@ -3,7 +3,6 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from comptes.models import Adhesion, Invitation, Organisation, Role, Utilisateur, hacher_jeton
 from comptes.permissions import peut_inviter
+from config.lib.courriels import envoyer_apres_validation
 
 
 def lien_invitation(jeton: str) -> str:
@@ -43,11 +43,10 @@ def inviter(inviteur: Utilisateur, organisation: Organisation, email: str, role:
         expire_le=maintenant + Invitation.DUREE_VALIDITE,
     )
     contexte = {"invitation": invitation, "lien": lien_invitation(jeton), "inviteur": inviteur}
-    send_mail(
-        subject=f"[Coville] {inviteur} vous invite à rejoindre {organisation}",
-        message=render_to_string("comptes/email/invitation.txt", contexte),
-        from_email=None,
-        recipient_list=[email],
+    envoyer_apres_validation(
+        f"{inviteur} vous invite à rejoindre {organisation}",
+        render_to_string("comptes/email/invitation.txt", contexte),
+        [email],
     )
     return invitation, jeton
 

@@ -12,7 +12,7 @@ from comptes.acces import organisation_pour_inviter, organisation_visible
 from comptes.contexte import contexte_de_requete
 from comptes.forms import CreationCompteInvitationForm, InvitationForm
 from comptes.models import Role, Utilisateur
-from comptes.permissions import peut_inviter, roles_invitables
+from comptes.permissions import peut_inviter, peut_voir_adresses, roles_invitables
 
 DESCRIPTION_ROLES = {
     Role.AGENT: "Vous rédigez et pilotez les contrats de ville portés par votre collectivité, et donnez votre "
@@ -54,11 +54,21 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_visible(request.user, pk)
     membres = organisation.adhesions.select_related("utilisateur").order_by("utilisateur__nom", "utilisateur__email")
     gere = peut_inviter(request.user, organisation)
+    voit_adresses = peut_voir_adresses(request.user, organisation)
     invitations = organisation.invitations.en_attente().select_related("invitee_par") if gere else []
+    if gere and not voit_adresses:
+        # Qui invite sans gérer (un·e habitant·e d'un conseil citoyen) ne voit que ses propres invitations.
+        invitations = invitations.filter(invitee_par=request.user)
     return render(
         request,
         "comptes/organisation.html",
-        {"organisation": organisation, "membres": membres, "invitations": invitations, "peut_inviter": gere},
+        {
+            "organisation": organisation,
+            "membres": membres,
+            "invitations": invitations,
+            "peut_inviter": gere,
+            "voit_adresses": voit_adresses,
+        },
     )
 
 

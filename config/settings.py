@@ -87,7 +87,13 @@ if not envstr("DATABASE_URL", ""):
         "DATABASE_URL n'est pas définie. Lancez les commandes par `make` (PostgreSQL embarqué) "
         "ou exportez DATABASE_URL=postgres://utilisateur@hote:5432/base."
     )
-DATABASES = {"default": dj_database_url.parse(envstr("DATABASE_URL"), conn_max_age=envint("CONN_MAX_AGE", 0))}
+# Une connexion persistante (CONN_MAX_AGE) coupée par un redémarrage de PostgreSQL est vérifiée avant d'être
+# réutilisée, plutôt que de faire échouer la requête suivante.
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL"), conn_max_age=envint("CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Coville fonctionne uniquement avec PostgreSQL (DATABASE_URL=postgres://…).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -126,12 +132,20 @@ ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Coville] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "comptes.forms.InscriptionForm"
+ACCOUNT_ADAPTER = "comptes.adaptateur.AdaptateurCompte"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105 # limites de débit, pas un mot de passe
     "confirm_email": "1/3m/key",
 }
+# Les limites par adresse IP supposent de connaître celle du client : derrière un répartiteur de charge,
+# toutes les requêtes viennent de lui, et dix échecs d'une personne bloqueraient tout le monde. Nombre de
+# proxys à nous devant l'application (l'adresse est lue dans X-Forwarded-For à cette position depuis la
+# fin), ou en-tête posé par le proxy (`X-Real-IP`, `CF-Connecting-IP`) ; rien par défaut, l'adresse de la
+# connexion fait foi.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("COVILLE_PROXIES_DE_CONFIANCE", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = envstr("COVILLE_ENTETE_IP_CLIENT", "") or None
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
@@ -198,11 +212,15 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# Un serveur d'e-mails qui ne répond pas ne bloque pas une requête plus de quelques secondes.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Coville <ne-pas-repondre@coville.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Sécurité : stricte par défaut hors développement (`manage.py check --deploy` sans avertissement).
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# Les sondes de santé des répartiteurs de charge parlent HTTP à l'application : pas de redirection pour elles.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

@@ -18,6 +18,12 @@ def _cache_vide():
 
 
 @pytest.fixture
+def smtp_en_panne(settings):
+    """Le serveur d'e-mails refuse tout envoi : les actions doivent réussir quand même."""
+    settings.EMAIL_BACKEND = "tests.courriels.BackendEnPanne"
+
+
+@pytest.fixture
 def epci(db):
     return OrganisationFactory(epci=True, nom="Rennes Métropole")
 

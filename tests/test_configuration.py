@@ -75,3 +75,37 @@ def test_the_login_page_offers_proconnect_when_configured(client, monkeypatch):
         contenu = client.get(reverse("account_login")).content.decode()
     assert "Se connecter avec ProConnect" in contenu
     assert "/comptes/oidc/proconnect/login/" in contenu
+
+
+REGLES_LUES = {"COVILLE_PROXIES_DE_CONFIANCE", "COVILLE_ENTETE_IP_CLIENT", "EMAIL_TIMEOUT"}
+
+
+def _reglages(environnement: dict[str, str], *noms: str) -> list[str]:
+    """Les valeurs de réglages lus par un processus neuf avec ces variables d'environnement."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"from config import settings; print(*[repr(getattr(settings, n)) for n in {noms!r}], sep='\\n')"
+    env = {cle: valeur for cle, valeur in os.environ.items() if cle not in REGLES_LUES}
+    env.update({"DEBUG": "true", **environnement})
+    resultat = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return resultat.stdout.splitlines()
+
+
+def test_the_trusted_proxies_and_mail_timeout_come_from_the_environment():
+    assert _reglages({}, "ALLAUTH_TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "EMAIL_TIMEOUT") == [
+        "0",
+        "None",
+        "10",
+    ]
+    assert _reglages(
+        {"COVILLE_PROXIES_DE_CONFIANCE": "2", "COVILLE_ENTETE_IP_CLIENT": "X-Real-IP", "EMAIL_TIMEOUT": "5"},
+        "ALLAUTH_TRUSTED_PROXY_COUNT",
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER",
+        "EMAIL_TIMEOUT",
+    ) == ["2", "'X-Real-IP'", "5"]
+
+
+def test_database_connections_are_checked_before_reuse():
+    assert _reglages({}, "DATABASES")[0].count("'CONN_HEALTH_CHECKS': True") == 1

@@ -1,9 +1,12 @@
+import io
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from comptes.demo import COMPTES, MOT_DE_PASSE
 from comptes.models import Adhesion, Organisation, Utilisateur
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +32,21 @@ def test_each_demo_account_logs_in_and_sees_its_role(client, compte):
     assert reponse.url == reverse("comptes:mon_espace")
     contenu = client.get(reponse.url).content.decode()
     assert f'<p class="fr-tag">{compte.role.label}</p>' in contenu
+
+
+def test_it_refuses_a_database_holding_real_accounts(exterieur):
+    with pytest.raises(CommandError, match=r"1 compte et 0 organisation.*--force"):
+        call_command("charger_demo", stdout=io.StringIO())
+    assert not Utilisateur.objects.filter(email__endswith="@demo.coville.fr").exists()
+
+
+def test_it_refuses_a_database_holding_real_organisations(db):
+    OrganisationFactory(nom="Ville de Brest")
+    with pytest.raises(CommandError, match="1 organisation"):
+        call_command("charger_demo", stdout=io.StringIO())
+    assert not Utilisateur.objects.exists()
+
+
+def test_it_loads_beside_real_data_when_forced(exterieur):
+    call_command("charger_demo", force=True, stdout=io.StringIO())
+    assert Utilisateur.objects.filter(email__endswith="@demo.coville.fr").count() == len(COMPTES)

@@ -26,6 +26,15 @@ def test_it_reports_health_with_the_database(client):
     assert reponse.json() == {"statut": "ok", "base_de_donnees": "ok"}
 
 
+def test_health_answers_over_plain_http_for_probes_while_pages_redirect_to_https(client, settings):
+    # Les sondes des répartiteurs de charge interrogent l'application en HTTP, sans X-Forwarded-Proto.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/sante/").status_code == 200
+    reponse = client.get("/")
+    assert reponse.status_code == 301
+    assert reponse.url.startswith("https://")
+
+
 def test_it_reports_an_unreachable_database(client, monkeypatch):
     from django.db import DatabaseError, connection
 

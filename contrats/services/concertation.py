@@ -6,12 +6,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.lib import courriels
 from contrats.models import (
     Concertation,
     ContratDeVille,
@@ -218,11 +218,10 @@ def notifier_reponse(contribution: Contribution) -> None:
     contrat = contribution.concertation.contrat
     lien = settings.SITE_URL.rstrip("/") + reverse("contrats:contributions_publiques", args=[contrat.code])
     contexte = {"contribution": contribution, "contrat": contrat, "lien": f"{lien}#contribution-{contribution.pk}"}
-    send_mail(
-        subject=f"[Coville] Réponse à votre contribution sur le contrat de ville {contrat.nom}",
-        message=render_to_string("contrats/email/reponse_contribution.txt", contexte),
-        from_email=None,
-        recipient_list=[contribution.auteur.email],
+    courriels.envoyer(
+        f"Réponse à votre contribution sur le contrat de ville {contrat.nom}",
+        render_to_string("contrats/email/reponse_contribution.txt", contexte),
+        [contribution.auteur.email],
     )
 
 

@@ -1,12 +1,12 @@
 """Les e-mails envoyés aux porteurs et co-porteurs d'un dossier (et aux instructeurs pour les messages)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from comptes.models import Adhesion, Role
+from config.lib import courriels
 from financements.models import CoPorteur, Dossier, JournalDossier, Message, StatutDossier
 
 # Les étapes qui concernent le porteur (les autres ne regardent que les instructeurs).
@@ -54,13 +54,9 @@ def emails_instructeurs(dossier: Dossier) -> list[str]:
 
 
 def _envoyer(sujet: str, gabarit: str, contexte: dict, destinataires: list[str]) -> None:
+    # Appelée après la validation de la transaction (`on_commit` des services) : un message par destinataire.
     if destinataires:
-        send_mail(
-            subject=f"[Coville] {sujet}",
-            message=render_to_string(gabarit, contexte),
-            from_email=None,
-            recipient_list=destinataires,
-        )
+        courriels.envoyer(sujet, render_to_string(gabarit, contexte), destinataires)
 
 
 def changement_statut(dossier: Dossier, entree: JournalDossier) -> None:

@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from acteurs_ess.choix import EtatDemande
@@ -11,12 +12,15 @@ pytestmark = pytest.mark.django_db
 
 def demander(client, utilisateur, structure, message="Je suis la nouvelle coordinatrice."):
     client.force_login(utilisateur)
-    return client.post(reverse("acteurs_ess:rejoindre", args=[structure.pk]), {"message": message})
+    # Les e-mails partent « on_commit » : dans un test (une transaction), à la sortie de ce bloc.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("acteurs_ess:rejoindre", args=[structure.pk]), {"message": message})
 
 
 def decider(client, utilisateur, demande, decision, motif=""):
     client.force_login(utilisateur)
-    return client.post(reverse("acteurs_ess:decider", args=[demande.pk]), {"decision": decision, "motif": motif})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("acteurs_ess:decider", args=[demande.pk]), {"decision": decision, "motif": motif})
 
 
 def est_membre(utilisateur, structure: Structure) -> bool:
@@ -207,3 +211,15 @@ def test_the_requests_page_runs_a_fixed_number_of_queries(client, agent_rennes, 
     with django_assert_num_queries(5):
         reponse = client.get(reverse("acteurs_ess:rattachements"))
     assert reponse.content.decode().count('value="accepter"') == 11
+
+
+def test_a_join_request_is_kept_when_the_mail_server_is_down(
+    client, exterieur, structure, membre_structure, smtp_en_panne
+):
+    reponse = demander(client, exterieur, structure)
+    assert reponse.status_code == 302
+    assert DemandeRattachement.objects.filter(demandeur=exterieur).exists()
+
+    reponse = decider(client, membre_structure, DemandeRattachement.objects.get(), "accepter")
+    assert reponse.status_code == 302
+    assert est_membre(exterieur, structure)

@@ -124,3 +124,41 @@ def test_it_logs_out_with_a_post(client, agent):
     client.force_login(agent)
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_a_signup_succeeds_when_the_mail_server_is_down(client, smtp_en_panne):
+    reponse = client.post(reverse("account_signup"), FORMULAIRE)
+
+    assert reponse.status_code == 302
+    assert Utilisateur.objects.filter(email="nadia@exemple.fr").exists()
+
+
+def test_behind_a_proxy_two_clients_are_limited_separately(client, agent, settings):
+    # Derrière un répartiteur de charge, toutes les requêtes arrivent de son adresse : sans proxy de
+    # confiance, dix échecs d'une personne bloqueraient la connexion de tout le monde.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for numero in range(12):
+        client.post(
+            reverse("account_login"),
+            {"login": f"inconnu{numero}@exemple.fr", "password": "mauvais"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
+        )
+    bloque = client.post(
+        reverse("account_login"),
+        {"login": agent.email, "password": MOT_DE_PASSE},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        **proxy,
+    )
+    assert "_auth_user_id" not in client.session
+    assert "Trop de tentatives" in bloque.content.decode()
+
+    reponse = client.post(
+        reverse("account_login"),
+        {"login": agent.email, "password": MOT_DE_PASSE},
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+        **proxy,
+    )
+    assert reponse.status_code == 302
+    assert client.session["_auth_user_id"] == str(agent.pk)

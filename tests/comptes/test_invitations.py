@@ -27,12 +27,13 @@ def url_invitation(jeton: str) -> str:
 # --- Envoi ---------------------------------------------------------------------------------------
 
 
-def test_it_lets_an_agent_invite_a_colleague_by_email(client, agent, epci):
+def test_it_lets_an_agent_invite_a_colleague_by_email(client, agent, epci, django_capture_on_commit_callbacks):
     client.force_login(agent)
-    reponse = client.post(
-        reverse("comptes:inviter", args=[epci.pk]),
-        {"email": "Nouvelle.Agente@exemple.fr", "role": Role.AGENT},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(
+            reverse("comptes:inviter", args=[epci.pk]),
+            {"email": "Nouvelle.Agente@exemple.fr", "role": Role.AGENT},
+        )
 
     assert reponse.status_code == 302
     invitation = Invitation.objects.get()
@@ -273,3 +274,28 @@ def test_the_demo_password_is_not_the_test_password():
 
     assert MOT_DE_PASSE != MOT_DE_PASSE_DEMO
     assert UtilisateurFactory.build().email.endswith("@exemple.fr")
+
+
+# --- Serveur d'e-mails en panne --------------------------------------------------------------------
+
+
+def test_an_smtp_failure_keeps_the_invitation_and_answers_normally(
+    client, agent, epci, smtp_en_panne, django_capture_on_commit_callbacks
+):
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(
+            reverse("comptes:inviter", args=[epci.pk]), {"email": "collegue@exemple.fr", "role": Role.AGENT}
+        )
+    assert reponse.status_code == 302
+    assert Invitation.objects.filter(email="collegue@exemple.fr").exists()
+
+
+def test_an_invitation_subject_stays_on_one_line(client, agent, epci, django_capture_on_commit_callbacks):
+    epci.nom = "Rennes\r\nMétropole"
+    epci.save(update_fields=["nom"])
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("comptes:inviter", args=[epci.pk]), {"email": "collegue@exemple.fr", "role": Role.AGENT})
+    assert "Rennes Métropole" in mail.outbox[0].subject
+    assert "\n" not in mail.outbox[0].subject

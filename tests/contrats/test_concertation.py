@@ -299,3 +299,29 @@ def test_it_shows_every_contribution_with_its_state_on_the_public_page(client, a
     assert "En attente de réponse" in contenu and "Réponse à venir" in contenu
     assert "Partiellement retenue" in contenu and "pour Maurepas seulement" in contenu
     assert deposee.auteur.email not in contenu
+
+
+def test_an_answer_is_published_when_the_mail_server_is_down(
+    client, agent, concertation, section, membre_structure, smtp_en_panne
+):
+    contribution = services.contribuer(concertation, membre_structure, "Associer les régies.", section=section)
+    concertation.contrat.nom = "Rennes\nMétropole"
+    concertation.contrat.save(update_fields=["nom"])
+    client.force_login(agent)
+    with django_capture_on_commit():
+        reponse = client.post(
+            reverse("contrats:repondre", args=[concertation.contrat.code, contribution.pk]),
+            {"statut": "non_retenue", "reponse": "Déjà prévu."},
+        )
+    assert reponse.status_code == 302
+    contribution.refresh_from_db()
+    assert contribution.statut == StatutContribution.NON_RETENUE
+
+
+def test_an_answer_subject_stays_on_one_line(client, agent, concertation, section, membre_structure):
+    contribution = services.contribuer(concertation, membre_structure, "Associer les régies.", section=section)
+    concertation.contrat.nom = "Rennes\nMétropole"
+    concertation.contrat.save(update_fields=["nom"])
+    with django_capture_on_commit():
+        services.repondre(contribution, agent, "non_retenue", "Déjà prévu.")
+    assert mail.outbox[0].subject.endswith("Rennes Métropole")

@@ -279,3 +279,31 @@ def test_it_shows_a_retouched_paragraph_word_by_word_with_escaped_text():
     )
     # Des blocs trop différents, ou de natures différentes, restent montrés en entier.
     assert [d.nature for d in differences("<p>Un</p>", "<h2>Un</h2>")] == ["supprime", "ajoute"]
+
+
+# --- Vie privée : les pages publiques ne montrent que « Prénom N. », jamais une adresse -----------------
+
+
+def test_public_history_pages_never_show_an_email(client, agent, collegue, section):
+    agent.prenom = agent.nom = ""
+    agent.save(update_fields=["prenom", "nom"])
+    collegue.prenom, collegue.nom = "Karim", "Bensalem"
+    collegue.save(update_fields=["prenom", "nom"])
+    services.enregistrer(section, collegue, "<p>Deuxième.</p>", 1)
+    section.contrat.statut = "signe"
+    section.contrat.save(update_fields=["statut"])
+    code = section.contrat.code
+    for url in [
+        reverse("contrats:historique", args=[code, section.pk]),
+        reverse("contrats:version", args=[code, section.pk, 1]),
+        reverse("contrats:version", args=[code, section.pk, 2]),
+        reverse("contrats:comparer", args=[code, section.pk]) + "?de=1&a=2",
+    ]:
+        reponse = client.get(url)
+        assert reponse.status_code == 200, url
+        contenu = reponse.content.decode()
+        assert "@" not in contenu.split("<main", 1)[1].split("</main>", 1)[0], url
+        assert "Bensalem" not in contenu, url
+    contenu = client.get(reverse("contrats:historique", args=[code, section.pk])).content.decode()
+    assert "Karim B." in contenu
+    assert f"Utilisateur·rice n° {agent.pk}" in contenu

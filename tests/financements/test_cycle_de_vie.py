@@ -165,7 +165,8 @@ def test_it_notifies_the_carrier_and_co_porteurs_at_each_step(
     mail.outbox.clear()
     with capture():
         services.deposer(brouillon, membre_structure)
-    assert sorted(mail.outbox[0].to) == ["tresoriere@exemple.fr", "villejean@exemple.fr"]
+    # Un message par destinataire : personne ne voit l'adresse des autres.
+    assert sorted(m.to for m in mail.outbox) == [["tresoriere@exemple.fr"], ["villejean@exemple.fr"]]
     assert "déposé" in mail.outbox[0].subject
     with capture():
         instruction.prendre_en_instruction(brouillon, agent)
@@ -180,7 +181,8 @@ def test_it_notifies_the_carrier_and_co_porteurs_at_each_step(
     assert "décidé" in dernier.subject
     assert "Partiellement financé" in dernier.body
     assert "Préfecture d'Ille-et-Vilaine : 20\u202f000,00 € accordés sur 30\u202f000,00 € demandés" in dernier.body
-    assert len(mail.outbox) == 6  # déposé, en instruction, correction, déposé, en instruction, décidé
+    # Déposé, en instruction, correction, déposé, en instruction, décidé : à chacun des deux porteurs.
+    assert len(mail.outbox) == 12
 
 
 def test_it_sends_messages_to_the_other_side(depose, agent_etat, membre_structure):
@@ -223,3 +225,29 @@ def test_it_refuses_a_dossier_after_the_closing_date(appel, structure, membre_st
     appel.save()
     with pytest.raises(ValidationError, match="clos depuis le"):
         services.creer_dossier(appel, structure, membre_structure, "Trop tard")
+
+
+def test_a_title_with_a_line_break_gives_one_line_subjects(brouillon, membre_structure, epci):
+    brouillon.titre = "Vélos\r\nsolidaires"
+    brouillon.save(update_fields=["titre"])
+    remplir(brouillon, membre_structure, {epci: Decimal("10000")})
+    with capture():
+        services.deposer(brouillon, membre_structure)
+    brouillon.refresh_from_db()
+    assert brouillon.statut == StatutDossier.DEPOSE
+    assert mail.outbox[0].subject == "[Coville] Votre dossier « Vélos solidaires » : déposé"
+
+
+def test_every_notification_has_one_recipient(depose, agent_etat, membre_structure, membre_co_porteur, agent):
+    mail.outbox.clear()
+    with capture():
+        instruction.envoyer_message(depose, membre_structure, "Une trentaine.")
+    assert len(mail.outbox) >= 2
+    assert all(len(message.to) == 1 and not message.cc and not message.bcc for message in mail.outbox)
+    assert {message.to[0] for message in mail.outbox} >= {"etat@exemple.fr", "agent@exemple.fr"}
+
+
+def test_a_message_is_kept_when_the_mail_server_is_down(depose, agent_etat, smtp_en_panne):
+    with capture():
+        instruction.envoyer_message(depose, agent_etat, "Pouvez-vous préciser ?")
+    assert depose.messages.filter(texte="Pouvez-vous préciser ?").exists()

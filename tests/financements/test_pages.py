@@ -307,3 +307,11 @@ def test_the_dossier_page_runs_the_same_queries_whatever_its_size(client, depose
     assert _nombre_de_requetes(client, url) == avant
     client.force_login(membre_structure)
     assert _nombre_de_requetes(client, url) <= avant
+
+
+def test_a_message_posted_when_the_mail_server_is_down_is_kept(client, depose, agent_etat, smtp_en_panne):
+    client.force_login(agent_etat)
+    with capture():
+        reponse = client.post(reverse("financements:message_dossier", args=[depose.pk]), {"texte": "Merci."})
+    assert reponse.status_code == 302
+    assert depose.messages.filter(texte="Merci.").exists()
