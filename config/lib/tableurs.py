@@ -6,7 +6,10 @@ aux règles plus strictes (UTF-8 seulement, virgules), prennent les briques une 
 `ligne_de`, `separateur`, `lignes_csv`, `dictionnaires_csv`, et disent leurs erreurs à leur façon.
 
 Écriture : `csv_en_flux` produit un CSV ligne à ligne (pour une réponse en flux), `classeur_xlsx` un
-classeur d'une feuille.
+classeur d'une feuille. Tous deux écrivent le texte comme du texte : un nom saisi `=HYPERLINK(…)` ne devient
+jamais une formule dans le tableur de qui ouvre l'export (injection de formule). En CSV, le texte qui commence
+par un caractère de formule est précédé d'une apostrophe, que `sans_protection` retire à l'import ; les nombres,
+même négatifs, restent des nombres. En XLSX, chaque texte est une cellule de type chaîne.
 """
 
 import csv
@@ -124,7 +127,26 @@ def _csv_lisible(lignes: Iterator[list[str]]) -> Iterator[list[str]]:
         raise TableurIllisible(f"Ce fichier CSV est mal formé : {erreur}.") from None
 
 
-# --- Écriture ----------------------------------------------------------------------------------------------
+# --- Écriture ---------------------------------------------------------------------------------------------
+
+# Un tableur lit comme une formule (ou une commande DDE) une cellule qui commence par l'un de ces caractères.
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+PROTECTION = "'"
+
+
+def texte_protege(valeur: Any) -> Any:
+    """La valeur à écrire dans une cellule CSV : un texte qui se lirait comme une formule est précédé d'une
+    apostrophe (recommandation OWASP) ; les nombres, les dates et le reste du texte sont écrits tels quels."""
+    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
+        return PROTECTION + valeur
+    return valeur
+
+
+def sans_protection(valeur: str) -> str:
+    """Une cellule lue à l'import sans l'apostrophe que `texte_protege` a ajoutée à l'export."""
+    if valeur.startswith(PROTECTION) and valeur[1:].startswith(DEBUTS_DE_FORMULE):
+        return valeur[1:]
+    return valeur
 
 
 class _Tampon:
@@ -138,20 +160,35 @@ def csv_en_flux(entete: Sequence[str], lignes: Iterable[Sequence[Any]], bom: boo
     """Le CSV (virgules, fins de ligne CRLF) ligne par ligne. `bom` ajoute la marque d'ordre des octets qui
     fait reconnaître l'UTF-8 à Excel."""
     ecrivain = csv.writer(_Tampon(), lineterminator="\r\n")
-    yield ("\ufeff" if bom else "") + ecrivain.writerow(entete)
+    yield ("\ufeff" if bom else "") + ecrivain.writerow([texte_protege(titre) for titre in entete])
     for ligne in lignes:
-        yield ecrivain.writerow(ligne)
+        yield ecrivain.writerow([texte_protege(valeur) for valeur in ligne])
 
 
 def classeur_xlsx(feuille: str, entete: Sequence[str], lignes: Iterable[Sequence[Any]]) -> bytes:
-    """Un classeur XLSX d'une seule feuille, écrit ligne à ligne (mode écriture seule d'openpyxl)."""
+    """Un classeur XLSX d'une seule feuille, écrit ligne à ligne (mode écriture seule d'openpyxl). Les nombres et
+    les dates gardent leur type ; tout texte est une cellule de type chaîne, jamais une formule."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     classeur = Workbook(write_only=True)
     onglet = classeur.create_sheet(feuille)
-    onglet.append(list(entete))
+
+    def rangee(valeurs: Iterable[Any]) -> list[Any]:
+        cellules: list[Any] = []
+        for valeur in valeurs:
+            if isinstance(valeur, str):
+                cellule = WriteOnlyCell(onglet, value=valeur)
+                # openpyxl fait une formule de tout texte qui commence par « = » : on impose le type chaîne.
+                cellule.data_type = "s"
+                cellules.append(cellule)
+            else:
+                cellules.append(valeur)
+        return cellules
+
+    onglet.append(rangee(entete))
     for ligne in lignes:
-        onglet.append(list(ligne))
+        onglet.append(rangee(ligne))
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()

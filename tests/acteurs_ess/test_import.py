@@ -335,3 +335,19 @@ def test_an_export_reimports_unchanged(client, territoire):
     export = b"".join(client.get(reverse("acteurs_ess:exporter_csv")).streaming_content)
     analyse = analyser(export)
     assert [ligne.action for ligne in analyse.lignes] == ["inchangee"]
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_an_export_of_formula_like_names_reimports_unchanged(client, territoire, format):
+    StructureFactory(
+        raison_sociale='=HYPERLINK("https://pirate.example/","Cliquez")',
+        sigle="-ADB",
+        siret="44306184100047",
+        commune=territoire["rennes"],
+        adresse="+33 rue du Blosne",
+        description="@SOMME(A1)",
+    )
+    reponse = client.get(reverse(f"acteurs_ess:exporter_{format}"))
+    export = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+    analyse = analyser(export, f"structures.{format}")
+    assert [ligne.action for ligne in analyse.lignes] == ["inchangee"], analyse.lignes[0].explication
