@@ -273,3 +273,44 @@ def test_the_demo_password_is_not_the_test_password():
 
     assert MOT_DE_PASSE != MOT_DE_PASSE_DEMO
     assert UtilisateurFactory.build().email.endswith("@exemple.fr")
+
+
+# --- Nouvelle invitation après expiration, acceptations simultanées ----------------------------------------
+
+
+def test_it_invites_again_after_an_invitation_expired(client, agent, epci):
+    ancienne, ancien_jeton = services.inviter(agent, epci, "tard@exemple.fr", Role.AGENT)
+    Invitation.objects.filter(pk=ancienne.pk).update(expire_le=timezone.now() - timedelta(minutes=1))
+    client.force_login(agent)
+
+    reponse = client.post(reverse("comptes:inviter", args=[epci.pk]), {"email": "tard@exemple.fr", "role": Role.AGENT})
+
+    assert reponse.status_code == 302
+    assert len(mail.outbox) == 2
+    nouvelle = Invitation.objects.exclude(pk=ancienne.pk).get()
+    assert nouvelle.expire_le > timezone.now()
+    client.logout()
+    assert client.get(url_invitation(jeton_du_mail(mail.outbox[1]))).status_code == 200
+    assert client.get(url_invitation(ancien_jeton)).status_code == 410
+
+
+def test_a_second_acceptance_of_the_same_link_is_refused_not_a_crash(agent, epci):
+    invitation, _ = services.inviter(agent, epci, "double@exemple.fr", Role.AGENT)
+    # Deux envois simultanés du formulaire : chacun a lu l'invitation encore libre.
+    services.creer_compte_et_accepter(invitation, "A", "B", "Contrat-de-ville-2030")
+    with pytest.raises(services.InvitationInvalide, match="déjà été utilisée"):
+        services.creer_compte_et_accepter(invitation, "A", "B", "Contrat-de-ville-2030")
+    assert Utilisateur.objects.filter(email="double@exemple.fr").count() == 1
+
+
+def test_the_page_answers_when_the_link_is_used_meanwhile(client, agent, epci, monkeypatch):
+    invitation, jeton = services.inviter(agent, epci, "double@exemple.fr", Role.AGENT)
+    services.creer_compte_et_accepter(invitation, "A", "B", "Contrat-de-ville-2030")
+    # La page a validé le lien juste avant que l'autre envoi ne l'utilise.
+    monkeypatch.setattr(services, "invitation_valide", lambda _jeton: invitation)
+    client.force_login(Utilisateur.objects.get(email="double@exemple.fr"))
+
+    reponse = client.post(url_invitation(jeton))
+
+    assert reponse.status_code == 410
+    assert "déjà été utilisée" in reponse.content.decode()
