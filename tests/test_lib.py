@@ -57,3 +57,35 @@ def test_the_apostrophe_added_on_export_is_removed_on_import():
     assert sans_protection("'-moins") == "-moins"
     assert sans_protection("'déjà") == "'déjà"
     assert sans_protection("Normal") == "Normal"
+
+
+# --- Archives déposées : taille décompressée et nombre d'entrées bornés ----------------------------------
+
+
+def test_it_refuses_an_archive_that_expands_beyond_the_limit():
+    import io
+    import zipfile
+
+    import pytest
+
+    from config.lib import archives
+    from tests.archives import MO, archive_zip
+
+    bombe = archive_zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": 210 * MO})
+    assert len(bombe) < MO
+    with zipfile.ZipFile(io.BytesIO(bombe)) as archive, pytest.raises(archives.ArchiveRefusee, match="Mo une fois"):
+        archives.verifier_archive(archive, "statuts.odt")
+
+
+def test_it_refuses_an_archive_of_too_many_entries():
+    import io
+    import zipfile
+
+    import pytest
+
+    from config.lib import archives
+    from tests.archives import archive_zip
+
+    contenu = archive_zip({f"f{i}.xml": "" for i in range(archives.NOMBRE_ENTREES_MAXIMUM + 1)})
+    with zipfile.ZipFile(io.BytesIO(contenu)) as archive, pytest.raises(archives.ArchiveRefusee, match="entrées"):
+        archives.verifier_archive(archive, "statuts.odt")

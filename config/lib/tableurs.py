@@ -18,8 +18,16 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from config.lib.archives import ArchiveRefusee, verifier_archive
+
 # Un tableur français enregistre en Windows-1252 quand on ne lui demande pas l'UTF-8.
 ENCODAGES = ("utf-8-sig", "cp1252")
+
+
+# Bornes d'un tableur déposé : au-delà, il est refusé (découpé, il passe). Les colonnes au-delà de la borne ne
+# sont pas lues : une feuille XLSX peut s'annoncer large de 16 384 colonnes, que chaque ligne lue compterait.
+LIGNES_MAXIMUM = 100_000
+COLONNES_MAXIMUM = 200
 
 
 class TableurIllisible(Exception):
@@ -79,17 +87,38 @@ def cellule(valeur: Any) -> str:
 
 def lire_tableur(nom: str, contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
     """L'en-tête et les lignes d'un fichier CSV (UTF-8 ou Windows-1252, `,` ou `;`) ou XLSX (première feuille),
-    selon l'extension de son nom. Lève `TableurIllisible`, y compris pendant le parcours des lignes."""
+    selon l'extension de son nom. Lève `TableurIllisible`, y compris pendant le parcours des lignes, et au-delà
+    de `LIGNES_MAXIMUM` lignes sous l'en-tête."""
     if nom.lower().endswith(".xlsx"):
-        return _lire_xlsx(contenu)
-    return _lire_csv(contenu)
+        entete, lignes = _lire_xlsx(nom, contenu)
+    else:
+        entete, lignes = _lire_csv(contenu)
+    return entete, _bornees(lignes)
 
 
-def _lire_xlsx(contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
+def _bornees(lignes: Iterator[list[str]]) -> Iterator[list[str]]:
+    for nombre, ligne in enumerate(lignes, start=1):
+        if nombre > LIGNES_MAXIMUM:
+            maximum = f"{LIGNES_MAXIMUM:,}".replace(",", "\u202f")
+            raise TableurIllisible(f"Le fichier compte plus de {maximum} lignes : découpez-le en plusieurs fichiers.")
+        yield ligne
+
+
+def _lire_xlsx(nom: str, contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
     import openpyxl
 
     if not zipfile.is_zipfile(io.BytesIO(contenu)):
         raise TableurIllisible("Ce fichier n'est pas un classeur XLSX valide. Enregistrez-le au format .xlsx ou .csv.")
+    try:
+        # openpyxl lit en entier les chaînes partagées et les styles : l'archive est bornée avant.
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            verifier_archive(archive, nom)
+    except ArchiveRefusee as erreur:
+        raise TableurIllisible(str(erreur)) from None
+    except zipfile.BadZipFile:
+        raise TableurIllisible(
+            "Ce fichier n'est pas un classeur XLSX valide. Enregistrez-le au format .xlsx ou .csv."
+        ) from None
     try:
         # Lecture seule : les lignes sont lues au fur et à mesure, sans charger le classeur entier.
         classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
@@ -97,7 +126,10 @@ def _lire_xlsx(contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
         raise TableurIllisible(
             "Ce classeur XLSX est illisible. Enregistrez-le à nouveau depuis votre tableur."
         ) from None
-    lignes = ([cellule(valeur) for valeur in ligne] for ligne in classeur.worksheets[0].iter_rows(values_only=True))
+    lignes = (
+        [cellule(valeur) for valeur in ligne]
+        for ligne in classeur.worksheets[0].iter_rows(max_col=COLONNES_MAXIMUM, values_only=True)
+    )
     entete = next(lignes, None)
     if entete is None:
         raise TableurIllisible("La première feuille du classeur est vide.")
