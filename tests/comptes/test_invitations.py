@@ -314,3 +314,41 @@ def test_the_page_answers_when_the_link_is_used_meanwhile(client, agent, epci, m
 
     assert reponse.status_code == 410
     assert "déjà été utilisée" in reponse.content.decode()
+
+
+def test_two_simultaneous_invitations_to_the_same_address_do_not_collide(transactional_db, agent, epci, monkeypatch):
+    import contextlib
+    import threading
+
+    from django.db import connection
+
+    # Chaque envoi s'arrête juste avant de créer son invitation, le temps que l'autre arrive au même point
+    # (ou, si l'autre attend un verrou, une seconde au plus).
+    rendez_vous = threading.Barrier(2)
+    nouveau_jeton = Invitation.nouveau_jeton
+
+    def jeton_apres_rendez_vous():
+        with contextlib.suppress(threading.BrokenBarrierError):
+            rendez_vous.wait(timeout=1)
+        return nouveau_jeton()
+
+    monkeypatch.setattr(Invitation, "nouveau_jeton", jeton_apres_rendez_vous)
+    erreurs = []
+
+    def envoyer():
+        try:
+            services.inviter(agent, epci, "meme@exemple.fr", Role.AGENT)
+        except Exception as erreur:
+            erreurs.append(erreur)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=envoyer) for _ in range(2)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+
+    assert erreurs == []
+    assert Invitation.objects.filter(email="meme@exemple.fr").count() == 2
+    assert Invitation.objects.en_attente().filter(email="meme@exemple.fr").count() == 1
