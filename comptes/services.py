@@ -112,6 +112,12 @@ def accepter(invitation: Invitation, utilisateur: Utilisateur) -> Adhesion:
 def creer_compte_et_accepter(invitation: Invitation, prenom: str, nom: str, mot_de_passe: str) -> Adhesion:
     # Le lien verrouillé d'abord : un second envoi simultané du formulaire attend, puis le trouve utilisé.
     invitation = _verrouiller(invitation)
+    # L'adresse peut être l'adresse secondaire, vérifiée, d'un autre compte : elle ne peut pas en devenir un.
+    if EmailAddress.objects.filter(email__iexact=invitation.email, verified=True).exists():
+        raise InvitationInvalide(
+            f"L'adresse {invitation.email} est déjà rattachée à un compte Coville : connectez-vous avec ce compte, "
+            f"ou demandez à {invitation.invitee_par} une invitation à l'adresse principale de ce compte."
+        )
     try:
         with transaction.atomic():
             utilisateur = Utilisateur.objects.create_user(

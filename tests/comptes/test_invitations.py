@@ -352,3 +352,21 @@ def test_two_simultaneous_invitations_to_the_same_address_do_not_collide(transac
     assert erreurs == []
     assert Invitation.objects.filter(email="meme@exemple.fr").count() == 2
     assert Invitation.objects.en_attente().filter(email="meme@exemple.fr").count() == 1
+
+
+def test_it_explains_an_address_already_verified_by_another_account(client, agent, epci, exterieur):
+    from allauth.account.models import EmailAddress
+
+    # L'adresse invitée est l'adresse secondaire, vérifiée, d'un autre compte.
+    EmailAddress.objects.create(user=exterieur, email="seconde@exemple.fr", verified=True, primary=False)
+    _, jeton = services.inviter(agent, epci, "seconde@exemple.fr", Role.AGENT)
+
+    reponse = client.post(
+        url_invitation(jeton),
+        {"prenom": "A", "nom": "B", "password1": "Contrat-de-ville-2030", "password2": "Contrat-de-ville-2030"},
+    )
+
+    assert reponse.status_code == 410
+    assert "déjà rattachée à un compte" in html.unescape(reponse.content.decode())
+    assert not Utilisateur.objects.filter(email="seconde@exemple.fr").exists()
+    assert Invitation.objects.get().acceptee_le is None
