@@ -89,3 +89,15 @@ def test_it_refuses_an_archive_of_too_many_entries():
     contenu = archive_zip({f"f{i}.xml": "" for i in range(archives.NOMBRE_ENTREES_MAXIMUM + 1)})
     with zipfile.ZipFile(io.BytesIO(contenu)) as archive, pytest.raises(archives.ArchiveRefusee, match="entrées"):
         archives.verifier_archive(archive, "statuts.odt")
+
+
+def test_xlsx_export_survives_control_characters_pasted_from_a_word_processor():
+    import io
+
+    from openpyxl import load_workbook
+
+    from config.lib.tableurs import classeur_xlsx
+
+    # Un saut de ligne de traitement de texte (tabulation verticale) collé dans une description.
+    contenu = classeur_xlsx("Feuille", ["Description"], [["Ligne 1\x0bLigne 2\x07"]])
+    assert load_workbook(io.BytesIO(contenu)).active["A2"].value == "Ligne 1\nLigne 2"

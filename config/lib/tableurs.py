@@ -14,6 +14,7 @@ même négatifs, restent des nombres. En XLSX, chaque texte est une cellule de t
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -181,6 +182,15 @@ def sans_protection(valeur: str) -> str:
     return valeur
 
 
+# Caractères de contrôle qu'un classeur XLSX ne peut pas contenir (openpyxl refuserait tout le fichier) ; les
+# sauts de ligne et de page d'un traitement de texte, collés dans une description, deviennent des retours à la ligne.
+_CONTROLES_INTERDITS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _caracteres_permis(texte: str) -> str:
+    return _CONTROLES_INTERDITS.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", texte)
+
+
 class _Tampon:
     """Un pseudo-fichier qui rend ce qu'on y écrit : csv.writer produit une ligne à la fois (flux)."""
 
@@ -210,7 +220,7 @@ def classeur_xlsx(feuille: str, entete: Sequence[str], lignes: Iterable[Sequence
         cellules: list[Any] = []
         for valeur in valeurs:
             if isinstance(valeur, str):
-                cellule = WriteOnlyCell(onglet, value=valeur)
+                cellule = WriteOnlyCell(onglet, value=_caracteres_permis(valeur))
                 # openpyxl fait une formule de tout texte qui commence par « = » : on impose le type chaîne.
                 cellule.data_type = "s"
                 cellules.append(cellule)
