@@ -20,7 +20,7 @@ from acteurs_ess import identifiants
 from acteurs_ess.choix import Agrement, FormeJuridique
 from acteurs_ess.models import Structure, mots_cles
 from comptes.models import Adhesion, Organisation, Role, TypeOrganisation
-from config.lib.tableurs import TableurIllisible, lire_tableur
+from config.lib.tableurs import TableurIllisible, lire_tableur, sans_protection
 from config.lib.texte import cle
 from territoires.models import Commune, Qpv
 
@@ -221,7 +221,16 @@ def analyser(nom: str, contenu: bytes) -> Analyse:
     for numero, cellules in enumerate(lignes_brutes, start=2):
         if not any(cellules):
             continue
-        bruts.append((numero, {col: (cellules[pos] if pos < len(cellules) else "") for col, pos in positions.items()}))
+        # L'apostrophe qui protège à l'export un texte pris pour une formule (`'=…`) n'est pas dans la donnée.
+        bruts.append(
+            (
+                numero,
+                {
+                    col: (sans_protection(cellules[pos]) if pos < len(cellules) else "")
+                    for col, pos in positions.items()
+                },
+            )
+        )
     if not bruts:
         analyse.erreur = "Le fichier ne contient aucune ligne de structure sous l'en-tête."
         return analyse

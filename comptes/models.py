@@ -233,7 +233,12 @@ class Adhesion(models.Model):
 
 class InvitationQuerySet(models.QuerySet):
     def en_attente(self):
-        return self.filter(acceptee_le__isnull=True, annulee_le__isnull=True, expire_le__gt=timezone.now())
+        return self.ouvertes().filter(expire_le__gt=timezone.now())
+
+    def ouvertes(self):
+        """Ni acceptées ni annulées, expirées comprises : celles que compte la contrainte d'unicité (une
+        contrainte ne peut pas dépendre de l'heure qu'il est)."""
+        return self.filter(acceptee_le__isnull=True, annulee_le__isnull=True)
 
 
 def hacher_jeton(jeton: str) -> str:

@@ -100,14 +100,17 @@ def invitation(request: HttpRequest, jeton: str) -> HttpResponse:
     try:
         invitation = services.invitation_valide(jeton)
     except services.InvitationInvalide as erreur:
-        return render(request, "comptes/invitation_invalide.html", {"erreur": str(erreur)}, status=410)
+        return _invitation_invalide(request, erreur)
 
     contexte = {"invitation": invitation, "form": None, "compte_existant": False, "autre_compte": False}
     if request.user.is_authenticated:
         if request.user.email.lower() != invitation.email.lower():
             contexte["autre_compte"] = True
         elif request.method == "POST":
-            services.accepter(invitation, request.user)
+            try:
+                services.accepter(invitation, request.user)
+            except services.InvitationInvalide as erreur:
+                return _invitation_invalide(request, erreur)
             messages.success(request, f"Vous avez rejoint {invitation.organisation}.")
             return redirect("comptes:mon_espace")
         return render(request, "comptes/invitation.html", contexte)
@@ -119,11 +122,18 @@ def invitation(request: HttpRequest, jeton: str) -> HttpResponse:
 
     form = CreationCompteInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        adhesion = services.creer_compte_et_accepter(
-            invitation, form.cleaned_data["prenom"], form.cleaned_data["nom"], form.cleaned_data["password1"]
-        )
+        try:
+            adhesion = services.creer_compte_et_accepter(
+                invitation, form.cleaned_data["prenom"], form.cleaned_data["nom"], form.cleaned_data["password1"]
+            )
+        except services.InvitationInvalide as erreur:
+            return _invitation_invalide(request, erreur)
         login(request, adhesion.utilisateur, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Votre compte est créé et vous avez rejoint {invitation.organisation}.")
         return redirect("comptes:mon_espace")
     contexte["form"] = form
     return render(request, "comptes/invitation.html", contexte)
+
+
+def _invitation_invalide(request: HttpRequest, erreur: Exception) -> HttpResponse:
+    return render(request, "comptes/invitation_invalide.html", {"erreur": str(erreur)}, status=410)

@@ -8,6 +8,8 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
+from config.lib.archives import ArchiveRefusee, verifier_archive
+
 TAILLE_MAXIMUM = 10 * 1024 * 1024  # 10 Mo
 # Préfixe des fichiers privés dans le stockage ; jamais servi sous MEDIA_URL (voir config/urls.py).
 PREFIXE_PRIVE = "prive/dossiers"
@@ -25,7 +27,8 @@ TYPES = {
 EXTENSIONS_LISIBLES = "PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX"
 
 
-def _contenu_conforme(extension: str, debut: bytes, fichier) -> bool:
+def _contenu_conforme(extension: str, debut: bytes, fichier, nom: str) -> bool:
+    """Le contenu réel correspond-il à l'extension ? Lève `ArchiveRefusee` pour une archive hors bornes."""
     if extension == ".pdf":
         return debut.startswith(b"%PDF-")
     if extension == ".png":
@@ -38,10 +41,15 @@ def _contenu_conforme(extension: str, debut: bytes, fichier) -> bool:
     try:
         fichier.seek(0)
         with zipfile.ZipFile(fichier) as archive:
+            # Bornes vérifiées sur le répertoire central, avant de lire la moindre entrée.
+            verifier_archive(archive, nom)
             noms = set(archive.namelist())
             if extension in (".odt", ".ods"):
                 attendu = TYPES[extension].encode()
-                return "mimetype" in noms and archive.read("mimetype").strip() == attendu
+                if "mimetype" not in noms:
+                    return False
+                with archive.open("mimetype") as entree:
+                    return entree.read(len(attendu) + 2).strip() == attendu
             racine = "word/" if extension == ".docx" else "xl/"
             return "[Content_Types].xml" in noms and any(n.startswith(racine) for n in noms)
     except (zipfile.BadZipFile, KeyError, OSError):
@@ -66,7 +74,11 @@ def verifier_fichier(fichier) -> tuple[str, str]:
     fichier.seek(0)
     debut = fichier.read(16)
     fichier.seek(0)
-    if not _contenu_conforme(extension, debut, fichier):
+    try:
+        conforme = _contenu_conforme(extension, debut, fichier, nom)
+    except ArchiveRefusee as erreur:
+        raise ValidationError(str(erreur)) from None
+    if not conforme:
         raise ValidationError(
             f"Le contenu du fichier « {nom} » ne correspond pas à son extension {extension} : il est refusé."
         )

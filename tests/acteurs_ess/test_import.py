@@ -1,4 +1,5 @@
 import io
+import re
 
 import openpyxl
 import pytest
@@ -10,6 +11,7 @@ from acteurs_ess import imports
 from acteurs_ess.models import Structure
 from comptes.models import Organisation
 from tests.acteurs_ess.factories import StructureFactory
+from tests.archives import classeur as classeur_de
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +337,65 @@ def test_an_export_reimports_unchanged(client, territoire):
     export = b"".join(client.get(reverse("acteurs_ess:exporter_csv")).streaming_content)
     analyse = analyser(export)
     assert [ligne.action for ligne in analyse.lignes] == ["inchangee"]
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_an_export_of_formula_like_names_reimports_unchanged(client, territoire, format):
+    StructureFactory(
+        raison_sociale='=HYPERLINK("https://pirate.example/","Cliquez")',
+        sigle="-ADB",
+        siret="44306184100047",
+        commune=territoire["rennes"],
+        adresse="+33 rue du Blosne",
+        description="@SOMME(A1)",
+    )
+    reponse = client.get(reverse(f"acteurs_ess:exporter_{format}"))
+    export = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+    analyse = analyser(export, f"structures.{format}")
+    assert [ligne.action for ligne in analyse.lignes] == ["inchangee"], analyse.lignes[0].explication
+
+
+def test_it_refuses_an_xlsx_bomb_before_reading_it(client, agent, monkeypatch):
+    from config.lib import archives
+    from tests.archives import MO, classeur
+
+    # Des bornes réduites pour un test rapide (tests/test_lib.py en essaie une aux bornes réelles).
+    monkeypatch.setattr(archives, "TAILLE_ENTREE_MAXIMUM", 2 * MO)
+    # Les chaînes partagées sont lues en entier par openpyxl : elles se décompressent au-delà de la borne.
+    chaines = '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    bombe = classeur([["raison_sociale"], ["Épicerie"]], {"xl/sharedStrings.xml": chaines.encode() + b" " * 3 * MO})
+    analyse = analyser(bombe, "structures.xlsx")
+    assert "une fois décompressé" in analyse.erreur
+    client.force_login(agent)
+    reponse = client.post(reverse("acteurs_ess:importer"), {"fichier": televerser("structures.xlsx", bombe)})
+    assert "une fois décompressé" in reponse.content.decode()
+    assert not Structure.objects.exists()
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_it_refuses_a_spreadsheet_of_too_many_rows(db, monkeypatch, format):
+    from config.lib import tableurs
+    from tests.archives import classeur
+
+    monkeypatch.setattr(tableurs, "LIGNES_MAXIMUM", 5)
+    lignes = [["raison_sociale"], *([f"Structure {i}"] for i in range(6))]
+    contenu = classeur(lignes) if format == "xlsx" else "\n".join(ligne[0] for ligne in lignes).encode()
+    analyse = analyser(contenu, f"structures.{format}")
+    assert "plus de 5 lignes" in analyse.erreur
+    assert analyser(classeur(lignes[:6]) if format == "xlsx" else b"raison_sociale\nA\n", f"s.{format}").est_valide
+
+
+def test_it_reads_only_the_columns_an_import_may_have(db):
+    import zipfile
+
+    from config.lib import tableurs
+    from tests.archives import archive_zip
+
+    # Une feuille qui s'annonce large de 16 384 colonnes : chaque ligne lue en compterait autant.
+    with zipfile.ZipFile(io.BytesIO(classeur_de([["raison_sociale"], ["Épicerie"]]))) as source:
+        entrees = {n: source.read(n) for n in source.namelist()}
+    feuille = entrees["xl/worksheets/sheet1.xml"].decode()
+    entrees["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD2"', feuille)
+    entete, lignes = tableurs.lire_tableur("structures.xlsx", archive_zip(entrees))
+    assert len(entete) == tableurs.COLONNES_MAXIMUM
+    assert [ligne[0] for ligne in lignes] == ["Épicerie"]

@@ -299,3 +299,104 @@ def test_an_invitation_subject_stays_on_one_line(client, agent, epci, django_cap
         client.post(reverse("comptes:inviter", args=[epci.pk]), {"email": "collegue@exemple.fr", "role": Role.AGENT})
     assert "Rennes Métropole" in mail.outbox[0].subject
     assert "\n" not in mail.outbox[0].subject
+
+
+# --- Nouvelle invitation après expiration, acceptations simultanées ----------------------------------------
+
+
+def test_it_invites_again_after_an_invitation_expired(client, agent, epci, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ancienne, ancien_jeton = services.inviter(agent, epci, "tard@exemple.fr", Role.AGENT)
+    Invitation.objects.filter(pk=ancienne.pk).update(expire_le=timezone.now() - timedelta(minutes=1))
+    client.force_login(agent)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(
+            reverse("comptes:inviter", args=[epci.pk]), {"email": "tard@exemple.fr", "role": Role.AGENT}
+        )
+
+    assert reponse.status_code == 302
+    assert len(mail.outbox) == 2
+    nouvelle = Invitation.objects.exclude(pk=ancienne.pk).get()
+    assert nouvelle.expire_le > timezone.now()
+    client.logout()
+    assert client.get(url_invitation(jeton_du_mail(mail.outbox[1]))).status_code == 200
+    assert client.get(url_invitation(ancien_jeton)).status_code == 410
+
+
+def test_a_second_acceptance_of_the_same_link_is_refused_not_a_crash(agent, epci):
+    invitation, _ = services.inviter(agent, epci, "double@exemple.fr", Role.AGENT)
+    # Deux envois simultanés du formulaire : chacun a lu l'invitation encore libre.
+    services.creer_compte_et_accepter(invitation, "A", "B", "Contrat-de-ville-2030")
+    with pytest.raises(services.InvitationInvalide, match="déjà été utilisée"):
+        services.creer_compte_et_accepter(invitation, "A", "B", "Contrat-de-ville-2030")
+    assert Utilisateur.objects.filter(email="double@exemple.fr").count() == 1
+
+
+def test_the_page_answers_when_the_link_is_used_meanwhile(client, agent, epci, monkeypatch):
+    invitation, jeton = services.inviter(agent, epci, "double@exemple.fr", Role.AGENT)
+    services.creer_compte_et_accepter(invitation, "A", "B", "Contrat-de-ville-2030")
+    # La page a validé le lien juste avant que l'autre envoi ne l'utilise.
+    monkeypatch.setattr(services, "invitation_valide", lambda _jeton: invitation)
+    client.force_login(Utilisateur.objects.get(email="double@exemple.fr"))
+
+    reponse = client.post(url_invitation(jeton))
+
+    assert reponse.status_code == 410
+    assert "déjà été utilisée" in reponse.content.decode()
+
+
+def test_two_simultaneous_invitations_to_the_same_address_do_not_collide(transactional_db, agent, epci, monkeypatch):
+    import contextlib
+    import threading
+
+    from django.db import connection
+
+    # Chaque envoi s'arrête juste avant de créer son invitation, le temps que l'autre arrive au même point
+    # (ou, si l'autre attend un verrou, une seconde au plus).
+    rendez_vous = threading.Barrier(2)
+    nouveau_jeton = Invitation.nouveau_jeton
+
+    def jeton_apres_rendez_vous():
+        with contextlib.suppress(threading.BrokenBarrierError):
+            rendez_vous.wait(timeout=1)
+        return nouveau_jeton()
+
+    monkeypatch.setattr(Invitation, "nouveau_jeton", jeton_apres_rendez_vous)
+    erreurs = []
+
+    def envoyer():
+        try:
+            services.inviter(agent, epci, "meme@exemple.fr", Role.AGENT)
+        except Exception as erreur:
+            erreurs.append(erreur)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=envoyer) for _ in range(2)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+
+    assert erreurs == []
+    assert Invitation.objects.filter(email="meme@exemple.fr").count() == 2
+    assert Invitation.objects.en_attente().filter(email="meme@exemple.fr").count() == 1
+
+
+def test_it_explains_an_address_already_verified_by_another_account(client, agent, epci, exterieur):
+    from allauth.account.models import EmailAddress
+
+    # L'adresse invitée est l'adresse secondaire, vérifiée, d'un autre compte.
+    EmailAddress.objects.create(user=exterieur, email="seconde@exemple.fr", verified=True, primary=False)
+    _, jeton = services.inviter(agent, epci, "seconde@exemple.fr", Role.AGENT)
+
+    reponse = client.post(
+        url_invitation(jeton),
+        {"prenom": "A", "nom": "B", "password1": "Contrat-de-ville-2030", "password2": "Contrat-de-ville-2030"},
+    )
+
+    assert reponse.status_code == 410
+    assert "déjà rattachée à un compte" in html.unescape(reponse.content.decode())
+    assert not Utilisateur.objects.filter(email="seconde@exemple.fr").exists()
+    assert Invitation.objects.get().acceptee_le is None

