@@ -13,16 +13,17 @@ from django.utils import timezone
 from acteurs_ess.choix import EtatDemande, RoleCollectif
 from acteurs_ess.models import Collectif, DemandeRattachement, MembreCollectif, Structure
 from acteurs_ess.permissions import (
-    codes_englobant_commune,
-    codes_territoires_agent,
+    collectivites_agent,
     est_membre,
     peut_creer_collectif,
     peut_decider_rattachement,
     peut_gerer_collectif,
     peut_verifier_structure,
+    q_collectivites_contenant,
+    q_communes_des_collectivites,
 )
 from comptes.contexte import Qui, contexte
-from comptes.models import COLLECTIVITES, Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
+from comptes.models import Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,7 @@ def _emails_agents_du_territoire(structure: Structure) -> list[str]:
     return sorted(
         set(
             Adhesion.objects.filter(
-                role=Role.AGENT,
-                organisation__type__in=COLLECTIVITES,
-                organisation__code_territoire__in=codes_englobant_commune(structure.commune_id),
+                q_collectivites_contenant(structure.commune_id, prefixe="organisation__"), role=Role.AGENT
             ).values_list("utilisateur__email", flat=True)
         )
     )
@@ -206,23 +205,14 @@ def refuser_rattachement(decideur: Utilisateur, demande: DemandeRattachement, mo
 
 def demandes_a_decider(qui: Qui) -> QuerySet[DemandeRattachement]:
     """Les demandes en attente que la personne peut décider : celles de ses structures, celles du territoire
-    de ses collectivités (ou de structures sans commune), toutes pour un administrateur."""
+    de ses collectivités (d'après leurs liens au référentiel), toutes pour un administrateur."""
     acces = contexte(qui)
     demandes = DemandeRattachement.objects.filter(etat=EtatDemande.EN_ATTENTE).exclude(
         demandeur_id=acces.utilisateur.pk
     )
     if not acces.est_admin:
         condition = Q(structure__organisation_id__in=acces.ids_organisations(Role.STRUCTURE))
-        codes = codes_territoires_agent(acces)
-        if codes:
-            condition |= (
-                Q(structure__commune__isnull=True)
-                | Q(structure__commune_id__in=codes)
-                | Q(structure__commune__epci_id__in=codes)
-                | Q(structure__commune__ept_id__in=codes)
-                | Q(structure__commune__departement_id__in=codes)
-                | Q(structure__commune__departement__region_id__in=codes)
-            )
+        condition |= q_communes_des_collectivites(collectivites_agent(acces), prefixe="structure__commune__")
         demandes = demandes.filter(condition)
     return demandes.select_related("structure", "structure__commune", "demandeur").order_by("cree_le")
 
