@@ -147,5 +147,7 @@ def peut_gerer_collectif(qui: Qui, collectif: Collectif) -> bool:
     organisations = acces.ids_organisations()
     return (
         bool(organisations)
-        and collectif.membres.filter(organisation_id__in=organisations, role=RoleCollectif.ANIMATEUR).exists()
+        and collectif.membres.acceptes()
+        .filter(organisation_id__in=organisations, role=RoleCollectif.ANIMATEUR)
+        .exists()
     )
