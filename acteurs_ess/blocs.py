@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from acteurs_ess.choix import EtatDemande
 from acteurs_ess.models import DemandeRattachement, Structure
 from acteurs_ess.selectors import structures_du_territoire
-from acteurs_ess.services import demandes_a_decider
+from acteurs_ess.services import demandes_a_decider, invitations_collectifs_de
 from comptes.contexte import contexte_de_requete
 from comptes.models import Role
 from territoires.models import Commune, Epci, Qpv
@@ -27,9 +27,9 @@ def structures_d_un_territoire(
 
 
 def mon_annuaire(request: HttpRequest) -> str:
-    """Trois requêtes au plus, quel que soit le nombre de structures et de demandes, les adhésions étant lues
-    par le contexte d'accès de la page : les structures de la personne, le nombre de demandes à décider, ses
-    propres demandes en attente."""
+    """Quatre requêtes au plus, quel que soit le nombre de structures et de demandes, les adhésions étant lues
+    par le contexte d'accès de la page : les structures de la personne, le nombre de demandes à décider, les
+    invitations des collectifs adressées aux organisations qu'elle gère, ses propres demandes en attente."""
     acces = contexte_de_requete(request)
     admin = acces.est_admin
     structures = list(
@@ -37,6 +37,7 @@ def mon_annuaire(request: HttpRequest) -> str:
     )
     decide = admin or acces.a_role(Role.STRUCTURE, Role.AGENT)
     a_decider = demandes_a_decider(acces).count() if decide else 0
+    invitations = list(invitations_collectifs_de(acces))
     mes_demandes = list(
         DemandeRattachement.objects.filter(demandeur_id=acces.utilisateur.pk, etat=EtatDemande.EN_ATTENTE)
         .select_related("structure")
@@ -48,6 +49,7 @@ def mon_annuaire(request: HttpRequest) -> str:
             "structures": structures,
             "a_decider": a_decider,
             "mes_demandes": mes_demandes,
+            "invitations": invitations,
             "peut_importer": admin or acces.a_role(Role.AGENT),
         },
         request=request,

@@ -107,6 +107,12 @@ class TypeCollectif(models.TextChoices):
     AUTRE = "autre", "Autre regroupement"
 
 
+class EtatMembreCollectif(models.TextChoices):
+    INVITEE = "invitee", "Invitation en attente"
+    ACCEPTEE = "acceptee", "Membre"
+    REFUSEE = "refusee", "Invitation déclinée"
+
+
 class RoleCollectif(models.TextChoices):
     ANIMATEUR = "animateur", "Animateur, chef de file"
     MEMBRE = "membre", "Membre"

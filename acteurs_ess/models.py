@@ -8,7 +8,15 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from acteurs_ess.choix import Agrement, Domaine, EtatDemande, FormeJuridique, RoleCollectif, TypeCollectif
+from acteurs_ess.choix import (
+    Agrement,
+    Domaine,
+    EtatDemande,
+    EtatMembreCollectif,
+    FormeJuridique,
+    RoleCollectif,
+    TypeCollectif,
+)
 from comptes.models import Organisation
 from territoires.models import Commune, Qpv, SansAccent, nom_normalise
 
@@ -200,14 +208,47 @@ class Collectif(models.Model):
         return reverse("acteurs_ess:collectif", args=[self.pk])
 
 
+class MembreCollectifQuerySet(models.QuerySet):
+    def acceptes(self):
+        """Les seuls membres du collectif : les organisations qui ont accepté d'en faire partie."""
+        return self.filter(etat=EtatMembreCollectif.ACCEPTEE)
+
+
 class MembreCollectif(models.Model):
-    """La participation d'une organisation (structure, collectivité, partenaire) à un collectif, avec son rôle."""
+    """La participation d'une organisation (structure, collectivité, partenaire) à un collectif, avec son rôle.
+
+    L'animateur invite ; l'organisation n'est membre qu'une fois l'invitation acceptée par l'un de ses membres
+    (personne n'entre dans un collectif sans y avoir consenti).
+    """
 
     collectif = models.ForeignKey(Collectif, on_delete=models.CASCADE, related_name="membres", verbose_name="collectif")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="participations_collectifs", verbose_name="organisation"
     )
     role = models.CharField("rôle", max_length=20, choices=RoleCollectif.choices, default=RoleCollectif.MEMBRE)
+    etat = models.CharField(
+        "état", max_length=10, choices=EtatMembreCollectif.choices, default=EtatMembreCollectif.ACCEPTEE
+    )
+    invitee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="invitée par",
+    )
+    invitee_le = models.DateTimeField("invitée le", null=True, blank=True)
+    repondue_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="réponse de",
+    )
+    repondue_le = models.DateTimeField("réponse le", null=True, blank=True)
+
+    objects = MembreCollectifQuerySet.as_manager()
 
     class Meta:
         verbose_name = "membre d'un collectif"

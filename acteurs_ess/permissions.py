@@ -3,16 +3,24 @@
 Qui décide d'une demande de rattachement (ou d'une revendication) et qui vérifie une structure ? Un membre
 de la structure (pour les rattachements), un administrateur de la plateforme, ou un **agent d'une
 collectivité dont le territoire contient la commune du siège** de la structure (la commune elle-même, son
-EPCI ou son EPT, son département, sa région), d'après le code territorial de la collectivité
-(`Organisation.code_territoire`). Une structure sans commune peut être traitée par tout agent.
+EPCI ou son EPT, son département, sa région), d'après les liens de la collectivité au référentiel
+(`Organisation.commune`, `.epci`, `.departement`, `.region`), jamais d'après son code : les codes de région
+01–06, 11, 24… sont aussi des codes de département. Une collectivité qui n'est pas reliée au référentiel n'a
+pas de territoire ; une structure sans commune n'est dans le territoire d'aucun agent (seuls les
+administrateurs la traitent).
 
 Chaque prédicat prend `qui` : le contexte d'accès de la requête, ou un utilisateur (voir `comptes.contexte`).
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
 from acteurs_ess.choix import RoleCollectif
 from acteurs_ess.models import Collectif, DemandeRattachement, Structure
 from comptes.contexte import Qui, contexte
-from comptes.models import Role
+from comptes.models import COLLECTIVITES, Organisation, Role
 from territoires.models import Commune
 
 
@@ -26,32 +34,83 @@ def peut_modifier_structure(qui: Qui, structure: Structure) -> bool:
     return contexte(qui).est_admin or est_membre(qui, structure)
 
 
-def codes_territoires_agent(qui: Qui) -> set[str]:
-    """Les codes territoriaux des collectivités où la personne est agent."""
-    return {o.code_territoire for o in contexte(qui).collectivites(Role.AGENT)}
+def collectivites_agent(qui: Qui) -> list[Organisation]:
+    """Les collectivités où la personne est agent."""
+    return contexte(qui).collectivites(Role.AGENT)
 
 
 def est_agent(qui: Qui) -> bool:
     return contexte(qui).a_role(Role.AGENT)
 
 
-def codes_englobant_commune(code_commune: str) -> set[str]:
+def q_communes_des_collectivites(organisations: Iterable[Organisation], prefixe: str = "") -> Q:
+    """Les communes situées dans le territoire de ces collectivités, en filtre de requête sur une commune
+    (`prefixe` mène à la commune : `"structure__commune__"`…) ; un filtre vide sans collectivité reliée."""
+    condition = Q(pk__in=[])
+    for o in organisations:
+        if o.commune_id:
+            condition |= Q(**{f"{prefixe}pk": o.commune_id})
+        if o.epci_id:
+            condition |= Q(**{f"{prefixe}epci_id": o.epci_id}) | Q(**{f"{prefixe}ept_id": o.epci_id})
+        if o.departement_id:
+            condition |= Q(**{f"{prefixe}departement_id": o.departement_id})
+        if o.region_id:
+            condition |= Q(**{f"{prefixe}departement__region_id": o.region_id})
+    return condition
+
+
+def q_collectivites_contenant(code_commune: str, prefixe: str = "") -> Q:
+    """Les collectivités dont le territoire contient la commune (la commune, son EPCI ou son EPT, son
+    département, sa région), en filtre de requête sur une organisation, par ses liens au référentiel."""
+    t = TerritoiresDeCommune.lire(code_commune)
+    condition = Q(**{f"{prefixe}commune_id": t.commune})
+    epcis = [pk for pk in (t.epci, t.ept) if pk]
+    if epcis:
+        condition |= Q(**{f"{prefixe}epci_id__in": epcis})
+    if t.departement:
+        condition |= Q(**{f"{prefixe}departement_id": t.departement})
+    if t.region:
+        condition |= Q(**{f"{prefixe}region_id": t.region})
+    return condition & Q(**{f"{prefixe}type__in": list(COLLECTIVITES)})
+
+
+@dataclass(frozen=True)
+class TerritoiresDeCommune:
     """La commune, son EPCI, son EPT, son département et sa région : les territoires qui la contiennent."""
-    ligne = (
-        Commune.objects.filter(code=code_commune)
-        .values_list("epci_id", "ept_id", "departement_id", "departement__region_id")
-        .first()
-    )
-    return {code_commune, *(code for code in ligne or () if code)}
+
+    commune: str
+    epci: str | None
+    ept: str | None
+    departement: str | None
+    region: str | None
+
+    @classmethod
+    def lire(cls, code_commune: str) -> "TerritoiresDeCommune":
+        ligne = (
+            Commune.objects.filter(pk=code_commune)
+            .values_list("epci_id", "ept_id", "departement_id", "departement__region_id")
+            .first()
+        )
+        return cls(code_commune, *(ligne or (None, None, None, None)))
+
+    def dans(self, organisation: Organisation) -> bool:
+        """Le territoire de la collectivité contient la commune (liens au référentiel, jamais les codes)."""
+        return bool(
+            (organisation.commune_id and organisation.commune_id == self.commune)
+            or (organisation.epci_id and organisation.epci_id in (self.epci, self.ept))
+            or (organisation.departement_id and organisation.departement_id == self.departement)
+            or (organisation.region_id and organisation.region_id == self.region)
+        )
 
 
 def est_agent_du_territoire(qui: Qui, structure: Structure) -> bool:
-    codes = codes_territoires_agent(qui)
-    if not codes:
+    """Agent d'une collectivité dont le territoire contient la commune de la structure ; une structure sans
+    commune n'est dans le territoire d'aucun agent."""
+    collectivites = collectivites_agent(qui)
+    if not collectivites or structure.commune_id is None:
         return False
-    if structure.commune_id is None:
-        return True
-    return bool(codes & codes_englobant_commune(structure.commune_id))
+    territoires = TerritoiresDeCommune.lire(structure.commune_id)
+    return any(territoires.dans(o) for o in collectivites)
 
 
 def peut_verifier_structure(qui: Qui, structure: Structure) -> bool:
@@ -88,5 +147,7 @@ def peut_gerer_collectif(qui: Qui, collectif: Collectif) -> bool:
     organisations = acces.ids_organisations()
     return (
         bool(organisations)
-        and collectif.membres.filter(organisation_id__in=organisations, role=RoleCollectif.ANIMATEUR).exists()
+        and collectif.membres.acceptes()
+        .filter(organisation_id__in=organisations, role=RoleCollectif.ANIMATEUR)
+        .exists()
     )

@@ -79,9 +79,9 @@ def filtrer(structures: QuerySet, criteres: Criteres) -> QuerySet:
         structures = structures.filter(_agit_dans_epci(criteres.epci))
     if criteres.collectif:
         structures = structures.filter(
-            organisation_id__in=MembreCollectif.objects.filter(collectif_id=criteres.collectif).values(
-                "organisation_id"
-            )
+            organisation_id__in=MembreCollectif.objects.acceptes()
+            .filter(collectif_id=criteres.collectif)
+            .values("organisation_id")
         )
     return structures
 

@@ -9,19 +9,20 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from acteurs_ess.choix import EtatDemande, RoleCollectif
+from acteurs_ess.choix import EtatDemande, EtatMembreCollectif, RoleCollectif
 from acteurs_ess.models import Collectif, DemandeRattachement, MembreCollectif, Structure
 from acteurs_ess.permissions import (
-    codes_englobant_commune,
-    codes_territoires_agent,
+    collectivites_agent,
     est_membre,
     peut_creer_collectif,
     peut_decider_rattachement,
     peut_gerer_collectif,
     peut_verifier_structure,
+    q_collectivites_contenant,
+    q_communes_des_collectivites,
 )
 from comptes.contexte import Qui, contexte
-from comptes.models import COLLECTIVITES, Adhesion, Organisation, Role, TypeOrganisation, Utilisateur
+from comptes.models import Adhesion, Organisation, Role, TypeOrganisation, Utilisateur, role_gestionnaire
 from config.lib.courriels import envoyer_apres_validation
 
 
@@ -147,9 +148,7 @@ def _emails_agents_du_territoire(structure: Structure) -> list[str]:
     return sorted(
         set(
             Adhesion.objects.filter(
-                role=Role.AGENT,
-                organisation__type__in=COLLECTIVITES,
-                organisation__code_territoire__in=codes_englobant_commune(structure.commune_id),
+                q_collectivites_contenant(structure.commune_id, prefixe="organisation__"), role=Role.AGENT
             ).values_list("utilisateur__email", flat=True)
         )
     )
@@ -203,23 +202,14 @@ def refuser_rattachement(decideur: Utilisateur, demande: DemandeRattachement, mo
 
 def demandes_a_decider(qui: Qui) -> QuerySet[DemandeRattachement]:
     """Les demandes en attente que la personne peut décider : celles de ses structures, celles du territoire
-    de ses collectivités (ou de structures sans commune), toutes pour un administrateur."""
+    de ses collectivités (d'après leurs liens au référentiel), toutes pour un administrateur."""
     acces = contexte(qui)
     demandes = DemandeRattachement.objects.filter(etat=EtatDemande.EN_ATTENTE).exclude(
         demandeur_id=acces.utilisateur.pk
     )
     if not acces.est_admin:
         condition = Q(structure__organisation_id__in=acces.ids_organisations(Role.STRUCTURE))
-        codes = codes_territoires_agent(acces)
-        if codes:
-            condition |= (
-                Q(structure__commune__isnull=True)
-                | Q(structure__commune_id__in=codes)
-                | Q(structure__commune__epci_id__in=codes)
-                | Q(structure__commune__ept_id__in=codes)
-                | Q(structure__commune__departement_id__in=codes)
-                | Q(structure__commune__departement__region_id__in=codes)
-            )
+        condition |= q_communes_des_collectivites(collectivites_agent(acces), prefixe="structure__commune__")
         demandes = demandes.filter(condition)
     return demandes.select_related("structure", "structure__commune", "demandeur").order_by("cree_le")
 
@@ -247,18 +237,86 @@ def creer_collectif(utilisateur: Utilisateur, organisation: Organisation, donnee
     return collectif
 
 
+def _emails_gestionnaires(organisation_ids: list[int]) -> list[str]:
+    """Les adresses des personnes qui gèrent ces organisations (rôle gestionnaire de leur type)."""
+    adhesions = Adhesion.objects.filter(organisation_id__in=organisation_ids).select_related(
+        "organisation", "utilisateur"
+    )
+    return sorted({a.utilisateur.email for a in adhesions if a.role == role_gestionnaire(a.organisation.type)})
+
+
 @transaction.atomic
-def ajouter_membre_collectif(
+def inviter_membre_collectif(
     utilisateur: Utilisateur, collectif: Collectif, organisation: Organisation, role: str
 ) -> MembreCollectif:
+    """L'animateur invite une organisation ; elle ne devient membre que si l'un de ses membres accepte. Une
+    invitation déclinée peut être renouvelée. Une organisation dont la personne qui invite est elle-même
+    gestionnaire entre directement (elle consent en invitant)."""
     if not peut_gerer_collectif(utilisateur, collectif):
         raise PermissionDenied("Vous ne gérez pas les membres de ce collectif.")
-    membre, cree = MembreCollectif.objects.get_or_create(
-        collectif=collectif, organisation=organisation, defaults={"role": role}
-    )
-    if not cree:
+    membre = MembreCollectif.objects.select_for_update().filter(collectif=collectif, organisation=organisation).first()
+    if membre is not None and membre.etat == EtatMembreCollectif.ACCEPTEE:
         raise ValidationError(f"{organisation} est déjà membre de {collectif} ({membre.get_role_display().lower()}).")
+    if membre is not None and membre.etat == EtatMembreCollectif.INVITEE:
+        raise ValidationError(f"{organisation} est déjà invitée à rejoindre {collectif} : sa réponse est attendue.")
+    consent = contexte(utilisateur).est_membre(organisation, role_gestionnaire(organisation.type))
+    membre = membre or MembreCollectif(collectif=collectif, organisation=organisation)
+    membre.role = role
+    membre.etat = EtatMembreCollectif.ACCEPTEE if consent else EtatMembreCollectif.INVITEE
+    membre.invitee_par, membre.invitee_le = utilisateur, timezone.now()
+    membre.repondue_par = utilisateur if consent else None
+    membre.repondue_le = membre.invitee_le if consent else None
+    membre.save()
+    if not consent:
+        envoyer_apres_validation(
+            f"{collectif} vous invite à rejoindre le collectif",
+            (
+                f"{utilisateur} invite {organisation} à rejoindre {collectif} ({membre.get_role_display().lower()}) "
+                f"sur Coville.\n\nVotre organisation n'en sera membre que si vous acceptez. Pour accepter ou "
+                f"décliner : {_lien('comptes:mon_espace')}\n"
+            ),
+            _emails_gestionnaires([organisation.pk]),
+        )
     return membre
+
+
+def invitations_collectifs_de(qui: Qui) -> QuerySet[MembreCollectif]:
+    """Les invitations en attente des organisations que la personne gère."""
+    acces = contexte(qui)
+    geres = [a.organisation_id for a in acces.adhesions if a.role == role_gestionnaire(a.organisation.type)]
+    return (
+        MembreCollectif.objects.filter(etat=EtatMembreCollectif.INVITEE, organisation_id__in=geres)
+        .select_related("collectif", "organisation")
+        .order_by("invitee_le", "pk")
+    )
+
+
+@transaction.atomic
+def repondre_invitation_collectif(utilisateur: Utilisateur, invitation: MembreCollectif, accepte: bool) -> None:
+    """Un gestionnaire de l'organisation invitée accepte ou décline ; les animateurs en sont prévenus."""
+    invitation = (
+        MembreCollectif.objects.select_for_update().select_related("collectif", "organisation").get(pk=invitation.pk)
+    )
+    if not contexte(utilisateur).est_membre(invitation.organisation, role_gestionnaire(invitation.organisation.type)):
+        raise PermissionDenied(f"Seuls les membres de {invitation.organisation} répondent à cette invitation.")
+    if invitation.etat != EtatMembreCollectif.INVITEE:
+        raise ValidationError("Cette invitation a déjà reçu une réponse.")
+    invitation.etat = EtatMembreCollectif.ACCEPTEE if accepte else EtatMembreCollectif.REFUSEE
+    invitation.repondue_par, invitation.repondue_le = utilisateur, timezone.now()
+    invitation.save(update_fields=["etat", "repondue_par", "repondue_le"])
+    collectif, organisation = invitation.collectif, invitation.organisation
+    animatrices = list(
+        collectif.membres.acceptes().filter(role=RoleCollectif.ANIMATEUR).values_list("organisation_id", flat=True)
+    )
+    verbe = "a accepté" if accepte else "a décliné"
+    envoyer_apres_validation(
+        f"{organisation} {verbe} de rejoindre {collectif}",
+        (
+            f"{utilisateur} {verbe}, pour {organisation}, l'invitation à rejoindre {collectif}.\n\n"
+            f"Les membres du collectif : {_lien('acteurs_ess:gerer_collectif', collectif.pk)}\n"
+        ),
+        _emails_gestionnaires(animatrices),
+    )
 
 
 @transaction.atomic
@@ -266,8 +324,9 @@ def retirer_membre_collectif(utilisateur: Utilisateur, membre: MembreCollectif) 
     collectif = Collectif.objects.select_for_update().get(pk=membre.collectif_id)
     if not peut_gerer_collectif(utilisateur, collectif):
         raise PermissionDenied("Vous ne gérez pas les membres de ce collectif.")
-    autres_animateurs = collectif.membres.filter(role=RoleCollectif.ANIMATEUR).exclude(pk=membre.pk)
-    if membre.role == RoleCollectif.ANIMATEUR and not autres_animateurs.exists():
+    autres_animateurs = collectif.membres.acceptes().filter(role=RoleCollectif.ANIMATEUR).exclude(pk=membre.pk)
+    est_animateur = membre.role == RoleCollectif.ANIMATEUR and membre.etat == EtatMembreCollectif.ACCEPTEE
+    if est_animateur and not autres_animateurs.exists():
         raise ValidationError(
             f"{membre.organisation} est le seul animateur de {collectif} : désignez d'abord un autre animateur."
         )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("collectifs/nouveau/", views.nouveau_collectif, name="nouveau_collectif"),
     path("collectifs/<int:pk>/", views.collectif, name="collectif"),
     path("collectifs/<int:pk>/membres/", views.gerer_collectif, name="gerer_collectif"),
+    path("collectifs/invitations/<int:pk>/", views.repondre_invitation, name="repondre_invitation"),
     path("collectifs/<int:pk>/membres/<int:membre>/retirer/", views.retirer_membre_collectif, name="retirer_membre"),
     path("importer/", views.importer, name="importer"),
     path("importer/confirmer/", views.confirmer_import, name="confirmer_import"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from acteurs_ess.acces import (
     structure_pour_modifier,
     structure_pour_verifier,
 )
-from acteurs_ess.choix import EtatDemande
+from acteurs_ess.choix import EtatDemande, EtatMembreCollectif
 from acteurs_ess.forms import (
     CollectifForm,
     DecisionForm,
@@ -103,7 +103,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
             "communes_action",
             Prefetch(
                 "organisation__participations_collectifs",
-                queryset=MembreCollectif.objects.select_related("collectif").order_by("collectif__nom"),
+                queryset=MembreCollectif.objects.acceptes().select_related("collectif").order_by("collectif__nom"),
             ),
         ),
         pk=pk,
@@ -274,8 +274,10 @@ def verifier(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def collectif(request: HttpRequest, pk: int) -> HttpResponse:
     collectif = get_object_or_404(Collectif.objects.select_related("commune"), pk=pk)
-    membres = collectif.membres.select_related("organisation", "organisation__structure").order_by(
-        "role", "organisation__nom"
+    membres = (
+        collectif.membres.acceptes()
+        .select_related("organisation", "organisation__structure")
+        .order_by("role", "organisation__nom")
     )
     return render(
         request,
@@ -319,13 +321,20 @@ def gerer_collectif(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembreCollectifForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membre = services.ajouter_membre_collectif(
+            membre = services.inviter_membre_collectif(
                 request.user, collectif, form.cleaned_data["organisation"], form.cleaned_data["role"]
             )
         except ValidationError as erreur:
             form.add_error("organisation", erreur.messages[0])
         else:
-            messages.success(request, f"{membre.organisation} a rejoint {collectif}.")
+            if membre.etat == EtatMembreCollectif.ACCEPTEE:
+                messages.success(request, f"{membre.organisation} a rejoint {collectif}.")
+            else:
+                messages.success(
+                    request,
+                    f"Invitation envoyée à {membre.organisation} : elle deviendra membre de {collectif} quand l'un "
+                    "de ses membres l'aura acceptée. Vous serez prévenu de sa réponse.",
+                )
             return redirect("acteurs_ess:gerer_collectif", pk=collectif.pk)
     membres = collectif.membres.select_related("organisation").order_by("role", "organisation__nom")
     return render(
@@ -345,6 +354,28 @@ def gerer_collectif(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def repondre_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accepter ou décliner l'invitation d'un collectif, pour une organisation que la personne gère ; une
+    invitation adressée à une autre organisation répond 404."""
+    invitation = get_object_or_404(services.invitations_collectifs_de(request.user), pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("accepter", "refuser"):
+        messages.error(request, "Choisissez d'accepter ou de décliner l'invitation.")
+        return redirect("comptes:mon_espace")
+    accepte = decision == "accepter"
+    try:
+        services.repondre_invitation_collectif(request.user, invitation, accepte)
+    except ValidationError as erreur:
+        messages.error(request, erreur.messages[0])
+    else:
+        if accepte:
+            messages.success(request, f"{invitation.organisation} a rejoint {invitation.collectif}.")
+        else:
+            messages.info(request, f"Invitation de {invitation.collectif} déclinée pour {invitation.organisation}.")
+    return redirect("comptes:mon_espace")
+
+
+@require_POST
 def retirer_membre_collectif(request: HttpRequest, pk: int, membre: int) -> HttpResponse:
     collectif = collectif_pour_gerer(request.user, pk)
     membre = get_object_or_404(MembreCollectif.objects.select_related("organisation"), pk=membre, collectif=collectif)
@@ -360,7 +391,11 @@ def retirer_membre_collectif(request: HttpRequest, pk: int, membre: int) -> Http
 @login_not_required
 @require_GET
 def collectifs(request: HttpRequest) -> HttpResponse:
-    liste = Collectif.objects.select_related("commune").annotate(nombre_membres=Count("membres")).order_by("nom")
+    liste = (
+        Collectif.objects.select_related("commune")
+        .annotate(nombre_membres=Count("membres", filter=Q(membres__etat=EtatMembreCollectif.ACCEPTEE)))
+        .order_by("nom")
+    )
     return render(
         request,
         "acteurs_ess/collectifs.html",

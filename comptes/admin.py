@@ -33,6 +33,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["nom", "siret", "code_territoire"]
     inlines = [AdhesionInline]
 
+    def save_model(self, request, obj, form, change):
+        # Le territoire d'une collectivité se lit par ses liens au référentiel, jamais par son code (les codes
+        # de région et de département se recouvrent) : un code saisi sans lien relie l'organisation.
+        liens = ("commune", "epci", "departement", "region")
+        if "code_territoire" in form.changed_data and not any(form.cleaned_data.get(lien) for lien in liens):
+            obj.lier_au_territoire()
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):

@@ -204,15 +204,17 @@ def contexte_contrat(contrat: ContratDeVille) -> dict:
         InstanceGouvernance.objects.filter(contrat=contrat).prefetch_related("reunions")
     )
     concertations = list(Concertation.objects.filter(contrat=contrat).order_by("debut", "pk"))  # 11
-    contributions = list(  # 12 : les contributions visibles qui ont reçu une réponse publique
-        Contribution.objects.visibles()
+    contributions = list(  # 12 : les contributions publiques et visibles qui ont reçu une réponse publique
+        Contribution.objects.publiques()
+        .visibles()
         .repondues()
         .filter(concertation__contrat=contrat)
         .select_related("auteur", "organisation", "section", "orientation", "version_integration__section")
         .order_by("concertation__debut", "deposee_le", "pk")
     )
     en_attente = (  # 13
-        Contribution.objects.visibles()
+        Contribution.objects.publiques()
+        .visibles()
         .filter(concertation__contrat=contrat)
         .exclude(statut__in=sorted(STATUTS_REPONDUS))
         .count()
@@ -240,9 +242,10 @@ def contexte_synthese(contrat: ContratDeVille) -> dict:
     signataires = _signataires(contrat)  # 3, 4
     arbre = _arbre(contrat)  # 5, 6
     concertations = list(Concertation.objects.filter(contrat=contrat).order_by("debut", "pk"))  # 7
-    statuts = Counter(  # 8 : les contributions visibles par état
+    statuts = Counter(  # 8 : les contributions publiques et visibles par état
         dict(
-            Contribution.objects.visibles()
+            Contribution.objects.publiques()
+            .visibles()
             .filter(concertation__contrat=contrat)
             .values_list("statut")
             .annotate(n=Count("pk"))

@@ -16,22 +16,51 @@ from comptes.contexte import Qui, contexte
 from comptes.models import COLLECTIVITES, Organisation, Role
 from contrats.models import Concertation, ContratDeVille, Public
 
+# Un SIREN d'EPCI (9 chiffres) ou un code commune (5 caractères) : ils ne se confondent jamais avec les codes
+# de région et de département (2 ou 3 caractères), qui, eux, se recouvrent.
+LONGUEURS_CODE_PORTEUR = (5, 9)
+
+
+def est_reliee_au_referentiel(organisation: Organisation) -> bool:
+    return bool(
+        organisation.commune_id or organisation.epci_id or organisation.departement_id or organisation.region_id
+    )
+
+
+def _code_porteur_sur(contrat: ContratDeVille) -> bool:
+    return len(contrat.code_porteur) in LONGUEURS_CODE_PORTEUR
+
 
 def organisation_porte(organisation: Organisation, contrat: ContratDeVille) -> bool:
     """La règle unique qui désigne la collectivité porteuse : l'organisation est reliée au territoire porteur
-    (EPCI ou commune) ou, à défaut de lien, porte le même code officiel (SIREN ou code INSEE)."""
+    (EPCI ou commune) ou, si elle n'est reliée à aucun territoire du référentiel, porte le même code officiel
+    (SIREN ou code INSEE de la commune, qui ne se confondent pas avec un code de région ou de département)."""
     if organisation.type not in COLLECTIVITES:
         return False
     if contrat.epci_id and organisation.epci_id == contrat.epci_id:
         return True
     if contrat.commune_id and organisation.commune_id == contrat.commune_id:
         return True
-    return bool(contrat.code_porteur) and organisation.code_territoire == contrat.code_porteur
+    return (
+        _code_porteur_sur(contrat)
+        and not est_reliee_au_referentiel(organisation)
+        and organisation.code_territoire == contrat.code_porteur
+    )
 
 
 def q_organisations_porteuses(contrat: ContratDeVille, prefixe: str = "") -> Q:
     """La même règle qu'`organisation_porte`, en filtre de requête (pour lister les agents à notifier…)."""
-    condition = Q(**{f"{prefixe}code_territoire": contrat.code_porteur})
+    condition = Q(pk__in=[])
+    if _code_porteur_sur(contrat):
+        condition |= Q(
+            **{
+                f"{prefixe}code_territoire": contrat.code_porteur,
+                f"{prefixe}commune__isnull": True,
+                f"{prefixe}epci__isnull": True,
+                f"{prefixe}departement__isnull": True,
+                f"{prefixe}region__isnull": True,
+            }
+        )
     if contrat.epci_id:
         condition |= Q(**{f"{prefixe}epci_id": contrat.epci_id})
     if contrat.commune_id:
@@ -96,7 +125,9 @@ def profil(qui: Qui, contrat: ContratDeVille) -> Profil:
             resultat.signataire = True
         if adhesion.role == Role.ELU and (signe or porte):
             resultat.elu = True
-        if adhesion.role == Role.ETAT and (signe or organisation.departement_id == contrat.departement_id):
+        # Deux départements vides ne sont pas le même département.
+        meme_departement = bool(contrat.departement_id) and organisation.departement_id == contrat.departement_id
+        if adhesion.role == Role.ETAT and (signe or meme_departement):
             resultat.etat = True
         if adhesion.role == Role.STRUCTURE:
             resultat.structure = True

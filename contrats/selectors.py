@@ -17,7 +17,7 @@ from contrats.models import (
     Section,
     Signataire,
 )
-from contrats.permissions import q_organisations_porteuses
+from contrats.permissions import LONGUEURS_CODE_PORTEUR, est_reliee_au_referentiel, q_organisations_porteuses
 
 
 def contrats_du_territoire(qpv=None, commune=None, epci=None) -> QuerySet[ContratDeVille]:
@@ -44,7 +44,9 @@ def q_contrats_portes_par(organisations: Iterable[Organisation]) -> Q:
             condition |= Q(epci_id=organisation.epci_id)
         if organisation.commune_id:
             condition |= Q(commune_id=organisation.commune_id)
-        if organisation.code_territoire:
+        # Le code officiel ne sert qu'à une collectivité reliée à aucun territoire, et seulement s'il ne peut
+        # pas se confondre (SIREN ou code commune ; les codes de région et de département se recouvrent).
+        if not est_reliee_au_referentiel(organisation) and len(organisation.code_territoire) in LONGUEURS_CODE_PORTEUR:
             condition |= Q(code_porteur=organisation.code_territoire)
     return condition
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.models import Organisation
-from contrats.models.contrat import ContratDeVille
+from contrats.models.contrat import STATUTS_PUBLICS, ContratDeVille
 from contrats.models.projet_territoire import Orientation, Section, VersionSection
 
 
@@ -84,8 +84,24 @@ TRANSITIONS_CONTRIBUTION: dict[str, list[str]] = {
 }
 
 
+# Les publics au-delà des signataires : ce qui se dit dans une concertation qui leur est ouverte est public dès
+# le dépôt ; ce qui se dit entre signataires ne l'est qu'à la signature du contrat.
+PUBLICS_OUVERTS = [Public.STRUCTURES, Public.HABITANTS]
+
+
 class ContributionQuerySet(models.QuerySet):
+    def publiques(self):
+        """La règle unique de ce que le public voit des contributions (même règle que
+        `Contribution.est_publique`) : celles d'un contrat signé (public), ou d'une concertation ouverte à
+        d'autres publics que les signataires. Une contribution masquée y reste, sans son texte ni son auteur
+        (les pages qui montrent des textes ajoutent `visibles()`)."""
+        return self.filter(
+            models.Q(concertation__contrat__statut__in=sorted(STATUTS_PUBLICS))
+            | models.Q(concertation__publics__overlap=PUBLICS_OUVERTS)
+        )
+
     def visibles(self):
+        """Non masquées par la modération : leur texte peut être montré."""
         return self.filter(masquee=False)
 
     def repondues(self):
@@ -170,6 +186,12 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"Contribution {self.pk} de {self.auteur}"
+
+    @property
+    def est_publique(self) -> bool:
+        """La règle de `ContributionQuerySet.publiques`, pour une contribution."""
+        concertation = self.concertation
+        return concertation.contrat.est_public or any(p in PUBLICS_OUVERTS for p in concertation.publics)
 
     @property
     def cible(self):

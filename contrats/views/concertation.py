@@ -275,7 +275,7 @@ def reponses(request: HttpRequest, code: str) -> HttpResponse:
     contrat = ContratDeVille.objects.avec_porteur().filter(code=code).first()
     if contrat is None:
         raise Http404("Contrat de ville introuvable.")
-    contributions = _contributions(contrat).order_by("concertation__debut", "deposee_le", "pk")
+    contributions = _contributions(contrat).publiques().order_by("concertation__debut", "deposee_le", "pk")
     page = Paginator(contributions, PAR_PAGE * 2).get_page(request.GET.get("page"))
     return render(
         request,

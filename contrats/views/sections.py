@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +32,8 @@ def _historique_visible(user, section) -> None:
 def section(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     section = section_visible(request.user, code, pk)
     contributions = (
-        section.contributions.visibles()
+        section.contributions.publiques()
+        .visibles()
         .repondues()
         .select_related("auteur", "organisation", "section", "orientation", "version_integration__section")
     )
@@ -147,7 +148,9 @@ def nouvelle(request: HttpRequest, code: str) -> HttpResponse:
 def historique(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     section = section_visible(request.user, code, pk)
     _historique_visible(request.user, section)
-    versions = section.versions.select_related("auteur").prefetch_related("contributions_integrees")
+    versions = section.versions.select_related("auteur").prefetch_related(
+        Prefetch("contributions_integrees", queryset=Contribution.objects.publiques().visibles())
+    )
     return render(
         request,
         "contrats/historique.html",
@@ -175,7 +178,9 @@ def version(request: HttpRequest, code: str, pk: int, numero: int) -> HttpRespon
             "section": section,
             "contrat": section.contrat,
             "version": version,
-            "contributions": version.contributions_integrees.select_related("auteur", "organisation"),
+            "contributions": version.contributions_integrees.publiques()
+            .visibles()
+            .select_related("auteur", "organisation"),
             "peut_modifier": peut_modifier_contrat(request.user, section.contrat),
             "fil_ariane": _fil(
                 section,

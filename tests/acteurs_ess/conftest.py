@@ -56,14 +56,17 @@ def structure_importee(territoire):
 
 
 @pytest.fixture
-def agent_rennes(epci):
-    """Agent de Rennes Métropole, dont le territoire contient Rennes."""
+def agent_rennes(epci, territoire):
+    """Agent de Rennes Métropole, dont le territoire contient Rennes (par le lien de l'organisation à l'EPCI)."""
     epci.code_territoire = "243500139"
-    epci.save(update_fields=["code_territoire"])
+    epci.epci = territoire["metropole"]
+    epci.save(update_fields=["code_territoire", "epci"])
     return AdhesionFactory(organisation=epci, role=Role.AGENT, utilisateur__email="agent.rennes@exemple.fr").utilisateur
 
 
 @pytest.fixture
-def agent_brest(db):
-    brest = OrganisationFactory(commune=True, nom="Ville de Brest", code_territoire="29019")
+def agent_brest(territoire):
+    brest = OrganisationFactory(
+        commune=True, nom="Ville de Brest", code_territoire="29019", commune_id=territoire["brest"].pk
+    )
     return AdhesionFactory(organisation=brest, role=Role.AGENT, utilisateur__email="agent.brest@exemple.fr").utilisateur

@@ -57,20 +57,24 @@ def test_others_cannot_create_a_collective(client, personne, request):
     assert client.get(NOUVEAU).status_code == 403
 
 
-def test_the_animator_adds_a_collectivite_by_name_and_a_structure_by_siret(client, membre_structure, ptce):
+def test_the_animator_invites_a_collectivite_by_name_and_a_structure_by_siret(client, membre_structure, ptce):
     ville = OrganisationFactory(commune=True, nom="Ville de Rennes")
     scop = StructureFactory(raison_sociale="Coursiers Solidaires", siret="73282932000074")
     client.force_login(membre_structure)
     client.post(gerer(ptce), {"organisation": "ville de rennes", "role": "associe"})
     client.post(gerer(ptce), {"organisation": "732 829 320 00074", "role": "membre"})
 
-    assert set(ptce.membres.values_list("organisation__nom", "role")) == {
-        ("Les Ateliers du Blosne", "animateur"),
-        (ville.nom, "associe"),
-        (scop.raison_sociale, "membre"),
+    # Les organisations ajoutées sont invitées : elles ne sont membres qu'une fois l'invitation acceptée
+    # (tests/acteurs_ess/test_invitations_collectifs.py).
+    assert set(ptce.membres.values_list("organisation__nom", "role", "etat")) == {
+        ("Les Ateliers du Blosne", "animateur", "acceptee"),
+        (ville.nom, "associe", "invitee"),
+        (scop.raison_sociale, "membre", "invitee"),
     }
+    gestion = client.get(gerer(ptce)).content.decode()
+    assert "Ville de Rennes" in gestion and "invitation en attente" in gestion
     contenu = client.get(reverse("acteurs_ess:collectif", args=[ptce.pk])).content.decode()
-    assert "Ville de Rennes" in contenu
+    assert "Coursiers Solidaires" not in contenu
     assert "Gérer les membres" in contenu
 
 

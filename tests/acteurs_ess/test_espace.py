@@ -51,11 +51,12 @@ def test_it_runs_a_fixed_number_of_queries(rf, membre_structure, structure, djan
 
     ajouter(1)
     acces = contexte_lu()
-    # Structures ; nombre de demandes à décider ; mes demandes (les collectivités viennent du contexte).
-    with django_assert_num_queries(3):
+    # Structures ; nombre de demandes à décider ; invitations des collectifs ; mes demandes (les collectivités
+    # viennent du contexte).
+    with django_assert_num_queries(4):
         rendre(rf, membre_structure, acces)
     ajouter(5)
     acces = contexte_lu()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         html = rendre(rf, membre_structure, acces)
     assert "6 demandes de rattachement à décider" in html

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from comptes.models import Role
+from tests.contrats.factories import EpciFactory
 from tests.factories import AdhesionFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,19 +49,23 @@ def test_it_welcomes_an_inhabitant_without_organisation(client, exterieur):
     assert "Demandez à un·e collègue déjà inscrit·e de vous inviter" in contenu
 
 
-def test_it_runs_a_fixed_number_of_queries_whatever_the_memberships(client, agent, django_assert_num_queries):
+def test_it_runs_a_fixed_number_of_queries_whatever_the_memberships(client, agent, epci, django_assert_num_queries):
+    # Une collectivité reliée au référentiel a un territoire, donc des demandes de rattachement à lire.
+    epci.epci = EpciFactory()
+    epci.save(update_fields=["epci"])
     client.force_login(agent)
     client.get(reverse("comptes:mon_espace"))  # chauffe : résolution des gabarits, etc.
     # 1 session, 2 utilisateur, 3 adhésions avec leurs organisations (le contexte d'accès, que les blocs
     # reprennent) ; bloc des contrats (contrats/blocs.py) : 4 contrats de la personne (aucun : pas de
-    # signataires à lire) ; bloc des dossiers (financements/blocs.py) : 5 le nombre de dossiers à instruire ;
-    # bloc de l'annuaire (acteurs_ess/blocs.py) : 6 demandes de rattachement à décider, 7 demandes de la
-    # personne en attente
-    with django_assert_num_queries(7):
+    # signataires à lire) ; bloc des dossiers (financements/blocs.py) : 5 les appels des contrats que sa
+    # collectivité porte, 6 le nombre de dossiers à instruire ; bloc de l'annuaire (acteurs_ess/blocs.py) :
+    # 7 demandes de rattachement à décider (celles du territoire de sa collectivité), 8 invitations des
+    # collectifs adressées aux organisations qu'elle gère, 9 demandes de la personne en attente
+    with django_assert_num_queries(9):
         client.get(reverse("comptes:mon_espace"))
     for _ in range(5):
         AdhesionFactory(utilisateur=agent, organisation=OrganisationFactory(commune=True), role=Role.AGENT)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         reponse = client.get(reverse("comptes:mon_espace"))
     assert reponse.content.decode().count('<p class="fr-tag">Agent</p>') == 6
 

@@ -10,8 +10,10 @@ from contrats.permissions import (
     peut_modifier_contrat,
     peut_telecharger_contrat,
     peut_voir_contrat,
+    profil,
 )
-from tests.contrats.factories import ConcertationFactory, ContratFactory
+from contrats.selectors import contrats_de, organisations_porteuses
+from tests.contrats.factories import ConcertationFactory, ContratFactory, EpciFactory
 from tests.factories import AdhesionFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +129,40 @@ def test_it_asks_anonymous_visitors_to_log_in_for_private_pages(client, contrat,
     assert client.get(reverse("contrats:contributions", args=[contrat.code])).status_code == 302
     assert client.get(reverse("contrats:liste")).status_code == 200
     assert client.get(reverse("contrats:contributions_publiques", args=[contrat.code])).status_code == 200
+
+
+def test_a_state_service_without_department_does_not_see_a_contract_without_department(db):
+    """Deux départements vides ne sont pas le même département (issue 10, défaut 12)."""
+    contrat = ContratFactory(departement=None)
+    prefecture = OrganisationFactory(etat=True, departement=None)
+    agent_etat = AdhesionFactory(organisation=prefecture, role="etat").utilisateur
+    assert not profil(agent_etat, contrat).etat
+    assert not peut_voir_contrat(agent_etat, contrat)
+
+
+def test_the_state_service_of_the_department_sees_the_contract(contrat):
+    prefecture = OrganisationFactory(etat=True, departement_id=contrat.departement_id)
+    agent_etat = AdhesionFactory(organisation=prefecture, role="etat").utilisateur
+    assert peut_voir_contrat(agent_etat, contrat)
+
+
+def test_a_collectivity_linked_to_another_territory_does_not_carry_by_a_stale_code(contrat):
+    """Les liens au référentiel décident ; le code officiel ne sert qu'à une collectivité sans lien."""
+    autre_epci = EpciFactory(siren="243100518", nom="Toulouse Métropole")
+    organisation = OrganisationFactory(epci=True, code_territoire=contrat.code_porteur, epci_id=autre_epci.pk)
+    agent = AdhesionFactory(organisation=organisation, role="agent").utilisateur
+    assert not peut_modifier_contrat(agent, contrat)
+    assert contrat not in contrats_de(agent)
+    assert organisation not in organisations_porteuses(contrat)
+
+
+@pytest.mark.parametrize("type_", ["departement", "region"])
+def test_a_department_or_region_code_never_designates_a_carrier(db, type_):
+    """Un code de 2 ou 3 caractères (région ou département, qui se recouvrent) ne désigne jamais un porteur :
+    seuls un SIREN d'EPCI (9 chiffres) ou un code commune (5 caractères) le peuvent."""
+    contrat = ContratFactory(code_porteur="75", epci=None)
+    organisation = OrganisationFactory(type=type_, code_territoire="75")
+    agent = AdhesionFactory(organisation=organisation, role="agent").utilisateur
+    assert not peut_modifier_contrat(agent, contrat)
+    assert contrat not in contrats_de(agent)
+    assert organisation not in organisations_porteuses(contrat)
