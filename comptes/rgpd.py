@@ -81,9 +81,14 @@ def anonymiser(utilisateur: Utilisateur) -> None:
     for _, purger in suppression_compte.items():
         purger(utilisateur)
     maintenant = timezone.now()
-    Invitation.objects.en_attente().filter(Q(invitee_par=utilisateur) | Q(email__iexact=utilisateur.email)).update(
-        annulee_le=maintenant
-    )
+    adresse = adresse_anonyme(utilisateur)
+    recues = Invitation.objects.filter(Q(email__iexact=utilisateur.email) | Q(acceptee_par=utilisateur))
+    # Les invitations qu'elle a envoyées et qu'elle a reçues ne peuvent plus être acceptées (même expirées) ;
+    # celles qu'elle a reçues ne gardent pas son adresse.
+    Invitation.objects.filter(
+        Q(invitee_par=utilisateur) | Q(pk__in=recues), acceptee_le__isnull=True, annulee_le__isnull=True
+    ).update(annulee_le=maintenant)
+    recues.update(email=adresse)
     utilisateur.adhesions.all().delete()
     EmailAddress.objects.filter(user=utilisateur).delete()
     # Comptes externes (OIDC) et facteurs de double authentification, quand ces applications sont installées.
@@ -93,7 +98,7 @@ def anonymiser(utilisateur: Utilisateur) -> None:
     ):
         if apps.is_installed(application):
             apps.get_model(modele).objects.filter(user=utilisateur).delete()
-    utilisateur.email = adresse_anonyme(utilisateur)
+    utilisateur.email = adresse
     utilisateur.prenom = ""
     utilisateur.nom = ""
     utilisateur.set_unusable_password()

@@ -95,6 +95,16 @@ def test_it_anonymises_my_account_in_place_and_logs_me_out(client, habitant, age
         empreinte_jeton="a" * 64,
         expire_le=timezone.now() + Invitation.DUREE_VALIDITE,
     )
+    invitation_acceptee = Invitation.objects.create(
+        organisation=habitant.adhesions.get().organisation,
+        email=habitant.email,
+        role=Role.HABITANT,
+        invitee_par=agent,
+        empreinte_jeton="b" * 64,
+        expire_le=timezone.now(),
+        acceptee_le=timezone.now(),
+        acceptee_par=habitant,
+    )
     pk = habitant.pk
 
     reponse = _supprimer(client, habitant)
@@ -112,6 +122,9 @@ def test_it_anonymises_my_account_in_place_and_logs_me_out(client, habitant, age
     assert not Adhesion.objects.filter(utilisateur=compte).exists()
     invitation_recue.refresh_from_db()
     assert invitation_recue.annulee_le is not None
+    assert invitation_recue.email == compte.email
+    invitation_acceptee.refresh_from_db()
+    assert invitation_acceptee.email == compte.email
     # La personne ne peut plus se connecter, ni avec son ancienne adresse ni avec la nouvelle.
     assert not client.login(email="habitant@exemple.fr", password=MOT_DE_PASSE)
     assert client.get(reverse("comptes:mon_espace")).status_code == 302
