@@ -17,4 +17,5 @@ class ContratsConfig(AppConfig):
         from contrats import rgpd
 
         donnees_personnelles.enregistrer("contributions", rgpd.contributions)
+        donnees_personnelles.enregistrer("versions_de_sections", rgpd.versions)
         suppression_compte.enregistrer("pdf_des_contrats", rgpd.purger_pdf)

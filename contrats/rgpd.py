@@ -6,7 +6,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 
 from comptes.models import Utilisateur
-from contrats.models import ContratDeVille, Contribution
+from contrats.models import ContratDeVille, Contribution, VersionSection
 
 
 def contributions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
@@ -28,6 +28,23 @@ def contributions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
         for contribution in Contribution.objects.filter(auteur=utilisateur)
         .select_related("concertation__contrat", "section", "orientation", "organisation")
         .order_by("deposee_le", "pk")
+    ]
+
+
+def versions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les versions des sections de contrat enregistrées par la personne (le texte lui-même appartient au
+    contrat de la collectivité : il est lisible sur la page de la version)."""
+    return [
+        {
+            "contrat": f"{version.section.contrat.nom} ({version.section.contrat.code})",
+            "section": version.section.titre,
+            "version": version.numero,
+            "message": version.message,
+            "enregistree_le": version.cree_le.isoformat(),
+        }
+        for version in VersionSection.objects.filter(auteur=utilisateur)
+        .select_related("section__contrat")
+        .order_by("cree_le", "pk")
     ]
 
 

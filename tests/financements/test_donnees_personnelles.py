@@ -38,6 +38,13 @@ def test_the_export_holds_my_contributions_messages_and_dossiers(client, membre_
     assert exportee["sur"] == "Emploi et insertion"
     assert [m["texte"] for m in donnees["messages"]] == ["Voici le budget corrigé."]
     assert [d["titre"] for d in donnees["dossiers_crees"]] == ["Vélos solidaires"]
+    assert donnees["versions_de_sections"] == []
+
+
+def test_the_export_of_an_agent_lists_the_section_versions_they_saved(client, agent, section):
+    client.force_login(agent)
+    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+    assert [(v["section"], v["version"]) for v in donnees["versions_de_sections"]] == [("Emploi et insertion", 1)]
 
 
 def test_a_deleted_author_shows_as_deleted_account(client, membre_structure, contribution, agent):
