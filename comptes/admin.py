@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
+from comptes import rgpd
 from comptes.models import Adhesion, Invitation, Organisation, Utilisateur
 
 
@@ -13,8 +14,8 @@ class AdhesionInline(admin.TabularInline):
 @admin.register(Utilisateur)
 class UtilisateurAdmin(UserAdmin):
     ordering = ["email"]
-    list_display = ["email", "prenom", "nom", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_active"]
+    list_display = ["email", "prenom", "nom", "is_staff", "is_active", "est_supprime", "date_joined"]
+    list_filter = ["is_staff", "is_active", "est_supprime"]
     search_fields = ["email", "prenom", "nom"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -24,6 +25,26 @@ class UtilisateurAdmin(UserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [AdhesionInline]
+    actions = ["anonymiser"]
+
+    @admin.action(description="Anonymiser le compte (demande RGPD)")
+    def anonymiser(self, request, queryset):
+        """La suppression d'un compte à la demande de la personne (RGPD, art. 17), comme depuis « Mon compte »."""
+        comptes = [compte for compte in queryset if not compte.est_supprime and compte.pk != request.user.pk]
+        for compte in comptes:
+            rgpd.anonymiser(compte)
+        self.message_user(
+            request,
+            f"{len(comptes)} compte(s) anonymisé(s) : adresse, nom et mot de passe effacés, adhésions retirées ; "
+            "ce que ces personnes ont écrit reste, signé « Compte supprimé ».",
+            messages.SUCCESS,
+        )
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(
+                request,
+                "Votre propre compte n'a pas été anonymisé : faites-le depuis « Mon compte ».",
+                messages.WARNING,
+            )
 
 
 @admin.register(Organisation)

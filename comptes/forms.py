@@ -64,3 +64,58 @@ class CreationCompteInvitationForm(DsfrBaseForm):
             except ValidationError as erreur:
                 self.add_error("password1", erreur)
         return cleaned
+
+
+def _nom_valide(valeur: str, libelle: str) -> str:
+    """Un prénom ou un nom : au moins une lettre, et pas d'adresse e-mail (il s'affiche sur les pages publiques)."""
+    valeur = " ".join(valeur.split())
+    if not any(caractere.isalpha() for caractere in valeur):
+        raise ValidationError(f"Le {libelle} doit contenir au moins une lettre.")
+    if "@" in valeur:
+        raise ValidationError(
+            f"Le {libelle} ne peut pas contenir d'adresse e-mail (il s'affiche sur les pages publiques)."
+        )
+    return valeur
+
+
+class IdentiteForm(DsfrBaseForm):
+    """Le prénom et le nom de la personne connectée (page « Mon compte »)."""
+
+    prenom = forms.CharField(label="Prénom", max_length=150, error_messages={"required": "Indiquez votre prénom."})
+    nom = forms.CharField(label="Nom", max_length=150, error_messages={"required": "Indiquez votre nom."})
+
+    def clean_prenom(self) -> str:
+        return _nom_valide(self.cleaned_data["prenom"], "prénom")
+
+    def clean_nom(self) -> str:
+        return _nom_valide(self.cleaned_data["nom"], "nom")
+
+
+class SuppressionCompteForm(DsfrBaseForm):
+    """La confirmation de la suppression de son compte : la personne retape son mot de passe, ou son adresse
+    e-mail si elle se connecte sans mot de passe (connexion par un fournisseur d'identité)."""
+
+    confirmation = forms.CharField(
+        label="Mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, utilisateur, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.utilisateur = utilisateur
+        self.par_mot_de_passe = utilisateur.has_usable_password()
+        champ = self.fields["confirmation"]
+        if self.par_mot_de_passe:
+            champ.error_messages["required"] = "Saisissez votre mot de passe pour confirmer."
+        else:
+            champ.label = f"Votre adresse e-mail ({utilisateur.email})"
+            champ.widget = forms.EmailInput(attrs={"autocomplete": "email"})
+            champ.error_messages["required"] = "Saisissez votre adresse e-mail pour confirmer."
+
+    def clean_confirmation(self) -> str:
+        saisie = self.cleaned_data["confirmation"]
+        if self.par_mot_de_passe:
+            if not self.utilisateur.check_password(saisie):
+                raise ValidationError("Ce mot de passe n'est pas le vôtre : le compte n'a pas été supprimé.")
+        elif saisie.strip().lower() != self.utilisateur.email.lower():
+            raise ValidationError("Cette adresse n'est pas celle de votre compte : le compte n'a pas été supprimé.")
+        return saisie

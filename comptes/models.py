@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from territoires.models import Commune, Departement, Epci, Region
 
+LIBELLE_COMPTE_SUPPRIME = "Compte supprimé"
+
 
 class UtilisateurManager(BaseUserManager):
     use_in_migrations = True
@@ -43,6 +45,9 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    # Un compte supprimé à la demande de la personne (RGPD, art. 17) est anonymisé sur place : ce qu'elle a
+    # écrit reste, signé « Compte supprimé » (voir comptes.rgpd.anonymiser).
+    est_supprime = models.BooleanField("compte supprimé", default=False)
 
     objects = UtilisateurManager()
 
@@ -55,6 +60,8 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
 
     def __str__(self):
+        if self.est_supprime:
+            return LIBELLE_COMPTE_SUPPRIME
         return self.get_full_name() or self.email
 
     def get_full_name(self):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptes import views
+from comptes import views, views_compte
 
 app_name = "comptes"
 
@@ -9,4 +9,9 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("organisations/<int:pk>/inviter/", views.inviter, name="inviter"),
     path("invitations/<str:jeton>/", views.invitation, name="invitation"),
+    path("mon-compte/", views_compte.mon_compte, name="mon_compte"),
+    path("mon-compte/mes-donnees.json", views_compte.telecharger_donnees, name="telecharger_donnees"),
+    path("mon-compte/supprimer/", views_compte.supprimer_compte, name="supprimer_compte"),
+    path("mentions-legales/", views_compte.mentions_legales, name="mentions_legales"),
+    path("donnees-personnelles/", views_compte.donnees_personnelles, name="donnees_personnelles"),
 ]

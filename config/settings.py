@@ -254,3 +254,14 @@ LOGGING = {
     # sur les longs PDF.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint.progress", "fontTools")},
 }
+
+# Mentions légales et page « Données personnelles » : l'opérateur qui exploite Coville pour les collectivités
+# (éditeur et responsable de traitement), son hébergeur et l'adresse où exercer ses droits (RGPD).
+COVILLE_EDITEUR = envstr("COVILLE_EDITEUR", "Opérateur de la plateforme Coville (à renseigner : COVILLE_EDITEUR)")
+COVILLE_EDITEUR_ADRESSE = envstr("COVILLE_EDITEUR_ADRESSE", "Adresse postale à renseigner (COVILLE_EDITEUR_ADRESSE)")
+COVILLE_DIRECTEUR_PUBLICATION = envstr(
+    "COVILLE_DIRECTEUR_PUBLICATION",
+    "Directeur ou directrice de la publication à renseigner (COVILLE_DIRECTEUR_PUBLICATION)",
+)
+COVILLE_HEBERGEUR = envstr("COVILLE_HEBERGEUR", "Hébergeur à renseigner (COVILLE_HEBERGEUR : nom, adresse, téléphone)")
+COVILLE_CONTACT_DONNEES = envstr("COVILLE_CONTACT_DONNEES", "dpo@coville.localhost")

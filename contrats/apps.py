@@ -12,3 +12,10 @@ class ContratsConfig(AppConfig):
 
         pages_territoire.enregistrer("contrats", contrats_d_un_territoire, ordre=10)
         mon_espace.enregistrer("contrats", mes_contrats, ordre=10)
+
+        from comptes.registres import donnees_personnelles, suppression_compte
+        from contrats import rgpd
+
+        donnees_personnelles.enregistrer("contributions", rgpd.contributions)
+        donnees_personnelles.enregistrer("versions_de_sections", rgpd.versions)
+        suppression_compte.enregistrer("pdf_des_contrats", rgpd.purger_pdf)

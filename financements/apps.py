@@ -9,3 +9,10 @@ class FinancementsConfig(AppConfig):
         from financements.blocs import enregistrer_blocs
 
         enregistrer_blocs()
+
+        from comptes.registres import donnees_personnelles, suppression_compte
+        from financements import rgpd
+
+        donnees_personnelles.enregistrer("dossiers_crees", rgpd.dossiers)
+        donnees_personnelles.enregistrer("messages", rgpd.messages)
+        suppression_compte.enregistrer("pdf_des_dossiers", rgpd.purger_pdf)

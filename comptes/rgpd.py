@@ -1,0 +1,111 @@
+"""Droits des personnes sur leurs données (RGPD) : l'export de ce que Coville garde d'une personne (droit
+d'accès et à la portabilité, art. 15 et 20) et la suppression de son compte (droit à l'effacement, art. 17).
+
+Les comptes n'importent pas les applications de niveau supérieur : les contributions (contrats), les
+messages et les dossiers (financements) entrent dans l'export, et leurs PDF sont purgés, par les registres
+`comptes.registres.donnees_personnelles` et `comptes.registres.suppression_compte`.
+"""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from comptes.models import Invitation, Utilisateur
+from comptes.registres import donnees_personnelles as registre_donnees
+from comptes.registres import suppression_compte
+
+
+def date_iso(valeur: Any) -> str | None:
+    return valeur.isoformat() if valeur else None
+
+
+def donnees_personnelles(utilisateur: Utilisateur) -> dict[str, Any]:
+    """Tout ce que Coville garde de la personne, prêt à être écrit en JSON."""
+    donnees: dict[str, Any] = {
+        "exporte_le": timezone.now().isoformat(),
+        "compte": {
+            "adresse_email": utilisateur.email,
+            "prenom": utilisateur.prenom,
+            "nom": utilisateur.nom,
+            "inscrit_le": date_iso(utilisateur.date_joined),
+            "derniere_connexion": date_iso(utilisateur.last_login),
+            "administrateur_de_la_plateforme": utilisateur.is_staff,
+        },
+        "adresses_email": [
+            {"adresse": adresse.email, "verifiee": adresse.verified, "principale": adresse.primary}
+            for adresse in EmailAddress.objects.filter(user=utilisateur).order_by("email")
+        ],
+        "adhesions": [
+            {
+                "organisation": adhesion.organisation.nom,
+                "type_organisation": adhesion.organisation.get_type_display(),
+                "role": adhesion.get_role_display(),
+                "depuis_le": date_iso(adhesion.cree_le),
+            }
+            for adhesion in utilisateur.adhesions.select_related("organisation").order_by("organisation__nom")
+        ],
+        "invitations_envoyees": [
+            {
+                "adresse_email": invitation.email,
+                "organisation": invitation.organisation.nom,
+                "role": invitation.get_role_display(),
+                "envoyee_le": date_iso(invitation.cree_le),
+            }
+            for invitation in utilisateur.invitations_envoyees.select_related("organisation").order_by("cree_le")
+        ],
+    }
+    for nom, fournisseur in registre_donnees.items():
+        donnees[nom] = fournisseur(utilisateur)
+    return donnees
+
+
+def adresse_anonyme(utilisateur: Utilisateur) -> str:
+    """Une adresse unique qui ne peut recevoir aucun message (domaine réservé `.invalid`, RFC 2606)."""
+    return f"supprime-{utilisateur.pk}@coville.invalid"
+
+
+@transaction.atomic
+def anonymiser(utilisateur: Utilisateur) -> None:
+    """Supprime le compte en l'anonymisant sur place.
+
+    La ligne de l'utilisateur reste, pour que ce que la personne a écrit (contributions, messages, dossiers,
+    décisions) reste lisible, signé « Compte supprimé » : ce qu'elle a fait au nom d'une organisation reste à
+    cette organisation (archives publiques, RGPD art. 17.3.b). Son adresse, son nom, son mot de passe, ses
+    adresses e-mail, ses comptes externes, ses adhésions et les invitations en attente la concernant
+    disparaissent ; elle ne peut plus se connecter. Les applications purgent d'abord ce qui la nomme hors de
+    la base (PDF en cache)."""
+    for _, purger in suppression_compte.items():
+        purger(utilisateur)
+    maintenant = timezone.now()
+    adresse = adresse_anonyme(utilisateur)
+    recues = Invitation.objects.filter(Q(email__iexact=utilisateur.email) | Q(acceptee_par=utilisateur))
+    # Les invitations qu'elle a envoyées et qu'elle a reçues ne peuvent plus être acceptées (même expirées) ;
+    # celles qu'elle a reçues ne gardent pas son adresse.
+    Invitation.objects.filter(
+        Q(invitee_par=utilisateur) | Q(pk__in=recues), acceptee_le__isnull=True, annulee_le__isnull=True
+    ).update(annulee_le=maintenant)
+    recues.update(email=adresse)
+    utilisateur.adhesions.all().delete()
+    EmailAddress.objects.filter(user=utilisateur).delete()
+    # Comptes externes (OIDC) et facteurs de double authentification, quand ces applications sont installées.
+    for application, modele in (
+        ("allauth.socialaccount", "socialaccount.SocialAccount"),
+        ("allauth.mfa", "mfa.Authenticator"),
+    ):
+        if apps.is_installed(application):
+            apps.get_model(modele).objects.filter(user=utilisateur).delete()
+    utilisateur.email = adresse
+    utilisateur.prenom = ""
+    utilisateur.nom = ""
+    utilisateur.set_unusable_password()
+    utilisateur.is_active = False
+    utilisateur.is_staff = False
+    utilisateur.is_superuser = False
+    utilisateur.est_supprime = True
+    utilisateur.save()
+    utilisateur.groups.clear()
+    utilisateur.user_permissions.clear()

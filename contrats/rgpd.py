@@ -1,0 +1,67 @@
+"""Ce que les contrats gardent d'une personne (ses contributions aux concertations), pour l'export de ses
+données, et la purge des PDF qui la nomment quand son compte est supprimé (registres de `comptes.registres`)."""
+
+from typing import Any
+
+from django.core.files.storage import default_storage
+
+from comptes.models import Utilisateur
+from contrats.models import ContratDeVille, Contribution, VersionSection
+
+
+def contributions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les contributions déposées par la personne, avec la réponse qu'elles ont reçue."""
+    return [
+        {
+            "numero": contribution.pk,
+            "contrat": f"{contribution.concertation.contrat.nom} ({contribution.concertation.contrat.code})",
+            "concertation": contribution.concertation.titre,
+            "sur": str(contribution.cible),
+            "au_nom_de": contribution.organisation.nom if contribution.organisation else None,
+            "texte": contribution.texte,
+            "redaction_proposee": contribution.proposition,
+            "deposee_le": contribution.deposee_le.isoformat(),
+            "etat": contribution.get_statut_display(),
+            "reponse": contribution.reponse,
+            "masquee": contribution.masquee,
+        }
+        for contribution in Contribution.objects.filter(auteur=utilisateur)
+        .select_related("concertation__contrat", "section", "orientation", "organisation")
+        .order_by("deposee_le", "pk")
+    ]
+
+
+def versions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les versions des sections de contrat enregistrées par la personne (le texte lui-même appartient au
+    contrat de la collectivité : il est lisible sur la page de la version)."""
+    return [
+        {
+            "contrat": f"{version.section.contrat.nom} ({version.section.contrat.code})",
+            "section": version.section.titre,
+            "version": version.numero,
+            "message": version.message,
+            "enregistree_le": version.cree_le.isoformat(),
+        }
+        for version in VersionSection.objects.filter(auteur=utilisateur)
+        .select_related("section__contrat")
+        .order_by("cree_le", "pk")
+    ]
+
+
+def purger_pdf(utilisateur: Utilisateur) -> None:
+    """Retire du stockage les PDF des contrats où la personne a contribué (ils citent « Prénom N. ») : ils
+    seront rendus à nouveau, avec « Compte supprimé », à la prochaine demande (noms des fichiers :
+    `config.pdf.pdf_en_cache`, `pdf/<document>-<code>-<empreinte>.pdf`)."""
+    codes = set(
+        ContratDeVille.objects.filter(concertations__contributions__auteur=utilisateur).values_list("code", flat=True)
+    )
+    if not codes:
+        return
+    try:
+        _, fichiers = default_storage.listdir("pdf")
+    except FileNotFoundError:
+        return
+    prefixes = tuple(f"{document}-{code}-" for code in codes for document in ("contrat", "synthese"))
+    for fichier in fichiers:
+        if fichier.startswith(prefixes):
+            default_storage.delete(f"pdf/{fichier}")

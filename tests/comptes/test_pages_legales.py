@@ -1,0 +1,46 @@
+"""Pages publiques « Mentions légales » et « Données personnelles », liées depuis le pied de chaque page."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("nom", "titre", "extraits"),
+    [
+        ("mentions_legales", "Mentions légales", ["Éditeur", "Hébergement", "Editeur de test"]),
+        (
+            "donnees_personnelles",
+            "Données personnelles",
+            [
+                "article 6, paragraphe 1, point e",
+                "Durées de conservation",
+                "Destinataires",
+                "droit d'accès, de rectification, d'effacement et de limitation",
+                "CNIL",
+                "Aucun cookie de mesure d'audience",
+                "dpo@collectivite.example",
+            ],
+        ),
+    ],
+)
+def test_it_is_public(client, settings, nom, titre, extraits):
+    settings.COVILLE_EDITEUR = "Editeur de test"
+    settings.COVILLE_CONTACT_DONNEES = "dpo@collectivite.example"
+    reponse = client.get(reverse(f"comptes:{nom}"))
+    assert reponse.status_code == 200
+    contenu = reponse.content.decode()
+    assert f"<h1>{titre}</h1>" in contenu
+    for extrait in extraits:
+        assert extrait in contenu
+
+
+@pytest.mark.parametrize("connecte", [False, True])
+def test_the_footer_links_to_them(client, habitant, connecte):
+    if connecte:
+        client.force_login(habitant)
+    contenu = client.get(reverse("comptes:mon_espace") if connecte else reverse("accueil")).content.decode()
+    pied = contenu[contenu.index('<footer class="fr-footer"') :]
+    assert f'href="{reverse("comptes:mentions_legales")}">Mentions légales</a>' in pied
+    assert f'href="{reverse("comptes:donnees_personnelles")}">Données personnelles et cookies</a>' in pied

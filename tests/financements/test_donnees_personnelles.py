@@ -1,0 +1,78 @@
+"""Les données personnelles que les contrats et les financements gardent d'une personne : dans son export
+(« Mon compte »), et après la suppression de son compte (signées « Compte supprimé », PDF purgés)."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from financements.models import Message
+from tests.contrats.factories import ConcertationFactory, ContributionFactory
+from tests.factories import MOT_DE_PASSE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contribution(contrat, section, membre_structure, association):
+    return ContributionFactory(
+        concertation=ConcertationFactory(contrat=contrat, titre="Concertation sur l'emploi"),
+        section=section,
+        auteur=membre_structure,
+        organisation=None,
+        texte="Un atelier vélo au pied des tours.",
+    )
+
+
+def test_the_export_holds_my_contributions_messages_and_dossiers(client, membre_structure, contribution, brouillon):
+    Message.objects.create(dossier=brouillon, auteur=membre_structure, texte="Voici le budget corrigé.")
+    client.force_login(membre_structure)
+
+    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+
+    assert donnees["adhesions"][0]["organisation"] == "Les Ateliers du Blosne"
+    [exportee] = donnees["contributions"]
+    assert exportee["texte"] == "Un atelier vélo au pied des tours."
+    assert exportee["concertation"] == "Concertation sur l'emploi"
+    assert exportee["contrat"].endswith("(CN03501I)")
+    assert exportee["sur"] == "Emploi et insertion"
+    assert [m["texte"] for m in donnees["messages"]] == ["Voici le budget corrigé."]
+    assert [d["titre"] for d in donnees["dossiers_crees"]] == ["Vélos solidaires"]
+    assert donnees["versions_de_sections"] == []
+
+
+def test_the_export_of_an_agent_lists_the_section_versions_they_saved(client, agent, section):
+    client.force_login(agent)
+    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+    assert [(v["section"], v["version"]) for v in donnees["versions_de_sections"]] == [("Emploi et insertion", 1)]
+
+
+def test_a_deleted_author_shows_as_deleted_account(client, membre_structure, contribution, agent):
+    client.force_login(membre_structure)
+    client.post(reverse("comptes:supprimer_compte"), {"confirmation": MOT_DE_PASSE})
+
+    client.force_login(agent)
+    code = contribution.concertation.contrat.code
+    liste = client.get(reverse("contrats:contributions", args=[code])).content.decode()
+    assert f"n° {contribution.pk} — Compte supprimé" in liste
+    assert "Un atelier vélo au pied des tours." in liste
+    assert "tresoriere@exemple.fr" not in liste
+    reponse = client.get(reverse("contrats:repondre", args=[code, contribution.pk])).content.decode()
+    assert "De Compte supprimé," in reponse
+
+
+def test_deleting_the_account_purges_the_pdfs_naming_the_person(
+    client, settings, membre_structure, contribution, brouillon
+):
+    repertoire = settings.MEDIA_ROOT / "pdf"
+    repertoire.mkdir(parents=True)
+    code = contribution.concertation.contrat.code
+    nommant = [f"contrat-{code}-abc.pdf", f"synthese-{code}-abc.pdf", f"dossier-{brouillon.pk}-abc.pdf"]
+    autres = ["contrat-CN00000X-abc.pdf", f"dossier-{brouillon.pk + 1000}-abc.pdf"]
+    for nom in nommant + autres:
+        (repertoire / nom).write_bytes(b"%PDF-1.7")
+
+    client.force_login(membre_structure)
+    client.post(reverse("comptes:supprimer_compte"), {"confirmation": MOT_DE_PASSE})
+
+    assert sorted(p.name for p in repertoire.iterdir()) == sorted(autres)
