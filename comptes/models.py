@@ -74,6 +74,8 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
     def nom_public(self) -> str:
         """Le nom montré sur les pages publiques (historique d'un contrat, réponses aux contributions) :
         « Prénom N. », jamais l'adresse e-mail, même pour une personne qui n'a pas donné son nom."""
+        if self.est_supprime:
+            return LIBELLE_COMPTE_SUPPRIME
         prenom, nom = self.prenom.strip(), self.nom.strip()
         initiale = f"{nom[0].upper()}." if nom else ""
         return " ".join(partie for partie in (prenom, initiale) if partie) or f"Utilisateur·rice n° {self.pk}"
