@@ -21,8 +21,9 @@ from acteurs_ess.permissions import (
     q_collectivites_contenant,
     q_communes_des_collectivites,
 )
+from comptes.audit import journaliser
 from comptes.contexte import Qui, contexte
-from comptes.models import Adhesion, Organisation, Role, TypeOrganisation, Utilisateur, role_gestionnaire
+from comptes.models import ActionAudit, Adhesion, Organisation, Role, TypeOrganisation, Utilisateur, role_gestionnaire
 from config.lib.courriels import envoyer_apres_validation
 
 
@@ -171,10 +172,22 @@ def _decider(decideur: Utilisateur, demande: DemandeRattachement, etat: str, mot
 @transaction.atomic
 def accepter_rattachement(decideur: Utilisateur, demande: DemandeRattachement, motif: str = "") -> DemandeRattachement:
     demande = _decider(decideur, demande, EtatDemande.ACCEPTEE, motif)
-    Adhesion.objects.get_or_create(
+    adhesion, creee = Adhesion.objects.get_or_create(
         utilisateur=demande.demandeur,
         organisation_id=demande.structure.organisation_id,
         defaults={"role": Role.STRUCTURE},
+    )
+    journaliser(
+        ActionAudit.RATTACHEMENT_ACCEPTE,
+        auteur=decideur,
+        objet=adhesion,
+        organisation=demande.structure.organisation,
+        details={
+            "demandeur": demande.demandeur.email,
+            "structure": str(demande.structure),
+            "revendication": demande.revendication,
+            "deja_membre": not creee,
+        },
     )
     envoyer_apres_validation(
         f"Vous avez rejoint {demande.structure}",
@@ -221,6 +234,13 @@ def verifier_structure(agent: Utilisateur, structure: Structure) -> Structure:
     structure.verifiee_le = timezone.now()
     structure.verifiee_par = agent
     structure.save(update_fields=["verifiee_le", "verifiee_par"])
+    journaliser(
+        ActionAudit.STRUCTURE_VERIFIEE,
+        auteur=agent,
+        objet=structure,
+        organisation=structure.organisation,
+        details={"siret": structure.siret, "rna": structure.rna},
+    )
     return structure
 
 

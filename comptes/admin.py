@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
 from comptes import rgpd
-from comptes.models import Adhesion, Invitation, Organisation, Utilisateur
+from comptes.audit import journaliser
+from comptes.models import ActionAudit, Adhesion, EntreeAudit, Invitation, Organisation, Utilisateur
 
 
 class AdhesionInline(admin.TabularInline):
@@ -11,8 +12,57 @@ class AdhesionInline(admin.TabularInline):
     autocomplete_fields = ["utilisateur", "organisation"]
 
 
+class JournaliseAdhesionsMixin:
+    """Les adhésions ajoutées, changées de rôle ou retirées depuis l'administration entrent au journal d'audit,
+    dans la transaction de l'enregistrement."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Adhesion:
+            return super().save_formset(request, form, formset, change)
+        anciens_roles = {
+            f.instance.pk: f.initial.get("role") for f in formset.initial_forms if "role" in f.changed_data
+        }
+        super().save_formset(request, form, formset, change)
+        for adhesion in formset.new_objects:
+            journaliser(
+                ActionAudit.ADHESION_AJOUTEE,
+                auteur=request.user,
+                objet=adhesion,
+                organisation=adhesion.organisation,
+                details={"utilisateur": adhesion.utilisateur.email, "role": adhesion.role},
+                request=request,
+            )
+        for adhesion, _ in formset.changed_objects:
+            if adhesion.pk in anciens_roles and anciens_roles[adhesion.pk] != adhesion.role:
+                journaliser(
+                    ActionAudit.ROLE_CHANGE,
+                    auteur=request.user,
+                    objet=adhesion,
+                    organisation=adhesion.organisation,
+                    details={
+                        "utilisateur": adhesion.utilisateur.email,
+                        "ancien_role": anciens_roles[adhesion.pk],
+                        "role": adhesion.role,
+                    },
+                    request=request,
+                )
+        for adhesion in formset.deleted_objects:
+            journaliser(
+                ActionAudit.ADHESION_RETIREE,
+                auteur=request.user,
+                organisation=adhesion.organisation,
+                details={
+                    "adhesion": str(adhesion),
+                    "utilisateur": adhesion.utilisateur.email,
+                    "role": adhesion.role,
+                },
+                request=request,
+            )
+        return None
+
+
 @admin.register(Utilisateur)
-class UtilisateurAdmin(UserAdmin):
+class UtilisateurAdmin(JournaliseAdhesionsMixin, UserAdmin):
     ordering = ["email"]
     list_display = ["email", "prenom", "nom", "is_staff", "is_active", "est_supprime", "date_joined"]
     list_filter = ["is_staff", "is_active", "est_supprime"]
@@ -32,7 +82,7 @@ class UtilisateurAdmin(UserAdmin):
         """La suppression d'un compte à la demande de la personne (RGPD, art. 17), comme depuis « Mon compte »."""
         comptes = [compte for compte in queryset if not compte.est_supprime and compte.pk != request.user.pk]
         for compte in comptes:
-            rgpd.anonymiser(compte)
+            rgpd.anonymiser(compte, par=request.user, request=request)
         self.message_user(
             request,
             f"{len(comptes)} compte(s) anonymisé(s) : adresse, nom et mot de passe effacés, adhésions retirées ; "
@@ -48,7 +98,7 @@ class UtilisateurAdmin(UserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(JournaliseAdhesionsMixin, admin.ModelAdmin):
     list_display = ["nom", "type", "code_territoire"]
     list_filter = ["type"]
     search_fields = ["nom", "siret", "code_territoire"]
@@ -70,3 +120,43 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organisation__nom"]
     readonly_fields = ["empreinte_jeton", "acceptee_le", "acceptee_par"]
     autocomplete_fields = ["organisation", "invitee_par"]
+
+
+@admin.register(EntreeAudit)
+class EntreeAuditAdmin(admin.ModelAdmin):
+    """Le journal d'audit, en lecture seule pour les administrateurs de la plateforme : personne, pas même un
+    superutilisateur, n'y ajoute, ne corrige ni n'efface une entrée."""
+
+    list_display = ["cree_le", "action", "auteur_repr", "objet_repr", "organisation", "adresse_ip"]
+    list_filter = ["action", "cree_le", ("organisation", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["auteur_repr", "objet_repr", "organisation__nom"]
+    date_hierarchy = "cree_le"
+    list_select_related = ["organisation"]
+    fields = [
+        "cree_le",
+        "action",
+        "auteur",
+        "auteur_repr",
+        "content_type",
+        "object_id",
+        "objet_repr",
+        "organisation",
+        "details",
+        "adresse_ip",
+    ]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -316,3 +316,73 @@ class Invitation(models.Model):
     @property
     def est_utilisee(self) -> bool:
         return self.acceptee_le is not None
+
+
+class ActionAudit(models.TextChoices):
+    INVITATION_ACCEPTEE = "invitation_acceptee", "Invitation acceptée"
+    ADHESION_AJOUTEE = "adhesion_ajoutee", "Adhésion ajoutée"
+    ROLE_CHANGE = "role_change", "Changement de rôle"
+    ADHESION_RETIREE = "adhesion_retiree", "Adhésion retirée"
+    RATTACHEMENT_ACCEPTE = "rattachement_accepte", "Demande de rattachement acceptée"
+    STRUCTURE_VERIFIEE = "structure_verifiee", "Vérification d'une structure"
+    DECISION_FINANCEUR = "decision_financeur", "Décision d'un financeur"
+    EXPORT_DONNEES_PERSONNELLES = "export_donnees_personnelles", "Export de données personnelles"
+    EXPORT_INSTRUCTION = "export_instruction", "Export du tableau d'instruction"
+    COMPTE_SUPPRIME = "compte_supprime", "Suppression de compte (RGPD)"
+    COMPTE_ANONYMISE = "compte_anonymise", "Anonymisation par un administrateur"
+
+
+class EntreeAudit(models.Model):
+    """Une action sensible (changement de rôle, vérification, décision, export de données personnelles,
+    suppression de compte) : qui l'a faite, quand, sur quoi, pour quelle organisation. Le journal ne fait que
+    grandir ; les administrateurs de la plateforme le lisent dans l'administration. On l'écrit par
+    `comptes.audit.journaliser`, dans la transaction de l'action."""
+
+    cree_le = models.DateTimeField("le", default=timezone.now, db_index=True)
+    action = models.CharField("action", max_length=40, choices=ActionAudit.choices)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    # L'adresse au moment de l'action : l'entrée reste lisible si le compte est ensuite anonymisé ou supprimé.
+    # Le journal n'est visible que des administrateurs de la plateforme.
+    auteur_repr = models.CharField("auteur (au moment de l'action)", max_length=300, blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True, verbose_name="type d'objet"
+    )
+    object_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
+    objet_repr = models.CharField("objet", max_length=300, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisation",
+    )
+    details = models.JSONField("détails", default=dict, blank=True)
+    adresse_ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "entrée du journal d'audit"
+        verbose_name_plural = "journal d'audit"
+        ordering = ["-cree_le", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_objet")]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.cree_le):%d/%m/%Y %H:%M} — {self.get_action_display()} — {self.objet_repr}"
+
+    # Une entrée ne se corrige ni ne s'efface une à une (l'administration n'offre ni l'un ni l'autre). Les
+    # mises à jour en masse restent possibles : Django s'en sert pour vider `auteur` ou `organisation` quand
+    # la ligne visée est supprimée.
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Le journal d'audit ne se modifie pas : on n'y fait qu'ajouter des entrées.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Le journal d'audit ne se modifie pas : on n'y fait qu'ajouter des entrées.")

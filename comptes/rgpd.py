@@ -12,9 +12,11 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
-from comptes.models import Invitation, Utilisateur
+from comptes.audit import journaliser
+from comptes.models import ActionAudit, Invitation, Utilisateur
 from comptes.registres import donnees_personnelles as registre_donnees
 from comptes.registres import suppression_compte
 
@@ -69,7 +71,7 @@ def adresse_anonyme(utilisateur: Utilisateur) -> str:
 
 
 @transaction.atomic
-def anonymiser(utilisateur: Utilisateur) -> None:
+def anonymiser(utilisateur: Utilisateur, *, par: Utilisateur | None = None, request: HttpRequest | None = None) -> None:
     """Supprime le compte en l'anonymisant sur place.
 
     La ligne de l'utilisateur reste, pour que ce que la personne a écrit (contributions, messages, dossiers,
@@ -77,7 +79,22 @@ def anonymiser(utilisateur: Utilisateur) -> None:
     cette organisation (archives publiques, RGPD art. 17.3.b). Son adresse, son nom, son mot de passe, ses
     adresses e-mail, ses comptes externes, ses adhésions et les invitations en attente la concernant
     disparaissent ; elle ne peut plus se connecter. Les applications purgent d'abord ce qui la nomme hors de
-    la base (PDF en cache)."""
+    la base (PDF en cache). `par` est l'administrateur qui le fait à la demande de la personne ; sans lui, c'est
+    la personne elle-même. Le journal d'audit garde la trace de la suppression (et l'adresse d'avant)."""
+    par_un_administrateur = par is not None and par.pk != utilisateur.pk
+    journaliser(
+        ActionAudit.COMPTE_ANONYMISE if par_un_administrateur else ActionAudit.COMPTE_SUPPRIME,
+        auteur=par if par_un_administrateur else utilisateur,
+        objet=utilisateur,
+        details={
+            "adresse_email": utilisateur.email,
+            "adhesions": [
+                f"{adhesion.organisation} ({adhesion.get_role_display()})"
+                for adhesion in utilisateur.adhesions.select_related("organisation")
+            ],
+        },
+        request=request,
+    )
     for _, purger in suppression_compte.items():
         purger(utilisateur)
     maintenant = timezone.now()

@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.models import Adhesion, Invitation, Organisation, Role, Utilisateur, hacher_jeton
+from comptes.audit import journaliser
+from comptes.models import ActionAudit, Adhesion, Invitation, Organisation, Role, Utilisateur, hacher_jeton
 from comptes.permissions import peut_inviter
 from config.lib.courriels import envoyer_apres_validation
 
@@ -93,8 +94,19 @@ def accepter(invitation: Invitation, utilisateur: Utilisateur) -> Adhesion:
         raise InvitationInvalide(
             f"Cette invitation est adressée à {invitation.email} ; vous êtes connecté·e avec {utilisateur.email}."
         )
-    adhesion, _ = Adhesion.objects.get_or_create(
+    adhesion, creee = Adhesion.objects.get_or_create(
         utilisateur=utilisateur, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    journaliser(
+        ActionAudit.INVITATION_ACCEPTEE,
+        auteur=utilisateur,
+        objet=adhesion,
+        organisation=invitation.organisation,
+        details={
+            "role": invitation.role,
+            "invitee_par": invitation.invitee_par.email,
+            "deja_membre": not creee,
+        },
     )
     invitation.acceptee_le = timezone.now()
     invitation.acceptee_par = utilisateur

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from comptes import rgpd
+from comptes.audit import journaliser
 from comptes.forms import IdentiteForm, SuppressionCompteForm
+from comptes.models import ActionAudit
 
 
 def _contexte_editeur() -> dict[str, str]:
@@ -54,6 +56,13 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
 @require_GET
 def telecharger_donnees(request: HttpRequest) -> HttpResponse:
     """Les données personnelles de la personne connectée, en un fichier JSON (RGPD, art. 15 et 20)."""
+    journaliser(
+        ActionAudit.EXPORT_DONNEES_PERSONNELLES,
+        auteur=request.user,
+        objet=request.user,
+        details={"export": "ses propres données (RGPD, JSON)"},
+        request=request,
+    )
     contenu = json.dumps(rgpd.donnees_personnelles(request.user), ensure_ascii=False, indent=2)
     reponse = HttpResponse(contenu, content_type="application/json; charset=utf-8")
     jour = timezone.localdate().isoformat()
@@ -66,7 +75,7 @@ def telecharger_donnees(request: HttpRequest) -> HttpResponse:
 def supprimer_compte(request: HttpRequest) -> HttpResponse:
     form = SuppressionCompteForm(request.POST or None, utilisateur=request.user)
     if request.method == "POST" and form.is_valid():
-        rgpd.anonymiser(request.user)
+        rgpd.anonymiser(request.user, request=request)
         logout(request)
         messages.success(
             request,

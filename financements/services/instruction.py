@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from comptes import audit
 from comptes.contexte import contexte
-from comptes.models import Organisation
+from comptes.models import ActionAudit, Organisation
 from config.lib.euros import euros
 from contrats.permissions import organisation_porte
 from financements.models import (
@@ -194,6 +195,13 @@ def decider(
     )
     financement.montant_accorde = montant
     financement.save(update_fields=["montant_accorde"])
+    audit.journaliser(
+        ActionAudit.DECISION_FINANCEUR,
+        auteur=auteur,
+        objet=decision,
+        organisation=financeur,
+        details={"dossier": dossier.pk, "montant_accorde": montant, "montant_demande": financement.montant_demande},
+    )
     libelle = f"{euros(montant)} accordés" if montant > 0 else "refus"
     journaliser(
         dossier,

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from comptes.models import Organisation, TypeOrganisation
+from comptes.audit import journaliser
+from comptes.models import ActionAudit, Organisation, TypeOrganisation
 from financements.acces import dossier_pour_instruire, dossier_visible
 from financements.filtres import TableauFiltre
 from financements.forms import AvisForm, DecisionForm, MessageForm, MotifForm, NoteForm
@@ -61,9 +62,21 @@ def tableau(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _journaliser_export(request: HttpRequest, format: str) -> None:
+    # Le tableau porte des dossiers non publics (en instruction, montants demandés) : qui l'a exporté, quand et
+    # avec quel filtre entre au journal d'audit.
+    journaliser(
+        ActionAudit.EXPORT_INSTRUCTION,
+        auteur=request.user,
+        details={"export": f"tableau d'instruction ({format})", "filtre": request.GET.dict()},
+        request=request,
+    )
+
+
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     dossiers = pour_liste(_filtre(request).qs)
+    _journaliser_export(request, "CSV")
     reponse = StreamingHttpResponse(
         exports.csv_en_flux(exports.COLONNES_TABLEAU, exports.lignes_tableau(dossiers.iterator(chunk_size=500))),
         content_type="text/csv; charset=utf-8",
@@ -75,6 +88,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     dossiers = pour_liste(_filtre(request).qs)
+    _journaliser_export(request, "XLSX")
     reponse = HttpResponse(
         exports.xlsx_tableau(dossiers),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,0 +1,79 @@
+"""Le journal d'audit des actions sensibles : changements de rôle, vérifications de structures, décisions des
+financeurs, exports de données personnelles, suppressions de comptes. Les applications de niveau supérieur
+l'écrivent par `journaliser`, dans la transaction de l'action : si l'action échoue, l'entrée disparaît avec
+elle ; une entrée n'existe que pour une action faite."""
+
+from decimal import Decimal
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest
+
+from comptes.models import EntreeAudit, Organisation
+
+LONGUEUR_REPR = 300
+
+
+def _texte(valeur: Any) -> str:
+    return str(valeur)[:LONGUEUR_REPR]
+
+
+def _repr_auteur(auteur: Any) -> str:
+    """L'adresse e-mail au moment de l'action (le journal n'est lu que par les administrateurs)."""
+    if auteur is None or not getattr(auteur, "is_authenticated", False):
+        return ""
+    nom = auteur.get_full_name()
+    return _texte(f"{nom} <{auteur.email}>" if nom else auteur.email)
+
+
+def _json(valeur: Any) -> Any:
+    """Les détails en valeurs JSON : montants en texte (jamais de flottant), dates en ISO, objets par leur nom."""
+    if isinstance(valeur, dict):
+        return {str(cle): _json(v) for cle, v in valeur.items()}
+    if isinstance(valeur, list | tuple | set):
+        return [_json(v) for v in valeur]
+    if valeur is None or isinstance(valeur, bool | int | str):
+        return valeur
+    if isinstance(valeur, Decimal):
+        return str(valeur)
+    if hasattr(valeur, "isoformat"):
+        return valeur.isoformat()
+    return str(valeur)
+
+
+def adresse_ip(request: HttpRequest | None) -> str | None:
+    """L'adresse du client, lue comme les limites de débit la lisent (proxys de confiance des réglages)."""
+    if request is None:
+        return None
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
+
+
+def journaliser(
+    action: str,
+    *,
+    auteur: Any,
+    objet: models.Model | None = None,
+    organisation: Organisation | None = None,
+    details: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> EntreeAudit:
+    """Ajoute une entrée au journal d'audit. À appeler dans la transaction de l'action, avant ce qui pourrait
+    effacer ce que l'entrée nomme (l'adresse d'un compte qu'on anonymise)."""
+    connecte = auteur is not None and getattr(auteur, "is_authenticated", False)
+    return EntreeAudit.objects.create(
+        action=action,
+        auteur=auteur if connecte else None,
+        auteur_repr=_repr_auteur(auteur),
+        content_type=ContentType.objects.get_for_model(objet) if objet is not None else None,
+        object_id=str(objet.pk) if objet is not None else "",
+        objet_repr=_texte(objet) if objet is not None else "",
+        organisation=organisation,
+        details=_json(details or {}),
+        adresse_ip=adresse_ip(request),
+    )

@@ -1,0 +1,231 @@
+"""Le journal d'audit des actions sensibles : chaque action écrit une entrée (qui, quoi, sur quoi, pour quelle
+organisation), dans sa transaction ; les administrateurs de la plateforme le lisent, personne ne le modifie."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import reverse
+
+from comptes import services
+from comptes.audit import journaliser
+from comptes.models import ActionAudit, Adhesion, EntreeAudit, Role, Utilisateur
+from comptes.registres import suppression_compte
+from tests.factories import MOT_DE_PASSE, UtilisateurFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def entree_unique(action: str) -> EntreeAudit:
+    entrees = list(EntreeAudit.objects.filter(action=action))
+    assert len(entrees) == 1, entrees
+    return entrees[0]
+
+
+def donnees_du_formulaire(reponse) -> dict:
+    """Le formulaire d'administration tel que la page l'affiche, prêt à être renvoyé (formulaires en ligne
+    compris)."""
+    donnees: dict = {}
+    formulaires = [reponse.context["adminform"].form]
+    for inline in reponse.context["inline_admin_formsets"]:
+        formset = inline.formset
+        formulaires.extend([formset.management_form, *formset.forms])
+    for formulaire in formulaires:
+        for nom, champ in formulaire.fields.items():
+            valeur = formulaire[nom].value()
+            if valeur is None or getattr(champ, "disabled", False):
+                continue
+            if isinstance(valeur, list | tuple):
+                donnees[formulaire.add_prefix(nom)] = [str(v) for v in valeur]
+            else:
+                donnees[formulaire.add_prefix(nom)] = str(valeur) if not isinstance(valeur, bool) else valeur
+            if valeur is False:
+                del donnees[formulaire.add_prefix(nom)]
+    return donnees
+
+
+def test_it_journals_an_accepted_invitation(agent, epci, exterieur):
+    invitation, _ = services.inviter(agent, epci, exterieur.email, Role.ELU)
+    adhesion = services.accepter(invitation, exterieur)
+
+    entree = entree_unique(ActionAudit.INVITATION_ACCEPTEE)
+    assert (entree.auteur, entree.auteur_repr, entree.organisation) == (
+        exterieur,
+        f"{exterieur} <{exterieur.email}>",
+        epci,
+    )
+    assert (entree.content_type, entree.object_id) == (ContentType.objects.get_for_model(Adhesion), str(adhesion.pk))
+    assert entree.details["role"] == Role.ELU
+    assert entree.details["invitee_par"] == agent.email
+
+
+def test_the_entry_is_rolled_back_with_a_failed_acceptance(agent, epci, exterieur, monkeypatch):
+    invitation, _ = services.inviter(agent, epci, exterieur.email, Role.ELU)
+
+    def panne(*args, **kwargs):
+        raise RuntimeError("panne après l'écriture de l'entrée")
+
+    monkeypatch.setattr(services.EmailAddress.objects, "update_or_create", panne)
+    with pytest.raises(RuntimeError):
+        services.accepter(invitation, exterieur)
+    assert not Adhesion.objects.filter(utilisateur=exterieur).exists()
+    assert not EntreeAudit.objects.exists()
+
+
+def test_it_journals_role_changes_made_in_the_admin(client, admin_plateforme, epci, agent, elu):
+    client.force_login(admin_plateforme)
+    url = reverse("admin:comptes_organisation_change", args=[epci.pk])
+    donnees = donnees_du_formulaire(client.get(url))
+    adhesions = {donnees[f"adhesions-{i}-id"]: i for i in range(int(donnees["adhesions-TOTAL_FORMS"]))}
+    agent_adhesion = Adhesion.objects.get(utilisateur=agent, organisation=epci)
+    elu_adhesion = Adhesion.objects.get(utilisateur=elu, organisation=epci)
+    donnees[f"adhesions-{adhesions[str(agent_adhesion.pk)]}-role"] = Role.ELU
+    donnees[f"adhesions-{adhesions[str(elu_adhesion.pk)]}-DELETE"] = "on"
+
+    reponse = client.post(url, donnees)
+
+    assert reponse.status_code == 302, reponse.context["adminform"].form.errors
+    changement = entree_unique(ActionAudit.ROLE_CHANGE)
+    assert (changement.auteur, changement.organisation, changement.object_id) == (
+        admin_plateforme,
+        epci,
+        str(agent_adhesion.pk),
+    )
+    assert (changement.details["ancien_role"], changement.details["role"]) == (Role.AGENT, Role.ELU)
+    retrait = entree_unique(ActionAudit.ADHESION_RETIREE)
+    assert (retrait.auteur, retrait.organisation, retrait.details["utilisateur"]) == (admin_plateforme, epci, elu.email)
+    assert not EntreeAudit.objects.filter(action=ActionAudit.ADHESION_AJOUTEE).exists()
+
+
+def test_it_journals_a_membership_added_in_the_admin(client, admin_plateforme, epci, exterieur):
+    client.force_login(admin_plateforme)
+    url = reverse("admin:comptes_organisation_change", args=[epci.pk])
+    donnees = donnees_du_formulaire(client.get(url))
+    nouveau = int(donnees["adhesions-TOTAL_FORMS"])
+    donnees["adhesions-TOTAL_FORMS"] = str(nouveau + 1)
+    donnees[f"adhesions-{nouveau}-utilisateur"] = str(exterieur.pk)
+    donnees[f"adhesions-{nouveau}-organisation"] = str(epci.pk)
+    donnees[f"adhesions-{nouveau}-role"] = Role.AGENT
+
+    assert client.post(url, donnees).status_code == 302
+    entree = entree_unique(ActionAudit.ADHESION_AJOUTEE)
+    adhesion = Adhesion.objects.get(utilisateur=exterieur)
+    assert (entree.auteur, entree.organisation, entree.object_id) == (admin_plateforme, epci, str(adhesion.pk))
+    assert entree.details == {"utilisateur": exterieur.email, "role": Role.AGENT}
+
+
+def test_it_journals_the_download_of_my_personal_data(client, habitant):
+    client.force_login(habitant)
+    assert client.get(reverse("comptes:telecharger_donnees")).status_code == 200
+    entree = entree_unique(ActionAudit.EXPORT_DONNEES_PERSONNELLES)
+    assert (entree.auteur, entree.object_id, entree.adresse_ip) == (habitant, str(habitant.pk), "127.0.0.1")
+
+
+def test_it_journals_the_deletion_of_my_account_with_my_former_address(client, habitant, conseil_citoyen):
+    client.force_login(habitant)
+    client.post(reverse("comptes:supprimer_compte"), {"confirmation": MOT_DE_PASSE})
+
+    entree = entree_unique(ActionAudit.COMPTE_SUPPRIME)
+    habitant.refresh_from_db()
+    assert habitant.est_supprime
+    assert entree.auteur == habitant
+    assert "<habitant@exemple.fr>" in entree.auteur_repr
+    assert entree.object_id == str(habitant.pk)
+    assert entree.details["adresse_email"] == "habitant@exemple.fr"
+    assert entree.details["adhesions"] == [f"{conseil_citoyen} ({Role.HABITANT.label})"]
+
+
+def test_it_journals_an_anonymisation_by_an_admin(client, admin_plateforme, habitant):
+    client.force_login(admin_plateforme)
+    client.post(
+        reverse("admin:comptes_utilisateur_changelist"), {"action": "anonymiser", "_selected_action": [habitant.pk]}
+    )
+    entree = entree_unique(ActionAudit.COMPTE_ANONYMISE)
+    assert (entree.auteur, entree.object_id, entree.details["adresse_email"]) == (
+        admin_plateforme,
+        str(habitant.pk),
+        "habitant@exemple.fr",
+    )
+    assert not EntreeAudit.objects.filter(action=ActionAudit.COMPTE_SUPPRIME).exists()
+
+
+def test_a_failed_deletion_leaves_no_entry(habitant):
+    from comptes import rgpd
+
+    def panne(utilisateur: Utilisateur) -> None:
+        raise RuntimeError("stockage indisponible")
+
+    suppression_compte.enregistrer("panne", panne)
+    try:
+        with pytest.raises(RuntimeError):
+            rgpd.anonymiser(habitant)
+    finally:
+        suppression_compte.retirer("panne")
+    habitant.refresh_from_db()
+    assert not habitant.est_supprime
+    assert not EntreeAudit.objects.exists()
+
+
+@pytest.fixture
+def entree(agent, epci):
+    return journaliser(ActionAudit.STRUCTURE_VERIFIEE, auteur=agent, objet=epci, organisation=epci)
+
+
+@pytest.fixture
+def administrateur_simple(db):
+    """Un administrateur de la plateforme sans aucune permission Django particulière."""
+    return UtilisateurFactory(email="moderatrice@exemple.fr", is_staff=True)
+
+
+@pytest.mark.parametrize("lecteur", ["admin_plateforme", "administrateur_simple"])
+def test_platform_admins_read_the_journal(client, entree, lecteur, request):
+    client.force_login(request.getfixturevalue(lecteur))
+    liste = client.get(reverse("admin:comptes_entreeaudit_changelist"))
+    assert liste.status_code == 200
+    assert "Rennes Métropole" in liste.content.decode()
+    assert client.get(reverse("admin:comptes_entreeaudit_changelist"), {"q": "agent@"}).status_code == 200
+    assert client.get(reverse("admin:comptes_entreeaudit_change", args=[entree.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("personne", ["agent", "habitant", "exterieur"])
+def test_others_cannot_read_the_journal(client, entree, personne, request):
+    client.force_login(request.getfixturevalue(personne))
+    reponse = client.get(reverse("admin:comptes_entreeaudit_changelist"))
+    assert reponse.status_code == 302
+    assert reponse.url.startswith(reverse("admin:login"))
+
+
+def test_anonymous_visitors_are_sent_to_login(client, entree):
+    assert client.get(reverse("admin:comptes_entreeaudit_changelist")).status_code == 302
+
+
+@pytest.mark.parametrize("lecteur", ["admin_plateforme", "administrateur_simple"])
+def test_nobody_changes_or_deletes_an_entry_through_the_admin(client, entree, lecteur, request):
+    client.force_login(request.getfixturevalue(lecteur))
+    change = reverse("admin:comptes_entreeaudit_change", args=[entree.pk])
+    assert client.get(reverse("admin:comptes_entreeaudit_add")).status_code == 403
+    assert client.post(change, {"objet_repr": "effacé", "action": ActionAudit.COMPTE_SUPPRIME}).status_code == 403
+    assert (
+        client.post(reverse("admin:comptes_entreeaudit_delete", args=[entree.pk]), {"post": "yes"}).status_code == 403
+    )
+    reponse = client.post(
+        reverse("admin:comptes_entreeaudit_changelist"),
+        {"action": "delete_selected", "_selected_action": [entree.pk], "post": "yes"},
+    )
+    assert reponse.status_code in (200, 302)
+    entree.refresh_from_db()
+    assert (entree.objet_repr, entree.action) == ("Rennes Métropole", ActionAudit.STRUCTURE_VERIFIEE)
+
+
+def test_an_entry_cannot_be_saved_again_nor_deleted(entree):
+    entree.objet_repr = "autre chose"
+    with pytest.raises(TypeError):
+        entree.save()
+    with pytest.raises(TypeError):
+        entree.delete()
+
+
+def test_an_entry_written_in_a_failed_transaction_disappears(agent, epci):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        journaliser(ActionAudit.STRUCTURE_VERIFIEE, auteur=agent, objet=epci)
+        raise RuntimeError("l'action échoue")
+    assert not EntreeAudit.objects.exists()
