@@ -77,6 +77,26 @@ class UtilisateurAdmin(JournaliseAdhesionsMixin, UserAdmin):
     inlines = [AdhesionInline]
     actions = ["anonymiser"]
 
+    def delete_model(self, request, obj):
+        self._journaliser_effacement(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._journaliser_effacement(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def _journaliser_effacement(self, request, comptes):
+        # L'effacement d'une ligne (un compte créé par erreur) : la suppression à la demande d'une personne
+        # passe par l'anonymisation, qui garde ce qu'elle a écrit.
+        for compte in comptes:
+            journaliser(
+                ActionAudit.COMPTE_EFFACE,
+                auteur=request.user,
+                objet=compte,
+                details={"adresse_email": compte.email},
+                request=request,
+            )
+
     @admin.action(description="Anonymiser le compte (demande RGPD)")
     def anonymiser(self, request, queryset):
         """La suppression d'un compte à la demande de la personne (RGPD, art. 17), comme depuis « Mon compte »."""

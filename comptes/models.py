@@ -330,6 +330,7 @@ class ActionAudit(models.TextChoices):
     EXPORT_INSTRUCTION = "export_instruction", "Export du tableau d'instruction"
     COMPTE_SUPPRIME = "compte_supprime", "Suppression de compte (RGPD)"
     COMPTE_ANONYMISE = "compte_anonymise", "Anonymisation par un administrateur"
+    COMPTE_EFFACE = "compte_efface", "Compte effacé de la base par un administrateur"
 
 
 class EntreeAudit(models.Model):

@@ -229,3 +229,25 @@ def test_an_entry_written_in_a_failed_transaction_disappears(agent, epci):
         journaliser(ActionAudit.STRUCTURE_VERIFIEE, auteur=agent, objet=epci)
         raise RuntimeError("l'action échoue")
     assert not EntreeAudit.objects.exists()
+
+
+def test_an_account_erased_by_an_admin_is_journaled_with_its_address(client, admin_plateforme):
+    compte = UtilisateurFactory(email="erreur@exemple.fr")
+    client.force_login(admin_plateforme)
+    reponse = client.post(reverse("admin:comptes_utilisateur_delete", args=[compte.pk]), {"post": "yes"})
+    assert reponse.status_code == 302
+    assert not Utilisateur.objects.filter(pk=compte.pk).exists()
+    entree = entree_unique(ActionAudit.COMPTE_EFFACE)
+    assert (entree.auteur, entree.object_id, entree.details) == (
+        admin_plateforme,
+        str(compte.pk),
+        {"adresse_email": "erreur@exemple.fr"},
+    )
+
+
+def test_my_space_links_platform_admins_to_the_journal(client, admin_plateforme, agent):
+    url = reverse("admin:comptes_entreeaudit_changelist")
+    client.force_login(admin_plateforme)
+    assert url in client.get(reverse("comptes:mon_espace")).content.decode()
+    client.force_login(agent)
+    assert url not in client.get(reverse("comptes:mon_espace")).content.decode()
