@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from comptes.mfa import exiger_double_authentification
 from comptes.models import Organisation, TypeOrganisation
 from financements.acces import dossier_pour_instruire, dossier_visible
 from financements.filtres import TableauFiltre
@@ -62,6 +63,7 @@ def tableau(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@exiger_double_authentification
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     dossiers = pour_liste(_filtre(request).qs)
     reponse = StreamingHttpResponse(
@@ -73,6 +75,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
+@exiger_double_authentification
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     dossiers = pour_liste(_filtre(request).qs)
     reponse = HttpResponse(
@@ -119,6 +122,7 @@ def _agir(request, pk, action, succes: str, formulaire: str, form):
 
 
 @require_POST
+@exiger_double_authentification
 def prendre(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_pour_instruire(request.user, pk)
     try:
@@ -131,6 +135,7 @@ def prendre(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def correction(request: HttpRequest, pk: int) -> HttpResponse:
     return _agir(
         request,
@@ -143,6 +148,7 @@ def correction(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def note(request: HttpRequest, pk: int) -> HttpResponse:
     return _agir(
         request,
@@ -162,6 +168,7 @@ def _organisations(request, pk):
 
 
 @require_POST
+@exiger_double_authentification
 def avis(request: HttpRequest, pk: int) -> HttpResponse:
     _, organisations = _organisations(request, pk)
     par_pk = {str(o.pk): o for o in organisations}
@@ -178,6 +185,7 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_pour_instruire(request.user, pk)
     financeurs = list(profil_dossier(request.user, dossier).financeurs)
@@ -204,6 +212,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     """Le fil d'échanges, ouvert au porteur, aux co-porteurs et aux instructeurs."""
     dossier = dossier_visible(request.user, pk)
