@@ -1,3 +1,5 @@
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
@@ -70,3 +72,13 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organisation__nom"]
     readonly_fields = ["empreinte_jeton", "acceptee_le", "acceptee_par"]
     autocomplete_fields = ["organisation", "invitee_par"]
+
+
+# Double authentification : les authentificateurs d'une personne (application et codes de récupération), retrouvés
+# par son adresse et supprimés quand elle a perdu téléphone et codes (README, « Double authentification »).
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthentificateurAdmin(AuthenticatorAdmin):
+    search_fields = ["user__email"]

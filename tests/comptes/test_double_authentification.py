@@ -90,3 +90,16 @@ def test_it_sends_the_admin_login_through_the_login_that_asks_the_second_factor(
     reponse = client.get(reverse("admin:login"))
     assert reponse.status_code == 302
     assert reponse["Location"].startswith(reverse("account_login"))
+
+
+def test_an_admin_resets_it_for_a_person_who_lost_phone_and_codes(client, admin_plateforme, agent):
+    client.force_login(admin_plateforme)
+    liste = client.get(reverse("admin:mfa_authenticator_changelist"), {"q": agent.email})
+    assert liste.status_code == 200
+    assert agent.email in liste.content.decode()
+    authentificateur = Authenticator.objects.get(user=agent)
+    client.post(reverse("admin:mfa_authenticator_delete", args=[authentificateur.pk]), {"post": "yes"})
+    assert not Authenticator.objects.filter(user=agent).exists()
+    client.logout()
+    reponse = client.post(reverse("account_login"), {"login": agent.email, "password": MOT_DE_PASSE})
+    assert reponse["Location"] == reverse("comptes:mon_espace")
