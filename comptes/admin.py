@@ -1,3 +1,5 @@
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
@@ -180,3 +182,13 @@ class EntreeAuditAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Double authentification : les authentificateurs d'une personne (application et codes de récupération), retrouvés
+# par son adresse et supprimés quand elle a perdu téléphone et codes (README, « Double authentification »).
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthentificateurAdmin(AuthenticatorAdmin):
+    search_fields = ["user__email"]

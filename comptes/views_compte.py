@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from comptes import rgpd
+from comptes import mfa, rgpd
 from comptes.audit import journaliser
 from comptes.forms import IdentiteForm, SuppressionCompteForm
 from comptes.models import ActionAudit
@@ -50,7 +50,15 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
         utilisateur.save(update_fields=["prenom", "nom"])
         messages.success(request, "Votre nom a été enregistré.")
         return redirect("comptes:mon_compte")
-    return render(request, "comptes/compte/mon_compte.html", {"form": form})
+    return render(
+        request,
+        "comptes/compte/mon_compte.html",
+        {
+            "form": form,
+            "double_authentification_active": mfa.double_authentification_active(request.user),
+            "double_authentification_exigee": mfa.double_authentification_exigee(request.user),
+        },
+    )
 
 
 @require_GET

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "territoires",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "comptes.mfa.DoubleAuthentificationAdminMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,6 +148,10 @@ ACCOUNT_RATE_LIMITS = {
 # connexion fait foi.
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("COVILLE_PROXIES_DE_CONFIANCE", 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = envstr("COVILLE_ENTETE_IP_CLIENT", "") or None
+# Double authentification (comptes/mfa.py) : application d'authentification (TOTP) et codes de secours, sans
+# clés de sécurité (WebAuthn). Exigée des administrateurs, des agents et de l'État pour instruire et exporter.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Coville"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -7,6 +8,8 @@ from config import views
 
 admin.site.site_header = "Administration de Coville"
 admin.site.site_title = "Coville"
+# La connexion à l'administration passe par celle d'allauth, qui demande le second facteur (comptes/mfa.py).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),

@@ -3,6 +3,7 @@
 import pytest
 
 from comptes.models import Role
+from tests.double_authentification import activer
 from tests.factories import AdhesionFactory, OrganisationFactory, UtilisateurFactory
 
 # Le contrat de ville de Rennes Métropole, utilisé par les tests des contrats et par ceux des financements.
@@ -53,9 +54,13 @@ def conseil_citoyen(db):
     return OrganisationFactory(conseil_citoyen=True, nom="Conseil citoyen de Maurepas")
 
 
+# Agents, membres de l'État et administrateurs ont activé la double authentification, exigée pour instruire,
+# décider, exporter et administrer (comptes/mfa.py) ; `tests.double_authentification.desactiver` la retire.
 @pytest.fixture
 def agent(epci):
-    return AdhesionFactory(organisation=epci, role=Role.AGENT, utilisateur__email="agent@exemple.fr").utilisateur
+    return activer(
+        AdhesionFactory(organisation=epci, role=Role.AGENT, utilisateur__email="agent@exemple.fr").utilisateur
+    )
 
 
 @pytest.fixture
@@ -65,7 +70,9 @@ def elu(epci):
 
 @pytest.fixture
 def agent_etat(prefecture):
-    return AdhesionFactory(organisation=prefecture, role=Role.ETAT, utilisateur__email="etat@exemple.fr").utilisateur
+    return activer(
+        AdhesionFactory(organisation=prefecture, role=Role.ETAT, utilisateur__email="etat@exemple.fr").utilisateur
+    )
 
 
 @pytest.fixture
@@ -92,13 +99,15 @@ def habitant(conseil_citoyen):
 @pytest.fixture
 def admin_plateforme(db):
     organisation = OrganisationFactory(plateforme=True, nom="Équipe Coville")
-    return AdhesionFactory(
-        organisation=organisation,
-        role=Role.ADMIN,
-        utilisateur__email="admin@exemple.fr",
-        utilisateur__is_staff=True,
-        utilisateur__is_superuser=True,
-    ).utilisateur
+    return activer(
+        AdhesionFactory(
+            organisation=organisation,
+            role=Role.ADMIN,
+            utilisateur__email="admin@exemple.fr",
+            utilisateur__is_staff=True,
+            utilisateur__is_superuser=True,
+        ).utilisateur
+    )
 
 
 @pytest.fixture

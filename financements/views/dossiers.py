@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from acteurs_ess.models import Structure
+from comptes.mfa import exiger_double_authentification
 from comptes.models import Organisation
 from financements.acces import appel_visible, dossier_modifiable, dossier_visible
 from financements.fichiers import PREFIXE_PRIVE
@@ -401,6 +402,7 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_visible(request.user, pk)
     statuts = services.transitions_possibles(request.user, dossier)

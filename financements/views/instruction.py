@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from comptes.audit import journaliser
+from comptes.mfa import exiger_double_authentification
 from comptes.models import ActionAudit, Organisation, TypeOrganisation
 from financements.acces import dossier_pour_instruire, dossier_visible
 from financements.filtres import TableauFiltre
@@ -74,6 +75,7 @@ def _journaliser_export(request: HttpRequest, format: str) -> None:
 
 
 @require_GET
+@exiger_double_authentification
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     dossiers = pour_liste(_filtre(request).qs)
     _journaliser_export(request, "CSV")
@@ -86,6 +88,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
+@exiger_double_authentification
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     dossiers = pour_liste(_filtre(request).qs)
     _journaliser_export(request, "XLSX")
@@ -133,6 +136,7 @@ def _agir(request, pk, action, succes: str, formulaire: str, form):
 
 
 @require_POST
+@exiger_double_authentification
 def prendre(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_pour_instruire(request.user, pk)
     try:
@@ -145,6 +149,7 @@ def prendre(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def correction(request: HttpRequest, pk: int) -> HttpResponse:
     return _agir(
         request,
@@ -157,6 +162,7 @@ def correction(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def note(request: HttpRequest, pk: int) -> HttpResponse:
     return _agir(
         request,
@@ -176,6 +182,7 @@ def _organisations(request, pk):
 
 
 @require_POST
+@exiger_double_authentification
 def avis(request: HttpRequest, pk: int) -> HttpResponse:
     _, organisations = _organisations(request, pk)
     par_pk = {str(o.pk): o for o in organisations}
@@ -192,6 +199,7 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_pour_instruire(request.user, pk)
     financeurs = list(profil_dossier(request.user, dossier).financeurs)
@@ -218,6 +226,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     """Le fil d'échanges, ouvert au porteur, aux co-porteurs et aux instructeurs."""
     dossier = dossier_visible(request.user, pk)

@@ -10,6 +10,7 @@ from comptes import services
 from comptes.audit import journaliser
 from comptes.models import ActionAudit, Adhesion, EntreeAudit, Role, Utilisateur
 from comptes.registres import suppression_compte
+from tests.double_authentification import activer
 from tests.factories import MOT_DE_PASSE, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,8 +173,9 @@ def entree(agent, epci):
 
 @pytest.fixture
 def administrateur_simple(db):
-    """Un administrateur de la plateforme sans aucune permission Django particulière."""
-    return UtilisateurFactory(email="moderatrice@exemple.fr", is_staff=True)
+    """Un administrateur de la plateforme sans aucune permission Django particulière (sa double
+    authentification activée, que l'administration exige)."""
+    return activer(UtilisateurFactory(email="moderatrice@exemple.fr", is_staff=True))
 
 
 @pytest.mark.parametrize("lecteur", ["admin_plateforme", "administrateur_simple"])

@@ -79,8 +79,9 @@ def test_it_refuses_login_until_the_email_is_verified_then_accepts_it(client):
     assert client.session["_auth_user_id"] == str(Utilisateur.objects.get(email="nadia@exemple.fr").pk)
 
 
-def test_it_logs_in_with_the_email(client, agent):
-    reponse = client.post(reverse("account_login"), {"login": agent.email, "password": MOT_DE_PASSE})
+def test_it_logs_in_with_the_email(client, membre_structure):
+    # (sans double authentification activée ; avec, tests/comptes/test_double_authentification.py)
+    reponse = client.post(reverse("account_login"), {"login": membre_structure.email, "password": MOT_DE_PASSE})
     assert reponse.status_code == 302
     assert reponse.url == reverse("comptes:mon_espace")
 
@@ -133,7 +134,7 @@ def test_a_signup_succeeds_when_the_mail_server_is_down(client, smtp_en_panne):
     assert Utilisateur.objects.filter(email="nadia@exemple.fr").exists()
 
 
-def test_behind_a_proxy_two_clients_are_limited_separately(client, agent, settings):
+def test_behind_a_proxy_two_clients_are_limited_separately(client, membre_structure, settings):
     # Derrière un répartiteur de charge, toutes les requêtes arrivent de son adresse : sans proxy de
     # confiance, dix échecs d'une personne bloqueraient la connexion de tout le monde.
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
@@ -147,7 +148,7 @@ def test_behind_a_proxy_two_clients_are_limited_separately(client, agent, settin
         )
     bloque = client.post(
         reverse("account_login"),
-        {"login": agent.email, "password": MOT_DE_PASSE},
+        {"login": membre_structure.email, "password": MOT_DE_PASSE},
         HTTP_X_FORWARDED_FOR="203.0.113.7",
         **proxy,
     )
@@ -156,9 +157,9 @@ def test_behind_a_proxy_two_clients_are_limited_separately(client, agent, settin
 
     reponse = client.post(
         reverse("account_login"),
-        {"login": agent.email, "password": MOT_DE_PASSE},
+        {"login": membre_structure.email, "password": MOT_DE_PASSE},
         HTTP_X_FORWARDED_FOR="198.51.100.20",
         **proxy,
     )
     assert reponse.status_code == 302
-    assert client.session["_auth_user_id"] == str(agent.pk)
+    assert client.session["_auth_user_id"] == str(membre_structure.pk)

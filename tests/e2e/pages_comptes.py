@@ -1,5 +1,7 @@
 """Pages du compte (RGPD) : les pages publiques « Mentions légales » et « Données personnelles », et « Mon
-compte » d'une personne connectée, vérifiées par axe-core dans tests/e2e/test_accessibilite.py."""
+compte » d'une personne connectée, vérifiées par axe-core dans tests/e2e/test_accessibilite.py. Les pages de
+la double authentification qui demandent un mot de passe ou un code récents (activation, codes de récupération,
+second facteur à la connexion) passent à axe-core dans tests/e2e/test_double_authentification.py."""
 
 PAGES = [
     "/mentions-legales/",
@@ -11,4 +13,6 @@ HABITANT = "habitant@demo.coville.fr"
 PAGES_CONNECTEES = [
     ("mon-compte", "/mon-compte/", HABITANT),
     ("supprimer-compte", "/mon-compte/supprimer/", HABITANT),
+    ("double-authentification", "/comptes/2fa/", HABITANT),
+    ("reauthentification", "/comptes/reauthenticate/?next=/comptes/2fa/totp/activate/", HABITANT),
 ]

@@ -12,6 +12,7 @@ from comptes.demo import MOT_DE_PASSE
 from comptes.models import Adhesion, Role, Utilisateur
 from financements.demo import TITRE
 from financements.models import AppelAProjets, Dossier, Issue, StatutDossier
+from tests.double_authentification import activer
 
 pytestmark = pytest.mark.navigateur
 
@@ -35,6 +36,9 @@ def test_an_association_files_a_collective_dossier_that_two_funders_decide(page,
 
     EmailAddress.objects.create(user=membre, email=membre.email, verified=True, primary=True)
     appel = AppelAProjets.objects.get(titre=TITRE)
+    # Instruire et décider demandent la double authentification (son activation : test_double_authentification.py).
+    for instructeur in ("agent@demo.coville.fr", "etat@demo.coville.fr"):
+        activer(Utilisateur.objects.get(email=instructeur))
 
     # 1. L'association répond à l'appel et remplit son dossier en plusieurs fois.
     connecter("structure@demo.coville.fr")

@@ -14,6 +14,7 @@ from comptes.models import Role
 from contrats.models import Orientation
 from contrats.models.projet_territoire import NiveauOrientation
 from financements.services import dossiers as services
+from tests.double_authentification import activer
 from tests.factories import AdhesionFactory, OrganisationFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -52,7 +53,9 @@ def membre_co_porteur(autre_structure):
 
 @pytest.fixture
 def agent_commune(commune):
-    return AdhesionFactory(organisation=commune, role=Role.AGENT, utilisateur__email="ville@exemple.fr").utilisateur
+    return activer(
+        AdhesionFactory(organisation=commune, role=Role.AGENT, utilisateur__email="ville@exemple.fr").utilisateur
+    )
 
 
 @pytest.fixture
