@@ -279,7 +279,7 @@ def inviter_membre_collectif(
         raise ValidationError(f"{organisation} est déjà membre de {collectif} ({membre.get_role_display().lower()}).")
     if membre is not None and membre.etat == EtatMembreCollectif.INVITEE:
         raise ValidationError(f"{organisation} est déjà invitée à rejoindre {collectif} : sa réponse est attendue.")
-    consent = contexte(utilisateur).est_membre(organisation, role_gestionnaire(organisation.type))
+    consent = contexte(utilisateur).gere(organisation)
     membre = membre or MembreCollectif(collectif=collectif, organisation=organisation)
     membre.role = role
     membre.etat = EtatMembreCollectif.ACCEPTEE if consent else EtatMembreCollectif.INVITEE
@@ -303,9 +303,10 @@ def inviter_membre_collectif(
 def invitations_collectifs_de(qui: Qui) -> QuerySet[MembreCollectif]:
     """Les invitations en attente des organisations que la personne gère."""
     acces = contexte(qui)
-    geres = [a.organisation_id for a in acces.adhesions if a.role == role_gestionnaire(a.organisation.type)]
     return (
-        MembreCollectif.objects.filter(etat=EtatMembreCollectif.INVITEE, organisation_id__in=geres)
+        MembreCollectif.objects.filter(
+            etat=EtatMembreCollectif.INVITEE, organisation_id__in=acces.ids_organisations_gerees()
+        )
         .select_related("collectif", "organisation")
         .order_by("invitee_le", "pk")
     )
@@ -317,7 +318,7 @@ def repondre_invitation_collectif(utilisateur: Utilisateur, invitation: MembreCo
     invitation = (
         MembreCollectif.objects.select_for_update().select_related("collectif", "organisation").get(pk=invitation.pk)
     )
-    if not contexte(utilisateur).est_membre(invitation.organisation, role_gestionnaire(invitation.organisation.type)):
+    if not contexte(utilisateur).gere(invitation.organisation):
         raise PermissionDenied(f"Seuls les membres de {invitation.organisation} répondent à cette invitation.")
     if invitation.etat != EtatMembreCollectif.INVITEE:
         raise ValidationError("Cette invitation a déjà reçu une réponse.")

@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from comptes.models import COLLECTIVITES, Adhesion, Organisation, Utilisateur
+from comptes.models import COLLECTIVITES, Adhesion, Organisation, Utilisateur, role_gestionnaire
 
 Personne = Utilisateur | AnonymousUser
 
@@ -87,6 +87,15 @@ class ContexteAcces:
         """Le rôle de la personne dans l'organisation, ou None si elle n'en est pas membre."""
         pk = organisation if isinstance(organisation, int) else organisation.pk
         return next((a.role for a in self.adhesions if a.organisation_id == pk), None)
+
+    def ids_organisations_gerees(self) -> set[int]:
+        """Les organisations que la personne gère : celles où elle a le rôle gestionnaire de leur type (agent
+        d'une collectivité, membre d'une structure…), qui invite et répond pour l'organisation."""
+        return {a.organisation_id for a in self.adhesions if a.role == role_gestionnaire(a.organisation.type)}
+
+    def gere(self, organisation: Organisation | int) -> bool:
+        pk = organisation if isinstance(organisation, int) else organisation.pk
+        return pk in self.ids_organisations_gerees()
 
     def est_membre(self, organisation: Organisation | int, *roles: str) -> bool:
         """Membre de l'organisation (avec l'un de ces rôles, si donnés)."""

@@ -4,7 +4,7 @@ Chaque prédicat prend `qui` (le contexte d'accès de la requête, ou un utilisa
 """
 
 from comptes.contexte import Qui, contexte
-from comptes.models import Organisation, Role, TypeOrganisation, role_gestionnaire, roles_possibles
+from comptes.models import Organisation, Role, TypeOrganisation, roles_possibles
 
 
 def est_admin_plateforme(qui: Qui) -> bool:
@@ -33,7 +33,7 @@ def roles_invitables(qui: Qui, organisation: Organisation) -> list[str]:
     acces = contexte(qui)
     if acces.est_admin:
         return list(roles_possibles(organisation.type))
-    if acces.role_dans(organisation) != role_gestionnaire(organisation.type):
+    if not acces.gere(organisation):
         return []
     return [role for role in roles_possibles(organisation.type) if role != Role.ADMIN]
 
