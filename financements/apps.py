@@ -15,4 +15,7 @@ class FinancementsConfig(AppConfig):
 
         donnees_personnelles.enregistrer("dossiers_crees", rgpd.dossiers)
         donnees_personnelles.enregistrer("messages", rgpd.messages)
+        donnees_personnelles.enregistrer("notes_d_instruction", rgpd.notes_instruction)
+        donnees_personnelles.enregistrer("avis_d_instruction", rgpd.avis_instruction)
+        donnees_personnelles.enregistrer("journal_des_dossiers", rgpd.journal_dossiers)
         suppression_compte.enregistrer("pdf_des_dossiers", rgpd.purger_pdf)

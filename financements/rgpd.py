@@ -1,5 +1,6 @@
-"""Ce que les financements gardent d'une personne (les dossiers qu'elle a créés, les messages qu'elle a
-écrits), pour l'export de ses données, et la purge des PDF qui la nomment quand son compte est supprimé
+"""Ce que les financements gardent d'une personne (les dossiers qu'elle a créés, les messages, les notes et
+les avis d'instruction qu'elle a écrits, les entrées du journal des dossiers faites par elle), pour l'export de
+ses données, et la purge des PDF qui la nomment quand son compte est supprimé
 (registres de `comptes.registres`)."""
 
 from typing import Any
@@ -8,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from comptes.models import Utilisateur
-from financements.models import Dossier, Message
+from financements.models import AvisInstruction, Dossier, JournalDossier, Message, NoteInstruction
 
 
 def dossiers(utilisateur: Utilisateur) -> list[dict[str, Any]]:
@@ -36,6 +37,57 @@ def messages(utilisateur: Utilisateur) -> list[dict[str, Any]]:
             "envoye_le": message.cree_le.isoformat(),
         }
         for message in Message.objects.filter(auteur=utilisateur).select_related("dossier", "organisation")
+    ]
+
+
+def notes_instruction(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les notes internes que la personne a écrites en instruisant un dossier (lues par les seuls instructeurs,
+    jamais par le porteur : elles lui appartiennent tout de même, comme leur autrice ou leur auteur)."""
+    return [
+        {
+            "dossier": f"{note.dossier.titre} (n° {note.dossier_id})",
+            "service": note.organisation.nom,
+            "texte": note.texte,
+            "ecrite_le": note.cree_le.isoformat(),
+        }
+        for note in NoteInstruction.objects.filter(auteur=utilisateur)
+        .select_related("dossier", "organisation")
+        .order_by("cree_le", "pk")
+    ]
+
+
+def avis_instruction(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les avis d'instruction en vigueur donnés par la personne au nom de son service (un avis remplacé ne
+    garde que sa trace dans le journal du dossier)."""
+    return [
+        {
+            "dossier": f"{avis.dossier.titre} (n° {avis.dossier_id})",
+            "service": avis.organisation.nom,
+            "avis": avis.get_sens_display(),
+            "montant_propose": str(avis.montant_propose) if avis.montant_propose is not None else None,
+            "motivation": avis.commentaire,
+            "donne_le": avis.cree_le.isoformat(),
+        }
+        for avis in AvisInstruction.objects.filter(auteur=utilisateur)
+        .select_related("dossier", "organisation")
+        .order_by("cree_le", "pk")
+    ]
+
+
+def journal_dossiers(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les entrées du journal des dossiers dont la personne est l'autrice ou l'auteur (changements d'état,
+    enregistrements, décisions…), avec le motif qu'elle a écrit."""
+    return [
+        {
+            "dossier": f"{entree.dossier.titre} (n° {entree.dossier_id})",
+            "evenement": entree.evenement,
+            "etat_precedent": entree.get_de_statut_display(),
+            "nouvel_etat": entree.get_a_statut_display(),
+            "motif": entree.motif,
+            "lue_par": entree.get_visibilite_display(),
+            "le": entree.date.isoformat(),
+        }
+        for entree in JournalDossier.objects.filter(auteur=utilisateur).select_related("dossier").order_by("date", "pk")
     ]
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from financements.models import Message
+from financements.services import instruction
 from tests.contrats.factories import ConcertationFactory, ContributionFactory
 from tests.factories import MOT_DE_PASSE
 
@@ -45,6 +46,42 @@ def test_the_export_of_an_agent_lists_the_section_versions_they_saved(client, ag
     client.force_login(agent)
     donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
     assert [(v["section"], v["version"]) for v in donnees["versions_de_sections"]] == [("Emploi et insertion", 1)]
+
+
+def test_the_export_of_an_instructor_holds_their_notes_opinions_and_journal_entries(
+    client, agent, agent_etat, depose, membre_structure
+):
+    instruction.prendre_en_instruction(depose, agent)
+    instruction.ecrire_note(depose, agent, "Budget solide, à revoir avec la ville.")
+    instruction.donner_avis(depose, agent, "reserve", "8000", "Un seul animateur pour trois quartiers.")
+    instruction.ecrire_note(depose, agent_etat, "Note de la préfecture.")
+    client.force_login(agent)
+
+    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+
+    dossier = f"Vélos solidaires (n° {depose.pk})"
+    [note] = donnees["notes_d_instruction"]
+    assert (note["dossier"], note["service"], note["texte"]) == (
+        dossier,
+        "Rennes Métropole",
+        "Budget solide, à revoir avec la ville.",
+    )
+    [avis] = donnees["avis_d_instruction"]
+    assert (avis["avis"], avis["montant_propose"], avis["motivation"]) == (
+        "Réservé",
+        "8000.00",
+        "Un seul animateur pour trois quartiers.",
+    )
+    evenements = [(e["dossier"], e["evenement"], e["nouvel_etat"]) for e in donnees["journal_des_dossiers"]]
+    assert evenements == [
+        (dossier, "Dossier pris en instruction", "En instruction"),
+        (dossier, "Avis réservé de Rennes Métropole (8\u202f000,00 € proposés)", ""),
+    ]
+    # Ce que le porteur a fait du dossier (dépôt, budget, plan) est à lui, pas à l'instructeur.
+    client.force_login(membre_structure)
+    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+    assert donnees["notes_d_instruction"] == donnees["avis_d_instruction"] == []
+    assert "Dossier déposé" in [e["evenement"] for e in donnees["journal_des_dossiers"]]
 
 
 def test_a_deleted_author_shows_as_deleted_account(client, membre_structure, contribution, agent):
