@@ -7,12 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import HttpRequest
 
-from comptes.models import EntreeAudit, Organisation
+from comptes.models import Adhesion, EntreeAudit, Organisation, Utilisateur
 
 LONGUEUR_REPR = 300
 
@@ -76,4 +78,20 @@ def journaliser(
         organisation=organisation,
         details=_json(details or {}),
         adresse_ip=adresse_ip(request),
+    )
+
+
+def entrees_de(utilisateur: Utilisateur) -> "models.QuerySet[EntreeAudit]":
+    """Les entrées qui regardent la personne (l'export de ses données, RGPD art. 15) : celles qu'elle a écrites,
+    celles qui portent sur son compte ou sur l'une de ses adhésions, et celles qui la nomment par son adresse
+    (une adhésion retirée n'a plus de ligne à viser : l'entrée garde l'adresse du membre)."""
+    adresses = {utilisateur.email, *EmailAddress.objects.filter(user=utilisateur).values_list("email", flat=True)}
+    type_compte = ContentType.objects.get_for_model(Utilisateur)
+    type_adhesion = ContentType.objects.get_for_model(Adhesion)
+    adhesions = [str(pk) for pk in utilisateur.adhesions.values_list("pk", flat=True)]
+    return EntreeAudit.objects.filter(
+        Q(auteur=utilisateur)
+        | Q(content_type=type_compte, object_id=str(utilisateur.pk))
+        | Q(content_type=type_adhesion, object_id__in=adhesions)
+        | Q(details__utilisateur__in=sorted(adresses))
     )

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from comptes.audit import journaliser
-from comptes.models import ActionAudit, Invitation, Utilisateur
+from comptes.audit import entrees_de, journaliser
+from comptes.models import ActionAudit, EntreeAudit, Invitation, Utilisateur
 from comptes.registres import donnees_personnelles as registre_donnees
 from comptes.registres import suppression_compte
 
@@ -59,10 +59,35 @@ def donnees_personnelles(utilisateur: Utilisateur) -> dict[str, Any]:
             }
             for invitation in utilisateur.invitations_envoyees.select_related("organisation").order_by("cree_le")
         ],
+        "journal_d_audit": [
+            _entree_audit(entree, utilisateur)
+            for entree in entrees_de(utilisateur).select_related("auteur", "organisation").order_by("cree_le", "pk")
+        ],
     }
     for nom, fournisseur in registre_donnees.items():
         donnees[nom] = fournisseur(utilisateur)
     return donnees
+
+
+def _entree_audit(entree: EntreeAudit, utilisateur: Utilisateur) -> dict[str, Any]:
+    """Une entrée du journal d'audit qui regarde la personne. Celle qu'un autre a écrite (un administrateur
+    qui change son rôle) ne donne ni l'adresse e-mail ni l'adresse IP de cet autre : ses données à lui."""
+    par_elle = entree.auteur_id == utilisateur.pk
+    if par_elle:
+        par = "vous"
+    elif entree.auteur is not None and entree.auteur.is_staff:
+        par = "un administrateur de la plateforme"
+    else:
+        par = "une autre personne"
+    return {
+        "le": entree.cree_le.isoformat(),
+        "action": entree.get_action_display(),
+        "par": par,
+        "objet": entree.objet_repr,
+        "organisation": entree.organisation.nom if entree.organisation else None,
+        "details": entree.details,
+        "adresse_ip": entree.adresse_ip if par_elle else None,
+    }
 
 
 def adresse_anonyme(utilisateur: Utilisateur) -> str:

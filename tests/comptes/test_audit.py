@@ -1,6 +1,8 @@
 """Le journal d'audit des actions sensibles : chaque action écrit une entrée (qui, quoi, sur quoi, pour quelle
 organisation), dans sa transaction ; les administrateurs de la plateforme le lisent, personne ne le modifie."""
 
+import json
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -119,6 +121,53 @@ def test_it_journals_the_download_of_my_personal_data(client, habitant):
     assert client.get(reverse("comptes:telecharger_donnees")).status_code == 200
     entree = entree_unique(ActionAudit.EXPORT_DONNEES_PERSONNELLES)
     assert (entree.auteur, entree.object_id, entree.adresse_ip) == (habitant, str(habitant.pk), "127.0.0.1")
+
+
+def test_my_data_export_holds_the_entries_about_me_without_other_peoples_addresses(
+    client, rf, admin_plateforme, habitant, agent, conseil_citoyen, epci
+):
+    adhesion = Adhesion.objects.get(utilisateur=habitant)
+    depuis_l_administration = rf.get("/admin/", REMOTE_ADDR="10.9.8.7")
+    journaliser(
+        ActionAudit.ROLE_CHANGE,
+        auteur=admin_plateforme,
+        objet=adhesion,
+        organisation=conseil_citoyen,
+        details={"utilisateur": habitant.email, "ancien_role": Role.ELU, "role": Role.HABITANT},
+        request=depuis_l_administration,
+    )
+    journaliser(
+        ActionAudit.ADHESION_RETIREE,
+        auteur=admin_plateforme,
+        organisation=epci,
+        details={"adhesion": "retirée", "utilisateur": habitant.email, "role": Role.ELU},
+        request=depuis_l_administration,
+    )
+    # Ni l'action d'un autre sur une autre personne, ni celle d'un autre sur l'organisation de la personne.
+    journaliser(ActionAudit.STRUCTURE_VERIFIEE, auteur=agent, objet=epci, organisation=epci)
+    journaliser(
+        ActionAudit.ADHESION_AJOUTEE,
+        auteur=admin_plateforme,
+        objet=Adhesion.objects.get(utilisateur=agent),
+        organisation=conseil_citoyen,
+        details={"utilisateur": agent.email, "role": Role.AGENT},
+    )
+    client.force_login(habitant)
+
+    export = client.get(reverse("comptes:telecharger_donnees"))
+
+    entrees = json.loads(export.content)["journal_d_audit"]
+    assert [(e["action"], e["par"], e["organisation"], e["adresse_ip"]) for e in entrees] == [
+        ("Changement de rôle", "un administrateur de la plateforme", str(conseil_citoyen), None),
+        ("Adhésion retirée", "un administrateur de la plateforme", "Rennes Métropole", None),
+        ("Export de données personnelles", "vous", None, "127.0.0.1"),
+    ]
+    assert entrees[0]["details"]["role"] == Role.HABITANT
+    assert entrees[0]["objet"] == str(adhesion)
+    contenu = export.content.decode()
+    assert admin_plateforme.email not in contenu
+    assert "10.9.8.7" not in contenu
+    assert agent.email not in contenu
 
 
 def test_it_journals_the_deletion_of_my_account_with_my_former_address(client, habitant, conseil_citoyen):
