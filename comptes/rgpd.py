@@ -6,6 +6,9 @@ messages et les dossiers (financements) entrent dans l'export, et leurs PDF sont
 `comptes.registres.donnees_personnelles` et `comptes.registres.suppression_compte`.
 """
 
+import io
+import json
+import zipfile
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -19,6 +22,7 @@ from comptes.audit import entrees_de, journaliser
 from comptes.models import ActionAudit, EntreeAudit, Invitation, Utilisateur
 from comptes.registres import donnees_personnelles as registre_donnees
 from comptes.registres import suppression_compte
+from config.lib.tableurs import csv_en_flux
 
 
 def date_iso(valeur: Any) -> str | None:
@@ -67,6 +71,57 @@ def donnees_personnelles(utilisateur: Utilisateur) -> dict[str, Any]:
     for nom, fournisseur in registre_donnees.items():
         donnees[nom] = fournisseur(utilisateur)
     return donnees
+
+
+def _cellule(valeur: Any) -> Any:
+    """Une valeur de l'export en cellule de tableur : oui/non, vide pour une absence, le JSON d'un détail
+    imbriqué (les détails d'une entrée du journal d'audit)."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, dict | list):
+        return json.dumps(valeur, ensure_ascii=False)
+    return valeur
+
+
+def _tableau(valeur: Any) -> tuple[list[str], list[list[Any]]]:
+    """L'en-tête et les lignes d'une rubrique : une ligne par élément d'une liste, une seule pour un objet."""
+    elements = valeur if isinstance(valeur, list) else [valeur]
+    entete: list[str] = []
+    for element in elements:
+        entete += [cle for cle in element if cle not in entete]
+    return entete, [[_cellule(element.get(cle)) for cle in entete] for element in elements]
+
+
+def archive_csv(donnees: dict[str, Any]) -> bytes:
+    """Les données de `donnees_personnelles` en archive ZIP : un fichier CSV par rubrique (UTF-8 avec la marque
+    qui le fait reconnaître par Excel, virgules), que tout tableur ouvre, et un LISEZMOI qui les présente. Les
+    cellules passent par `csv_en_flux` : un texte saisi `=HYPERLINK(…)` n'y devient jamais une formule."""
+    sortie = io.BytesIO()
+    sommaire = []
+    with zipfile.ZipFile(sortie, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for rubrique, valeur in donnees.items():
+            if not isinstance(valeur, dict | list):
+                continue
+            entete, lignes = _tableau(valeur)
+            if not lignes:
+                sommaire.append(f"- {rubrique} : aucune donnée (pas de fichier)")
+                continue
+            fichier = f"{rubrique}.csv"
+            archive.writestr(fichier, "".join(csv_en_flux(entete, lignes, bom=True)).encode())
+            sommaire.append(f"- {fichier} : {len(lignes)} ligne(s)")
+        lisezmoi = [
+            "Vos données personnelles gardées par Coville",
+            f"Exportées le {donnees.get('exporte_le', '')}.",
+            "",
+            "Un fichier CSV par rubrique (UTF-8, séparateur virgule), à ouvrir dans un tableur :",
+            *sommaire,
+            "",
+            "Le même contenu existe en un seul fichier JSON, depuis « Mon compte ».",
+        ]
+        archive.writestr("LISEZMOI.txt", "\r\n".join(lisezmoi).encode())
+    return sortie.getvalue()
 
 
 def _entree_audit(entree: EntreeAudit, utilisateur: Utilisateur) -> dict[str, Any]:

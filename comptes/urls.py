@@ -11,6 +11,7 @@ urlpatterns = [
     path("invitations/<str:jeton>/", views.invitation, name="invitation"),
     path("mon-compte/", views_compte.mon_compte, name="mon_compte"),
     path("mon-compte/mes-donnees.json", views_compte.telecharger_donnees, name="telecharger_donnees"),
+    path("mon-compte/mes-donnees-csv.zip", views_compte.telecharger_donnees_csv, name="telecharger_donnees_csv"),
     path("mon-compte/supprimer/", views_compte.supprimer_compte, name="supprimer_compte"),
     path("mentions-legales/", views_compte.mentions_legales, name="mentions_legales"),
     path("donnees-personnelles/", views_compte.donnees_personnelles, name="donnees_personnelles"),

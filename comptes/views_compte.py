@@ -2,11 +2,14 @@
 légales » et « Données personnelles »."""
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -61,22 +64,46 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export(
+    request: HttpRequest,
+    nom_format: str,
+    extension: str,
+    type_mime: str,
+    ecrire: Callable[[dict[str, Any]], str | bytes],
+) -> HttpResponse:
+    """Les données personnelles de la personne connectée (`ecrire` les met en forme) en pièce jointe, jamais
+    gardée en cache. L'export entre au journal d'audit dans sa transaction : l'entrée, écrite avant la lecture
+    des données, figure dans l'export, et disparaît si l'export échoue."""
+    with transaction.atomic():
+        journaliser(
+            ActionAudit.EXPORT_DONNEES_PERSONNELLES,
+            auteur=request.user,
+            objet=request.user,
+            details={"export": f"ses propres données (RGPD, {nom_format})"},
+            request=request,
+        )
+        contenu = ecrire(rgpd.donnees_personnelles(request.user))
+    reponse = HttpResponse(contenu, content_type=type_mime)
+    jour = timezone.localdate().isoformat()
+    reponse["Content-Disposition"] = f'attachment; filename="coville-mes-donnees-{jour}.{extension}"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+def _json(donnees: dict[str, Any]) -> str:
+    return json.dumps(donnees, ensure_ascii=False, indent=2)
+
+
 @require_GET
 def telecharger_donnees(request: HttpRequest) -> HttpResponse:
     """Les données personnelles de la personne connectée, en un fichier JSON (RGPD, art. 15 et 20)."""
-    journaliser(
-        ActionAudit.EXPORT_DONNEES_PERSONNELLES,
-        auteur=request.user,
-        objet=request.user,
-        details={"export": "ses propres données (RGPD, JSON)"},
-        request=request,
-    )
-    contenu = json.dumps(rgpd.donnees_personnelles(request.user), ensure_ascii=False, indent=2)
-    reponse = HttpResponse(contenu, content_type="application/json; charset=utf-8")
-    jour = timezone.localdate().isoformat()
-    reponse["Content-Disposition"] = f'attachment; filename="coville-mes-donnees-{jour}.json"'
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
+    return _export(request, "JSON", "json", "application/json; charset=utf-8", _json)
+
+
+@require_GET
+def telecharger_donnees_csv(request: HttpRequest) -> HttpResponse:
+    """Les mêmes données en archive ZIP de fichiers CSV, un par rubrique, à ouvrir dans un tableur."""
+    return _export(request, "CSV", "zip", "application/zip", rgpd.archive_csv)
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,7 +11,7 @@ from django.urls import reverse
 from comptes import services
 from comptes.audit import journaliser
 from comptes.models import ActionAudit, Adhesion, EntreeAudit, Role, Utilisateur
-from comptes.registres import suppression_compte
+from comptes.registres import donnees_personnelles, suppression_compte
 from tests.double_authentification import activer
 from tests.factories import MOT_DE_PASSE, UtilisateurFactory
 
@@ -116,11 +116,28 @@ def test_it_journals_a_membership_added_in_the_admin(client, admin_plateforme, e
     assert entree.details == {"utilisateur": exterieur.email, "role": Role.AGENT}
 
 
-def test_it_journals_the_download_of_my_personal_data(client, habitant):
+@pytest.mark.parametrize(("vue", "nom_format"), [("telecharger_donnees", "JSON"), ("telecharger_donnees_csv", "CSV")])
+def test_it_journals_the_download_of_my_personal_data(client, habitant, vue, nom_format):
     client.force_login(habitant)
-    assert client.get(reverse("comptes:telecharger_donnees")).status_code == 200
+    assert client.get(reverse(f"comptes:{vue}")).status_code == 200
     entree = entree_unique(ActionAudit.EXPORT_DONNEES_PERSONNELLES)
     assert (entree.auteur, entree.object_id, entree.adresse_ip) == (habitant, str(habitant.pk), "127.0.0.1")
+    assert entree.details == {"export": f"ses propres données (RGPD, {nom_format})"}
+
+
+def test_a_failed_download_leaves_no_entry(client, habitant):
+    def panne(utilisateur: Utilisateur) -> list:
+        raise RuntimeError("base indisponible")
+
+    donnees_personnelles.enregistrer("panne", panne)
+    client.raise_request_exception = True
+    client.force_login(habitant)
+    try:
+        with pytest.raises(RuntimeError):
+            client.get(reverse("comptes:telecharger_donnees_csv"))
+    finally:
+        donnees_personnelles.retirer("panne")
+    assert not EntreeAudit.objects.exists()
 
 
 def test_my_data_export_holds_the_entries_about_me_without_other_peoples_addresses(

@@ -1,7 +1,10 @@
 """« Mon compte » : son nom, l'export de ses données, la suppression de son compte (RGPD) ; et la même
 suppression faite par un administrateur à la demande de la personne."""
 
+import csv
+import io
 import json
+import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -21,7 +24,7 @@ def test_it_is_reachable_from_my_space(client, habitant):
 
 
 def test_it_needs_a_login(client):
-    for nom in ("mon_compte", "telecharger_donnees", "supprimer_compte"):
+    for nom in ("mon_compte", "telecharger_donnees", "telecharger_donnees_csv", "supprimer_compte"):
         reponse = client.get(reverse(f"comptes:{nom}"))
         assert reponse.status_code == 302
         assert reponse["Location"].startswith(reverse("account_login"))
@@ -71,6 +74,44 @@ def test_it_downloads_my_account_and_memberships_as_json(client, habitant):
     # Les applications de niveau supérieur y ajoutent ce qu'elles gardent de la personne.
     assert {"contributions", "messages", "dossiers_crees"} <= set(donnees)
     assert {"contributions", "messages", "dossiers_crees"} <= set(donnees_personnelles.noms())
+
+
+def test_it_downloads_my_data_as_csv_files_a_spreadsheet_opens(client, habitant):
+    # Un nom qu'un tableur prendrait pour une formule reste du texte (apostrophe, `config.lib.tableurs`).
+    habitant.prenom = '=HYPERLINK("https://exemple.invalid")'
+    habitant.save(update_fields=["prenom"])
+    client.force_login(habitant)
+
+    reponse = client.get(reverse("comptes:telecharger_donnees_csv"))
+
+    assert reponse["Content-Type"] == "application/zip"
+    assert reponse["Content-Disposition"].startswith('attachment; filename="coville-mes-donnees-')
+    assert reponse["Content-Disposition"].endswith('.zip"')
+    assert reponse["Cache-Control"] == "private, no-store"
+    archive = zipfile.ZipFile(io.BytesIO(reponse.content))
+    assert {"LISEZMOI.txt", "compte.csv", "adhesions.csv", "journal_d_audit.csv"} <= set(archive.namelist())
+    compte = archive.read("compte.csv").decode("utf-8")
+    assert compte.startswith("\ufeff")  # Excel reconnaît l'UTF-8
+    [ligne] = csv.DictReader(io.StringIO(compte.removeprefix("\ufeff")))
+    assert ligne["adresse_email"] == "habitant@exemple.fr"
+    assert ligne["prenom"] == '\'=HYPERLINK("https://exemple.invalid")'
+    assert ligne["administrateur_de_la_plateforme"] == "non"
+    [adhesion] = csv.DictReader(io.StringIO(archive.read("adhesions.csv").decode("utf-8-sig")))
+    assert (adhesion["organisation"], adhesion["role"]) == ("Conseil citoyen de Maurepas", "Habitant·e")
+    [entree] = csv.DictReader(io.StringIO(archive.read("journal_d_audit.csv").decode("utf-8-sig")))
+    assert json.loads(entree["details"]) == {"export": "ses propres données (RGPD, CSV)"}
+    # Une rubrique vide n'a pas de fichier ; le LISEZMOI le dit.
+    assert "invitations_envoyees.csv" not in archive.namelist()
+    lisezmoi = archive.read("LISEZMOI.txt").decode("utf-8")
+    assert "- compte.csv : 1 ligne(s)" in lisezmoi
+    assert "- invitations_envoyees : aucune donnée (pas de fichier)" in lisezmoi
+
+
+def test_my_account_links_to_both_downloads(client, habitant):
+    client.force_login(habitant)
+    contenu = client.get(reverse("comptes:mon_compte")).content.decode()
+    assert f'href="{reverse("comptes:telecharger_donnees")}"' in contenu
+    assert f'href="{reverse("comptes:telecharger_donnees_csv")}"' in contenu
 
 
 def _supprimer(client, utilisateur, confirmation=MOT_DE_PASSE):
