@@ -3,18 +3,21 @@ financeurs, exports de données personnelles, suppressions de comptes. Les appli
 l'écrivent par `journaliser`, dans la transaction de l'action : si l'action échoue, l'entrée disparaît avec
 elle ; une entrée n'existe que pour une action faite."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
-from comptes.models import Adhesion, EntreeAudit, Organisation, Utilisateur
+from comptes.models import ActionAudit, Adhesion, EntreeAudit, Organisation, Utilisateur
 
 LONGUEUR_REPR = 300
 
@@ -95,3 +98,30 @@ def entrees_de(utilisateur: Utilisateur) -> "models.QuerySet[EntreeAudit]":
         | Q(content_type=type_adhesion, object_id__in=adhesions)
         | Q(details__utilisateur__in=sorted(adresses))
     )
+
+
+def duree_conservation() -> timedelta:
+    """Combien de temps le journal garde une entrée (réglage `COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS`)."""
+    return timedelta(days=settings.COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS)
+
+
+@transaction.atomic
+def purger_entrees_anciennes(maintenant: datetime | None = None) -> int:
+    """Efface les entrées plus anciennes que la durée de conservation (elles gardent l'adresse de qui a agi,
+    même d'un compte supprimé : on ne les garde pas plus longtemps que ce que la page « Données personnelles »
+    annonce), et inscrit la purge au journal. Rend le nombre d'entrées effacées. Sans auteur : une tâche
+    périodique l'appellera."""
+    limite = (maintenant or timezone.now()) - duree_conservation()
+    # En masse : `EntreeAudit.delete` refuse d'effacer une entrée seule, la suppression d'un lot ne l'appelle pas.
+    nombre, _ = EntreeAudit.objects.filter(cree_le__lt=limite).delete()
+    if nombre:
+        journaliser(
+            ActionAudit.JOURNAL_PURGE,
+            auteur=None,
+            details={
+                "entrees_effacees": nombre,
+                "anterieures_au": limite,
+                "conservation_jours": settings.COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS,
+            },
+        )
+    return nombre

@@ -331,13 +331,16 @@ class ActionAudit(models.TextChoices):
     COMPTE_SUPPRIME = "compte_supprime", "Suppression de compte (RGPD)"
     COMPTE_ANONYMISE = "compte_anonymise", "Anonymisation par un administrateur"
     COMPTE_EFFACE = "compte_efface", "Compte effacé de la base par un administrateur"
+    ORGANISATION_SUPPRIMEE = "organisation_supprimee", "Organisation supprimée par un administrateur"
+    JOURNAL_PURGE = "journal_purge", "Entrées anciennes du journal d'audit effacées"
 
 
 class EntreeAudit(models.Model):
     """Une action sensible (changement de rôle, vérification, décision, export de données personnelles,
-    suppression de compte) : qui l'a faite, quand, sur quoi, pour quelle organisation. Le journal ne fait que
-    grandir ; les administrateurs de la plateforme le lisent dans l'administration. On l'écrit par
-    `comptes.audit.journaliser`, dans la transaction de l'action."""
+    suppression de compte) : qui l'a faite, quand, sur quoi, pour quelle organisation. On n'y fait qu'ajouter des
+    entrées, jusqu'à leur durée de conservation (`COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS`), au-delà de laquelle
+    `comptes.audit.purger_entrees_anciennes` les efface ; les administrateurs de la plateforme le lisent dans
+    l'administration. On l'écrit par `comptes.audit.journaliser`, dans la transaction de l'action."""
 
     cree_le = models.DateTimeField("le", default=timezone.now, db_index=True)
     action = models.CharField("action", max_length=40, choices=ActionAudit.choices)
@@ -378,8 +381,8 @@ class EntreeAudit(models.Model):
         return f"{timezone.localtime(self.cree_le):%d/%m/%Y %H:%M} — {self.get_action_display()} — {self.objet_repr}"
 
     # Une entrée ne se corrige ni ne s'efface une à une (l'administration n'offre ni l'un ni l'autre). Les
-    # mises à jour en masse restent possibles : Django s'en sert pour vider `auteur` ou `organisation` quand
-    # la ligne visée est supprimée.
+    # mises à jour et suppressions en masse restent possibles : Django s'en sert pour vider `auteur` ou
+    # `organisation` quand la ligne visée est supprimée, et la purge des entrées trop anciennes efface par lot.
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise TypeError("Le journal d'audit ne se modifie pas : on n'y fait qu'ajouter des entrées.")

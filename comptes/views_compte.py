@@ -31,6 +31,14 @@ def _contexte_editeur() -> dict[str, str]:
     }
 
 
+def duree_lisible(jours: int) -> str:
+    """« 5 ans » pour 1 825 jours, « 400 jours » pour ce qui ne tombe pas sur des années entières."""
+    if jours % 365 == 0:
+        ans = jours // 365
+        return f"{ans} an" if ans == 1 else f"{ans} ans"
+    return "1 jour" if jours == 1 else f"{jours} jours"
+
+
 @login_not_required
 @require_GET
 def mentions_legales(request: HttpRequest) -> HttpResponse:
@@ -40,7 +48,9 @@ def mentions_legales(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def donnees_personnelles(request: HttpRequest) -> HttpResponse:
-    return render(request, "comptes/compte/donnees_personnelles.html", _contexte_editeur())
+    contexte = _contexte_editeur()
+    contexte["conservation_journal_audit"] = duree_lisible(settings.COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS)
+    return render(request, "comptes/compte/donnees_personnelles.html", contexte)
 
 
 @require_http_methods(["GET", "POST"])

@@ -271,3 +271,11 @@ COVILLE_DIRECTEUR_PUBLICATION = envstr(
 )
 COVILLE_HEBERGEUR = envstr("COVILLE_HEBERGEUR", "Hébergeur à renseigner (COVILLE_HEBERGEUR : nom, adresse, téléphone)")
 COVILLE_CONTACT_DONNEES = envstr("COVILLE_CONTACT_DONNEES", "dpo@coville.localhost")
+
+# Durée de conservation du journal d'audit (en jours), affichée sur la page « Données personnelles » : ses
+# entrées gardent l'adresse de qui a agi, même après la suppression de son compte, pour rendre compte des
+# décisions (RGPD art. 17.3.b). Cinq ans par défaut : la prescription de droit commun (Code civil, art. 2224).
+# Les entrées plus anciennes sont effacées par `comptes.audit.purger_entrees_anciennes`.
+COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS = envint("COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS", 5 * 365)
+if COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS < 1:
+    raise ImproperlyConfigured("COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS : un nombre de jours, au moins 1.")

@@ -77,7 +77,12 @@ def test_the_login_page_offers_proconnect_when_configured(client, monkeypatch):
     assert "/comptes/oidc/proconnect/login/" in contenu
 
 
-REGLES_LUES = {"COVILLE_PROXIES_DE_CONFIANCE", "COVILLE_ENTETE_IP_CLIENT", "EMAIL_TIMEOUT"}
+REGLES_LUES = {
+    "COVILLE_PROXIES_DE_CONFIANCE",
+    "COVILLE_ENTETE_IP_CLIENT",
+    "EMAIL_TIMEOUT",
+    "COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS",
+}
 
 
 def _reglages(environnement: dict[str, str], *noms: str) -> list[str]:
@@ -105,6 +110,21 @@ def test_the_trusted_proxies_and_mail_timeout_come_from_the_environment():
         "ALLAUTH_TRUSTED_CLIENT_IP_HEADER",
         "EMAIL_TIMEOUT",
     ) == ["2", "'X-Real-IP'", "5"]
+
+
+def test_the_audit_log_retention_is_five_years_unless_the_environment_says_otherwise():
+    assert _reglages({}, "COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS") == [str(5 * 365)]
+    assert _reglages(
+        {"COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS": "3650"}, "COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS"
+    ) == ["3650"]
+
+
+def test_an_audit_log_retention_below_one_day_is_refused():
+    import subprocess
+
+    with pytest.raises(subprocess.CalledProcessError) as erreur:
+        _reglages({"COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS": "0"}, "COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS")
+    assert "COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS : un nombre de jours, au moins 1." in erreur.value.stderr
 
 
 def test_database_connections_are_checked_before_reuse():

@@ -319,3 +319,33 @@ def test_my_space_links_platform_admins_to_the_journal(client, admin_plateforme,
     assert url in client.get(reverse("comptes:mon_espace")).content.decode()
     client.force_login(agent)
     assert url not in client.get(reverse("comptes:mon_espace")).content.decode()
+
+
+def test_the_purge_erases_the_entries_older_than_the_retention_and_says_so(settings, agent, epci):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comptes.audit import purger_entrees_anciennes
+
+    settings.COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS = 365
+    maintenant = timezone.now()
+
+    def entree_du(il_y_a: timedelta) -> EntreeAudit:
+        entree = journaliser(ActionAudit.STRUCTURE_VERIFIEE, auteur=agent, objet=epci, organisation=epci)
+        EntreeAudit.objects.filter(pk=entree.pk).update(cree_le=maintenant - il_y_a)
+        return entree
+
+    trop_anciennes = [entree_du(timedelta(days=366)), entree_du(timedelta(days=365, seconds=1))]
+    gardees = [entree_du(timedelta(days=364)), entree_du(timedelta(0))]
+
+    assert purger_entrees_anciennes(maintenant) == 2
+
+    restantes = set(EntreeAudit.objects.exclude(action=ActionAudit.JOURNAL_PURGE).values_list("pk", flat=True))
+    assert restantes == {entree.pk for entree in gardees}
+    assert not EntreeAudit.objects.filter(pk__in=[entree.pk for entree in trop_anciennes]).exists()
+    purge = entree_unique(ActionAudit.JOURNAL_PURGE)
+    assert (purge.auteur, purge.details["entrees_effacees"], purge.details["conservation_jours"]) == (None, 2, 365)
+    # Rien de plus à effacer : aucune nouvelle entrée.
+    assert purger_entrees_anciennes(maintenant) == 0
+    assert EntreeAudit.objects.filter(action=ActionAudit.JOURNAL_PURGE).count() == 1

@@ -36,6 +36,20 @@ def test_it_is_public(client, settings, nom, titre, extraits):
         assert extrait in contenu
 
 
+@pytest.mark.parametrize(("jours", "duree"), [(5 * 365, "5 ans"), (3650, "10 ans"), (400, "400 jours")])
+def test_it_says_how_long_and_why_the_audit_log_keeps_the_authors_address(client, settings, jours, duree):
+    settings.COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS = jours
+    contenu = client.get(reverse("comptes:donnees_personnelles")).content.decode()
+    conservation = contenu[contenu.index("<li>journal d'audit :") :]
+    conservation = conservation[: conservation.index("</li>")]
+    assert f"journal d'audit : {duree} à compter de l'action, puis l'entrée est effacée" in conservation
+    assert "adresse e-mail de la personne qui a agi, <strong>même après la suppression de son compte</strong>" in (
+        conservation
+    )
+    assert "rendre compte des décisions" in conservation
+    assert "article 17, paragraphe 3, point b du RGPD" in conservation
+
+
 @pytest.mark.parametrize("connecte", [False, True])
 def test_the_footer_links_to_them(client, habitant, connecte):
     if connecte:
