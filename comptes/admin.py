@@ -2,6 +2,7 @@ from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 
 from comptes import rgpd
 from comptes.audit import journaliser
@@ -125,6 +126,54 @@ class OrganisationAdmin(JournaliseAdhesionsMixin, admin.ModelAdmin):
     list_filter = ["type"]
     search_fields = ["nom", "siret", "code_territoire"]
     inlines = [AdhesionInline]
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._journaliser_suppression(request, [obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # L'action « Supprimer » de la liste ne s'exécute pas dans une transaction (la page de suppression, si) :
+        # les entrées et la suppression réussissent ou échouent ensemble.
+        with transaction.atomic():
+            self._journaliser_suppression(request, list(queryset))
+            super().delete_queryset(request, queryset)
+
+    def _journaliser_suppression(self, request, organisations):
+        """Supprimer une organisation retire ses adhésions (en cascade) : chacune entre au journal comme un retrait
+        fait dans l'administration, puis la suppression elle-même. Les entrées gardent le nom de l'organisation
+        dans leurs détails, puisque leur lien vers elle sera vidé."""
+        for organisation in organisations:
+            adhesions = list(organisation.adhesions.select_related("utilisateur").order_by("pk"))
+            for adhesion in adhesions:
+                journaliser(
+                    ActionAudit.ADHESION_RETIREE,
+                    auteur=request.user,
+                    objet=adhesion,
+                    organisation=organisation,
+                    details={
+                        "adhesion": str(adhesion),
+                        "utilisateur": adhesion.utilisateur.email,
+                        "role": adhesion.role,
+                        "organisation": organisation.nom,
+                        "motif": "organisation supprimée",
+                    },
+                    request=request,
+                )
+            journaliser(
+                ActionAudit.ORGANISATION_SUPPRIMEE,
+                auteur=request.user,
+                objet=organisation,
+                organisation=organisation,
+                details={
+                    "nom": organisation.nom,
+                    "type": organisation.type,
+                    "code_territoire": organisation.code_territoire,
+                    "siret": organisation.siret,
+                    "adhesions_retirees": len(adhesions),
+                },
+                request=request,
+            )
 
     def save_model(self, request, obj, form, change):
         # Le territoire d'une collectivité se lit par ses liens au référentiel, jamais par son code (les codes

@@ -13,7 +13,7 @@ from comptes.audit import journaliser
 from comptes.models import ActionAudit, Adhesion, EntreeAudit, Role, Utilisateur
 from comptes.registres import donnees_personnelles, suppression_compte
 from tests.double_authentification import activer
-from tests.factories import MOT_DE_PASSE, UtilisateurFactory
+from tests.factories import MOT_DE_PASSE, AdhesionFactory, OrganisationFactory, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -349,3 +349,83 @@ def test_the_purge_erases_the_entries_older_than_the_retention_and_says_so(setti
     # Rien de plus à effacer : aucune nouvelle entrée.
     assert purger_entrees_anciennes(maintenant) == 0
     assert EntreeAudit.objects.filter(action=ActionAudit.JOURNAL_PURGE).count() == 1
+
+
+@pytest.fixture
+def association_dissoute(db):
+    organisation = OrganisationFactory(nom="Association dissoute", siret="77567227200016")
+    AdhesionFactory(organisation=organisation, role=Role.STRUCTURE, utilisateur__email="presidente@exemple.fr")
+    AdhesionFactory(organisation=organisation, role=Role.STRUCTURE, utilisateur__email="tresorier@exemple.fr")
+    return organisation
+
+
+def assert_suppression_journalisee(organisation_pk: int, nom: str, adresses: list[str], auteur: Utilisateur):
+    retraits = EntreeAudit.objects.filter(action=ActionAudit.ADHESION_RETIREE, details__organisation=nom)
+    assert sorted(entree.details["utilisateur"] for entree in retraits) == adresses
+    assert all(entree.auteur == auteur and entree.details["motif"] == "organisation supprimée" for entree in retraits)
+    [suppression] = EntreeAudit.objects.filter(
+        action=ActionAudit.ORGANISATION_SUPPRIMEE, object_id=str(organisation_pk)
+    )
+    assert (suppression.auteur, suppression.objet_repr, suppression.details["adhesions_retirees"]) == (
+        auteur,
+        nom,
+        len(adresses),
+    )
+
+
+def test_deleting_an_organisation_in_the_admin_journals_each_membership_it_removes(
+    client, admin_plateforme, association_dissoute
+):
+    pk = association_dissoute.pk
+    client.force_login(admin_plateforme)
+
+    reponse = client.post(reverse("admin:comptes_organisation_delete", args=[pk]), {"post": "yes"})
+
+    assert reponse.status_code == 302
+    assert not Adhesion.objects.filter(organisation_id=pk).exists()
+    assert_suppression_journalisee(
+        pk, "Association dissoute", ["presidente@exemple.fr", "tresorier@exemple.fr"], admin_plateforme
+    )
+
+
+def test_deleting_organisations_from_the_list_journals_their_memberships(
+    client, admin_plateforme, association_dissoute
+):
+    autre = AdhesionFactory(organisation__nom="Collectif fermé", utilisateur__email="membre@exemple.fr").organisation
+    client.force_login(admin_plateforme)
+
+    reponse = client.post(
+        reverse("admin:comptes_organisation_changelist"),
+        {"action": "delete_selected", "_selected_action": [association_dissoute.pk, autre.pk], "post": "yes"},
+    )
+
+    assert reponse.status_code == 302
+    assert_suppression_journalisee(
+        association_dissoute.pk,
+        "Association dissoute",
+        ["presidente@exemple.fr", "tresorier@exemple.fr"],
+        admin_plateforme,
+    )
+    assert_suppression_journalisee(autre.pk, "Collectif fermé", ["membre@exemple.fr"], admin_plateforme)
+
+
+def test_a_failed_deletion_from_the_list_leaves_the_organisation_and_no_entry(
+    client, admin_plateforme, association_dissoute, monkeypatch
+):
+    from django.contrib import admin
+
+    def panne(self, request, queryset):
+        raise RuntimeError("la base refuse la suppression")
+
+    monkeypatch.setattr(admin.ModelAdmin, "delete_queryset", panne)
+    client.force_login(admin_plateforme)
+    client.raise_request_exception = True
+
+    with pytest.raises(RuntimeError):
+        client.post(
+            reverse("admin:comptes_organisation_changelist"),
+            {"action": "delete_selected", "_selected_action": [association_dissoute.pk], "post": "yes"},
+        )
+
+    assert Adhesion.objects.filter(organisation=association_dissoute).count() == 2
+    assert not EntreeAudit.objects.exists()
