@@ -13,6 +13,7 @@ from financements.permissions import (
     peut_modifier_dossier,
     peut_voir_appel,
     peut_voir_dossier,
+    profil_dossier,
 )
 
 INTROUVABLE = "Dossier introuvable."
@@ -70,6 +71,17 @@ def dossier_modifiable(qui: Qui, pk: int) -> Dossier:
             f"Ce dossier est « {dossier.get_statut_display()} » : il ne se modifie plus, sauf si une correction "
             "est demandée par les instructeurs."
         )
+    return dossier
+
+
+def dossier_a_enregistrer(qui: Qui, pk: int) -> Dossier:
+    """Le dossier dont un membre de la structure porteuse envoie le formulaire. Son état n'est pas vérifié ici
+    mais par l'enregistrement, sur la ligne verrouillée (`services.verrouiller_modifiable`) : un dossier déposé
+    ou décidé depuis que le formulaire a été ouvert est un conflit (409) qui garde la saisie, pas un refus qui
+    la perd. Les autres personnes : comme `dossier_modifiable`."""
+    dossier = dossier_visible(qui, pk)
+    if not profil_dossier(qui, dossier).porteur:
+        raise PermissionDenied("Seuls les membres de la structure porteuse modifient ce dossier.")
     return dossier
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from acteurs_ess.models import Structure
 from comptes.mfa import exiger_double_authentification
 from comptes.models import Organisation
-from financements.acces import appel_visible, dossier_modifiable, dossier_visible
+from financements.acces import appel_visible, dossier_a_enregistrer, dossier_modifiable, dossier_visible
 from financements.fichiers import PREFIXE_PRIVE
 from financements.forms import (
     AvisForm,
@@ -166,19 +166,27 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
-    """Le contenu du dossier (CERFA 12156, hors budget) : chaque enregistrement garde le brouillon."""
-    dossier = dossier_modifiable(request.user, pk)
+    """Le contenu du dossier (CERFA 12156, hors budget) : chaque enregistrement garde le brouillon. Un dossier
+    déposé, repris en instruction ou décidé pendant que le porteur remplissait le formulaire n'est pas modifié :
+    la page répond 409 avec sa saisie, pour qu'il la recopie où il faut (rien de ce qu'il a tapé n'est perdu)."""
+    if request.method == "POST":
+        dossier = dossier_a_enregistrer(request.user, pk)
+    else:
+        dossier = dossier_modifiable(request.user, pk)
     form = DossierForm(request.POST or None, instance=dossier)
     statut = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valide = form.is_valid()
         try:
             with transaction.atomic():
-                # L'état est relu (verrouillé) en base : un dépôt ou une décision faits entre-temps sont vus.
+                # L'état est relu (verrouillé) en base : un dépôt ou une décision faits depuis l'ouverture du
+                # formulaire, ou pendant cette requête, sont vus.
                 services.verrouiller_modifiable(dossier, request.user)
-                form.save()
-                services.journaliser(
-                    dossier, request.user, "Contenu du dossier enregistré", visibilite=VisibiliteJournal.PORTEUR
-                )
+                if valide:
+                    form.save()
+                    services.journaliser(
+                        dossier, request.user, "Contenu du dossier enregistré", visibilite=VisibiliteJournal.PORTEUR
+                    )
         except PermissionDenied:
             form.add_error(
                 None,
@@ -187,10 +195,11 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
             )
             statut = 409
         else:
-            messages.success(request, "Dossier enregistré.")
-            return redirect(
-                "financements:budget_dossier" if "suivant" in request.POST else "financements:dossier", dossier.pk
-            )
+            if valide:
+                messages.success(request, "Dossier enregistré.")
+                return redirect(
+                    "financements:budget_dossier" if "suivant" in request.POST else "financements:dossier", dossier.pk
+                )
     return render(
         request,
         "financements/dossiers/modifier.html",

@@ -283,3 +283,72 @@ def test_saving_the_content_keeps_a_state_change_made_meanwhile(en_correction_ap
     assert dossier.titre == "Vélos solidaires et ateliers"
     assert dossier.statut == StatutDossier.DEPOSE
     assert dossier.depose_le is not None
+
+
+def _formulaire_du_contenu_modifie(client, dossier) -> dict[str, list[str]]:
+    """Le formulaire du contenu tel que la page l'ouvre, où le porteur a retapé l'intitulé et les objectifs."""
+    donnees = formulaire(client.get(reverse("financements:modifier_dossier", args=[dossier.pk])).content.decode())
+    donnees["titre"] = ["Vélos solidaires et ateliers du samedi"]
+    donnees["objectifs"] = ["Réparer 300 vélos et former deux jeunes du quartier."]
+    return donnees
+
+
+def _assert_conflit_sans_perte(reponse, dossier, titre_avant: str) -> None:
+    page = unescape(reponse.content.decode())
+    assert reponse.status_code == 409
+    assert "Le dossier est passé « Déposé » pendant que vous le modifiiez" in page
+    # Ce que le porteur a tapé est dans la page, à recopier…
+    assert 'value="Vélos solidaires et ateliers du samedi"' in page
+    assert "Réparer 300 vélos et former deux jeunes du quartier." in page
+    # … et rien n'est enregistré sur le dossier déposé.
+    dossier.refresh_from_db()
+    assert (dossier.statut, dossier.titre) == (StatutDossier.DEPOSE, titre_avant)
+    assert "Réparer 300 vélos" not in dossier.objectifs
+    assert not dossier.journal.filter(evenement="Contenu du dossier enregistré").exists()
+
+
+def test_the_content_page_answers_409_with_the_input_when_the_dossier_was_resubmitted_since_it_was_opened(
+    client, en_correction_apres_une_decision, membre_structure
+):
+    dossier = en_correction_apres_une_decision
+    client.force_login(membre_structure)
+    donnees = _formulaire_du_contenu_modifie(client, dossier)
+    # Le formulaire ouvert, une autre personne de la structure redépose le dossier corrigé.
+    services.deposer(Dossier.objects.get(pk=dossier.pk), membre_structure)
+
+    reponse = client.post(reverse("financements:modifier_dossier", args=[dossier.pk]), donnees)
+
+    _assert_conflit_sans_perte(reponse, dossier, "Vélos solidaires")
+
+
+def test_the_content_page_answers_409_when_the_state_changes_while_it_saves(
+    client, en_correction_apres_une_decision, membre_structure, monkeypatch
+):
+    dossier = en_correction_apres_une_decision
+    client.force_login(membre_structure)
+    donnees = _formulaire_du_contenu_modifie(client, dossier)
+    from financements.views import dossiers as vues
+
+    lire = vues.dossier_a_enregistrer
+
+    def lire_puis_depot_concurrent(qui, pk):
+        # Le dépôt d'une autre requête, validé entre la lecture du dossier par la page (encore « correction
+        # demandée ») et son verrouillage pour l'enregistrement.
+        ouvert = lire(qui, pk)
+        assert ouvert.statut == StatutDossier.CORRECTION_DEMANDEE
+        services.deposer(Dossier.objects.get(pk=pk), membre_structure)
+        return ouvert
+
+    monkeypatch.setattr(vues, "dossier_a_enregistrer", lire_puis_depot_concurrent)
+
+    reponse = client.post(reverse("financements:modifier_dossier", args=[dossier.pk]), donnees)
+
+    _assert_conflit_sans_perte(reponse, dossier, "Vélos solidaires")
+
+
+def test_only_the_porteur_gets_the_conflict_others_are_refused(client, depose, agent):
+    client.force_login(agent)
+    reponse = client.post(reverse("financements:modifier_dossier", args=[depose.pk]), {"titre": "Pris par un agent"})
+    assert reponse.status_code == 403
+    depose.refresh_from_db()
+    assert depose.titre == "Vélos solidaires"
