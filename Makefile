@@ -13,7 +13,7 @@ PAQUETS := install
 demo quality bench: PAQUETS := demo
 test: PAQUETS := test
 
-.PHONY: install paquets-systeme lock demo test quality djlint mypy bench serveur
+.PHONY: install paquets-systeme lock demo test quality djlint mypy bench serveur messages
 
 paquets-systeme:
 	@PYTHON="$(PYTHON)" bash scripts/paquets_systeme.sh $(PAQUETS)
@@ -69,6 +69,12 @@ djlint: install
 ## se connecter à la base)
 mypy: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} $(BIN)/mypy
+
+## Compile les traductions du projet (locale/fr/LC_MESSAGES/*.po en .mo) après une modification ; demande msgfmt
+## (paquet gettext). Les .mo sont committés : ni l'installation ni les tests n'ont besoin de gettext.
+messages: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/coville} DEBUG=true \
+		$(MANAGE) compilemessages --locale fr --ignore $(VENV) --ignore var
 
 ## Mesures de performance : chiffres affichés et écrits dans var/bench.json
 bench: install

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from config.env import envbool, envint, envlist, envstr
 
@@ -190,8 +192,16 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# Traductions du projet, prioritaires sur celles des paquets : le catalogue JavaScript (/jsi18n/) y prend les titres
+# français de la barre d'outils de l'éditeur (djangojs.po, compilé en djangojs.mo par `make messages`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
+# L'éditeur des sections (django-prose-editor) charge aussi la barre d'outils en français du projet
+# (static/contrats/barre_editeur.js), activée par `contrats.texte.EXTENSIONS_EDITEUR` ; elle n'écrit aucune balise.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("contrats/barre_editeur.js")], "extensions": {"BarreEnFrancais": html_tags([])}},
+]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"

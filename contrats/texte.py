@@ -33,6 +33,8 @@ EXTENSIONS_EDITEUR = {
     "TableCell": True,
     # La correction orthographique du navigateur reste active (l'éditeur la coupe par défaut).
     "NoSpellCheck": False,
+    # Les titres des boutons en français (static/contrats/barre_editeur.js, réglage DJANGO_PROSE_EDITOR_EXTENSIONS).
+    "BarreEnFrancais": True,
 }
 _REGLES = allowlist_from_extensions(EXTENSIONS_EDITEUR)
 BALISES: set[str] = _REGLES["tags"]

@@ -126,3 +126,28 @@ def test_it_refuses_a_stale_save_in_the_browser_without_losing_the_text(page, jo
     # la console est la réponse 409 voulue.
     assert journal.erreurs_csp() == [], journal.erreurs_csp()
     assert [erreur for erreur in journal.erreurs if "409 (Conflict)" not in erreur] == [], journal.erreurs
+
+
+def test_the_editor_toolbar_speaks_french(page, journal, demo, connecter):
+    from tests.contrats.test_barre_editeur import BOUTONS
+
+    section = Section.objects.get(contrat__code=CODE, titre="Réussite éducative")
+    connecter("agent@demo.coville.fr")
+    page.goto(f"/contrats/{CODE}/sections/{section.pk}/modifier/")
+    barre = page.locator(".prose-menubar")
+    expect(barre.get_by_role("button", name="Gras", exact=True)).to_be_visible()
+
+    # Chaque bouton de la barre (ceux des tableaux sont cachés hors d'un tableau) et chaque choix de la liste des
+    # types de bloc : un titre français, le même nom pour les lecteurs d'écran.
+    boutons = barre.locator("button[title]").evaluate_all(
+        "boutons => boutons.map(b => [b.getAttribute('title'), b.getAttribute('aria-label')])"
+    )
+    choix = barre.locator(".prose-menubar__option").evaluate_all("options => options.map(o => o.textContent)")
+    anglais = {titre for titres in BOUTONS.values() for titre in titres}
+    titres = {titre for titre, _ in boutons}
+    assert all(titre == nom for titre, nom in boutons), boutons
+    assert titres & anglais == set(), titres
+    assert {"Gras", "Italique", "Liste à puces", "Liste numérotée", "Citation", "Insérer un tableau"} <= titres
+    assert {"Insérer ou modifier un lien", "Annuler", "Rétablir", "Supprimer le tableau"} <= titres
+    assert sorted(choix) == ["Paragraphe", "Titre de niveau 2", "Titre de niveau 3", "Titre de niveau 4"]
+    assert journal.erreurs == [], journal.erreurs
