@@ -4,9 +4,11 @@ gardés dans le stockage tant que leurs données n'ont pas changé."""
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -20,6 +22,22 @@ logger = logging.getLogger(__name__)
 BASE_URL = "https://coville.invalid/"
 
 
+def fichier_statique(nom: str) -> str | None:
+    """Le fichier local d'un nom de fichier statique, tel quel ou versionné.
+
+    En production, le stockage des fichiers statiques (WhiteNoise, à manifeste) fait donner à `{% static %}`
+    des noms versionnés par leur contenu (`Marianne-Regular.1a2b3c4d5e6f.woff2`) que les chercheurs de
+    fichiers statiques ne connaissent pas : le manifeste ramène un tel nom à son original."""
+    chemin = finders.find(nom)
+    if chemin:
+        return chemin
+    versionnes = getattr(staticfiles_storage, "hashed_files", None) or {}
+    originaux = {versionne: original for original, versionne in versionnes.items()}
+    if nom in originaux:
+        return finders.find(originaux[nom])
+    return None
+
+
 class RecuperateurLocal(URLFetcher):
     """Ne sert que les fichiers statiques du projet et les URI `data:` ; refuse tout le reste."""
 
@@ -28,7 +46,7 @@ class RecuperateurLocal(URLFetcher):
             return super().fetch(url, headers)
         prefixe = BASE_URL + settings.STATIC_URL.lstrip("/")
         if url.startswith(prefixe):
-            chemin = finders.find(url.removeprefix(prefixe).split("?")[0].split("#")[0])
+            chemin = fichier_statique(unquote(url.removeprefix(prefixe).split("?")[0].split("#")[0]))
             if chemin:
                 return super().fetch(Path(chemin).as_uri(), headers)
         logger.warning("PDF : ressource refusée (hors des fichiers statiques locaux) : %s", url)
