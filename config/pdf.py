@@ -61,13 +61,33 @@ def rendre_pdf(gabarit: str, contexte: dict) -> bytes:
     return html_en_pdf(render_to_string(gabarit, contexte))
 
 
+def chemin_pdf(nom: str, empreinte: str) -> str:
+    """Chaque document a son répertoire (`pdf/<nom>/`) : retrouver ou retirer ses éditions ne liste que
+    lui, pas les milliers de PDF d'un stockage objet."""
+    return f"pdf/{nom}/{empreinte}.pdf"
+
+
 def pdf_en_cache(nom: str, empreinte: str, fabriquer: Callable[[], bytes]) -> bytes:
     """Rend le PDF `nom` une seule fois par `empreinte` (calculée par l'appelant à partir des données) et
     le garde dans le stockage : un PDF dont les données n'ont pas changé n'est pas rendu à nouveau."""
-    chemin = f"pdf/{nom}-{empreinte}.pdf"
-    if default_storage.exists(chemin):
+    chemin = chemin_pdf(nom, empreinte)
+    try:
         with default_storage.open(chemin, "rb") as fichier:
             return fichier.read()
+    except FileNotFoundError:
+        pass
     contenu = fabriquer()
     default_storage.save(chemin, ContentFile(contenu))
     return contenu
+
+
+def retirer_pdf(nom: str, garder: str | None = None) -> None:
+    """Retire du stockage les éditions du document `nom`, sauf celle de l'empreinte `garder`."""
+    repertoire = f"pdf/{nom}"
+    try:
+        _, fichiers = default_storage.listdir(repertoire)
+    except FileNotFoundError:
+        return
+    for fichier in fichiers:
+        if garder is None or fichier != f"{garder}.pdf":
+            default_storage.delete(f"{repertoire}/{fichier}")
