@@ -11,8 +11,9 @@ from comptes.models import Role
 from tests.double_authentification import activer
 from tests.factories import AdhesionFactory, OrganisationFactory, UtilisateurFactory
 
-# Le contrat de ville de Rennes Métropole, utilisé par les tests des contrats et par ceux des financements.
-pytest_plugins = ["tests.contrats.fixtures"]
+# Le contrat de ville de Rennes Métropole, utilisé par les tests des contrats et par ceux des financements ;
+# le serveur S3 (SeaweedFS) des tests du stockage objet.
+pytest_plugins = ["tests.contrats.fixtures", "tests.seaweedfs"]
 
 RACINE = Path(__file__).resolve().parent.parent
 
