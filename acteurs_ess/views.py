@@ -1,10 +1,6 @@
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from acteurs_ess import imports, registres, services
+from acteurs_ess import apercus, imports, registres, services
 from acteurs_ess.acces import (
     collectif_pour_gerer,
     demande_pour_decider,
@@ -42,6 +38,7 @@ from acteurs_ess.permissions import (
 from acteurs_ess.selectors import page_de_resultats, rechercher_structures
 from comptes.contexte import contexte_de_requete
 from comptes.models import Adhesion, Role
+from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible
 from config.lib.tableurs import classeur_xlsx, csv_en_flux
 
 PAR_PAGE = 20
@@ -422,15 +419,21 @@ def importer(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     analyse = None
     jeton = ""
+    statut = 200
     if request.method == "POST" and form.is_valid():
         fichier = form.cleaned_data["fichier"]
         contenu = fichier.read()
         analyse = imports.analyser(fichier.name, contenu)
         if analyse.est_valide:
-            _oublier_import(request)
-            jeton = secrets.token_urlsafe(16)
-            chemin = default_storage.save(f"imports/{jeton}-{fichier.name[-60:]}", ContentFile(contenu))
-            request.session[SESSION_IMPORT] = {"jeton": jeton, "chemin": chemin, "nom": fichier.name}
+            try:
+                jeton, chemin = apercus.enregistrer_apercu(fichier.name, contenu)
+            except StockageIndisponible:
+                # Sans fichier gardé, l'aperçu ne pourrait pas être confirmé : il n'est pas montré.
+                form.add_error("fichier", MESSAGE_ENVOI_IMPOSSIBLE)
+                analyse, statut = None, 503
+            else:
+                _oublier_import(request)
+                request.session[SESSION_IMPORT] = {"jeton": jeton, "chemin": chemin, "nom": fichier.name}
     return render(
         request,
         "acteurs_ess/importer.html",
@@ -442,6 +445,7 @@ def importer(request: HttpRequest) -> HttpResponse:
             "colonnes": imports.COLONNES,
             "fil_ariane": _fil({"titre": "Importer des structures"}),
         },
+        status=statut,
     )
 
 
@@ -449,7 +453,7 @@ def _oublier_import(request: HttpRequest) -> None:
     """Un seul aperçu en attente par session : le fichier du précédent est supprimé."""
     precedent = request.session.pop(SESSION_IMPORT, None)
     if precedent:
-        default_storage.delete(precedent["chemin"])
+        apercus.oublier_apercu(precedent["chemin"])
 
 
 def _apercu(analyse) -> list:
@@ -464,8 +468,13 @@ def confirmer_import(request: HttpRequest) -> HttpResponse:
     if not enregistre or enregistre["jeton"] != request.POST.get("jeton"):
         messages.error(request, "Cet aperçu n'est plus valable : déposez à nouveau le fichier.")
         return redirect("acteurs_ess:importer")
-    with default_storage.open(enregistre["chemin"], "rb") as fichier:
-        contenu = fichier.read()
+    try:
+        contenu = apercus.lire_apercu(enregistre["chemin"])
+    except FileNotFoundError:
+        # Purgé après APERCUS_IMPORT_DUREE_HEURES (acteurs_ess.apercus.purger_apercus_abandonnes).
+        request.session.pop(SESSION_IMPORT, None)
+        messages.error(request, "Cet aperçu a expiré : déposez à nouveau le fichier.")
+        return redirect("acteurs_ess:importer")
     # Le fichier est relu et revérifié : l'annuaire a pu changer depuis l'aperçu.
     analyse = imports.analyser(enregistre["nom"], contenu)
     collectivites = contexte_de_requete(request).organisations(Role.AGENT)

@@ -5,6 +5,7 @@ Chaque helper échoue bruyamment sur une valeur mal formée plutôt que de prend
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -33,14 +34,35 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={value!r} : valeur booléenne attendue (true/false, 1/0, oui/non).")
 
 
-def envint(name: str, default: int) -> int:
+def envint(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        nombre = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} : nombre entier attendu.") from None
+    if minimum is not None and nombre < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} : nombre entier d'au moins {minimum} attendu.")
+    return nombre
+
+
+def envurl(name: str) -> str:
+    """Une adresse http(s) obligatoire, avec un nom d'hôte."""
+    value = envstr(name)
+    morceaux = urlsplit(value)
+    if morceaux.scheme not in ("http", "https") or not morceaux.hostname:
+        raise ImproperlyConfigured(f"{name}={value!r} : adresse http:// ou https:// attendue.")
+    return value
+
+
+def envchoix(name: str, default: str, choix: tuple[str, ...]) -> str:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip() not in choix:
+        raise ImproperlyConfigured(f"{name}={value!r} : valeur attendue parmi {', '.join(choix)}.")
+    return value.strip()
 
 
 def envlist(name: str, default: list[str]) -> list[str]:

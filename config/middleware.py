@@ -1,6 +1,9 @@
 import secrets
 
 from django.conf import settings
+from django.shortcuts import render
+
+from config.lib.stockage import StockageIndisponible
 
 
 class PolitiqueDeSecuriteDuContenu:
@@ -25,3 +28,22 @@ class PolitiqueDeSecuriteDuContenu:
                 "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
             )
         return response
+
+
+class PanneDuStockage:
+    """Une panne du stockage des fichiers pendant une requête (téléchargement, PDF) donne une page 503 qui le
+    dit en français, jamais une erreur 500 ; les formulaires d'envoi la traitent eux-mêmes (message)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, StockageIndisponible):
+            return None
+        reponse = render(request, "503.html", {"message": str(exception)}, status=503)
+        reponse["Retry-After"] = "60"
+        reponse["Cache-Control"] = "no-store"
+        return reponse

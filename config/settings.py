@@ -1,5 +1,6 @@
 """Réglages de Coville, lus depuis l'environnement (voir README, « Configuration »)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -7,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
-from config.env import envbool, envint, envlist, envstr
+from config.env import envbool, envchoix, envint, envlist, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "comptes.mfa.DoubleAuthentificationAdminMiddleware",
+    "config.middleware.PanneDuStockage",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -204,10 +206,67 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 ]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Fichiers privés (pièces jointes, aperçus d'import, PDF) : jamais servis sous une adresse publique, seulement
+# par les vues qui vérifient les droits (config/lib/stockage.py). MEDIA_ROOT est leur dossier local par défaut.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+VARIABLES_S3 = ("BUCKET", "ENDPOINT_URL", "REGION", "ACCESS_KEY", "SECRET_KEY")
+
+
+def stockage_des_fichiers() -> dict:
+    """Le stockage `default` : local sous MEDIA_ROOT, ou compatible S3 si STOCKAGE_S3_BUCKET est définie (alors
+    toutes les variables STOCKAGE_S3_* obligatoires le sont ; README, « Stockage des fichiers »)."""
+    if not envstr("STOCKAGE_S3_BUCKET", ""):
+        definies = sorted(nom for nom in os.environ if nom.startswith("STOCKAGE_S3_") and os.environ[nom])
+        if definies:
+            raise ImproperlyConfigured(
+                f"{', '.join(definies)} définie(s) sans STOCKAGE_S3_BUCKET : le stockage S3 demande aussi son bucket."
+            )
+        return {"BACKEND": "config.lib.stockage.StockageLocal"}
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "config.lib.stockage.StockageS3",
+        "OPTIONS": {
+            "bucket_name": envstr("STOCKAGE_S3_BUCKET"),
+            "endpoint_url": envurl("STOCKAGE_S3_ENDPOINT_URL"),
+            "region_name": envstr("STOCKAGE_S3_REGION"),
+            # Toujours ces identifiants : sans eux, boto3 chercherait ceux de la machine (variables AWS_*,
+            # ~/.aws, service de métadonnées d'un hébergeur) et pourrait écrire dans un autre bucket.
+            "access_key": envstr("STOCKAGE_S3_ACCESS_KEY"),
+            "secret_key": envstr("STOCKAGE_S3_SECRET_KEY"),
+            # Privé : aucune ACL envoyée (les objets héritent du bucket privé), adresses signées seulement, et
+            # pas de domaine personnalisé, qui donnerait des adresses non signées.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "custom_domain": None,
+            # Comme le disque local : un nom déjà pris n'est jamais remplacé.
+            "file_overwrite": False,
+            # Au-delà, un fichier lu passe de la mémoire à un fichier temporaire.
+            "max_memory_size": 2 * 1024 * 1024,
+            # Délais courts : un stockage injoignable répond en quelques secondes, dans le temps d'une requête
+            # web (30 s pour gunicorn), par une erreur que les vues traduisent (503 ou message).
+            "client_config": Config(
+                connect_timeout=envint("STOCKAGE_S3_DELAI_CONNEXION", 3, minimum=1),
+                read_timeout=envint("STOCKAGE_S3_DELAI_LECTURE", 10, minimum=1),
+                retries={"mode": "standard", "max_attempts": envint("STOCKAGE_S3_TENTATIVES", 2, minimum=1)},
+                signature_version="s3v4",
+                s3={"addressing_style": envchoix("STOCKAGE_S3_ADRESSAGE", "path", ("path", "virtual"))},
+                # Les sommes de contrôle ajoutées par défaut depuis botocore 1.36 ne sont comprises que
+                # d'AWS et de serveurs récents : seulement quand l'opération les exige.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        },
+    }
+
+
+# Un aperçu d'import jamais confirmé est purgé après ce délai (acteurs_ess.apercus.purger_apercus_abandonnes).
+APERCUS_IMPORT_DUREE_HEURES = envint("COVILLE_APERCUS_IMPORT_HEURES", 24, minimum=1)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": stockage_des_fichiers(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -12,13 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from config.pdf import pdf_en_cache, rendre_pdf
+from config.pdf import pdf_en_cache, rendre_pdf, retirer_pdf
 from contrats.models import (
     Concertation,
     ContratDeVille,
@@ -279,24 +278,13 @@ def html_contrat(contrat: ContratDeVille) -> str:
     return render_to_string(GABARIT_CONTRAT, contexte_contrat(contrat))
 
 
-def _retirer_les_anciens(nom: str, valeur: str) -> None:
-    """Les PDF rendus pour d'anciennes données du même document ne seront plus jamais servis : ils quittent
-    le stockage (les noms suivent `config.pdf.pdf_en_cache` : `pdf/<nom>-<empreinte>.pdf`)."""
-    try:
-        _, fichiers = default_storage.listdir("pdf")
-    except FileNotFoundError:
-        return
-    for fichier in fichiers:
-        if fichier.startswith(f"{nom}-") and fichier != f"{nom}-{valeur}.pdf":
-            default_storage.delete(f"pdf/{fichier}")
-
-
 def _document(nom: str, contrat: ContratDeVille, gabarit: str, contexte) -> bytes:
     valeur = empreinte(contrat)
 
     def fabriquer() -> bytes:
         contenu = rendre_pdf(gabarit, contexte(contrat))
-        _retirer_les_anciens(nom, valeur)
+        # Les PDF rendus pour d'anciennes données du même document ne seront plus jamais servis.
+        retirer_pdf(nom, garder=valeur)
         return contenu
 
     return pdf_en_cache(nom, valeur, fabriquer)

@@ -3,9 +3,8 @@ données, et la purge des PDF qui la nomment quand son compte est supprimé (reg
 
 from typing import Any
 
-from django.core.files.storage import default_storage
-
 from comptes.models import Utilisateur
+from config.pdf import retirer_pdf
 from contrats.models import ContratDeVille, Contribution, VersionSection
 
 
@@ -51,17 +50,12 @@ def versions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
 def purger_pdf(utilisateur: Utilisateur) -> None:
     """Retire du stockage les PDF des contrats où la personne a contribué (ils citent « Prénom N. ») : ils
     seront rendus à nouveau, avec « Compte supprimé », à la prochaine demande (noms des fichiers :
-    `config.pdf.pdf_en_cache`, `pdf/<document>-<code>-<empreinte>.pdf`)."""
+    `config.pdf.chemin_pdf`, `pdf/<document>-<code>/<empreinte>.pdf`)."""
     codes = set(
         ContratDeVille.objects.filter(concertations__contributions__auteur=utilisateur).values_list("code", flat=True)
     )
     if not codes:
         return
-    try:
-        _, fichiers = default_storage.listdir("pdf")
-    except FileNotFoundError:
-        return
-    prefixes = tuple(f"{document}-{code}-" for code in codes for document in ("contrat", "synthese"))
-    for fichier in fichiers:
-        if fichier.startswith(prefixes):
-            default_storage.delete(f"pdf/{fichier}")
+    for code in codes:
+        for document in ("contrat", "synthese"):
+            retirer_pdf(f"{document}-{code}")

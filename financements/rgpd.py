@@ -5,10 +5,10 @@ ses données, et la purge des PDF qui la nomment quand son compte est supprimé
 
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from comptes.models import Utilisateur
+from config.pdf import retirer_pdf
 from financements.models import AvisInstruction, Dossier, JournalDossier, Message, NoteInstruction
 
 
@@ -94,17 +94,11 @@ def journal_dossiers(utilisateur: Utilisateur) -> list[dict[str, Any]]:
 def purger_pdf(utilisateur: Utilisateur) -> None:
     """Retire du stockage les résumés PDF des dossiers que la personne a créés ou fait avancer (leur journal
     la nomme) : ils seront rendus à nouveau, avec « Compte supprimé », à la prochaine demande (noms des
-    fichiers : `config.pdf.pdf_en_cache`, `pdf/dossier-<numéro>-<empreinte>.pdf`)."""
+    fichiers : `config.pdf.chemin_pdf`, `pdf/dossier-<numéro>/<empreinte>.pdf`)."""
     numeros = set(
         Dossier.objects.filter(Q(cree_par=utilisateur) | Q(journal__auteur=utilisateur)).values_list("pk", flat=True)
     )
     if not numeros:
         return
-    try:
-        _, fichiers = default_storage.listdir("pdf")
-    except FileNotFoundError:
-        return
-    prefixes = tuple(f"dossier-{numero}-" for numero in numeros)
-    for fichier in fichiers:
-        if fichier.startswith(prefixes):
-            default_storage.delete(f"pdf/{fichier}")
+    for numero in numeros:
+        retirer_pdf(f"dossier-{numero}")

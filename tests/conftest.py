@@ -1,13 +1,45 @@
 """Personnes et organisations utilisées dans toute la suite (à la manière de healthchecks, `hc/test.py`)."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from comptes.models import Role
 from tests.double_authentification import activer
 from tests.factories import AdhesionFactory, OrganisationFactory, UtilisateurFactory
 
-# Le contrat de ville de Rennes Métropole, utilisé par les tests des contrats et par ceux des financements.
-pytest_plugins = ["tests.contrats.fixtures"]
+# Le contrat de ville de Rennes Métropole, utilisé par les tests des contrats et par ceux des financements ;
+# le serveur S3 (SeaweedFS) des tests du stockage objet.
+pytest_plugins = ["tests.contrats.fixtures", "tests.seaweedfs"]
+
+RACINE = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def statiques_de_production(tmp_path_factory) -> Path:
+    """Les fichiers statiques collectés par `collectstatic` avec les réglages de production (config.settings :
+    noms versionnés et compression de WhiteNoise), une fois pour toute la suite : c'est long."""
+    racine = tmp_path_factory.mktemp("staticfiles")
+    collecte = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=RACINE,
+        env={
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "production-simulee-" + "k" * 50,
+            "DATABASE_URL": os.environ["DATABASE_URL"],
+            "STATIC_ROOT": str(racine),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert collecte.returncode == 0, collecte.stderr
+    return racine
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.template import Context, Template
@@ -48,6 +49,39 @@ def test_it_embeds_the_marianne_font_from_local_files():
         for police in [police.get_object()]
     }
     assert any("Marianne" in police for police in polices)
+
+
+def polices_embarquees(lecteur: PdfReader) -> set[str]:
+    """Les /FontName des descripteurs de police dont le fichier est embarqué dans le PDF."""
+    noms = set()
+    for page in lecteur.pages:
+        for police in (page["/Resources"].get("/Font") or {}).values():
+            police = police.get_object()
+            for descendante in [police, *(d.get_object() for d in police.get("/DescendantFonts", []))]:
+                descripteur = descendante.get("/FontDescriptor")
+                if descripteur is None:
+                    continue
+                descripteur = descripteur.get_object()
+                if any(cle in descripteur for cle in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    noms.add(str(descripteur["/FontName"]))
+    return noms
+
+
+def test_production_pdfs_embed_marianne_under_hashed_static_names(settings, statiques_de_production):
+    # Le stockage des fichiers statiques de la production (config/settings.py hors DEBUG), qui lit son manifeste
+    # dans les fichiers collectés : `{% static %}` y donne des noms versionnés.
+    settings.STATIC_ROOT = statiques_de_production
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    html = GABARIT.render(Context({}))
+    assert re.search(r"/static/dsfr/dist/fonts/Marianne-Bold\.[0-9a-f]{12}\.woff2", html)
+
+    polices = polices_embarquees(PdfReader(io.BytesIO(html_en_pdf(html))))
+
+    # Noms PostScript des polices Regular et Bold, précédés du préfixe de leur sous-ensemble (« ABCDEF+ »).
+    assert {nom.split("+", 1)[1] for nom in polices} >= {"Marianne", "Marianne-Bold"}, polices
 
 
 def test_it_tags_the_pdf_for_accessibility():

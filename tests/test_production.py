@@ -51,9 +51,9 @@ def lire(url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture
-def environnement_production(transactional_db, tmp_path):
+def environnement_production(transactional_db, statiques_de_production):
     """Les variables d'un déploiement (README, « Mise en production ») ; la base est celle du test, ce qui
-    garantit qu'elle existe et que ses tables sont créées."""
+    garantit qu'elle existe et que ses tables sont créées ; les fichiers statiques, collectés une fois."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -62,20 +62,11 @@ def environnement_production(transactional_db, tmp_path):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": url_base_de_test(),
-        "STATIC_ROOT": str(tmp_path / "staticfiles"),
+        "STATIC_ROOT": str(statiques_de_production),
     }
 
 
 def test_it_serves_the_site_with_gunicorn_and_whitenoise(environnement_production, tmp_path):
-    collecte = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=RACINE,
-        env=environnement_production,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert collecte.returncode == 0, collecte.stderr
     manifeste = json.loads((Path(environnement_production["STATIC_ROOT"]) / "staticfiles.json").read_text())
     css_dsfr = "/static/" + manifeste["paths"][DsfrStaticAssets.DSFR_CSS]
     assert css_dsfr != "/static/" + DsfrStaticAssets.DSFR_CSS  # nom versionné par son contenu

@@ -474,7 +474,9 @@ def retirer_piece(piece: PieceJointe, auteur) -> None:
     chemin = piece.chemin
     piece.delete()
     journaliser(piece.dossier, auteur, f"Pièce retirée : {piece.nom}", visibilite=VisibiliteJournal.PORTEUR)
-    transaction.on_commit(lambda: default_storage.delete(chemin))
+    # Le retrait est fait même si le stockage ne répond pas à ce moment : le fichier, que plus rien ne désigne,
+    # reste alors orphelin (l'erreur est journalisée) plutôt que de faire échouer la page.
+    transaction.on_commit(lambda: default_storage.delete(chemin), robust=True)
 
 
 # --- Co-porteurs ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from acteurs_ess.models import Structure
 from comptes.mfa import exiger_double_authentification
 from comptes.models import Organisation
+from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
 from financements.acces import appel_visible, dossier_a_enregistrer, dossier_modifiable, dossier_visible
 from financements.fichiers import PREFIXE_PRIVE
 from financements.forms import (
@@ -279,12 +280,16 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 def pieces(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_visible(request.user, pk)
     form = PieceForm(request.POST or None, request.FILES or None)
+    stockage_en_panne = False
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.ajouter_piece(dossier, request.user, form.cleaned_data["fichier"], form.cleaned_data["type"])
             except ValidationError as erreur:
                 form.add_error("fichier", erreur.messages)
+            except StockageIndisponible:
+                form.add_error("fichier", MESSAGE_ENVOI_IMPOSSIBLE)
+                stockage_en_panne = True
             except PermissionDenied as erreur:
                 raise erreur
             else:
@@ -303,7 +308,7 @@ def pieces(request: HttpRequest, pk: int) -> HttpResponse:
                 dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Pièces", "url": ""}
             ),
         },
-        status=400 if form.errors else 200,
+        status=503 if stockage_en_panne else 400 if form.errors else 200,
     )
 
 
@@ -323,16 +328,7 @@ def piece(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
     piece = get_object_or_404(PieceJointe, pk=piece_pk, dossier=dossier)
     if not piece.chemin.startswith(PREFIXE_PRIVE + "/"):
         raise Http404("Pièce introuvable.")
-    from django.core.files.storage import default_storage
-
-    try:
-        fichier = default_storage.open(piece.chemin, "rb")
-    except FileNotFoundError:
-        raise Http404("Le fichier de cette pièce est introuvable.") from None
-    reponse = FileResponse(fichier, as_attachment=True, filename=piece.nom, content_type=piece.type_mime)
-    reponse["X-Content-Type-Options"] = "nosniff"
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
+    return telechargement(piece.chemin, piece.nom, piece.type_mime)
 
 
 @require_http_methods(["GET", "POST"])
@@ -438,6 +434,8 @@ def bilan(request: HttpRequest, pk: int) -> HttpResponse:
             services.ajouter_piece(dossier, request.user, form.cleaned_data["fichier"], "bilan")
         except ValidationError as erreur:
             messages.error(request, " ".join(erreur.messages))
+        except StockageIndisponible:
+            messages.error(request, MESSAGE_ENVOI_IMPOSSIBLE)
         else:
             messages.success(request, "Compte-rendu financier joint : vous pouvez déposer le bilan.")
     else:

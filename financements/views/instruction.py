@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from comptes.audit import journaliser
 from comptes.mfa import exiger_double_authentification
 from comptes.models import ActionAudit, Organisation, TypeOrganisation
+from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible
 from financements.acces import dossier_pour_instruire, dossier_visible
 from financements.filtres import TableauFiltre
 from financements.forms import AvisForm, DecisionForm, MessageForm, MotifForm, NoteForm
@@ -237,6 +238,10 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
             services.envoyer_message(dossier, request.user, form.cleaned_data["texte"], fichiers)
         except ValidationError as erreur:
             form.add_error(None, erreur.messages)
+        except StockageIndisponible:
+            # Le message et sa pièce sont écrits ensemble ou pas du tout : le texte reste dans le formulaire.
+            form.add_error("fichier", MESSAGE_ENVOI_IMPOSSIBLE)
+            return _page(request, _dossier_complet(request.user, pk), statut=503, form_message=form)
         else:
             messages.success(request, "Message envoyé.")
             return redirect(dossier.get_absolute_url() + "#messages")

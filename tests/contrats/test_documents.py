@@ -8,6 +8,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -291,19 +292,16 @@ def test_an_unchanged_contract_is_served_from_storage_without_rendering(complet,
         assert rendu.call_count == 3
 
 
-def test_a_new_rendering_removes_the_outdated_pdfs_of_the_same_document(complet, section, agent, settings):
+def test_a_new_rendering_removes_the_outdated_pdfs_of_the_same_document(complet, section, agent):
     documents.pdf_contrat(complet)
     documents.pdf_synthese(complet)
     services_sections.enregistrer(section, agent, "<p>Texte révisé.</p>", version_base=section.numero)
 
     documents.pdf_contrat(complet)
 
-    fichiers = sorted(p.name for p in (settings.MEDIA_ROOT / "pdf").iterdir())
-    assert fichiers == [
-        f"contrat-{complet.code}-{documents.empreinte(complet)}.pdf",
-        # La synthèse n'a pas encore été redemandée : l'ancienne reste jusqu'à son prochain rendu.
-        next(nom for nom in fichiers if nom.startswith(f"synthese-{complet.code}-")),
-    ]
+    assert default_storage.listdir(f"pdf/contrat-{complet.code}") == ([], [f"{documents.empreinte(complet)}.pdf"])
+    # La synthèse n'a pas encore été redemandée : l'ancienne reste jusqu'à son prochain rendu.
+    assert len(default_storage.listdir(f"pdf/synthese-{complet.code}")[1]) == 1
 
 
 # --- Téléchargements et permissions -----------------------------------------------------------------------

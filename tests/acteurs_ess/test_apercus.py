@@ -1,0 +1,95 @@
+"""Les aperçus d'import de structures dans le stockage : sur S3 (SeaweedFS réel), stockage arrêté, purge des
+aperçus abandonnés."""
+
+import os
+import time
+from html import unescape
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from acteurs_ess.apercus import purger_apercus_abandonnes
+from acteurs_ess.models import Structure
+from acteurs_ess.views import SESSION_IMPORT
+
+pytestmark = pytest.mark.django_db
+
+CSV = (
+    b"raison_sociale,sigle,siret,siren,rna,forme_juridique,agrements,commune,qpv,adresse,site_web,description\n"
+    b"Les Ateliers du Blosne,,44306184100047,,,,,35238,,,,\n"
+    b"Coursiers,,,,,,,,,,,\n"
+)
+
+
+def deposer(client):
+    return client.post(
+        reverse("acteurs_ess:importer"), {"fichier": SimpleUploadedFile("s.csv", CSV, content_type="text/csv")}
+    )
+
+
+def test_an_import_preview_waits_in_object_storage_until_confirmed(client, agent, territoire, stockage_s3):
+    client.force_login(agent)
+    reponse = deposer(client)
+    assert "2 créations" in reponse.content.decode()
+    assert len(default_storage.listdir("imports")[1]) == 1
+
+    reponse = client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": reponse.context["jeton"]})
+
+    assert reponse.url == reverse("acteurs_ess:annuaire")
+    assert Structure.objects.count() == 2
+    assert default_storage.listdir("imports") == ([], [])
+
+
+def test_a_stopped_store_refuses_the_preview_with_a_message(client, agent, territoire, stockage_arrete):
+    client.force_login(agent)
+
+    reponse = deposer(client)
+
+    assert reponse.status_code == 503
+    contenu = unescape(reponse.content.decode())
+    assert "Le fichier n'a pas été enregistré : le stockage des fichiers ne répond pas" in contenu
+    assert "Confirmer l'import" not in contenu
+    assert SESSION_IMPORT not in client.session
+
+
+def _vieillir(chemin: str, heures: int, racine) -> None:
+    date = time.time() - heures * 3600
+    os.utime(racine / chemin, (date, date))
+
+
+def test_abandoned_previews_are_purged_after_the_configured_delay(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.APERCUS_IMPORT_DUREE_HEURES = 24
+    ancien = default_storage.save("imports/ancien-s.csv", ContentFile(CSV))
+    recent = default_storage.save("imports/recent-s.csv", ContentFile(CSV))
+    _vieillir(ancien, 25, tmp_path)
+    _vieillir(recent, 23, tmp_path)
+
+    assert purger_apercus_abandonnes() == 1
+
+    assert default_storage.listdir("imports") == ([], ["recent-s.csv"])
+
+
+def test_the_purge_reads_dates_from_object_storage(settings, stockage_s3):
+    default_storage.save("imports/jeton-s.csv", ContentFile(CSV))
+    settings.APERCUS_IMPORT_DUREE_HEURES = 1
+    assert purger_apercus_abandonnes() == 0
+    settings.APERCUS_IMPORT_DUREE_HEURES = 0
+    assert purger_apercus_abandonnes() == 1
+    assert default_storage.listdir("imports") == ([], [])
+
+
+def test_confirming_a_purged_preview_asks_for_the_file_again(client, agent, territoire, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.APERCUS_IMPORT_DUREE_HEURES = 0
+    client.force_login(agent)
+    jeton = deposer(client).context["jeton"]
+    purger_apercus_abandonnes()
+
+    reponse = client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": jeton}, follow=True)
+
+    assert "Cet aperçu a expiré : déposez à nouveau le fichier." in unescape(reponse.content.decode())
+    assert not Structure.objects.exists()
