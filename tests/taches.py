@@ -91,14 +91,17 @@ def taches(nom: str | None = None, statut: str | None = None) -> list[Procrastin
 
 
 def ecouler_delais() -> datetime.timedelta:
-    """Le temps de la file avance jusqu'à la prochaine tâche programmée (une nouvelle tentative après un échec) :
-    les tâches à faire plus tard sont avancées d'autant. Rend le délai ainsi écoulé (zéro s'il n'y en a pas).
+    """Le temps de la file avance jusqu'à la prochaine tâche programmée (une nouvelle tentative après un échec),
+    plus une seconde pour celles programmées dans la même seconde (les tentatives de plusieurs messages partis
+    ensemble) : les tâches à faire plus tard sont avancées d'autant. Rend le délai ainsi écoulé (zéro s'il n'y a
+    rien de programmé).
 
     L'heure est celle de PostgreSQL (`now()`, l'heure de début de la transaction du test), celle à laquelle le
     worker compare l'heure prévue d'une tâche."""
     with connection.cursor() as curseur:
         curseur.execute(
-            "SELECT min(scheduled_at) - now() FROM procrastinate_jobs WHERE status = 'todo' AND scheduled_at > now()"
+            "SELECT min(scheduled_at) - now() + interval '1 second' FROM procrastinate_jobs "
+            "WHERE status = 'todo' AND scheduled_at > now()"
         )
         (delai,) = curseur.fetchone()
         if delai is None:
@@ -109,3 +112,11 @@ def ecouler_delais() -> datetime.timedelta:
             [delai],
         )
     return delai
+
+
+def serveur_de_courriels_retabli(settings) -> None:
+    """Le serveur d'e-mails répond de nouveau (fin de la panne de `smtp_en_panne`) et le délai avant la nouvelle
+    tentative s'écoule : le worker envoie les messages qui attendaient."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ecouler_delais()
+    executer_taches()

@@ -208,7 +208,7 @@ def repondre(
     )
     if version is not None:
         integrer(verrouillee, version, auteur)
-    transaction.on_commit(lambda: notifier_reponse(verrouillee))
+    notifier_reponse(verrouillee)
     contribution.__dict__.update(verrouillee.__dict__)
     return verrouillee
 
