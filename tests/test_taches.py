@@ -22,7 +22,9 @@ def vieillir_evenements(jours: int) -> None:
 
 @pytest.mark.django_db
 def test_a_worker_defers_each_periodic_task_once_when_it_is_due():
-    # 4 h 17 min 30 s UTC : la relance des tâches bloquées (toutes les 5 minutes) et la purge de la nuit sont dues.
+    # 4 h 17 min 30 s UTC : la relance des tâches bloquées (toutes les 5 minutes, due à 4 h 15), la purge de la nuit
+    # (4 h 17) et le rappel des décisions attendues (chaque heure à 12) ; les rappels de 4 h 02 et 4 h 07 ont plus
+    # de dix minutes de retard : un worker qui démarre ne les diffère plus, celui de l'heure suivante le fera.
     heure = datetime.datetime(2026, 12, 1, 4, 17, 30, tzinfo=datetime.UTC).timestamp()
     differeur = PeriodicDeferrer(registry=app.periodic_registry)
 
@@ -33,6 +35,7 @@ def test_a_worker_defers_each_periodic_task_once_when_it_is_due():
 
     assert sorted((t.task_name.rsplit(".", 1)[1], t.args["timestamp"]) for t in taches()) == [
         ("purger_taches_terminees", heure - 30),
+        ("rappeler_decisions_attendues", heure - 330),
         ("relancer_taches_bloquees", heure - 150),
     ]
 
