@@ -11,6 +11,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from comptes import rgpd
 from comptes.audit import journaliser
 from comptes.models import ActionAudit, Adhesion, EntreeAudit, Invitation, Organisation, TacheDeFond, Utilisateur
+from config.lib.journal import masquer_arguments
 
 
 class AdhesionInline(admin.TabularInline):
@@ -204,7 +205,6 @@ class AuthentificateurAdmin(AuthenticatorAdmin):
 # arguments. Un e-mail en échec s'y retrouve par son adresse (« Mon espace » y mène, filtré sur les envois en
 # échec) ; son texte n'y est pas montré : il contient parfois un lien personnel (mot de passe oublié, vérification
 # d'adresse, invitation) qui donnerait accès au compte d'un autre.
-ARGUMENTS_MASQUES = ("corps", "html")
 admin.site.unregister(ProcrastinateJob)
 
 
@@ -215,8 +215,5 @@ class TacheDeFondAdmin(ProcrastinateJobAdmin):
 
     @admin.display(description="Arguments")
     def pretty_args(self, instance: ProcrastinateJob) -> str:
-        arguments = dict(instance.args)
-        for cle in ARGUMENTS_MASQUES:
-            if arguments.get(cle):
-                arguments[cle] = f"(masqué : {len(arguments[cle])} caractères)"
+        arguments = masquer_arguments(instance.args)
         return format_html("<pre>{}</pre>", json.dumps(arguments, indent=2, ensure_ascii=False))

@@ -273,7 +273,10 @@ PLATEFORME_SLOGAN = "Co-construire les contrats de ville"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Le texte d'un e-mail (un lien de mot de passe oublié…) n'est jamais écrit dans un journal : tout gestionnaire
+    # ajouté ici (envoi vers un service de suivi des erreurs) garde ce filtre.
+    "filters": {"masquer_courriels": {"()": "config.lib.journal.MasquerTextesCourriels"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["masquer_courriels"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # WeasyPrint annonce chaque page mise en forme, fontTools chaque police lue : du bruit, et du temps perdu
     # sur les longs PDF. Procrastinate annonce chaque tâche enregistrée à chaque commande ; le worker garde ses

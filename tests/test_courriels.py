@@ -2,6 +2,8 @@
 l'action et envoyés par un vrai worker, réessayés tant que le serveur d'e-mails est en panne."""
 
 import datetime
+import io
+import logging
 import smtplib
 
 import pytest
@@ -12,6 +14,7 @@ from procrastinate import testing
 from procrastinate.contrib.django import procrastinate_app
 
 from config.lib.courriels import envoyer, envoyer_apres_validation, expedier, sujet_sur_une_ligne
+from config.lib.journal import MasquerTextesCourriels
 from config.taches import NOUVELLES_TENTATIVES_COURRIEL
 from tests.taches import ecouler_delais, executer_taches, puis_executer_taches, taches
 
@@ -178,3 +181,23 @@ def test_an_admin_finds_a_failed_delivery_by_address_without_reading_the_message
     fiche = client.get(reverse("admin:comptes_tachedefond_change", args=[tache.pk])).content.decode()
     assert "secret-jeton" not in fiche
     assert "masqué" in fiche
+
+
+@pytest.mark.django_db
+def test_the_worker_logs_never_contain_the_text_of_a_mail(settings):
+    journal = io.StringIO()
+    gestionnaire = logging.StreamHandler(journal)
+    # Le filtre du gestionnaire « console » des réglages (config/settings.py, LOGGING).
+    assert settings.LOGGING["handlers"]["console"]["filters"] == ["masquer_courriels"]
+    gestionnaire.addFilter(MasquerTextesCourriels())
+    logging.getLogger("procrastinate").addHandler(gestionnaire)
+    try:
+        with puis_executer_taches():
+            envoyer("Mot de passe oublié", "Votre lien : https://coville.example.fr/secret-jeton", ["a@exemple.fr"])
+    finally:
+        logging.getLogger("procrastinate").removeHandler(gestionnaire)
+
+    assert "envoyer_courriel" in journal.getvalue()
+    assert "destinataire='a@exemple.fr'" in journal.getvalue()
+    assert "secret-jeton" not in journal.getvalue()
+    assert mail.outbox[0].body.endswith("secret-jeton")
