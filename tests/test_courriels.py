@@ -168,6 +168,9 @@ def test_an_admin_finds_a_failed_delivery_by_address_without_reading_the_message
         executer_taches()
 
     client.force_login(admin_plateforme)
+    espace = client.get(reverse("comptes:mon_espace")).content.decode()
+    filtre = "?queue_name__exact=courriels&amp;status__exact=failed"
+    assert f'href="{reverse("admin:comptes_tachedefond_changelist")}{filtre}">E-mails en échec</a>' in espace
     page = client.get(
         reverse("admin:comptes_tachedefond_changelist"),
         {"queue_name__exact": "courriels", "status__exact": "failed", "q": "a@exemple.fr"},
