@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from procrastinate.types import JSONDict
 
 from config.taches import envoyer_courriel
 
@@ -44,17 +45,18 @@ def expedier(message: EmailMessage) -> int:
     html = next(
         (contenu for contenu, type_mime in getattr(message, "alternatives", []) if type_mime == "text/html"), None
     )
-    commun = {
+    commun: JSONDict = {
         "sujet": sujet_sur_une_ligne(str(message.subject)),
         "corps": str(message.body),
         "expediteur": message.from_email or settings.DEFAULT_FROM_EMAIL,
         "html": str(html) if html is not None else None,
         "entetes": {str(cle): str(valeur) for cle, valeur in message.extra_headers.items()} or None,
-        "repondre_a": list(message.reply_to) or None,
+        "repondre_a": [str(adresse) for adresse in message.reply_to] or None,
     }
     adresses = _adresses([*message.to, *message.cc, *message.bcc])
     if adresses:
-        envoyer_courriel.batch_defer(*({**commun, "destinataire": adresse} for adresse in adresses))
+        taches: list[JSONDict] = [{**commun, "destinataire": adresse} for adresse in adresses]
+        envoyer_courriel.batch_defer(*taches)
     return len(adresses)
 
 
