@@ -39,10 +39,12 @@ lock: paquets-systeme
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links --extra dev $(PIP_COMPILE_ARGS) -o $(VERROU) pyproject.toml
 
-## Installe, démarre la base, migre, charge la démonstration et sert sur http://$(HOTE)
+## Installe, démarre la base, migre, charge la démonstration et sert sur http://$(HOTE), avec un worker de tâches
+## de fond à côté (e-mails, rappels) ; Ctrl-C arrête les deux, puis la base.
 demo: install
 	DEBUG=$${DEBUG:-true} $(AVEC_PG) -- sh -c '$(MANAGE) migrate --noinput && $(MANAGE) createcachetable && \
-		$(MANAGE) charger_demo --url http://$(HOTE)/ && exec $(MANAGE) runserver --noreload $(HOTE)'
+		$(MANAGE) charger_demo --url http://$(HOTE)/ && exec $(BIN)/python scripts/ensemble.py \
+		-- $(MANAGE) runserver --noreload $(HOTE) -- $(MANAGE) procrastinate worker'
 
 ## Lance toute la suite de tests
 test: install

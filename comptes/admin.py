@@ -1,12 +1,18 @@
+import json
+
 from allauth.mfa.admin import AuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.utils.html import format_html
+from procrastinate.contrib.django.admin import ProcrastinateJobAdmin
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from comptes import rgpd
 from comptes.audit import journaliser
-from comptes.models import ActionAudit, Adhesion, EntreeAudit, Invitation, Organisation, Utilisateur
+from comptes.models import ActionAudit, Adhesion, EntreeAudit, Invitation, Organisation, TacheDeFond, Utilisateur
+from config.lib.journal import masquer_arguments
 
 
 class AdhesionInline(admin.TabularInline):
@@ -241,3 +247,22 @@ admin.site.unregister(Authenticator)
 @admin.register(Authenticator)
 class AuthentificateurAdmin(AuthenticatorAdmin):
     search_fields = ["user__email"]
+
+
+# Tâches de fond (Procrastinate) : l'administration de Procrastinate, en lecture seule, avec ses actions (relancer
+# une tâche en échec, annuler une tâche à faire), sur un modèle mandataire dont le libellé ne montre pas les
+# arguments. Un e-mail en échec s'y retrouve par son adresse (« Mon espace » y mène, filtré sur les envois en
+# échec) ; son texte n'y est pas montré : il contient parfois un lien personnel (mot de passe oublié, vérification
+# d'adresse, invitation) qui donnerait accès au compte d'un autre.
+admin.site.unregister(ProcrastinateJob)
+
+
+@admin.register(TacheDeFond)
+class TacheDeFondAdmin(ProcrastinateJobAdmin):
+    search_fields = ["args__destinataire"]
+    search_help_text = "Adresse du destinataire d'un e-mail"
+
+    @admin.display(description="Arguments")
+    def pretty_args(self, instance: ProcrastinateJob) -> str:
+        arguments = masquer_arguments(instance.args)
+        return format_html("<pre>{}</pre>", json.dumps(arguments, indent=2, ensure_ascii=False))

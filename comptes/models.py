@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from territoires.models import Commune, Departement, Epci, Region
 
@@ -390,3 +391,17 @@ class EntreeAudit(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Le journal d'audit ne se modifie pas : on n'y fait qu'ajouter des entrées.")
+
+
+class TacheDeFond(ProcrastinateJob):
+    """Une tâche de la file de Procrastinate (un e-mail à envoyer, un rappel, une purge), telle que l'administration
+    de la plateforme la montre. Son libellé ne reprend pas ses arguments, comme le fait celui de Procrastinate : le
+    texte d'un e-mail contient parfois un lien personnel (mot de passe oublié, invitation)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "tâche de fond"
+        verbose_name_plural = "tâches de fond"
+
+    def __str__(self):
+        return f"{self.task_name.rsplit('.', 1)[-1]} n° {self.pk}"

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # Avant nos applications : l'app Procrastinate doit être prête quand leurs `ready()` s'exécutent.
+    "procrastinate.contrib.django",
     "territoires",
     "comptes",
     "acteurs_ess",
@@ -287,10 +289,27 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
-# Un serveur d'e-mails qui ne répond pas ne bloque pas une requête plus de quelques secondes.
+# Un serveur d'e-mails qui ne répond pas ne retient pas un worker plus de quelques secondes par tentative (les
+# e-mails partent des workers, jamais d'une requête : config/lib/courriels.py).
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Coville <ne-pas-repondre@coville.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Tâches de fond (Procrastinate) : la file est dans la base (tables procrastinate_*, créées par `migrate`),
+# les workers (`python manage.py procrastinate worker`) la partagent depuis n'importe quelle machine. Chaque
+# application déclare ses tâches dans son module `taches.py` ; celles de toute la plateforme (e-mails, file
+# elle-même) sont dans config/taches.py, qui n'est pas une application.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "taches"
+PROCRASTINATE_IMPORT_PATHS = ["config.taches"]
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # Un arrêt demandé (SIGTERM d'un déploiement) laisse ce temps aux tâches en cours pour finir ; au-delà elles
+    # sont interrompues et reprises plus tard (voir config/taches.py, tâches bloquées).
+    "shutdown_graceful_timeout": float(envint("TACHES_ARRET_GRACIEUX", 30)),
+}
+# Les tâches terminées restent visibles dans l'administration (« Procrastinate jobs ») puis sont purgées : celles
+# réussies après TACHES_CONSERVATION_JOURS, celles en échec (un e-mail jamais parti) après TACHES_ECHECS_JOURS.
+TACHES_CONSERVATION_JOURS = envint("TACHES_CONSERVATION_JOURS", 7)
+TACHES_ECHECS_JOURS = envint("TACHES_ECHECS_JOURS", 30)
 
 # Sécurité : stricte par défaut hors développement (`manage.py check --deploy` sans avertissement).
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -323,11 +342,18 @@ PLATEFORME_SLOGAN = "Co-construire les contrats de ville"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Le texte d'un e-mail (un lien de mot de passe oublié…) n'est jamais écrit dans un journal : tout gestionnaire
+    # ajouté ici (envoi vers un service de suivi des erreurs) garde ce filtre.
+    "filters": {"masquer_courriels": {"()": "config.lib.journal.MasquerTextesCourriels"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["masquer_courriels"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # WeasyPrint annonce chaque page mise en forme, fontTools chaque police lue : du bruit, et du temps perdu
-    # sur les longs PDF.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint.progress", "fontTools")},
+    # sur les longs PDF. Procrastinate annonce chaque tâche enregistrée à chaque commande ; le worker garde ses
+    # messages (tâche commencée, réussie, en échec).
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("weasyprint.progress", "fontTools", "procrastinate.blueprints", "procrastinate.periodic")
+    },
 }
 
 # Mentions légales et page « Données personnelles » : l'opérateur qui exploite Coville pour les collectivités

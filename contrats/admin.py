@@ -5,6 +5,7 @@ from contrats.models import (
     ContratDeVille,
     Contribution,
     JournalContrat,
+    RappelConcertation,
     Section,
     Signataire,
     VersionSection,
@@ -70,3 +71,18 @@ class ContributionAdmin(admin.ModelAdmin):
     raw_id_fields += ["version_integration", "masquee_par"]
     # Réponses et masquages passent par les services (journal, e-mail) : lecture seule ici.
     readonly_fields = ["statut", "reponse", "repondue_le", "masquee", "motif_masquage", "masquee_le"]
+
+
+@admin.register(RappelConcertation)
+class RappelConcertationAdmin(admin.ModelAdmin):
+    """Les rappels de fin de concertation déjà envoyés (contrats/taches.py), en lecture seule."""
+
+    list_display = ["concertation", "fin", "nombre_destinataires", "envoye_le"]
+    list_select_related = ["concertation"]
+    raw_id_fields = ["concertation"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

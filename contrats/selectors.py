@@ -5,14 +5,16 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from acteurs_ess.selectors import structures_du_territoire
 from comptes.contexte import Qui, contexte
-from comptes.models import Organisation, Role
+from comptes.models import Adhesion, Organisation, Role
 from contrats.models import (
     Concertation,
     ContratDeVille,
     Contribution,
     InstanceGouvernance,
     Orientation,
+    Public,
     Reunion,
     Section,
     Signataire,
@@ -59,6 +61,40 @@ def contrats_de(qui: Qui) -> QuerySet[ContratDeVille]:
     for organisation in acces.organisations():
         condition |= Q(signataires__organisation=organisation)
     return ContratDeVille.objects.avec_porteur().filter(condition).distinct().order_by("code")
+
+
+def emails_des_publics(concertation: Concertation) -> list[str]:
+    """Les adresses des personnes actives à qui s'adresse la concertation, sur le territoire du contrat : la règle
+    de `Profil.publics` (contrats/permissions.py), bornée au territoire pour que les structures et habitants d'un
+    autre contrat ne soient pas sollicités. Signataires : agents de la collectivité porteuse, agents, État et
+    partenaires des organisations signataires, État du département. Structures : membres des structures qui
+    agissent sur le territoire porteur (EPCI ou commune). Habitants : membres des organisations d'habitants
+    (conseils citoyens) du territoire ; une personne inscrite sans organisation n'a pas de territoire connu."""
+    contrat = concertation.contrat
+    condition = Q(pk__in=[])
+    if Public.SIGNATAIRES in concertation.publics:
+        condition |= Q(role=Role.AGENT) & q_organisations_porteuses(contrat, prefixe="organisation__")
+        condition |= Q(
+            role__in=[Role.AGENT, Role.ETAT, Role.PARTENAIRE],
+            organisation__in=contrat.signataires.values("organisation_id"),
+        )
+        if contrat.departement_id:
+            condition |= Q(role=Role.ETAT, organisation__departement_id=contrat.departement_id)
+    territoire = {"epci": contrat.epci_id} if contrat.epci_id else {"commune": contrat.commune_id}
+    if Public.STRUCTURES in concertation.publics and any(territoire.values()):
+        condition |= Q(
+            role=Role.STRUCTURE, organisation__structure__in=structures_du_territoire(**territoire).values("pk")
+        )
+    if Public.HABITANTS in concertation.publics and any(territoire.values()):
+        if contrat.epci_id:
+            du_territoire = Q(organisation__epci_id=contrat.epci_id) | Q(organisation__commune__epci_id=contrat.epci_id)
+        else:
+            du_territoire = Q(organisation__commune_id=contrat.commune_id)
+        condition |= Q(role=Role.HABITANT) & du_territoire
+    adresses = Adhesion.objects.filter(condition, utilisateur__is_active=True).values_list(
+        "utilisateur__email", flat=True
+    )
+    return sorted(set(adresses))
 
 
 def contributions_de(user) -> QuerySet[Contribution]:

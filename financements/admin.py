@@ -3,7 +3,7 @@ changent que par les services (journalisés), jamais ici. Importé par contrats/
 
 from django.contrib import admin
 
-from financements.models import AppelAProjets, Dossier, FinanceurAppel, JournalDossier
+from financements.models import AppelAProjets, Dossier, FinanceurAppel, JournalDossier, RappelDossier
 
 
 class FinanceurAppelEnLigne(admin.TabularInline):
@@ -45,3 +45,13 @@ class JournalDossierAdmin(LectureSeule):
     list_display = ["dossier", "date", "evenement", "de_statut", "a_statut", "auteur"]
     list_select_related = ["dossier", "auteur"]
     raw_id_fields = ["dossier", "auteur"]
+
+
+@admin.register(RappelDossier)
+class RappelDossierAdmin(LectureSeule):
+    """Les rappels par date déjà envoyés (financements/taches.py) : chacun une fois."""
+
+    list_display = ["dossier", "motif", "echeance", "nombre_destinataires", "envoye_le"]
+    list_filter = ["motif"]
+    list_select_related = ["dossier"]
+    raw_id_fields = ["dossier"]

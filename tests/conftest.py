@@ -50,6 +50,27 @@ def _cache_vide():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _file_de_taches_videe(request, django_db_blocker):
+    # Les tables de Procrastinate ne sont pas des modèles gérés par Django : le vidage de la base qui suit un test
+    # `transaction=True` (ou un navigateur sur live_server) les laisse telles quelles, et les tâches d'un test
+    # passeraient au suivant.
+    yield
+    marqueur = request.node.get_closest_marker("django_db")
+    transactionnel = (marqueur and marqueur.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if transactionnel:
+        from django.db import connection
+
+        with django_db_blocker.unblock(), connection.cursor() as curseur:
+            curseur.execute(
+                "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers, "
+                "procrastinate_workers CASCADE"
+            )
+
+
 @pytest.fixture
 def smtp_en_panne(settings):
     """Le serveur d'e-mails refuse tout envoi : les actions doivent réussir quand même."""

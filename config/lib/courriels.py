@@ -1,20 +1,20 @@
-"""Les e-mails de la plateforme : un message par destinataire, un objet sur une ligne, et jamais d'erreur
-remontée à la personne qui agit.
+"""Les e-mails de la plateforme : un message par destinataire, un objet sur une ligne, envoyés par les workers.
 
-Une panne du serveur d'e-mails ne doit ni annuler l'action (une décision, une réponse, une invitation
-enregistrées restent enregistrées) ni afficher une erreur 500 : l'échec est journalisé pour l'exploitation.
-Les envois partent après la validation de la transaction, pour qu'une action annulée n'annonce rien.
+Chaque message devient une tâche de fond (`envoyer_courriel`, config/taches.py) écrite dans la transaction de
+l'action qui le cause, car la file est dans la même base : une action annulée n'annonce rien, une action validée
+enverra son message même si elle est suivie d'une panne. Le serveur d'e-mails n'est jamais appelé pendant une
+requête : sa lenteur ou sa panne ne fait ni échouer, ni annuler, ni attendre l'action ; le worker réessaie
+pendant des heures, et un message jamais parti reste visible dans l'administration (tâches en échec).
 """
 
-import logging
 import re
-import smtplib
 from collections.abc import Iterable
 
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import EmailMessage
+from procrastinate.types import JSONDict
 
-logger = logging.getLogger(__name__)
+from config.taches import envoyer_courriel
 
 PREFIXE = "[Coville] "
 LONGUEUR_SUJET = 150
@@ -31,33 +31,45 @@ def sujet_sur_une_ligne(texte: str, longueur: int = LONGUEUR_SUJET) -> str:
     return sujet
 
 
-def expedier(message: EmailMessage) -> bool:
-    """Envoie un message déjà construit ; une panne SMTP ou réseau est journalisée, jamais levée."""
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Échec de l'envoi de l'e-mail « %s » à %s.", message.subject, ", ".join(message.to))
-        return False
-    return True
+def _adresses(destinataires: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(adresse.strip() for adresse in destinataires if adresse and adresse.strip()))
+
+
+def expedier(message: EmailMessage) -> int:
+    """Diffère l'envoi d'un message déjà construit (ceux d'allauth) : une tâche par destinataire, chacun dans son
+    propre message (ni copie ni copie cachée : personne ne voit l'adresse des autres). Rend le nombre de
+    messages mis dans la file."""
+    if message.attachments:
+        # Les arguments d'une tâche sont du JSON conservé dans la base : pas de fichiers.
+        raise ValueError("Un e-mail avec pièces jointes ne peut pas passer par la file des tâches.")
+    html = next(
+        (contenu for contenu, type_mime in getattr(message, "alternatives", []) if type_mime == "text/html"), None
+    )
+    commun: JSONDict = {
+        "sujet": sujet_sur_une_ligne(str(message.subject)),
+        "corps": str(message.body),
+        "expediteur": message.from_email or settings.DEFAULT_FROM_EMAIL,
+        "html": str(html) if html is not None else None,
+        "entetes": {str(cle): str(valeur) for cle, valeur in message.extra_headers.items()} or None,
+        "repondre_a": [str(adresse) for adresse in message.reply_to] or None,
+    }
+    adresses = _adresses([*message.to, *message.cc, *message.bcc])
+    if adresses:
+        taches: list[JSONDict] = [{**commun, "destinataire": adresse} for adresse in adresses]
+        envoyer_courriel.batch_defer(*taches)
+    return len(adresses)
 
 
 def envoyer(sujet: str, corps: str, destinataires: Iterable[str]) -> int:
-    """Envoie un message à chaque destinataire, séparément : personne ne voit l'adresse des autres.
-    Rend le nombre de messages partis."""
-    adresses = list(dict.fromkeys(adresse.strip() for adresse in destinataires if adresse and adresse.strip()))
+    """Diffère un message à chaque destinataire, séparément, dans la transaction en cours (s'il y en a une : le
+    message ne partira que si elle est validée). Rend le nombre de messages mis dans la file."""
+    adresses = _adresses(destinataires)
     if not adresses:
         return 0
-    sujet = sujet_sur_une_ligne(PREFIXE + sujet)
-    try:
-        # Une seule connexion pour tous les messages : un serveur injoignable coûte un délai, pas un par message.
-        with get_connection() as connexion:
-            return sum(expedier(EmailMessage(sujet, corps, to=[adresse], connection=connexion)) for adresse in adresses)
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Échec de l'envoi de l'e-mail « %s » à %d destinataire(s).", sujet, len(adresses))
-        return 0
+    return expedier(EmailMessage(PREFIXE + sujet, corps, to=adresses))
 
 
 def envoyer_apres_validation(sujet: str, corps: str, destinataires: Iterable[str]) -> None:
-    """Comme `envoyer`, une fois la transaction en cours validée (tout de suite s'il n'y en a pas)."""
-    adresses = list(destinataires)
-    transaction.on_commit(lambda: envoyer(sujet, corps, adresses))
+    """Comme `envoyer` : la tâche écrite dans la transaction n'existe, et le message ne part, que si elle est
+    validée (nom gardé pour les appelants qui l'attendaient « après validation »)."""
+    envoyer(sujet, corps, destinataires)

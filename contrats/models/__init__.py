@@ -1,6 +1,13 @@
 """Les modèles des contrats de ville, rangés par sous-domaine."""
 
-from contrats.models.concertation import Concertation, Contribution, JournalContribution, Public, StatutContribution
+from contrats.models.concertation import (
+    Concertation,
+    Contribution,
+    JournalContribution,
+    Public,
+    RappelConcertation,
+    StatutContribution,
+)
 from contrats.models.contrat import ContratDeVille, JournalContrat, StatutContrat
 from contrats.models.ess import (
     ConsultationService,
@@ -40,6 +47,7 @@ __all__ = [
     "Orientation",
     "Pilier",
     "Public",
+    "RappelConcertation",
     "Reunion",
     "Section",
     "Signataire",

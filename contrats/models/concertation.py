@@ -61,6 +61,29 @@ class Concertation(models.Model):
         return [Public(p).label for p in self.publics]
 
 
+class RappelConcertation(models.Model):
+    """Le rappel envoyé une fois aux publics d'une concertation trois jours avant sa fin (contrats/taches.py).
+
+    Si la fin est repoussée, un nouveau rappel peut partir pour la nouvelle date. La contrainte d'unicité fait que
+    deux workers ne l'envoient jamais deux fois : la ligne et ses e-mails sont écrits dans la même transaction."""
+
+    concertation = models.ForeignKey(
+        Concertation, on_delete=models.CASCADE, related_name="rappels", verbose_name="concertation"
+    )
+    fin = models.DateField("fin annoncée")
+    nombre_destinataires = models.PositiveIntegerField("nombre de destinataires")
+    envoye_le = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "rappel de fin de concertation"
+        verbose_name_plural = "rappels de fin de concertation"
+        ordering = ["-envoye_le"]
+        constraints = [models.UniqueConstraint(fields=["concertation", "fin"], name="rappel_concertation_unique")]
+
+    def __str__(self):
+        return f"Rappel : {self.concertation} se termine le {self.fin:%d/%m/%Y}"
+
+
 class StatutContribution(models.TextChoices):
     DEPOSEE = "deposee", "Déposée"
     EN_ANALYSE = "en_analyse", "En analyse"

@@ -1,12 +1,13 @@
 """La concertation : ouverture par la collectivité porteuse, contributions des publics choisis, analyse,
-réponse publique (notifiée par e-mail) et modération."""
+réponse publique (notifiée par e-mail), modération, et rappel de sa fin à ses publics."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from contrats.models import (
     JournalContribution,
     Orientation,
     Public,
+    RappelConcertation,
     Section,
     StatutContrat,
     StatutContribution,
@@ -26,6 +28,7 @@ from contrats.models import (
 )
 from contrats.models.concertation import STATUTS_REPONDUS, TRANSITIONS_CONTRIBUTION
 from contrats.permissions import peut_animer_concertation, peut_moderer, profil, refus_contribution
+from contrats.selectors import emails_des_publics
 from contrats.services.sections import integrer
 from contrats.texte import contenu_dangereux
 
@@ -208,7 +211,7 @@ def repondre(
     )
     if version is not None:
         integrer(verrouillee, version, auteur)
-    transaction.on_commit(lambda: notifier_reponse(verrouillee))
+    notifier_reponse(verrouillee)
     contribution.__dict__.update(verrouillee.__dict__)
     return verrouillee
 
@@ -241,3 +244,52 @@ def masquer(contribution: Contribution, auteur, motif: str) -> None:
     contribution.masquee_par = auteur
     contribution.save(update_fields=["masquee", "motif_masquage", "masquee_le", "masquee_par"])
     JournalContribution.objects.create(contribution=contribution, auteur=auteur, evenement=f"Masquée : {motif}")
+
+
+JOURS_AVANT_FIN = 3
+
+
+def concertations_a_rappeler(aujourd_hui: date) -> QuerySet[Concertation]:
+    """Les concertations ouvertes qui se terminent dans les trois jours (aujourd'hui compris), pas encore rappelées
+    pour cette date de fin."""
+    deja = RappelConcertation.objects.filter(concertation=OuterRef("pk"), fin=OuterRef("fin"))
+    return (
+        Concertation.objects.filter(
+            close_le__isnull=True,
+            debut__lte=aujourd_hui,
+            fin__range=(aujourd_hui, aujourd_hui + timedelta(days=JOURS_AVANT_FIN)),
+        )
+        .exclude(Exists(deja))
+        .select_related("contrat")
+        .order_by("pk")
+    )
+
+
+def rappeler_fins_de_concertation(aujourd_hui: date | None = None) -> int:
+    """Rappelle à ses publics qu'une concertation se termine dans trois jours, une fois par concertation et par
+    date de fin (RappelConcertation, écrit avec ses e-mails : deux workers ne l'envoient pas deux fois). Rend le
+    nombre de concertations rappelées."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    rappelees = 0
+    for concertation in concertations_a_rappeler(aujourd_hui):
+        destinataires = emails_des_publics(concertation)
+        contexte = {
+            "concertation": concertation,
+            "contrat": concertation.contrat,
+            "jours": (concertation.fin - aujourd_hui).days,
+            "lien": settings.SITE_URL.rstrip("/") + concertation.get_absolute_url(),
+        }
+        try:
+            with transaction.atomic():
+                RappelConcertation.objects.create(
+                    concertation=concertation, fin=concertation.fin, nombre_destinataires=len(destinataires)
+                )
+                courriels.envoyer(
+                    f"La concertation « {concertation.titre} » se termine le {concertation.fin:%d/%m/%Y}",
+                    render_to_string("contrats/email/rappel_fin_concertation.txt", contexte),
+                    destinataires,
+                )
+        except IntegrityError:
+            continue
+        rappelees += 1
+    return rappelees

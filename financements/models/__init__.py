@@ -13,6 +13,7 @@ from financements.models.dossier import (
     VisibiliteJournal,
 )
 from financements.models.instruction import AvisInstruction, DecisionFinanceur, Message, NoteInstruction
+from financements.models.rappels import MotifRappel, RappelDossier
 
 __all__ = [
     "AppelAProjets",
@@ -26,8 +27,10 @@ __all__ = [
     "JournalDossier",
     "LigneBudget",
     "Message",
+    "MotifRappel",
     "NoteInstruction",
     "PieceJointe",
+    "RappelDossier",
     "StatutDossier",
     "TypePiece",
     "VisibiliteJournal",

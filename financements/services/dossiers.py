@@ -493,7 +493,7 @@ def inviter_co_porteur(dossier: Dossier, auteur, structure: Structure, role: str
         raise ValidationError(f"{structure} est déjà co-porteur de ce dossier.")
     co_porteur = CoPorteur.objects.create(dossier=dossier, structure=structure, role=role.strip()[:255])
     journaliser(dossier, auteur, f"Co-porteur invité : {structure}", visibilite=VisibiliteJournal.PORTEUR)
-    transaction.on_commit(lambda: notifications.invitation_co_porteur(co_porteur))
+    notifications.invitation_co_porteur(co_porteur)
     return co_porteur
 
 
@@ -608,7 +608,7 @@ def deposer(dossier: Dossier, auteur) -> JournalDossier:
     entree = changer_statut(
         dossier, auteur, StatutDossier.DEPOSE, "Dossier redéposé après correction" if redepot else "Dossier déposé"
     )
-    transaction.on_commit(lambda: notifications.changement_statut(dossier, entree))
+    notifications.changement_statut(dossier, entree)
     return entree
 
 
@@ -700,7 +700,7 @@ def faire_avancer(dossier: Dossier, auteur, nouveau: str, motif: str = "") -> Jo
     if nouveau == StatutDossier.CLOS and dossier.statut == StatutDossier.DECIDE and dossier.issue != Issue.NON_FINANCE:
         raise ValidationError("Un dossier financé est conventionné puis suivi jusqu'à son bilan avant d'être clos.")
     entree = changer_statut(dossier, auteur, nouveau, EVENEMENTS[nouveau], motif=(motif or "").strip())
-    transaction.on_commit(lambda: notifications.changement_statut(dossier, entree))
+    notifications.changement_statut(dossier, entree)
     return entree
 
 

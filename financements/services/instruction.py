@@ -56,7 +56,7 @@ def prendre_en_instruction(dossier: Dossier, auteur):
     if not peut_instruire(auteur, dossier):
         raise PermissionDenied(REFUS_INSTRUCTION)
     entree = changer_statut(dossier, auteur, StatutDossier.EN_INSTRUCTION, "Dossier pris en instruction")
-    transaction.on_commit(lambda: notifications.changement_statut(dossier, entree))
+    notifications.changement_statut(dossier, entree)
     return entree
 
 
@@ -69,7 +69,7 @@ def demander_correction(dossier: Dossier, auteur, motif: str):
     if not motif:
         raise ValidationError("Expliquez au porteur ce qu'il doit corriger : le motif lui est envoyé.")
     entree = changer_statut(dossier, auteur, StatutDossier.CORRECTION_DEMANDEE, "Correction demandée", motif=motif)
-    transaction.on_commit(lambda: notifications.changement_statut(dossier, entree))
+    notifications.changement_statut(dossier, entree)
     return entree
 
 
@@ -103,7 +103,7 @@ def envoyer_message(dossier: Dossier, auteur, texte: str, fichiers=(), type_piec
     for fichier in fichiers:
         ajouter_piece(dossier, auteur, fichier, type_piece, message=message)
     vers_porteur = profil.instructeur and not (profil.porteur or profil.co_porteur)
-    transaction.on_commit(lambda: notifications.nouveau_message(message, vers_porteur=vers_porteur))
+    notifications.nouveau_message(message, vers_porteur=vers_porteur)
     return message
 
 
@@ -219,7 +219,7 @@ def decider(
             StatutDossier.DECIDE,
             f"Tous les financeurs ont décidé : {dossier.get_issue_display().lower()}",
         )
-        transaction.on_commit(lambda: notifications.changement_statut(dossier, entree))
+        notifications.changement_statut(dossier, entree)
     return decision
 
 

@@ -54,7 +54,8 @@ def emails_instructeurs(dossier: Dossier) -> list[str]:
 
 
 def _envoyer(sujet: str, gabarit: str, contexte: dict, destinataires: list[str]) -> None:
-    # Appelée après la validation de la transaction (`on_commit` des services) : un message par destinataire.
+    # Appelée dans la transaction du service : les messages (un par destinataire) sont des tâches écrites avec
+    # l'action, envoyées par un worker une fois la transaction validée.
     if destinataires:
         courriels.envoyer(sujet, render_to_string(gabarit, contexte), destinataires)
 

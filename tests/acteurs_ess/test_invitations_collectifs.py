@@ -3,7 +3,6 @@
 
 import pytest
 from django.core import mail
-from django.test import TestCase
 from django.urls import reverse
 
 from acteurs_ess.models import MembreCollectif
@@ -11,6 +10,7 @@ from acteurs_ess.permissions import peut_gerer_collectif
 from comptes.models import Role
 from tests.acteurs_ess.factories import CollectifFactory, MembreCollectifFactory
 from tests.factories import AdhesionFactory, OrganisationFactory
+from tests.taches import puis_executer_taches
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +35,13 @@ def agent_ville(ville):
 # Les e-mails partent une fois la transaction validée : les tests exécutent ces rappels.
 def inviter(client, membre_structure, ptce, nom="Ville de Saint-Jacques", role="membre"):
     client.force_login(membre_structure)
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with puis_executer_taches():
         return client.post(reverse("acteurs_ess:gerer_collectif", args=[ptce.pk]), {"organisation": nom, "role": role})
 
 
 def repondre(client, personne, invitation, decision):
     client.force_login(personne)
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with puis_executer_taches():
         return client.post(reverse("acteurs_ess:repondre_invitation", args=[invitation.pk]), {"decision": decision})
 
 

@@ -1,25 +1,25 @@
 import pytest
 from django.core import mail
-from django.test import TestCase
 from django.urls import reverse
 
 from acteurs_ess.choix import EtatDemande
 from acteurs_ess.models import DemandeRattachement, Structure
 from comptes.models import Adhesion, Role
+from tests.taches import puis_executer_taches, serveur_de_courriels_retabli
 
 pytestmark = pytest.mark.django_db
 
 
 def demander(client, utilisateur, structure, message="Je suis la nouvelle coordinatrice."):
     client.force_login(utilisateur)
-    # Les e-mails partent « on_commit » : dans un test (une transaction), à la sortie de ce bloc.
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    # Les e-mails sont des tâches écrites avec l'action : un worker les envoie à la sortie de ce bloc.
+    with puis_executer_taches():
         return client.post(reverse("acteurs_ess:rejoindre", args=[structure.pk]), {"message": message})
 
 
 def decider(client, utilisateur, demande, decision, motif=""):
     client.force_login(utilisateur)
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with puis_executer_taches():
         return client.post(reverse("acteurs_ess:decider", args=[demande.pk]), {"decision": decision, "motif": motif})
 
 
@@ -214,7 +214,7 @@ def test_the_requests_page_runs_a_fixed_number_of_queries(client, agent_rennes, 
 
 
 def test_a_join_request_is_kept_when_the_mail_server_is_down(
-    client, exterieur, structure, membre_structure, smtp_en_panne
+    client, exterieur, structure, membre_structure, smtp_en_panne, settings
 ):
     reponse = demander(client, exterieur, structure)
     assert reponse.status_code == 302
@@ -223,3 +223,7 @@ def test_a_join_request_is_kept_when_the_mail_server_is_down(
     reponse = decider(client, membre_structure, DemandeRattachement.objects.get(), "accepter")
     assert reponse.status_code == 302
     assert est_membre(exterieur, structure)
+    assert mail.outbox == []
+
+    serveur_de_courriels_retabli(settings)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([membre_structure.email, exterieur.email])

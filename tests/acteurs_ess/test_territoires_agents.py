@@ -5,7 +5,6 @@ bretonnes ; un agent de Paris, 75, n'agit pas en Nouvelle-Aquitaine)."""
 
 import pytest
 from django.core import mail
-from django.test import TestCase
 
 from acteurs_ess.models import DemandeRattachement
 from acteurs_ess.permissions import peut_decider_rattachement, peut_verifier_structure
@@ -14,6 +13,7 @@ from comptes.models import Role, TypeOrganisation
 from territoires.models import Commune, Departement, Epci, Region
 from tests.acteurs_ess.factories import StructureFactory
 from tests.factories import AdhesionFactory, OrganisationFactory, UtilisateurFactory
+from tests.taches import puis_executer_taches
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +79,10 @@ def test_a_region_agent_and_a_department_agent_with_the_same_code_each_act_in_th
 def test_a_claim_is_sent_to_the_agents_of_the_structure_territory_only(code, deux_territoires):
     t = deux_territoires(code)
     # Les e-mails partent une fois la transaction validée.
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with puis_executer_taches():
         demander_rattachement(UtilisateurFactory(), t["structure_region"])
     assert mail.outbox[-1].to == [t["agent_region"].email]
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with puis_executer_taches():
         demander_rattachement(UtilisateurFactory(), t["structure_departement"])
     assert mail.outbox[-1].to == [t["agent_departement"].email]
 

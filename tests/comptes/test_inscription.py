@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from comptes.models import Utilisateur
 from tests.factories import MOT_DE_PASSE
+from tests.taches import ecouler_delais, executer_taches, taches
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def test_it_signs_up_an_inhabitant_and_sends_a_verification_email(client):
     assert (utilisateur.prenom, utilisateur.nom) == ("Nadia", "Habitante")
     assert not utilisateur.adhesions.exists()
     assert not EmailAddress.objects.get(user=utilisateur).verified
+    executer_taches()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nadia@exemple.fr"]
 
@@ -70,6 +72,7 @@ def test_it_refuses_login_until_the_email_is_verified_then_accepts_it(client):
     assert reponse.url == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
 
+    executer_taches()
     lien = re.search(r"https?://[^/\s]+(/comptes/confirm-email/\S+)", mail.outbox[-1].body).group(1)
     client.post(lien)
     assert EmailAddress.objects.get(email="nadia@exemple.fr").verified
@@ -117,6 +120,7 @@ def test_it_changes_the_password(client, agent):
 def test_it_sends_a_password_reset_link(client, agent):
     reponse = client.post(reverse("account_reset_password"), {"email": agent.email})
     assert reponse.status_code == 302
+    executer_taches()
     assert len(mail.outbox) == 1
     assert "/comptes/password/reset/key/" in mail.outbox[0].body
 
@@ -127,11 +131,23 @@ def test_it_logs_out_with_a_post(client, agent):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_signup_succeeds_when_the_mail_server_is_down(client, smtp_en_panne):
+@pytest.mark.django_db(transaction=True)
+def test_a_signup_succeeds_when_the_mail_server_is_down_and_its_verification_arrives_later(
+    client, settings, smtp_en_panne
+):
     reponse = client.post(reverse("account_signup"), FORMULAIRE)
 
     assert reponse.status_code == 302
     assert Utilisateur.objects.filter(email="nadia@exemple.fr").exists()
+    executer_taches()
+    assert mail.outbox == []
+    assert [(t.status, t.attempts) for t in taches("envoyer_courriel")] == [("todo", 1)]
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ecouler_delais()
+    executer_taches()
+    assert [m.to for m in mail.outbox] == [["nadia@exemple.fr"]]
+    assert "/comptes/confirm-email/" in mail.outbox[0].body
 
 
 def test_behind_a_proxy_two_clients_are_limited_separately(client, membre_structure, settings):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from comptes import services
 from comptes.models import Adhesion, Invitation, Role, Utilisateur
 from tests.factories import MOT_DE_PASSE, UtilisateurFactory
+from tests.taches import puis_executer_taches, serveur_de_courriels_retabli
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +28,9 @@ def url_invitation(jeton: str) -> str:
 # --- Envoi ---------------------------------------------------------------------------------------
 
 
-def test_it_lets_an_agent_invite_a_colleague_by_email(client, agent, epci, django_capture_on_commit_callbacks):
+def test_it_lets_an_agent_invite_a_colleague_by_email(client, agent, epci):
     client.force_login(agent)
-    with django_capture_on_commit_callbacks(execute=True):
+    with puis_executer_taches():
         reponse = client.post(
             reverse("comptes:inviter", args=[epci.pk]),
             {"email": "Nouvelle.Agente@exemple.fr", "role": Role.AGENT},
@@ -279,23 +280,25 @@ def test_the_demo_password_is_not_the_test_password():
 # --- Serveur d'e-mails en panne --------------------------------------------------------------------
 
 
-def test_an_smtp_failure_keeps_the_invitation_and_answers_normally(
-    client, agent, epci, smtp_en_panne, django_capture_on_commit_callbacks
-):
+def test_an_smtp_failure_keeps_the_invitation_and_answers_normally(client, agent, epci, smtp_en_panne, settings):
     client.force_login(agent)
-    with django_capture_on_commit_callbacks(execute=True):
+    with puis_executer_taches():
         reponse = client.post(
             reverse("comptes:inviter", args=[epci.pk]), {"email": "collegue@exemple.fr", "role": Role.AGENT}
         )
     assert reponse.status_code == 302
     assert Invitation.objects.filter(email="collegue@exemple.fr").exists()
+    assert mail.outbox == []
+
+    serveur_de_courriels_retabli(settings)
+    assert [m.to for m in mail.outbox] == [["collegue@exemple.fr"]]
 
 
-def test_an_invitation_subject_stays_on_one_line(client, agent, epci, django_capture_on_commit_callbacks):
+def test_an_invitation_subject_stays_on_one_line(client, agent, epci):
     epci.nom = "Rennes\r\nMétropole"
     epci.save(update_fields=["nom"])
     client.force_login(agent)
-    with django_capture_on_commit_callbacks(execute=True):
+    with puis_executer_taches():
         client.post(reverse("comptes:inviter", args=[epci.pk]), {"email": "collegue@exemple.fr", "role": Role.AGENT})
     assert "Rennes Métropole" in mail.outbox[0].subject
     assert "\n" not in mail.outbox[0].subject
@@ -304,13 +307,13 @@ def test_an_invitation_subject_stays_on_one_line(client, agent, epci, django_cap
 # --- Nouvelle invitation après expiration, acceptations simultanées ----------------------------------------
 
 
-def test_it_invites_again_after_an_invitation_expired(client, agent, epci, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_it_invites_again_after_an_invitation_expired(client, agent, epci):
+    with puis_executer_taches():
         ancienne, ancien_jeton = services.inviter(agent, epci, "tard@exemple.fr", Role.AGENT)
     Invitation.objects.filter(pk=ancienne.pk).update(expire_le=timezone.now() - timedelta(minutes=1))
     client.force_login(agent)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with puis_executer_taches():
         reponse = client.post(
             reverse("comptes:inviter", args=[epci.pk]), {"email": "tard@exemple.fr", "role": Role.AGENT}
         )

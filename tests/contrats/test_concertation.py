@@ -8,6 +8,7 @@ from contrats.models import Contribution, JournalContribution, StatutContrat, St
 from contrats.services import concertation as services
 from contrats.services import sections
 from tests.contrats.factories import ConcertationFactory, ContributionFactory, SectionFactory
+from tests.taches import puis_executer_taches, serveur_de_courriels_retabli, taches
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def test_it_moves_a_contribution_through_analysis_to_an_answer_and_notifies(
     contribution.refresh_from_db()
     assert contribution.statut == StatutContribution.EN_ANALYSE
 
-    with django_capture_on_commit():
+    with puis_executer_taches():
         reponse = client.post(
             reverse("contrats:repondre", args=[concertation.contrat.code, contribution.pk]),
             {"statut": "non_retenue", "reponse": "Les régies sont déjà associées par la convention de 2024."},
@@ -169,13 +170,6 @@ def test_it_moves_a_contribution_through_analysis_to_an_answer_and_notifies(
     assert f"/contrats/{concertation.contrat.code}/ce-que-vous-avez-dit/#contribution-{contribution.pk}" in message.body
     evenements = list(contribution.journal.values_list("evenement", flat=True))
     assert evenements == ["Déposée", "En analyse", "Réponse publiée : non retenue"]
-
-
-def django_capture_on_commit():
-    # Les tests tournent dans une transaction : les e-mails envoyés « on_commit » partent à la sortie du bloc.
-    from django.test import TestCase
-
-    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def test_it_refuses_an_empty_answer(client, agent, concertation, section, membre_structure):
@@ -301,14 +295,14 @@ def test_it_shows_every_contribution_with_its_state_on_the_public_page(client, a
     assert deposee.auteur.email not in contenu
 
 
-def test_an_answer_is_published_when_the_mail_server_is_down(
-    client, agent, concertation, section, membre_structure, smtp_en_panne
+def test_an_answer_is_published_when_the_mail_server_is_down_and_its_author_told_when_it_is_back(
+    client, agent, concertation, section, membre_structure, smtp_en_panne, settings
 ):
     contribution = services.contribuer(concertation, membre_structure, "Associer les régies.", section=section)
     concertation.contrat.nom = "Rennes\nMétropole"
     concertation.contrat.save(update_fields=["nom"])
     client.force_login(agent)
-    with django_capture_on_commit():
+    with puis_executer_taches():
         reponse = client.post(
             reverse("contrats:repondre", args=[concertation.contrat.code, contribution.pk]),
             {"statut": "non_retenue", "reponse": "Déjà prévu."},
@@ -316,12 +310,17 @@ def test_an_answer_is_published_when_the_mail_server_is_down(
     assert reponse.status_code == 302
     contribution.refresh_from_db()
     assert contribution.statut == StatutContribution.NON_RETENUE
+    assert mail.outbox == []
+    assert [(t.status, t.attempts) for t in taches("envoyer_courriel")] == [("todo", 1)]
+
+    serveur_de_courriels_retabli(settings)
+    assert [m.to for m in mail.outbox] == [[membre_structure.email]]
 
 
 def test_an_answer_subject_stays_on_one_line(client, agent, concertation, section, membre_structure):
     contribution = services.contribuer(concertation, membre_structure, "Associer les régies.", section=section)
     concertation.contrat.nom = "Rennes\nMétropole"
     concertation.contrat.save(update_fields=["nom"])
-    with django_capture_on_commit():
+    with puis_executer_taches():
         services.repondre(contribution, agent, "non_retenue", "Déjà prévu.")
     assert mail.outbox[0].subject.endswith("Rennes Métropole")

@@ -153,7 +153,8 @@ def test_it_lists_the_contracts_and_contributions_of_a_person_for_mon_espace(
 
 def test_it_opens_the_admin_pages_to_platform_admins(client, admin_plateforme, contrat):
     client.force_login(admin_plateforme)
-    for modele in ["contratdeville", "journalcontrat", "section", "versionsection", "signataire", "contribution"]:
+    modeles = ["contratdeville", "journalcontrat", "section", "versionsection", "signataire", "contribution"]
+    for modele in [*modeles, "rappelconcertation"]:
         assert client.get(f"/admin/contrats/{modele}/").status_code == 200, modele
     assert client.get(f"/admin/contrats/contratdeville/{contrat.pk}/change/").status_code == 200
 

@@ -116,10 +116,3 @@ def depose(brouillon, membre_structure, epci, prefecture):
     remplir(brouillon, membre_structure, {epci: Decimal("10000"), prefecture: Decimal("30000")})
     services.deposer(brouillon, membre_structure)
     return brouillon
-
-
-def capture():
-    # Les e-mails partent « on_commit » : dans un test (une transaction), à la sortie de ce bloc.
-    from django.test import TestCase
-
-    return TestCase.captureOnCommitCallbacks(execute=True)

@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from financements.models import MotifRappel, RappelDossier
+
 
 def test_it_shows_calls_and_dossiers_read_only_to_admins(client, admin_plateforme, depose):
     client.force_login(admin_plateforme)
@@ -8,3 +10,13 @@ def test_it_shows_calls_and_dossiers_read_only_to_admins(client, admin_plateform
     page = client.get(reverse("admin:financements_dossier_change", args=[depose.pk]))
     assert page.status_code == 200
     assert b'name="statut"' not in page.content  # l'état ne change que par les services
+
+
+def test_it_lists_the_reminders_sent_read_only(client, admin_plateforme, brouillon):
+    RappelDossier.objects.create(
+        dossier=brouillon, motif=MotifRappel.CLOTURE_APPEL, echeance=brouillon.appel.cloture, nombre_destinataires=2
+    )
+    client.force_login(admin_plateforme)
+    page = client.get(reverse("admin:financements_rappeldossier_changelist")).content.decode()
+    assert "Vélos solidaires" in page and "Clôture de l&#x27;appel proche" in page
+    assert client.get(reverse("admin:financements_rappeldossier_add")).status_code == 403

@@ -4,17 +4,13 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import TestCase
 from django.utils import timezone
 
 from financements.models import Issue, StatutDossier
 from financements.services import dossiers as services
 from financements.services import instruction
 from tests.financements.conftest import remplir
-
-
-def capture():
-    return TestCase.captureOnCommitCallbacks(execute=True)
+from tests.taches import puis_executer_taches, serveur_de_courriels_retabli, taches
 
 
 def test_it_refuses_a_submission_after_the_closing_date(brouillon, membre_structure, epci):
@@ -157,22 +153,22 @@ def test_it_notifies_the_carrier_and_co_porteurs_at_each_step(
     brouillon, membre_structure, membre_co_porteur, autre_structure, agent, agent_etat, epci, prefecture
 ):
     remplir(brouillon, membre_structure, {epci: Decimal("10000"), prefecture: Decimal("30000")})
-    with capture():
+    with puis_executer_taches():
         services.inviter_co_porteur(brouillon, membre_structure, autre_structure)
     assert mail.outbox[-1].to == ["villejean@exemple.fr"]
     assert "co-porter" in mail.outbox[-1].subject
     services.confirmer_co_portage(brouillon, membre_co_porteur)
     mail.outbox.clear()
-    with capture():
+    with puis_executer_taches():
         services.deposer(brouillon, membre_structure)
     # Un message par destinataire : personne ne voit l'adresse des autres.
     assert sorted(m.to for m in mail.outbox) == [["tresoriere@exemple.fr"], ["villejean@exemple.fr"]]
     assert "déposé" in mail.outbox[0].subject
-    with capture():
+    with puis_executer_taches():
         instruction.prendre_en_instruction(brouillon, agent)
         instruction.demander_correction(brouillon, agent, "Précisez le public.")
     assert "Précisez le public." in mail.outbox[-1].body
-    with capture():
+    with puis_executer_taches():
         services.deposer(brouillon, membre_structure)
         instruction.prendre_en_instruction(brouillon, agent)
         instruction.decider(brouillon, agent, epci, "10000")
@@ -187,10 +183,10 @@ def test_it_notifies_the_carrier_and_co_porteurs_at_each_step(
 
 def test_it_sends_messages_to_the_other_side(depose, agent_etat, membre_structure):
     mail.outbox.clear()
-    with capture():
+    with puis_executer_taches():
         instruction.envoyer_message(depose, agent_etat, "Pouvez-vous préciser le nombre de jeunes ?")
     assert mail.outbox[-1].to == ["tresoriere@exemple.fr"]
-    with capture():
+    with puis_executer_taches():
         instruction.envoyer_message(depose, membre_structure, "Une trentaine.")
     assert "etat@exemple.fr" in mail.outbox[-1].to
     assert list(depose.messages.values_list("texte", flat=True)) == [
@@ -231,7 +227,7 @@ def test_a_title_with_a_line_break_gives_one_line_subjects(brouillon, membre_str
     brouillon.titre = "Vélos\r\nsolidaires"
     brouillon.save(update_fields=["titre"])
     remplir(brouillon, membre_structure, {epci: Decimal("10000")})
-    with capture():
+    with puis_executer_taches():
         services.deposer(brouillon, membre_structure)
     brouillon.refresh_from_db()
     assert brouillon.statut == StatutDossier.DEPOSE
@@ -240,14 +236,22 @@ def test_a_title_with_a_line_break_gives_one_line_subjects(brouillon, membre_str
 
 def test_every_notification_has_one_recipient(depose, agent_etat, membre_structure, membre_co_porteur, agent):
     mail.outbox.clear()
-    with capture():
+    with puis_executer_taches():
         instruction.envoyer_message(depose, membre_structure, "Une trentaine.")
     assert len(mail.outbox) >= 2
     assert all(len(message.to) == 1 and not message.cc and not message.bcc for message in mail.outbox)
     assert {message.to[0] for message in mail.outbox} >= {"etat@exemple.fr", "agent@exemple.fr"}
 
 
-def test_a_message_is_kept_when_the_mail_server_is_down(depose, agent_etat, smtp_en_panne):
-    with capture():
+def test_a_message_is_kept_when_the_mail_server_is_down_and_notified_when_it_is_back(
+    depose, agent_etat, membre_structure, smtp_en_panne, settings
+):
+    with puis_executer_taches():
         instruction.envoyer_message(depose, agent_etat, "Pouvez-vous préciser ?")
     assert depose.messages.filter(texte="Pouvez-vous préciser ?").exists()
+    assert mail.outbox == []
+    assert {(t.status, t.attempts) for t in taches("envoyer_courriel")} == {("todo", 1)}
+
+    serveur_de_courriels_retabli(settings)
+    assert membre_structure.email in [m.to[0] for m in mail.outbox]
+    assert {t.status for t in taches("envoyer_courriel")} == {"succeeded"}

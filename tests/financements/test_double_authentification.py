@@ -11,7 +11,7 @@ from comptes.mfa import CLE_RETOUR
 from financements.models import DecisionFinanceur, StatutDossier
 from financements.services import instruction
 from tests.double_authentification import activer, desactiver
-from tests.financements.conftest import capture
+from tests.taches import puis_executer_taches
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _vers_activation(reponse) -> str:
 
 
 def test_it_sends_an_agent_without_it_to_activate_it_and_saves_no_decision(client, depose, agent, epci):
-    with capture():
+    with puis_executer_taches():
         instruction.prendre_en_instruction(depose, agent)
     desactiver(agent)
     client.force_login(agent)
@@ -47,7 +47,7 @@ def test_it_sends_an_agent_without_it_to_activate_it_and_saves_no_decision(clien
 
 
 def test_it_lets_an_agent_with_it_decide(client, depose, agent, epci):
-    with capture():
+    with puis_executer_taches():
         instruction.prendre_en_instruction(depose, agent)
     client.force_login(agent)
     reponse = client.post(
@@ -90,7 +90,7 @@ def test_it_sends_a_state_member_without_it_back_from_the_exports(client, appel,
 
 def test_it_never_asks_a_porteur(client, depose, membre_structure):
     client.force_login(membre_structure)
-    with capture():
+    with puis_executer_taches():
         reponse = client.post(reverse("financements:message_dossier", args=[depose.pk]), {"texte": "Une question"})
     assert reponse.status_code == 302
     assert reponse["Location"] == reverse("financements:dossier", args=[depose.pk]) + "#messages"

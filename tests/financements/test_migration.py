@@ -54,7 +54,9 @@ def test_it_keeps_every_row_and_every_content_type_when_funding_moves(settings, 
     # pièces, journal) ; puis la base revient à l'état d'avant le déplacement (les tables ne bougent pas).
     call_command("charger_demo", verbosity=0)
     anciennes = _migrer(ETAT_PRECEDENT)
-    assert not ContentType.objects.filter(app_label="financements").exists()
+    # Les types de contenu des modèles déplacés sont revenus à `contrats` (un modèle ajouté depuis à `financements`,
+    # comme les rappels, garde le sien).
+    assert not ContentType.objects.filter(app_label="financements", model__in=[m.lower() for m in MODELES]).exists()
 
     # Des lignes écrites à l'état précédent, par les modèles historiques de `contrats`.
     Dossier = anciennes.get_model("contrats", "Dossier")

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from financements.models import AppelAProjets, Dossier, StatutDossier
 from financements.services import instruction
-from tests.financements.conftest import PDF, capture, remplir
+from tests.financements.conftest import PDF, remplir
+from tests.taches import puis_executer_taches, taches
 
 
 def test_it_shows_a_published_call_to_anyone(client, appel):
@@ -112,7 +113,7 @@ def test_it_walks_a_structure_through_its_dossier(client, appel, structure, memb
             reverse("financements:pieces_dossier", args=[dossier.pk]),
             {"type": type_piece, "fichier": SimpleUploadedFile(f"{type_piece}.pdf", PDF)},
         )
-    with capture():
+    with puis_executer_taches():
         reponse = client.post(reverse("financements:deposer_dossier", args=[dossier.pk]))
     dossier.refresh_from_db()
     assert dossier.statut == StatutDossier.DEPOSE, reponse.content.decode()
@@ -284,7 +285,7 @@ def test_it_downloads_the_pdf_summary(client, depose, membre_structure, agent_et
 
 def test_it_exchanges_messages_with_attachments_from_the_page(client, depose, agent_etat, membre_structure):
     client.force_login(agent_etat)
-    with capture():
+    with puis_executer_taches():
         client.post(
             reverse("financements:message_dossier", args=[depose.pk]),
             {"texte": "Merci de joindre le devis.", "fichier": SimpleUploadedFile("note.pdf", PDF)},
@@ -337,7 +338,8 @@ def test_the_dossier_page_runs_the_same_queries_whatever_its_size(client, depose
 
 def test_a_message_posted_when_the_mail_server_is_down_is_kept(client, depose, agent_etat, smtp_en_panne):
     client.force_login(agent_etat)
-    with capture():
+    with puis_executer_taches():
         reponse = client.post(reverse("financements:message_dossier", args=[depose.pk]), {"texte": "Merci."})
     assert reponse.status_code == 302
     assert depose.messages.filter(texte="Merci.").exists()
+    assert {t.status for t in taches("envoyer_courriel")} == {"todo"}
