@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from financements.models import JournalDossier, Message, PieceJointe
-from tests.financements.conftest import PDF, capture
+from tests.financements.conftest import PDF
+from tests.taches import puis_executer_taches
 
 ARRETE = "Le fichier n'a pas été enregistré : le stockage des fichiers ne répond pas pour le moment."
 
@@ -67,7 +68,7 @@ def test_a_message_whose_attachment_cannot_be_stored_is_not_sent_and_keeps_its_t
     client, depose, agent_etat, stockage_arrete
 ):
     client.force_login(agent_etat)
-    with capture():
+    with puis_executer_taches():
         reponse = client.post(
             reverse("financements:message_dossier", args=[depose.pk]),
             {"texte": "Merci de joindre le devis signé.", "fichier": SimpleUploadedFile("devis.pdf", PDF)},
