@@ -134,9 +134,10 @@ def peut_importer(qui: Qui) -> bool:
 
 
 def peut_creer_collectif(qui: Qui) -> bool:
-    """Les membres d'une structure, les agents des collectivités et les administrateurs créent un collectif."""
-    acces = contexte(qui)
-    return acces.est_admin or acces.a_role(Role.STRUCTURE, Role.AGENT)
+    """Les membres d'une structure et les agents des collectivités créent un collectif, que leur organisation
+    anime. Pas les administrateurs de la plateforme : ils n'animent rien, ils modèrent les collectifs existants
+    (`peut_gerer_collectif`)."""
+    return contexte(qui).a_role(Role.STRUCTURE, Role.AGENT)
 
 
 def peut_gerer_collectif(qui: Qui, collectif: Collectif) -> bool:

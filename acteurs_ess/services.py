@@ -249,8 +249,7 @@ def creer_collectif(utilisateur: Utilisateur, organisation: Organisation, donnee
     """Crée le collectif ; l'organisation de la personne qui le crée en devient l'animatrice."""
     if not peut_creer_collectif(utilisateur):
         raise PermissionDenied("Seuls les membres d'une structure et les agents des collectivités créent un collectif.")
-    acces = contexte(utilisateur)
-    if not (acces.est_admin or acces.est_membre(organisation)):
+    if not contexte(utilisateur).est_membre(organisation):
         raise PermissionDenied(f"Vous n'êtes pas membre de {organisation}.")
     collectif = Collectif.objects.create(**donnees)
     MembreCollectif.objects.create(collectif=collectif, organisation=organisation, role=RoleCollectif.ANIMATEUR)

@@ -10,6 +10,7 @@ from contrats.models import Concertation, ContratDeVille, Contribution, Section
 from contrats.permissions import (
     peut_animer_concertation,
     peut_gerer_signataires,
+    peut_lire_contributions_deposees,
     peut_moderer,
     peut_modifier_contrat,
     peut_voir_contrat,
@@ -33,6 +34,16 @@ def contrat_modifiable(qui: Qui, code: str) -> ContratDeVille:
         if contrat.en_redaction:
             raise PermissionDenied("Seuls les agents de la collectivité porteuse rédigent ce contrat.")
         raise PermissionDenied("Ce contrat est signé : son texte ne change plus que par avenant.")
+    return contrat
+
+
+def contrat_pour_contributions(qui: Qui, code: str) -> ContratDeVille:
+    """La liste de toutes les contributions, répondues ou non : une page que seuls les associés du contrat
+    voient. Les autres lecteurs du contrat (les publics d'une concertation) ne la voient pas (404) : ce qui leur
+    revient est sur la page publique des réponses."""
+    contrat = contrat_visible(qui, code)
+    if not peut_lire_contributions_deposees(qui, contrat):
+        raise Http404("Contributions introuvables.")
     return contrat
 
 

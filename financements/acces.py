@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from comptes.contexte import Qui
+from contrats.acces import contrat_visible
 from contrats.models import ContratDeVille
 from financements.models import AppelAProjets, Dossier
 from financements.permissions import (
@@ -37,10 +38,9 @@ def appel_pour_gerer(qui: Qui, pk: int) -> AppelAProjets:
 
 
 def contrat_pour_appels(qui: Qui, code: str) -> ContratDeVille:
-    try:
-        contrat = ContratDeVille.objects.avec_porteur().get(code=code)
-    except ContratDeVille.DoesNotExist:
-        raise Http404("Contrat de ville introuvable.") from None
+    """Lancer un appel à projets : le contrat se cherche comme pour toute autre action sur lui (404 pour qui ne
+    le voit pas, `contrats.acces`), puis seuls les agents de la collectivité porteuse agissent (403)."""
+    contrat = contrat_visible(qui, code)
     if not peut_gerer_appel(qui, contrat):
         raise PermissionDenied("Seuls les agents de la collectivité porteuse lancent les appels à projets du contrat.")
     return contrat

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contrats.acces import (
     concertation_visible,
     contrat_pour_animer,
-    contrat_visible,
+    contrat_pour_contributions,
     contribution_pour_animer,
     contribution_pour_moderer,
 )
@@ -19,7 +19,6 @@ from contrats.forms import ConcertationForm, ContributionForm, MasquageForm, Rep
 from contrats.models import ContratDeVille, Contribution, StatutContribution
 from contrats.permissions import (
     peut_animer_concertation,
-    peut_lire_contributions_deposees,
     peut_moderer,
     profil,
     refus_contribution,
@@ -159,9 +158,7 @@ def _contributions(contrat: ContratDeVille):
 
 def contributions(request: HttpRequest, code: str) -> HttpResponse:
     """Toutes les contributions du contrat, pour ses associés ; la collectivité porteuse y répond."""
-    contrat = contrat_visible(request.user, code)
-    if not peut_lire_contributions_deposees(request.user, contrat):
-        raise PermissionDenied("Les contributions en cours d'analyse sont réservées aux partenaires du contrat.")
+    contrat = contrat_pour_contributions(request.user, code)
     statut = request.GET.get("statut", "")
     contributions = _contributions(contrat)
     if statut in StatutContribution.values:

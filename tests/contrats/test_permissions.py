@@ -120,7 +120,8 @@ def test_it_opens_the_contract_to_the_audience_of_an_open_concertation(contrat, 
 def test_it_reserves_the_pending_contributions_to_partners(client, contrat, section, membre_structure):
     ConcertationFactory(contrat=contrat, sections=[section], publics=["structures"])
     client.force_login(membre_structure)
-    assert client.get(reverse("contrats:contributions", args=[contrat.code])).status_code == 403
+    # Elle lit le contrat (elle contribue), mais pas cette page : 404 pour ce qu'on ne peut pas voir.
+    assert client.get(reverse("contrats:contributions", args=[contrat.code])).status_code == 404
     assert client.get(reverse("contrats:contributions_publiques", args=[contrat.code])).status_code == 200
 
 

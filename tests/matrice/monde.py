@@ -1,0 +1,827 @@
+"""Le monde de la matrice d'accès : un territoire, des organisations, une personne par acteur de
+`tests/matrice/roles.py`, et un objet réel derrière chaque adresse — un contrat en concertation et un contrat
+signé, un appel à projets publié et un autre en préparation, des dossiers dans l'état où chaque action
+s'applique, des pièces, des co-porteurs, une structure, un collectif, une invitation, une demande de
+rattachement…
+
+Il est construit une fois pour tout le module de test (`tests/test_matrice_acces.py`), dans une transaction
+annulée à la fin. Pour chaque entrée de la matrice, `ADRESSES` donne l'adresse à visiter, `DONNEES` le contenu
+d'un POST valide (les vrais champs du formulaire : un acteur autorisé réussit, un acteur refusé l'est pour la
+bonne raison, pas pour un formulaire invalide) et `PREPARATIONS` ce qu'il faut mettre dans la session avant
+la requête (elle est annulée avec la requête).
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from acteurs_ess.choix import EtatMembreCollectif, RoleCollectif
+from acteurs_ess.models import DemandeRattachement, MembreCollectif
+from comptes import audit
+from comptes import services as comptes_services
+from comptes.models import ActionAudit, EntreeAudit, Organisation, Role, TypeOrganisation
+from contrats.models import InstanceGouvernance, Orientation, Public, Signataire, StatutContrat, StatutContribution
+from contrats.models.projet_territoire import NiveauOrientation
+from contrats.services import concertation as concertations
+from contrats.services import sections as sections_services
+from financements.models import StatutDossier
+from financements.services import dossiers as dossiers_services
+from financements.services import instruction
+from territoires.models import NatureEpci
+from tests.acteurs_ess.factories import CollectifFactory, StructureFactory
+from tests.contrats.factories import (
+    CommuneFactory,
+    ConcertationFactory,
+    ContratFactory,
+    DepartementFactory,
+    EpciFactory,
+    QpvFactory,
+    RegionFactory,
+    SectionFactory,
+)
+from tests.double_authentification import SECRET, activer, code, connecter
+from tests.factories import MOT_DE_PASSE, AdhesionFactory, OrganisationFactory, UtilisateurFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+NOUVEAU_MOT_DE_PASSE = "Un-autre-mot-de-passe-2026"
+# Un SIRET valide (clé de Luhn) qu'aucune structure du monde ne porte : celui d'une inscription ou d'un import.
+SIRET_LIBRE = "50000000500016"
+SIRET_IMPORT = "51234567900017"
+
+
+def fichier_pdf(nom: str = "annexe.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(nom, PDF, content_type="application/pdf")
+
+
+class Monde:
+    """Les personnes (une par acteur), leurs sessions, et les objets derrière les adresses de la matrice."""
+
+    personnes: dict[str, Any]
+    sessions: dict[str, str]
+    organisation_de: dict[str, Organisation | None]
+
+    def client(self, acteur: str) -> Client:
+        """Un client neuf dans la session de l'acteur (ouverte une fois, à la construction du monde) : une
+        déconnexion, un changement de mot de passe ou une suppression de compte ne la touchent que le temps
+        d'une requête, annulée ensuite."""
+        client = Client()
+        if acteur in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[acteur]
+        return client
+
+
+def _personne(acteur: str, organisation: Organisation | None, role: str | None, **champs) -> Any:
+    email = f"{acteur.replace('_', '.')}@matrice.fr"
+    if organisation is None:
+        return UtilisateurFactory(email=email, **champs)
+    return AdhesionFactory(
+        organisation=organisation, role=role, **{f"utilisateur__{k}": v for k, v in {"email": email, **champs}.items()}
+    ).utilisateur
+
+
+def _territoire(m: Monde) -> None:
+    bretagne = RegionFactory(code="53", nom="Bretagne")
+    occitanie = RegionFactory(code="76", nom="Occitanie")
+    m.ille_et_vilaine = DepartementFactory(code="35", nom="Ille-et-Vilaine", region=bretagne)
+    finistere = DepartementFactory(code="29", nom="Finistère", region=bretagne)
+    haute_garonne = DepartementFactory(code="31", nom="Haute-Garonne", region=occitanie)
+    m.rennes_metropole = EpciFactory(siren="243500139", nom="Rennes Métropole", nature=NatureEpci.METRO)
+    vitre = EpciFactory(siren="200039022", nom="Vitré Communauté", nature=NatureEpci.CA)
+    toulouse = EpciFactory(siren="243100518", nom="Toulouse Métropole", nature=NatureEpci.METRO)
+    m.rennes = CommuneFactory(code="35238", nom="Rennes", departement=m.ille_et_vilaine, epci=m.rennes_metropole)
+    CommuneFactory(code="35360", nom="Vitré", departement=m.ille_et_vilaine, epci=vitre)
+    CommuneFactory(code="31555", nom="Toulouse", departement=haute_garonne, epci=toulouse)
+    m.blosne = QpvFactory(code="QN03505M", nom="Le Blosne", departement=m.ille_et_vilaine, epci=m.rennes_metropole)
+    m.maurepas = QpvFactory(code="QN03504M", nom="Maurepas", departement=m.ille_et_vilaine, epci=m.rennes_metropole)
+    m.blosne.communes.add(m.rennes)
+    m.maurepas.communes.add(m.rennes)
+    m.region, m.epci_vitre, m.epci_toulouse, m.finistere = bretagne, vitre, toulouse, finistere
+
+
+def _organisations(m: Monde) -> None:
+    def reliee(nom: str, type_: str, code: str, **lien) -> Organisation:
+        """Une organisation reliée à son territoire du référentiel (collectivité, service de l'État)."""
+        return OrganisationFactory(nom=nom, type=type_, code_territoire=code, **lien)
+
+    m.org_epci = reliee("Rennes Métropole", TypeOrganisation.EPCI, "243500139", epci_id=m.rennes_metropole.pk)
+    m.org_ville = reliee("Ville de Rennes", TypeOrganisation.COMMUNE, "35238", commune_id=m.rennes.pk)
+    m.org_vitre = reliee("Vitré Communauté", TypeOrganisation.EPCI, "200039022", epci_id=m.epci_vitre.pk)
+    m.org_toulouse = reliee("Toulouse Métropole", TypeOrganisation.EPCI, "243100518", epci_id=m.epci_toulouse.pk)
+    m.prefecture = reliee(
+        "Préfecture d'Ille-et-Vilaine", TypeOrganisation.ETAT, "35", departement_id=m.ille_et_vilaine.pk
+    )
+    m.prefecture_finistere = reliee(
+        "Préfecture du Finistère", TypeOrganisation.ETAT, "29", departement_id=m.finistere.pk
+    )
+    m.bailleur = OrganisationFactory(nom="Archipel Habitat", type=TypeOrganisation.BAILLEUR)
+    m.caf = OrganisationFactory(nom="CAF d'Ille-et-Vilaine", type=TypeOrganisation.CAF)
+    m.conseil = OrganisationFactory(nom="Conseil citoyen de Maurepas", type=TypeOrganisation.CONSEIL_CITOYEN)
+    m.plateforme = OrganisationFactory(nom="Équipe Coville", type=TypeOrganisation.PLATEFORME)
+    m.ateliers = StructureFactory(
+        raison_sociale="Les Ateliers du Blosne", siret="44306184100047", rna="W353012345", commune=m.rennes
+    )
+    m.villejean = StructureFactory(raison_sociale="Villejean Solidaire", siret="73282932000074", commune=m.rennes)
+    m.mobilite = StructureFactory(raison_sociale="Maurepas Mobilité", siret="77567227200016", commune=m.rennes)
+
+
+def _personnes(m: Monde) -> None:
+    """Une personne par acteur de la matrice, avec son rôle dans son organisation ; agents, État et
+    administrateur ont la double authentification (exigée pour instruire, décider, exporter et administrer) :
+    l'application et ses codes de récupération."""
+    adhesions = {
+        "inscrit": (None, None),
+        "agent": (m.org_epci, Role.AGENT),
+        "elu": (m.org_epci, Role.ELU),
+        "etat": (m.prefecture, Role.ETAT),
+        "structure": (m.ateliers.organisation, Role.STRUCTURE),
+        "co_porteur": (m.villejean.organisation, Role.STRUCTURE),
+        "habitant": (m.conseil, Role.HABITANT),
+        "partenaire": (m.bailleur, Role.PARTENAIRE),
+        "admin": (m.plateforme, Role.ADMIN),
+        "agent_autre_epci": (m.org_vitre, Role.AGENT),
+        "elu_autre_epci": (m.org_vitre, Role.ELU),
+        "structure_autre": (m.mobilite.organisation, Role.STRUCTURE),
+        "partenaire_autre": (m.caf, Role.PARTENAIRE),
+        "etat_autre_departement": (m.prefecture_finistere, Role.ETAT),
+        "agent_autre_region": (m.org_toulouse, Role.AGENT),
+    }
+    m.organisation_de = {acteur: organisation for acteur, (organisation, _) in adhesions.items()}
+    m.personnes = {}
+    for acteur, (organisation, role) in adhesions.items():
+        champs = {"is_staff": True, "is_superuser": True} if role == Role.ADMIN else {}
+        personne = _personne(acteur, organisation, role, **champs)
+        if role in (Role.AGENT, Role.ETAT, Role.ADMIN):
+            activer(personne)
+            RecoveryCodes.activate(personne)
+        m.personnes[acteur] = personne
+
+
+def _contrats(m: Monde) -> None:
+    agent = m.personnes["agent"]
+    m.contrat = ContratFactory(
+        code="CN03501I",
+        nom="Rennes Métropole",
+        epci=m.rennes_metropole,
+        departement=m.ille_et_vilaine,
+        statut=StatutContrat.CONCERTATION,
+    )
+    m.contrat.qpv.set([m.blosne, m.maurepas])
+    m.contrat.communes.set([m.rennes])
+    m.signataire = Signataire.objects.create(contrat=m.contrat, organisation=m.prefecture, ordre=1)
+    Signataire.objects.create(contrat=m.contrat, organisation=m.bailleur, ordre=2)
+    m.section = SectionFactory(
+        contrat=m.contrat,
+        titre="Emploi et insertion",
+        texte_initial="<p>Premier texte.</p>",
+        texte_initial__auteur=agent,
+    )
+    sections_services.enregistrer(m.section, agent, "<p>Deuxième texte.</p>", 1, "Précisions")
+    m.orientation = Orientation.objects.create(
+        contrat=m.contrat, niveau=NiveauOrientation.ORIENTATION, titre="Emploi des jeunes"
+    )
+    # Ouverte aux trois publics : signataires, structures de l'ESS et habitants.
+    m.concertation = ConcertationFactory(
+        contrat=m.contrat,
+        sections=[m.section],
+        publics=[Public.SIGNATAIRES, Public.STRUCTURES, Public.HABITANTS],
+        ouverte_par=agent,
+    )
+    m.concertation.orientations.set([m.orientation])
+
+    def contribuer(acteur: str, texte: str):
+        return concertations.contribuer(m.concertation, m.personnes[acteur], texte, section=m.section)
+
+    m.contribution_deposee = contribuer("habitant", "Des ateliers de réparation au pied des immeubles.")
+    m.contribution_en_analyse = contribuer("structure", "Un chantier d'insertion dans le quartier.")
+    concertations.analyser(m.contribution_en_analyse, agent)
+    repondue = contribuer("partenaire", "Associer les gardiens d'immeuble.")
+    concertations.repondre(repondue, agent, StatutContribution.RETENUE, "Retenue : les gardiens seront associés.")
+    m.instance = InstanceGouvernance.objects.create(contrat=m.contrat, type="copil", nom="Comité de pilotage")
+
+    m.contrat_signe = ContratFactory(
+        code="CN03502I",
+        nom="Rennes Métropole (contrat signé)",
+        epci=m.rennes_metropole,
+        departement=m.ille_et_vilaine,
+        statut=StatutContrat.SIGNE,
+    )
+    m.contrat_signe.qpv.set([m.blosne])
+    Signataire.objects.create(contrat=m.contrat_signe, organisation=m.prefecture, ordre=1)
+    m.section_signee = SectionFactory(
+        contrat=m.contrat_signe, titre="Cadre de vie", texte_initial="<p>Texte signé.</p>", texte_initial__auteur=agent
+    )
+
+
+def _remplir(m: Monde, dossier) -> None:
+    """Un brouillon prêt à déposer : contenu, budget équilibré, plan de financement (la métropole, l'État et
+    le bailleur sollicités, pas la ville), pièces demandées, co-porteur confirmé."""
+    porteur = m.personnes["structure"]
+    dossier.description = "Ateliers de réparation de vélos au pied des immeubles."
+    dossier.objectifs = "Créer du lien et des emplois."
+    dossier.date_debut = timezone.localdate().replace(month=1, day=1) + timedelta(days=366)
+    dossier.date_fin = dossier.date_debut + timedelta(days=300)
+    dossier.save()
+    dossier.qpv.set([m.blosne])
+    dossier.priorites.set([m.orientation])
+    fonds_propres = Decimal("2000")
+    total = sum(m.demandes.values(), Decimal(0)) + fonds_propres
+    lignes = [{"compte": "64", "libelle": "Animateur", "montant": total}]
+    lignes += [{"compte": "74", "libelle": str(f), "montant": d, "financeur": f} for f, d in m.demandes.items()]
+    lignes.append({"compte": "75", "libelle": "Cotisations", "montant": fonds_propres})
+    dossiers_services.enregistrer_budget(dossier, porteur, lignes)
+    dossiers_services.enregistrer_plan(dossier, porteur, m.demandes, fonds_propres=fonds_propres)
+    for type_piece in ("statuts", "rib"):
+        dossiers_services.ajouter_piece(dossier, porteur, fichier_pdf(f"{type_piece}.pdf"), type_piece)
+    dossiers_services.inviter_co_porteur(dossier, porteur, m.villejean, "Accueil des ateliers")
+    dossiers_services.confirmer_co_portage(dossier, m.personnes["co_porteur"])
+
+
+def _financements(m: Monde) -> None:
+    agent, porteur = m.personnes["agent"], m.personnes["structure"]
+    aujourd_hui = timezone.localdate()
+
+    def appel(titre: str, publier: bool):
+        return dossiers_services.creer_appel(
+            m.contrat,
+            agent,
+            titre=titre,
+            annee=2027,
+            ouverture=aujourd_hui - timedelta(days=10),
+            cloture=aujourd_hui + timedelta(days=20),
+            financeurs=[
+                (m.org_epci, Decimal("200000"), "Politique de la ville"),
+                (m.prefecture, Decimal("300000"), "BOP 147"),
+                (m.org_ville, Decimal("100000"), ""),
+                (m.bailleur, Decimal("50000"), ""),
+            ],
+            priorites=[m.orientation],
+            qpv=[m.blosne, m.maurepas],
+            pieces_demandees=["statuts", "rib"],
+            publier=publier,
+        )
+
+    m.appel = appel("Appel à projets 2027", publier=True)
+    m.appel_en_preparation = appel("Appel à projets 2028", publier=False)
+    m.demandes = {m.org_epci: Decimal("10000"), m.prefecture: Decimal("30000"), m.bailleur: Decimal("5000")}
+    # Qui décide pour quel financeur sollicité.
+    m.financeur_de = {"agent": m.org_epci, "etat": m.prefecture, "partenaire": m.bailleur}
+
+    def dossier(titre: str, jusqu_a: str):
+        d = dossiers_services.creer_dossier(m.appel, m.ateliers, porteur, titre)
+        if jusqu_a == "a_confirmer":
+            dossiers_services.inviter_co_porteur(d, porteur, m.villejean, "Accueil des ateliers")
+            return d
+        _remplir(m, d)
+        etapes = ["brouillon", "depose", "en_instruction", "decide", "en_cours"]
+        for etape in etapes[1 : etapes.index(jusqu_a) + 1]:
+            if etape == "depose":
+                dossiers_services.deposer(d, porteur)
+            elif etape == "en_instruction":
+                instruction.prendre_en_instruction(d, agent)
+            elif etape == "decide":
+                for acteur, financeur in m.financeur_de.items():
+                    instruction.decider(d, m.personnes[acteur], financeur, m.demandes[financeur])
+            elif etape == "en_cours":
+                dossiers_services.faire_avancer(d, agent, StatutDossier.CONVENTIONNE, "Convention signée")
+                dossiers_services.faire_avancer(d, agent, StatutDossier.EN_COURS)
+            d.refresh_from_db()
+        assert d.statut == {"decide": StatutDossier.DECIDE}.get(jusqu_a, jusqu_a), d.statut
+        return d
+
+    m.dossier_brouillon = dossier("Vélos solidaires", "brouillon")
+    m.dossier_a_confirmer = dossier("Repair café", "a_confirmer")
+    m.dossier_depose = dossier("Jardins partagés", "depose")
+    m.dossier_instruction = dossier("Cuisine collective", "en_instruction")
+    m.dossier_decide = dossier("Bibliothèque de rue", "decide")
+    m.dossier_en_cours = dossier("Fête de quartier", "en_cours")
+    m.piece_brouillon = m.dossier_brouillon.pieces.order_by("pk").first()
+    m.piece_instruction = m.dossier_instruction.pieces.order_by("pk").first()
+    m.co_porteur_brouillon = m.dossier_brouillon.co_porteurs.get()
+
+
+def _annuaire(m: Monde) -> None:
+    m.collectif = CollectifFactory(nom="PTCE du Blosne", type="ptce", commune=m.rennes)
+    MembreCollectif.objects.create(
+        collectif=m.collectif, organisation=m.ateliers.organisation, role=RoleCollectif.ANIMATEUR
+    )
+    m.membre_collectif = MembreCollectif.objects.create(
+        collectif=m.collectif, organisation=m.org_epci, role=RoleCollectif.PARTENAIRE
+    )
+    m.invitation_collectif = MembreCollectif.objects.create(
+        collectif=m.collectif,
+        organisation=m.villejean.organisation,
+        etat=EtatMembreCollectif.INVITEE,
+        invitee_par=m.personnes["structure"],
+        invitee_le=timezone.now(),
+    )
+    m.demande = DemandeRattachement.objects.create(
+        structure=m.ateliers, demandeur=m.personnes["inscrit"], message="Je suis bénévole aux ateliers."
+    )
+
+
+def _comptes(m: Monde) -> None:
+    _, m.jeton_invitation = comptes_services.inviter(
+        m.personnes["agent"], m.org_epci, "nouvelle.collegue@matrice.fr", Role.AGENT
+    )
+    # Une personne hors des acteurs, qui vient de s'inscrire (lien de confirmation de son adresse) et a oublié
+    # son mot de passe (lien de réinitialisation) : les liens sont publics, leur clé est la preuve.
+    nouvelle = UtilisateurFactory(email="nouvelle.inscrite@matrice.fr", email_verifie=False)
+    adresse = EmailAddress.objects.create(user=nouvelle, email=nouvelle.email, verified=False, primary=True)
+    m.cle_confirmation = EmailConfirmationHMAC(adresse).key
+    m.uid_reinitialisation = user_pk_to_url_str(nouvelle)
+    m.cle_reinitialisation = default_token_generator.make_token(nouvelle)
+    audit.journaliser(ActionAudit.STRUCTURE_VERIFIEE, auteur=m.personnes["agent"], objet=m.ateliers)
+    m.entree_audit = EntreeAudit.objects.order_by("pk").first()
+
+
+def _sessions(m: Monde) -> None:
+    """Une session par personne connectée, ouverte une fois (avec le mot de passe redonné, comme allauth le
+    demande avant de toucher à la double authentification ou au mot de passe)."""
+    m.sessions = {}
+    for acteur, personne in m.personnes.items():
+        client = Client()
+        connecter(client, personne)
+        m.sessions[acteur] = client.session.session_key
+
+
+def construire() -> Monde:
+    m = Monde()
+    _territoire(m)
+    _organisations(m)
+    _personnes(m)
+    _contrats(m)
+    _financements(m)
+    _annuaire(m)
+    _comptes(m)
+    _sessions(m)
+    return m
+
+
+# --- Adresses ---------------------------------------------------------------------------------------------
+
+
+def _url(nom: str, *args: Any) -> Callable[[Monde], str]:
+    """L'adresse nommée, ses arguments lus dans le monde (`"contrat.code"` → `monde.contrat.code`)."""
+
+    def adresse(m: Monde) -> str:
+        valeurs = []
+        for arg in args:
+            if isinstance(arg, str) and arg.startswith("="):
+                valeurs.append(arg[1:])
+                continue
+            valeur: Any = m
+            for attribut in arg.split("."):
+                valeur = getattr(valeur, attribut)
+            valeurs.append(valeur)
+        return reverse(nom, args=valeurs)
+
+    return adresse
+
+
+def _avec(adresse: Callable[[Monde], str], requete: str) -> Callable[[Monde], str]:
+    return lambda m: f"{adresse(m)}?{requete}"
+
+
+C, CS = "contrat.code", "contrat_signe.code"
+ADRESSES: dict[str, Callable[[Monde], str]] = {
+    "accueil": _url("accueil"),
+    "sante": _url("sante"),
+    "catalogue_javascript": _url("catalogue_javascript"),
+    # allauth
+    "account_login": _url("account_login"),
+    "account_logout": _url("account_logout"),
+    "account_inactive": _url("account_inactive"),
+    "account_signup": _url("account_signup"),
+    "account_reauthenticate": _url("account_reauthenticate"),
+    "account_email": _url("account_email"),
+    "account_email_verification_sent": _url("account_email_verification_sent"),
+    "account_change_password": _url("account_change_password"),
+    "account_set_password": _url("account_set_password"),
+    "account_reset_password": _url("account_reset_password"),
+    "account_confirm_login_code": _url("account_confirm_login_code"),
+    "account_confirm_email": _url("account_confirm_email", "cle_confirmation"),
+    "account_reset_password_from_key_done": _url("account_reset_password_from_key_done"),
+    "account_reset_password_from_key": _url(
+        "account_reset_password_from_key", "uid_reinitialisation", "cle_reinitialisation"
+    ),
+    "account_reset_password_done": _url("account_reset_password_done"),
+    "mfa_index": _url("mfa_index"),
+    "mfa_authenticate": _url("mfa_authenticate"),
+    "mfa_reauthenticate": _url("mfa_reauthenticate"),
+    "mfa_activate_totp": _url("mfa_activate_totp"),
+    "mfa_deactivate_totp": _url("mfa_deactivate_totp"),
+    "mfa_view_recovery_codes": _url("mfa_view_recovery_codes"),
+    "mfa_generate_recovery_codes": _url("mfa_generate_recovery_codes"),
+    "mfa_download_recovery_codes": _url("mfa_download_recovery_codes"),
+    "socialaccount_login_cancelled": _url("socialaccount_login_cancelled"),
+    "socialaccount_login_error": _url("socialaccount_login_error"),
+    "socialaccount_signup": _url("socialaccount_signup"),
+    "socialaccount_connections": _url("socialaccount_connections"),
+    "comptes/social/login/cancelled/": lambda m: "/comptes/social/login/cancelled/",
+    "comptes/social/login/error/": lambda m: "/comptes/social/login/error/",
+    "comptes/social/signup/": lambda m: "/comptes/social/signup/",
+    "comptes/social/connections/": lambda m: "/comptes/social/connections/",
+    "openid_connect_login": _url("openid_connect_login", "=proconnect"),
+    "openid_connect_callback": _url("openid_connect_callback", "=proconnect"),
+    # comptes
+    "comptes:mon_espace": _url("comptes:mon_espace"),
+    "comptes:organisation": _url("comptes:organisation", "org_epci.pk"),
+    "comptes:inviter": _url("comptes:inviter", "org_epci.pk"),
+    "comptes:invitation": _url("comptes:invitation", "jeton_invitation"),
+    "comptes:mon_compte": _url("comptes:mon_compte"),
+    "comptes:telecharger_donnees": _url("comptes:telecharger_donnees"),
+    "comptes:supprimer_compte": _url("comptes:supprimer_compte"),
+    "comptes:mentions_legales": _url("comptes:mentions_legales"),
+    "comptes:donnees_personnelles": _url("comptes:donnees_personnelles"),
+    # territoires
+    "territoires:recherche": _avec(_url("territoires:recherche"), "q=rennes"),
+    "territoires:autocompletion": _avec(_url("territoires:autocompletion"), "q=ren"),
+    "territoires:regions": _url("territoires:regions"),
+    "territoires:region": _url("territoires:region", "region.code"),
+    "territoires:departement": _url("territoires:departement", "ille_et_vilaine.code"),
+    "territoires:epcis": _url("territoires:epcis"),
+    "territoires:epci": _url("territoires:epci", "rennes_metropole.siren"),
+    "territoires:communes": _url("territoires:communes"),
+    "territoires:commune": _url("territoires:commune", "rennes.code"),
+    "territoires:qpvs": _url("territoires:qpvs"),
+    "territoires:qpv": _url("territoires:qpv", "blosne.code"),
+    # annuaire
+    "acteurs_ess:annuaire": _url("acteurs_ess:annuaire"),
+    "acteurs_ess:exporter_csv": _url("acteurs_ess:exporter_csv"),
+    "acteurs_ess:exporter_xlsx": _url("acteurs_ess:exporter_xlsx"),
+    "acteurs_ess:inscrire": _url("acteurs_ess:inscrire"),
+    "acteurs_ess:structure": _url("acteurs_ess:structure", "ateliers.pk"),
+    "acteurs_ess:modifier": _url("acteurs_ess:modifier", "ateliers.pk"),
+    "acteurs_ess:rejoindre": _url("acteurs_ess:rejoindre", "ateliers.pk"),
+    "acteurs_ess:verifier": _url("acteurs_ess:verifier", "ateliers.pk"),
+    "acteurs_ess:rattachements": _url("acteurs_ess:rattachements"),
+    "acteurs_ess:decider": _url("acteurs_ess:decider", "demande.pk"),
+    "acteurs_ess:collectifs": _url("acteurs_ess:collectifs"),
+    "acteurs_ess:nouveau_collectif": _url("acteurs_ess:nouveau_collectif"),
+    "acteurs_ess:collectif": _url("acteurs_ess:collectif", "collectif.pk"),
+    "acteurs_ess:gerer_collectif": _url("acteurs_ess:gerer_collectif", "collectif.pk"),
+    "acteurs_ess:repondre_invitation": _url("acteurs_ess:repondre_invitation", "invitation_collectif.pk"),
+    "acteurs_ess:retirer_membre": _url("acteurs_ess:retirer_membre", "collectif.pk", "membre_collectif.pk"),
+    "acteurs_ess:importer": _url("acteurs_ess:importer"),
+    "acteurs_ess:confirmer_import": _url("acteurs_ess:confirmer_import"),
+    # contrats
+    "contrats:liste": _url("contrats:liste"),
+    "contrats:contrat": _url("contrats:contrat", C),
+    "contrats:contrat@signe": _url("contrats:contrat", CS),
+    "contrats:transition": _url("contrats:transition", C),
+    "contrats:contrat_pdf": _url("contrats:contrat_pdf", C),
+    "contrats:contrat_pdf@signe": _url("contrats:contrat_pdf", CS),
+    "contrats:synthese_pdf": _url("contrats:synthese_pdf", C),
+    "contrats:synthese_pdf@signe": _url("contrats:synthese_pdf", CS),
+    "contrats:nouvelle_section": _url("contrats:nouvelle_section", C),
+    "contrats:section": _url("contrats:section", C, "section.pk"),
+    "contrats:section@signe": _url("contrats:section", CS, "section_signee.pk"),
+    "contrats:modifier_section": _url("contrats:modifier_section", C, "section.pk"),
+    "contrats:modifier_section@signe": _url("contrats:modifier_section", CS, "section_signee.pk"),
+    "contrats:historique": _url("contrats:historique", C, "section.pk"),
+    "contrats:historique@signe": _url("contrats:historique", CS, "section_signee.pk"),
+    "contrats:version": _url("contrats:version", C, "section.pk", "=1"),
+    "contrats:version@signe": _url("contrats:version", CS, "section_signee.pk", "=1"),
+    "contrats:comparer": _url("contrats:comparer", C, "section.pk"),
+    "contrats:restaurer": _url("contrats:restaurer", C, "section.pk", "=1"),
+    "contrats:nouvelle_orientation": _url("contrats:nouvelle_orientation", C),
+    "contrats:nouvelle_concertation": _url("contrats:nouvelle_concertation", C),
+    "contrats:concertation": _url("contrats:concertation", C, "concertation.pk"),
+    "contrats:clore_concertation": _url("contrats:clore_concertation", C, "concertation.pk"),
+    "contrats:contributions": _url("contrats:contributions", C),
+    "contrats:analyser": _url("contrats:analyser", C, "contribution_deposee.pk"),
+    "contrats:repondre": _url("contrats:repondre", C, "contribution_en_analyse.pk"),
+    "contrats:masquer": _url("contrats:masquer", C, "contribution_deposee.pk"),
+    "contrats:contributions_publiques": _url("contrats:contributions_publiques", C),
+    "contrats:nouveau_signataire": _url("contrats:nouveau_signataire", C),
+    "contrats:nouvel_engagement": _url("contrats:nouvel_engagement", C, "signataire.pk"),
+    "contrats:nouvelle_instance": _url("contrats:nouvelle_instance", C),
+    "contrats:nouvelle_reunion": _url("contrats:nouvelle_reunion", C, "instance.pk"),
+    "contrats:renseigner_ess@consultation": _url("contrats:renseigner_ess", C, "=consultation"),
+    "contrats:renseigner_ess@dynamique": _url("contrats:renseigner_ess", C, "=dynamique"),
+    "contrats:renseigner_ess@structure": _url("contrats:renseigner_ess", C, "=structure"),
+    # financements
+    "financements:appels": _url("financements:appels", C),
+    "financements:nouvel_appel": _url("financements:nouvel_appel", C),
+    "financements:appel": _url("financements:appel", "appel.pk"),
+    "financements:appel@en_preparation": _url("financements:appel", "appel_en_preparation.pk"),
+    "financements:publier_appel": _url("financements:publier_appel", "appel_en_preparation.pk"),
+    "financements:nouveau_dossier": _url("financements:nouveau_dossier", "appel.pk"),
+    "financements:dossier": _url("financements:dossier", "dossier_instruction.pk"),
+    "financements:modifier_dossier": _url("financements:modifier_dossier", "dossier_brouillon.pk"),
+    "financements:modifier_dossier@en_instruction": _url("financements:modifier_dossier", "dossier_instruction.pk"),
+    "financements:budget_dossier": _url("financements:budget_dossier", "dossier_brouillon.pk"),
+    "financements:pieces_dossier": _url("financements:pieces_dossier", "dossier_brouillon.pk"),
+    "financements:piece": _url("financements:piece", "dossier_instruction.pk", "piece_instruction.pk"),
+    "financements:retirer_piece": _url("financements:retirer_piece", "dossier_brouillon.pk", "piece_brouillon.pk"),
+    "financements:co_porteurs_dossier": _url("financements:co_porteurs_dossier", "dossier_brouillon.pk"),
+    "financements:retirer_co_porteur": _url(
+        "financements:retirer_co_porteur", "dossier_brouillon.pk", "co_porteur_brouillon.pk"
+    ),
+    "financements:confirmer_co_portage": _url("financements:confirmer_co_portage", "dossier_a_confirmer.pk"),
+    "financements:deposer_dossier": _url("financements:deposer_dossier", "dossier_brouillon.pk"),
+    "financements:transition_dossier": _url("financements:transition_dossier", "dossier_decide.pk"),
+    "financements:bilan_dossier": _url("financements:bilan_dossier", "dossier_en_cours.pk"),
+    "financements:pdf_dossier": _url("financements:pdf_dossier", "dossier_instruction.pk"),
+    "financements:prendre_dossier": _url("financements:prendre_dossier", "dossier_depose.pk"),
+    "financements:correction_dossier": _url("financements:correction_dossier", "dossier_instruction.pk"),
+    "financements:note_dossier": _url("financements:note_dossier", "dossier_instruction.pk"),
+    "financements:avis_dossier": _url("financements:avis_dossier", "dossier_instruction.pk"),
+    "financements:decision_dossier": _url("financements:decision_dossier", "dossier_instruction.pk"),
+    "financements:message_dossier": _url("financements:message_dossier", "dossier_instruction.pk"),
+    "financements:tableau_instruction": _url("financements:tableau_instruction"),
+    "financements:export_csv": _url("financements:export_csv"),
+    "financements:export_xlsx": _url("financements:export_xlsx"),
+    "financements:scdl": _url("financements:scdl", "org_epci.pk"),
+    # administration
+    "admin:index": _url("admin:index"),
+    "admin:login": _url("admin:login"),
+    "admin:comptes_entreeaudit_changelist": _url("admin:comptes_entreeaudit_changelist"),
+    "admin:comptes_entreeaudit_add": _url("admin:comptes_entreeaudit_add"),
+    "admin:comptes_entreeaudit_change": _url("admin:comptes_entreeaudit_change", "entree_audit.pk"),
+    "admin:comptes_entreeaudit_delete": _url("admin:comptes_entreeaudit_delete", "entree_audit.pk"),
+    "admin:comptes_organisation_changelist": _url("admin:comptes_organisation_changelist"),
+}
+
+
+# --- Contenus des POST ------------------------------------------------------------------------------------
+
+Donnees = Callable[[Monde, str], dict[str, Any]]
+
+
+def _fixe(donnees: dict[str, Any]) -> Donnees:
+    return lambda m, acteur: dict(donnees)
+
+
+def _aujourd_hui(jours: int = 0) -> str:
+    return (timezone.localdate() + timedelta(days=jours)).isoformat()
+
+
+def _structure_form(m: Monde, acteur: str) -> dict[str, Any]:
+    s = m.ateliers
+    return {
+        "raison_sociale": s.raison_sociale,
+        "forme_juridique": s.forme_juridique,
+        "siret": s.siret,
+        "rna": s.rna,
+        "commune": s.commune_id,
+        "description": "Ateliers de réparation et chantier d'insertion.",
+    }
+
+
+def _dossier_form(m: Monde, acteur: str) -> dict[str, Any]:
+    d = m.dossier_brouillon
+    return {
+        "titre": d.titre,
+        "description": "Ateliers de réparation de vélos, deux soirs par semaine.",
+        "objectifs": d.objectifs,
+        "priorites": [m.orientation.pk],
+        "qpv": [m.blosne.pk],
+        "date_debut": d.date_debut.isoformat(),
+        "date_fin": d.date_fin.isoformat(),
+        "nombre_annees": d.nombre_annees,
+    }
+
+
+def _budget_form(m: Monde, acteur: str) -> dict[str, Any]:
+    d = m.dossier_brouillon
+    lignes = list(d.lignes_budget.order_by("pk"))
+    donnees: dict[str, Any] = {
+        "lignes-TOTAL_FORMS": len(lignes),
+        "lignes-INITIAL_FORMS": len(lignes),
+        "lignes-MIN_NUM_FORMS": 0,
+        "lignes-MAX_NUM_FORMS": 80,
+        "plan-fonds_propres": int(d.fonds_propres),
+        "plan-autres_financements": 0,
+    }
+    for i, ligne in enumerate(lignes):
+        donnees |= {
+            f"lignes-{i}-compte": ligne.compte,
+            f"lignes-{i}-libelle": ligne.libelle,
+            f"lignes-{i}-montant": int(ligne.montant),
+            f"lignes-{i}-financeur": ligne.financeur_id or "",
+        }
+    for financement in d.financements.all():
+        donnees[f"plan-financeur_{financement.financeur_id}"] = int(financement.montant_demande)
+    return donnees
+
+
+def _organisation_instructrice(m: Monde, acteur: str) -> int:
+    """Au nom de qui l'acteur instruit : son organisation sollicitée, à défaut la première qui l'est."""
+    return m.financeur_de.get(acteur, m.org_epci).pk
+
+
+def _csv_import() -> bytes:
+    return f"raison_sociale,siret,commune\nRessourcerie de Cleunay,{SIRET_IMPORT},35238\n".encode()
+
+
+DONNEES: dict[str, Donnees] = {
+    # allauth
+    "account_login": lambda m, a: {"login": m.personnes["inscrit"].email, "password": MOT_DE_PASSE},
+    "account_signup": _fixe(
+        {
+            "prenom": "Nour",
+            "nom": "Haddad",
+            "email": "nouvelle.habitante@matrice.fr",
+            "password1": NOUVEAU_MOT_DE_PASSE,
+            "password2": NOUVEAU_MOT_DE_PASSE,
+        }
+    ),
+    "account_reauthenticate": _fixe({"password": MOT_DE_PASSE}),
+    "account_email": _fixe({"action_add": "", "email": "autre.adresse@matrice.fr"}),
+    "account_change_password": _fixe(
+        {"oldpassword": MOT_DE_PASSE, "password1": NOUVEAU_MOT_DE_PASSE, "password2": NOUVEAU_MOT_DE_PASSE}
+    ),
+    "account_set_password": _fixe({"password1": NOUVEAU_MOT_DE_PASSE, "password2": NOUVEAU_MOT_DE_PASSE}),
+    # Sa propre adresse (celle de l'inscrite pour le visiteur) : la limite de débit compte par adresse.
+    "account_reset_password": lambda m, a: {"email": m.personnes.get(a, m.personnes["inscrit"]).email},
+    "account_reset_password_from_key": _fixe({"password1": NOUVEAU_MOT_DE_PASSE, "password2": NOUVEAU_MOT_DE_PASSE}),
+    "account_confirm_email": _fixe({}),
+    "account_confirm_login_code": _fixe({"code": "ABCDEF"}),
+    "account_logout": _fixe({}),
+    "mfa_authenticate": lambda m, a: {"code": code()},
+    "mfa_reauthenticate": lambda m, a: {"code": code()},
+    "mfa_activate_totp": lambda m, a: {"code": code()},
+    "mfa_deactivate_totp": _fixe({}),
+    "mfa_generate_recovery_codes": _fixe({}),
+    "socialaccount_signup": _fixe({"email": "sociale@matrice.fr"}),
+    "socialaccount_connections": _fixe({"account": ""}),
+    "openid_connect_login": _fixe({}),
+    "openid_connect_callback": _fixe({}),
+    # comptes
+    "comptes:inviter": _fixe({"email": "nouvelle.personne@matrice.fr", "role": Role.AGENT}),
+    "comptes:invitation": _fixe(
+        {"prenom": "Camille", "nom": "Martin", "password1": NOUVEAU_MOT_DE_PASSE, "password2": NOUVEAU_MOT_DE_PASSE}
+    ),
+    "comptes:mon_compte": _fixe({"prenom": "Claude", "nom": "Dupont"}),
+    "comptes:supprimer_compte": _fixe({"confirmation": MOT_DE_PASSE}),
+    # annuaire
+    "acteurs_ess:inscrire": _fixe(
+        {
+            "raison_sociale": "Ressourcerie du Blosne",
+            "forme_juridique": "association",
+            "siret": SIRET_LIBRE,
+            "commune": "35238",
+            "description": "Réemploi et réparation.",
+        }
+    ),
+    "acteurs_ess:modifier": _structure_form,
+    "acteurs_ess:rejoindre": _fixe({"message": "Je souhaite rejoindre l'équipe."}),
+    "acteurs_ess:verifier": _fixe({}),
+    "acteurs_ess:decider": _fixe({"decision": "accepter", "motif": ""}),
+    "acteurs_ess:nouveau_collectif": lambda m, a: {
+        "nom": "Réseau des ressourceries",
+        "type": "reseau",
+        "commune": "35238",
+        "organisation": (m.organisation_de.get(a) or m.org_epci).pk,
+    },
+    "acteurs_ess:gerer_collectif": _fixe({"organisation": "Maurepas Mobilité", "role": RoleCollectif.MEMBRE}),
+    "acteurs_ess:repondre_invitation": _fixe({"decision": "accepter"}),
+    "acteurs_ess:retirer_membre": _fixe({}),
+    "acteurs_ess:importer": lambda m, a: {
+        "fichier": SimpleUploadedFile("structures.csv", _csv_import(), content_type="text/csv")
+    },
+    "acteurs_ess:confirmer_import": _fixe({"jeton": "jeton-matrice"}),
+    # contrats
+    "contrats:transition": _fixe({"statut": StatutContrat.VALIDATION, "motif": "Concertation terminée."}),
+    "contrats:nouvelle_section": _fixe({"etape": "diagnostic", "titre": "Mobilités"}),
+    "contrats:modifier_section": lambda m, a: {
+        "texte": "<p>Troisième texte.</p>",
+        "version_base": m.section.numero,
+        "message": "Mise à jour",
+    },
+    "contrats:modifier_section@signe": lambda m, a: {
+        "texte": "<p>Texte changé après signature.</p>",
+        "version_base": m.section_signee.numero,
+        "message": "Mise à jour",
+    },
+    "contrats:restaurer": lambda m, a: {"version_base": m.section.numero},
+    "contrats:nouvelle_orientation": _fixe({"titre": "Mobilités douces", "description": ""}),
+    "contrats:nouvelle_concertation": lambda m, a: {
+        "titre": "Deuxième concertation",
+        "debut": _aujourd_hui(),
+        "fin": _aujourd_hui(30),
+        "publics": [Public.HABITANTS],
+        "sections": [m.section.pk],
+    },
+    "contrats:concertation": lambda m, a: {
+        "cible": f"section-{m.section.pk}",
+        "texte": "Prévoir des horaires en soirée.",
+        "proposition": "",
+        "organisation": "",
+    },
+    "contrats:clore_concertation": _fixe({}),
+    "contrats:analyser": _fixe({}),
+    "contrats:repondre": _fixe({"statut": StatutContribution.NON_RETENUE, "reponse": "Hors du champ du contrat."}),
+    "contrats:masquer": _fixe({"motif": "Propos injurieux."}),
+    "contrats:nouveau_signataire": lambda m, a: {"organisation": m.org_ville.pk, "signe_par": "La maire"},
+    "contrats:nouvel_engagement": _fixe({"texte": "Financer deux postes d'adultes-relais.", "montant": "40000"}),
+    "contrats:nouvelle_instance": _fixe({"type": "cotech", "nom": "Comité technique"}),
+    "contrats:nouvelle_reunion": lambda m, a: {"date": _aujourd_hui(), "participants": "Métropole, préfecture"},
+    "contrats:renseigner_ess@consultation": lambda m, a: {
+        "service": "achats",
+        "date": _aujourd_hui(),
+        "apport": "Clauses sociales dans les marchés.",
+    },
+    "contrats:renseigner_ess@dynamique": lambda m, a: {
+        "type": "ptce",
+        "collectif": m.collectif.pk,
+        "integration": "Le PTCE anime l'axe emploi.",
+    },
+    "contrats:renseigner_ess@structure": lambda m, a: {"structure": m.villejean.pk, "role": "Chantier d'insertion"},
+    # financements
+    "financements:nouvel_appel": lambda m, a: {
+        "titre": "Appel à projets 2029",
+        "annee": 2029,
+        "ouverture": _aujourd_hui(),
+        "cloture": _aujourd_hui(30),
+        "priorites": [m.orientation.pk],
+        "qpv": [m.blosne.pk],
+        "pieces_demandees": ["statuts"],
+        "reponses_collectives": "on",
+        "financeurs-TOTAL_FORMS": 1,
+        "financeurs-INITIAL_FORMS": 0,
+        "financeurs-MIN_NUM_FORMS": 0,
+        "financeurs-MAX_NUM_FORMS": 20,
+        "financeurs-0-organisation": m.org_epci.pk,
+        "financeurs-0-enveloppe": "100000",
+    },
+    "financements:publier_appel": _fixe({}),
+    "financements:nouveau_dossier": lambda m, a: {
+        "structure": {"co_porteur": m.villejean, "structure_autre": m.mobilite}.get(a, m.ateliers).pk,
+        "titre": "Jardin partagé",
+    },
+    "financements:modifier_dossier": _dossier_form,
+    "financements:modifier_dossier@en_instruction": _dossier_form,
+    "financements:budget_dossier": _budget_form,
+    "financements:pieces_dossier": lambda m, a: {"type": "autre", "fichier": fichier_pdf()},
+    "financements:retirer_piece": _fixe({}),
+    "financements:co_porteurs_dossier": lambda m, a: {"structure": m.mobilite.siret, "role": "Transport"},
+    "financements:retirer_co_porteur": _fixe({}),
+    "financements:confirmer_co_portage": _fixe({}),
+    "financements:deposer_dossier": _fixe({}),
+    "financements:transition_dossier": _fixe({"statut": StatutDossier.CONVENTIONNE, "motif": "Convention signée."}),
+    "financements:bilan_dossier": lambda m, a: {"type": "bilan", "fichier": fichier_pdf("bilan.pdf")},
+    "financements:prendre_dossier": _fixe({}),
+    "financements:correction_dossier": _fixe({"motif": "Le RIB est illisible."}),
+    "financements:note_dossier": _fixe({"texte": "Structure solide, à suivre."}),
+    "financements:avis_dossier": lambda m, a: {
+        "organisation": _organisation_instructrice(m, a),
+        "sens": "favorable",
+        "commentaire": "Projet utile.",
+    },
+    "financements:decision_dossier": lambda m, a: {
+        "financeur": _organisation_instructrice(m, a),
+        "montant": int(m.demandes.get(m.financeur_de.get(a, m.org_epci), 0)),
+        "nature": "aide en numéraire",
+        "conditions_versement": "unique",
+    },
+    "financements:message_dossier": _fixe({"texte": "Le RIB est joint au dossier."}),
+    # administration
+    "admin:login": lambda m, a: {"username": m.personnes["admin"].email, "password": MOT_DE_PASSE},
+    "admin:comptes_entreeaudit_add": _fixe({"action": ActionAudit.COMPTE_EFFACE, "objet_repr": "falsifiée"}),
+    "admin:comptes_entreeaudit_change": _fixe({"action": ActionAudit.COMPTE_EFFACE, "objet_repr": "falsifiée"}),
+    "admin:comptes_entreeaudit_delete": _fixe({"post": "yes"}),
+}
+
+
+# --- Préparations de session ------------------------------------------------------------------------------
+
+
+def _modifier_session(m: Monde, acteur: str, valeurs: dict[str, Any]) -> None:
+    if acteur not in m.sessions:
+        return
+    session = SessionStore(session_key=m.sessions[acteur])
+    session.update(valeurs)
+    session.save()
+
+
+def _apercu_import(m: Monde, acteur: str) -> None:
+    """L'aperçu d'un import, comme après le dépôt du fichier : son jeton en session, le fichier dans le
+    stockage (un nom neuf à chaque fois, la confirmation l'efface)."""
+    chemin = default_storage.save(f"imports/jeton-matrice-{acteur}.csv", ContentFile(_csv_import()))
+    _modifier_session(
+        m, acteur, {"acteurs_ess_import": {"jeton": "jeton-matrice", "chemin": chemin, "nom": "structures.csv"}}
+    )
+
+
+PREPARATIONS: dict[str, Callable[[Monde, str], None]] = {
+    "acteurs_ess:confirmer_import": _apercu_import,
+    # Le secret que le formulaire d'activation a montré (code QR) : le code envoyé en est tiré.
+    "mfa_activate_totp": lambda m, acteur: _modifier_session(m, acteur, {SECRET_SESSION_KEY: SECRET}),
+}

@@ -1,0 +1,426 @@
+"""La table des rôles : qui reçoit quelle réponse, pour chaque adresse de Coville et chaque méthode.
+
+Elle est écrite d'après la table « Who may do what » de `ARCHITECTURE.md` (et non d'après ce que le code
+répond aujourd'hui), avec sa règle : **404** pour ce que la personne ne peut pas voir, **403** pour ce qu'elle
+voit sans pouvoir le changer, et « les visiteurs anonymes ne voient que les pages publiques : le référentiel
+territorial, les contrats signés et leur résumé public, les fiches publiques de l'annuaire, les exports de
+données ouvertes et les réponses aux contributions » (toute autre page les envoie se connecter).
+`tests/test_matrice_acces.py` visite chaque adresse comme chaque acteur et compare ; une adresse de la
+configuration absente d'ici fait échouer le test : **une nouvelle adresse s'ajoute à `MATRICE`**.
+
+Les acteurs (lignes) sont définis par rapport aux objets du monde de test (`tests/matrice/monde.py`) : un
+contrat porté par Rennes Métropole, en concertation (ouverte aux signataires, aux structures et aux
+habitants), signé par la préfecture d'Ille-et-Vilaine et le bailleur Archipel Habitat ; un appel à projets de
+ce contrat ; des dossiers des Ateliers du Blosne (co-porteur : Villejean Solidaire) qui demandent un
+financement à la métropole, à l'État et au bailleur.
+
+Là où la table d'ARCHITECTURE.md se tait, la décision prise est écrite sur la ligne, en commentaire
+(« décision : … »).
+"""
+
+from dataclasses import dataclass
+
+# --- Acteurs ----------------------------------------------------------------------------------------------
+
+ACTEURS: dict[str, str] = {
+    "visiteur": "visiteur anonyme",
+    "inscrit": "personne inscrite sans organisation (une habitante, pour la concertation)",
+    "agent": "agent de Rennes Métropole, collectivité porteuse du contrat, financeur sollicité",
+    "elu": "élu·e de Rennes Métropole",
+    "etat": "État : préfecture d'Ille-et-Vilaine (même département, signataire, financeur sollicité)",
+    "structure": "membre des Ateliers du Blosne, structure porteuse des dossiers et animatrice du collectif",
+    "co_porteur": "membre de Villejean Solidaire, co-porteur des dossiers",
+    "habitant": "habitant·e, conseil citoyen de Maurepas",
+    "partenaire": "partenaire : Archipel Habitat, bailleur signataire, financeur sollicité",
+    "admin": "administrateur de la plateforme",
+    "agent_autre_epci": "même rôle, autre organisation : agent de Vitré Communauté (même département)",
+    "elu_autre_epci": "même rôle, autre organisation : élu·e de Vitré Communauté",
+    "structure_autre": "même rôle, autre organisation : membre de Maurepas Mobilité",
+    "partenaire_autre": "même rôle, autre organisation : CAF d'Ille-et-Vilaine, ni signataire ni sollicitée",
+    "etat_autre_departement": "autre territoire : préfecture du Finistère",
+    "agent_autre_region": "autre territoire : agent de Toulouse Métropole (Occitanie)",
+}
+CONNECTES = frozenset(ACTEURS) - {"visiteur"}
+
+# Pour le contrat en concertation : ses associés lisent tout (collectivité porteuse, élus de la collectivité
+# porteuse, signataires, État du département, administrateurs) ; les publics de la concertation ouverte lisent
+# ce qui leur est soumis et contribuent ; les autres ne le voient pas.
+ASSOCIES_CONTRAT = frozenset({"agent", "elu", "etat", "partenaire", "admin"})
+PUBLICS_CONCERTATION = frozenset({"inscrit", "habitant", "structure", "co_porteur", "structure_autre"})
+LECTEURS_CONTRAT = ASSOCIES_CONTRAT | PUBLICS_CONCERTATION
+CONTRIBUTEURS = frozenset({"agent", "etat", "partenaire"}) | PUBLICS_CONCERTATION
+
+# Pour les dossiers : la structure porteuse et son co-porteur les suivent ; les instructeurs sont les agents de
+# la collectivité porteuse du contrat et ceux des financeurs sollicités (ici aussi l'État et le bailleur) ; les
+# administrateurs les lisent (modération) sans instruire. Un financeur non sollicité ne voit rien.
+# décision : les élus lisent les contrats, pas les dossiers de financement (ARCHITECTURE.md : le financement
+# n'est pas le contrat) ; un dossier leur est caché comme à toute personne qui ne le porte ni ne l'instruit.
+PORTEURS_DOSSIER = frozenset({"structure", "co_porteur"})
+INSTRUCTEURS = frozenset({"agent", "etat", "partenaire"})
+LECTEURS_DOSSIER = PORTEURS_DOSSIER | INSTRUCTEURS | {"admin"}
+# Le tableau d'instruction est celui de toute personne qui instruit ou finance pour une collectivité, l'État
+# ou un partenaire, même sans dossier aujourd'hui.
+INSTRUCTEURS_DE_METIER = INSTRUCTEURS | {
+    "agent_autre_epci",
+    "agent_autre_region",
+    "partenaire_autre",
+    "etat_autre_departement",
+}
+AGENTS = frozenset({"agent", "agent_autre_epci", "agent_autre_region"})
+# Les personnes qui ont activé la double authentification (application et codes de récupération) : elle est
+# exigée des agents, de l'État et des administrateurs ; les autres ne l'ont pas activée.
+AVEC_2FA = AGENTS | {"etat", "etat_autre_departement", "admin"}
+SANS_2FA = CONNECTES - AVEC_2FA
+MEMBRES_DE_STRUCTURE = frozenset({"structure", "co_porteur", "structure_autre"})
+
+
+# --- Réponses attendues -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attendu:
+    """Une réponse attendue. `sans_effet` : après un POST refusé (ou sans action), aucune ligne des tables du
+    domaine n'a changé."""
+
+    libelle: str
+    sans_effet: bool = True
+
+
+PAGE = Attendu("200")  # la page ; un POST n'enregistre rien (formulaire réaffiché, aperçu)
+# GET : la page (200) ; POST : l'action est faite (des lignes ont changé) et la personne renvoyée ailleurs que
+# vers la connexion.
+OK = Attendu("ok", sans_effet=False)
+# Le POST est fait (des lignes ont changé) et la personne renvoyée vers la page de connexion.
+OK_PUIS_CONNEXION = Attendu("ok puis 302 connexion", sans_effet=False)
+# Renvoi documenté ailleurs que vers la connexion ; un POST n'enregistre rien (action de session seulement —
+# déconnexion, mot de passe redonné —, ou refus expliqué par un message sur la page d'arrivée).
+REDIRIGE = Attendu("302")
+CONNEXION = Attendu("302 connexion")  # vers la page de connexion de Coville
+CONNEXION_ADMIN = Attendu("302 connexion admin")  # vers celle de l'administration Django
+NON_AUTORISE = Attendu("401")
+INTERDIT = Attendu("403")
+INTROUVABLE = Attendu("404")
+METHODE = Attendu("405")
+
+Profil = dict[str, Attendu]
+
+
+def profil(
+    permis: frozenset[str] | set[str] = frozenset(),
+    voient: frozenset[str] | set[str] = frozenset(),
+    visiteur: Attendu = CONNEXION,
+    autres: Attendu = INTROUVABLE,
+    accorde: Attendu = OK,
+) -> Profil:
+    """`permis` : `accorde` (OK) ; `voient` l'objet sans pouvoir agir : 403 ; les autres personnes connectées :
+    `autres` (404, l'objet leur est caché) ; le visiteur anonyme : `visiteur`."""
+    reponses = dict.fromkeys(CONNECTES, autres)
+    reponses |= dict.fromkeys(voient, INTERDIT)
+    reponses |= dict.fromkeys(permis, accorde)
+    reponses["visiteur"] = visiteur
+    return reponses
+
+
+def tous(attendu: Attendu) -> Profil:
+    return dict.fromkeys(ACTEURS, attendu)
+
+
+# Les profils nommés.
+PUBLIC = tous(PAGE)
+PUBLIC_METHODE = tous(METHODE)  # POST sur une page publique en lecture seule (@require_GET)
+CONNECTE = profil(permis=CONNECTES)  # toute personne connectée ; le visiteur va se connecter
+CONNECTE_METHODE = profil(autres=METHODE)  # méthode refusée, après l'obligation de connexion
+# Lire le contrat en concertation (sections, concertation) : les associés et les publics de la concertation.
+LECTEUR_CONTRAT = profil(permis=LECTEURS_CONTRAT, visiteur=INTROUVABLE)
+# Ce que seuls les associés lisent avant la signature : historique des versions, PDF, contributions en cours.
+ASSOCIE_CONTRAT = profil(permis=ASSOCIES_CONTRAT, visiteur=INTROUVABLE)
+CONTRIBUTEUR = profil(permis=CONTRIBUTEURS, voient=LECTEURS_CONTRAT)
+# Rédiger, animer la concertation, tenir signataires et instances, lancer les appels : la collectivité porteuse.
+EDITEUR_CONTRAT = profil(permis={"agent"}, voient=LECTEURS_CONTRAT)
+MODERATEUR_CONTRAT = profil(permis={"agent", "admin"}, voient=LECTEURS_CONTRAT)
+# Un contrat signé est public ; son texte ne change plus que par avenant, pour personne.
+CONTRAT_SIGNE_FIGE = profil(voient=CONNECTES)
+LECTEUR_DOSSIER = profil(permis=LECTEURS_DOSSIER)
+# Un brouillon : seuls ses porteurs le voient ; seule la structure porteuse le modifie.
+PORTEUR_BROUILLON = profil(permis={"structure"}, voient={"co_porteur"})
+INSTRUCTEUR = profil(permis=INSTRUCTEURS, voient=LECTEURS_DOSSIER)
+# Les personnes connectées qui n'administrent pas sont renvoyées vers la connexion de l'administration, qui les
+# refuse ; le visiteur va se connecter à Coville (l'administration n'est pas publique).
+ADMINISTRATION = profil(permis={"admin"}, autres=CONNEXION_ADMIN)
+REFUS_ADMINISTRATION = profil(voient={"admin"}, autres=CONNEXION_ADMIN)
+
+
+def lecture(get: Profil, post: Profil | None = None) -> dict[str, Profil]:
+    return {"GET": get} if post is None else {"GET": get, "POST": post}
+
+
+def action(post: Profil, get: Profil = CONNECTE_METHODE) -> dict[str, Profil]:
+    """Une action en POST seulement (@require_POST) : GET répond 405, après l'obligation de connexion."""
+    return {"GET": get, "POST": post}
+
+
+def formulaire(p: Profil) -> dict[str, Profil]:
+    """Une page de formulaire : GET l'affiche (200) à qui peut agir, POST agit ; les autres, même réponse."""
+    get = {acteur: PAGE if attendu is OK else attendu for acteur, attendu in p.items()}
+    return {"GET": get, "POST": p}
+
+
+# --- La matrice -------------------------------------------------------------------------------------------
+# Clé : le nom de l'adresse (`espace:nom`), suivi de `@cas` quand la même adresse est visitée sur un autre
+# objet (le contrat signé, un dossier dans un autre état…) ; une adresse sans nom est désignée par son chemin.
+
+# Django génère des centaines d'adresses d'administration : une seule règle les écarte, **toutes celles sous
+# `admin/` qui ne sont pas nommées dans la matrice** (l'accueil, la connexion, le journal d'audit et la liste
+# d'un modèle ordinaire y sont ; les autres pages de modèles suivent les mêmes permissions de Django).
+PREFIXE_ADMINISTRATION = "admin/"
+
+MATRICE: dict[str, dict[str, Profil]] = {
+    # --- Accueil, santé, traductions des scripts : publics --------------------------------------------------
+    "accueil": lecture(PUBLIC, PUBLIC_METHODE),
+    "sante": lecture(PUBLIC, PUBLIC_METHODE),
+    "catalogue_javascript": lecture(PUBLIC, PUBLIC_METHODE),
+    # --- Comptes (django-allauth) ---------------------------------------------------------------------------
+    # décision (allauth) : connexion et inscription sont publiques ; une personne déjà connectée y est renvoyée
+    # vers son espace, sans rien enregistrer.
+    "account_login": lecture(profil(autres=REDIRIGE, visiteur=PAGE), profil(autres=REDIRIGE, visiteur=OK)),
+    "account_signup": lecture(profil(autres=REDIRIGE, visiteur=PAGE), profil(autres=REDIRIGE, visiteur=OK)),
+    # décision (allauth) : la déconnexion demande confirmation (GET), se fait en POST ; anonyme, on est renvoyé.
+    "account_logout": lecture(profil(autres=PAGE, visiteur=REDIRIGE), tous(REDIRIGE)),
+    "account_inactive": lecture(PUBLIC, PUBLIC_METHODE),
+    # Redonner son mot de passe : noté dans la session seulement.
+    "account_reauthenticate": lecture(CONNECTE, profil(autres=REDIRIGE)),
+    # décision (allauth) : une adresse ne s'ajoute pas à un compte protégé par la double authentification ;
+    # le formulaire le dit, rien n'est enregistré.
+    "account_email": lecture(CONNECTE, profil(permis=SANS_2FA, autres=PAGE)),
+    "account_email_verification_sent": lecture(PUBLIC, PUBLIC_METHODE),
+    "account_change_password": formulaire(CONNECTE),
+    # décision (allauth) : toutes les personnes du monde ont un mot de passe ; « définir un mot de passe » les
+    # renvoie vers « changer de mot de passe ».
+    "account_set_password": lecture(profil(autres=REDIRIGE), profil(autres=REDIRIGE)),
+    # décision : « mot de passe oublié » est public, y compris pour une personne connectée ; la demande envoie un
+    # e-mail et n'enregistre rien.
+    "account_reset_password": lecture(PUBLIC, tous(REDIRIGE)),
+    # décision (allauth) : la connexion par code n'est pas activée ; hors d'une connexion en cours, la page
+    # renvoie à la connexion.
+    "account_confirm_login_code": lecture(profil(autres=REDIRIGE, visiteur=CONNEXION), profil(autres=REDIRIGE)),
+    # Le lien de confirmation d'une adresse est la preuve : quiconque le tient confirme l'adresse, puis va se
+    # connecter (allauth).
+    "account_confirm_email": lecture(PUBLIC, tous(OK_PUIS_CONNEXION)),
+    "account_reset_password_from_key_done": lecture(PUBLIC, PUBLIC_METHODE),
+    # décision (allauth) : un lien de réinitialisation valide renvoie (302) vers la page où choisir le mot de
+    # passe, sans que la clé reste dans l'adresse.
+    "account_reset_password_from_key": lecture(tous(REDIRIGE), tous(REDIRIGE)),
+    "account_reset_password_done": lecture(PUBLIC, PUBLIC_METHODE),
+    # Double authentification (allauth.mfa), proposée à toute personne connectée.
+    "mfa_index": lecture(CONNECTE, CONNECTE_METHODE),
+    # décision (allauth) : la saisie du code pendant une connexion ; hors d'une connexion en cours, renvoi.
+    "mfa_authenticate": lecture(profil(autres=REDIRIGE, visiteur=CONNEXION), profil(autres=REDIRIGE)),
+    # décision (allauth) : redonner son code n'a de sens qu'avec la double authentification ; sans elle, on
+    # redonne son mot de passe. Noté dans la session seulement.
+    "mfa_reauthenticate": lecture(profil(permis=AVEC_2FA, autres=REDIRIGE), profil(autres=REDIRIGE)),
+    # décision (allauth) : qui a déjà son application est renvoyé vers la page qui la désactive.
+    "mfa_activate_totp": formulaire(profil(permis=SANS_2FA, autres=REDIRIGE)),
+    # décision (allauth) : sans application, rien à désactiver (404). Une personne à qui elle est exigée peut la
+    # désactiver : elle lui sera redemandée avant d'instruire, de décider, d'exporter ou d'administrer.
+    "mfa_deactivate_totp": formulaire(profil(permis=AVEC_2FA)),
+    "mfa_view_recovery_codes": lecture(profil(permis=AVEC_2FA), CONNECTE_METHODE),
+    # décision (allauth) : sans application, le formulaire explique que les codes l'accompagnent ; rien n'est
+    # créé.
+    "mfa_generate_recovery_codes": lecture(CONNECTE, profil(permis=AVEC_2FA, autres=PAGE)),
+    # Sans codes de récupération, rien à télécharger (404), quelle que soit la méthode.
+    "mfa_download_recovery_codes": lecture(profil(permis=AVEC_2FA), profil(permis=AVEC_2FA, accorde=METHODE)),
+    # Connexion par un fournisseur d'identité (ProConnect, OpenID Connect) : désactivée sans OIDC_CLIENT_ID.
+    "socialaccount_login_cancelled": lecture(PUBLIC, PUBLIC_METHODE),
+    # décision (allauth) : la page d'erreur d'une connexion par un fournisseur répond 401 ; allauth ne la
+    # marque pas publique : un visiteur va à la connexion, où il recommence (le bouton n'existe qu'avec
+    # ProConnect configuré).
+    "socialaccount_login_error": lecture(profil(autres=NON_AUTORISE), CONNECTE_METHODE),
+    # décision (allauth) : l'inscription par un fournisseur n'a de sens que pendant une connexion par lui ;
+    # hors de celle-ci, renvoi vers la connexion.
+    "socialaccount_signup": lecture(tous(CONNEXION), tous(CONNEXION)),
+    "socialaccount_connections": lecture(CONNECTE, profil(autres=PAGE)),
+    # décision (allauth) : anciennes adresses d'allauth, renvoyées (301) vers les nouvelles ; elles ne sont pas
+    # marquées publiques : un visiteur va d'abord se connecter.
+    "comptes/social/login/cancelled/": lecture(profil(autres=REDIRIGE)),
+    "comptes/social/login/error/": lecture(profil(autres=REDIRIGE)),
+    "comptes/social/signup/": lecture(profil(autres=REDIRIGE)),
+    "comptes/social/connections/": lecture(profil(autres=REDIRIGE)),
+    # décision (allauth) : sans fournisseur configuré, 404 pour tous, en GET comme en POST.
+    "openid_connect_login": lecture(tous(INTROUVABLE), tous(INTROUVABLE)),
+    "openid_connect_callback": lecture(tous(INTROUVABLE), tous(INTROUVABLE)),
+    # --- Comptes, organisations, invitations ----------------------------------------------------------------
+    "comptes:mon_espace": lecture(CONNECTE),
+    # Les membres d'une organisation voient sa page ; les administrateurs aussi.
+    "comptes:organisation": lecture(profil(permis={"agent", "elu", "admin"})),
+    # Un agent de la collectivité invite ; un élu voit l'organisation mais n'invite personne.
+    "comptes:inviter": formulaire(profil(permis={"agent", "admin"}, voient={"elu"})),
+    # Le lien d'invitation est public (il crée le compte) ; une personne connectée avec une autre adresse voit
+    # la page qui le lui dit, et rien n'est enregistré.
+    "comptes:invitation": lecture(PUBLIC, profil(autres=PAGE, visiteur=OK)),
+    "comptes:mon_compte": formulaire(CONNECTE),
+    "comptes:telecharger_donnees": lecture(CONNECTE, CONNECTE_METHODE),
+    "comptes:supprimer_compte": formulaire(CONNECTE),
+    "comptes:mentions_legales": lecture(PUBLIC, PUBLIC_METHODE),
+    "comptes:donnees_personnelles": lecture(PUBLIC, PUBLIC_METHODE),
+    # --- Référentiel territorial : public -------------------------------------------------------------------
+    "territoires:recherche": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:autocompletion": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:regions": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:region": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:departement": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:epcis": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:epci": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:communes": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:commune": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:qpvs": lecture(PUBLIC, PUBLIC_METHODE),
+    "territoires:qpv": lecture(PUBLIC, PUBLIC_METHODE),
+    # --- Annuaire de l'ESS ----------------------------------------------------------------------------------
+    "acteurs_ess:annuaire": lecture(PUBLIC, PUBLIC_METHODE),
+    "acteurs_ess:exporter_csv": lecture(PUBLIC, PUBLIC_METHODE),
+    "acteurs_ess:exporter_xlsx": lecture(PUBLIC, PUBLIC_METHODE),
+    "acteurs_ess:structure": lecture(PUBLIC, PUBLIC_METHODE),
+    "acteurs_ess:collectifs": lecture(PUBLIC, PUBLIC_METHODE),
+    "acteurs_ess:collectif": lecture(PUBLIC, PUBLIC_METHODE),
+    # Toute personne connectée inscrit une structure (elle en devient le premier membre).
+    "acteurs_ess:inscrire": formulaire(CONNECTE),
+    # La fiche est publique : qui n'en est pas membre la voit sans la modifier.
+    "acteurs_ess:modifier": formulaire(profil(permis={"structure", "admin"}, voient=CONNECTES)),
+    # Toute personne connectée demande à rejoindre une structure ; un membre, ou qui a déjà une demande en
+    # attente, est renvoyé vers la fiche avec un message, sans nouvelle demande.
+    "acteurs_ess:rejoindre": lecture(
+        CONNECTE, profil(permis=CONNECTES - {"structure", "inscrit"}, voient=set(), autres=REDIRIGE)
+    ),
+    # Marquer vérifiée : un agent d'une collectivité dont le territoire contient la commune du siège (Rennes :
+    # la métropole), un administrateur ; pas un agent d'un autre EPCI, même du département.
+    "acteurs_ess:verifier": action(profil(permis={"agent", "admin"}, voient=CONNECTES)),
+    "acteurs_ess:rattachements": lecture(CONNECTE),
+    # La demande de l'inscrit à rejoindre les Ateliers : un membre, un agent du territoire ou un administrateur
+    # la décide ; son auteur la voit sans la décider ; les autres ne la voient pas.
+    "acteurs_ess:decider": action(profil(permis={"structure", "agent", "admin"}, voient={"inscrit"})),
+    # décision : créer un collectif est ouvert aux membres de structures et aux agents des collectivités
+    # (README), pas aux administrateurs, qui n'animent rien (ils gèrent les collectifs existants : modération).
+    "acteurs_ess:nouveau_collectif": formulaire(profil(permis=MEMBRES_DE_STRUCTURE | AGENTS, voient=CONNECTES)),
+    # La page d'un collectif est publique : ses animateurs (les Ateliers) et les administrateurs en gèrent les
+    # membres ; les autres la voient sans la gérer.
+    "acteurs_ess:gerer_collectif": formulaire(profil(permis={"structure", "admin"}, voient=CONNECTES)),
+    "acteurs_ess:retirer_membre": action(profil(permis={"structure", "admin"}, voient=CONNECTES)),
+    # L'invitation du collectif à Villejean Solidaire : seuls ceux qui gèrent Villejean y répondent.
+    "acteurs_ess:repondre_invitation": action(profil(permis={"co_porteur"})),
+    # Import de structures : les agents des collectivités et les administrateurs ; l'aperçu n'écrit rien.
+    "acteurs_ess:importer": {
+        "GET": formulaire(profil(permis=AGENTS | {"admin"}, voient=CONNECTES))["GET"],
+        "POST": profil(permis=AGENTS | {"admin"}, voient=CONNECTES, accorde=PAGE),
+    },
+    "acteurs_ess:confirmer_import": action(profil(permis=AGENTS | {"admin"}, voient=CONNECTES)),
+    # --- Contrats de ville ----------------------------------------------------------------------------------
+    "contrats:liste": lecture(PUBLIC),
+    # La fiche d'identité d'un contrat est publique (liste nationale) ; son texte, pour ses lecteurs.
+    "contrats:contrat": lecture(PUBLIC),
+    "contrats:contrat@signe": lecture(PUBLIC),
+    "contrats:transition": action(EDITEUR_CONTRAT),
+    "contrats:contrat_pdf": lecture(ASSOCIE_CONTRAT),
+    "contrats:contrat_pdf@signe": lecture(PUBLIC),
+    "contrats:synthese_pdf": lecture(ASSOCIE_CONTRAT),
+    "contrats:synthese_pdf@signe": lecture(PUBLIC),
+    "contrats:nouvelle_section": formulaire(EDITEUR_CONTRAT),
+    "contrats:section": lecture(LECTEUR_CONTRAT),
+    "contrats:section@signe": lecture(PUBLIC),
+    "contrats:modifier_section": formulaire(EDITEUR_CONTRAT),
+    "contrats:modifier_section@signe": formulaire(CONTRAT_SIGNE_FIGE),
+    # décision : l'historique d'un contrat en rédaction est un document de travail de ses associés (les
+    # publics de la concertation lisent le texte soumis, pas ses versions) ; public une fois le contrat signé.
+    "contrats:historique": lecture(ASSOCIE_CONTRAT),
+    "contrats:historique@signe": lecture(PUBLIC),
+    "contrats:version": lecture(ASSOCIE_CONTRAT),
+    "contrats:version@signe": lecture(PUBLIC),
+    "contrats:comparer": lecture(ASSOCIE_CONTRAT),
+    "contrats:restaurer": action(EDITEUR_CONTRAT),
+    "contrats:nouvelle_orientation": formulaire(EDITEUR_CONTRAT),
+    "contrats:nouvelle_concertation": formulaire(EDITEUR_CONTRAT),
+    # La concertation : ses publics la lisent et y contribuent ; l'élu et l'administrateur la lisent sans
+    # contribuer (ils ne sont d'aucun public).
+    "contrats:concertation": {"GET": profil(permis=LECTEURS_CONTRAT), "POST": CONTRIBUTEUR},
+    "contrats:clore_concertation": action(EDITEUR_CONTRAT),
+    # Les contributions pas encore répondues : les associés seulement ; pour les publics de la concertation,
+    # une page qu'ils ne peuvent pas voir (404), les réponses sont sur la page publique.
+    "contrats:contributions": lecture(profil(permis=ASSOCIES_CONTRAT)),
+    "contrats:analyser": action(EDITEUR_CONTRAT),
+    "contrats:repondre": formulaire(EDITEUR_CONTRAT),
+    "contrats:masquer": formulaire(MODERATEUR_CONTRAT),
+    "contrats:contributions_publiques": lecture(PUBLIC),
+    "contrats:nouveau_signataire": formulaire(EDITEUR_CONTRAT),
+    "contrats:nouvel_engagement": formulaire(EDITEUR_CONTRAT),
+    "contrats:nouvelle_instance": formulaire(EDITEUR_CONTRAT),
+    "contrats:nouvelle_reunion": formulaire(EDITEUR_CONTRAT),
+    "contrats:renseigner_ess@consultation": formulaire(EDITEUR_CONTRAT),
+    "contrats:renseigner_ess@dynamique": formulaire(EDITEUR_CONTRAT),
+    "contrats:renseigner_ess@structure": formulaire(EDITEUR_CONTRAT),
+    # --- Appels à projets et dossiers -----------------------------------------------------------------------
+    # Les appels publiés d'un contrat et ses projets financés : publics.
+    "financements:appels": lecture(PUBLIC, PUBLIC_METHODE),
+    "financements:nouvel_appel": formulaire(EDITEUR_CONTRAT),
+    "financements:appel": lecture(PUBLIC, PUBLIC_METHODE),
+    # Un appel pas encore publié : seuls les agents de la collectivité porteuse le voient (décision : pas les
+    # administrateurs, c'est un brouillon de la collectivité, rien à modérer).
+    "financements:appel@en_preparation": lecture(profil(permis={"agent"}, visiteur=INTROUVABLE)),
+    "financements:publier_appel": action(profil(permis={"agent"})),
+    # Répondre à un appel publié : un membre d'une structure de l'annuaire.
+    "financements:nouveau_dossier": formulaire(profil(permis=MEMBRES_DE_STRUCTURE, voient=CONNECTES)),
+    "financements:dossier": lecture(LECTEUR_DOSSIER, CONNECTE_METHODE),
+    "financements:pdf_dossier": lecture(LECTEUR_DOSSIER),
+    "financements:piece": lecture(LECTEUR_DOSSIER),
+    "financements:modifier_dossier": formulaire(PORTEUR_BROUILLON),
+    # Un dossier en instruction ne se modifie plus (sauf correction demandée) : qui le voit reçoit 403.
+    "financements:modifier_dossier@en_instruction": formulaire(profil(voient=LECTEURS_DOSSIER)),
+    "financements:budget_dossier": formulaire(PORTEUR_BROUILLON),
+    "financements:pieces_dossier": formulaire(PORTEUR_BROUILLON),
+    "financements:retirer_piece": action(PORTEUR_BROUILLON),
+    "financements:co_porteurs_dossier": formulaire(PORTEUR_BROUILLON),
+    "financements:retirer_co_porteur": action(PORTEUR_BROUILLON),
+    "financements:deposer_dossier": action(PORTEUR_BROUILLON),
+    # Le co-porteur invité confirme sa participation ; la structure porteuse voit le dossier sans le pouvoir.
+    "financements:confirmer_co_portage": action(profil(permis={"co_porteur"}, voient={"structure"})),
+    # Après la décision, les instructeurs conventionnent.
+    "financements:transition_dossier": action(INSTRUCTEUR),
+    # Le compte-rendu financier d'une action en cours : la structure porteuse.
+    "financements:bilan_dossier": action(profil(permis={"structure"}, voient=LECTEURS_DOSSIER)),
+    "financements:prendre_dossier": action(INSTRUCTEUR),
+    "financements:correction_dossier": action(INSTRUCTEUR),
+    "financements:note_dossier": action(INSTRUCTEUR),
+    "financements:avis_dossier": action(INSTRUCTEUR),
+    # Chaque financeur sollicité décide de sa part : ici la métropole, l'État et le bailleur.
+    "financements:decision_dossier": action(INSTRUCTEUR),
+    # Le fil d'échanges : porteurs et instructeurs ; l'administrateur lit le dossier sans y écrire.
+    "financements:message_dossier": action(profil(permis=PORTEURS_DOSSIER | INSTRUCTEURS, voient={"admin"})),
+    # décision : le tableau d'instruction est ouvert à qui instruit ou finance (même sans dossier : il est
+    # vide) ; pas aux administrateurs, qui n'instruisent pas (ils lisent les dossiers par leur page).
+    "financements:tableau_instruction": lecture(
+        profil(permis=INSTRUCTEURS_DE_METIER, voient=CONNECTES), CONNECTE_METHODE
+    ),
+    "financements:export_csv": lecture(profil(permis=INSTRUCTEURS_DE_METIER, voient=CONNECTES), CONNECTE_METHODE),
+    "financements:export_xlsx": lecture(profil(permis=INSTRUCTEURS_DE_METIER, voient=CONNECTES), CONNECTE_METHODE),
+    # Les subventions accordées au format SCDL : données ouvertes.
+    "financements:scdl": lecture(PUBLIC, PUBLIC_METHODE),
+    # --- Administration Django : les administrateurs, avec la double authentification -----------------------
+    # L'accueil de l'administration est marqué public par Django : le visiteur passe par la connexion de
+    # l'administration, qui le renvoie à celle de Coville.
+    "admin:index": lecture(profil(permis={"admin"}, autres=CONNEXION_ADMIN, visiteur=CONNEXION_ADMIN)),
+    # La connexion de l'administration passe par celle de Coville (second facteur) ; une personne connectée qui
+    # n'administre pas est refusée.
+    "admin:login": lecture(
+        profil(voient=CONNECTES - {"admin"}, permis={"admin"}, accorde=REDIRIGE),
+        profil(voient=CONNECTES - {"admin"}, permis={"admin"}),
+    ),
+    "admin:comptes_entreeaudit_changelist": lecture(ADMINISTRATION),
+    # Le journal d'audit se lit ; personne, pas même un superutilisateur, n'y ajoute, n'en corrige ni n'en
+    # efface une entrée.
+    "admin:comptes_entreeaudit_change": lecture(ADMINISTRATION, REFUS_ADMINISTRATION),
+    "admin:comptes_entreeaudit_add": lecture(REFUS_ADMINISTRATION, REFUS_ADMINISTRATION),
+    "admin:comptes_entreeaudit_delete": lecture(REFUS_ADMINISTRATION, REFUS_ADMINISTRATION),
+    "admin:comptes_organisation_changelist": lecture(ADMINISTRATION),
+}
+
+
+def nom_de_l_adresse(cle: str) -> str:
+    """Le nom de l'adresse dans la configuration (sans le `@cas`)."""
+    return cle.split("@", 1)[0]
