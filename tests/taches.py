@@ -16,10 +16,13 @@ table procrastinate_jobs, exécutées, relancées ou mises en échec par le mote
 Les tâches périodiques ne sont pas différées par ces workers : un test les diffère lui-même quand il les teste.
 """
 
+import asyncio
+import concurrent.futures
 import contextlib
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync
 from django.db import connection
@@ -27,6 +30,8 @@ from procrastinate.contrib.django import app, db_cleanup, procrastinate_app
 from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.periodic import PeriodicRegistry
+
+T = TypeVar("T")
 
 OPTIONS_WORKER = {"wait": False, "install_signal_handlers": False, "listen_notify": False}
 
@@ -69,8 +74,20 @@ def executer_taches(**options) -> None:
             with app.replace_connector(ConnecteurDuTest()):
                 async_to_sync(app.run_worker_async)(**options)
         else:
-            with app.replace_connector(app.connector.get_worker_connector()):
-                app.run_worker(**options)
+            # Dans un fil à lui : `run_worker` démarre sa boucle asyncio, ce qui échoue dans un fil qui en fait déjà
+            # tourner une (celui des tests du navigateur, où Playwright garde la sienne jusqu'à la fin de la suite).
+            with (
+                app.replace_connector(app.connector.get_worker_connector()),
+                concurrent.futures.ThreadPoolExecutor(max_workers=1) as fil,
+            ):
+                fil.submit(app.run_worker, **options).result()
+
+
+def attendre(fonction: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Exécute une fonction asynchrone (hors transaction du test) dans un fil à lui, avec sa boucle asyncio : le fil
+    des tests en a déjà une après les tests du navigateur (Playwright), où `async_to_sync` refuse de tourner."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as fil:
+        return fil.submit(asyncio.run, fonction()).result()
 
 
 @contextlib.contextmanager

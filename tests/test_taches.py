@@ -11,7 +11,7 @@ from procrastinate.contrib.django import app
 from procrastinate.periodic import PeriodicDeferrer
 
 from config import taches as taches_plateforme
-from tests.taches import executer_taches, taches
+from tests.taches import attendre, executer_taches, taches
 
 
 def vieillir_evenements(jours: int) -> None:
@@ -54,7 +54,7 @@ def test_a_job_whose_worker_died_is_run_again():
                 assert tache is not None and tache.id == victime
                 return worker_id
 
-        worker_mort = async_to_sync(prendre)()
+        worker_mort = attendre(prendre)
     with connection.cursor() as curseur:
         curseur.execute(
             "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute' WHERE id = %s",
@@ -83,7 +83,7 @@ def test_a_job_that_keeps_killing_its_workers_ends_failed():
                 return worker_id
 
         with app.replace_connector(app.connector.get_worker_connector()):
-            worker_id = async_to_sync(prendre)()
+            worker_id = attendre(prendre)
         with connection.cursor() as curseur:
             curseur.execute(
                 "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute' WHERE id = %s",

@@ -42,7 +42,10 @@ class Journal:
         return [erreur for erreur in self.erreurs if "Content Security Policy" in erreur]
 
 
-@pytest.fixture(scope="session")
+# Un navigateur par module : l'API synchrone de Playwright garde sa boucle asyncio dans le fil principal tant
+# qu'elle est ouverte, et les tests qui suivent (un worker de tâches, `async_to_sync`) ne pourraient plus y lancer
+# la leur.
+@pytest.fixture(scope="module")
 def navigateur():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} est absent : installez le paquet Debian `chromium` (voir .ci/run).")
