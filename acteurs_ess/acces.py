@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from acteurs_ess.models import Collectif, DemandeRattachement, Structure
+from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, Structure
 from acteurs_ess.permissions import (
     peut_decider_rattachement,
     peut_gerer_collectif,
+    peut_importer,
     peut_modifier_structure,
+    peut_suivre_import,
     peut_verifier_structure,
 )
 from comptes.contexte import Qui, contexte
@@ -48,3 +50,14 @@ def collectif_pour_gerer(qui: Qui, pk: int) -> Collectif:
     if not peut_gerer_collectif(qui, collectif):
         raise PermissionDenied("Seuls les membres d'une organisation qui anime ce collectif en gèrent les membres.")
     return collectif
+
+
+def import_pour_suivre(qui: Qui, pk: int) -> ImportStructures:
+    """L'import de structures d'une autre personne n'existe pas pour qui n'est pas administrateur (404) ; qui ne
+    peut plus importer (plus agent) ne suit plus les siens (403, comme la page d'import)."""
+    suivi = get_object_or_404(ImportStructures.objects.select_related("lance_par", "collectivite"), pk=pk)
+    if not peut_importer(qui):
+        raise PermissionDenied("L'import de structures est réservé aux agents des collectivités.")
+    if not peut_suivre_import(qui, suivi):
+        raise Http404("Import introuvable.")
+    return suivi

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from acteurs_ess.models import Collectif, DemandeRattachement, MembreCollectif, Structure
+from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, MembreCollectif, Structure
 
 
 @admin.register(Structure)
@@ -39,3 +39,19 @@ class DemandeRattachementAdmin(admin.ModelAdmin):
     search_fields = ["structure__raison_sociale", "demandeur__email"]
     raw_id_fields = ["structure", "demandeur", "decidee_par"]
     readonly_fields = ["cree_le", "decidee_le"]
+
+
+@admin.register(ImportStructures)
+class ImportStructuresAdmin(admin.ModelAdmin):
+    """Les imports lancés depuis la page d'import, en lecture seule : leur état est celui qu'écrit la tâche."""
+
+    list_display = ["nom_fichier", "lance_par", "etat", "lignes_faites", "lignes_total", "creees", "cree_le"]
+    list_filter = ["etat"]
+    search_fields = ["nom_fichier", "lance_par__email"]
+    list_select_related = ["lance_par"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from acteurs_ess.choix import EtatImport
+from acteurs_ess.models import ImportStructures
 from config.lib.stockage import StockageIndisponible
 
 logger = logging.getLogger(__name__)
@@ -42,15 +44,23 @@ def oublier_apercu(chemin: str) -> None:
 
 def purger_apercus_abandonnes() -> int:
     """Supprime les aperçus déposés il y a plus de `APERCUS_IMPORT_DUREE_HEURES` heures et jamais confirmés ;
-    rend leur nombre. Tâche périodique : un aperçu abandonné ne reste pas dans le stockage."""
+    rend leur nombre. Tâche périodique (`acteurs_ess.taches`) : un aperçu abandonné ne reste pas dans le
+    stockage. Le fichier d'un import confirmé qui attend encore un worker, ou qu'un worker écrit, est gardé."""
     limite = timezone.now() - timedelta(hours=settings.APERCUS_IMPORT_DUREE_HEURES)
     try:
         _, fichiers = default_storage.listdir(REPERTOIRE)
     except FileNotFoundError:
         return 0
+    a_garder = set(
+        ImportStructures.objects.filter(etat__in=[EtatImport.EN_ATTENTE, EtatImport.EN_COURS]).values_list(
+            "chemin", flat=True
+        )
+    )
     purges = 0
     for fichier in fichiers:
         chemin = f"{REPERTOIRE}/{fichier}"
+        if chemin in a_garder:
+            continue
         try:
             if default_storage.get_modified_time(chemin) >= limite:
                 continue

@@ -124,3 +124,10 @@ class EtatDemande(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
     ACCEPTEE = "acceptee", "Acceptée"
     REFUSEE = "refusee", "Refusée"
+
+
+class EtatImport(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente d'un worker"
+    EN_COURS = "en_cours", "En cours"
+    TERMINE = "termine", "Terminé"
+    ECHOUE = "echoue", "Échoué : rien n'a été écrit"

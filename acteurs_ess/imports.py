@@ -6,20 +6,28 @@ refuse d'écrire s'il reste une ligne rejetée. Une structure est reconnue par s
 RNA, sinon son SIREN (s'il désigne une seule structure). Les colonnes présentes font foi (une cellule vide
 efface la valeur), sauf les identifiants, qu'une cellule vide n'efface jamais. Les fiches tenues par leurs
 membres ne sont pas modifiées par un import. Relancer le même import ne change rien.
+
+Depuis la page d'import, la confirmation ne fait que différer une tâche de fond : `executer_import` relit le
+fichier, le revérifie et l'écrit, en notant son avancement et son résultat sur un `ImportStructures` que la
+page de suivi affiche.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
+from django.utils import timezone
 
-from acteurs_ess import identifiants
-from acteurs_ess.choix import Agrement, FormeJuridique
-from acteurs_ess.models import Structure, mots_cles
+from acteurs_ess import apercus, identifiants
+from acteurs_ess.choix import Agrement, EtatImport, FormeJuridique
+from acteurs_ess.models import ImportStructures, Structure, mots_cles
 from comptes.models import Adhesion, Organisation, Role, TypeOrganisation
+from config.lib.connexions import connexion_a_part
+from config.lib.stockage import StockageIndisponible
 from config.lib.tableurs import TableurIllisible, lire_tableur, sans_protection
 from config.lib.texte import cle
 from territoires.models import Commune, Qpv
@@ -332,14 +340,33 @@ class Bilan:
     mises_a_jour: int = 0
 
 
+# Les lignes sont écrites par lots ; l'avancement est signalé après chacun.
+TAILLE_LOT = 1000
+
+# Reçoit (lignes traitées, lignes du fichier) après chaque lot.
+Progression = Callable[[int, int], None]
+
+
 @transaction.atomic
-def ecrire(analyse: Analyse, importee_par: Organisation | None = None) -> Bilan:
-    """Écrit toutes les lignes, ou aucune : refuse une analyse qui contient une erreur ou un rejet."""
+def ecrire(analyse: Analyse, importee_par: Organisation | None = None, progression: Progression | None = None) -> Bilan:
+    """Écrit toutes les lignes, ou aucune : refuse une analyse qui contient une erreur ou un rejet.
+
+    `progression` est appelée après chaque lot de `TAILLE_LOT` lignes, dans la transaction de l'import : ce
+    qu'elle écrirait par la même connexion ne se verrait qu'à la fin (voir `config.lib.connexions`)."""
     if not analyse.est_valide:
         raise ValidationError(analyse.erreur or f"{len(analyse.rejets)} ligne(s) rejetée(s) : rien n'a été écrit.")
     bilan = Bilan()
-    a_creer = [ligne for ligne in analyse.lignes if ligne.action == "creation"]
-    a_mettre_a_jour = [ligne for ligne in analyse.lignes if ligne.action == "mise_a_jour"]
+    total = len(analyse.lignes)
+    for debut in range(0, total, TAILLE_LOT):
+        _ecrire_lot(analyse.lignes[debut : debut + TAILLE_LOT], importee_par, bilan)
+        if progression is not None:
+            progression(min(debut + TAILLE_LOT, total), total)
+    return bilan
+
+
+def _ecrire_lot(lignes: list[LigneImport], importee_par: Organisation | None, bilan: Bilan) -> None:
+    a_creer = [ligne for ligne in lignes if ligne.action == "creation"]
+    a_mettre_a_jour = [ligne for ligne in lignes if ligne.action == "mise_a_jour"]
 
     organisations = Organisation.objects.bulk_create(
         [
@@ -349,8 +376,7 @@ def ecrire(analyse: Analyse, importee_par: Organisation | None = None) -> Bilan:
                 siret=ligne.valeurs.get("siret", ""),
             )
             for ligne in a_creer
-        ],
-        batch_size=2000,
+        ]
     )
     nouvelles = []
     for ligne, organisation in zip(a_creer, organisations, strict=True):
@@ -358,13 +384,13 @@ def ecrire(analyse: Analyse, importee_par: Organisation | None = None) -> Bilan:
         structure = Structure(organisation=organisation, importee_par=importee_par, **champs)
         structure.mots_cles = mots_cles(structure.forme_juridique, structure.agrements, structure.domaines)
         nouvelles.append(structure)
-    Structure.objects.bulk_create(nouvelles, batch_size=2000)
+    Structure.objects.bulk_create(nouvelles)
     liens = [
         Structure.qpv.through(structure_id=structure.pk, qpv_id=code)
         for ligne, structure in zip(a_creer, nouvelles, strict=True)
         for code in ligne.valeurs.get("qpv", [])
     ]
-    bilan.creees = len(nouvelles)
+    bilan.creees += len(nouvelles)
 
     if a_mettre_a_jour:
         structures = Structure.objects.in_bulk([ligne.structure_id for ligne in a_mettre_a_jour])
@@ -382,12 +408,112 @@ def ecrire(analyse: Analyse, importee_par: Organisation | None = None) -> Bilan:
                 liens += [
                     Structure.qpv.through(structure_id=structure.pk, qpv_id=code) for code in ligne.valeurs["qpv"]
                 ]
-        Structure.objects.bulk_update(
-            structures.values(), [*sorted(champs_modifies), "mots_cles", "modifiee_le"], batch_size=2000
-        )
-        bilan.mises_a_jour = len(structures)
+        Structure.objects.bulk_update(structures.values(), [*sorted(champs_modifies), "mots_cles", "modifiee_le"])
+        bilan.mises_a_jour += len(structures)
     Structure.qpv.through.objects.bulk_create(liens, batch_size=5000)
-    return bilan
+
+
+# --- L'import confirmé depuis la page : une tâche de fond (acteurs_ess.taches.importer_structures) ------------
+
+# Les lignes rejetées gardées pour la page de suivi (comme l'aperçu en montre 500) ; leur nombre est gardé à part.
+REJETS_GARDES = 500
+
+# L'avancement, écrit par la connexion à part (`config.lib.connexions`) : le nom de la table est celui que Django
+# donne au modèle (`ImportStructures._meta.db_table`, vérifié par les tests).
+SQL_AVANCEMENT = "UPDATE acteurs_ess_importstructures SET lignes_faites = %s WHERE id = %s"
+
+MESSAGE_APERCU_EXPIRE = "Cet aperçu a expiré : déposez à nouveau le fichier."
+MESSAGE_STOCKAGE = (
+    "Le fichier déposé n'a pas pu être relu : le stockage des fichiers ne répond pas. Rien n'a été écrit ; "
+    "déposez à nouveau le fichier dans quelques minutes."
+)
+MESSAGE_ERREUR_INATTENDUE = (
+    "L'import s'est interrompu sur une erreur inattendue : rien n'a été écrit. Vous pouvez déposer à nouveau le "
+    "fichier ; si l'erreur se reproduit, signalez-la aux administrateurs de la plateforme."
+)
+
+
+def executer_import(jeton: str) -> None:
+    """Écrit l'import confirmé de l'aperçu `jeton` : relit le fichier gardé dans le stockage, le revérifie (l'annuaire
+    a pu changer depuis l'aperçu), puis écrit tout ou rien en signalant l'avancement, lot par lot.
+
+    L'état final (terminé, avec ses nombres) est écrit dans la transaction des structures : un import marqué
+    terminé est écrit, et un worker arrêté en plein import (relancé par `relancer_taches_bloquees`) le reprend
+    du début sans rien avoir écrit. Un échec est écrit en français sur l'import ; une erreur inattendue est
+    aussi relevée pour que la tâche soit en échec dans l'administration."""
+    suivi = ImportStructures.objects.select_related("collectivite").get(jeton=jeton)
+    if suivi.etat == EtatImport.TERMINE:
+        return
+    _suivre(suivi, etat=EtatImport.EN_COURS, commence_le=timezone.now(), lignes_faites=0, lignes_total=None)
+    try:
+        contenu = apercus.lire_apercu(suivi.chemin)
+    except FileNotFoundError:
+        # Purgé après APERCUS_IMPORT_DUREE_HEURES : la purge épargne les imports en attente, mais pas un aperçu
+        # confirmé après son expiration.
+        _suivre(suivi, etat=EtatImport.ECHOUE, erreur=MESSAGE_APERCU_EXPIRE, termine_le=timezone.now())
+        return
+    except StockageIndisponible:
+        _suivre(suivi, etat=EtatImport.ECHOUE, erreur=MESSAGE_STOCKAGE, termine_le=timezone.now())
+        return
+
+    analyse = analyser(suivi.nom_fichier, contenu)
+    _suivre(suivi, lignes_total=len(analyse.lignes))
+    if not analyse.est_valide:
+        rejets = analyse.rejets
+        _suivre(
+            suivi,
+            etat=EtatImport.ECHOUE,
+            erreur=analyse.erreur
+            or (
+                f"{len(rejets)} ligne(s) rejetée(s) : l'annuaire a changé depuis l'aperçu. Rien n'a été écrit ; "
+                "corrigez le fichier et déposez-le à nouveau."
+            ),
+            rejetees=len(rejets),
+            rejets=[
+                {"numero": ligne.numero, "raison_sociale": ligne.raison_sociale, "motif": ligne.explication}
+                for ligne in rejets[:REJETS_GARDES]
+            ],
+            termine_le=timezone.now(),
+        )
+        apercus.oublier_apercu(suivi.chemin)
+        return
+
+    try:
+        with connexion_a_part() as connexion, transaction.atomic():
+            bilan = ecrire(analyse, importee_par=suivi.collectivite, progression=_avancement(connexion, suivi.pk))
+            resume = analyse.resume
+            _suivre(
+                suivi,
+                etat=EtatImport.TERMINE,
+                lignes_faites=len(analyse.lignes),
+                creees=bilan.creees,
+                mises_a_jour=bilan.mises_a_jour,
+                inchangees=resume["inchangee"],
+                ignorees=resume["ignoree"],
+                termine_le=timezone.now(),
+            )
+    except Exception:
+        _suivre(suivi, etat=EtatImport.ECHOUE, erreur=MESSAGE_ERREUR_INATTENDUE, termine_le=timezone.now())
+        raise
+    apercus.oublier_apercu(suivi.chemin)
+
+
+def _suivre(suivi: ImportStructures, **champs) -> None:
+    """Écrit ces champs de l'import (et les garde sur l'objet)."""
+    ImportStructures.objects.filter(pk=suivi.pk).update(**champs)
+    for champ, valeur in champs.items():
+        setattr(suivi, champ, valeur)
+
+
+def _avancement(connexion: BaseDatabaseWrapper, pk: int) -> Progression:
+    """L'avancement écrit par la connexion à part, validé tout de suite, lisible par la page de suivi pendant que
+    la transaction de l'import est encore ouverte."""
+
+    def signaler(faites: int, total: int) -> None:
+        with connexion.cursor() as curseur:
+            curseur.execute(SQL_AVANCEMENT, [faites, pk])
+
+    return signaler
 
 
 def lignes_export(structures) -> Iterable[list[str]]:

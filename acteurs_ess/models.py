@@ -12,6 +12,7 @@ from acteurs_ess.choix import (
     Agrement,
     Domaine,
     EtatDemande,
+    EtatImport,
     EtatMembreCollectif,
     FormeJuridique,
     RoleCollectif,
@@ -316,3 +317,68 @@ class DemandeRattachement(models.Model):
     @property
     def est_en_attente(self) -> bool:
         return self.etat == EtatDemande.EN_ATTENTE
+
+
+class ImportStructures(models.Model):
+    """Un import de structures confirmé depuis la page d'import : la tâche de fond qui l'écrit
+    (`acteurs_ess.taches.importer_structures`), son avancement et son résultat, gardés pour que la personne
+    retrouve ses imports.
+
+    L'avancement (`lignes_faites`) est écrit par une connexion à part, hors de la transaction de l'import, qui
+    reste invisible jusqu'à sa validation ; l'état final est écrit dans cette transaction, avec les structures :
+    un import marqué terminé est écrit, un import qui n'est pas marqué terminé n'a rien écrit."""
+
+    jeton = models.CharField("jeton de l'aperçu", max_length=32, unique=True)
+    nom_fichier = models.CharField("fichier", max_length=255)
+    chemin = models.CharField("fichier de l'aperçu dans le stockage", max_length=255)
+    lance_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports_structures",
+        verbose_name="lancé par",
+    )
+    collectivite = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pour la collectivité",
+        help_text="Les structures créées sont « importées par » elle.",
+    )
+    etat = models.CharField("état", max_length=20, choices=EtatImport.choices, default=EtatImport.EN_ATTENTE)
+    lignes_total = models.PositiveIntegerField("lignes du fichier", null=True, blank=True)
+    lignes_faites = models.PositiveIntegerField("lignes traitées", default=0)
+    creees = models.PositiveIntegerField("structures créées", default=0)
+    mises_a_jour = models.PositiveIntegerField("structures mises à jour", default=0)
+    inchangees = models.PositiveIntegerField("lignes inchangées", default=0)
+    ignorees = models.PositiveIntegerField("lignes ignorées", default=0)
+    rejetees = models.PositiveIntegerField("lignes rejetées", default=0)
+    rejets = models.JSONField("lignes rejetées (numéro, raison sociale, motif)", default=list, blank=True)
+    erreur = models.TextField("erreur", blank=True)
+    cree_le = models.DateTimeField("confirmé le", auto_now_add=True)
+    commence_le = models.DateTimeField("commencé le", null=True, blank=True)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de structures"
+        verbose_name_plural = "imports de structures"
+        ordering = ["-cree_le", "-pk"]
+
+    def __str__(self):
+        return f"{self.nom_fichier} ({self.get_etat_display()}, {self.cree_le:%d/%m/%Y %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("acteurs_ess:suivi_import", args=[self.pk])
+
+    @property
+    def est_fini(self) -> bool:
+        return self.etat in (EtatImport.TERMINE, EtatImport.ECHOUE)
+
+    @property
+    def pourcentage(self) -> int:
+        if not self.lignes_total:
+            return 0
+        return min(100, self.lignes_faites * 100 // self.lignes_total)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from acteurs_ess.choix import RoleCollectif
-from acteurs_ess.models import Collectif, DemandeRattachement, Structure
+from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, Structure
 from comptes.contexte import Qui, contexte
 from comptes.models import COLLECTIVITES, Organisation, Role
 from territoires.models import Commune
@@ -131,6 +131,12 @@ def peut_importer(qui: Qui) -> bool:
     """Importer une liste de structures : les agents des collectivités et les administrateurs."""
     acces = contexte(qui)
     return acces.est_admin or acces.a_role(Role.AGENT)
+
+
+def peut_suivre_import(qui: Qui, suivi: ImportStructures) -> bool:
+    """Un import se suit par la personne qui l'a lancé (tant qu'elle peut importer) et par les administrateurs."""
+    acces = contexte(qui)
+    return acces.est_admin or (suivi.lance_par_id == acces.utilisateur.pk and peut_importer(acces))
 
 
 def peut_creer_collectif(qui: Qui) -> bool:

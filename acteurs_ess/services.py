@@ -1,4 +1,5 @@
-"""Inscription d'une structure, détection des doublons, demandes de rattachement, vérification."""
+"""Inscription d'une structure, détection des doublons, demandes de rattachement, vérification, confirmation
+d'un import."""
 
 from dataclasses import dataclass
 
@@ -8,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from procrastinate.exceptions import AlreadyEnqueued
 
+from acteurs_ess import taches
 from acteurs_ess.choix import EtatDemande, EtatMembreCollectif, RoleCollectif
-from acteurs_ess.models import Collectif, DemandeRattachement, MembreCollectif, Structure
+from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, MembreCollectif, Structure
 from acteurs_ess.permissions import (
     collectivites_agent,
     est_membre,
@@ -351,3 +354,27 @@ def retirer_membre_collectif(utilisateur: Utilisateur, membre: MembreCollectif) 
             f"{membre.organisation} est le seul animateur de {collectif} : désignez d'abord un autre animateur."
         )
     membre.delete()
+
+
+def confirmer_import(
+    lance_par: Utilisateur, collectivite: Organisation | None, jeton: str, chemin: str, nom_fichier: str
+) -> ImportStructures:
+    """Confirme l'aperçu d'import `jeton` (son fichier `chemin` attend dans le stockage) : enregistre l'import et
+    diffère la tâche qui l'écrira, dans la même transaction. Rend l'import, à suivre sur sa page.
+
+    Un second envoi du même aperçu (double clic, deux onglets) ne lance pas un second import : il rend celui du
+    premier. La tâche est différée la première, avec un verrou de file propre à l'aperçu : l'envoi simultané
+    attend la validation du premier puis est refusé (AlreadyEnqueued) ; un envoi plus tardif, quand la tâche a
+    déjà commencé, bute sur le jeton unique de l'import (IntegrityError)."""
+    try:
+        with transaction.atomic():
+            taches.importer_structures.configure(queueing_lock=f"importer_structures:{jeton}").defer(jeton=jeton)
+            return ImportStructures.objects.create(
+                jeton=jeton,
+                chemin=chemin,
+                nom_fichier=nom_fichier[:255],
+                lance_par=lance_par,
+                collectivite=collectivite,
+            )
+    except (AlreadyEnqueued, IntegrityError):
+        return ImportStructures.objects.get(jeton=jeton)

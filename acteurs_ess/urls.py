@@ -23,4 +23,6 @@ urlpatterns = [
     path("collectifs/<int:pk>/membres/<int:membre>/retirer/", views.retirer_membre_collectif, name="retirer_membre"),
     path("importer/", views.importer, name="importer"),
     path("importer/confirmer/", views.confirmer_import, name="confirmer_import"),
+    path("importer/imports/", views.imports_lances, name="imports"),
+    path("importer/imports/<int:pk>/", views.suivi_import, name="suivi_import"),
 ]

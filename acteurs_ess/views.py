@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from acteurs_ess import apercus, imports, registres, services
 from acteurs_ess.acces import (
     collectif_pour_gerer,
     demande_pour_decider,
+    import_pour_suivre,
     structure_pour_modifier,
     structure_pour_verifier,
 )
@@ -26,7 +28,7 @@ from acteurs_ess.forms import (
     RechercheForm,
     StructureForm,
 )
-from acteurs_ess.models import Collectif, MembreCollectif, Structure
+from acteurs_ess.models import Collectif, ImportStructures, MembreCollectif, Structure
 from acteurs_ess.permissions import (
     est_membre,
     peut_creer_collectif,
@@ -463,28 +465,64 @@ def _apercu(analyse) -> list:
 
 @require_POST
 def confirmer_import(request: HttpRequest) -> HttpResponse:
+    """Lance l'import de l'aperçu en tâche de fond et mène à sa page de suivi : la requête n'attend pas
+    l'écriture (plusieurs minutes pour un gros fichier, au-delà du délai d'un processus web)."""
     _verifier_importateur(request.user)
     enregistre = request.session.get(SESSION_IMPORT)
     if not enregistre or enregistre["jeton"] != request.POST.get("jeton"):
         messages.error(request, "Cet aperçu n'est plus valable : déposez à nouveau le fichier.")
         return redirect("acteurs_ess:importer")
-    try:
-        contenu = apercus.lire_apercu(enregistre["chemin"])
-    except FileNotFoundError:
-        # Purgé après APERCUS_IMPORT_DUREE_HEURES (acteurs_ess.apercus.purger_apercus_abandonnes).
-        request.session.pop(SESSION_IMPORT, None)
-        messages.error(request, "Cet aperçu a expiré : déposez à nouveau le fichier.")
-        return redirect("acteurs_ess:importer")
-    # Le fichier est relu et revérifié : l'annuaire a pu changer depuis l'aperçu.
-    analyse = imports.analyser(enregistre["nom"], contenu)
     collectivites = contexte_de_requete(request).organisations(Role.AGENT)
-    try:
-        bilan = imports.ecrire(analyse, importee_par=collectivites[0] if collectivites else None)
-    except ValidationError as erreur:
-        messages.error(request, f"Rien n'a été écrit : {erreur.messages[0]}")
-        return redirect("acteurs_ess:importer")
-    _oublier_import(request)
-    messages.success(
-        request, f"Import terminé : {bilan.creees} structure(s) créée(s), {bilan.mises_a_jour} mise(s) à jour."
+    suivi = services.confirmer_import(
+        request.user,
+        collectivites[0] if collectivites else None,
+        enregistre["jeton"],
+        enregistre["chemin"],
+        enregistre["nom"],
     )
-    return redirect("acteurs_ess:annuaire")
+    # L'aperçu appartient désormais à l'import : le worker supprimera son fichier, un nouveau dépôt ne le touche pas.
+    request.session.pop(SESSION_IMPORT, None)
+    return redirect(suivi)
+
+
+@require_GET
+def suivi_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """L'avancement d'un import (lignes traitées sur le total), puis son résultat ; la page ne se recharge pas
+    d'elle-même : un bouton « Actualiser » la relit."""
+    suivi = import_pour_suivre(request.user, pk)
+    return render(
+        request,
+        "acteurs_ess/suivi_import.html",
+        {
+            "suivi": suivi,
+            "fil_ariane": _fil(
+                {"titre": "Importer des structures", "url": reverse("acteurs_ess:importer")},
+                {"titre": "Imports lancés", "url": reverse("acteurs_ess:imports")},
+                {"titre": suivi.nom_fichier},
+            ),
+        },
+    )
+
+
+@require_GET
+def imports_lances(request: HttpRequest) -> HttpResponse:
+    """Les imports de la personne (tous pour un administrateur), les plus récents d'abord."""
+    _verifier_importateur(request.user)
+    acces = contexte_de_requete(request)
+    liste = ImportStructures.objects.select_related("lance_par")
+    if not acces.est_admin:
+        liste = liste.filter(lance_par=request.user)
+    page = Paginator(liste, PAR_PAGE).get_page(request.GET.get("page"))
+    page.pages_list = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return render(
+        request,
+        "acteurs_ess/imports.html",
+        {
+            "page_obj": page,
+            "tous": acces.est_admin,
+            "fil_ariane": _fil(
+                {"titre": "Importer des structures", "url": reverse("acteurs_ess:importer")},
+                {"titre": "Imports lancés"},
+            ),
+        },
+    )

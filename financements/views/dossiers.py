@@ -47,6 +47,14 @@ def _erreurs(erreur: Exception) -> list[str]:
     return erreur.messages if isinstance(erreur, ValidationError) else [str(erreur)]
 
 
+def _conflit(dossier) -> str:
+    """Le message d'un enregistrement refusé parce que le dossier a changé d'état depuis l'ouverture du formulaire."""
+    return (
+        f"Le dossier est passé « {dossier.get_statut_display()} » pendant que vous le modifiiez : "
+        "vos modifications ne sont pas enregistrées (elles restent ci-dessous pour mémoire)."
+    )
+
+
 def fil(dossier, *liens) -> list[dict]:
     return [
         {"titre": dossier.appel.contrat.nom, "url": dossier.appel.contrat.get_absolute_url()},
@@ -189,11 +197,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
                         dossier, request.user, "Contenu du dossier enregistré", visibilite=VisibiliteJournal.PORTEUR
                     )
         except PermissionDenied:
-            form.add_error(
-                None,
-                f"Le dossier est passé « {dossier.get_statut_display()} » pendant que vous le modifiiez : "
-                "vos modifications ne sont pas enregistrées (elles restent ci-dessous pour mémoire).",
-            )
+            form.add_error(None, _conflit(dossier))
             statut = 409
         else:
             if valide:
@@ -217,9 +221,14 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def budget(request: HttpRequest, pk: int) -> HttpResponse:
-    """Le budget prévisionnel (lignes du CERFA) et le plan de financement, enregistrés ensemble ou pas du
-    tout ; l'équilibre n'est exigé qu'au dépôt, mais les écarts sont affichés à chaque enregistrement."""
-    dossier = dossier_modifiable(request.user, pk)
+    """Le budget prévisionnel (lignes du CERFA) et le plan de financement, un seul formulaire enregistré en entier
+    ou pas du tout ; l'équilibre n'est exigé qu'au dépôt, mais les écarts sont affichés à chaque enregistrement.
+    Comme pour le contenu (`modifier`), un dossier déposé, repris en instruction ou décidé pendant que le porteur
+    remplissait le formulaire n'est pas modifié : la page répond 409 avec sa saisie."""
+    if request.method == "POST":
+        dossier = dossier_a_enregistrer(request.user, pk)
+    else:
+        dossier = dossier_modifiable(request.user, pk)
     financeurs = Organisation.objects.filter(participations_appels__appel=dossier.appel).order_by("nom")
     demandes = {f.financeur_id: f.montant_demande for f in dossier.financements.all()}
     initial_lignes = [
@@ -233,31 +242,42 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
     )
     plan = PlanFinancementForm(request.POST or None, initial=initial_plan, financeurs=financeurs, prefix="plan")
     erreurs = []
-    if request.method == "POST" and lignes.is_valid() and plan.is_valid():
-        donnees = [f.cleaned_data for f in lignes.forms if f.cleaned_data.get("compte")]
+    statut = 200
+    if request.method == "POST":
+        # Les deux formulaires sont validés, pour que chacun montre ses erreurs.
+        valide = all([lignes.is_valid(), plan.is_valid()])
         try:
             with transaction.atomic():
-                services.enregistrer_budget(dossier, request.user, donnees)
-                services.enregistrer_plan(
-                    dossier,
-                    request.user,
-                    plan.demandes(),
-                    plan.cleaned_data.get("fonds_propres") or 0,
-                    plan.cleaned_data.get("autres_financements") or 0,
-                )
-        except (ValidationError, PermissionDenied) as erreur:
-            erreurs = _erreurs(erreur)
+                # L'état est relu (verrouillé) en base avant tout : un dépôt ou une décision faits depuis
+                # l'ouverture du formulaire, ou pendant cette requête, sont vus, même si la saisie est à corriger.
+                services.verrouiller_modifiable(dossier, request.user)
+                if valide:
+                    services.enregistrer_budget(
+                        dossier, request.user, [f.cleaned_data for f in lignes.forms if f.cleaned_data.get("compte")]
+                    )
+                    services.enregistrer_plan(
+                        dossier,
+                        request.user,
+                        plan.demandes(),
+                        plan.cleaned_data.get("fonds_propres") or 0,
+                        plan.cleaned_data.get("autres_financements") or 0,
+                    )
+        except PermissionDenied:
+            erreurs, statut = [_conflit(dossier)], 409
+        except ValidationError as erreur:
+            erreurs, statut = _erreurs(erreur), 400
         else:
-            ecarts = services.erreurs_budget(dossier)
-            if ecarts:
-                messages.warning(
-                    request, "Budget enregistré en brouillon. À régler avant le dépôt : " + " ".join(ecarts)
-                )
+            if not valide:
+                erreurs, statut = ["Le budget n'est pas enregistré : corrigez les lignes signalées ci-dessous."], 400
             else:
-                messages.success(request, "Budget et plan de financement enregistrés : ils sont équilibrés.")
-            return redirect("financements:budget_dossier", dossier.pk)
-    elif request.method == "POST":
-        erreurs = ["Le budget n'est pas enregistré : corrigez les lignes signalées ci-dessous."]
+                ecarts = services.erreurs_budget(dossier)
+                if ecarts:
+                    messages.warning(
+                        request, "Budget enregistré en brouillon. À régler avant le dépôt : " + " ".join(ecarts)
+                    )
+                else:
+                    messages.success(request, "Budget et plan de financement enregistrés : ils sont équilibrés.")
+                return redirect("financements:budget_dossier", dossier.pk)
     return render(
         request,
         "financements/dossiers/budget.html",
@@ -272,7 +292,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
                 dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Budget", "url": ""}
             ),
         },
-        status=400 if erreurs else 200,
+        status=statut,
     )
 
 

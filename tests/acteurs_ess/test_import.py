@@ -1,5 +1,6 @@
 import io
 import re
+from html import unescape
 
 import openpyxl
 import pytest
@@ -8,10 +9,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from acteurs_ess import imports
-from acteurs_ess.models import Structure
+from acteurs_ess.models import ImportStructures, Structure
 from comptes.models import Organisation
 from tests.acteurs_ess.factories import StructureFactory
 from tests.archives import classeur as classeur_de
+from tests.taches import executer_taches
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +249,8 @@ def televerser(nom: str, contenu: bytes):
     return SimpleUploadedFile(nom, contenu, content_type="text/csv")
 
 
-def test_an_agent_previews_then_confirms_an_import(client, agent, territoire, settings, tmp_path):
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_previews_then_confirms_an_import_written_by_a_worker(client, agent, territoire, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(agent)
     url = reverse("acteurs_ess:importer")
@@ -267,11 +270,29 @@ def test_an_agent_previews_then_confirms_an_import(client, agent, territoire, se
 
     jeton = reponse.context["jeton"]
     reponse = client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": jeton})
-    assert reponse.url == reverse("acteurs_ess:annuaire")
+    # La requête n'écrit rien : elle lance l'import et mène à sa page de suivi.
+    suivi = ImportStructures.objects.get()
+    assert reponse.url == reverse("acteurs_ess:suivi_import", args=[suivi.pk])
+    assert not Structure.objects.exists()
+    page = unescape(client.get(reponse.url).content.decode())
+    assert "En attente" in page
+    assert "Actualiser" in page
+
+    executer_taches()
+
     assert Structure.objects.count() == 2
     assert Structure.objects.first().importee_par.nom == "Rennes Métropole"
-    # Le même aperçu ne peut pas être confirmé deux fois, et son fichier n'est pas gardé.
-    client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": jeton})
+    page = unescape(client.get(reponse.url).content.decode())
+    assert "Import terminé" in page
+    assert (
+        "2 structures créées, 0 mises à jour, 0 inchangées, 0 ignorées (fiches tenues par leurs membres), sur 2 lignes"
+        in page
+    )
+    assert "Actualiser" not in page
+    # Le même aperçu ne peut pas être confirmé une seconde fois, et son fichier n'est pas gardé.
+    reponse = client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": jeton})
+    assert reponse.url == reverse("acteurs_ess:importer")
+    executer_taches()
     assert Structure.objects.count() == 2
     assert not list((tmp_path / "imports").iterdir())
 
@@ -317,6 +338,7 @@ def test_only_agents_and_admins_import(client, personne, request):
     client.force_login(request.getfixturevalue(personne))
     assert client.get(reverse("acteurs_ess:importer")).status_code == 403
     assert client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": "x"}).status_code == 403
+    assert client.get(reverse("acteurs_ess:imports")).status_code == 403
 
 
 def test_a_platform_admin_may_import(client, admin_plateforme):

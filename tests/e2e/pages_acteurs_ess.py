@@ -40,6 +40,7 @@ PAGES_CONNECTEES = [
     ("inscrire-structure", "/annuaire/inscrire/", "habitant@demo.coville.fr"),
     ("rattachements", "/annuaire/rattachements/", AGENT),
     ("importer", "/annuaire/importer/", AGENT),
+    ("imports-lances", "/annuaire/importer/imports/", AGENT),
     ("nouveau-collectif", "/annuaire/collectifs/nouveau/", STRUCTURE),
     ("gerer-collectif", lambda: f"/annuaire/collectifs/{_collectif()}/membres/", STRUCTURE),
 ]

@@ -1,15 +1,19 @@
-"""L'annuaire de l'ESS dans Chromium : une association s'inscrit et apparaît dans la recherche. Les pages de
+"""L'annuaire de l'ESS dans Chromium : une association s'inscrit et apparaît dans la recherche ; un agent importe des
+structures et suit l'import jusqu'à ce qu'un worker l'ait écrit. Les pages de
 l'annuaire passent à axe-core dans test_accessibilite.py (liste : pages_acteurs_ess.py)."""
 
 import re
+import threading
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connection
 from playwright.sync_api import expect
 
 from comptes.demo import MOT_DE_PASSE
 from comptes.models import Utilisateur
 from tests.e2e.accessibilite import rapport_axe
+from tests.taches import executer_taches
 
 pytestmark = pytest.mark.navigateur
 
@@ -31,6 +35,52 @@ def test_it_shows_the_import_preview_accessibly(page, journal, demo, connecter, 
     page.get_by_role("button", name="Voir l'aperçu").click()
     expect(page.get_by_role("cell", name="Aucune commune n'a le code INSEE « 99999 ».")).to_be_visible()
     _verifier_accessibilite(page, journal, violations_bloquantes)
+
+
+def _executer_taches_hors_du_navigateur() -> None:
+    # Playwright (API synchrone) fait tourner sa boucle asyncio dans le fil du test : le worker tourne dans un autre.
+    erreurs = []
+
+    def executer() -> None:
+        try:
+            executer_taches()
+        except Exception as erreur:  # rapportée au fil du test
+            erreurs.append(erreur)
+        finally:
+            connection.close()
+
+    fil = threading.Thread(target=executer)
+    fil.start()
+    fil.join(timeout=60)
+    assert not fil.is_alive() and erreurs == [], erreurs
+
+
+def test_an_agent_confirms_an_import_and_follows_it_until_the_worker_wrote_it(
+    page, journal, demo, connecter, violations_bloquantes, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    fichier = tmp_path / "structures.csv"
+    fichier.write_text("raison_sociale;siret;commune\nMaison des familles;44306184100047;35238\nLa Cantine;;35238\n")
+    connecter("agent@demo.coville.fr")
+    page.goto("/annuaire/importer/")
+    page.get_by_label("Fichier CSV ou XLSX").set_input_files(str(fichier))
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    page.get_by_role("button", name="Confirmer l'import").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import de « structures.csv »")
+    expect(page.get_by_role("heading", name="En attente")).to_be_visible()
+    _verifier_accessibilite(page, journal, violations_bloquantes)
+
+    _executer_taches_hors_du_navigateur()
+    page.get_by_role("link", name="Actualiser").click()
+    expect(page.get_by_role("heading", name="Import terminé")).to_be_visible()
+    expect(page.get_by_text("2 structures créées")).to_be_visible()
+    _verifier_accessibilite(page, journal, violations_bloquantes)
+
+    page.get_by_role("link", name="Tous les imports lancés").click()
+    expect(page.get_by_role("link", name="structures.csv")).to_be_visible()
+    _verifier_accessibilite(page, journal, violations_bloquantes)
+    assert journal.erreurs == [], journal.erreurs
 
 
 def test_an_association_registers_and_appears_in_the_directory(page, journal, demo, connecter, violations_bloquantes):

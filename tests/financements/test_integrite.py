@@ -1,6 +1,6 @@
 """Intégrité des dossiers : une décision de financeur n'est jamais perdue (ni par un enregistrement du porteur,
 ni par deux décisions simultanées), les avis des instructeurs ne parviennent pas au porteur, et un
-enregistrement du contenu n'écrase pas un changement d'état fait entre-temps."""
+enregistrement du contenu ou du budget n'écrase pas un changement d'état fait entre-temps."""
 
 import contextlib
 import threading
@@ -352,3 +352,107 @@ def test_only_the_porteur_gets_the_conflict_others_are_refused(client, depose, a
     assert reponse.status_code == 403
     depose.refresh_from_db()
     assert depose.titre == "Vélos solidaires"
+
+
+# --- 5. Un enregistrement du budget non plus --------------------------------------------------------------------
+
+
+def _formulaire_du_budget_modifie(client, dossier) -> dict[str, list[str]]:
+    """Le budget et le plan de financement tels que la page les ouvre, où le porteur a renommé la ligne de
+    l'animateur, ajouté une ligne de pièces détachées et retapé ses fonds propres."""
+    donnees = formulaire(client.get(reverse("financements:budget_dossier", args=[dossier.pk])).content.decode())
+    assert donnees["lignes-0-libelle"] == ["Animateur"]
+    assert donnees["lignes-4-compte"] == [""]
+    donnees["lignes-0-libelle"] = ["Animateur vélo et coordinatrice"]
+    donnees["lignes-4-compte"] = ["60"]
+    donnees["lignes-4-libelle"] = ["Pièces détachées"]
+    donnees["lignes-4-montant"] = ["1500"]
+    donnees["plan-fonds_propres"] = ["3500"]
+    return donnees
+
+
+def _assert_conflit_du_budget_sans_perte(reponse, dossier) -> None:
+    page = unescape(reponse.content.decode())
+    assert reponse.status_code == 409
+    assert "Le dossier est passé « Déposé » pendant que vous le modifiiez" in page
+    assert "Rien n'a été enregistré" in page
+    # Ce que le porteur a tapé est dans la page, à recopier…
+    assert 'value="Animateur vélo et coordinatrice"' in page
+    assert 'value="Pièces détachées"' in page
+    assert 'value="3500"' in page
+    # … et rien n'est enregistré sur le dossier déposé.
+    dossier.refresh_from_db()
+    assert (dossier.statut, dossier.fonds_propres) == (StatutDossier.DEPOSE, Decimal("2000"))
+    assert sorted(dossier.lignes_budget.values_list("libelle", flat=True)) == [
+        "Animateur",
+        "Cotisations",
+        "Préfecture d'Ille-et-Vilaine",
+        "Rennes Métropole",
+    ]
+
+
+def test_the_budget_page_answers_409_with_the_input_when_the_dossier_was_resubmitted_since_it_was_opened(
+    client, en_correction_apres_une_decision, membre_structure
+):
+    dossier = en_correction_apres_une_decision
+    client.force_login(membre_structure)
+    donnees = _formulaire_du_budget_modifie(client, dossier)
+    journal_avant = dossier.journal.count()
+    # Le formulaire ouvert, une autre personne de la structure redépose le dossier corrigé.
+    services.deposer(Dossier.objects.get(pk=dossier.pk), membre_structure)
+    journal_avant += 1
+
+    reponse = client.post(reverse("financements:budget_dossier", args=[dossier.pk]), donnees)
+
+    _assert_conflit_du_budget_sans_perte(reponse, dossier)
+    assert dossier.journal.count() == journal_avant
+
+
+def test_the_budget_page_answers_409_when_the_state_changes_while_it_saves(
+    client, en_correction_apres_une_decision, membre_structure, monkeypatch
+):
+    dossier = en_correction_apres_une_decision
+    client.force_login(membre_structure)
+    donnees = _formulaire_du_budget_modifie(client, dossier)
+    from financements.views import dossiers as vues
+
+    lire = vues.dossier_a_enregistrer
+
+    def lire_puis_depot_concurrent(qui, pk):
+        # Le dépôt d'une autre requête, validé entre la lecture du dossier par la page (encore « correction
+        # demandée ») et son verrouillage pour l'enregistrement.
+        ouvert = lire(qui, pk)
+        assert ouvert.statut == StatutDossier.CORRECTION_DEMANDEE
+        services.deposer(Dossier.objects.get(pk=pk), membre_structure)
+        return ouvert
+
+    monkeypatch.setattr(vues, "dossier_a_enregistrer", lire_puis_depot_concurrent)
+
+    reponse = client.post(reverse("financements:budget_dossier", args=[dossier.pk]), donnees)
+
+    _assert_conflit_du_budget_sans_perte(reponse, dossier)
+
+
+def test_the_budget_conflict_is_shown_even_when_the_input_has_errors(
+    client, en_correction_apres_une_decision, membre_structure
+):
+    dossier = en_correction_apres_une_decision
+    client.force_login(membre_structure)
+    donnees = _formulaire_du_budget_modifie(client, dossier)
+    donnees["lignes-4-montant"] = ["mille cinq cents"]
+    services.deposer(Dossier.objects.get(pk=dossier.pk), membre_structure)
+
+    reponse = client.post(reverse("financements:budget_dossier", args=[dossier.pk]), donnees)
+
+    page = unescape(reponse.content.decode())
+    assert reponse.status_code == 409
+    assert "Le dossier est passé « Déposé » pendant que vous le modifiiez" in page
+    assert 'value="mille cinq cents"' in page
+
+
+def test_only_the_porteur_gets_the_budget_conflict_others_are_refused(client, depose, agent):
+    client.force_login(agent)
+    reponse = client.post(reverse("financements:budget_dossier", args=[depose.pk]), {"plan-fonds_propres": "1"})
+    assert reponse.status_code == 403
+    depose.refresh_from_db()
+    assert depose.fonds_propres == Decimal("2000")
