@@ -25,6 +25,7 @@ from django.utils import timezone
 from acteurs_ess import apercus, identifiants
 from acteurs_ess.choix import Agrement, EtatImport, FormeJuridique
 from acteurs_ess.models import ImportStructures, Structure, mots_cles
+from acteurs_ess.permissions import q_communes_des_collectivites, territoire_d_import
 from comptes.models import Adhesion, Organisation, Role, TypeOrganisation
 from config.lib.connexions import connexion_a_part
 from config.lib.stockage import StockageIndisponible
@@ -195,8 +196,18 @@ def _codes_qpv(valeur: str) -> list[str]:
     return sorted({code.strip().upper() for code in valeur.split(SEPARATEUR_VALEURS) if code.strip()})
 
 
-def analyser(nom: str, contenu: bytes) -> Analyse:
-    """Lit le fichier et décide, ligne par ligne, de ce que l'import ferait. N'écrit rien."""
+HORS_TERRITOIRE_SANS_COMMUNE = (
+    "Commune manquante : un agent n'importe que des structures du territoire de sa collectivité (code INSEE de "
+    "la commune obligatoire)."
+)
+
+
+def analyser(nom: str, contenu: bytes, territoire: Q | None = None) -> Analyse:
+    """Lit le fichier et décide, ligne par ligne, de ce que l'import ferait. N'écrit rien.
+
+    `territoire` (un filtre sur les communes, `permissions.territoire_d_import`) borne ce qu'un agent peut créer
+    ou mettre à jour : une ligne dont la commune, ou la structure déjà inscrite qu'elle désigne, est hors de ce
+    territoire est rejetée. `None` : tout le pays (administrateurs de la plateforme, commande d'import)."""
     analyse = Analyse()
     try:
         entete, lignes_brutes = lire_tableur(nom, contenu)
@@ -247,11 +258,22 @@ def analyser(nom: str, contenu: bytes) -> Analyse:
     codes_qpv = {code for _, brut in bruts for code in _codes_qpv(brut.get("qpv", ""))}
     communes = set(Commune.objects.filter(code__in=codes_communes).values_list("code", flat=True))
     qpv = set(Qpv.objects.filter(code__in=codes_qpv).values_list("code", flat=True))
+    dans_le_territoire = (
+        None
+        if territoire is None
+        else set(Commune.objects.filter(territoire, code__in=codes_communes).values_list("code", flat=True))
+    )
 
     deja_vus: dict[tuple[str, str], int] = {}
     for numero, brut in bruts:
         ligne = LigneImport(numero=numero)
         _valider_ligne(ligne, brut, communes, qpv)
+        if dans_le_territoire is not None and not ligne.erreurs:
+            code = ligne.valeurs.get("commune_id")
+            if not code:
+                ligne.erreurs.append(HORS_TERRITOIRE_SANS_COMMUNE)
+            elif code not in dans_le_territoire:
+                ligne.erreurs.append(f"La commune {code} est hors du territoire de votre collectivité.")
         for champ in ("siret", "rna"):
             valeur = ligne.valeurs.get(champ)
             if valeur and (champ, valeur) in deja_vus:
@@ -260,11 +282,11 @@ def analyser(nom: str, contenu: bytes) -> Analyse:
                 deja_vus[(champ, valeur)] = numero
         analyse.lignes.append(ligne)
 
-    _rapprocher(analyse.lignes)
+    _rapprocher(analyse.lignes, territoire)
     return analyse
 
 
-def _rapprocher(lignes: list[LigneImport]) -> None:
+def _rapprocher(lignes: list[LigneImport], territoire: Q | None = None) -> None:
     """Retrouve les structures déjà inscrites et décide de l'action de chaque ligne valide."""
     sirets = {ligne.valeurs["siret"] for ligne in lignes if ligne.valeurs.get("siret")}
     rnas = {ligne.valeurs["rna"] for ligne in lignes if ligne.valeurs.get("rna")}
@@ -291,6 +313,16 @@ def _rapprocher(lignes: list[LigneImport]) -> None:
         ).values_list("organisation_id", flat=True)
     )
 
+    du_territoire = (
+        set(
+            Structure.objects.filter(
+                pk__in=[s.pk for s in existantes], commune__in=Commune.objects.filter(territoire)
+            ).values_list("pk", flat=True)
+        )
+        if territoire is not None and existantes
+        else set()
+    )
+
     for ligne in lignes:
         valeurs = ligne.valeurs
         structure = par_siret.get(valeurs.get("siret"))
@@ -308,6 +340,11 @@ def _rapprocher(lignes: list[LigneImport]) -> None:
             ligne.erreurs.append(f"Le numéro RNA {valeurs['rna']} appartient à une autre structure de l'annuaire.")
         if structure is not None and valeurs.get("siret") and structure.siret and structure.siret != valeurs["siret"]:
             ligne.erreurs.append(f"Le SIRET {valeurs['siret']} ne correspond pas à celui de {structure}.")
+        if structure is not None and territoire is not None and structure.pk not in du_territoire:
+            # Sans quoi un fichier qui donne une commune du territoire ferait venir à soi une structure d'ailleurs.
+            ligne.erreurs.append(
+                f"{structure} est inscrite hors du territoire de votre collectivité : l'import ne la modifie pas."
+            )
         if ligne.erreurs:
             ligne.action = "rejet"
             continue
@@ -441,7 +478,7 @@ def executer_import(jeton: str) -> None:
     terminé est écrit, et un worker arrêté en plein import (relancé par `relancer_taches_bloquees`) le reprend
     du début sans rien avoir écrit. Un échec est écrit en français sur l'import ; une erreur inattendue est
     aussi relevée pour que la tâche soit en échec dans l'administration."""
-    suivi = ImportStructures.objects.select_related("collectivite").get(jeton=jeton)
+    suivi = ImportStructures.objects.select_related("collectivite", "lance_par").get(jeton=jeton)
     if suivi.etat == EtatImport.TERMINE:
         return
     _suivre(suivi, etat=EtatImport.EN_COURS, commence_le=timezone.now(), lignes_faites=0, lignes_total=None)
@@ -456,7 +493,12 @@ def executer_import(jeton: str) -> None:
         _suivre(suivi, etat=EtatImport.ECHOUE, erreur=MESSAGE_STOCKAGE, termine_le=timezone.now())
         return
 
-    analyse = analyser(suivi.nom_fichier, contenu)
+    # Le territoire de qui a lancé l'import, relu maintenant : un agent parti de sa collectivité n'y importe plus.
+    if suivi.lance_par is not None:
+        territoire = territoire_d_import(suivi.lance_par)
+    else:
+        territoire = q_communes_des_collectivites([suivi.collectivite] if suivi.collectivite else [])
+    analyse = analyser(suivi.nom_fichier, contenu, territoire)
     _suivre(suivi, lignes_total=len(analyse.lignes))
     if not analyse.est_valide:
         rejets = analyse.rejets

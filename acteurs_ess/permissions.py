@@ -139,6 +139,16 @@ def peut_suivre_import(qui: Qui, suivi: ImportStructures) -> bool:
     return acces.est_admin or (suivi.lance_par_id == acces.utilisateur.pk and peut_importer(acces))
 
 
+def territoire_d_import(qui: Qui) -> Q | None:
+    """Les communes où un import de la personne peut créer ou mettre à jour des structures, en filtre sur une
+    commune : celles du territoire des collectivités où elle est agent ; `None` (tout le pays) pour les
+    administrateurs de la plateforme."""
+    acces = contexte(qui)
+    if acces.est_admin:
+        return None
+    return q_communes_des_collectivites(acces.collectivites(Role.AGENT))
+
+
 def peut_creer_collectif(qui: Qui) -> bool:
     """Les membres d'une structure et les agents des collectivités créent un collectif, que leur organisation
     anime. Pas les administrateurs de la plateforme : ils n'animent rien, ils modèrent les collectifs existants

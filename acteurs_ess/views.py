@@ -36,6 +36,7 @@ from acteurs_ess.permissions import (
     peut_importer,
     peut_modifier_structure,
     peut_verifier_structure,
+    territoire_d_import,
 )
 from acteurs_ess.selectors import page_de_resultats, rechercher_structures
 from comptes.contexte import contexte_de_requete
@@ -425,7 +426,7 @@ def importer(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fichier = form.cleaned_data["fichier"]
         contenu = fichier.read()
-        analyse = imports.analyser(fichier.name, contenu)
+        analyse = imports.analyser(fichier.name, contenu, territoire_d_import(request.user))
         if analyse.est_valide:
             try:
                 jeton, chemin = apercus.enregistrer_apercu(fichier.name, contenu)

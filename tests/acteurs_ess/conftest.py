@@ -10,7 +10,9 @@ from tests.factories import AdhesionFactory, OrganisationFactory
 
 
 @pytest.fixture
-def territoire(db):
+def territoire(db, epci):
+    """Le territoire, et l'organisation « Rennes Métropole » de la suite (celle de l'`agent`) reliée à son EPCI :
+    son agent importe et vérifie les structures de Rennes et de Saint-Jacques, pas celles de Brest."""
     bretagne = Region.objects.create(code="53", nom="Bretagne", zone="metro")
     ille_et_vilaine = Departement.objects.create(code="35", nom="Ille-et-Vilaine", region=bretagne, zone="metro")
     metropole = Epci.objects.create(siren="243500139", nom="Rennes Métropole", nature="METRO")
@@ -25,6 +27,8 @@ def territoire(db):
     maurepas = Qpv.objects.create(code="QN03504M", nom="Maurepas", departement=ille_et_vilaine, epci=metropole)
     blosne.communes.add(rennes)
     maurepas.communes.add(rennes)
+    epci.epci = metropole
+    epci.save(update_fields=["epci"])
     return {
         "rennes": rennes,
         "saint_jacques": saint_jacques,

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 CSV = (
     b"raison_sociale,sigle,siret,siren,rna,forme_juridique,agrements,commune,qpv,adresse,site_web,description\n"
     b"Les Ateliers du Blosne,,44306184100047,,,,,35238,,,,\n"
-    b"Coursiers,,,,,,,,,,,\n"
+    b"Coursiers,,,,,,,35281,,,,\n"
 )
 
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from acteurs_ess import imports
+from acteurs_ess import imports, permissions
 from acteurs_ess.models import ImportStructures, Structure
 from comptes.models import Organisation
 from tests.acteurs_ess.factories import StructureFactory
@@ -149,7 +149,7 @@ def test_it_writes_nothing_when_one_line_is_rejected(territoire):
     with pytest.raises(Exception, match="1 ligne\\(s\\) rejetée\\(s\\)"):
         imports.ecrire(analyse)
     assert not Structure.objects.exists()
-    assert not Organisation.objects.exists()
+    assert list(Organisation.objects.values_list("nom", flat=True)) == ["Rennes Métropole"]  # celle de l'agent
 
 
 def test_it_rolls_back_everything_if_writing_fails_midway(territoire, monkeypatch):
@@ -164,7 +164,7 @@ def test_it_rolls_back_everything_if_writing_fails_midway(territoire, monkeypatc
         imports.ecrire(analyse)
     monkeypatch.setattr(Structure.qpv.through.objects, "bulk_create", original)
     assert not Structure.objects.exists()
-    assert not Organisation.objects.exists()
+    assert list(Organisation.objects.values_list("nom", flat=True)) == ["Rennes Métropole"]  # celle de l'agent
 
 
 def test_it_reads_windows_1252_with_semicolons_and_loose_headers(territoire):
@@ -259,7 +259,7 @@ def test_an_agent_previews_then_confirms_an_import_written_by_a_worker(client, a
         url,
         {
             "fichier": televerser(
-                "s.csv", csv_("Les Ateliers du Blosne,,44306184100047,,,,,35238,,,,", "Coursiers,,,,,,,,,,,")
+                "s.csv", csv_("Les Ateliers du Blosne,,44306184100047,,,,,35238,,,,", "Coursiers,,,,,,,35281,,,,")
             )
         },
     )
@@ -301,8 +301,8 @@ def test_a_new_preview_replaces_the_previous_one(client, agent, territoire, sett
     settings.MEDIA_ROOT = tmp_path
     client.force_login(agent)
     url = reverse("acteurs_ess:importer")
-    premier = client.post(url, {"fichier": televerser("a.csv", csv_("Une,,,,,,,,,,,"))}).context["jeton"]
-    client.post(url, {"fichier": televerser("b.csv", csv_("Deux,,,,,,,,,,,"))})
+    premier = client.post(url, {"fichier": televerser("a.csv", csv_("Une,,,,,,,35238,,,,"))}).context["jeton"]
+    client.post(url, {"fichier": televerser("b.csv", csv_("Deux,,,,,,,35238,,,,"))})
     assert len(list((tmp_path / "imports").iterdir())) == 1
     client.post(reverse("acteurs_ess:confirmer_import"), {"jeton": premier})
     assert not Structure.objects.exists()
@@ -421,3 +421,40 @@ def test_it_reads_only_the_columns_an_import_may_have(db):
     entete, lignes = tableurs.lire_tableur("structures.xlsx", archive_zip(entrees))
     assert len(entete) == tableurs.COLONNES_MAXIMUM
     assert [ligne[0] for ligne in lignes] == ["Épicerie"]
+
+
+def test_an_agent_imports_only_within_the_territory_of_her_collectivite(client, agent, territoire):
+    # Rennes Métropole : Rennes et Saint-Jacques-de-la-Lande ; Brest n'en est pas, une ligne sans commune non plus.
+    StructureFactory(raison_sociale="Brest Solidaire", siret="44306184100047", commune=territoire["brest"])
+    client.force_login(agent)
+    reponse = client.post(
+        reverse("acteurs_ess:importer"),
+        {
+            "fichier": televerser(
+                "s.csv",
+                csv_(
+                    "À Rennes,,,,,,,35238,,,,",
+                    "À Brest,,,,,,,29019,,,,",
+                    "Sans commune,,,,,,,,,,,",
+                    "Brest Solidaire déplacée à Rennes,,44306184100047,,,,,35238,,,,",
+                ),
+            )
+        },
+    )
+
+    analyse = reponse.context["analyse"]
+    assert [ligne.action for ligne in analyse.lignes] == ["creation", "rejet", "rejet", "rejet"]
+    contenu = unescape(reponse.content.decode())
+    assert "La commune 29019 est hors du territoire de votre collectivité." in contenu
+    assert imports.HORS_TERRITOIRE_SANS_COMMUNE in contenu
+    assert "Brest Solidaire est inscrite hors du territoire de votre collectivité" in contenu
+    assert "Confirmer l'import" not in contenu
+
+
+def test_a_platform_admin_imports_anywhere(territoire, admin_plateforme):
+    analyse = imports.analyser(
+        "s.csv",
+        csv_("À Brest,,,,,,,29019,,,,", "Sans commune,,,,,,,,,,,"),
+        permissions.territoire_d_import(admin_plateforme),
+    )
+    assert [ligne.action for ligne in analyse.lignes] == ["creation", "creation"]

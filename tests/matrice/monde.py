@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acteurs_ess.choix import EtatMembreCollectif, RoleCollectif
-from acteurs_ess.models import DemandeRattachement, MembreCollectif
+from acteurs_ess.models import DemandeRattachement, EtatImport, ImportStructures, MembreCollectif
 from comptes import audit
 from comptes import services as comptes_services
 from comptes.models import ActionAudit, EntreeAudit, Organisation, Role, TypeOrganisation
@@ -347,6 +347,18 @@ def _comptes(m: Monde) -> None:
     m.cle_reinitialisation = default_token_generator.make_token(nouvelle)
     audit.journaliser(ActionAudit.STRUCTURE_VERIFIEE, auteur=m.personnes["agent"], objet=m.ateliers)
     m.entree_audit = EntreeAudit.objects.order_by("pk").first()
+    # Un import de structures lancé par l'agent de la métropole, terminé.
+    m.import_structures = ImportStructures.objects.create(
+        jeton="import-de-la-matrice",
+        nom_fichier="structures.csv",
+        chemin="imports/import-de-la-matrice.csv",
+        lance_par=m.personnes["agent"],
+        collectivite=m.org_epci,
+        etat=EtatImport.TERMINE,
+        lignes_total=1,
+        lignes_faites=1,
+        creees=1,
+    )
 
 
 def _sessions(m: Monde) -> None:
@@ -445,6 +457,7 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "comptes:invitation": _url("comptes:invitation", "jeton_invitation"),
     "comptes:mon_compte": _url("comptes:mon_compte"),
     "comptes:telecharger_donnees": _url("comptes:telecharger_donnees"),
+    "comptes:telecharger_donnees_csv": _url("comptes:telecharger_donnees_csv"),
     "comptes:supprimer_compte": _url("comptes:supprimer_compte"),
     "comptes:mentions_legales": _url("comptes:mentions_legales"),
     "comptes:donnees_personnelles": _url("comptes:donnees_personnelles"),
@@ -478,6 +491,8 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "acteurs_ess:repondre_invitation": _url("acteurs_ess:repondre_invitation", "invitation_collectif.pk"),
     "acteurs_ess:retirer_membre": _url("acteurs_ess:retirer_membre", "collectif.pk", "membre_collectif.pk"),
     "acteurs_ess:importer": _url("acteurs_ess:importer"),
+    "acteurs_ess:imports": _url("acteurs_ess:imports"),
+    "acteurs_ess:suivi_import": _url("acteurs_ess:suivi_import", "import_structures.pk"),
     "acteurs_ess:confirmer_import": _url("acteurs_ess:confirmer_import"),
     # contrats
     "contrats:liste": _url("contrats:liste"),

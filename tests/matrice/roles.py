@@ -99,6 +99,7 @@ CONNEXION = Attendu("302 connexion")  # vers la page de connexion de Coville
 CONNEXION_ADMIN = Attendu("302 connexion admin")  # vers celle de l'administration Django
 NON_AUTORISE = Attendu("401")
 INTERDIT = Attendu("403")
+CONFLIT = Attendu("409")
 INTROUVABLE = Attendu("404")
 METHODE = Attendu("405")
 
@@ -259,6 +260,7 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "comptes:invitation": lecture(PUBLIC, profil(autres=PAGE, visiteur=OK)),
     "comptes:mon_compte": formulaire(CONNECTE),
     "comptes:telecharger_donnees": lecture(CONNECTE, CONNECTE_METHODE),
+    "comptes:telecharger_donnees_csv": lecture(CONNECTE, CONNECTE_METHODE),
     "comptes:supprimer_compte": formulaire(CONNECTE),
     "comptes:mentions_legales": lecture(PUBLIC, PUBLIC_METHODE),
     "comptes:donnees_personnelles": lecture(PUBLIC, PUBLIC_METHODE),
@@ -312,6 +314,13 @@ MATRICE: dict[str, dict[str, Profil]] = {
         "POST": profil(permis=AGENTS | {"admin"}, voient=CONNECTES, accorde=PAGE),
     },
     "acteurs_ess:confirmer_import": action(profil(permis=AGENTS | {"admin"}, voient=CONNECTES)),
+    # Les imports lancés : chaque agent voit les siens (la liste d'un autre agent est vide), l'administrateur tous.
+    "acteurs_ess:imports": lecture(profil(permis=AGENTS | {"admin"}, voient=CONNECTES, accorde=PAGE), CONNECTE_METHODE),
+    # Le suivi d'un import : à qui l'a lancé et aux administrateurs ; caché aux autres agents (404) ; qui n'importe
+    # pas se voit refuser l'import comme la page d'import (403).
+    "acteurs_ess:suivi_import": lecture(
+        profil(permis={"agent", "admin"}, voient=CONNECTES - AGENTS, accorde=PAGE), CONNECTE_METHODE
+    ),
     # --- Contrats de ville ----------------------------------------------------------------------------------
     "contrats:liste": lecture(PUBLIC),
     # La fiche d'identité d'un contrat est publique (liste nationale) ; son texte, pour ses lecteurs.
@@ -370,8 +379,12 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:pdf_dossier": lecture(LECTEUR_DOSSIER),
     "financements:piece": lecture(LECTEUR_DOSSIER),
     "financements:modifier_dossier": formulaire(PORTEUR_BROUILLON),
-    # Un dossier en instruction ne se modifie plus (sauf correction demandée) : qui le voit reçoit 403.
-    "financements:modifier_dossier@en_instruction": formulaire(profil(voient=LECTEURS_DOSSIER)),
+    # Un dossier en instruction ne se modifie plus (sauf correction demandée) : qui le voit reçoit 403 ; décision :
+    # le porteur qui enregistre reçoit 409 (l'état a changé depuis l'ouverture du formulaire), sa saisie gardée.
+    "financements:modifier_dossier@en_instruction": {
+        "GET": profil(voient=LECTEURS_DOSSIER),
+        "POST": profil(voient=LECTEURS_DOSSIER) | {"structure": CONFLIT},
+    },
     "financements:budget_dossier": formulaire(PORTEUR_BROUILLON),
     "financements:pieces_dossier": formulaire(PORTEUR_BROUILLON),
     "financements:retirer_piece": action(PORTEUR_BROUILLON),
