@@ -8,6 +8,8 @@ un téléchargement répond 503 (`config.middleware.PanneDuStockage`). Un fichie
 `FileNotFoundError` (404 pour qui le demande)."""
 
 import logging
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.http import FileResponse, Http404
+from django.utils._os import safe_makedirs
 from s3transfer.exceptions import RetriesExceededError
 from storages.backends.s3 import S3Storage
 
@@ -107,9 +110,56 @@ class _PannesNommees(Storage):
             return super().get_modified_time(name)
 
 
+# Suffixe des fichiers en cours d'écriture sur le disque local (nom caché : `.<nom>.<hasard>.partiel`).
+SUFFIXE_PARTIEL = ".partiel"
+
+
 class StockageLocal(_PannesNommees, FileSystemStorage):
     """Le système de fichiers de la machine (MEDIA_ROOT, `var/media` par défaut) : rien à installer, mais
-    un seul serveur web peut le lire."""
+    un seul serveur web peut le lire.
+
+    Un fichier n'apparaît sous son nom qu'entier : FileSystemStorage écrit directement sous le nom final, et un
+    processus tué pendant l'écriture (un worker qui rend un PDF) y laisserait un fichier tronqué, servi ensuite
+    comme s'il était complet. Le contenu est donc écrit dans un fichier temporaire du même répertoire, puis
+    lié sous son nom (`os.link`, atomique, qui ne remplace jamais un fichier existant, comme l'écriture
+    exclusive de Django ; un PUT S3 est atomique de lui-même). Un processus tué ne laisse qu'un fichier
+    `.partiel` caché, que personne ne demande (`config.pdf.retirer_pdf` efface ceux des PDF)."""
+
+    def _save(self, name: str, content: Any) -> str:
+        with _pannes_traduites("écriture", name):
+            return self._ecrire_entier(name, content)
+
+    def _ecrire_entier(self, name: str, content: Any) -> str:
+        chemin = self.path(name)
+        repertoire = os.path.dirname(chemin)
+        if self.directory_permissions_mode is not None:
+            safe_makedirs(repertoire, self.directory_permissions_mode, exist_ok=True)
+        else:
+            os.makedirs(repertoire, exist_ok=True)
+        descripteur, temporaire = tempfile.mkstemp(
+            dir=repertoire, prefix=f".{os.path.basename(chemin)}.", suffix=SUFFIXE_PARTIEL
+        )
+        try:
+            with os.fdopen(descripteur, "wb") as fichier:
+                for morceau in content.chunks():
+                    fichier.write(morceau if isinstance(morceau, bytes) else morceau.encode())
+                fichier.flush()
+                # Sur le disque avant d'avoir un nom : une coupure de courant ne laisse pas un fichier vide.
+                os.fsync(fichier.fileno())
+            if self.file_permissions_mode is not None:
+                os.chmod(temporaire, self.file_permissions_mode)
+            while True:
+                try:
+                    os.link(temporaire, chemin)
+                    break
+                except FileExistsError:
+                    # Pris entre-temps par un autre processus : un autre nom, comme FileSystemStorage.
+                    name = self.get_available_name(name)
+                    chemin = self.path(name)
+        finally:
+            os.unlink(temporaire)
+        self._ensure_location_group_id(chemin)
+        return os.path.relpath(chemin, self.location).replace("\\", "/")
 
 
 class StockageS3(_PannesNommees, S3Storage):
@@ -128,6 +178,11 @@ def telechargement(chemin: str, nom: str, type_mime: str) -> FileResponse:
         fichier: IO[bytes] = default_storage.open(chemin, "rb")
     except FileNotFoundError:
         raise Http404("Ce fichier est introuvable.") from None
+    return reponse_fichier(fichier, nom, type_mime)
+
+
+def reponse_fichier(fichier: IO[bytes], nom: str, type_mime: str) -> FileResponse:
+    """Un fichier privé déjà ouvert, envoyé en pièce jointe, jamais gardé par un cache."""
     reponse = FileResponse(fichier, as_attachment=True, filename=nom, content_type=type_mime)
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Cache-Control"] = "private, no-store"
