@@ -48,12 +48,12 @@ def differer_une_fois(tache: Task, *, verrou: str, dans_secondes: int | None = N
         return None
 
 
-# Un stockage en panne pendant le rendu d'un PDF : le document est redemandé après 15 s, 30 s, 1 min… 16 min
-# (une demi-heure en tout) ; au-delà, la tâche passe en échec (visible dans l'administration), et le prochain
-# téléchargement ou changement des données la relance. Ces nouvelles tentatives sont de nouvelles tâches, pas
-# celles de Procrastinate : remise en file, une tâche ne peut pas prendre la place d'une tâche du même verrou
-# qui attend déjà (PostgreSQL le refuse, et elle resterait « en cours » pour toujours en gardant son verrou) ;
-# différée, elle se fond simplement dans celle qui attend.
+# Un stockage en panne pendant le rendu d'un PDF : le document est redemandé après 15 s, 30 s, 1 min… 8 min
+# (sept essais sur un quart d'heure environ) ; au-delà, la tâche passe en échec (visible dans l'administration),
+# et le prochain téléchargement ou changement des données la relance. Ces nouvelles tentatives sont de nouvelles
+# tâches, pas celles de Procrastinate : remise en file, une tâche ne peut pas prendre la place d'une tâche du même
+# verrou qui attend déjà (PostgreSQL le refuse, et elle resterait « en cours » pour toujours en gardant son
+# verrou) ; différée, elle se fond simplement dans celle qui attend.
 TENTATIVES_PDF = 7
 ATTENTE_PDF_SECONDES = 15
 
