@@ -137,8 +137,7 @@ def reponse_pdf(
 
 
 def retirer_pdf(nom: str, garder: str | None = None) -> None:
-    """Retire du stockage les éditions du document `nom`, sauf celle de l'empreinte `garder` (et, sur le
-    disque local, ce qu'un worker tué pendant l'écriture a laissé)."""
+    """Retire du stockage les éditions du document `nom`, sauf celle de l'empreinte `garder`."""
     repertoire = f"pdf/{nom}"
     try:
         _, fichiers = default_storage.listdir(repertoire)

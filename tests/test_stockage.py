@@ -141,7 +141,7 @@ def test_a_local_write_interrupted_midway_leaves_nothing_under_the_name(settings
         default_storage.save("pdf/contrat-CN03501I/v1.pdf", _CoupeeEnRoute(b""))
 
     assert not default_storage.exists("pdf/contrat-CN03501I/v1.pdf")
-    assert list((tmp_path / "pdf" / "contrat-CN03501I").iterdir()) == []
+    assert list((tmp_path / ".partiels").iterdir()) == []  # le fichier temporaire est effacé
 
 
 def test_a_local_file_appears_whole_and_never_replaces_another(settings, tmp_path):
@@ -154,6 +154,4 @@ def test_a_local_file_appears_whole_and_never_replaces_another(settings, tmp_pat
     assert second != premier and second.startswith("prive/dossiers/1/releve_")
     assert (tmp_path / premier).read_bytes() == b"%PDF-premier"
     assert (tmp_path / second).read_bytes() == b"%PDF-second"
-    assert sorted(p.name for p in (tmp_path / "prive" / "dossiers" / "1").iterdir()) == sorted(
-        [premier.rsplit("/", 1)[1], second.rsplit("/", 1)[1]]
-    )
+    assert list((tmp_path / ".partiels").iterdir()) == []

@@ -20,7 +20,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.http import FileResponse, Http404
-from django.utils._os import safe_makedirs
 from s3transfer.exceptions import RetriesExceededError
 from storages.backends.s3 import S3Storage
 
@@ -110,56 +109,48 @@ class _PannesNommees(Storage):
             return super().get_modified_time(name)
 
 
-# Suffixe des fichiers en cours d'écriture sur le disque local (nom caché : `.<nom>.<hasard>.partiel`).
-SUFFIXE_PARTIEL = ".partiel"
+# Les fichiers en cours d'écriture sur le disque local, à la racine du stockage (même disque que leur destination).
+REPERTOIRE_PARTIELS = ".partiels"
+
+
+class _FichierComplet(File):
+    """Un contenu déjà écrit en entier dans un fichier temporaire : FileSystemStorage le déplace sous son nom
+    (`os.rename`, atomique sur un même disque) au lieu de l'y écrire morceau par morceau."""
+
+    def __init__(self, chemin: str) -> None:
+        super().__init__(None, name=chemin)
+
+    def temporary_file_path(self) -> str:
+        return str(self.name)
 
 
 class StockageLocal(_PannesNommees, FileSystemStorage):
     """Le système de fichiers de la machine (MEDIA_ROOT, `var/media` par défaut) : rien à installer, mais
     un seul serveur web peut le lire.
 
-    Un fichier n'apparaît sous son nom qu'entier : FileSystemStorage écrit directement sous le nom final, et un
-    processus tué pendant l'écriture (un worker qui rend un PDF) y laisserait un fichier tronqué, servi ensuite
-    comme s'il était complet. Le contenu est donc écrit dans un fichier temporaire du même répertoire, puis
-    lié sous son nom (`os.link`, atomique, qui ne remplace jamais un fichier existant, comme l'écriture
-    exclusive de Django ; un PUT S3 est atomique de lui-même). Un processus tué ne laisse qu'un fichier
-    `.partiel` caché, que personne ne demande (`config.pdf.retirer_pdf` efface ceux des PDF)."""
+    Un fichier n'apparaît sous son nom qu'entier : FileSystemStorage écrit un contenu ordinaire directement sous
+    le nom final, et un processus tué pendant l'écriture (un worker qui rend un PDF) y laisserait un fichier
+    tronqué, servi ensuite comme s'il était complet. Le contenu est donc d'abord écrit dans un fichier
+    temporaire de `.partiels/`, à la racine du stockage, puis déplacé sous son nom par FileSystemStorage
+    lui-même (répertoires, droits, nom déjà pris). Un processus tué ne laisse qu'un fichier dans `.partiels/`,
+    que personne ne demande. (Un PUT S3 est atomique de lui-même.)"""
 
     def _save(self, name: str, content: Any) -> str:
         with _pannes_traduites("écriture", name):
-            return self._ecrire_entier(name, content)
-
-    def _ecrire_entier(self, name: str, content: Any) -> str:
-        chemin = self.path(name)
-        repertoire = os.path.dirname(chemin)
-        if self.directory_permissions_mode is not None:
-            safe_makedirs(repertoire, self.directory_permissions_mode, exist_ok=True)
-        else:
+            repertoire = os.path.join(self.location, REPERTOIRE_PARTIELS)
             os.makedirs(repertoire, exist_ok=True)
-        descripteur, temporaire = tempfile.mkstemp(
-            dir=repertoire, prefix=f".{os.path.basename(chemin)}.", suffix=SUFFIXE_PARTIEL
-        )
-        try:
-            with os.fdopen(descripteur, "wb") as fichier:
-                for morceau in content.chunks():
-                    fichier.write(morceau if isinstance(morceau, bytes) else morceau.encode())
-                fichier.flush()
-                # Sur le disque avant d'avoir un nom : une coupure de courant ne laisse pas un fichier vide.
-                os.fsync(fichier.fileno())
-            if self.file_permissions_mode is not None:
-                os.chmod(temporaire, self.file_permissions_mode)
-            while True:
-                try:
-                    os.link(temporaire, chemin)
-                    break
-                except FileExistsError:
-                    # Pris entre-temps par un autre processus : un autre nom, comme FileSystemStorage.
-                    name = self.get_available_name(name)
-                    chemin = self.path(name)
-        finally:
-            os.unlink(temporaire)
-        self._ensure_location_group_id(chemin)
-        return os.path.relpath(chemin, self.location).replace("\\", "/")
+            descripteur, temporaire = tempfile.mkstemp(dir=repertoire, suffix=".partiel")
+            try:
+                with os.fdopen(descripteur, "wb") as fichier:
+                    for morceau in content.chunks():
+                        fichier.write(morceau if isinstance(morceau, bytes) else morceau.encode())
+                    fichier.flush()
+                    # Sur le disque avant d'avoir un nom : une coupure de courant ne laisse pas un fichier vide.
+                    os.fsync(fichier.fileno())
+                return super()._save(name, _FichierComplet(temporaire))
+            finally:
+                if os.path.exists(temporaire):
+                    os.unlink(temporaire)
 
 
 class StockageS3(_PannesNommees, S3Storage):

@@ -313,8 +313,9 @@ def test_a_worker_killed_while_writing_a_pdf_leaves_no_partial_file_and_the_job_
     reponse = _telecharger(client, contrat)
     assert reponse.status_code == 200
     assert "Premier texte." in _texte(b"".join(reponse.streaming_content))
-    # Le fichier temporaire du worker tué est retiré avec les anciennes éditions.
     assert default_storage.listdir(f"pdf/{nom}") == ([], [f"{documents.empreinte(contrat)}.pdf"])
+    # Le worker tué n'a laissé que son fichier temporaire, à part.
+    assert len(default_storage.listdir(".partiels")[1]) == 1
 
 
 @pytest.mark.django_db(transaction=True)
