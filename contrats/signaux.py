@@ -1,11 +1,12 @@
 """Quand les données qu'affichent les PDF d'un contrat changent, ses deux documents sont rendus à nouveau en
 arrière-plan (contrats.taches.differer_rendus), quel que soit le chemin du changement : service, formulaire,
-administration, import. Les modèles suivis sont ceux que lit `contrats.documents.empreinte`.
+administration. Les modèles suivis sont ceux que lit `contrats.documents.empreinte`.
 
 La tâche est différée dans la transaction du changement : elle n'existe que s'il est validé, et ne voit que lui.
 Plusieurs changements du même contrat se fondent en une tâche par document (verrou de file). Les QPV et les
-communes, références nationales mises à jour par import, ne sont pas suivis : le prochain téléchargement voit
-que l'empreinte a changé et demande le rendu lui-même."""
+communes, références nationales mises à jour par import, ne sont pas suivis, et les imports en masse
+(`bulk_create`) n'émettent pas de signaux : le prochain téléchargement voit que l'empreinte a changé et demande
+le rendu lui-même (`rendre_pdf_contrats` le demande pour tous après un import)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -29,16 +30,13 @@ def _rendre_a_nouveau(*contrats: int | None) -> None:
         differer_rendus(contrat_id)
 
 
-def _par_relation(instance, relation: str, modele, chemin: str) -> int | None:
+def _par_relation(instance, relation: str, modele) -> int | None:
     """Le contrat d'un objet qui n'en porte pas la clé (engagement, réunion, contribution) : lu sur l'objet lié
-    s'il est déjà chargé, sinon en une requête."""
+    (`relation`, qui porte `contrat_id`) s'il est déjà chargé, sinon en une requête."""
     champ = instance._meta.get_field(relation)
     if champ.is_cached(instance):
-        lie = getattr(instance, relation)
-        for partie in chemin.split("__")[:-1]:
-            lie = getattr(lie, partie)
-        return getattr(lie, chemin.split("__")[-1])
-    return modele.objects.filter(pk=getattr(instance, champ.attname)).values_list(chemin, flat=True).first()
+        return getattr(instance, relation).contrat_id
+    return modele.objects.filter(pk=getattr(instance, champ.attname)).values_list("contrat_id", flat=True).first()
 
 
 def _contrat(sender, instance, **kwargs) -> None:
@@ -50,15 +48,15 @@ def _partie(sender, instance, **kwargs) -> None:
 
 
 def _engagement(sender, instance, **kwargs) -> None:
-    _rendre_a_nouveau(_par_relation(instance, "signataire", Signataire, "contrat_id"))
+    _rendre_a_nouveau(_par_relation(instance, "signataire", Signataire))
 
 
 def _reunion(sender, instance, **kwargs) -> None:
-    _rendre_a_nouveau(_par_relation(instance, "instance", InstanceGouvernance, "contrat_id"))
+    _rendre_a_nouveau(_par_relation(instance, "instance", InstanceGouvernance))
 
 
 def _contribution(sender, instance, **kwargs) -> None:
-    _rendre_a_nouveau(_par_relation(instance, "concertation", Concertation, "contrat_id"))
+    _rendre_a_nouveau(_par_relation(instance, "concertation", Concertation))
 
 
 def _organisation(sender, instance, created=False, update_fields=None, **kwargs) -> None:
@@ -75,12 +73,12 @@ def _organisation(sender, instance, created=False, update_fields=None, **kwargs)
 def _qpv_ou_communes_du_contrat(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     if not action.startswith("post_"):
         return
-    if not reverse:
+    # Depuis un QPV ou une commune, `pk_set` nomme les contrats ; après clear(), ils ne sont plus connus : le
+    # prochain téléchargement verra l'empreinte changée.
+    if reverse:
+        _rendre_a_nouveau(*(pk_set or ()))
+    else:
         _rendre_a_nouveau(instance.pk)
-    elif pk_set:
-        _rendre_a_nouveau(*pk_set)
-    else:  # clear() depuis un QPV ou une commune : les contrats ne sont plus connus, rien à relire
-        return
 
 
 def _qpv_des_orientations(sender, instance, action, reverse, pk_set, **kwargs) -> None:
