@@ -1,9 +1,17 @@
 """Rendu des PDF par WeasyPrint, sans aucun accès au réseau, balisés pour l'accessibilité (PDF/UA-1), et
-gardés dans le stockage tant que leurs données n'ont pas changé."""
+gardés dans le stockage tant que leurs données n'ont pas changé.
+
+Une requête ne rend jamais un PDF : chaque document est rangé sous l'empreinte des données qu'il montre
+(`pdf/<document>/<empreinte>.pdf`) par une tâche de fond (file `pdf`) ; un téléchargement sert l'édition de
+l'empreinte actuelle si elle existe, sinon diffère cette tâche et répond « PDF en préparation »
+(`reponse_pdf`). Une édition d'une autre empreinte n'est jamais servie : les données ont changé depuis (une
+contribution masquée, une personne supprimée…)."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -11,9 +19,14 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+from config.lib.stockage import reponse_fichier
 
 logger = logging.getLogger(__name__)
 
@@ -67,18 +80,60 @@ def chemin_pdf(nom: str, empreinte: str) -> str:
     return f"pdf/{nom}/{empreinte}.pdf"
 
 
-def pdf_en_cache(nom: str, empreinte: str, fabriquer: Callable[[], bytes]) -> bytes:
-    """Rend le PDF `nom` une seule fois par `empreinte` (calculée par l'appelant à partir des données) et
-    le garde dans le stockage : un PDF dont les données n'ont pas changé n'est pas rendu à nouveau."""
-    chemin = chemin_pdf(nom, empreinte)
+@contextmanager
+def lecture_coherente() -> Iterator[None]:
+    """Les lectures du bloc voient toutes la base au même instant (transaction REPEATABLE READ) : l'empreinte
+    d'un document et les données rendues ne peuvent pas venir de deux états différents. Dans une transaction
+    déjà ouverte (un test), ses lectures restent celles de cette transaction."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as curseur:
+            curseur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def edition(nom: str, empreinte: str) -> IO[bytes] | None:
+    """L'édition du document `nom` rendue pour `empreinte`, ouverte, ou None si elle ne l'est pas (encore)."""
     try:
-        with default_storage.open(chemin, "rb") as fichier:
-            return fichier.read()
+        return default_storage.open(chemin_pdf(nom, empreinte), "rb")
     except FileNotFoundError:
-        pass
-    contenu = fabriquer()
-    default_storage.save(chemin, ContentFile(contenu))
-    return contenu
+        return None
+
+
+def edition_existe(nom: str, empreinte: str) -> bool:
+    return default_storage.exists(chemin_pdf(nom, empreinte))
+
+
+def ranger_edition(nom: str, empreinte: str, contenu: bytes) -> None:
+    """Range l'édition rendue pour `empreinte` (d'un seul coup : jamais un fichier à moitié écrit sous son
+    nom, voir `config.lib.stockage.StockageLocal`), puis retire les anciennes, qui ne seront plus servies."""
+    default_storage.save(chemin_pdf(nom, empreinte), ContentFile(contenu))
+    retirer_pdf(nom, garder=empreinte)
+
+
+def reponse_pdf(
+    request: HttpRequest,
+    *,
+    nom: str,
+    empreinte: str,
+    nom_fichier: str,
+    preparer: Callable[[], object],
+    retour: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Le téléchargement d'un PDF : l'édition des données actuelles si elle est rendue ; sinon `preparer()`
+    diffère son rendu (une seule tâche par document, même si plusieurs personnes le demandent) et la page
+    « PDF en préparation » (202) invite à revenir, par un bouton qui redemande la même adresse (aucun
+    rechargement automatique). `retour` : la page d'où vient le lien (`url`, `titre`)."""
+    fichier = edition(nom, empreinte)
+    if fichier is not None:
+        return reponse_fichier(fichier, nom_fichier, "application/pdf")
+    preparer()
+    contexte = {"nom_fichier": nom_fichier, "retour": retour}
+    reponse = render(request, "pdf_en_preparation.html", contexte, status=202)
+    reponse["Cache-Control"] = "no-store"
+    return reponse
 
 
 def retirer_pdf(nom: str, garder: str | None = None) -> None:

@@ -6,17 +6,73 @@ application vivent dans son `taches.py` ; celles-ci n'appartiennent à aucune (c
 application : le module est déclaré dans PROCRASTINATE_IMPORT_PATHS).
 """
 
+import logging
 import smtplib
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from procrastinate import JobContext, RetryStrategy, builtin_tasks
+from django.db import transaction
+from procrastinate import JobContext, RetryStrategy, builtin_tasks, exceptions
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Status
+from procrastinate.tasks import Task
+
+from config.lib.stockage import StockageIndisponible
+
+logger = logging.getLogger(__name__)
 
 # Files d'attente : un worker les écoute toutes par défaut ; l'exploitation peut en dédier (README).
 FILE_COURRIELS = "courriels"
 FILE_MAINTENANCE = "maintenance"
+# Le rendu des PDF (quelques secondes par document, beaucoup de mémoire) : des workers peuvent lui être dédiés
+# (`procrastinate worker -q pdf`), pour que les e-mails n'attendent jamais derrière un gros contrat.
+FILE_PDF = "pdf"
+
+
+def differer_une_fois(tache: Task, *, verrou: str, dans_secondes: int | None = None, **arguments: Any) -> int | None:
+    """Diffère `tache` sous `verrou`, qui sert à la fois de verrou de file (une seule tâche de ce verrou attend
+    son tour : les demandes suivantes se fondent en elle) et de verrou d'exécution (deux workers ne la font
+    jamais en même temps). Rend le numéro de la tâche, ou None si une tâche de ce verrou attendait déjà.
+
+    Le refus de Procrastinate (AlreadyEnqueued) vient d'une violation d'unicité dans PostgreSQL : le point de
+    sauvegarde l'isole, la transaction de l'appelant (une requête, un service) continue."""
+    options: dict[str, Any] = {"lock": verrou, "queueing_lock": verrou}
+    if dans_secondes:
+        options["schedule_in"] = {"seconds": dans_secondes}
+    try:
+        with transaction.atomic():
+            return tache.configure(**options).defer(**arguments)
+    except exceptions.AlreadyEnqueued:
+        return None
+
+
+# Un stockage en panne pendant le rendu d'un PDF : le document est redemandé après 15 s, 30 s, 1 min… 8 min
+# (sept essais sur un quart d'heure environ) ; au-delà, la tâche passe en échec (visible dans l'administration),
+# et le prochain téléchargement ou changement des données la relance. Ces nouvelles tentatives sont de nouvelles
+# tâches, pas celles de Procrastinate : remise en file, une tâche ne peut pas prendre la place d'une tâche du même
+# verrou qui attend déjà (PostgreSQL le refuse, et elle resterait « en cours » pour toujours en gardant son
+# verrou) ; différée, elle se fond simplement dans celle qui attend.
+TENTATIVES_PDF = 7
+ATTENTE_PDF_SECONDES = 15
+
+
+def rendre_pdf_ou_reessayer(
+    mettre_a_jour: Callable[[], bool], *, tentative: int, reessayer: Callable[[int, int], object]
+) -> str:
+    """Le corps d'une tâche de rendu de PDF : `mettre_a_jour()` rend le document s'il n'est pas à jour ; si le
+    stockage ne répond pas, `reessayer(tentative suivante, attente en secondes)` diffère la tâche suivante."""
+    try:
+        rendu = mettre_a_jour()
+    except StockageIndisponible:
+        if tentative >= TENTATIVES_PDF:
+            raise
+        attente = ATTENTE_PDF_SECONDES * 2 ** (tentative - 1)
+        reessayer(tentative + 1, attente)
+        return f"stockage indisponible : nouvelle tentative dans {attente} s"
+    return "rendu" if rendu else "déjà à jour"
+
 
 # Un serveur d'e-mails en panne (ou injoignable : OSError, délai EMAIL_TIMEOUT dépassé) : nouvelle tentative
 # après 10 s + 2^n s, soit 12 s, 14 s, 18 s… 4 h 33 min ; 15 tentatives en tout sur environ 9 heures. Une panne
@@ -69,8 +125,16 @@ async def relancer_taches_bloquees(context: JobContext, timestamp: int) -> int:
     for tache in await gestionnaire.get_stalled_jobs():
         if tache.attempts >= RELANCES_MAX_TACHE_BLOQUEE:
             await gestionnaire.finish_job(tache, status=Status.FAILED, delete_job=False)
-        else:
+            continue
+        try:
             await gestionnaire.retry_job(tache)
+        except exceptions.UniqueViolation:
+            # Une tâche de même verrou de file attend déjà (un PDF redemandé pendant que le worker mourait) : elle
+            # fera le même travail. Celle-ci est close comme interrompue ; restée « en cours », elle garderait son
+            # verrou d'exécution et bloquerait l'autre pour toujours.
+            logger.warning("Tâche bloquée %s remplacée par une tâche identique déjà en file", tache.call_string)
+            await gestionnaire.finish_job(tache, status=Status.ABORTED, delete_job=False)
+        else:
             relancees += 1
     return relancees
 

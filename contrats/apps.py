@@ -19,3 +19,8 @@ class ContratsConfig(AppConfig):
         donnees_personnelles.enregistrer("contributions", rgpd.contributions)
         donnees_personnelles.enregistrer("versions_de_sections", rgpd.versions)
         suppression_compte.enregistrer("pdf_des_contrats", rgpd.purger_pdf)
+
+        from contrats import signaux
+
+        # Les PDF d'un contrat sont rendus à nouveau en arrière-plan quand ses données changent.
+        signaux.connecter()

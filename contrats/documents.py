@@ -1,14 +1,16 @@
 """Les documents PDF d'un contrat de ville : le contrat complet et la synthèse pour les élus.
 
 Chaque document est rendu par WeasyPrint (config/pdf.py) à partir d'un gabarit de `templates/pdf/`, avec un
-nombre fixe de requêtes, puis gardé dans le stockage sous une empreinte des données du contrat : tant que ces
-données (et les gabarits, voir `VERSION_GABARITS`) ne changent pas, un nouveau téléchargement lit le fichier
-déjà rendu sans rien rendre à nouveau.
+nombre fixe de requêtes, par une tâche de fond (`contrats.taches.rendre_pdf_contrat`, qui appelle
+`mettre_a_jour`), puis gardé dans le stockage sous une empreinte des données du contrat : tant que ces données
+(et les gabarits, voir `VERSION_GABARITS`) ne changent pas, un téléchargement lit le fichier déjà rendu ; quand
+elles changent, le téléchargement attend la nouvelle édition (« PDF en préparation »), jamais l'ancienne.
 """
 
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +19,7 @@ from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from config.pdf import pdf_en_cache, rendre_pdf, retirer_pdf
+from config.pdf import edition_existe, html_en_pdf, lecture_coherente, ranger_edition, rendre_pdf
 from contrats.models import (
     Concertation,
     ContratDeVille,
@@ -55,9 +57,10 @@ def _titres_decales(html: str, decalage: int = 3) -> str:
 
 
 def _tables() -> dict[str, str]:
-    from comptes.models import Organisation
+    from comptes.models import Organisation, Utilisateur
 
     modeles = {
+        "utilisateur": Utilisateur,
         "contrat": ContratDeVille,
         "qpv": Qpv,
         "commune": Commune,
@@ -107,10 +110,15 @@ _PARTIES_EMPREINTE = [
        FROM {reunion} r JOIN {instance} i ON i.id = r.instance_id WHERE i.contrat_id = %(id)s""",
     """SELECT string_agg(ROW(k.id, k.titre, k.debut, k.fin, k.close_le, k.publics)::text, ',' ORDER BY k.id)
        FROM {concertation} k WHERE k.contrat_id = %(id)s""",
+    # Le nom signé sous une contribution (« Prénom N. », « Compte supprimé ») ou celui de son organisation : une
+    # personne supprimée change l'empreinte, l'édition qui la nommait n'est plus jamais servie.
     """SELECT string_agg(ROW(x.id, x.statut, x.masquee, x.repondue_le, x.version_integration_id, x.organisation_id,
-                                    md5(x.reponse), md5(x.texte || x.proposition))::text,
+                                    md5(x.reponse), md5(x.texte || x.proposition), u.est_supprime, u.prenom, u.nom,
+                                    xo.nom)::text,
                          ',' ORDER BY x.id)
-       FROM {contribution} x JOIN {concertation} k ON k.id = x.concertation_id WHERE k.contrat_id = %(id)s""",
+       FROM {contribution} x JOIN {concertation} k ON k.id = x.concertation_id
+            JOIN {utilisateur} u ON u.id = x.auteur_id LEFT JOIN {organisation} xo ON xo.id = x.organisation_id
+       WHERE k.contrat_id = %(id)s""",
 ]
 # Chaque partie vide compte comme une chaîne vide, à sa place : deux états différents ne se confondent pas.
 _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
@@ -120,8 +128,9 @@ _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
 
 def empreinte(contrat: ContratDeVille) -> str:
     """L'empreinte des données que les documents du contrat affichent, en une requête : elle change quand
-    une section reçoit une version, qu'une contribution reçoit une réponse ou est masquée, qu'un signataire,
-    un engagement, une orientation, une réunion ou l'état du contrat change, et avec `VERSION_GABARITS`."""
+    une section reçoit une version, qu'une contribution reçoit une réponse ou est masquée, que son autrice ou
+    auteur supprime son compte, qu'un signataire, un engagement, une orientation, une réunion ou l'état du
+    contrat change, et avec `VERSION_GABARITS`."""
     with connection.cursor() as curseur:
         curseur.execute(_SQL_EMPREINTE.format(**_tables()), {"id": contrat.pk})
         (donnees,) = curseur.fetchone()
@@ -278,23 +287,53 @@ def html_contrat(contrat: ContratDeVille) -> str:
     return render_to_string(GABARIT_CONTRAT, contexte_contrat(contrat))
 
 
-def _document(nom: str, contrat: ContratDeVille, gabarit: str, contexte) -> bytes:
-    valeur = empreinte(contrat)
+@dataclass(frozen=True)
+class Document:
+    """Un document PDF du contrat : son gabarit, ce qu'il affiche, le début du nom du fichier téléchargé."""
 
-    def fabriquer() -> bytes:
-        contenu = rendre_pdf(gabarit, contexte(contrat))
-        # Les PDF rendus pour d'anciennes données du même document ne seront plus jamais servis.
-        retirer_pdf(nom, garder=valeur)
-        return contenu
+    cle: str
+    gabarit: str
+    contexte: Callable[[ContratDeVille], dict]
+    fichier: str
 
-    return pdf_en_cache(nom, valeur, fabriquer)
+
+DOCUMENTS = {
+    "contrat": Document("contrat", GABARIT_CONTRAT, contexte_contrat, "contrat-de-ville"),
+    "synthese": Document("synthese", GABARIT_SYNTHESE, contexte_synthese, "synthese-contrat-de-ville"),
+}
+
+
+def nom_document(contrat: ContratDeVille, cle: str) -> str:
+    """Le nom du document dans le stockage (`config.pdf.chemin_pdf`) : `contrat-<code>`, `synthese-<code>`."""
+    return f"{cle}-{contrat.code}"
 
 
 def pdf_contrat(contrat: ContratDeVille) -> bytes:
-    """Le contrat complet en PDF, rendu une fois par état des données."""
-    return _document(f"contrat-{contrat.code}", contrat, GABARIT_CONTRAT, contexte_contrat)
+    """Le contrat complet en PDF, rendu maintenant (sans passer par le stockage)."""
+    return rendre_pdf(GABARIT_CONTRAT, contexte_contrat(contrat))
 
 
 def pdf_synthese(contrat: ContratDeVille) -> bytes:
-    """La synthèse pour les élus (une ou deux pages), rendue une fois par état des données."""
-    return _document(f"synthese-{contrat.code}", contrat, GABARIT_SYNTHESE, contexte_synthese)
+    """La synthèse pour les élus (une ou deux pages), rendue maintenant (sans passer par le stockage)."""
+    return rendre_pdf(GABARIT_SYNTHESE, contexte_synthese(contrat))
+
+
+def mettre_a_jour(contrat_id: int, cle: str) -> bool:
+    """Rend et range le document `cle` du contrat pour ses données actuelles, s'il ne l'est pas déjà (le travail
+    de la tâche de fond). Rend True si le document a été rendu, False s'il était à jour ou si le contrat
+    n'existe plus.
+
+    L'empreinte et le contenu sont lus au même instant de la base (`lecture_coherente`) : l'édition rangée sous
+    une empreinte montre exactement les données de cette empreinte, même si le contrat change pendant le
+    rendu (la tâche différée par ce changement rendra l'édition suivante)."""
+    document = DOCUMENTS[cle]
+    with lecture_coherente():
+        contrat = ContratDeVille.objects.avec_porteur().filter(pk=contrat_id).first()
+        if contrat is None:
+            return False
+        nom, valeur = nom_document(contrat, cle), empreinte(contrat)
+        if edition_existe(nom, valeur):
+            return False
+        html = render_to_string(document.gabarit, document.contexte(contrat))
+    ranger_edition(nom, valeur, html_en_pdf(html))
+    return True

@@ -5,6 +5,7 @@ from typing import Any
 
 from comptes.models import Utilisateur
 from config.pdf import retirer_pdf
+from contrats.documents import DOCUMENTS
 from contrats.models import ContratDeVille, Contribution, VersionSection
 
 
@@ -48,14 +49,17 @@ def versions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
 
 
 def purger_pdf(utilisateur: Utilisateur) -> None:
-    """Retire du stockage les PDF des contrats où la personne a contribué (ils citent « Prénom N. ») : ils
-    seront rendus à nouveau, avec « Compte supprimé », à la prochaine demande (noms des fichiers :
+    """Retire du stockage les PDF des contrats où la personne a contribué (ils citent « Prénom N. »), puis
+    demande leur rendu, avec « Compte supprimé » : la tâche, validée avec la suppression du compte, ne lit que
+    les données anonymisées. L'empreinte des contrats tient compte de la suppression : une édition rendue
+    pendant ce temps par un worker, avec l'ancien nom, n'est jamais servie (noms des fichiers :
     `config.pdf.chemin_pdf`, `pdf/<document>-<code>/<empreinte>.pdf`)."""
-    codes = set(
-        ContratDeVille.objects.filter(concertations__contributions__auteur=utilisateur).values_list("code", flat=True)
+    from contrats.taches import differer_rendus
+
+    contrats = dict(
+        ContratDeVille.objects.filter(concertations__contributions__auteur=utilisateur).values_list("pk", "code")
     )
-    if not codes:
-        return
-    for code in codes:
-        for document in ("contrat", "synthese"):
+    for pk, code in sorted(contrats.items()):
+        for document in DOCUMENTS:
             retirer_pdf(f"{document}-{code}")
+        differer_rendus(pk)

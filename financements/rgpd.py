@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from comptes.models import Utilisateur
 from config.pdf import retirer_pdf
+from financements.documents import nom_document
 from financements.models import AvisInstruction, Dossier, JournalDossier, Message, NoteInstruction
 
 
@@ -93,12 +94,14 @@ def journal_dossiers(utilisateur: Utilisateur) -> list[dict[str, Any]]:
 
 def purger_pdf(utilisateur: Utilisateur) -> None:
     """Retire du stockage les résumés PDF des dossiers que la personne a créés ou fait avancer (leur journal
-    la nomme) : ils seront rendus à nouveau, avec « Compte supprimé », à la prochaine demande (noms des
-    fichiers : `config.pdf.chemin_pdf`, `pdf/dossier-<numéro>/<empreinte>.pdf`)."""
+    la nomme), puis demande leur rendu, avec « Compte supprimé » : la tâche, validée avec la suppression du
+    compte, ne lit que les données anonymisées (noms des fichiers : `config.pdf.chemin_pdf`,
+    `pdf/dossier-<numéro>/<empreinte>.pdf`)."""
+    from financements.taches import differer_rendu
+
     numeros = set(
         Dossier.objects.filter(Q(cree_par=utilisateur) | Q(journal__auteur=utilisateur)).values_list("pk", flat=True)
     )
-    if not numeros:
-        return
-    for numero in numeros:
-        retirer_pdf(f"dossier-{numero}")
+    for numero in sorted(numeros):
+        retirer_pdf(nom_document(numero))
+        differer_rendu(numero)

@@ -1,11 +1,37 @@
-"""Les tâches de fond des financements : les rappels par date, cherchés chaque heure (un worker arrêté à l'heure
-dite ne fait manquer aucun rappel : le suivant le trouve ; RappelDossier fait qu'il ne part qu'une fois)."""
+"""Les tâches de fond des financements : le rendu du résumé PDF d'un dossier (file `pdf`) et les rappels par
+date, cherchés chaque heure (un worker arrêté à l'heure dite ne fait manquer aucun rappel : le suivant le
+trouve ; RappelDossier fait qu'il ne part qu'une fois)."""
 
 from procrastinate.contrib.django import app
 
+from config.taches import FILE_PDF, differer_une_fois, rendre_pdf_ou_reessayer
+from financements import documents
 from financements.services import rappels
 
 FILE_RAPPELS = "rappels"
+
+
+def differer_rendu(dossier_id: int, *, tentative: int = 1, dans_secondes: int | None = None) -> int | None:
+    """Demande le rendu du résumé du dossier : une seule tâche par dossier attend, deux workers ne le rendent
+    jamais en même temps (config.taches.differer_une_fois)."""
+    return differer_une_fois(
+        rendre_pdf_dossier,
+        verrou=f"pdf:dossier-{dossier_id}",
+        dans_secondes=dans_secondes,
+        dossier=dossier_id,
+        tentative=tentative,
+    )
+
+
+@app.task(queue=FILE_PDF)
+def rendre_pdf_dossier(*, dossier: int, tentative: int = 1) -> str:
+    """Rend le résumé du dossier pour ses données du moment, s'il ne l'est pas déjà
+    (financements.documents.mettre_a_jour)."""
+    return rendre_pdf_ou_reessayer(
+        lambda: documents.mettre_a_jour(dossier),
+        tentative=tentative,
+        reessayer=lambda suivante, attente: differer_rendu(dossier, tentative=suivante, dans_secondes=attente),
+    )
 
 
 @app.periodic(cron="7 * * * *")

@@ -18,7 +18,8 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -29,12 +30,13 @@ DELAI_ARRET = 2
 CLE_DUREE_DEMARRAGE = pytest.StashKey[float]()
 
 
-@dataclass(frozen=True)
+@dataclass
 class ServeurS3:
     adresse: str
     bucket: str
     cle: str
     secret: str
+    duree_demarrage: float = field(default=0.0, compare=False)
 
     def variables(self) -> dict[str, str]:
         """Les variables d'environnement d'un déploiement qui utiliserait ce serveur (README)."""
@@ -89,9 +91,10 @@ def _arreter(processus: subprocess.Popen) -> None:
         processus.wait()
 
 
-@pytest.fixture(scope="session")
-def seaweedfs(tmp_path_factory, pytestconfig) -> Iterator[ServeurS3]:
-    repertoire = tmp_path_factory.mktemp("seaweedfs")
+@contextmanager
+def serveur_seaweedfs(repertoire: Path) -> Iterator[ServeurS3]:
+    """Démarre SeaweedFS (données sous `repertoire`), crée le bucket et rend le serveur ; l'arrête à la sortie.
+    Sert à la fixture de la suite et aux mesures de benchmarks/."""
     (repertoire / "donnees").mkdir()
     services = ("maitre", "volume", "filer", "s3")
     ports = {nom: port_libre() for service in services for nom in (service, f"{service}_grpc")}
@@ -164,7 +167,7 @@ def seaweedfs(tmp_path_factory, pytestconfig) -> Iterator[ServeurS3]:
                 raise AssertionError(f"SeaweedFS ne répond pas après {DELAI_DEMARRAGE} s")
             time.sleep(0.05)  # intervalle de sondage, borné par `limite`
         _client(serveur).create_bucket(Bucket=serveur.bucket)
-        pytestconfig.stash[CLE_DUREE_DEMARRAGE] = time.monotonic() - debut
+        serveur.duree_demarrage = time.monotonic() - debut
         yield serveur
     except BaseException:
         journal.flush()
@@ -176,6 +179,13 @@ def seaweedfs(tmp_path_factory, pytestconfig) -> Iterator[ServeurS3]:
         # Les sockets Unix gRPC de SeaweedFS vont dans /tmp quel que soit TMPDIR : ceux de nos ports.
         for service, nom in zip(services, ("master", "volume", "filer", "s3"), strict=True):
             Path(f"/tmp/seaweedfs-{nom}-grpc-{ports[service + '_grpc']}.sock").unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory, pytestconfig) -> Iterator[ServeurS3]:
+    with serveur_seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as serveur:
+        pytestconfig.stash[CLE_DUREE_DEMARRAGE] = serveur.duree_demarrage
+        yield serveur
 
 
 def _client(serveur: ServeurS3):

@@ -14,6 +14,10 @@ table procrastinate_jobs, exécutées, relancées ou mises en échec par le mote
   tentatives, tâches bloquées, purge) se teste avec `transaction=True`.
 
 Les tâches périodiques ne sont pas différées par ces workers : un test les diffère lui-même quand il les teste.
+
+La file `pdf` n'est traitée que par les tests qui la demandent (`executer_taches(queues=[FILE_PDF])`,
+`rendre_les_pdf()`) : chaque contrat créé ou modifié par un test y diffère le rendu de ses deux PDF, quelques
+secondes de travail qui n'intéressent que les tests des PDF.
 """
 
 import asyncio
@@ -30,6 +34,8 @@ from procrastinate.contrib.django import app, db_cleanup, procrastinate_app
 from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.periodic import PeriodicRegistry
+
+from config.taches import FILE_PDF
 
 T = TypeVar("T")
 
@@ -61,10 +67,18 @@ def sans_taches_periodiques() -> Iterator[None]:
         vraie_app.periodic_registry = registre
 
 
+def files_sans_pdf() -> list[str]:
+    """Toutes les files des tâches de la plateforme, sauf celle des PDF."""
+    return sorted({tache.queue for tache in app.tasks.values()} - {FILE_PDF})
+
+
 def executer_taches(**options) -> None:
     """Fait tourner un worker jusqu'à ce qu'il n'y ait plus de tâche à faire maintenant (les nouvelles tentatives
-    programmées plus tard attendent : voir `ecouler_delais`)."""
+    programmées plus tard attendent : voir `ecouler_delais`), dans toutes les files sauf celle des PDF, ou dans
+    celles de `queues`."""
     options = {**OPTIONS_WORKER, **options}
+    if options.get("queues") is None:
+        options["queues"] = files_sans_pdf()
     with sans_taches_periodiques():
         if connection.in_atomic_block:
             # Le worker de l'intégration Django ferme les connexions du fil d'une tâche avant et après elle : une
@@ -88,6 +102,11 @@ def attendre(fonction: Callable[[], Coroutine[Any, Any, T]]) -> T:
     des tests en a déjà une après les tests du navigateur (Playwright), où `async_to_sync` refuse de tourner."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as fil:
         return fil.submit(asyncio.run, fonction()).result()
+
+
+def rendre_les_pdf() -> None:
+    """Un worker de la file `pdf` rend les PDF demandés (test `transaction=True` : la tâche lit la base)."""
+    executer_taches(queues=[FILE_PDF])
 
 
 @contextlib.contextmanager

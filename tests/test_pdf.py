@@ -5,7 +5,7 @@ import pytest
 from django.template import Context, Template
 from pypdf import PdfReader
 
-from config.pdf import BASE_URL, RecuperateurLocal, html_en_pdf, pdf_en_cache
+from config.pdf import BASE_URL, RecuperateurLocal, edition, html_en_pdf, ranger_edition
 
 GABARIT = Template(
     """{% extends "pdf/base.html" %}
@@ -100,18 +100,15 @@ def test_it_never_fetches_from_the_network():
     police.close()
 
 
-@pytest.mark.django_db
-def test_it_serves_an_unchanged_pdf_from_storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+def test_an_edition_is_kept_per_fingerprint_and_replaces_the_older_ones(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    rendus = []
+    assert edition("contrat-1", "v1") is None
 
-    def fabriquer():
-        rendus.append(1)
-        return b"%PDF-essai"
+    ranger_edition("contrat-1", "v1", b"%PDF-essai-1")
+    with edition("contrat-1", "v1") as fichier:
+        assert fichier.read() == b"%PDF-essai-1"
+    ranger_edition("contrat-1", "v2", b"%PDF-essai-2")
 
-    assert pdf_en_cache("contrat-1", "v1", fabriquer) == b"%PDF-essai"
-    assert pdf_en_cache("contrat-1", "v1", fabriquer) == b"%PDF-essai"
-    assert len(rendus) == 1
-    pdf_en_cache("contrat-1", "v2", fabriquer)
-    assert len(rendus) == 2
+    assert edition("contrat-1", "v1") is None
+    with edition("contrat-1", "v2") as fichier:
+        assert fichier.read() == b"%PDF-essai-2"

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 
 from config.lib.stockage import StockageIndisponible
-from config.pdf import pdf_en_cache, retirer_pdf
+from config.pdf import edition, ranger_edition
 from config.settings import stockage_des_fichiers
 
 VARIABLES = {
@@ -99,21 +99,16 @@ def test_a_private_file_is_refused_to_an_unsigned_request(stockage_s3):
     assert refus.value.code == 403
 
 
-def test_the_pdf_cache_lives_in_object_storage(stockage_s3):
-    rendus = []
-
-    def fabriquer() -> bytes:
-        rendus.append(1)
-        return b"%PDF-contrat"
-
-    assert pdf_en_cache("contrat-CN03501I", "v1", fabriquer) == b"%PDF-contrat"
-    assert pdf_en_cache("contrat-CN03501I", "v1", fabriquer) == b"%PDF-contrat"
-    assert len(rendus) == 1
+def test_the_pdf_editions_live_in_object_storage(stockage_s3):
+    ranger_edition("contrat-CN03501I", "v1", b"%PDF-contrat-1")
     assert default_storage.exists("pdf/contrat-CN03501I/v1.pdf")
+    with edition("contrat-CN03501I", "v1") as fichier:
+        assert fichier.read() == b"%PDF-contrat-1"
 
-    pdf_en_cache("contrat-CN03501I", "v2", fabriquer)
-    retirer_pdf("contrat-CN03501I", garder="v2")
+    ranger_edition("contrat-CN03501I", "v2", b"%PDF-contrat-2")
+
     assert default_storage.listdir("pdf/contrat-CN03501I") == ([], ["v2.pdf"])
+    assert edition("contrat-CN03501I", "v1") is None
 
 
 def test_a_missing_file_is_not_an_outage(stockage_s3):
@@ -129,3 +124,34 @@ def test_a_stopped_store_is_named_an_outage(stockage_arrete):
         default_storage.open("prive/dossiers/1/releve.pdf")
     with pytest.raises(StockageIndisponible):
         default_storage.listdir("pdf")
+
+
+class _CoupeeEnRoute(ContentFile):
+    """Un contenu dont l'écriture s'interrompt après le premier morceau (disque plein, processus arrêté)."""
+
+    def chunks(self, chunk_size=None):
+        yield b"%PDF-1.7 premier morceau"
+        raise OSError(28, "No space left on device")
+
+
+def test_a_local_write_interrupted_midway_leaves_nothing_under_the_name(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    with pytest.raises(StockageIndisponible):
+        default_storage.save("pdf/contrat-CN03501I/v1.pdf", _CoupeeEnRoute(b""))
+
+    assert not default_storage.exists("pdf/contrat-CN03501I/v1.pdf")
+    assert list((tmp_path / ".partiels").iterdir()) == []  # le fichier temporaire est effacé
+
+
+def test_a_local_file_appears_whole_and_never_replaces_another(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    premier = default_storage.save("prive/dossiers/1/releve.pdf", ContentFile(b"%PDF-premier"))
+
+    second = default_storage._save("prive/dossiers/1/releve.pdf", ContentFile(b"%PDF-second"))
+
+    assert premier == "prive/dossiers/1/releve.pdf"
+    assert second != premier and second.startswith("prive/dossiers/1/releve_")
+    assert (tmp_path / premier).read_bytes() == b"%PDF-premier"
+    assert (tmp_path / second).read_bytes() == b"%PDF-second"
+    assert list((tmp_path / ".partiels").iterdir()) == []

@@ -8,6 +8,8 @@ un téléchargement répond 503 (`config.middleware.PanneDuStockage`). Un fichie
 `FileNotFoundError` (404 pour qui le demande)."""
 
 import logging
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -107,9 +109,48 @@ class _PannesNommees(Storage):
             return super().get_modified_time(name)
 
 
+# Les fichiers en cours d'écriture sur le disque local, à la racine du stockage (même disque que leur destination).
+REPERTOIRE_PARTIELS = ".partiels"
+
+
+class _FichierComplet(File):
+    """Un contenu déjà écrit en entier dans un fichier temporaire : FileSystemStorage le déplace sous son nom
+    (`os.rename`, atomique sur un même disque) au lieu de l'y écrire morceau par morceau."""
+
+    def __init__(self, chemin: str) -> None:
+        super().__init__(None, name=chemin)
+
+    def temporary_file_path(self) -> str:
+        return str(self.name)
+
+
 class StockageLocal(_PannesNommees, FileSystemStorage):
     """Le système de fichiers de la machine (MEDIA_ROOT, `var/media` par défaut) : rien à installer, mais
-    un seul serveur web peut le lire."""
+    un seul serveur web peut le lire.
+
+    Un fichier n'apparaît sous son nom qu'entier : FileSystemStorage écrit un contenu ordinaire directement sous
+    le nom final, et un processus tué pendant l'écriture (un worker qui rend un PDF) y laisserait un fichier
+    tronqué, servi ensuite comme s'il était complet. Le contenu est donc d'abord écrit dans un fichier
+    temporaire de `.partiels/`, à la racine du stockage, puis déplacé sous son nom par FileSystemStorage
+    lui-même (répertoires, droits, nom déjà pris). Un processus tué ne laisse qu'un fichier dans `.partiels/`,
+    que personne ne demande. (Un PUT S3 est atomique de lui-même.)"""
+
+    def _save(self, name: str, content: Any) -> str:
+        with _pannes_traduites("écriture", name):
+            repertoire = os.path.join(self.location, REPERTOIRE_PARTIELS)
+            os.makedirs(repertoire, exist_ok=True)
+            descripteur, temporaire = tempfile.mkstemp(dir=repertoire, suffix=".partiel")
+            try:
+                with os.fdopen(descripteur, "wb") as fichier:
+                    for morceau in content.chunks():
+                        fichier.write(morceau if isinstance(morceau, bytes) else morceau.encode())
+                    fichier.flush()
+                    # Sur le disque avant d'avoir un nom : une coupure de courant ne laisse pas un fichier vide.
+                    os.fsync(fichier.fileno())
+                return super()._save(name, _FichierComplet(temporaire))
+            finally:
+                if os.path.exists(temporaire):
+                    os.unlink(temporaire)
 
 
 class StockageS3(_PannesNommees, S3Storage):
@@ -128,6 +169,11 @@ def telechargement(chemin: str, nom: str, type_mime: str) -> FileResponse:
         fichier: IO[bytes] = default_storage.open(chemin, "rb")
     except FileNotFoundError:
         raise Http404("Ce fichier est introuvable.") from None
+    return reponse_fichier(fichier, nom, type_mime)
+
+
+def reponse_fichier(fichier: IO[bytes], nom: str, type_mime: str) -> FileResponse:
+    """Un fichier privé déjà ouvert, envoyé en pièce jointe, jamais gardé par un cache."""
     reponse = FileResponse(fichier, as_attachment=True, filename=nom, content_type=type_mime)
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Cache-Control"] = "private, no-store"

@@ -3,14 +3,17 @@
 Un contrat signé est public, ses PDF aussi ; avant la signature, seuls ses associés (agents de la collectivité
 porteuse, agents, élus et partenaires des signataires, État, administrateurs) les téléchargent. Les autres
 reçoivent 404, comme pour le texte du contrat.
-"""
 
-from collections.abc import Callable
+Une requête ne rend jamais un PDF : l'édition des données actuelles est servie depuis le stockage si un worker
+l'a rendue, sinon la page « PDF en préparation » le dit et le rendu est demandé (config.pdf.reponse_pdf).
+"""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 
-from contrats.documents import pdf_contrat, pdf_synthese
+from config.pdf import reponse_pdf
+from contrats import taches
+from contrats.documents import DOCUMENTS, empreinte, nom_document
 from contrats.models import ContratDeVille
 from contrats.permissions import peut_telecharger_contrat
 
@@ -22,26 +25,23 @@ def _contrat_telechargeable(user, code: str) -> ContratDeVille:
     return contrat
 
 
-def _reponse_pdf(contenu: bytes, nom_fichier: str) -> HttpResponse:
-    reponse = HttpResponse(contenu, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}"'
-    # Un PDF d'avant la signature n'est pas public : aucun cache partagé ne le garde.
-    reponse["Cache-Control"] = "private, no-cache"
-    return reponse
-
-
-def _telecharger(
-    request: HttpRequest, code: str, fabriquer: Callable[[ContratDeVille], bytes], nom: str
-) -> HttpResponse:
+def _telecharger(request: HttpRequest, code: str, cle: str) -> HttpResponse:
     contrat = _contrat_telechargeable(request.user, code)
-    return _reponse_pdf(fabriquer(contrat), f"{nom}-{contrat.code}.pdf")
+    return reponse_pdf(
+        request,
+        nom=nom_document(contrat, cle),
+        empreinte=empreinte(contrat),
+        nom_fichier=f"{DOCUMENTS[cle].fichier}-{contrat.code}.pdf",
+        preparer=lambda: taches.differer_rendu(contrat.pk, cle),
+        retour={"url": contrat.get_absolute_url(), "titre": "Retour au contrat de ville"},
+    )
 
 
 @login_not_required
 def contrat_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    return _telecharger(request, code, pdf_contrat, "contrat-de-ville")
+    return _telecharger(request, code, "contrat")
 
 
 @login_not_required
 def synthese_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    return _telecharger(request, code, pdf_synthese, "synthese-contrat-de-ville")
+    return _telecharger(request, code, "synthese")

@@ -13,6 +13,8 @@ from acteurs_ess.models import Structure
 from comptes.mfa import exiger_double_authentification
 from comptes.models import Organisation
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
+from config.pdf import reponse_pdf
+from financements import documents, taches
 from financements.acces import appel_visible, dossier_a_enregistrer, dossier_modifiable, dossier_visible
 from financements.fichiers import PREFIXE_PRIVE
 from financements.forms import (
@@ -464,29 +466,14 @@ def bilan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Le résumé du dossier en PDF (porteur, co-porteurs, instructeurs), rendu une fois par état des données."""
-    import hashlib
-
-    from config.pdf import pdf_en_cache, rendre_pdf
-
-    dossier = _dossier_complet(request.user, pk)
-    dernier = dossier.journal.order_by("-pk").values_list("pk", flat=True).first() or 0
-    empreinte = hashlib.sha256(f"{dossier.modifie_le.isoformat()}-{dernier}".encode()).hexdigest()[:16]
-    contexte = {
-        "dossier": dossier,
-        "totaux": services.totaux_budget(dossier),
-        "lignes": dossier.lignes_budget.all(),
-        "financements": dossier.financements.all(),
-        "co_porteurs": dossier.co_porteurs.all(),
-        # Le même PDF sert au porteur et aux instructeurs : il ne montre que ce que le porteur peut lire.
-        "journal": dossier.journal.pour_porteur(dossier)
-        .exclude(a_statut="")
-        .select_related("auteur")
-        .order_by("date", "pk"),
-        "decisions_visibles": services.est_decide(dossier),
-    }
-    contenu = pdf_en_cache(f"dossier-{dossier.pk}", empreinte, lambda: rendre_pdf("pdf/dossier.html", contexte))
-    reponse = HttpResponse(contenu, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'attachment; filename="dossier-{dossier.reference}.pdf"'
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
+    """Le résumé du dossier en PDF (porteur, co-porteurs, instructeurs), rendu par un worker une fois par état
+    des données ; en attendant, la page « PDF en préparation » (config.pdf.reponse_pdf)."""
+    dossier = dossier_visible(request.user, pk)
+    return reponse_pdf(
+        request,
+        nom=documents.nom_document(dossier.pk),
+        empreinte=documents.empreinte(dossier),
+        nom_fichier=f"dossier-{dossier.reference}.pdf",
+        preparer=lambda: taches.differer_rendu(dossier.pk),
+        retour={"url": dossier.get_absolute_url(), "titre": "Retour au dossier"},
+    )

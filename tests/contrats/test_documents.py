@@ -5,6 +5,7 @@ import io
 import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 from unittest import mock
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
+from config.pdf import chemin_pdf
 from contrats import documents
 from contrats.models import (
     Contribution,
@@ -26,7 +28,8 @@ from contrats.models import (
 )
 from contrats.services import concertation as services_concertation
 from contrats.services import sections as services_sections
-from tests.contrats.factories import ConcertationFactory, ContributionFactory, SectionFactory
+from tests.contrats.factories import ConcertationFactory, ContratFactory, ContributionFactory, SectionFactory
+from tests.taches import taches
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +101,11 @@ def complet(contrat, section, agent, membre_structure, habitant):
     services_concertation.masquer(masquee, agent, "Propos injurieux")
     contrat.refresh_from_db()
     return contrat
+
+
+@pytest.fixture
+def contrat_signe_vide(territoire):
+    return ContratFactory(epci=territoire["epci"], code="CN03502J", statut=StatutContrat.SIGNE)
 
 
 SOMMAIRE = [
@@ -277,30 +285,36 @@ def test_a_status_change_changes_the_fingerprint(complet, agent):
     assert documents.empreinte(complet) != avant
 
 
-def test_an_unchanged_contract_is_served_from_storage_without_rendering(complet, section, agent):
-    with mock.patch("contrats.documents.rendre_pdf", wraps=documents.rendre_pdf) as rendu:
-        premier = documents.pdf_contrat(complet)
-        assert documents.pdf_contrat(complet) == premier
+def test_the_task_renders_a_document_once_per_state_of_the_data(complet, section, agent):
+    with mock.patch("contrats.documents.html_en_pdf", wraps=documents.html_en_pdf) as rendu:
+        assert documents.mettre_a_jour(complet.pk, "contrat") is True
+        assert documents.mettre_a_jour(complet.pk, "contrat") is False
         assert rendu.call_count == 1
-        documents.pdf_synthese(complet)
-        documents.pdf_synthese(complet)
+        assert documents.mettre_a_jour(complet.pk, "synthese") is True
         assert rendu.call_count == 2
 
         services_sections.enregistrer(section, agent, "<p>Texte révisé.</p>", version_base=section.numero)
 
-        assert "Texte révisé." in _texte(documents.pdf_contrat(complet))
+        assert documents.mettre_a_jour(complet.pk, "contrat") is True
         assert rendu.call_count == 3
+    chemin = chemin_pdf(f"contrat-{complet.code}", documents.empreinte(complet))
+    with default_storage.open(chemin) as fichier:
+        assert "Texte révisé." in _texte(fichier.read())
+
+
+def test_the_task_does_nothing_for_a_deleted_contract():
+    assert documents.mettre_a_jour(999_999, "contrat") is False
 
 
 def test_a_new_rendering_removes_the_outdated_pdfs_of_the_same_document(complet, section, agent):
-    documents.pdf_contrat(complet)
-    documents.pdf_synthese(complet)
+    documents.mettre_a_jour(complet.pk, "contrat")
+    documents.mettre_a_jour(complet.pk, "synthese")
     services_sections.enregistrer(section, agent, "<p>Texte révisé.</p>", version_base=section.numero)
 
-    documents.pdf_contrat(complet)
+    documents.mettre_a_jour(complet.pk, "contrat")
 
     assert default_storage.listdir(f"pdf/contrat-{complet.code}") == ([], [f"{documents.empreinte(complet)}.pdf"])
-    # La synthèse n'a pas encore été redemandée : l'ancienne reste jusqu'à son prochain rendu.
+    # La synthèse n'est pas encore rendue à nouveau : l'ancienne reste jusque-là, mais n'est plus servie.
     assert len(default_storage.listdir(f"pdf/synthese-{complet.code}")[1]) == 1
 
 
@@ -311,16 +325,25 @@ def _telecharger(client, contrat, nom: str = "contrat_pdf"):
     return client.get(reverse(f"contrats:{nom}", args=[contrat.code]))
 
 
+def _rendre(contrat) -> None:
+    """Ce que fait le worker de la file pdf (contrats.taches.rendre_pdf_contrat), ici dans la transaction du
+    test ; le parcours complet, avec un vrai worker, est dans tests/contrats/test_pdf_en_arriere_plan.py."""
+    for cle in documents.DOCUMENTS:
+        documents.mettre_a_jour(contrat.pk, cle)
+
+
 @pytest.mark.parametrize("personne", ["agent", "elu", "agent_etat", "partenaire", "admin_plateforme"])
 def test_the_partners_download_both_pdfs_before_signature(request, client, complet, personne):
     client.force_login(request.getfixturevalue(personne))
+    _rendre(complet)
 
     for nom in ["contrat_pdf", "synthese_pdf"]:
         reponse = _telecharger(client, complet, nom)
         assert reponse.status_code == 200, nom
         assert reponse["Content-Type"] == "application/pdf"
         assert reponse["Content-Disposition"].startswith("attachment;")
-        assert reponse.content.startswith(b"%PDF-")
+        assert reponse["Cache-Control"] == "private, no-store"
+        assert b"".join(reponse.streaming_content).startswith(b"%PDF-")
 
 
 @pytest.mark.parametrize("personne", [None, "exterieur", "membre_structure", "habitant"])
@@ -328,18 +351,24 @@ def test_it_answers_404_to_others_before_signature(request, client, complet, per
     # L'association et l'habitant lisent le projet en ligne pendant la concertation ouverte, sans en emporter le PDF.
     if personne:
         client.force_login(request.getfixturevalue(personne))
+    _rendre(complet)
+    avant = len(taches("rendre_pdf_contrat"))
 
     assert _telecharger(client, complet, "contrat_pdf").status_code == 404
     assert _telecharger(client, complet, "synthese_pdf").status_code == 404
+    assert len(taches("rendre_pdf_contrat")) == avant  # ni PDF ni rendu demandé
 
 
 @pytest.mark.parametrize("statut", [StatutContrat.SIGNE, StatutContrat.EXECUTION, StatutContrat.CLOS])
 def test_anyone_downloads_the_pdfs_of_a_signed_contract(client, complet, statut):
     complet.statut = statut
     complet.save()
+    _rendre(complet)
 
-    assert _telecharger(client, complet, "contrat_pdf").status_code == 200
-    assert _telecharger(client, complet, "synthese_pdf").status_code == 200
+    for nom in ["contrat_pdf", "synthese_pdf"]:
+        reponse = _telecharger(client, complet, nom)
+        assert reponse.status_code == 200
+        assert b"".join(reponse.streaming_content).startswith(b"%PDF-")
 
 
 def test_it_answers_404_for_an_unknown_contract(client):
@@ -348,13 +377,75 @@ def test_it_answers_404_for_an_unknown_contract(client):
 
 def test_a_second_download_reads_the_stored_pdf(client, complet, elu, django_assert_num_queries):
     client.force_login(elu)
-    premier = _telecharger(client, complet).content
+    _rendre(complet)
+    premier = b"".join(_telecharger(client, complet).streaming_content)
 
     # 1 session, 2 utilisateur, 3 contrat, 4 adhésions et 5 signataires (profil), 6 empreinte.
     with django_assert_num_queries(6):
-        second = _telecharger(client, complet).content
+        second = b"".join(_telecharger(client, complet).streaming_content)
 
     assert second == premier
+
+
+# --- PDF en préparation ------------------------------------------------------------------------------------
+
+
+def _vider_la_file() -> None:
+    # Les rendus déjà demandés par la création du contrat.
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        curseur.execute("DELETE FROM procrastinate_jobs")
+
+
+def test_a_pdf_not_yet_rendered_is_being_prepared_and_never_rendered_by_the_request(client, complet, elu):
+    client.force_login(elu)
+    url = reverse("contrats:contrat_pdf", args=[complet.code])
+    _vider_la_file()
+
+    with mock.patch("contrats.documents.html_en_pdf") as rendu:
+        reponse = client.get(url)
+
+    assert rendu.call_count == 0
+    assert reponse.status_code == 202
+    assert reponse["Content-Type"].startswith("text/html")
+    assert reponse["Cache-Control"] == "no-store"
+    contenu = unescape(reponse.content.decode())
+    assert "<h1>PDF en préparation</h1>" in contenu
+    assert f"Le document contrat-de-ville-{complet.code}.pdf est en cours de préparation" in contenu
+    assert "Cette page ne se recharge pas d'elle-même." in contenu
+    assert f'href="{url}">Vérifier à nouveau</a>' in contenu
+    assert 'http-equiv="refresh"' not in contenu
+    assert f'href="{complet.get_absolute_url()}">Retour au contrat de ville</a>' in contenu
+    (demandee,) = taches()
+    assert demandee.args == {"contrat": complet.pk, "document": "contrat", "tentative": 1}
+    assert demandee.queue_name == "pdf"
+
+
+def test_simultaneous_requests_for_a_pdf_in_preparation_queue_a_single_job(client, complet, elu, agent):
+    # Chaque modification du contrat a déjà demandé ses deux rendus : un seul attend par document.
+    attendues = {(t.args["document"], t.status) for t in taches("rendre_pdf_contrat")}
+    assert attendues == {("contrat", "todo"), ("synthese", "todo")}
+
+    for personne in (elu, agent, elu):
+        client.force_login(personne)
+        assert _telecharger(client, complet).status_code == 202
+        assert _telecharger(client, complet, "synthese_pdf").status_code == 202
+
+    assert len(taches("rendre_pdf_contrat")) == 2
+
+
+def test_an_outdated_edition_is_never_served(client, complet, elu, agent):
+    client.force_login(elu)
+    _rendre(complet)
+    assert b"".join(_telecharger(client, complet).streaming_content).startswith(b"%PDF-")
+
+    masquee = Contribution.objects.get(texte="Associer les chantiers d'insertion.")
+    services_concertation.masquer(masquee, agent, "Propos à retirer")
+
+    reponse = _telecharger(client, complet)
+    assert reponse.status_code == 202
+    assert "PDF en préparation" in reponse.content.decode()
 
 
 def test_the_contract_page_links_to_both_pdfs(client, complet, elu, exterieur):
@@ -370,17 +461,26 @@ def test_the_contract_page_links_to_both_pdfs(client, complet, elu, exterieur):
     )
 
 
-def test_the_command_renders_the_pdfs_ahead_of_the_downloads(complet):
+def test_the_command_asks_the_workers_to_render_the_pdfs(complet, contrat_signe_vide):
     from django.core.management import CommandError, call_command
 
-    call_command("rendre_pdf_contrats", complet.code, stdout=io.StringIO())
+    from contrats.models import ContratDeVille
 
-    with mock.patch("contrats.documents.rendre_pdf") as rendu:
-        documents.pdf_contrat(complet)
-        documents.pdf_synthese(complet)
-    assert rendu.call_count == 0
+    _vider_la_file()
+    sortie = io.StringIO()
+
+    call_command("rendre_pdf_contrats", stdout=sortie)  # les contrats signés
+
+    assert {(t.args["contrat"], t.args["document"]) for t in taches("rendre_pdf_contrat")} == {
+        (contrat_signe_vide.pk, "contrat"),
+        (contrat_signe_vide.pk, "synthese"),
+    }
+    call_command("rendre_pdf_contrats", complet.code, contrat_signe_vide.code, stdout=sortie)
+    assert len(taches("rendre_pdf_contrat")) == 4  # ceux qui attendaient déjà ne sont pas demandés deux fois
+    assert "rendu demandé" in sortie.getvalue()
     with pytest.raises(CommandError, match="CN99999X"):
         call_command("rendre_pdf_contrats", "CN99999X", stdout=io.StringIO())
+    assert ContratDeVille.objects.count() == 2
 
 
 def test_the_audience_of_an_open_concertation_reads_online_without_pdf(client, complet, membre_structure):

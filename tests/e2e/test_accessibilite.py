@@ -77,6 +77,8 @@ PAGES_DU_SOCLE = [
     PageAVerifier("inviter", lambda: f"/organisations/{_rennes_metropole()}/inviter/", "agent@demo.coville.fr"),
     PageAVerifier("invitation", _lien_invitation),
     PageAVerifier("page-introuvable", "/nulle-part/", statut=404),
+    # La démonstration a demandé le rendu de ses PDF, qu'aucun worker ne fait ici.
+    PageAVerifier("pdf-en-preparation", "/contrats/CN03501I/contrat.pdf", "elu@demo.coville.fr", statut=202),
 ]
 PAGES = PAGES_DU_SOCLE + pages_des_rubriques()
 

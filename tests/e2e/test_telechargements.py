@@ -1,5 +1,5 @@
 """Bout en bout : une élue d'une collectivité signataire télécharge, depuis Mon espace, le contrat de ville
-complet et sa synthèse en PDF."""
+complet et sa synthèse en PDF, rendus par un worker (la démonstration a demandé leur rendu en se chargeant)."""
 
 import io
 import re
@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.pages_contrats import CODE
+from tests.taches import rendre_les_pdf
 
 pytestmark = pytest.mark.navigateur
 
@@ -33,13 +34,18 @@ def test_an_elected_official_downloads_both_pdfs_from_her_space(page, journal, d
     bloc = page.get_by_role("region", name="Mes contrats de ville")
     expect(bloc).to_contain_text("Rennes Métropole")
 
-    nom, contrat = _telecharger(page, "Contrat de ville complet")
+    # Pas encore rendu : la page le dit, sans se recharger d'elle-même.
+    page.get_by_role("link", name=re.compile("Contrat de ville complet")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("PDF en préparation")
+    rendre_les_pdf()
+    nom, contrat = _telecharger(page, "Vérifier à nouveau")
     assert nom == f"contrat-de-ville-{CODE}.pdf"
     texte = "\n".join(page_pdf.extract_text() for page_pdf in contrat.pages)
     assert "Contrat de ville Rennes Métropole" in texte
     assert "Signataires et engagements" in texte and "Ville de Rennes" in texte
     assert "Retenue : la Fabrique à initiatives sera co-construite" in texte
 
+    page.goto("/mon-espace/")
     nom, synthese = _telecharger(page, "Synthèse pour les élus")
     assert nom == f"synthese-contrat-de-ville-{CODE}.pdf"
     assert len(synthese.pages) <= 2

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.urls import reverse
 
 from config.pdf import chemin_pdf
@@ -13,6 +14,7 @@ from financements.models import Message
 from financements.services import instruction
 from tests.contrats.factories import ConcertationFactory, ContributionFactory
 from tests.factories import MOT_DE_PASSE
+from tests.taches import taches
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +110,23 @@ def test_deleting_the_account_purges_the_pdfs_naming_the_person(client, membre_s
     for nom in nommant + autres:
         default_storage.save(chemin_pdf(nom, "abc"), ContentFile(b"%PDF-1.7"))
 
+    with connection.cursor() as curseur:  # les rendus demandés par la création du contrat
+        curseur.execute("DELETE FROM procrastinate_jobs")
+
     client.force_login(membre_structure)
     client.post(reverse("comptes:supprimer_compte"), {"confirmation": MOT_DE_PASSE})
 
     restants = [nom for nom in nommant + autres if default_storage.exists(chemin_pdf(nom, "abc"))]
     assert restants == autres
+    # Rendus à nouveau, avec « Compte supprimé », par les workers.
+    assert [(t.task_name.rsplit(".", 1)[1], t.args) for t in taches() if t.queue_name == "pdf"] == [
+        (
+            "rendre_pdf_contrat",
+            {"contrat": contribution.concertation.contrat_id, "document": "contrat", "tentative": 1},
+        ),
+        (
+            "rendre_pdf_contrat",
+            {"contrat": contribution.concertation.contrat_id, "document": "synthese", "tentative": 1},
+        ),
+        ("rendre_pdf_dossier", {"dossier": brouillon.pk, "tentative": 1}),
+    ]

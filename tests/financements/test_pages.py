@@ -1,6 +1,7 @@
 from decimal import Decimal
 from html import unescape
 
+import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.urls import reverse
 from financements.models import AppelAProjets, Dossier, StatutDossier
 from financements.services import instruction
 from tests.financements.conftest import PDF, remplir
-from tests.taches import puis_executer_taches, taches
+from tests.taches import puis_executer_taches, rendre_les_pdf, taches
 
 
 def test_it_shows_a_published_call_to_anyone(client, appel):
@@ -273,14 +274,27 @@ def test_it_lets_funders_instruct_and_decide_from_the_page(
     assert "Vu avec le délégué" not in page
 
 
-def test_it_downloads_the_pdf_summary(client, depose, membre_structure, agent_etat, partenaire):
+@pytest.mark.django_db(transaction=True)
+def test_it_downloads_the_pdf_summary_once_a_worker_has_rendered_it(
+    client, depose, membre_structure, agent_etat, partenaire
+):
+    url = reverse("financements:pdf_dossier", args=[depose.pk])
+    client.force_login(membre_structure)
+    en_preparation = client.get(url)
+    assert en_preparation.status_code == 202
+    assert "PDF en préparation" in en_preparation.content.decode()
+    assert f'href="{depose.get_absolute_url()}">Retour au dossier</a>' in en_preparation.content.decode()
+
+    rendre_les_pdf()
+
     for personne in (membre_structure, agent_etat):
         client.force_login(personne)
-        reponse = client.get(reverse("financements:pdf_dossier", args=[depose.pk]))
+        reponse = client.get(url)
         assert reponse.status_code == 200
-        assert reponse.content.startswith(b"%PDF")
+        assert reponse["Content-Disposition"] == f'attachment; filename="dossier-{depose.reference}.pdf"'
+        assert b"".join(reponse.streaming_content).startswith(b"%PDF")
     client.force_login(partenaire)
-    assert client.get(reverse("financements:pdf_dossier", args=[depose.pk])).status_code == 404
+    assert client.get(url).status_code == 404
 
 
 def test_it_exchanges_messages_with_attachments_from_the_page(client, depose, agent_etat, membre_structure):

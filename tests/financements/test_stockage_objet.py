@@ -3,13 +3,14 @@ ce que voit chacun quand le stockage est arrêté."""
 
 from html import unescape
 
+import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from financements.models import JournalDossier, Message, PieceJointe
 from tests.financements.conftest import PDF
-from tests.taches import puis_executer_taches
+from tests.taches import puis_executer_taches, rendre_les_pdf
 
 ARRETE = "Le fichier n'a pas été enregistré : le stockage des fichiers ne répond pas pour le moment."
 
@@ -34,17 +35,19 @@ def test_an_attachment_uploaded_through_the_page_is_downloaded_from_object_stora
     assert b"".join(reponse.streaming_content) == PDF
 
 
-def test_the_dossier_pdf_is_kept_in_object_storage(client, depose, membre_structure, stockage_s3):
+@pytest.mark.django_db(transaction=True)
+def test_the_dossier_pdf_is_rendered_into_object_storage_by_a_worker(client, depose, membre_structure, stockage_s3):
     client.force_login(membre_structure)
     url = reverse("financements:pdf_dossier", args=[depose.pk])
+    assert client.get(url).status_code == 202
 
-    premier = client.get(url)
+    rendre_les_pdf()
 
-    assert premier.status_code == 200
-    assert premier.content.startswith(b"%PDF-")
+    premier = b"".join(client.get(url).streaming_content)
+    assert premier.startswith(b"%PDF-")
     _, editions = default_storage.listdir(f"pdf/dossier-{depose.pk}")
     assert len(editions) == 1
-    assert client.get(url).content == premier.content
+    assert b"".join(client.get(url).streaming_content) == premier
 
 
 def test_a_stopped_store_refuses_the_upload_and_keeps_nothing(client, brouillon, membre_structure, stockage_arrete):

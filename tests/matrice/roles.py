@@ -100,6 +100,7 @@ CONNEXION_ADMIN = Attendu("302 connexion admin")  # vers celle de l'administrati
 NON_AUTORISE = Attendu("401")
 INTERDIT = Attendu("403")
 CONFLIT = Attendu("409")
+EN_PREPARATION = Attendu("202")  # un PDF pas encore rendu : la page « PDF en préparation »
 INTROUVABLE = Attendu("404")
 METHODE = Attendu("405")
 
@@ -136,6 +137,7 @@ LECTEUR_CONTRAT = profil(permis=LECTEURS_CONTRAT, visiteur=INTROUVABLE)
 # Ce que seuls les associés lisent avant la signature : historique des versions, PDF, contributions en cours.
 ASSOCIE_CONTRAT = profil(permis=ASSOCIES_CONTRAT, visiteur=INTROUVABLE)
 CONTRIBUTEUR = profil(permis=CONTRIBUTEURS, voient=LECTEURS_CONTRAT)
+PDF_ASSOCIE_CONTRAT = profil(permis=ASSOCIES_CONTRAT, visiteur=INTROUVABLE, accorde=EN_PREPARATION)
 # Rédiger, animer la concertation, tenir signataires et instances, lancer les appels : la collectivité porteuse.
 EDITEUR_CONTRAT = profil(permis={"agent"}, voient=LECTEURS_CONTRAT)
 MODERATEUR_CONTRAT = profil(permis={"agent", "admin"}, voient=LECTEURS_CONTRAT)
@@ -327,10 +329,11 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "contrats:contrat": lecture(PUBLIC),
     "contrats:contrat@signe": lecture(PUBLIC),
     "contrats:transition": action(EDITEUR_CONTRAT),
-    "contrats:contrat_pdf": lecture(ASSOCIE_CONTRAT),
-    "contrats:contrat_pdf@signe": lecture(PUBLIC),
-    "contrats:synthese_pdf": lecture(ASSOCIE_CONTRAT),
-    "contrats:synthese_pdf@signe": lecture(PUBLIC),
+    # Les PDF sont rendus par les workers : la première demande de qui peut les lire répond « PDF en préparation ».
+    "contrats:contrat_pdf": lecture(PDF_ASSOCIE_CONTRAT),
+    "contrats:contrat_pdf@signe": lecture(tous(EN_PREPARATION)),
+    "contrats:synthese_pdf": lecture(PDF_ASSOCIE_CONTRAT),
+    "contrats:synthese_pdf@signe": lecture(tous(EN_PREPARATION)),
     "contrats:nouvelle_section": formulaire(EDITEUR_CONTRAT),
     "contrats:section": lecture(LECTEUR_CONTRAT),
     "contrats:section@signe": lecture(PUBLIC),
@@ -376,7 +379,7 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # Répondre à un appel publié : un membre d'une structure de l'annuaire.
     "financements:nouveau_dossier": formulaire(profil(permis=MEMBRES_DE_STRUCTURE, voient=CONNECTES)),
     "financements:dossier": lecture(LECTEUR_DOSSIER, CONNECTE_METHODE),
-    "financements:pdf_dossier": lecture(LECTEUR_DOSSIER),
+    "financements:pdf_dossier": lecture(profil(permis=LECTEURS_DOSSIER, accorde=EN_PREPARATION)),
     "financements:piece": lecture(LECTEUR_DOSSIER),
     "financements:modifier_dossier": formulaire(PORTEUR_BROUILLON),
     # Un dossier en instruction ne se modifie plus (sauf correction demandée) : qui le voit reçoit 403 ; décision :
