@@ -50,6 +50,9 @@ def mentions_legales(request: HttpRequest) -> HttpResponse:
 def donnees_personnelles(request: HttpRequest) -> HttpResponse:
     contexte = _contexte_editeur()
     contexte["conservation_journal_audit"] = duree_lisible(settings.COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS)
+    # Les e-mails attendent dans la file des tâches (destinataire, objet, texte) jusqu'à la purge de nuit.
+    contexte["conservation_courriels"] = duree_lisible(settings.TACHES_CONSERVATION_JOURS)
+    contexte["conservation_courriels_en_echec"] = duree_lisible(settings.TACHES_ECHECS_JOURS)
     return render(request, "comptes/compte/donnees_personnelles.html", contexte)
 
 

@@ -1,5 +1,7 @@
 """Pages publiques « Mentions légales » et « Données personnelles », liées depuis le pied de chaque page."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -58,3 +60,13 @@ def test_the_footer_links_to_them(client, habitant, connecte):
     pied = contenu[contenu.index('<footer class="fr-footer"') :]
     assert f'href="{reverse("comptes:mentions_legales")}">Mentions légales</a>' in pied
     assert f'href="{reverse("comptes:donnees_personnelles")}">Données personnelles et cookies</a>' in pied
+
+
+def test_it_says_how_long_the_mail_queue_keeps_the_messages(client, settings):
+    settings.TACHES_CONSERVATION_JOURS = 7
+    settings.TACHES_ECHECS_JOURS = 30
+    contenu = unescape(client.get(reverse("comptes:donnees_personnelles")).content.decode())
+    assert (
+        "e-mails envoyés par la plateforme : l'adresse du destinataire, l'objet et le texte de chaque message restent "
+        "dans la file d'envoi 7 jours après l'envoi, 30 jours s'il n'a pas pu partir"
+    ) in contenu
