@@ -112,6 +112,8 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
             "benevoles",
             "budget_annuel_structure",
         ]
+        # « 14,5 » salariés en ETP, comme on l'écrit en français.
+        localized_fields = ["salaries_etp"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "objectifs": forms.Textarea(attrs={"rows": 4}),
