@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from acteurs_ess.models import Structure
 from comptes.contexte import Qui, contexte
 from comptes.models import Organisation, Role
 from contrats.models import ContratDeVille
@@ -153,7 +154,7 @@ def peut_voir_tableau(qui: Qui) -> bool:
     return bool(organisations_instructrices(qui))
 
 
-def finance_un_dossier_de(qui: Qui, structure) -> bool:
+def finance_un_dossier_de(qui: Qui, structure: Structure) -> bool:
     """La personne est agent, agent de l'État ou partenaire d'une organisation à qui un dossier déposé de la
     structure (porteuse ou co-porteuse) demande un financement : elle peut valider le RIB de la structure
     (enregistré dans `acteurs_ess.registres.valideurs_rib`)."""

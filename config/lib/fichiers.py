@@ -5,6 +5,7 @@ import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 
 from config.lib.archives import ArchiveRefusee, verifier_archive
 
@@ -23,7 +24,7 @@ TYPES = {
 EXTENSIONS_LISIBLES = "PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX"
 
 
-def _contenu_conforme(extension: str, debut: bytes, fichier, nom: str) -> bool:
+def _contenu_conforme(extension: str, debut: bytes, fichier: File, nom: str) -> bool:
     """Le contenu réel correspond-il à l'extension ? Lève `ArchiveRefusee` pour une archive hors bornes."""
     if extension == ".pdf":
         return debut.startswith(b"%PDF-")
@@ -54,7 +55,7 @@ def _contenu_conforme(extension: str, debut: bytes, fichier, nom: str) -> bool:
         fichier.seek(0)
 
 
-def verifier_fichier(fichier) -> tuple[str, str]:
+def verifier_fichier(fichier: File) -> tuple[str, str]:
     """Vérifie le fichier envoyé ; rend (nom nettoyé, type MIME) ou lève une ValidationError en français."""
     nom = PurePath(fichier.name or "").name.strip()
     extension = PurePath(nom).suffix.lower()
