@@ -1,6 +1,7 @@
 """Formulaires des appels à projets, des dossiers et de leur instruction (DSFR)."""
 
 from django import forms
+from django.db.models import Max
 from dsfr.forms import DsfrBaseForm
 
 from comptes.models import Organisation, TypeOrganisation
@@ -146,6 +147,16 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
         debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
         if debut and fin and fin < debut:
             self.add_error("date_fin", "La fin de l'action doit suivre son début.")
+        annees = donnees.get("nombre_annees")
+        if annees and self.instance.pk:
+            # Le budget d'une année retirée ne disparaît pas en silence : le porteur le retire d'abord lui-même.
+            derniere = self.instance.lignes_budget.aggregate(derniere=Max("annee"))["derniere"] or 1
+            if derniere > annees:
+                self.add_error(
+                    "nombre_annees",
+                    f"Le budget a des lignes pour l'année {derniere} : retirez-les du budget avant de raccourcir "
+                    "l'action.",
+                )
         if not donnees.get("type_subvention"):
             donnees["type_subvention"] = self.instance.type_subvention or TypeSubvention.PROJET
         if (donnees.get("delegataire_nom") or "").strip() and not (donnees.get("representant_nom") or "").strip():

@@ -206,3 +206,11 @@ def test_a_decided_funders_line_cannot_move_to_another_year(client, depose, memb
     with pytest.raises(ValidationError, match="a déjà décidé de sa part"):
         services.enregistrer_budget(depose, membre_structure, lignes)
     assert LigneBudget.objects.get(dossier=depose, compte="74", financeur=epci).annee == 1
+
+
+def test_the_action_cannot_be_shortened_below_the_years_of_its_budget(pluriannuel, membre_structure, epci):
+    budget_sur_deux_ans(pluriannuel, membre_structure, epci)
+    form = DossierForm(contenu(pluriannuel, nombre_annees="1"), instance=pluriannuel)
+    assert not form.is_valid()
+    assert "lignes pour l'année 2" in " ".join(form.errors["nombre_annees"])
+    assert Dossier.objects.get(pk=pluriannuel.pk).nombre_annees == 2
