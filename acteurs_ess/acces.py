@@ -5,14 +5,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, Structure
+from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, Rib, Structure
 from acteurs_ess.permissions import (
     peut_decider_rattachement,
     peut_gerer_collectif,
     peut_importer,
+    peut_lire_rib,
     peut_modifier_structure,
+    peut_proposer_rib,
     peut_suivre_import,
+    peut_valider_rib,
     peut_verifier_structure,
+    peut_voir_page_rib,
 )
 from comptes.contexte import Qui, contexte
 
@@ -61,3 +65,34 @@ def import_pour_suivre(qui: Qui, pk: int) -> ImportStructures:
     if not peut_suivre_import(qui, suivi):
         raise Http404("Import introuvable.")
     return suivi
+
+
+def structure_pour_rib(qui: Qui, pk: int) -> Structure:
+    """La page du RIB n'existe que pour ses membres, les financeurs et les administrateurs (404 pour les autres)."""
+    structure = get_object_or_404(Structure, pk=pk)
+    if not peut_voir_page_rib(qui, structure):
+        raise Http404("Structure introuvable.")
+    return structure
+
+
+def structure_pour_proposer_rib(qui: Qui, pk: int) -> Structure:
+    structure = structure_pour_rib(qui, pk)
+    if not peut_proposer_rib(qui, structure):
+        raise PermissionDenied("Seuls les membres de la structure proposent son RIB.")
+    return structure
+
+
+def rib_pour_lire(qui: Qui, pk: int, rib_pk: int) -> Rib:
+    structure = structure_pour_rib(qui, pk)
+    if not peut_lire_rib(qui, structure):
+        raise PermissionDenied("Seuls les membres de la structure et les agents qui valident son RIB le lisent.")
+    return get_object_or_404(Rib.objects.select_related("structure"), pk=rib_pk, structure=structure)
+
+
+def rib_pour_valider(qui: Qui, pk: int, rib_pk: int) -> Rib:
+    structure = structure_pour_rib(qui, pk)
+    if not peut_valider_rib(qui, structure):
+        raise PermissionDenied(
+            "Seul un agent d'un financeur de la structure (hors membres de la structure) valide son RIB."
+        )
+    return get_object_or_404(Rib.objects.select_related("structure"), pk=rib_pk, structure=structure)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, MembreCollectif, Structure
+from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, MembreCollectif, Rib, Structure
 
 
 @admin.register(Structure)
@@ -54,4 +54,26 @@ class ImportStructuresAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rib)
+class RibAdmin(admin.ModelAdmin):
+    """En lecture seule : un RIB ne change que par la proposition d'un membre et la validation d'un agent d'un
+    financeur (journal d'audit, membres prévenus), jamais par l'administration."""
+
+    list_display = ["structure", "iban_masque", "etat", "propose_le", "valide_le"]
+    list_filter = ["etat"]
+    search_fields = ["structure__raison_sociale"]
+    list_select_related = ["structure"]
+    exclude = ["iban", "chemin"]
+    readonly_fields = ["structure", "iban_masque", "bic", "titulaire", "nom", "etat", "propose_par", "valide_par"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

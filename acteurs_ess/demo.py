@@ -1,12 +1,19 @@
 """Données de démonstration de l'annuaire : les trois structures de `comptes/demo.py` deviennent des fiches
-complètes à Rennes, et un PTCE réunit l'une d'elles et la Ville de Rennes. Idempotent.
+complètes à Rennes, chacune avec un RIB validé par l'agente de Rennes Métropole (IBAN fictifs, clés justes), et
+un PTCE réunit l'une d'elles et la Ville de Rennes. Idempotent.
 
 Les liens vers le référentiel (commune 35238, QPV du Blosne, de Maurepas et de Villejean) ne sont posés
 que si `territoires/demo.py` les a chargés."""
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from stdnum import iban as stdnum_iban
+
 from acteurs_ess.choix import RoleCollectif, TypeCollectif
-from acteurs_ess.models import Collectif, MembreCollectif, Structure
-from comptes.models import Organisation, TypeOrganisation
+from acteurs_ess.models import Collectif, EtatRib, MembreCollectif, Rib, Structure
+from acteurs_ess.services import PREFIXE_RIB
+from comptes.models import Organisation, TypeOrganisation, Utilisateur
 from territoires.models import Commune, Qpv
 
 RENNES = "35238"
@@ -79,6 +86,38 @@ PTCE = {
 }
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+VALIDEUR_RIB = "agent@demo.coville.fr"
+
+
+def iban_demo(numero: int) -> str:
+    """Un IBAN français fictif mais valide : banque 30006 (fictive ici), guichet 00001, compte `numero` ; clé RIB
+    (banque, guichet, compte modulo 97) puis clé IBAN calculées."""
+    banque, guichet, compte = "30006", "00001", f"{12340 + numero:011d}"
+    cle_rib = 97 - (89 * int(banque) + 15 * int(guichet) + 3 * int(compte)) % 97
+    bban = f"{banque}{guichet}{compte}{cle_rib:02d}"
+    return f"FR{stdnum_iban.calc_check_digits('FR00' + bban)}{bban}"
+
+
+def _rib_valide(structure: Structure, numero: int) -> None:
+    """Un RIB validé pour la structure, s'il n'en a pas déjà un (sans e-mail : la démonstration n'en envoie pas)."""
+    if Rib.objects.filter(structure=structure, etat=EtatRib.VALIDE).exists():
+        return
+    chemin = default_storage.save(f"{PREFIXE_RIB}/{structure.pk}/rib-demo.pdf", ContentFile(PDF))
+    Rib.objects.create(
+        structure=structure,
+        iban=iban_demo(numero),
+        titulaire=structure.raison_sociale,
+        chemin=chemin,
+        nom="rib.pdf",
+        taille=len(PDF),
+        type_mime="application/pdf",
+        etat=EtatRib.VALIDE,
+        valide_par=Utilisateur.objects.filter(email=VALIDEUR_RIB).first(),
+        valide_le=timezone.now(),
+    )
+
+
 def charger(sortie=print) -> None:
     rennes = Commune.objects.filter(code=RENNES).first()
     structures = {}
@@ -92,6 +131,7 @@ def charger(sortie=print) -> None:
         )
         structure.qpv.set(Qpv.objects.filter(code=fiche["qpv"]))
         structures[organisation.nom] = structure
+        _rib_valide(structure, len(structures))
 
     collectif, _ = Collectif.objects.update_or_create(
         nom=PTCE["nom"], defaults={"type": TypeCollectif.PTCE, "description": PTCE["description"], "commune": rennes}
@@ -103,4 +143,7 @@ def charger(sortie=print) -> None:
             MembreCollectif.objects.update_or_create(
                 collectif=collectif, organisation=organisation, defaults={"role": role}
             )
-    sortie(f"Annuaire de l'ESS : {len(structures)} fiches de structures, 1 collectif ({collectif.nom}).")
+    sortie(
+        f"Annuaire de l'ESS : {len(structures)} fiches de structures, chacune avec un RIB validé, "
+        f"1 collectif ({collectif.nom})."
+    )

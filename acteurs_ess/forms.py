@@ -318,3 +318,13 @@ class MembreCollectifForm(DsfrBaseForm):
         if len(trouvees) > 1:
             raise ValidationError(f"Plusieurs organisations s'appellent « {saisie} » : indiquez le SIRET.")
         return trouvees[0]
+
+
+class RibForm(DsfrBaseForm):
+    """Un nouveau RIB : l'IBAN et le titulaire tels qu'imprimés par la banque, et le document lui-même ; les
+    contrôles (clé de l'IBAN, type du document) sont faits par `services.proposer_rib`, tout ou rien."""
+
+    iban = forms.CharField(label="IBAN", max_length=50, help_text="Par exemple FR76 3000 6000 0112 3456 7890 189.")
+    bic = forms.CharField(label="BIC (facultatif)", max_length=20, required=False)
+    titulaire = forms.CharField(label="Titulaire du compte", max_length=255)
+    document = forms.FileField(label="RIB délivré par la banque", help_text="PDF, PNG ou JPEG ; 10 Mo au plus.")

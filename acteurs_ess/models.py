@@ -382,3 +382,77 @@ class ImportStructures(models.Model):
         if not self.lignes_total:
             return 0
         return min(100, self.lignes_faites * 100 // self.lignes_total)
+
+
+class EtatRib(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente de validation"
+    VALIDE = "valide", "Validé"
+    REMPLACE = "remplace", "Remplacé"
+
+
+def iban_masque(iban: str) -> str:
+    """« FR76 **** **** **** **** ***1 234 » : le pays, la clé et les quatre derniers caractères, par groupes de
+    quatre, assez pour reconnaître un compte sans pouvoir le recopier."""
+    visible = iban[:4] + "*" * max(len(iban) - 8, 0) + iban[-4:] if len(iban) > 8 else "*" * len(iban)
+    return " ".join(visible[i : i + 4] for i in range(0, len(visible), 4))
+
+
+class Rib(models.Model):
+    """Un relevé d'identité bancaire proposé par un membre d'une structure : le compte où les financeurs versent
+    ses subventions.
+
+    Changer le compte d'une structure est l'attaque classique contre les subventions (un faux RIB envoyé au nom
+    de l'association) : un RIB proposé reste « en attente » tant qu'un agent d'un financeur ne l'a pas validé
+    (voir `acteurs_ess.permissions.peut_valider_rib`) ; il devient alors le RIB validé de la structure et le
+    précédent passe « remplacé », gardé pour l'historique. Chaque membre de la structure est prévenu de la
+    proposition et de la validation. Le document (le RIB de la banque) est un fichier privé du stockage."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="ribs", verbose_name="structure")
+    iban = models.CharField("IBAN", max_length=34, help_text="Sans espaces, vérifié (python-stdnum).")
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    titulaire = models.CharField("titulaire du compte", max_length=255)
+    chemin = models.CharField("chemin du document dans le stockage", max_length=255, editable=False)
+    nom = models.CharField("nom du document", max_length=255)
+    taille = models.PositiveIntegerField("taille (octets)")
+    type_mime = models.CharField("type MIME", max_length=100)
+    etat = models.CharField("état", max_length=12, choices=EtatRib.choices, default=EtatRib.EN_ATTENTE)
+    propose_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="proposé par"
+    )
+    propose_le = models.DateTimeField("proposé le", auto_now_add=True)
+    valide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="validé par",
+    )
+    valide_le = models.DateTimeField("validé le", null=True, blank=True)
+    remplace_le = models.DateTimeField("remplacé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "RIB"
+        verbose_name_plural = "RIB"
+        ordering = ["structure", "-propose_le", "-pk"]
+        constraints = [
+            # Un seul RIB validé, un seul en attente par structure : le versement ne peut hésiter entre deux.
+            models.UniqueConstraint(fields=["structure"], condition=Q(etat=EtatRib.VALIDE), name="rib_un_seul_valide"),
+            models.UniqueConstraint(
+                fields=["structure"], condition=Q(etat=EtatRib.EN_ATTENTE), name="rib_un_seul_en_attente"
+            ),
+            models.CheckConstraint(
+                condition=~Q(etat=EtatRib.VALIDE) | Q(valide_le__isnull=False), name="rib_valide_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.structure} : {self.iban_masque}"
+
+    @property
+    def iban_masque(self) -> str:
+        return iban_masque(self.iban)
+
+    @property
+    def iban_lisible(self) -> str:
+        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from acteurs_ess.choix import RoleCollectif
 from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, Structure
+from acteurs_ess.registres import valideurs_rib
 from comptes.contexte import Qui, contexte
 from comptes.models import COLLECTIVITES, Organisation, Role
 from territoires.models import Commune
@@ -168,3 +169,38 @@ def peut_gerer_collectif(qui: Qui, collectif: Collectif) -> bool:
         .filter(organisation_id__in=organisations, role=RoleCollectif.ANIMATEUR)
         .exists()
     )
+
+
+# --- RIB ---------------------------------------------------------------------------------------------------
+
+ROLES_FINANCEURS = (Role.AGENT, Role.ETAT, Role.PARTENAIRE)
+
+
+def peut_proposer_rib(qui: Qui, structure: Structure) -> bool:
+    """Proposer un nouveau RIB : les seuls membres de la structure (pas les administrateurs : ils ne parlent pas
+    pour elle)."""
+    return est_membre(qui, structure)
+
+
+def peut_valider_rib(qui: Qui, structure: Structure) -> bool:
+    """Valider le RIB proposé par une structure : un agent d'un financeur, c'est-à-dire un agent d'une
+    collectivité de son territoire (qui finance les associations de son territoire), ou un agent, un agent de
+    l'État ou un partenaire d'une organisation à qui l'un des dossiers de la structure demande un financement
+    (prédicats enregistrés par `financements`). Jamais un membre de la structure, même s'il est aussi agent :
+    la validation est le regard d'un tiers sur le changement de compte."""
+    acces = contexte(qui)
+    if not acces.a_role(*ROLES_FINANCEURS) or est_membre(acces, structure):
+        return False
+    return est_agent_du_territoire(acces, structure) or any(v(acces, structure) for v in valideurs_rib.values())
+
+
+def peut_lire_rib(qui: Qui, structure: Structure) -> bool:
+    """Voir l'IBAN en entier et télécharger le document : les membres de la structure et qui peut le valider."""
+    return est_membre(qui, structure) or peut_valider_rib(qui, structure)
+
+
+def peut_voir_page_rib(qui: Qui, structure: Structure) -> bool:
+    """La page du RIB : ses lecteurs, et, l'IBAN masqué, les financeurs (agents, État, partenaires) et les
+    administrateurs, qui savent ainsi qu'un compte est validé et par qui."""
+    acces = contexte(qui)
+    return acces.est_admin or acces.a_role(*ROLES_FINANCEURS) or peut_lire_rib(acces, structure)

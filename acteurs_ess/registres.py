@@ -1,10 +1,14 @@
 """Registre des blocs que les applications de niveau supérieur (projets financés, conventions) ajoutent au
-profil public d'une structure, sans que l'annuaire ne les importe (voir `config.registres`)."""
+profil public d'une structure, et des valideurs de RIB, sans que l'annuaire ne les importe (voir
+`config.registres`)."""
+
+from collections.abc import Callable
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from acteurs_ess.models import Structure
+from comptes.contexte import Qui
 from config.registres import RegistreDeBlocs
 
 profil_structure = RegistreDeBlocs()
@@ -12,3 +16,9 @@ profil_structure = RegistreDeBlocs()
 
 def blocs(request: HttpRequest, structure: Structure) -> list[SafeString]:
     return profil_structure.rendre(request, structure=structure)
+
+
+# Qui d'autre que les agents du territoire valide le RIB d'une structure : les applications qui connaissent les
+# financeurs (les dossiers sont dans `financements`) y enregistrent un prédicat `(qui, structure) -> bool`.
+ValideurRib = Callable[[Qui, Structure], bool]
+valideurs_rib: dict[str, ValideurRib] = {}

@@ -1,25 +1,41 @@
 """Inscription d'une structure, détection des doublons, demandes de rattachement, vérification, confirmation
-d'un import."""
+d'un import, RIB proposés et validés."""
 
+import uuid
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from procrastinate.exceptions import AlreadyEnqueued
+from stdnum import bic as stdnum_bic
+from stdnum import exceptions as stdnum_exceptions
+from stdnum import iban as stdnum_iban
 
 from acteurs_ess import taches
 from acteurs_ess.choix import EtatDemande, EtatMembreCollectif, RoleCollectif
-from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, MembreCollectif, Structure
+from acteurs_ess.models import (
+    Collectif,
+    DemandeRattachement,
+    EtatRib,
+    ImportStructures,
+    MembreCollectif,
+    Rib,
+    Structure,
+)
 from acteurs_ess.permissions import (
     collectivites_agent,
     est_membre,
     peut_creer_collectif,
     peut_decider_rattachement,
     peut_gerer_collectif,
+    peut_proposer_rib,
+    peut_valider_rib,
     peut_verifier_structure,
     q_collectivites_contenant,
     q_communes_des_collectivites,
@@ -28,6 +44,7 @@ from comptes.audit import journaliser
 from comptes.contexte import Qui, contexte
 from comptes.models import ActionAudit, Adhesion, Organisation, Role, TypeOrganisation, Utilisateur, role_gestionnaire
 from config.lib.courriels import envoyer_apres_validation
+from config.lib.fichiers import verifier_fichier
 
 
 @dataclass(frozen=True)
@@ -378,3 +395,158 @@ def confirmer_import(
             )
     except (AlreadyEnqueued, IntegrityError):
         return ImportStructures.objects.get(jeton=jeton)
+
+
+# --- RIB ---------------------------------------------------------------------------------------------------
+
+PREFIXE_RIB = "prive/ribs"
+
+
+def iban_valide(saisie: str) -> str:
+    """L'IBAN saisi, sans espaces et en majuscules, s'il est valide (pays, longueur, clé) ; sinon une
+    ValidationError en français."""
+    compact = stdnum_iban.compact(saisie or "")
+    if not compact:
+        raise ValidationError("Indiquez l'IBAN du compte.")
+    try:
+        return stdnum_iban.validate(compact)
+    except stdnum_exceptions.InvalidChecksum:
+        raise ValidationError(
+            f"L'IBAN « {saisie.strip()} » n'est pas valide : sa clé de contrôle ne correspond pas. "
+            "Vérifiez-le sur le RIB de la banque."
+        ) from None
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError(
+            f"L'IBAN « {saisie.strip()} » n'est pas valide : vérifiez le code pays, la longueur et les caractères "
+            "(par exemple FR76 3000 6000 0112 3456 7890 189)."
+        ) from None
+
+
+def bic_valide(saisie: str) -> str:
+    """Le BIC saisi (facultatif), sans espaces et en majuscules, s'il est bien formé."""
+    compact = stdnum_bic.compact(saisie or "")
+    if not compact:
+        return ""
+    try:
+        return stdnum_bic.validate(compact)
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError(
+            f"Le BIC « {saisie.strip()} » n'est pas valide : 8 ou 11 caractères (par exemple AGRIFRPP)."
+        ) from None
+
+
+def _emails_membres(structure: Structure) -> list[str]:
+    return sorted(
+        set(
+            Adhesion.objects.filter(organisation_id=structure.organisation_id, role=Role.STRUCTURE).values_list(
+                "utilisateur__email", flat=True
+            )
+        )
+    )
+
+
+@transaction.atomic
+def proposer_rib(utilisateur: Utilisateur, structure: Structure, *, iban: str, titulaire: str, document, bic: str = ""):
+    """Un membre propose un nouveau RIB : il attend la validation d'un agent d'un financeur ; un RIB encore en
+    attente est remplacé par celui-ci. Tout ou rien : un IBAN invalide ou un document refusé n'enregistre rien.
+    Chaque membre de la structure est prévenu (un RIB frauduleux proposé depuis un compte volé se voit ainsi)."""
+    if not peut_proposer_rib(utilisateur, structure):
+        raise PermissionDenied("Seuls les membres de la structure proposent son RIB.")
+    erreurs = []
+    try:
+        iban = iban_valide(iban)
+    except ValidationError as erreur:
+        erreurs.extend(erreur.messages)
+    try:
+        bic = bic_valide(bic)
+    except ValidationError as erreur:
+        erreurs.extend(erreur.messages)
+    if not (titulaire or "").strip():
+        erreurs.append("Indiquez le titulaire du compte, tel qu'il figure sur le RIB.")
+    if document is None:
+        erreurs.append("Joignez le RIB délivré par la banque (PDF ou image).")
+    else:
+        try:
+            nom, type_mime = verifier_fichier(document)
+        except ValidationError as erreur:
+            erreurs.extend(erreur.messages)
+    if erreurs:
+        raise ValidationError(erreurs)
+    Structure.objects.select_for_update().filter(pk=structure.pk).first()
+    Rib.objects.filter(structure=structure, etat=EtatRib.EN_ATTENTE).update(
+        etat=EtatRib.REMPLACE, remplace_le=timezone.now()
+    )
+    extension = PurePath(nom).suffix.lower()
+    chemin = default_storage.save(f"{PREFIXE_RIB}/{structure.pk}/{uuid.uuid4().hex}{extension}", document)
+    try:
+        rib = Rib.objects.create(
+            structure=structure,
+            iban=iban,
+            bic=bic,
+            titulaire=titulaire.strip()[:255],
+            chemin=chemin,
+            nom=nom,
+            taille=document.size,
+            type_mime=type_mime,
+            propose_par=utilisateur,
+        )
+    except Exception:
+        default_storage.delete(chemin)
+        raise
+    journaliser(
+        ActionAudit.RIB_PROPOSE,
+        auteur=utilisateur,
+        objet=rib,
+        organisation=structure.organisation,
+        details={"structure": str(structure), "iban": rib.iban_masque},
+    )
+    envoyer_apres_validation(
+        f"Nouveau RIB proposé pour {structure}",
+        (
+            f"{utilisateur} ({utilisateur.email}) a proposé un nouveau RIB pour {structure} : {rib.iban_masque}, "
+            f"titulaire {rib.titulaire}.\n\nIl ne sera utilisé pour les versements qu'après sa validation par un "
+            "agent d'un financeur. Si vous n'êtes pas au courant de ce changement, prévenez sans attendre les "
+            f"financeurs de la structure.\n\n{_lien('acteurs_ess:rib', structure.pk)}\n"
+        ),
+        _emails_membres(structure),
+    )
+    return rib
+
+
+@transaction.atomic
+def valider_rib(agent: Utilisateur, rib: Rib) -> Rib:
+    """Un agent d'un financeur valide le RIB proposé : il devient le RIB de la structure, l'ancien est gardé
+    comme « remplacé ». Chaque membre de la structure est prévenu."""
+    rib = Rib.objects.select_for_update().select_related("structure", "structure__organisation").get(pk=rib.pk)
+    structure = rib.structure
+    if not peut_valider_rib(agent, structure):
+        raise PermissionDenied(
+            "Seul un agent d'un financeur de la structure (hors membres de la structure) valide son RIB."
+        )
+    if rib.etat != EtatRib.EN_ATTENTE:
+        raise ValidationError(f"Ce RIB n'est plus en attente : il est {rib.get_etat_display().lower()}.")
+    maintenant = timezone.now()
+    Rib.objects.filter(structure=structure, etat=EtatRib.VALIDE).update(etat=EtatRib.REMPLACE, remplace_le=maintenant)
+    rib.etat, rib.valide_par, rib.valide_le = EtatRib.VALIDE, agent, maintenant
+    rib.save(update_fields=["etat", "valide_par", "valide_le"])
+    journaliser(
+        ActionAudit.RIB_VALIDE,
+        auteur=agent,
+        objet=rib,
+        organisation=structure.organisation,
+        details={"structure": str(structure), "iban": rib.iban_masque},
+    )
+    envoyer_apres_validation(
+        f"RIB de {structure} validé",
+        (
+            f"Le RIB {rib.iban_masque} (titulaire {rib.titulaire}) a été validé par {agent} : les subventions de "
+            f"{structure} seront désormais versées sur ce compte.\n\n{_lien('acteurs_ess:rib', structure.pk)}\n"
+        ),
+        _emails_membres(structure),
+    )
+    return rib
+
+
+def rib_valide(structure: Structure) -> Rib | None:
+    """Le RIB validé de la structure, où lui verser ses subventions ; aucun tant qu'aucun n'est validé."""
+    return Rib.objects.filter(structure=structure, etat=EtatRib.VALIDE).first()

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,11 @@ from acteurs_ess.acces import (
     collectif_pour_gerer,
     demande_pour_decider,
     import_pour_suivre,
+    rib_pour_lire,
+    rib_pour_valider,
     structure_pour_modifier,
+    structure_pour_proposer_rib,
+    structure_pour_rib,
     structure_pour_verifier,
 )
 from acteurs_ess.choix import EtatDemande, EtatMembreCollectif
@@ -26,22 +30,27 @@ from acteurs_ess.forms import (
     ImportForm,
     MembreCollectifForm,
     RechercheForm,
+    RibForm,
     StructureForm,
 )
-from acteurs_ess.models import Collectif, ImportStructures, MembreCollectif, Structure
+from acteurs_ess.models import Collectif, EtatRib, ImportStructures, MembreCollectif, Rib, Structure
 from acteurs_ess.permissions import (
+    ROLES_FINANCEURS,
     est_membre,
     peut_creer_collectif,
     peut_gerer_collectif,
     peut_importer,
+    peut_lire_rib,
     peut_modifier_structure,
+    peut_proposer_rib,
+    peut_valider_rib,
     peut_verifier_structure,
     territoire_d_import,
 )
 from acteurs_ess.selectors import page_de_resultats, rechercher_structures
 from comptes.contexte import contexte_de_requete
 from comptes.models import Adhesion, Role
-from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible
+from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
 from config.lib.tableurs import classeur_xlsx, csv_en_flux
 
 PAR_PAGE = 20
@@ -115,6 +124,11 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
         "participations": structure.organisation.participations_collectifs.all(),
         "est_membre": membre,
         "peut_modifier": membre or peut_modifier_structure(user, structure),
+        # Sans requête de plus : les membres, les financeurs et les administrateurs voient la page du RIB.
+        "voit_rib": user.is_authenticated
+        and (
+            membre or contexte_de_requete(request).est_admin or contexte_de_requete(request).a_role(*ROLES_FINANCEURS)
+        ),
         "peut_verifier": user.is_authenticated
         and not structure.est_verifiee
         and peut_verifier_structure(user, structure),
@@ -527,3 +541,74 @@ def imports_lances(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def rib(request: HttpRequest, pk: int) -> HttpResponse:
+    """Le RIB de la structure : le compte validé, celui qui attend une validation, l'historique ; ses membres en
+    proposent un nouveau, un agent d'un financeur le valide. L'IBAN n'est lu en entier que par ses membres et
+    par qui peut le valider ; les autres financeurs le voient masqué."""
+    if request.method == "POST":
+        structure = structure_pour_proposer_rib(request.user, pk)
+    else:
+        structure = structure_pour_rib(request.user, pk)
+    form = RibForm(request.POST or None, request.FILES or None) if peut_proposer_rib(request.user, structure) else None
+    statut = 200
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            try:
+                services.proposer_rib(
+                    request.user,
+                    structure,
+                    iban=form.cleaned_data["iban"],
+                    bic=form.cleaned_data["bic"],
+                    titulaire=form.cleaned_data["titulaire"],
+                    document=form.cleaned_data["document"],
+                )
+            except ValidationError as erreur:
+                for message in erreur.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    "RIB proposé : il sera utilisé une fois validé par un agent d'un financeur. "
+                    "Les membres de la structure sont prévenus.",
+                )
+                return redirect("acteurs_ess:rib", structure.pk)
+        statut = 400
+    ribs = list(Rib.objects.filter(structure=structure).select_related("propose_par", "valide_par"))
+    return render(
+        request,
+        "acteurs_ess/rib.html",
+        {
+            "structure": structure,
+            "form": form,
+            "valide": next((r for r in ribs if r.etat == EtatRib.VALIDE), None),
+            "en_attente": next((r for r in ribs if r.etat == EtatRib.EN_ATTENTE), None),
+            "historique": [r for r in ribs if r.etat == EtatRib.REMPLACE],
+            "lecteur": peut_lire_rib(request.user, structure),
+            "valideur": peut_valider_rib(request.user, structure),
+            "fil_ariane": _fil(
+                {"titre": structure.raison_sociale, "url": structure.get_absolute_url()}, {"titre": "RIB"}
+            ),
+        },
+        status=statut,
+    )
+
+
+@require_GET
+def document_rib(request: HttpRequest, pk: int, rib_pk: int) -> FileResponse:
+    rib = rib_pour_lire(request.user, pk, rib_pk)
+    return telechargement(rib.chemin, rib.nom, rib.type_mime)
+
+
+@require_POST
+def valider_rib(request: HttpRequest, pk: int, rib_pk: int) -> HttpResponse:
+    rib = rib_pour_valider(request.user, pk, rib_pk)
+    try:
+        services.valider_rib(request.user, rib)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, f"RIB validé : les subventions de {rib.structure} seront versées sur ce compte.")
+    return redirect("acteurs_ess:rib", pk)

@@ -326,6 +326,8 @@ class ActionAudit(models.TextChoices):
     ADHESION_RETIREE = "adhesion_retiree", "Adhésion retirée"
     RATTACHEMENT_ACCEPTE = "rattachement_accepte", "Demande de rattachement acceptée"
     STRUCTURE_VERIFIEE = "structure_verifiee", "Vérification d'une structure"
+    RIB_PROPOSE = "rib_propose", "RIB proposé par une structure"
+    RIB_VALIDE = "rib_valide", "RIB d'une structure validé"
     DECISION_FINANCEUR = "decision_financeur", "Décision d'un financeur"
     EXPORT_DONNEES_PERSONNELLES = "export_donnees_personnelles", "Export de données personnelles"
     EXPORT_INSTRUCTION = "export_instruction", "Export du tableau d'instruction"

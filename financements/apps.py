@@ -10,6 +10,11 @@ class FinancementsConfig(AppConfig):
 
         enregistrer_blocs()
 
+        from acteurs_ess.registres import valideurs_rib
+        from financements.permissions import finance_un_dossier_de
+
+        valideurs_rib["financeurs_des_dossiers"] = finance_un_dossier_de
+
         from comptes.registres import donnees_personnelles, suppression_compte
         from financements import rgpd
 

@@ -40,6 +40,35 @@ SIRETS = {
 }
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
+# Ce que le CERFA 12156 demande de la structure (fiche 1) : son représentant légal, ses moyens humains et son
+# budget ; la régie signe par délégation de son président.
+STRUCTURES_CERFA = {
+    "Les Ateliers du Blosne": {
+        "representant_nom": "Jeanne Le Goff",
+        "representant_qualite": "Présidente",
+        "salaries_etp": Decimal("14.5"),
+        "benevoles": 22,
+        "budget_annuel_structure": Decimal("612000"),
+    },
+    "Régie de quartier de Maurepas": {
+        "representant_nom": "Yves Morvan",
+        "representant_qualite": "Président",
+        "delegataire_nom": "Nadia Benali",
+        "delegataire_qualite": "Directrice",
+        "salaries_etp": Decimal("31"),
+        "benevoles": 9,
+        "budget_annuel_structure": Decimal("1240000"),
+    },
+    "Villejean Solidaire": {
+        "representant_nom": "Fatou Diallo",
+        "representant_qualite": "Co-présidente",
+        "type_subvention": "fonctionnement",
+        "salaries_etp": Decimal("2.6"),
+        "benevoles": 48,
+        "budget_annuel_structure": Decimal("158000"),
+    },
+}
+
 # Le chemin de chaque état depuis le brouillon, pour écrire un journal vraisemblable.
 CHEMINS = {
     StatutDossier.BROUILLON: [],
@@ -257,6 +286,7 @@ def _dossier(
         date_debut=debut,
         date_fin=debut + timedelta(days=300),
         renouvellement=numero % 2 == 1,
+        **STRUCTURES_CERFA.get(structure.raison_sociale, {}),
         statut=statut,
         cree_par=membre,
         cree_le=maintenant - timedelta(days=40 - numero),

@@ -1,12 +1,13 @@
 """Formulaires des appels à projets, des dossiers et de leur instruction (DSFR)."""
 
 from django import forms
+from django.db.models import Max
 from dsfr.forms import DsfrBaseForm
 
 from comptes.models import Organisation, TypeOrganisation
 from financements.models import Dossier, StatutDossier, TypePiece
 from financements.models.appel_a_projets import MONTANT_MAXIMUM
-from financements.models.dossier import Compte, TrancheAge
+from financements.models.dossier import Compte, TrancheAge, TypeSubvention
 from financements.models.instruction import ConditionsVersement, NatureAide, SensAvis
 
 CHAMP_MONTANT = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "max_value": MONTANT_MAXIMUM}
@@ -86,6 +87,7 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
     tranches_age = forms.MultipleChoiceField(
         label="Public : tranches d'âge", choices=TrancheAge.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    budget_annuel_structure = champ_montant("Budget annuel de la structure (€)", required=False)
 
     class Meta:
         model = Dossier
@@ -102,7 +104,17 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
             "date_fin",
             "renouvellement",
             "nombre_annees",
+            "type_subvention",
+            "representant_nom",
+            "representant_qualite",
+            "delegataire_nom",
+            "delegataire_qualite",
+            "salaries_etp",
+            "benevoles",
+            "budget_annuel_structure",
         ]
+        # « 14,5 » salariés en ETP, comme on l'écrit en français.
+        localized_fields = ["salaries_etp"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "objectifs": forms.Textarea(attrs={"rows": 4}),
@@ -115,6 +127,8 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         appel = self.instance.appel
+        # Sans choix (formulaire d'avant ce champ), le dossier reste une subvention de projet.
+        self.fields["type_subvention"].required = False
         self.fields["priorites"].queryset = appel.priorites.all()
         self.fields["qpv"].queryset = appel.qpv.all() if appel.qpv.exists() else appel.contrat.qpv.all()
 
@@ -133,17 +147,39 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
         debut, fin = donnees.get("date_debut"), donnees.get("date_fin")
         if debut and fin and fin < debut:
             self.add_error("date_fin", "La fin de l'action doit suivre son début.")
+        annees = donnees.get("nombre_annees")
+        if annees and self.instance.pk:
+            # Le budget d'une année retirée ne disparaît pas en silence : le porteur le retire d'abord lui-même.
+            derniere = self.instance.lignes_budget.aggregate(derniere=Max("annee"))["derniere"] or 1
+            if derniere > annees:
+                self.add_error(
+                    "nombre_annees",
+                    f"Le budget a des lignes pour l'année {derniere} : retirez-les du budget avant de raccourcir "
+                    "l'action.",
+                )
+        if not donnees.get("type_subvention"):
+            donnees["type_subvention"] = self.instance.type_subvention or TypeSubvention.PROJET
+        if (donnees.get("delegataire_nom") or "").strip() and not (donnees.get("representant_nom") or "").strip():
+            self.add_error("representant_nom", "Indiquez le représentant légal : c'est lui qui délègue sa signature.")
+        if (donnees.get("delegataire_nom") or "").strip() and not (donnees.get("delegataire_qualite") or "").strip():
+            self.add_error("delegataire_qualite", "Indiquez la qualité du délégataire.")
         return donnees
 
 
 class LigneBudgetForm(DsfrBaseForm):
+    annee = forms.TypedChoiceField(label="Année", coerce=int, required=False, empty_value=1)
     compte = forms.ChoiceField(label="Compte", choices=[("", "—")] + list(Compte.choices), required=False)
     libelle = forms.CharField(label="Libellé", required=False, max_length=255)
     montant = champ_montant("Montant (€)", required=False)
     financeur = forms.ModelChoiceField(label="Financeur (compte 74)", queryset=None, required=False)
 
-    def __init__(self, *args, financeurs=None, **kwargs):
+    def __init__(self, *args, financeurs=None, nombre_annees: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
+        # Une action annuelle n'a qu'un budget (année 1) : le choix de l'année n'est montré qu'en pluriannuel.
+        self.fields["annee"].choices = [(n, f"Année {n}") for n in range(1, max(nombre_annees, 1) + 1)]
+        if nombre_annees <= 1:
+            self.fields["annee"].widget = forms.HiddenInput()
+            self.fields["annee"].initial = 1
         self.fields["financeur"].queryset = financeurs
         self.fields["financeur"].empty_label = "—"
 
@@ -163,6 +199,7 @@ class BaseLignesFormSet(forms.BaseFormSet):
         return {
             **super().get_form_kwargs(index),
             "financeurs": self.form_kwargs["financeurs"],
+            "nombre_annees": self.form_kwargs.get("nombre_annees", 1),
             "empty_permitted": False,
         }
 

@@ -13,6 +13,9 @@ dont les adhésions sont lues une fois par requête.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
+from acteurs_ess.models import Structure
 from comptes.contexte import Qui, contexte
 from comptes.models import Organisation, Role
 from contrats.models import ContratDeVille
@@ -149,3 +152,18 @@ def peut_repondre_appel(qui: Qui, appel: AppelAProjets) -> bool:
 
 def peut_voir_tableau(qui: Qui) -> bool:
     return bool(organisations_instructrices(qui))
+
+
+def finance_un_dossier_de(qui: Qui, structure: Structure) -> bool:
+    """La personne est agent, agent de l'État ou partenaire d'une organisation à qui un dossier déposé de la
+    structure (porteuse ou co-porteuse) demande un financement : elle peut valider le RIB de la structure
+    (enregistré dans `acteurs_ess.registres.valideurs_rib`)."""
+    organisations = [o.pk for o in organisations_instructrices(qui)]
+    if not organisations:
+        return False
+    return (
+        Financement.objects.filter(financeur_id__in=organisations)
+        .filter(Q(dossier__structure=structure) | Q(dossier__co_porteurs__structure=structure))
+        .exclude(dossier__statut=StatutDossier.BROUILLON)
+        .exists()
+    )

@@ -26,6 +26,7 @@ class TypePiece(models.TextChoices):
     ATTESTATION = "attestation", "Attestation sur l'honneur"
     COMPTES = "comptes", "Derniers comptes approuvés"
     RAPPORT_ACTIVITE = "rapport_activite", "Dernier rapport d'activité"
+    DELEGATION = "delegation", "Délégation de signature du représentant légal"
     BILAN = "bilan", "Compte-rendu financier (CERFA 15059)"
     AUTRE = "autre", "Autre document"
 

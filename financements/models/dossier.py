@@ -74,6 +74,14 @@ class TrancheAge(models.TextChoices):
     SENIORS = "seniors", "Personnes âgées (65 ans et plus)"
 
 
+class TypeSubvention(models.TextChoices):
+    """CERFA 12156 : une subvention de fonctionnement soutient le projet associatif dans son ensemble (ce que le
+    contrat de ville appelle le financement de l'animation locale) ; une subvention de projet, une action."""
+
+    PROJET = "projet", "Subvention de projet (une action)"
+    FONCTIONNEMENT = "fonctionnement", "Subvention de fonctionnement (le projet de la structure dans son ensemble)"
+
+
 class DossierQuerySet(models.QuerySet):
     def deposes(self):
         return self.exclude(statut=StatutDossier.BROUILLON)
@@ -127,6 +135,42 @@ class Dossier(models.Model):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text="1 pour une action annuelle ; jusqu'à 4 pour une action pluriannuelle (CPO).",
+    )
+    type_subvention = models.CharField(
+        "type de subvention", max_length=15, choices=TypeSubvention.choices, default=TypeSubvention.PROJET
+    )
+    # Le représentant légal (CERFA 12156, fiche 1) signe la convention ; un délégataire le fait à sa place sur
+    # pouvoir, joint au dossier (pièce « délégation de signature »).
+    representant_nom = models.CharField("représentant légal : nom et prénom", max_length=255, blank=True)
+    representant_qualite = models.CharField(
+        "représentant légal : qualité", max_length=255, blank=True, help_text="Président·e, co-président·e…"
+    )
+    delegataire_nom = models.CharField(
+        "délégataire : nom et prénom",
+        max_length=255,
+        blank=True,
+        help_text="Seulement si une autre personne signe sur délégation ; joignez alors la délégation.",
+    )
+    delegataire_qualite = models.CharField("délégataire : qualité", max_length=255, blank=True)
+    salaries_etp = models.DecimalField(
+        "salariés (équivalents temps plein)",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100_000)],
+    )
+    benevoles = models.PositiveIntegerField(
+        "bénévoles", null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
+    budget_annuel_structure = models.DecimalField(
+        "budget annuel de la structure (€)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=VALIDATEURS_MONTANT,
+        help_text="Le total des charges du dernier exercice ou du budget de l'année.",
     )
     fonds_propres = models.DecimalField(
         "fonds propres", max_digits=12, decimal_places=2, default=0, validators=VALIDATEURS_MONTANT
@@ -184,6 +228,11 @@ class Dossier(models.Model):
                 | models.Q(date_fin__gte=models.F("date_debut")),
                 name="dossier_dates",
             ),
+            # Pas de délégataire sans représentant légal : c'est lui qui délègue.
+            models.CheckConstraint(
+                condition=models.Q(delegataire_nom="") | ~models.Q(representant_nom=""),
+                name="dossier_delegation_representant",
+            ),
         ]
 
     def __str__(self):
@@ -203,6 +252,13 @@ class Dossier(models.Model):
     @property
     def pluriannuel(self) -> bool:
         return self.nombre_annees > 1
+
+    @property
+    def signataire(self) -> str:
+        """Qui signe pour la structure : le délégataire s'il y en a un, sinon le représentant légal."""
+        if self.delegataire_nom:
+            return f"{self.delegataire_nom} ({self.delegataire_qualite}), par délégation de {self.representant_nom}"
+        return f"{self.representant_nom} ({self.representant_qualite})" if self.representant_nom else ""
 
     def get_tranches_age_display(self) -> list[str]:
         return [TrancheAge(code).label for code in self.tranches_age]
@@ -273,6 +329,11 @@ class LigneBudget(models.Model):
     Les lignes 74 (subventions) désignent le financeur sollicité quand il est sur la plateforme."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="lignes_budget", verbose_name="dossier")
+    # L'année de l'action (1 à `Dossier.nombre_annees`) : une action pluriannuelle a un budget par année ; une
+    # action annuelle n'a que l'année 1.
+    annee = models.PositiveSmallIntegerField(
+        "année de l'action", default=1, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     sens = models.CharField("charge ou produit", max_length=10, choices=SensBudget.choices)
     compte = models.CharField("compte", max_length=2, choices=Compte.choices)
     libelle = models.CharField("libellé", max_length=255, blank=True)
@@ -291,8 +352,9 @@ class LigneBudget(models.Model):
         db_table = "contrats_lignebudget"  # table créée par l'application contrats, gardée telle quelle
         verbose_name = "ligne du budget"
         verbose_name_plural = "lignes du budget"
-        ordering = ["sens", "compte", "ordre", "pk"]
+        ordering = ["annee", "sens", "compte", "ordre", "pk"]
         constraints = [
+            models.CheckConstraint(condition=models.Q(annee__gte=1, annee__lte=4), name="ligne_budget_annee"),
             models.CheckConstraint(
                 condition=models.Q(montant__gte=0) & models.Q(montant__lte=10_000_000), name="ligne_budget_montant"
             ),

@@ -222,7 +222,7 @@ def _refus_decide(nom: str, quoi: str) -> str:
     )
 
 
-CHAMPS_LIGNE = ("sens", "compte", "libelle", "montant", "financeur_id")
+CHAMPS_LIGNE = ("annee", "sens", "compte", "libelle", "montant", "financeur_id")
 
 
 def _contenu(ligne: LigneBudget) -> tuple:
@@ -243,6 +243,12 @@ def enregistrer_budget(dossier: Dossier, auteur, lignes: Iterable[dict]) -> None
     erreurs, voulues = [], []
     for numero, ligne in enumerate(lignes, start=1):
         compte = str(ligne.get("compte") or "")
+        annee = ligne.get("annee") or 1
+        if annee not in range(1, dossier.nombre_annees + 1):
+            erreurs.append(
+                f"Ligne {numero} : l'année {annee} n'est pas dans l'action, qui dure {dossier.nombre_annees} an(s)."
+            )
+            continue
         if compte in COMPTES_CHARGES:
             sens = SensBudget.CHARGE
         elif compte in COMPTES_PRODUITS:
@@ -265,6 +271,7 @@ def enregistrer_budget(dossier: Dossier, auteur, lignes: Iterable[dict]) -> None
         voulues.append(
             LigneBudget(
                 dossier=dossier,
+                annee=annee,
                 sens=sens,
                 compte=compte,
                 libelle=(ligne.get("libelle") or "").strip()[:255],
@@ -308,7 +315,9 @@ def enregistrer_budget(dossier: Dossier, auteur, lignes: Iterable[dict]) -> None
     if libres:
         LigneBudget.objects.filter(pk__in=[ligne.pk for ligne in libres]).delete()
     if a_modifier:
-        LigneBudget.objects.bulk_update(a_modifier, ["sens", "compte", "libelle", "montant", "financeur", "ordre"])
+        LigneBudget.objects.bulk_update(
+            a_modifier, ["annee", "sens", "compte", "libelle", "montant", "financeur", "ordre"]
+        )
     LigneBudget.objects.bulk_create(a_creer)
     if hasattr(dossier, "_prefetched_objects_cache"):
         dossier._prefetched_objects_cache.pop("lignes_budget", None)
@@ -378,19 +387,33 @@ def enregistrer_plan(
 
 
 def totaux_budget(dossier: Dossier) -> dict:
-    """Les totaux du budget et du plan de financement, et les subventions (74) par financeur."""
+    """Les totaux du budget (en tout, et par année de l'action dans `annees`) et du plan de financement, et les
+    subventions (74) par financeur sur toute la durée."""
     charges, produits = Decimal(0), Decimal(0)
     subventions: dict[int | None, Decimal] = defaultdict(Decimal)
+    annees: dict[int, dict[str, Decimal]] = {
+        n: {"charges": Decimal(0), "produits": Decimal(0)} for n in range(1, dossier.nombre_annees + 1)
+    }
     for ligne in dossier.lignes_budget.all():
+        annee = annees.setdefault(ligne.annee, {"charges": Decimal(0), "produits": Decimal(0)})
         if ligne.sens == SensBudget.CHARGE:
             charges += ligne.montant
+            annee["charges"] += ligne.montant
         else:
             produits += ligne.montant
+            annee["produits"] += ligne.montant
             if ligne.compte == "74":
                 subventions[ligne.financeur_id] += ligne.montant
     demandes = {f.financeur_id: f.montant_demande for f in dossier.financements.all()}
     plan = sum(demandes.values(), Decimal(0)) + dossier.fonds_propres + dossier.autres_financements
-    return {"charges": charges, "produits": produits, "subventions": subventions, "demandes": demandes, "plan": plan}
+    return {
+        "charges": charges,
+        "produits": produits,
+        "annees": dict(sorted(annees.items())),
+        "subventions": subventions,
+        "demandes": demandes,
+        "plan": plan,
+    }
 
 
 def erreurs_budget(dossier: Dossier) -> list[str]:
@@ -405,6 +428,22 @@ def erreurs_budget(dossier: Dossier) -> list[str]:
             f"Le budget n'est pas équilibré : les charges ({euros(t['charges'])}) et les produits "
             f"({euros(t['produits'])}) diffèrent de {euros(abs(ecart))}."
         )
+    if dossier.pluriannuel:
+        for annee, montants in t["annees"].items():
+            if annee > dossier.nombre_annees:
+                erreurs.append(
+                    f"Le budget a des lignes pour l'année {annee} alors que l'action dure {dossier.nombre_annees} "
+                    "ans : retirez-les ou allongez l'action."
+                )
+            elif montants["charges"] <= 0:
+                erreurs.append(f"Le budget de l'année {annee} n'a aucune charge.")
+            elif montants["charges"] != montants["produits"]:
+                erreurs.append(
+                    f"Le budget de l'année {annee} n'est pas équilibré : charges {euros(montants['charges'])}, "
+                    f"produits {euros(montants['produits'])}."
+                )
+    elif set(t["annees"]) - {1}:
+        erreurs.append("Le budget a des lignes pour une année suivante alors que l'action est annuelle : retirez-les.")
     if not t["demandes"]:
         erreurs.append("Le plan de financement ne demande rien à aucun financeur de l'appel.")
     noms = {f.financeur_id: f.financeur.nom for f in dossier.financements.all()}

@@ -234,13 +234,22 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
     financeurs = Organisation.objects.filter(participations_appels__appel=dossier.appel).order_by("nom")
     demandes = {f.financeur_id: f.montant_demande for f in dossier.financements.all()}
     initial_lignes = [
-        {"compte": ligne.compte, "libelle": ligne.libelle, "montant": ligne.montant, "financeur": ligne.financeur_id}
+        {
+            "annee": ligne.annee,
+            "compte": ligne.compte,
+            "libelle": ligne.libelle,
+            "montant": ligne.montant,
+            "financeur": ligne.financeur_id,
+        }
         for ligne in dossier.lignes_budget.all()
     ]
     initial_plan = {"fonds_propres": dossier.fonds_propres, "autres_financements": dossier.autres_financements}
     initial_plan |= {f"financeur_{pk_}": montant for pk_, montant in demandes.items()}
     lignes = LignesBudgetFormSet(
-        request.POST or None, initial=initial_lignes, prefix="lignes", form_kwargs={"financeurs": financeurs}
+        request.POST or None,
+        initial=initial_lignes,
+        prefix="lignes",
+        form_kwargs={"financeurs": financeurs, "nombre_annees": dossier.nombre_annees},
     )
     plan = PlanFinancementForm(request.POST or None, initial=initial_plan, financeurs=financeurs, prefix="plan")
     erreurs = []

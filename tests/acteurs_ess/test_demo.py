@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import call_command
+from stdnum import iban
 
 import acteurs_ess.demo
 import comptes.demo
-from acteurs_ess.models import Collectif, MembreCollectif, Structure
+from acteurs_ess.models import Collectif, EtatRib, MembreCollectif, Rib, Structure
 from comptes.models import Organisation
 from territoires.models import Qpv
 
@@ -38,3 +39,14 @@ def test_it_loads_without_the_territorial_reference(db):
     acteurs_ess.demo.charger(sortie=lambda texte: None)
     assert Structure.objects.filter(commune__isnull=True).count() == 3
     assert not Structure.qpv.through.objects.exists()
+
+
+def test_each_demo_structure_has_one_validated_rib_with_a_valid_iban(territoire, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("charger_demo")
+    call_command("charger_demo")
+    ribs = Rib.objects.filter(etat=EtatRib.VALIDE).select_related("valide_par")
+    assert ribs.count() == Structure.objects.count() == 3
+    assert all(iban.is_valid(r.iban) and r.iban.startswith("FR") for r in ribs)
+    assert len({r.iban for r in ribs}) == 3
+    assert {r.valide_par.email for r in ribs} == {"agent@demo.coville.fr"}

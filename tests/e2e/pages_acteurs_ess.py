@@ -35,6 +35,8 @@ PAGES_CONNECTEES = [
     ("fiche-collectif", lambda: f"/annuaire/collectifs/{_collectif()}/", None),
     ("fiche-structure-membre", lambda: f"/annuaire/structures/{_structure()}/", STRUCTURE),
     ("modifier-structure", lambda: f"/annuaire/structures/{_structure()}/modifier/", STRUCTURE),
+    ("rib-structure", lambda: f"/annuaire/structures/{_structure()}/rib/", STRUCTURE),
+    ("rib-structure-agent", lambda: f"/annuaire/structures/{_structure()}/rib/", AGENT),
     ("fiche-structure-agent", lambda: f"/annuaire/structures/{_structure('Villejean Solidaire')}/", AGENT),
     ("rejoindre-structure", lambda: f"/annuaire/structures/{_structure('Villejean Solidaire')}/rejoindre/", STRUCTURE),
     ("inscrire-structure", "/annuaire/inscrire/", "habitant@demo.coville.fr"),

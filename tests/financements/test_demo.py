@@ -50,3 +50,13 @@ def test_the_demo_accounts_see_the_board_and_the_open_data(client, settings, tmp
     client.force_login(Utilisateur.objects.get(email="structure@demo.coville.fr"))
     espace = client.get(reverse("comptes:mon_espace")).content.decode()
     assert "Repair café itinérant" in espace
+
+
+def test_the_demo_dossiers_name_the_legal_representative_and_the_means_of_the_structure(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("charger_demo", stdout=io.StringIO())
+    dossiers = Dossier.objects.select_related("structure")
+    assert dossiers.exists()
+    assert all(d.representant_nom and d.representant_qualite and d.budget_annuel_structure for d in dossiers)
+    regie = dossiers.filter(structure__raison_sociale="Régie de quartier de Maurepas").first()
+    assert regie.signataire.startswith("Nadia Benali (Directrice), par délégation")

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from acteurs_ess import services as acteurs_services
 from acteurs_ess.choix import EtatMembreCollectif, RoleCollectif
 from acteurs_ess.models import DemandeRattachement, EtatImport, ImportStructures, MembreCollectif
 from comptes import audit
@@ -329,6 +330,13 @@ def _annuaire(m: Monde) -> None:
         invitee_par=m.personnes["structure"],
         invitee_le=timezone.now(),
     )
+    m.rib = acteurs_services.proposer_rib(
+        m.personnes["structure"],
+        m.ateliers,
+        iban="FR7630006000011234567890189",
+        titulaire="Les Ateliers du Blosne",
+        document=fichier_pdf("rib.pdf"),
+    )
     m.demande = DemandeRattachement.objects.create(
         structure=m.ateliers, demandeur=m.personnes["inscrit"], message="Je suis bénévole aux ateliers."
     )
@@ -482,6 +490,9 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "acteurs_ess:modifier": _url("acteurs_ess:modifier", "ateliers.pk"),
     "acteurs_ess:rejoindre": _url("acteurs_ess:rejoindre", "ateliers.pk"),
     "acteurs_ess:verifier": _url("acteurs_ess:verifier", "ateliers.pk"),
+    "acteurs_ess:rib": _url("acteurs_ess:rib", "ateliers.pk"),
+    "acteurs_ess:document_rib": _url("acteurs_ess:document_rib", "ateliers.pk", "rib.pk"),
+    "acteurs_ess:valider_rib": _url("acteurs_ess:valider_rib", "ateliers.pk", "rib.pk"),
     "acteurs_ess:rattachements": _url("acteurs_ess:rattachements"),
     "acteurs_ess:decider": _url("acteurs_ess:decider", "demande.pk"),
     "acteurs_ess:collectifs": _url("acteurs_ess:collectifs"),
@@ -698,6 +709,12 @@ DONNEES: dict[str, Donnees] = {
     "acteurs_ess:modifier": _structure_form,
     "acteurs_ess:rejoindre": _fixe({"message": "Je souhaite rejoindre l'équipe."}),
     "acteurs_ess:verifier": _fixe({}),
+    "acteurs_ess:rib": lambda m, a: {
+        "iban": "FR14 2004 1010 0505 0001 3M02 606",
+        "titulaire": "Les Ateliers du Blosne",
+        "document": fichier_pdf("rib.pdf"),
+    },
+    "acteurs_ess:valider_rib": _fixe({}),
     "acteurs_ess:decider": _fixe({"decision": "accepter", "motif": ""}),
     "acteurs_ess:nouveau_collectif": lambda m, a: {
         "nom": "Réseau des ressourceries",

@@ -56,6 +56,16 @@ CONTRIBUTEURS = frozenset({"agent", "etat", "partenaire"}) | PUBLICS_CONCERTATIO
 # décision : les élus lisent les contrats, pas les dossiers de financement (ARCHITECTURE.md : le financement
 # n'est pas le contrat) ; un dossier leur est caché comme à toute personne qui ne le porte ni ne l'instruit.
 PORTEURS_DOSSIER = frozenset({"structure", "co_porteur"})
+# Le RIB des Ateliers (voir la matrice).
+VALIDEURS_RIB = frozenset({"agent", "etat", "partenaire"})
+LECTEURS_RIB = VALIDEURS_RIB | {"structure"}
+VOIENT_RIB = LECTEURS_RIB | {
+    "admin",
+    "agent_autre_epci",
+    "agent_autre_region",
+    "partenaire_autre",
+    "etat_autre_departement",
+}
 INSTRUCTEURS = frozenset({"agent", "etat", "partenaire"})
 LECTEURS_DOSSIER = PORTEURS_DOSSIER | INSTRUCTEURS | {"admin"}
 # Le tableau d'instruction est celui de toute personne qui instruit ou finance pour une collectivité, l'État
@@ -297,6 +307,15 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # Marquer vérifiée : un agent d'une collectivité dont le territoire contient la commune du siège (Rennes :
     # la métropole), un administrateur ; pas un agent d'un autre EPCI, même du département.
     "acteurs_ess:verifier": action(profil(permis={"agent", "admin"}, voient=CONNECTES)),
+    # Le RIB des Ateliers : ses membres le proposent ; les agents des financeurs (agents, État, partenaires) et
+    # les administrateurs voient la page, l'IBAN masqué ; ceux qui peuvent le valider (un agent du territoire ou
+    # d'un financeur sollicité par un dossier déposé des Ateliers : la métropole, l'État, le bailleur) le lisent
+    # en entier et le valident ; jamais un membre de la structure. Les autres ne voient pas la page.
+    "acteurs_ess:rib": lecture(
+        profil(permis=VOIENT_RIB, accorde=PAGE), profil(permis={"structure"}, voient=VOIENT_RIB - {"structure"})
+    ),
+    "acteurs_ess:document_rib": lecture(profil(permis=LECTEURS_RIB, voient=VOIENT_RIB - LECTEURS_RIB)),
+    "acteurs_ess:valider_rib": action(profil(permis=VALIDEURS_RIB, voient=VOIENT_RIB - VALIDEURS_RIB)),
     "acteurs_ess:rattachements": lecture(CONNECTE),
     # La demande de l'inscrit à rejoindre les Ateliers : un membre, un agent du territoire ou un administrateur
     # la décide ; son auteur la voit sans la décider ; les autres ne la voient pas.
