@@ -1,6 +1,17 @@
 """Les modèles des financements, rangés par sous-domaine : appels à projets, dossiers, instruction."""
 
 from financements.models.appel_a_projets import AppelAProjets, FinanceurAppel, TypePiece
+from financements.models.convention import (
+    ArticleConvention,
+    Convention,
+    ConventionMontant,
+    JournalConvention,
+    ObjectifConvention,
+    PartieFinanceur,
+    SignatureConvention,
+    StatutConvention,
+    TypeSubvention,
+)
 from financements.models.dossier import (
     CoPorteur,
     Dossier,
@@ -16,6 +27,15 @@ from financements.models.instruction import AvisInstruction, DecisionFinanceur, 
 from financements.models.rappels import MotifRappel, RappelDossier
 
 __all__ = [
+    "ArticleConvention",
+    "Convention",
+    "ConventionMontant",
+    "JournalConvention",
+    "ObjectifConvention",
+    "PartieFinanceur",
+    "SignatureConvention",
+    "StatutConvention",
+    "TypeSubvention",
     "AppelAProjets",
     "AvisInstruction",
     "CoPorteur",
