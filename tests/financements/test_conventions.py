@@ -17,15 +17,6 @@ from tests.taches import taches
 
 
 @pytest.fixture
-def decide(depose, agent, agent_etat, epci, prefecture):
-    instruction.prendre_en_instruction(depose, agent)
-    instruction.decider(depose, agent, epci, "10000")
-    instruction.decider(depose, agent_etat, prefecture, "30000")
-    depose.refresh_from_db()
-    return depose
-
-
-@pytest.fixture
 def de_l_etat(decide, prefecture):
     return Convention.objects.get(dossiers=decide, parties__financeur=prefecture)
 
