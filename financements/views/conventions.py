@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptes.contexte import contexte
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
@@ -33,6 +33,7 @@ def _erreurs(erreur: Exception) -> list[str]:
     return erreur.messages if isinstance(erreur, ValidationError) else [str(erreur)]
 
 
+@require_GET
 def liste(request: HttpRequest) -> HttpResponse:
     """Les conventions dont la personne est partie : celles de ses structures, celles de ses financeurs."""
     acces = contexte(request.user)
@@ -52,6 +53,7 @@ def liste(request: HttpRequest) -> HttpResponse:
     return render(request, "financements/conventions/liste.html", {"filtre": filtre, "page": page})
 
 
+@require_GET
 def convention(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_visible(request.user, pk)
     parties = [p.financeur for p in convention.parties.all()]
@@ -165,6 +167,7 @@ def signer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "financements/conventions/signer.html", {"convention": convention, "form": form})
 
 
+@require_GET
 def pdf_signe(request: HttpRequest, pk: int, signature_pk: int) -> FileResponse:
     """Le PDF signé d'une partie, aux seules parties de la convention."""
     convention = convention_visible(request.user, pk)
