@@ -50,3 +50,18 @@ def test_the_demo_accounts_see_the_board_and_the_open_data(client, settings, tmp
     client.force_login(Utilisateur.objects.get(email="structure@demo.coville.fr"))
     espace = client.get(reverse("comptes:mon_espace")).content.decode()
     assert "Repair café itinérant" in espace
+
+
+def test_the_demo_has_an_annual_convention_in_force_and_a_cpo_awaiting_a_funder(settings, tmp_path):
+    from financements.models import Convention, StatutConvention
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("charger_demo", verbosity=0)
+    call_command("charger_demo", verbosity=0)
+    conventions = Convention.objects.filter(dossiers__appel__titre=TITRE)
+    en_vigueur = conventions.filter(statut=StatutConvention.EN_VIGUEUR, nombre_annees=1)
+    assert en_vigueur.count() == 2  # rien n'est dupliqué au second chargement
+    cpo = conventions.get(nombre_annees=3)
+    assert cpo.statut == StatutConvention.SIGNEE_STRUCTURE
+    signes = set(cpo.signatures.values_list("financeur__nom", flat=True))
+    assert signes == {None, "Préfecture d'Ille-et-Vilaine"}  # la métropole n'a pas encore signé
