@@ -24,6 +24,14 @@ def _dossier(titre: str, suite: str = "") -> str:
     return f"/contrats/appels-a-projets/dossiers/{Dossier.objects.get(titre=titre).pk}/{suite}"
 
 
+def _convention(nombre_annees: int, suite: str = "") -> str:
+    from financements.demo import TITRE
+    from financements.models import Convention
+
+    convention = Convention.objects.filter(dossiers__appel__titre=TITRE, nombre_annees=nombre_annees).first()
+    return f"/contrats/appels-a-projets/conventions/{convention.pk}/{suite}"
+
+
 PAGES = [
     f"/contrats/appels-a-projets/contrat/{CODE}/",
     _appel,
@@ -42,4 +50,8 @@ PAGES_CONNECTEES = [
     ("dossier-instruction-etat", lambda: _dossier("Chantier d'insertion espaces verts"), ETAT),
     ("tableau-instruction", "/contrats/appels-a-projets/instruction/", AGENT),
     ("nouvel-appel", f"/contrats/appels-a-projets/contrat/{CODE}/nouveau/", AGENT),
+    ("conventions-structure", "/contrats/appels-a-projets/conventions/", STRUCTURE),
+    ("convention-en-vigueur-structure", lambda: _convention(1), STRUCTURE),
+    ("cpo-agent", lambda: _convention(3), AGENT),
+    ("cpo-signer-agent", lambda: _convention(3, "signer/"), AGENT),
 ]
