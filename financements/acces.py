@@ -98,7 +98,7 @@ def convention_visible(qui: Qui, pk: int) -> Convention:
     """La convention, pour ses parties (et les administrateurs) ; 404 pour tout autre, même un financeur."""
     try:
         convention = (
-            Convention.objects.select_related("structure__organisation")
+            Convention.objects.select_related("structure__organisation", "precedente")
             .prefetch_related("parties__financeur", "signatures")
             .get(pk=pk)
         )

@@ -40,5 +40,6 @@ urlpatterns = [
     path("conventions/<int:pk>/modifier/", conventions.modifier, name="modifier_convention"),
     path("conventions/<int:pk>/etat/", conventions.etat, name="etat_convention"),
     path("conventions/<int:pk>/signer/", conventions.signer, name="signer_convention"),
+    path("conventions/<int:pk>/renouveler/", conventions.renouveler, name="renouveler_convention"),
     path("conventions/<int:pk>/signatures/<int:signature_pk>/", conventions.pdf_signe, name="pdf_signe_convention"),
 ]

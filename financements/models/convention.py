@@ -101,6 +101,15 @@ class Convention(models.Model):
         "état", max_length=20, choices=StatutConvention.choices, default=StatutConvention.PROJET, db_index=True
     )
     motif_resiliation = models.TextField("motif de la résiliation", blank=True)
+    # La convention qu'elle renouvelle (article « renouvellement » du modèle de 2015).
+    precedente = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suites",
+        verbose_name="renouvelle la convention",
+    )
     en_vigueur_le = models.DateField("en vigueur le", null=True, blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField("créée le", default=timezone.now)

@@ -568,3 +568,58 @@ def notifier(convention: Convention, entree: JournalConvention) -> None:
         corps,
         destinataires(convention),
     )
+
+
+# --- Renouvellement ---------------------------------------------------------------------------------------
+
+STATUTS_RENOUVELABLES = {StatutConvention.EN_VIGUEUR, StatutConvention.TERMINEE}
+
+
+@transaction.atomic
+def renouveler(convention: Convention, auteur) -> Convention:
+    """La convention suivante, en projet, d'après la dernière : mêmes parties, même durée à partir de l'année
+    qui suit, chaque financeur reconduisant le montant de la dernière année, mêmes objectifs et articles
+    (les références aux actions de l'ancienne convention se relisent en projet). Une seule suite par
+    convention, hors suites résiliées."""
+    if not peut_faire_avancer_convention(auteur, convention):
+        raise PermissionDenied(REFUS_PREPARATION)
+    if convention.statut not in STATUTS_RENOUVELABLES:
+        raise ValidationError("Seule une convention en vigueur ou terminée se renouvelle.")
+    if convention.suites.exclude(statut=StatutConvention.RESILIEE).exists():
+        raise ValidationError("Cette convention a déjà été renouvelée.")
+    derniers = {m.financeur_id: m.montant for m in convention.montants.filter(annee=convention.annee_fin)}
+    suivante = creer_convention(
+        convention.structure,
+        auteur,
+        financeurs={
+            p.financeur: [derniers.get(p.financeur_id, Decimal(0))] * convention.nombre_annees
+            for p in convention.parties.select_related("financeur")
+        },
+        annee_debut=convention.annee_fin + 1,
+        nombre_annees=convention.nombre_annees,
+        objet=convention.objet,
+        type_subvention=convention.type_subvention,
+    )
+    Convention.objects.filter(pk=suivante.pk).update(
+        precedente=convention,
+        type_subvention=convention.type_subvention,
+        part_avance=convention.part_avance,
+        solde_apres_compte_rendu=convention.solde_apres_compte_rendu,
+        justificatifs=convention.justificatifs,
+    )
+    suivante.objectifs.all().delete()
+    ObjectifConvention.objects.bulk_create(
+        ObjectifConvention(convention=suivante, libelle=o.libelle, ordre=o.ordre) for o in convention.objectifs.all()
+    )
+    textes = {a.numero: a.texte for a in convention.articles.all()}
+    for article in suivante.articles.all():
+        # La durée et les montants sont ceux de la nouvelle convention ; les autres articles sont reconduits.
+        if article.numero not in (2, 4) and article.numero in textes:
+            article.texte = textes[article.numero]
+            article.save(update_fields=["texte"])
+    entree = JournalConvention.objects.create(
+        convention=convention, auteur=auteur, evenement=f"Renouvelée : projet de convention {suivante.periode}"
+    )
+    notifier(convention, entree)
+    suivante.refresh_from_db()
+    return suivante

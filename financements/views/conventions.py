@@ -83,6 +83,9 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             "modifiable": peut_modifier_convention(request.user, convention),
             "a_signer": parties_a_signer(request.user, convention),
             "form_etat": EtatConventionForm(etats=etats) if etats else None,
+            "renouvelable": convention.statut in services.STATUTS_RENOUVELABLES
+            and peut_faire_avancer_convention(request.user, convention),
+            "suites": convention.suites.all(),
         },
     )
 
@@ -175,3 +178,18 @@ def pdf_signe(request: HttpRequest, pk: int, signature_pk: int) -> FileResponse:
     if not signature.chemin.startswith(PREFIXE_CONVENTIONS + "/"):
         raise Http404("Document introuvable.")
     return telechargement(signature.chemin, signature.nom_fichier, "application/pdf")
+
+
+@require_POST
+def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
+    """Un agent d'un financeur partie prépare la convention suivante d'après celle-ci."""
+    convention = convention_visible(request.user, pk)
+    if not peut_faire_avancer_convention(request.user, convention):
+        raise PermissionDenied(services.REFUS_PREPARATION)
+    try:
+        suivante = services.renouveler(convention, request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect(convention)
+    messages.success(request, f"Projet de convention {suivante.periode} préparé : vérifiez ses montants.")
+    return redirect(suivante)

@@ -300,3 +300,28 @@ def test_a_non_financed_dossier_gets_no_convention(brouillon, membre_structure, 
     instruction.prendre_en_instruction(brouillon, agent)
     instruction.decider(brouillon, agent, epci, "0", motif="Hors priorités.")
     assert not Convention.objects.filter(dossiers=brouillon).exists()
+
+
+def test_renewal_creates_the_next_convention_from_the_last_one(de_l_etat, agent_etat, membre_structure, prefecture):
+    _jusqu_a_la_signature_de_l_etat(de_l_etat, agent_etat, membre_structure)
+    with pytest.raises(ValidationError, match="en vigueur ou terminée"):
+        services.renouveler(de_l_etat, agent_etat)
+    services.faire_avancer(de_l_etat, agent_etat, StatutConvention.EN_VIGUEUR)
+    suivante = services.renouveler(de_l_etat, agent_etat)
+    assert (suivante.statut, suivante.precedente, suivante.annee_debut) == (
+        StatutConvention.PROJET,
+        de_l_etat,
+        de_l_etat.annee_fin + 1,
+    )
+    assert _montants(suivante) == {(prefecture.pk, de_l_etat.annee_fin + 1): Decimal("30000")}
+    assert not suivante.dossiers.exists()
+    with pytest.raises(ValidationError, match="déjà été renouvelée"):
+        services.renouveler(de_l_etat, agent_etat)
+
+
+def test_only_a_party_funder_renews(de_l_etat, agent_etat, membre_structure):
+    _jusqu_a_la_signature_de_l_etat(de_l_etat, agent_etat, membre_structure)
+    services.faire_avancer(de_l_etat, agent_etat, StatutConvention.EN_VIGUEUR)
+    with pytest.raises(PermissionDenied):
+        services.renouveler(de_l_etat, membre_structure)
+    assert not Convention.objects.filter(precedente=de_l_etat).exists()

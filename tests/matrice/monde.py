@@ -299,6 +299,8 @@ def _financements(m: Monde) -> None:
                 # Plus de 23 000 € de l'État : sa convention est signée avant que l'action commence.
                 _signer_convention_etat(m, d)
             elif etape == "en_cours":
+                m.convention_en_vigueur = d.conventions.get(parties__financeur=m.prefecture)
+                conventions.faire_avancer(m.convention_en_vigueur, m.personnes["etat"], StatutConvention.EN_VIGUEUR)
                 dossiers_services.faire_avancer(d, agent, StatutDossier.EN_COURS)
             d.refresh_from_db()
         assert d.statut == {"decide": StatutDossier.DECIDE}.get(jusqu_a, jusqu_a), d.statut
@@ -599,6 +601,7 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:modifier_convention": _url("financements:modifier_convention", "convention_projet.pk"),
     "financements:etat_convention": _url("financements:etat_convention", "convention_projet.pk"),
     "financements:signer_convention": _url("financements:signer_convention", "convention_envoyee.pk"),
+    "financements:renouveler_convention": _url("financements:renouveler_convention", "convention_en_vigueur.pk"),
     "financements:pdf_signe_convention": _url(
         "financements:pdf_signe_convention", "convention_etat.pk", "signature_pdf.pk"
     ),
@@ -842,6 +845,7 @@ DONNEES: dict[str, Donnees] = {
         f"montant_{m.org_epci.pk}_{m.convention_projet.annee_debut}": "10000",
     },
     "financements:etat_convention": _fixe({"statut": StatutConvention.ENVOYEE}),
+    "financements:renouveler_convention": _fixe({}),
     "financements:signer_convention": _fixe(
         {
             "partie": "structure",

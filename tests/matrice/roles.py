@@ -425,6 +425,8 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:etat_convention": action(profil(permis={"agent"}, voient={"structure", "admin"})),
     # La convention du bailleur, envoyée : la structure signe d'abord ; le bailleur attend son tour (403).
     "financements:signer_convention": formulaire(profil(permis={"structure"}, voient={"partenaire", "admin"})),
+    # La convention de l'État en vigueur : l'État, partie, prépare la suivante.
+    "financements:renouveler_convention": action(profil(permis={"etat"}, voient={"structure", "admin"})),
     # Le PDF signé de la convention de l'État : ses parties.
     "financements:pdf_signe_convention": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
     # --- Administration Django : les administrateurs, avec la double authentification -----------------------
