@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptes.contexte import contexte
+from comptes.mfa import exiger_double_authentification
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
 from financements.acces import convention_modifiable, convention_visible
 from financements.filtres import ConventionFiltre
@@ -91,6 +92,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@exiger_double_authentification
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_modifiable(request.user, pk)
     form = ConventionForm(request.POST or None, convention=convention, initial=ConventionForm.initial_de(convention))
@@ -119,6 +121,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def etat(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_visible(request.user, pk)
     etats = services.etats_possibles(request.user, convention)
@@ -139,6 +142,7 @@ def etat(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@exiger_double_authentification
 def signer(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_visible(request.user, pk)
     parties = parties_a_signer(request.user, convention)
@@ -181,6 +185,7 @@ def pdf_signe(request: HttpRequest, pk: int, signature_pk: int) -> FileResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
     """Un agent d'un financeur partie prépare la convention suivante d'après celle-ci."""
     convention = convention_visible(request.user, pk)

@@ -186,3 +186,21 @@ def test_a_signed_convention_cannot_be_edited_without_an_avenant(client, agent_e
     client.force_login(agent_etat)
     reponse = client.get(reverse("financements:modifier_convention", args=[de_l_etat.pk]))
     assert reponse.status_code == 403
+
+
+def test_a_funder_agent_without_two_factor_authentication_is_sent_to_activate_it(client, agent_etat, de_l_etat):
+    from tests.double_authentification import desactiver
+
+    desactiver(agent_etat)
+    client.force_login(agent_etat)
+    reponse = client.post(reverse("financements:etat_convention", args=[de_l_etat.pk]), {"statut": "envoyee"})
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith(reverse("mfa_activate_totp"))
+    de_l_etat.refresh_from_db()
+    assert de_l_etat.statut == StatutConvention.PROJET
+
+
+def test_the_structure_signs_without_two_factor_authentication(client, agent_etat, membre_structure, de_l_etat):
+    services.faire_avancer(de_l_etat, agent_etat, StatutConvention.ENVOYEE)
+    client.force_login(membre_structure)
+    assert client.get(reverse("financements:signer_convention", args=[de_l_etat.pk])).status_code == 200
