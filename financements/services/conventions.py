@@ -411,13 +411,14 @@ def faire_avancer(convention: Convention, auteur, nouveau: str, motif: str = "")
     if nouveau == StatutConvention.RESILIEE:
         valeurs["motif_resiliation"] = motif
     entree = _changer(convention, auteur, nouveau, EVENEMENTS[StatutConvention(nouveau)], motif, valeurs)
-    if nouveau == StatutConvention.EN_VIGUEUR:
+    if nouveau in (StatutConvention.EN_VIGUEUR, StatutConvention.RESILIEE):
         _conventionner_dossiers(convention, auteur)
     return entree
 
 
 def _conventionner_dossiers(convention: Convention, auteur) -> None:
-    """Un dossier décidé passe « conventionné » quand toutes ses conventions (hors résiliées) sont en vigueur."""
+    """Un dossier décidé passe « conventionné » quand toutes ses conventions (hors résiliées) sont en vigueur,
+    et qu'il y en a au moins une : la résiliation du dernier projet en attente peut aussi l'y faire passer."""
     from financements.services import dossiers as services_dossiers
     from financements.services import notifications
 
@@ -425,7 +426,8 @@ def _conventionner_dossiers(convention: Convention, auteur) -> None:
         restantes = dossier.conventions.exclude(
             statut__in=(StatutConvention.EN_VIGUEUR, StatutConvention.TERMINEE, StatutConvention.RESILIEE)
         )
-        if restantes.exists():
+        en_vigueur = dossier.conventions.filter(statut__in=(StatutConvention.EN_VIGUEUR, StatutConvention.TERMINEE))
+        if restantes.exists() or not en_vigueur.exists():
             continue
         entree = services_dossiers.changer_statut(
             dossier, auteur, StatutDossier.CONVENTIONNE, "Conventions en vigueur", motif=str(convention)

@@ -325,3 +325,24 @@ def test_only_a_party_funder_renews(de_l_etat, agent_etat, membre_structure):
     with pytest.raises(PermissionDenied):
         services.renouveler(de_l_etat, membre_structure)
     assert not Convention.objects.filter(precedente=de_l_etat).exists()
+
+
+def test_cancelling_the_last_pending_draft_makes_the_dossier_conventionne(
+    decide, de_l_etat, agent, agent_etat, membre_structure, epci
+):
+    _jusqu_a_la_signature_de_l_etat(de_l_etat, agent_etat, membre_structure)
+    services.faire_avancer(de_l_etat, agent_etat, StatutConvention.EN_VIGUEUR)
+    metropole = Convention.objects.get(dossiers=decide, parties__financeur=epci)
+    services.faire_avancer(metropole, agent, StatutConvention.RESILIEE, "Financement retiré.")
+    decide.refresh_from_db()
+    assert decide.statut == StatutDossier.CONVENTIONNE
+
+
+def test_cancelling_every_convention_does_not_make_the_dossier_conventionne(decide, agent, agent_etat):
+    for convention in decide.conventions.all():
+        financeur = convention.parties.get().financeur
+        services.faire_avancer(
+            convention, agent_etat if financeur.type == "etat" else agent, StatutConvention.RESILIEE, "Retiré."
+        )
+    decide.refresh_from_db()
+    assert decide.statut == StatutDossier.DECIDE
