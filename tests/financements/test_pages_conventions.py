@@ -204,3 +204,34 @@ def test_the_structure_signs_without_two_factor_authentication(client, agent_eta
     services.faire_avancer(de_l_etat, agent_etat, StatutConvention.ENVOYEE)
     client.force_login(membre_structure)
     assert client.get(reverse("financements:signer_convention", args=[de_l_etat.pk])).status_code == 200
+
+
+def _requetes(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(url).status_code == 200
+    return len(requetes)
+
+
+def test_the_list_and_the_page_run_a_fixed_number_of_queries(client, agent_etat, structure, epci, prefecture):
+    from decimal import Decimal
+
+    def cpo():
+        return services.creer_convention(
+            structure,
+            agent_etat,
+            financeurs={prefecture: [Decimal("1000")] * 3, epci: [Decimal("2000")] * 3},
+            annee_debut=2027,
+            nombre_annees=3,
+            objet="le projet associatif",
+        )
+
+    premiere = cpo()
+    client.force_login(agent_etat)
+    liste = reverse("financements:conventions")
+    avant = (_requetes(client, liste), _requetes(client, premiere.get_absolute_url()))
+    for _ in range(4):
+        cpo()
+    assert (_requetes(client, liste), _requetes(client, premiere.get_absolute_url())) == avant
