@@ -402,3 +402,45 @@ class SignatureForm(DsfrBaseForm):
 
     def clean_partie(self):
         return self.parties[self.cleaned_data["partie"]]
+
+
+class AvenantForm(DsfrBaseForm):
+    """Un avenant : ce qui change, pourquoi, et les nouveaux montants de chaque financeur pour chaque année."""
+
+    objet = forms.CharField(label="Ce qui change", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    motif = forms.CharField(label="Pourquoi", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grille = []
+        actuels = {(m.financeur_id, m.annee): m.montant for m in convention.montants.all()}
+        for partie in convention.parties.all():
+            noms = []
+            for annee in convention.annees:
+                nom = f"montant_{partie.financeur_id}_{annee}"
+                self.fields[nom] = forms.DecimalField(
+                    label=f"{partie.financeur} — {annee} (€)",
+                    min_value=0,
+                    max_value=MONTANT_MAXIMUM,
+                    decimal_places=2,
+                    initial=actuels.get((partie.financeur_id, annee)),
+                )
+                noms.append((nom, partie.financeur_id, annee))
+            self.grille.append((partie.financeur, noms))
+
+    def champs_montants(self):
+        return [(financeur, [self[nom] for nom, _, _ in noms]) for financeur, noms in self.grille]
+
+    def clean(self):
+        donnees = super().clean()
+        donnees["montants"] = {
+            (financeur_id, annee): donnees[nom]
+            for _, noms in self.grille
+            for nom, financeur_id, annee in noms
+            if donnees.get(nom) is not None
+        }
+        return donnees
+
+
+class AvenantSigneForm(DsfrBaseForm):
+    fichier = forms.FileField(label="Avenant signé de toutes les parties (PDF)")

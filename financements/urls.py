@@ -41,5 +41,8 @@ urlpatterns = [
     path("conventions/<int:pk>/etat/", conventions.etat, name="etat_convention"),
     path("conventions/<int:pk>/signer/", conventions.signer, name="signer_convention"),
     path("conventions/<int:pk>/renouveler/", conventions.renouveler, name="renouveler_convention"),
+    path("conventions/<int:pk>/avenants/nouveau/", conventions.nouvel_avenant, name="nouvel_avenant"),
+    path("conventions/<int:pk>/avenants/<int:avenant_pk>/signe/", conventions.avenant_signe, name="avenant_signe"),
+    path("conventions/<int:pk>/avenants/<int:avenant_pk>.pdf", conventions.pdf_avenant, name="pdf_avenant"),
     path("conventions/<int:pk>/signatures/<int:signature_pk>/", conventions.pdf_signe, name="pdf_signe_convention"),
 ]

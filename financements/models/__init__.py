@@ -3,12 +3,14 @@
 from financements.models.appel_a_projets import AppelAProjets, FinanceurAppel, TypePiece
 from financements.models.convention import (
     ArticleConvention,
+    Avenant,
     Convention,
     ConventionMontant,
     JournalConvention,
     ObjectifConvention,
     PartieFinanceur,
     SignatureConvention,
+    StatutAvenant,
     StatutConvention,
     TypeSubvention,
 )
@@ -27,6 +29,8 @@ from financements.models.instruction import AvisInstruction, DecisionFinanceur, 
 from financements.models.rappels import MotifRappel, RappelDossier
 
 __all__ = [
+    "Avenant",
+    "StatutAvenant",
     "ArticleConvention",
     "Convention",
     "ConventionMontant",

@@ -284,3 +284,36 @@ class JournalConvention(models.Model):
 
     def __str__(self):
         return f"{self.convention_id} : {self.evenement}"
+
+
+class StatutAvenant(models.TextChoices):
+    PROJET = "projet", "En préparation"
+    SIGNE = "signe", "Signé"
+
+
+class Avenant(models.Model):
+    """Un avenant à une convention signée : ce qui change, pourquoi, et les nouveaux montants par année et par
+    financeur. Préparé par un financeur partie, il s'applique quand l'avenant signé de toutes les parties est
+    enregistré (PDF) ; il garde les montants d'avant et d'après, pour montrer ce qui a changé."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="avenants")
+    numero = models.PositiveSmallIntegerField("numéro")
+    objet = models.TextField("ce qui change")
+    motif = models.TextField("pourquoi")
+    # {"<financeur>:<année>": "montant"} : les montants d'avant (à la signature) et ceux que l'avenant fixe.
+    montants_avant = models.JSONField("montants avant", default=dict, blank=True)
+    montants_apres = models.JSONField("montants après", default=dict)
+    statut = models.CharField("état", max_length=10, choices=StatutAvenant.choices, default=StatutAvenant.PROJET)
+    chemin = models.CharField("avenant signé (chemin dans le stockage)", max_length=255, blank=True, editable=False)
+    nom_fichier = models.CharField("nom de l'avenant signé", max_length=255, blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField("préparé le", default=timezone.now)
+    signe_le = models.DateTimeField("signé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["numero"]
+        constraints = [models.UniqueConstraint(fields=["convention", "numero"], name="avenant_numero_unique")]
+
+    def __str__(self):
+        return f"Avenant n° {self.numero} — {self.convention}"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,6 +25,7 @@ from config.lib.euros import euros
 from financements.fichiers import verifier_fichier
 from financements.models import (
     ArticleConvention,
+    Avenant,
     Convention,
     ConventionMontant,
     DecisionFinanceur,
@@ -33,6 +34,7 @@ from financements.models import (
     ObjectifConvention,
     PartieFinanceur,
     SignatureConvention,
+    StatutAvenant,
     StatutConvention,
     StatutDossier,
     TypeSubvention,
@@ -625,3 +627,92 @@ def renouveler(convention: Convention, auteur) -> Convention:
     notifier(convention, entree)
     suivante.refresh_from_db()
     return suivante
+
+
+# --- Avenants ---------------------------------------------------------------------------------------------
+
+
+def _cle(financeur_id: int, annee: int) -> str:
+    return f"{financeur_id}:{annee}"
+
+
+@transaction.atomic
+def preparer_avenant(
+    convention: Convention, auteur, *, objet: str, motif: str, montants: Mapping[tuple[int, int], Decimal]
+) -> Avenant:
+    """Un avenant en préparation à une convention en vigueur : ce qui change, pourquoi, les nouveaux montants
+    de chaque financeur partie pour chaque année. Rien n'est appliqué avant l'enregistrement de l'avenant
+    signé."""
+    if not peut_faire_avancer_convention(auteur, convention):
+        raise PermissionDenied(REFUS_PREPARATION)
+    _verrouiller(convention)
+    if convention.statut != StatutConvention.EN_VIGUEUR:
+        raise ValidationError("Seule une convention en vigueur se modifie par avenant.")
+    erreurs = []
+    if not objet.strip() or not motif.strip():
+        erreurs.append("Dites ce qui change et pourquoi.")
+    parties = list(convention.parties.values_list("financeur_id", flat=True))
+    if any((f, a) not in montants for f in parties for a in convention.annees):
+        erreurs.append("Donnez le nouveau montant de chaque financeur pour chaque année de la convention.")
+    _erreur(erreurs)
+    actuels = {_cle(m.financeur_id, m.annee): str(m.montant) for m in convention.montants.all()}
+    nouveaux = {_cle(f, a): str(montants[f, a]) for f in parties for a in convention.annees}
+    numero = (convention.avenants.aggregate(n=models.Max("numero"))["n"] or 0) + 1
+    avenant = Avenant.objects.create(
+        convention=convention,
+        numero=numero,
+        objet=objet.strip(),
+        motif=motif.strip(),
+        montants_avant=actuels,
+        montants_apres=nouveaux,
+        cree_par=auteur,
+    )
+    entree = JournalConvention.objects.create(
+        convention=convention, auteur=auteur, evenement=f"Avenant n° {numero} préparé", motif=motif.strip()
+    )
+    notifier(convention, entree)
+    return avenant
+
+
+@transaction.atomic
+def enregistrer_avenant_signe(avenant: Avenant, auteur, fichier) -> Avenant:
+    """L'avenant signé de toutes les parties (PDF) : ses montants remplacent ceux de la convention, ceux d'avant
+    restent dans l'avenant pour montrer ce qui a changé."""
+    convention = avenant.convention
+    if not peut_faire_avancer_convention(auteur, convention):
+        raise PermissionDenied(REFUS_PREPARATION)
+    _verrouiller(convention)
+    avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
+    if avenant.statut != StatutAvenant.PROJET:
+        raise ValidationError("Cet avenant est déjà signé.")
+    if convention.statut != StatutConvention.EN_VIGUEUR:
+        raise ValidationError("La convention n'est plus en vigueur : l'avenant ne s'applique plus.")
+    if not fichier:
+        raise ValidationError("Joignez l'avenant signé de toutes les parties, en PDF.")
+    avenant.chemin, avenant.nom_fichier = _ranger_pdf(convention, fichier)
+    avenant.montants_avant = {_cle(m.financeur_id, m.annee): str(m.montant) for m in convention.montants.all()}
+    avenant.statut, avenant.signe_le = StatutAvenant.SIGNE, timezone.now()
+    avenant.save()
+    for cle, montant in avenant.montants_apres.items():
+        financeur_id, annee = (int(x) for x in cle.split(":"))
+        ConventionMontant.objects.update_or_create(
+            convention=convention, financeur_id=financeur_id, annee=annee, defaults={"montant": Decimal(montant)}
+        )
+    entree = JournalConvention.objects.create(
+        convention=convention, auteur=auteur, evenement=f"Avenant n° {avenant.numero} signé et appliqué"
+    )
+    notifier(convention, entree)
+    return avenant
+
+
+def differences(avenant: Avenant, noms: Mapping[int, str]) -> list[tuple[str, str, Decimal | None, Decimal]]:
+    """Ce que l'avenant change : (financeur, année, avant, après) pour chaque montant modifié."""
+    lignes = []
+    for cle, apres in sorted(avenant.montants_apres.items()):
+        avant = avenant.montants_avant.get(cle)
+        if avant is None or Decimal(avant) != Decimal(apres):
+            financeur_id, annee = cle.split(":")
+            lignes.append(
+                (noms.get(int(financeur_id), financeur_id), annee, Decimal(avant) if avant else None, Decimal(apres))
+            )
+    return lignes

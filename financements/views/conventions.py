@@ -15,8 +15,8 @@ from comptes.mfa import exiger_double_authentification
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
 from financements.acces import convention_modifiable, convention_visible
 from financements.filtres import ConventionFiltre
-from financements.forms import ConventionForm, EtatConventionForm, SignatureForm
-from financements.models import Convention, SignatureConvention
+from financements.forms import AvenantForm, AvenantSigneForm, ConventionForm, EtatConventionForm, SignatureForm
+from financements.models import Avenant, Convention, SignatureConvention, StatutAvenant, StatutConvention
 from financements.permissions import (
     organisations_instructrices,
     organisations_structures,
@@ -87,6 +87,12 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             "renouvelable": convention.statut in services.STATUTS_RENOUVELABLES
             and peut_faire_avancer_convention(request.user, convention),
             "suites": convention.suites.all(),
+            "avenants": [
+                (a, services.differences(a, {f.pk: str(f) for f in parties})) for a in convention.avenants.all()
+            ],
+            "avenant_possible": convention.statut == StatutConvention.EN_VIGUEUR
+            and peut_faire_avancer_convention(request.user, convention),
+            "form_avenant_signe": AvenantSigneForm(),
         },
     )
 
@@ -198,3 +204,62 @@ def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(convention)
     messages.success(request, f"Projet de convention {suivante.periode} préparé : vérifiez ses montants.")
     return redirect(suivante)
+
+
+@require_http_methods(["GET", "POST"])
+@exiger_double_authentification
+def nouvel_avenant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Préparer un avenant à une convention en vigueur (agents des financeurs parties)."""
+    convention = convention_visible(request.user, pk)
+    if not peut_faire_avancer_convention(request.user, convention):
+        raise PermissionDenied(services.REFUS_PREPARATION)
+    if convention.statut != StatutConvention.EN_VIGUEUR:
+        raise PermissionDenied("Seule une convention en vigueur se modifie par avenant.")
+    form = AvenantForm(request.POST or None, convention=convention)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preparer_avenant(
+                convention,
+                request.user,
+                objet=form.cleaned_data["objet"],
+                motif=form.cleaned_data["motif"],
+                montants=form.cleaned_data["montants"],
+            )
+        except ValidationError as erreur:
+            form.add_error(None, _erreurs(erreur))
+        else:
+            messages.success(request, "Avenant préparé : enregistrez-le une fois signé de toutes les parties.")
+            return redirect(convention)
+    return render(request, "financements/conventions/avenant.html", {"convention": convention, "form": form})
+
+
+@require_POST
+@exiger_double_authentification
+def avenant_signe(request: HttpRequest, pk: int, avenant_pk: int) -> HttpResponse:
+    """L'avenant signé de toutes les parties (PDF) : il s'applique."""
+    convention = convention_visible(request.user, pk)
+    avenant = get_object_or_404(Avenant, pk=avenant_pk, convention=convention)
+    if not peut_faire_avancer_convention(request.user, convention):
+        raise PermissionDenied(services.REFUS_PREPARATION)
+    form = AvenantSigneForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Joignez l'avenant signé de toutes les parties, en PDF.")
+        return redirect(convention)
+    try:
+        services.enregistrer_avenant_signe(avenant, request.user, form.cleaned_data["fichier"])
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    except StockageIndisponible:
+        messages.error(request, MESSAGE_ENVOI_IMPOSSIBLE)
+    else:
+        messages.success(request, f"Avenant n° {avenant.numero} signé : les nouveaux montants s'appliquent.")
+    return redirect(convention)
+
+
+@require_GET
+def pdf_avenant(request: HttpRequest, pk: int, avenant_pk: int) -> FileResponse:
+    convention = convention_visible(request.user, pk)
+    avenant = get_object_or_404(Avenant, pk=avenant_pk, convention=convention, statut=StatutAvenant.SIGNE)
+    if not avenant.chemin.startswith(PREFIXE_CONVENTIONS + "/"):
+        raise Http404("Document introuvable.")
+    return telechargement(avenant.chemin, avenant.nom_fichier, "application/pdf")

@@ -24,11 +24,13 @@ def _dossier(titre: str, suite: str = "") -> str:
     return f"/contrats/appels-a-projets/dossiers/{Dossier.objects.get(titre=titre).pk}/{suite}"
 
 
-def _convention(nombre_annees: int, suite: str = "") -> str:
+def _convention(nombre_annees: int, suite: str = "", financeur: str = "Rennes Métropole") -> str:
     from financements.demo import TITRE
     from financements.models import Convention
 
-    convention = Convention.objects.filter(dossiers__appel__titre=TITRE, nombre_annees=nombre_annees).first()
+    convention = Convention.objects.filter(
+        dossiers__appel__titre=TITRE, nombre_annees=nombre_annees, parties__financeur__nom=financeur
+    ).first()
     return f"/contrats/appels-a-projets/conventions/{convention.pk}/{suite}"
 
 
@@ -53,5 +55,7 @@ PAGES_CONNECTEES = [
     ("conventions-structure", "/contrats/appels-a-projets/conventions/", STRUCTURE),
     ("convention-en-vigueur-structure", lambda: _convention(1), STRUCTURE),
     ("cpo-agent", lambda: _convention(3), AGENT),
-    ("cpo-signer-agent", lambda: _convention(3, "signer/"), AGENT),
+    # Signer et préparer un avenant demandent la double authentification, que les comptes de démonstration
+    # n'ont pas : ces formulaires sont vérifiés par les tests des pages (tests/financements).
+    ("convention-en-vigueur-agent", lambda: _convention(1), AGENT),
 ]

@@ -346,3 +346,47 @@ def test_cancelling_every_convention_does_not_make_the_dossier_conventionne(deci
         )
     decide.refresh_from_db()
     assert decide.statut == StatutDossier.DECIDE
+
+
+def _en_vigueur(convention, agent_etat, membre_structure):
+    _jusqu_a_la_signature_de_l_etat(convention, agent_etat, membre_structure)
+    services.faire_avancer(convention, agent_etat, StatutConvention.EN_VIGUEUR)
+
+
+def test_an_avenant_changes_the_amounts_once_signed_and_keeps_the_previous_ones(
+    de_l_etat, agent_etat, membre_structure, prefecture
+):
+    _en_vigueur(de_l_etat, agent_etat, membre_structure)
+    annee = de_l_etat.annee_debut
+    avenant = services.preparer_avenant(
+        de_l_etat,
+        agent_etat,
+        objet="Montant révisé",
+        motif="Second quartier.",
+        montants={(prefecture.pk, annee): Decimal("35000")},
+    )
+    assert _montants(de_l_etat) == {(prefecture.pk, annee): Decimal("30000")}  # rien n'est appliqué avant signature
+    with pytest.raises(ValidationError, match="en PDF"):
+        services.enregistrer_avenant_signe(avenant, agent_etat, None)
+    services.enregistrer_avenant_signe(avenant, agent_etat, fichier_pdf("avenant.pdf"))
+    assert _montants(de_l_etat) == {(prefecture.pk, annee): Decimal("35000")}
+    avenant.refresh_from_db()
+    assert services.differences(avenant, {prefecture.pk: "Préfecture"}) == [
+        ("Préfecture", str(annee), Decimal("30000"), Decimal("35000"))
+    ]
+    with pytest.raises(ValidationError, match="déjà signé"):
+        services.enregistrer_avenant_signe(avenant, agent_etat, fichier_pdf("avenant.pdf"))
+
+
+def test_an_avenant_needs_a_convention_in_force_a_reason_and_a_party_funder(
+    de_l_etat, agent_etat, membre_structure, prefecture
+):
+    montants = {(prefecture.pk, de_l_etat.annee_debut): Decimal("35000")}
+    with pytest.raises(ValidationError, match="en vigueur"):
+        services.preparer_avenant(de_l_etat, agent_etat, objet="x", motif="y", montants=montants)
+    _en_vigueur(de_l_etat, agent_etat, membre_structure)
+    with pytest.raises(ValidationError, match="pourquoi"):
+        services.preparer_avenant(de_l_etat, agent_etat, objet="x", motif=" ", montants=montants)
+    with pytest.raises(PermissionDenied):
+        services.preparer_avenant(de_l_etat, membre_structure, objet="x", motif="y", montants=montants)
+    assert not de_l_etat.avenants.exists()

@@ -235,3 +235,35 @@ def test_the_list_and_the_page_run_a_fixed_number_of_queries(client, agent_etat,
     for _ in range(4):
         cpo()
     assert (_requetes(client, liste), _requetes(client, premiere.get_absolute_url())) == avant
+
+
+def test_an_avenant_through_the_pages_shows_what_changed(client, agent_etat, membre_structure, de_l_etat, prefecture):
+    services.faire_avancer(de_l_etat, agent_etat, StatutConvention.ENVOYEE)
+    services.signer(
+        de_l_etat,
+        membre_structure,
+        None,
+        signataire_nom="A",
+        signataire_qualite="Présidente",
+        representant_declare=True,
+    )
+    services.signer(de_l_etat, agent_etat, prefecture, signataire_nom="P", signataire_qualite="Préfet")
+    client.force_login(agent_etat)
+    url = reverse("financements:modifier_convention", args=[de_l_etat.pk])
+    assert client.get(url).status_code == 403  # signée : plus de modification directe
+    services.faire_avancer(de_l_etat, agent_etat, StatutConvention.EN_VIGUEUR)
+    nouvel = reverse("financements:nouvel_avenant", args=[de_l_etat.pk])
+    assert client.get(nouvel).status_code == 200
+    champ = f"montant_{prefecture.pk}_{de_l_etat.annee_debut}"
+    reponse = client.post(nouvel, {"objet": "Montant révisé", "motif": "Second quartier.", champ: "35000"})
+    assert reponse.status_code == 302
+    avenant = de_l_etat.avenants.get()
+    signe = reverse("financements:avenant_signe", args=[de_l_etat.pk, avenant.pk])
+    assert client.post(signe, {"fichier": fichier_pdf("avenant.pdf")}).status_code == 302
+    page = _texte(client.get(de_l_etat.get_absolute_url()))
+    assert "Avenant n° 1 — signé" in page
+    assert "Montants modifiés par l'avenant n° 1" in page
+    assert "35 000,00 €" in page and "30 000,00 €" in page
+    client.force_login(membre_structure)
+    pdf = client.get(reverse("financements:pdf_avenant", args=[de_l_etat.pk, avenant.pk]))
+    assert b"".join(pdf.streaming_content) == PDF

@@ -318,6 +318,22 @@ def _financements(m: Monde) -> None:
     conventions.faire_avancer(m.convention_envoyee, m.personnes["partenaire"], StatutConvention.ENVOYEE)
     m.convention_etat = m.dossier_decide.conventions.get(parties__financeur=m.prefecture)
     m.signature_pdf = m.convention_etat.signatures.get(financeur=m.prefecture)
+    # Deux avenants à la convention en vigueur : le premier signé (son PDF), le second en préparation.
+    annee = m.convention_en_vigueur.annee_debut
+
+    def avenant(montant: str):
+        return conventions.preparer_avenant(
+            m.convention_en_vigueur,
+            m.personnes["etat"],
+            objet="Montant révisé",
+            motif="Action élargie à un second quartier.",
+            montants={(m.prefecture.pk, annee): Decimal(montant)},
+        )
+
+    m.avenant_signe = conventions.enregistrer_avenant_signe(
+        avenant("32000"), m.personnes["etat"], fichier_pdf("avenant-1.pdf")
+    )
+    m.avenant_projet = avenant("34000")
     m.piece_brouillon = m.dossier_brouillon.pieces.order_by("pk").first()
     m.piece_instruction = m.dossier_instruction.pieces.order_by("pk").first()
     m.co_porteur_brouillon = m.dossier_brouillon.co_porteurs.get()
@@ -602,6 +618,9 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:etat_convention": _url("financements:etat_convention", "convention_projet.pk"),
     "financements:signer_convention": _url("financements:signer_convention", "convention_envoyee.pk"),
     "financements:renouveler_convention": _url("financements:renouveler_convention", "convention_en_vigueur.pk"),
+    "financements:nouvel_avenant": _url("financements:nouvel_avenant", "convention_en_vigueur.pk"),
+    "financements:avenant_signe": _url("financements:avenant_signe", "convention_en_vigueur.pk", "avenant_projet.pk"),
+    "financements:pdf_avenant": _url("financements:pdf_avenant", "convention_en_vigueur.pk", "avenant_signe.pk"),
     "financements:pdf_signe_convention": _url(
         "financements:pdf_signe_convention", "convention_etat.pk", "signature_pdf.pk"
     ),
@@ -846,6 +865,12 @@ DONNEES: dict[str, Donnees] = {
     },
     "financements:etat_convention": _fixe({"statut": StatutConvention.ENVOYEE}),
     "financements:renouveler_convention": _fixe({}),
+    "financements:nouvel_avenant": lambda m, a: {
+        "objet": "Montant révisé",
+        "motif": "Fréquentation plus forte que prévu.",
+        f"montant_{m.prefecture.pk}_{m.convention_en_vigueur.annee_debut}": "35000",
+    },
+    "financements:avenant_signe": lambda m, a: {"fichier": fichier_pdf("avenant-2.pdf")},
     "financements:signer_convention": _fixe(
         {
             "partie": "structure",

@@ -427,6 +427,11 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:signer_convention": formulaire(profil(permis={"structure"}, voient={"partenaire", "admin"})),
     # La convention de l'État en vigueur : l'État, partie, prépare la suivante.
     "financements:renouveler_convention": action(profil(permis={"etat"}, voient={"structure", "admin"})),
+    # Les avenants à la convention de l'État en vigueur : l'État les prépare et enregistre l'avenant signé ;
+    # les parties lisent l'avenant signé.
+    "financements:nouvel_avenant": formulaire(profil(permis={"etat"}, voient={"structure", "admin"})),
+    "financements:avenant_signe": action(profil(permis={"etat"}, voient={"structure", "admin"})),
+    "financements:pdf_avenant": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
     # Le PDF signé de la convention de l'État : ses parties.
     "financements:pdf_signe_convention": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
     # --- Administration Django : les administrateurs, avec la double authentification -----------------------
