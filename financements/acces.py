@@ -7,12 +7,14 @@ from django.http import Http404
 from comptes.contexte import Qui
 from contrats.acces import contrat_visible
 from contrats.models import ContratDeVille
-from financements.models import AppelAProjets, Dossier
+from financements.models import AppelAProjets, Convention, Dossier
 from financements.permissions import (
     peut_gerer_appel,
     peut_instruire,
+    peut_modifier_convention,
     peut_modifier_dossier,
     peut_voir_appel,
+    peut_voir_convention,
     peut_voir_dossier,
     profil_dossier,
 )
@@ -90,3 +92,29 @@ def dossier_pour_instruire(qui: Qui, pk: int) -> Dossier:
     if not peut_instruire(qui, dossier):
         raise PermissionDenied("Seuls les instructeurs des financeurs sollicités instruisent ce dossier.")
     return dossier
+
+
+def convention_visible(qui: Qui, pk: int) -> Convention:
+    """La convention, pour ses parties (et les administrateurs) ; 404 pour tout autre, même un financeur."""
+    try:
+        convention = (
+            Convention.objects.select_related("structure__organisation", "precedente")
+            .prefetch_related("parties__financeur", "signatures")
+            .get(pk=pk)
+        )
+    except Convention.DoesNotExist:
+        raise Http404("Convention introuvable.") from None
+    if not peut_voir_convention(qui, convention):
+        raise Http404("Convention introuvable.")
+    return convention
+
+
+def convention_modifiable(qui: Qui, pk: int) -> Convention:
+    convention = convention_visible(qui, pk)
+    if not peut_modifier_convention(qui, convention):
+        if convention.est_modifiable:
+            raise PermissionDenied("Seuls les agents des financeurs parties préparent la convention.")
+        raise PermissionDenied(
+            f"Cette convention est « {convention.get_statut_display()} » : elle ne se modifie plus que par avenant."
+        )
+    return convention

@@ -3,7 +3,7 @@ changent que par les services (journalisés), jamais ici. Importé par contrats/
 
 from django.contrib import admin
 
-from financements.models import AppelAProjets, Dossier, FinanceurAppel, JournalDossier, RappelDossier
+from financements.models import AppelAProjets, Convention, Dossier, FinanceurAppel, JournalDossier, RappelDossier
 
 
 class FinanceurAppelEnLigne(admin.TabularInline):
@@ -55,3 +55,14 @@ class RappelDossierAdmin(LectureSeule):
     list_filter = ["motif"]
     list_select_related = ["dossier"]
     raw_id_fields = ["dossier"]
+
+
+@admin.register(Convention)
+class ConventionAdmin(LectureSeule):
+    """Consultation : une convention ne change que par ses pages (préparation, signatures), journalisées."""
+
+    list_display = ["__str__", "structure", "annee_debut", "nombre_annees", "statut"]
+    list_filter = ["statut", "nombre_annees", "type_subvention"]
+    search_fields = ["structure__raison_sociale", "objet"]
+    list_select_related = ["structure"]
+    raw_id_fields = ["structure", "cree_par", "dossiers"]

@@ -23,4 +23,6 @@ class FinancementsConfig(AppConfig):
         donnees_personnelles.enregistrer("notes_d_instruction", rgpd.notes_instruction)
         donnees_personnelles.enregistrer("avis_d_instruction", rgpd.avis_instruction)
         donnees_personnelles.enregistrer("journal_des_dossiers", rgpd.journal_dossiers)
+        donnees_personnelles.enregistrer("signatures_de_conventions", rgpd.signatures_conventions)
+        donnees_personnelles.enregistrer("journal_des_conventions", rgpd.journal_conventions)
         suppression_compte.enregistrer("pdf_des_dossiers", rgpd.purger_pdf)

@@ -16,19 +16,24 @@ from contrats.models import ContratDeVille
 from financements.fichiers import PREFIXE_PRIVE
 from financements.models import (
     AppelAProjets,
+    Convention,
     CoPorteur,
     DecisionFinanceur,
     Dossier,
     Financement,
     FinanceurAppel,
+    JournalConvention,
     JournalDossier,
     LigneBudget,
     PieceJointe,
+    SignatureConvention,
+    StatutConvention,
     StatutDossier,
     VisibiliteJournal,
 )
 from financements.models.dossier import SensBudget
 from financements.models.instruction import AvisInstruction, Message, NoteInstruction
+from financements.services.conventions import creer_convention, generer_conventions, repartir
 from financements.services.dossiers import recalculer
 
 TITRE = "Appel à projets 2027 — Rennes Métropole"
@@ -182,6 +187,7 @@ def charger(sortie=print) -> None:
     for ancien in AppelAProjets.objects.filter(contrat=contrat, titre=TITRE):
         chemins = list(PieceJointe.objects.filter(dossier__appel=ancien).values_list("chemin", flat=True))
         # Les données de démonstration se rechargent : seules leurs décisions sont effacées, jamais d'autres.
+        Convention.objects.filter(dossiers__appel=ancien).delete()
         DecisionFinanceur.objects.filter(financement__dossier__appel=ancien).delete()
         Dossier.objects.filter(appel=ancien).delete()
         ancien.delete()
@@ -252,9 +258,86 @@ def charger(sortie=print) -> None:
             decideurs,
             membre or agent,
         )
+    _conventions(appel, financeurs, decideurs, membre or agent)
     sortie(
-        f"Appels à projets : « {TITRE} », {len(DOSSIERS)} dossiers (un par état, un collectif, un au-delà de 23 000 €)."
+        f"Appels à projets : « {TITRE} », {len(DOSSIERS)} dossiers (un par état, un collectif, un au-delà de 23 000 €)"
+        ", deux conventions annuelles en vigueur et une CPO 2027–2029 qui attend la signature de la métropole."
     )
+
+
+def _signature(convention, financeur, nom, qualite, auteur, **acte) -> None:
+    SignatureConvention.objects.create(
+        convention=convention,
+        financeur=financeur,
+        signataire_nom=nom,
+        signataire_qualite=qualite,
+        enregistree_par=auteur,
+        **acte,
+    )
+    partie = "la structure" if financeur is None else str(financeur)
+    JournalConvention.objects.create(
+        convention=convention, auteur=auteur, evenement=f"Signature de {partie} : {nom}, {qualite}"
+    )
+
+
+def _conventions(appel, financeurs, decideurs, membre) -> None:
+    """Les conventions annuelles en vigueur du dossier conventionné, et une CPO de trois ans pour le dossier décidé,
+    signée par la structure et l'État, qui attend la signature de la métropole. Écrites comme elles le seraient
+    au bout de leur cycle de vie (sans e-mails)."""
+    metropole, etat = financeurs["Rennes Métropole"], financeurs["Préfecture d'Ille-et-Vilaine"]
+    deliberation = {"reference_acte": "Délibération C 26.041", "date_acte": date(2026, 3, 26)}
+    recyclerie = appel.dossiers.get(statut=StatutDossier.CONVENTIONNE)
+    for convention in generer_conventions(recyclerie, decideurs["Rennes Métropole"]):
+        financeur = convention.parties.get().financeur
+        _signature(convention, None, "Awa Diallo", "Présidente", membre)
+        if financeur == metropole:
+            _signature(convention, financeur, "Nathalie Appéré", "Présidente", decideurs[financeur.nom], **deliberation)
+        else:
+            _signature(
+                convention,
+                financeur,
+                "Amélie Puccinelli",
+                "Préfète déléguée pour l'égalité des chances",
+                decideurs[financeur.nom],
+                delegation=True,
+            )
+        Convention.objects.filter(pk=convention.pk).update(
+            statut=StatutConvention.EN_VIGUEUR, en_vigueur_le=recyclerie.conventionne_le or timezone.localdate()
+        )
+        JournalConvention.objects.create(
+            convention=convention,
+            auteur=decideurs[financeur.nom],
+            de_statut=StatutConvention.SIGNEE_FINANCEURS,
+            a_statut=StatutConvention.EN_VIGUEUR,
+            evenement="Convention en vigueur",
+        )
+    mediation = appel.dossiers.get(statut=StatutDossier.DECIDE)
+    decides = {
+        d.financement.financeur: d.montant
+        for d in DecisionFinanceur.objects.filter(financement__dossier=mediation, montant__gt=0).select_related(
+            "financement__financeur"
+        )
+    }
+    cpo = creer_convention(
+        mediation.structure,
+        decideurs["Rennes Métropole"],
+        financeurs={f: repartir(montant, 3) for f, montant in decides.items()},
+        annee_debut=2027,
+        nombre_annees=3,
+        objet="la médiation sociale dans les halls du Gros-Chêne, de 2027 à 2029",
+        dossiers=[mediation],
+    )
+    _signature(cpo, None, "Karim Benali", "Président", membre)
+    _signature(
+        cpo,
+        etat,
+        "Amélie Puccinelli",
+        "Préfète déléguée pour l'égalité des chances",
+        decideurs[etat.nom],
+        delegation=True,
+    )
+    # La métropole n'a pas encore signé : la CPO reste « signée par la structure ».
+    Convention.objects.filter(pk=cpo.pk).update(statut=StatutConvention.SIGNEE_STRUCTURE)
 
 
 def _dossier(

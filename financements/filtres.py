@@ -2,10 +2,10 @@
 
 import django_filters
 from django import forms
-from django.db.models import Value
+from django.db.models import F, Value
 
 from acteurs_ess.models import Structure
-from financements.models import AppelAProjets, Dossier, Issue, StatutDossier
+from financements.models import AppelAProjets, Convention, Dossier, Issue, StatutConvention, StatutDossier
 from territoires.models import nom_normalise
 
 
@@ -51,3 +51,17 @@ class TableauFiltre(django_filters.FilterSet):
     def filtrer_annee(self, queryset, name, value):
         # Par identifiants d'appels plutôt que par jointure : l'ordre de la page reste lu dans l'index.
         return queryset.filter(appel_id__in=AppelAProjets.objects.filter(annee=value).values("pk"))
+
+
+class ConventionFiltre(django_filters.FilterSet):
+    """La liste « Conventions » : par état et par année couverte."""
+
+    statut = django_filters.ChoiceFilter(label="État", choices=StatutConvention.choices, empty_label="Tous")
+    annee = django_filters.NumberFilter(label="Année couverte", method="filtrer_annee")
+
+    class Meta:
+        model = Convention
+        fields = ["statut"]
+
+    def filtrer_annee(self, queryset, name, value):
+        return queryset.filter(annee_debut__lte=value, annee_debut__gt=value - F("nombre_annees"))

@@ -294,3 +294,190 @@ class DecisionForm(DsfrBaseForm):
     def __init__(self, *args, financeurs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["financeur"].choices = [(o.pk, o.nom) for o in financeurs]
+
+
+# --- Conventions ------------------------------------------------------------------------------------------
+
+
+class ConventionForm(DsfrBaseForm):
+    """Le projet de convention : objet, durée, conditions, objectifs, articles et montants par année et par
+    financeur. Les colonnes de montants couvrent les quatre années possibles depuis la première année."""
+
+    objet = forms.CharField(label="Objet de la convention", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    annee_debut = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
+    nombre_annees = forms.IntegerField(
+        label="Durée (années)",
+        min_value=1,
+        max_value=99,
+        help_text="1 pour une convention annuelle ; 2 à 4 pour une convention pluriannuelle d'objectifs (CPO).",
+    )
+    part_avance = forms.DecimalField(label="Avance (part du montant annuel, %)", min_value=0, max_value=100)
+    solde_apres_compte_rendu = forms.BooleanField(
+        label="Solde versé après acceptation du compte-rendu financier de l'année précédente", required=False
+    )
+    justificatifs = forms.CharField(label="Justificatifs", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    objectifs = forms.CharField(
+        label="Objectifs (un par ligne)", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
+    )
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convention = convention
+        self.annees = list(range(convention.annee_debut, convention.annee_debut + 4))
+        self.parties = [p.financeur for p in convention.parties.all()]
+        self.grille = []
+        for financeur in self.parties:
+            ligne = []
+            for annee in self.annees:
+                nom = f"montant_{financeur.pk}_{annee}"
+                self.fields[nom] = forms.DecimalField(
+                    label=f"{financeur} — {annee} (€)",
+                    required=False,
+                    min_value=0,
+                    max_value=MONTANT_MAXIMUM,
+                    decimal_places=2,
+                )
+                ligne.append(nom)
+            self.grille.append((financeur, ligne))
+        self.articles = list(convention.articles.all())
+        for article in self.articles:
+            self.fields[f"article_{article.numero}"] = forms.CharField(
+                label=f"Article {article.numero} — {article.titre}",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                max_length=20000,
+            )
+
+    def champs_montants(self):
+        return [(financeur, [self[nom] for nom in noms]) for financeur, noms in self.grille]
+
+    def champs_articles(self):
+        return [self[f"article_{a.numero}"] for a in self.articles]
+
+    def clean(self):
+        donnees = super().clean()
+        debut, duree = donnees.get("annee_debut"), donnees.get("nombre_annees")
+        if debut is None or duree is None:
+            return donnees
+        periode = set(range(debut, debut + duree))
+        montants = {}
+        for financeur, noms in self.grille:
+            for nom, annee in zip(noms, self.annees, strict=True):
+                valeur = donnees.get(nom)
+                if annee in periode:
+                    if valeur is not None:
+                        montants[financeur.pk, annee] = valeur
+                elif valeur:
+                    self.add_error(nom, f"{annee} est hors de la période de la convention : laissez ce montant vide.")
+        donnees["montants"] = montants
+        donnees["articles"] = {a.numero: donnees.get(f"article_{a.numero}", "") for a in self.articles}
+        return donnees
+
+    @classmethod
+    def initial_de(cls, convention) -> dict:
+        initial = {
+            "objet": convention.objet,
+            "annee_debut": convention.annee_debut,
+            "nombre_annees": convention.nombre_annees,
+            "part_avance": convention.part_avance,
+            "solde_apres_compte_rendu": convention.solde_apres_compte_rendu,
+            "justificatifs": convention.justificatifs,
+            "objectifs": "\n".join(o.libelle for o in convention.objectifs.all()),
+        }
+        initial.update({f"montant_{m.financeur_id}_{m.annee}": m.montant for m in convention.montants.all()})
+        initial.update({f"article_{a.numero}": a.texte for a in convention.articles.all()})
+        return initial
+
+
+class EtatConventionForm(DsfrBaseForm):
+    statut = forms.ChoiceField(label="Nouvel état", choices=())
+    motif = forms.CharField(
+        label="Motif (obligatoire pour un renvoi en projet ou une résiliation)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, etats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statut"].choices = [(e.value, e.label) for e in etats]
+
+
+class SignatureForm(DsfrBaseForm):
+    """La signature d'une partie, par la personne qui peut l'engager (ou son délégué)."""
+
+    partie = forms.ChoiceField(label="Partie qui signe", choices=())
+    signataire_nom = forms.CharField(label="Nom du signataire", max_length=200)
+    signataire_qualite = forms.CharField(
+        label="Qualité du signataire",
+        max_length=200,
+        help_text="Président·e, maire, président·e du conseil, préfet·e… ou sa fonction de délégué·e.",
+    )
+    delegation = forms.BooleanField(label="Le signataire signe par délégation", required=False)
+    representant_declare = forms.BooleanField(
+        label="Je déclare que le signataire est le représentant légal de la structure ou son délégué",
+        required=False,
+    )
+    reference_acte = forms.CharField(
+        label="Référence de la délibération ou de l'arrêté (obligatoire pour une collectivité)",
+        max_length=200,
+        required=False,
+    )
+    date_acte = forms.DateField(
+        label="Date de la délibération ou de l'arrêté",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    fichier = forms.FileField(label="Convention signée (PDF, facultatif)", required=False)
+
+    def __init__(self, *args, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {("structure" if p is None else str(p.pk)): p for p in parties}
+        self.fields["partie"].choices = [
+            (cle, "La structure" if p is None else str(p)) for cle, p in self.parties.items()
+        ]
+
+    def clean_partie(self):
+        return self.parties[self.cleaned_data["partie"]]
+
+
+class AvenantForm(DsfrBaseForm):
+    """Un avenant : ce qui change, pourquoi, et les nouveaux montants de chaque financeur pour chaque année."""
+
+    objet = forms.CharField(label="Ce qui change", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    motif = forms.CharField(label="Pourquoi", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grille = []
+        actuels = {(m.financeur_id, m.annee): m.montant for m in convention.montants.all()}
+        for partie in convention.parties.all():
+            noms = []
+            for annee in convention.annees:
+                nom = f"montant_{partie.financeur_id}_{annee}"
+                self.fields[nom] = forms.DecimalField(
+                    label=f"{partie.financeur} — {annee} (€)",
+                    min_value=0,
+                    max_value=MONTANT_MAXIMUM,
+                    decimal_places=2,
+                    initial=actuels.get((partie.financeur_id, annee)),
+                )
+                noms.append((nom, partie.financeur_id, annee))
+            self.grille.append((partie.financeur, noms))
+
+    def champs_montants(self):
+        return [(financeur, [self[nom] for nom, _, _ in noms]) for financeur, noms in self.grille]
+
+    def clean(self):
+        donnees = super().clean()
+        donnees["montants"] = {
+            (financeur_id, annee): donnees[nom]
+            for _, noms in self.grille
+            for nom, financeur_id, annee in noms
+            if donnees.get(nom) is not None
+        }
+        return donnees
+
+
+class AvenantSigneForm(DsfrBaseForm):
+    fichier = forms.FileField(label="Avenant signé de toutes les parties (PDF)")

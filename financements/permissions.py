@@ -20,7 +20,15 @@ from comptes.contexte import Qui, contexte
 from comptes.models import Organisation, Role
 from contrats.models import ContratDeVille
 from contrats.permissions import organisation_porte
-from financements.models import AppelAProjets, CoPorteur, Dossier, Financement, StatutDossier
+from financements.models import (
+    AppelAProjets,
+    Convention,
+    CoPorteur,
+    Dossier,
+    Financement,
+    StatutConvention,
+    StatutDossier,
+)
 from financements.models.dossier import STATUTS_MODIFIABLES
 
 ROLES_INSTRUCTEURS = (Role.AGENT, Role.ETAT, Role.PARTENAIRE)
@@ -167,3 +175,68 @@ def finance_un_dossier_de(qui: Qui, structure: Structure) -> bool:
         .exclude(dossier__statut=StatutDossier.BROUILLON)
         .exists()
     )
+
+
+# --- Conventions ------------------------------------------------------------------------------------------
+# Une convention se lit par ses parties : les membres de la structure et les agents des financeurs parties
+# (jamais un financeur qui n'y est pas partie : il ne voit ni la convention ni ses montants), et par les
+# administrateurs (modération). Seuls les agents des financeurs parties la préparent et la font avancer.
+
+
+@dataclass
+class ProfilConvention:
+    """Ce qu'une personne est pour une convention."""
+
+    structure: bool = False
+    # Les organisations de la personne parties à la convention (elle agit pour elles).
+    financeurs: list[Organisation] = field(default_factory=list)
+    admin: bool = False
+
+    @property
+    def partie(self) -> bool:
+        return self.structure or bool(self.financeurs)
+
+
+def _parties(convention: Convention) -> list[int]:
+    if "parties" in getattr(convention, "_prefetched_objects_cache", {}):
+        return [p.financeur_id for p in convention.parties.all()]
+    return list(convention.parties.values_list("financeur_id", flat=True))
+
+
+def profil_convention(qui: Qui, convention: Convention) -> ProfilConvention:
+    acces = contexte(qui)
+    if not acces.est_connecte:
+        return ProfilConvention()
+    parties = set(_parties(convention))
+    return ProfilConvention(
+        structure=convention.structure.organisation_id in set(organisations_structures(acces)),
+        financeurs=[o for o in organisations_instructrices(acces) if o.pk in parties],
+        admin=acces.est_admin,
+    )
+
+
+def peut_voir_convention(qui: Qui, convention: Convention) -> bool:
+    p = profil_convention(qui, convention)
+    return p.partie or p.admin
+
+
+def peut_modifier_convention(qui: Qui, convention: Convention) -> bool:
+    """Les agents des financeurs parties modifient la convention tant qu'elle est en projet."""
+    return convention.est_modifiable and bool(profil_convention(qui, convention).financeurs)
+
+
+def peut_faire_avancer_convention(qui: Qui, convention: Convention) -> bool:
+    """Envoyer à la structure, renvoyer en projet, mettre en vigueur, terminer, résilier : un financeur partie."""
+    return bool(profil_convention(qui, convention).financeurs)
+
+
+def parties_a_signer(qui: Qui, convention: Convention) -> list[Organisation | None]:
+    """Les parties que la personne peut engager et qui n'ont pas encore signé, à l'étape où en est la convention :
+    la structure (None) une fois la convention envoyée, puis chacun des financeurs."""
+    p = profil_convention(qui, convention)
+    signees = {s.financeur_id for s in convention.signatures.all()}
+    if convention.statut == StatutConvention.ENVOYEE and p.structure:
+        return [None]
+    if convention.statut == StatutConvention.SIGNEE_STRUCTURE:
+        return [o for o in p.financeurs if o.pk not in signees]
+    return []

@@ -10,7 +10,15 @@ from django.db.models import Q
 from comptes.models import Utilisateur
 from config.pdf import retirer_pdf
 from financements.documents import nom_document
-from financements.models import AvisInstruction, Dossier, JournalDossier, Message, NoteInstruction
+from financements.models import (
+    AvisInstruction,
+    Dossier,
+    JournalConvention,
+    JournalDossier,
+    Message,
+    NoteInstruction,
+    SignatureConvention,
+)
 
 
 def dossiers(utilisateur: Utilisateur) -> list[dict[str, Any]]:
@@ -89,6 +97,40 @@ def journal_dossiers(utilisateur: Utilisateur) -> list[dict[str, Any]]:
             "le": entree.date.isoformat(),
         }
         for entree in JournalDossier.objects.filter(auteur=utilisateur).select_related("dossier").order_by("date", "pk")
+    ]
+
+
+def signatures_conventions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les signatures de conventions que la personne a enregistrées (pour sa structure ou son financeur), avec le
+    signataire et l'acte qu'elle a déclarés."""
+    return [
+        {
+            "convention": str(signature.convention),
+            "partie": str(signature.financeur) if signature.financeur else "la structure",
+            "signataire": signature.signataire_nom,
+            "qualite": signature.signataire_qualite,
+            "acte": signature.reference_acte,
+            "le": signature.signee_le.isoformat(),
+        }
+        for signature in SignatureConvention.objects.filter(enregistree_par=utilisateur)
+        .select_related("convention__structure", "financeur")
+        .order_by("signee_le", "pk")
+    ]
+
+
+def journal_conventions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les entrées du journal des conventions dont la personne est l'autrice ou l'auteur."""
+    return [
+        {
+            "convention": str(entree.convention),
+            "evenement": entree.evenement,
+            "nouvel_etat": entree.get_a_statut_display(),
+            "motif": entree.motif,
+            "le": entree.date.isoformat(),
+        }
+        for entree in JournalConvention.objects.filter(auteur=utilisateur)
+        .select_related("convention__structure")
+        .order_by("date", "pk")
     ]
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from financements.views import appels, dossiers, instruction
+from financements.views import appels, conventions, dossiers, instruction
 
 app_name = "financements"
 
@@ -35,4 +35,14 @@ urlpatterns = [
     path("instruction/dossiers.csv", instruction.export_csv, name="export_csv"),
     path("instruction/dossiers.xlsx", instruction.export_xlsx, name="export_xlsx"),
     path("subventions/<int:pk>.csv", instruction.scdl, name="scdl"),
+    path("conventions/", conventions.liste, name="conventions"),
+    path("conventions/<int:pk>/", conventions.convention, name="convention"),
+    path("conventions/<int:pk>/modifier/", conventions.modifier, name="modifier_convention"),
+    path("conventions/<int:pk>/etat/", conventions.etat, name="etat_convention"),
+    path("conventions/<int:pk>/signer/", conventions.signer, name="signer_convention"),
+    path("conventions/<int:pk>/renouveler/", conventions.renouveler, name="renouveler_convention"),
+    path("conventions/<int:pk>/avenants/nouveau/", conventions.nouvel_avenant, name="nouvel_avenant"),
+    path("conventions/<int:pk>/avenants/<int:avenant_pk>/signe/", conventions.avenant_signe, name="avenant_signe"),
+    path("conventions/<int:pk>/avenants/<int:avenant_pk>.pdf", conventions.pdf_avenant, name="pdf_avenant"),
+    path("conventions/<int:pk>/signatures/<int:signature_pk>/", conventions.pdf_signe, name="pdf_signe_convention"),
 ]

@@ -1,6 +1,19 @@
 """Les modèles des financements, rangés par sous-domaine : appels à projets, dossiers, instruction."""
 
 from financements.models.appel_a_projets import AppelAProjets, FinanceurAppel, TypePiece
+from financements.models.convention import (
+    ArticleConvention,
+    Avenant,
+    Convention,
+    ConventionMontant,
+    JournalConvention,
+    ObjectifConvention,
+    PartieFinanceur,
+    SignatureConvention,
+    StatutAvenant,
+    StatutConvention,
+    TypeSubvention,
+)
 from financements.models.dossier import (
     CoPorteur,
     Dossier,
@@ -16,6 +29,17 @@ from financements.models.instruction import AvisInstruction, DecisionFinanceur, 
 from financements.models.rappels import MotifRappel, RappelDossier
 
 __all__ = [
+    "Avenant",
+    "StatutAvenant",
+    "ArticleConvention",
+    "Convention",
+    "ConventionMontant",
+    "JournalConvention",
+    "ObjectifConvention",
+    "PartieFinanceur",
+    "SignatureConvention",
+    "StatutConvention",
+    "TypeSubvention",
     "AppelAProjets",
     "AvisInstruction",
     "CoPorteur",

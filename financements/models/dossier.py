@@ -41,8 +41,13 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     StatutDossier.DEPOSE: {StatutDossier.EN_INSTRUCTION: INSTRUCTEUR},
     StatutDossier.EN_INSTRUCTION: {StatutDossier.CORRECTION_DEMANDEE: INSTRUCTEUR, StatutDossier.DECIDE: DECISIONS},
     StatutDossier.CORRECTION_DEMANDEE: {StatutDossier.DEPOSE: PORTEUR},
-    # Un dossier non financé est clos sans convention.
-    StatutDossier.DECIDE: {StatutDossier.CONVENTIONNE: INSTRUCTEUR, StatutDossier.CLOS: INSTRUCTEUR},
+    # Le dossier est conventionné quand ses conventions entrent en vigueur (services.conventions), jamais à la
+    # main ; sans convention obligatoire, l'action peut commencer dès la décision ; non financé, il est clos.
+    StatutDossier.DECIDE: {
+        StatutDossier.CONVENTIONNE: DECISIONS,
+        StatutDossier.EN_COURS: INSTRUCTEUR,
+        StatutDossier.CLOS: INSTRUCTEUR,
+    },
     StatutDossier.CONVENTIONNE: {StatutDossier.EN_COURS: INSTRUCTEUR},
     StatutDossier.EN_COURS: {StatutDossier.BILAN_DEPOSE: PORTEUR},
     StatutDossier.BILAN_DEPOSE: {StatutDossier.CLOS: INSTRUCTEUR},

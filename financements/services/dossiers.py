@@ -53,7 +53,7 @@ from financements.permissions import (
     peut_repondre_appel,
     profil_dossier,
 )
-from financements.services import notifications
+from financements.services import conventions, notifications
 
 REFUS_MODIFICATION = "Seuls les membres de la structure porteuse modifient ce dossier, en brouillon ou en correction."
 
@@ -719,9 +719,11 @@ EVENEMENTS = {
 
 @transaction.atomic
 def faire_avancer(dossier: Dossier, auteur, nouveau: str, motif: str = "") -> JournalDossier:
-    """Après la décision : convention signée, action en cours, bilan déposé, clôture."""
+    """Après la décision : action en cours, bilan déposé, clôture (« conventionné » suit les conventions)."""
     if nouveau not in EVENEMENTS:
         raise ValidationError("Cet état ne se choisit pas ici.")
+    if nouveau == StatutDossier.CONVENTIONNE:
+        raise ValidationError("Un dossier devient conventionné quand ses conventions entrent en vigueur.")
     if nouveau not in transitions_possibles(auteur, dossier):
         qui = TRANSITIONS[dossier.statut].get(nouveau)
         if qui == PORTEUR:
@@ -730,14 +732,17 @@ def faire_avancer(dossier: Dossier, auteur, nouveau: str, motif: str = "") -> Jo
             raise PermissionDenied("Seuls les instructeurs du dossier le font avancer.")
     if nouveau == StatutDossier.BILAN_DEPOSE and not dossier.pieces.filter(type=TypePiece.BILAN).exists():
         raise ValidationError("Joignez d'abord le compte-rendu financier (CERFA 15059) avant de déposer le bilan.")
-    if (
-        nouveau == StatutDossier.CONVENTIONNE
-        and dossier.statut == StatutDossier.DECIDE
-        and dossier.issue == Issue.NON_FINANCE
-    ):
-        raise ValidationError("Un dossier non financé ne se conventionne pas : closez-le.")
+    if nouveau == StatutDossier.EN_COURS:
+        if dossier.issue == Issue.NON_FINANCE:
+            raise ValidationError("Un dossier non financé ne commence pas : closez-le.")
+        manquants = conventions.financeurs_sans_convention_signee(dossier)
+        if manquants:
+            raise ValidationError(
+                "Plus de 23 000 € par an d'un même financeur : l'action ne commence qu'avec une convention signée "
+                "avec " + ", ".join(str(f) for f in manquants) + "."
+            )
     if nouveau == StatutDossier.CLOS and dossier.statut == StatutDossier.DECIDE and dossier.issue != Issue.NON_FINANCE:
-        raise ValidationError("Un dossier financé est conventionné puis suivi jusqu'à son bilan avant d'être clos.")
+        raise ValidationError("Un dossier financé est suivi jusqu'à son bilan avant d'être clos.")
     entree = changer_statut(dossier, auteur, nouveau, EVENEMENTS[nouveau], motif=(motif or "").strip())
     notifications.changement_statut(dossier, entree)
     return entree

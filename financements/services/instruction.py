@@ -29,7 +29,7 @@ from financements.permissions import (
     peut_instruire,
     profil_dossier,
 )
-from financements.services import notifications
+from financements.services import conventions, notifications
 from financements.services.dossiers import ajouter_piece, changer_statut, journaliser, montant_valide, recalculer
 
 REFUS_INSTRUCTION = "Seuls les instructeurs des financeurs sollicités instruisent ce dossier."
@@ -220,6 +220,8 @@ def decider(
             f"Tous les financeurs ont décidé : {dossier.get_issue_display().lower()}",
         )
         notifications.changement_statut(dossier, entree)
+        # Chaque financeur qui accorde un montant reçoit un projet de convention à préparer.
+        conventions.generer_conventions(dossier, auteur)
     return decision
 
 

@@ -39,6 +39,7 @@ from financements.permissions import (
     peut_instruire,
     peut_modifier_dossier,
     peut_repondre_appel,
+    peut_voir_convention,
     profil_dossier,
 )
 from financements.services import dossiers as services
@@ -123,6 +124,12 @@ def _page(request, dossier, statut=200, **formulaires):
             Prefetch("pieces", queryset=PieceJointe.objects.all())
         )
         contexte["form_message"] = formulaires.get("form_message") or MessageForm()
+    # Les conventions du dossier que la personne peut lire : celles de ses financeurs, ou toutes pour la structure.
+    contexte["conventions"] = [
+        c
+        for c in dossier.conventions.select_related("structure").prefetch_related("parties__financeur", "signatures")
+        if peut_voir_convention(request.user, c)
+    ]
     transitions = services.transitions_possibles(request.user, dossier)
     if transitions:
         contexte["form_transition"] = formulaires.get("form_transition") or TransitionDossierForm(statuts=transitions)

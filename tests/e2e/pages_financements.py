@@ -24,6 +24,16 @@ def _dossier(titre: str, suite: str = "") -> str:
     return f"/contrats/appels-a-projets/dossiers/{Dossier.objects.get(titre=titre).pk}/{suite}"
 
 
+def _convention(nombre_annees: int, suite: str = "", financeur: str = "Rennes Métropole") -> str:
+    from financements.demo import TITRE
+    from financements.models import Convention
+
+    convention = Convention.objects.filter(
+        dossiers__appel__titre=TITRE, nombre_annees=nombre_annees, parties__financeur__nom=financeur
+    ).first()
+    return f"/contrats/appels-a-projets/conventions/{convention.pk}/{suite}"
+
+
 PAGES = [
     f"/contrats/appels-a-projets/contrat/{CODE}/",
     _appel,
@@ -42,4 +52,10 @@ PAGES_CONNECTEES = [
     ("dossier-instruction-etat", lambda: _dossier("Chantier d'insertion espaces verts"), ETAT),
     ("tableau-instruction", "/contrats/appels-a-projets/instruction/", AGENT),
     ("nouvel-appel", f"/contrats/appels-a-projets/contrat/{CODE}/nouveau/", AGENT),
+    ("conventions-structure", "/contrats/appels-a-projets/conventions/", STRUCTURE),
+    ("convention-en-vigueur-structure", lambda: _convention(1), STRUCTURE),
+    ("cpo-agent", lambda: _convention(3), AGENT),
+    # Signer et préparer un avenant demandent la double authentification, que les comptes de démonstration
+    # n'ont pas : ces formulaires sont vérifiés par les tests des pages (tests/financements).
+    ("convention-en-vigueur-agent", lambda: _convention(1), AGENT),
 ]

@@ -116,3 +116,16 @@ def depose(brouillon, membre_structure, epci, prefecture):
     remplir(brouillon, membre_structure, {epci: Decimal("10000"), prefecture: Decimal("30000")})
     services.deposer(brouillon, membre_structure)
     return brouillon
+
+
+@pytest.fixture
+def decide(depose, agent, agent_etat, epci, prefecture):
+    """Un dossier décidé : 10 000 € de la métropole, 30 000 € de l'État (au-delà de 23 000 € : convention
+    obligatoire) ; chaque financeur a reçu un projet de convention."""
+    from financements.services import instruction
+
+    instruction.prendre_en_instruction(depose, agent)
+    instruction.decider(depose, agent, epci, "10000")
+    instruction.decider(depose, agent_etat, prefecture, "30000")
+    depose.refresh_from_db()
+    return depose

@@ -6,9 +6,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from financements.models import Issue, StatutDossier
+from financements.models import Issue, StatutConvention, StatutDossier
+from financements.services import conventions, instruction
 from financements.services import dossiers as services
-from financements.services import instruction
 from tests.financements.conftest import remplir
 from tests.taches import puis_executer_taches, serveur_de_courriels_retabli, taches
 
@@ -62,7 +62,30 @@ def test_it_follows_the_whole_lifecycle_and_records_who_when_why(
     depose.refresh_from_db()
     assert (depose.statut, depose.issue) == (StatutDossier.DECIDE, Issue.FINANCE)
     assert depose.convention_requise is True  # 30 000 € de l'État sur un an
-    services.faire_avancer(depose, agent, StatutDossier.CONVENTIONNE, "Convention signée le 3 mars")
+    # Les conventions, une fois en vigueur, rendent le dossier conventionné (tests/financements/test_conventions.py).
+    for convention in depose.conventions.all():
+        financeur = convention.parties.get().financeur
+        signataire = agent if financeur == epci else agent_etat
+        conventions.faire_avancer(convention, signataire, StatutConvention.ENVOYEE)
+        conventions.signer(
+            convention,
+            membre_structure,
+            None,
+            signataire_nom="A",
+            signataire_qualite="Présidente",
+            representant_declare=True,
+        )
+        conventions.signer(
+            convention,
+            signataire,
+            financeur,
+            signataire_nom="B",
+            signataire_qualite="Président",
+            reference_acte="DEL-2027-12",
+            date_acte=timezone.localdate(),
+        )
+        conventions.faire_avancer(convention, signataire, StatutConvention.EN_VIGUEUR)
+    depose.refresh_from_db()
     services.faire_avancer(depose, agent_etat, StatutDossier.EN_COURS)
     with pytest.raises(ValidationError, match="compte-rendu financier"):
         services.faire_avancer(depose, membre_structure, StatutDossier.BILAN_DEPOSE)
@@ -91,7 +114,7 @@ def test_it_follows_the_whole_lifecycle_and_records_who_when_why(
 
 def test_it_refuses_a_transition_that_is_not_allowed(depose, agent):
     with pytest.raises(ValidationError, match="ne peut pas passer"):
-        services.faire_avancer(depose, agent, StatutDossier.CONVENTIONNE)
+        services.faire_avancer(depose, agent, StatutDossier.EN_COURS)
 
 
 def test_it_requires_a_reason_to_ask_for_a_correction(depose, agent):

@@ -60,3 +60,18 @@ def test_the_demo_dossiers_name_the_legal_representative_and_the_means_of_the_st
     assert all(d.representant_nom and d.representant_qualite and d.budget_annuel_structure for d in dossiers)
     regie = dossiers.filter(structure__raison_sociale="Régie de quartier de Maurepas").first()
     assert regie.signataire.startswith("Nadia Benali (Directrice), par délégation")
+
+
+def test_the_demo_has_an_annual_convention_in_force_and_a_cpo_awaiting_a_funder(settings, tmp_path):
+    from financements.models import Convention, StatutConvention
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("charger_demo", verbosity=0)
+    call_command("charger_demo", verbosity=0)
+    conventions = Convention.objects.filter(dossiers__appel__titre=TITRE)
+    en_vigueur = conventions.filter(statut=StatutConvention.EN_VIGUEUR, nombre_annees=1)
+    assert en_vigueur.count() == 2  # rien n'est dupliqué au second chargement
+    cpo = conventions.get(nombre_annees=3)
+    assert cpo.statut == StatutConvention.SIGNEE_STRUCTURE
+    signes = set(cpo.signatures.values_list("financeur__nom", flat=True))
+    assert signes == {None, "Préfecture d'Ille-et-Vilaine"}  # la métropole n'a pas encore signé

@@ -130,3 +130,28 @@ def test_deleting_the_account_purges_the_pdfs_naming_the_person(client, membre_s
         ),
         ("rendre_pdf_dossier", {"dossier": brouillon.pk, "tentative": 1}),
     ]
+
+
+def test_the_export_holds_the_convention_signatures_i_recorded(
+    client, membre_structure, agent_etat, decide, prefecture
+):
+    from financements.models import StatutConvention
+    from financements.services import conventions
+
+    convention = decide.conventions.get(parties__financeur=prefecture)
+    conventions.faire_avancer(convention, agent_etat, StatutConvention.ENVOYEE)
+    conventions.signer(
+        convention,
+        membre_structure,
+        None,
+        signataire_nom="Awa Diallo",
+        signataire_qualite="Présidente",
+        representant_declare=True,
+    )
+    client.force_login(membre_structure)
+
+    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+
+    [signature] = donnees["signatures_de_conventions"]
+    assert (signature["partie"], signature["signataire"]) == ("la structure", "Awa Diallo")
+    assert [e["nouvel_etat"] for e in donnees["journal_des_conventions"]] == ["Signée par la structure"]

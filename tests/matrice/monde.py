@@ -40,9 +40,9 @@ from contrats.models import InstanceGouvernance, Orientation, Public, Signataire
 from contrats.models.projet_territoire import NiveauOrientation
 from contrats.services import concertation as concertations
 from contrats.services import sections as sections_services
-from financements.models import StatutDossier
+from financements.models import Convention, StatutConvention, StatutDossier
+from financements.services import conventions, instruction
 from financements.services import dossiers as dossiers_services
-from financements.services import instruction
 from territoires.models import NatureEpci
 from tests.acteurs_ess.factories import CollectifFactory, StructureFactory
 from tests.contrats.factories import (
@@ -297,8 +297,11 @@ def _financements(m: Monde) -> None:
             elif etape == "decide":
                 for acteur, financeur in m.financeur_de.items():
                     instruction.decider(d, m.personnes[acteur], financeur, m.demandes[financeur])
+                # Plus de 23 000 € de l'État : sa convention est signée avant que l'action commence.
+                _signer_convention_etat(m, d)
             elif etape == "en_cours":
-                dossiers_services.faire_avancer(d, agent, StatutDossier.CONVENTIONNE, "Convention signée")
+                m.convention_en_vigueur = d.conventions.get(parties__financeur=m.prefecture)
+                conventions.faire_avancer(m.convention_en_vigueur, m.personnes["etat"], StatutConvention.EN_VIGUEUR)
                 dossiers_services.faire_avancer(d, agent, StatutDossier.EN_COURS)
             d.refresh_from_db()
         assert d.statut == {"decide": StatutDossier.DECIDE}.get(jusqu_a, jusqu_a), d.statut
@@ -310,9 +313,55 @@ def _financements(m: Monde) -> None:
     m.dossier_instruction = dossier("Cuisine collective", "en_instruction")
     m.dossier_decide = dossier("Bibliothèque de rue", "decide")
     m.dossier_en_cours = dossier("Fête de quartier", "en_cours")
+    # Les autres conventions du dossier décidé : celle de la métropole en projet, celle du bailleur envoyée.
+    m.convention_projet = Convention.objects.get(dossiers=m.dossier_decide, parties__financeur=m.org_epci)
+    m.convention_envoyee = Convention.objects.get(dossiers=m.dossier_decide, parties__financeur=m.bailleur)
+    conventions.faire_avancer(m.convention_envoyee, m.personnes["partenaire"], StatutConvention.ENVOYEE)
+    m.convention_etat = m.dossier_decide.conventions.get(parties__financeur=m.prefecture)
+    m.signature_pdf = m.convention_etat.signatures.get(financeur=m.prefecture)
+    # Deux avenants à la convention en vigueur : le premier signé (son PDF), le second en préparation.
+    annee = m.convention_en_vigueur.annee_debut
+
+    def avenant(montant: str):
+        return conventions.preparer_avenant(
+            m.convention_en_vigueur,
+            m.personnes["etat"],
+            objet="Montant révisé",
+            motif="Action élargie à un second quartier.",
+            montants={(m.prefecture.pk, annee): Decimal(montant)},
+        )
+
+    m.avenant_signe = conventions.enregistrer_avenant_signe(
+        avenant("32000"), m.personnes["etat"], fichier_pdf("avenant-1.pdf")
+    )
+    m.avenant_projet = avenant("34000")
     m.piece_brouillon = m.dossier_brouillon.pieces.order_by("pk").first()
     m.piece_instruction = m.dossier_instruction.pieces.order_by("pk").first()
     m.co_porteur_brouillon = m.dossier_brouillon.co_porteurs.get()
+
+
+def _signer_convention_etat(m: Monde, d) -> None:
+    """La convention de l'État (30 000 € sur un an) envoyée, signée par la structure puis par la préfecture,
+    avec le PDF signé."""
+    convention = d.conventions.get(parties__financeur=m.prefecture)
+    conventions.faire_avancer(convention, m.personnes["etat"], StatutConvention.ENVOYEE)
+    conventions.signer(
+        convention,
+        m.personnes["structure"],
+        None,
+        signataire_nom="Awa Diallo",
+        signataire_qualite="Présidente",
+        representant_declare=True,
+    )
+    conventions.signer(
+        convention,
+        m.personnes["etat"],
+        m.prefecture,
+        signataire_nom="Amélie Puccinelli",
+        signataire_qualite="Préfète déléguée pour l'égalité des chances",
+        delegation=True,
+        fichier=fichier_pdf("convention-signee.pdf"),
+    )
 
 
 def _annuaire(m: Monde) -> None:
@@ -574,6 +623,18 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:export_csv": _url("financements:export_csv"),
     "financements:export_xlsx": _url("financements:export_xlsx"),
     "financements:scdl": _url("financements:scdl", "org_epci.pk"),
+    "financements:conventions": _url("financements:conventions"),
+    "financements:convention": _url("financements:convention", "convention_projet.pk"),
+    "financements:modifier_convention": _url("financements:modifier_convention", "convention_projet.pk"),
+    "financements:etat_convention": _url("financements:etat_convention", "convention_projet.pk"),
+    "financements:signer_convention": _url("financements:signer_convention", "convention_envoyee.pk"),
+    "financements:renouveler_convention": _url("financements:renouveler_convention", "convention_en_vigueur.pk"),
+    "financements:nouvel_avenant": _url("financements:nouvel_avenant", "convention_en_vigueur.pk"),
+    "financements:avenant_signe": _url("financements:avenant_signe", "convention_en_vigueur.pk", "avenant_projet.pk"),
+    "financements:pdf_avenant": _url("financements:pdf_avenant", "convention_en_vigueur.pk", "avenant_signe.pk"),
+    "financements:pdf_signe_convention": _url(
+        "financements:pdf_signe_convention", "convention_etat.pk", "signature_pdf.pk"
+    ),
     # administration
     "admin:index": _url("admin:index"),
     "admin:login": _url("admin:login"),
@@ -807,7 +868,34 @@ DONNEES: dict[str, Donnees] = {
     "financements:retirer_co_porteur": _fixe({}),
     "financements:confirmer_co_portage": _fixe({}),
     "financements:deposer_dossier": _fixe({}),
-    "financements:transition_dossier": _fixe({"statut": StatutDossier.CONVENTIONNE, "motif": "Convention signée."}),
+    # La convention de l'État (plus de 23 000 €) est signée : l'action peut commencer.
+    "financements:transition_dossier": _fixe({"statut": StatutDossier.EN_COURS, "motif": "Action lancée."}),
+    "financements:modifier_convention": lambda m, a: {
+        "objet": "la réalisation de l'action « Bibliothèque de rue »",
+        "annee_debut": m.convention_projet.annee_debut,
+        "nombre_annees": 1,
+        "part_avance": "50",
+        "solde_apres_compte_rendu": "on",
+        "justificatifs": "Compte-rendu financier.",
+        "objectifs": "Prêter 2 000 livres",
+        f"montant_{m.org_epci.pk}_{m.convention_projet.annee_debut}": "10000",
+    },
+    "financements:etat_convention": _fixe({"statut": StatutConvention.ENVOYEE}),
+    "financements:renouveler_convention": _fixe({}),
+    "financements:nouvel_avenant": lambda m, a: {
+        "objet": "Montant révisé",
+        "motif": "Fréquentation plus forte que prévu.",
+        f"montant_{m.prefecture.pk}_{m.convention_en_vigueur.annee_debut}": "35000",
+    },
+    "financements:avenant_signe": lambda m, a: {"fichier": fichier_pdf("avenant-2.pdf")},
+    "financements:signer_convention": _fixe(
+        {
+            "partie": "structure",
+            "signataire_nom": "Awa Diallo",
+            "signataire_qualite": "Présidente",
+            "representant_declare": "on",
+        }
+    ),
     "financements:bilan_dossier": lambda m, a: {"type": "bilan", "fichier": fichier_pdf("bilan.pdf")},
     "financements:prendre_dossier": _fixe({}),
     "financements:correction_dossier": _fixe({"motif": "Le RIB est illisible."}),

@@ -415,7 +415,7 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:deposer_dossier": action(PORTEUR_BROUILLON),
     # Le co-porteur invité confirme sa participation ; la structure porteuse voit le dossier sans le pouvoir.
     "financements:confirmer_co_portage": action(profil(permis={"co_porteur"}, voient={"structure"})),
-    # Après la décision, les instructeurs conventionnent.
+    # Après la décision, les instructeurs font commencer l'action (« conventionné » suit les conventions).
     "financements:transition_dossier": action(INSTRUCTEUR),
     # Le compte-rendu financier d'une action en cours : la structure porteuse.
     "financements:bilan_dossier": action(profil(permis={"structure"}, voient=LECTEURS_DOSSIER)),
@@ -436,6 +436,26 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:export_xlsx": lecture(profil(permis=INSTRUCTEURS_DE_METIER, voient=CONNECTES), CONNECTE_METHODE),
     # Les subventions accordées au format SCDL : données ouvertes.
     "financements:scdl": lecture(PUBLIC, PUBLIC_METHODE),
+    # --- Conventions : leurs parties seules (la structure, les agents des financeurs parties), et les
+    # administrateurs en lecture. décision : un financeur du même dossier qui n'est pas partie à une convention
+    # ne la voit pas (ni ses montants), pas même la collectivité porteuse du contrat : 404.
+    # La liste « Conventions » est celle de toute personne connectée (vide hors des parties).
+    "financements:conventions": lecture(CONNECTE, CONNECTE_METHODE),
+    # La convention de la métropole, en projet.
+    "financements:convention": lecture(profil(permis={"agent", "structure", "admin"}), CONNECTE_METHODE),
+    "financements:modifier_convention": formulaire(profil(permis={"agent"}, voient={"structure", "admin"})),
+    "financements:etat_convention": action(profil(permis={"agent"}, voient={"structure", "admin"})),
+    # La convention du bailleur, envoyée : la structure signe d'abord ; le bailleur attend son tour (403).
+    "financements:signer_convention": formulaire(profil(permis={"structure"}, voient={"partenaire", "admin"})),
+    # La convention de l'État en vigueur : l'État, partie, prépare la suivante.
+    "financements:renouveler_convention": action(profil(permis={"etat"}, voient={"structure", "admin"})),
+    # Les avenants à la convention de l'État en vigueur : l'État les prépare et enregistre l'avenant signé ;
+    # les parties lisent l'avenant signé.
+    "financements:nouvel_avenant": formulaire(profil(permis={"etat"}, voient={"structure", "admin"})),
+    "financements:avenant_signe": action(profil(permis={"etat"}, voient={"structure", "admin"})),
+    "financements:pdf_avenant": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
+    # Le PDF signé de la convention de l'État : ses parties.
+    "financements:pdf_signe_convention": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
     # --- Administration Django : les administrateurs, avec la double authentification -----------------------
     # L'accueil de l'administration est marqué public par Django : le visiteur passe par la connexion de
     # l'administration, qui le renvoie à celle de Coville.

@@ -1,0 +1,265 @@
+"""Les pages des conventions : la liste « Conventions » des financeurs et des structures, la page d'une
+convention (parties, montants par année et par financeur, articles, état, journal, actions permises), sa
+préparation en projet, son avancement et les signatures."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from comptes.contexte import contexte
+from comptes.mfa import exiger_double_authentification
+from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
+from financements.acces import convention_modifiable, convention_visible
+from financements.filtres import ConventionFiltre
+from financements.forms import AvenantForm, AvenantSigneForm, ConventionForm, EtatConventionForm, SignatureForm
+from financements.models import Avenant, Convention, SignatureConvention, StatutAvenant, StatutConvention
+from financements.permissions import (
+    organisations_instructrices,
+    organisations_structures,
+    parties_a_signer,
+    peut_faire_avancer_convention,
+    peut_modifier_convention,
+)
+from financements.services import conventions as services
+from financements.services.conventions import PREFIXE_CONVENTIONS
+
+PAR_PAGE = 30
+
+
+def _erreurs(erreur: Exception) -> list[str]:
+    return erreur.messages if isinstance(erreur, ValidationError) else [str(erreur)]
+
+
+@require_GET
+def liste(request: HttpRequest) -> HttpResponse:
+    """Les conventions dont la personne est partie : celles de ses structures, celles de ses financeurs."""
+    acces = contexte(request.user)
+    structures = organisations_structures(acces)
+    financeurs = [o.pk for o in organisations_instructrices(acces)]
+    conventions = (
+        Convention.objects.filter(
+            Q(structure__organisation_id__in=structures) | Q(parties__financeur_id__in=financeurs)
+        )
+        .distinct()
+        .select_related("structure")
+        .prefetch_related("parties__financeur")
+        .order_by("-annee_debut", "-pk")
+    )
+    filtre = ConventionFiltre(request.GET or None, queryset=conventions)
+    page = Paginator(filtre.qs, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "financements/conventions/liste.html", {"filtre": filtre, "page": page})
+
+
+@require_GET
+def convention(request: HttpRequest, pk: int) -> HttpResponse:
+    convention = convention_visible(request.user, pk)
+    parties = [p.financeur for p in convention.parties.all()]
+    montants = {(m.financeur_id, m.annee): m.montant for m in convention.montants.all()}
+    lignes = [
+        (annee, [montants.get((f.pk, annee)) for f in parties], sum(montants.get((f.pk, annee), 0) for f in parties))
+        for annee in convention.annees
+    ]
+    totaux = [sum(montants.get((f.pk, a), 0) for a in convention.annees) for f in parties]
+    etats = services.etats_possibles(request.user, convention)
+    signatures = {s.financeur_id: s for s in convention.signatures.all()}
+    return render(
+        request,
+        "financements/conventions/convention.html",
+        {
+            "convention": convention,
+            "parties": parties,
+            "lignes": lignes,
+            "totaux": totaux,
+            "total": sum(totaux),
+            "signature_structure": signatures.get(None),
+            "signatures_financeurs": [(f, signatures.get(f.pk)) for f in parties],
+            "articles": convention.articles.all(),
+            "objectifs": convention.objectifs.all(),
+            "dossiers": convention.dossiers.all(),
+            "journal": convention.journal.select_related("auteur"),
+            "modifiable": peut_modifier_convention(request.user, convention),
+            "a_signer": parties_a_signer(request.user, convention),
+            "form_etat": EtatConventionForm(etats=etats) if etats else None,
+            "renouvelable": convention.statut in services.STATUTS_RENOUVELABLES
+            and peut_faire_avancer_convention(request.user, convention),
+            "suites": convention.suites.all(),
+            "avenants": [
+                (a, services.differences(a, {f.pk: str(f) for f in parties})) for a in convention.avenants.all()
+            ],
+            "avenant_possible": convention.statut == StatutConvention.EN_VIGUEUR
+            and peut_faire_avancer_convention(request.user, convention),
+            "form_avenant_signe": AvenantSigneForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@exiger_double_authentification
+def modifier(request: HttpRequest, pk: int) -> HttpResponse:
+    convention = convention_modifiable(request.user, pk)
+    form = ConventionForm(request.POST or None, convention=convention, initial=ConventionForm.initial_de(convention))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.modifier_convention(
+                convention,
+                request.user,
+                objet=d["objet"],
+                annee_debut=d["annee_debut"],
+                nombre_annees=d["nombre_annees"],
+                part_avance=d["part_avance"],
+                solde_apres_compte_rendu=d["solde_apres_compte_rendu"],
+                justificatifs=d["justificatifs"],
+                objectifs=d["objectifs"].splitlines(),
+                articles=d["articles"],
+                montants=d["montants"],
+            )
+        except (ValidationError, PermissionDenied) as erreur:
+            form.add_error(None, _erreurs(erreur))
+        else:
+            messages.success(request, "Projet de convention enregistré.")
+            return redirect(convention)
+    return render(request, "financements/conventions/modifier.html", {"convention": convention, "form": form})
+
+
+@require_POST
+@exiger_double_authentification
+def etat(request: HttpRequest, pk: int) -> HttpResponse:
+    convention = convention_visible(request.user, pk)
+    etats = services.etats_possibles(request.user, convention)
+    if not etats and not peut_faire_avancer_convention(request.user, convention):
+        raise PermissionDenied(services.REFUS_PREPARATION)
+    form = EtatConventionForm(request.POST, etats=etats)
+    if form.is_valid():
+        try:
+            services.faire_avancer(convention, request.user, form.cleaned_data["statut"], form.cleaned_data["motif"])
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            convention.refresh_from_db()
+            messages.success(request, f"Convention : {convention.get_statut_display().lower()}.")
+    else:
+        messages.error(request, "Choisissez un état possible pour la convention.")
+    return redirect(convention)
+
+
+@require_http_methods(["GET", "POST"])
+@exiger_double_authentification
+def signer(request: HttpRequest, pk: int) -> HttpResponse:
+    convention = convention_visible(request.user, pk)
+    parties = parties_a_signer(request.user, convention)
+    if not parties:
+        raise PermissionDenied("Vous n'avez pas de signature à enregistrer sur cette convention à cette étape.")
+    form = SignatureForm(request.POST or None, request.FILES or None, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.signer(
+                convention,
+                request.user,
+                d["partie"],
+                signataire_nom=d["signataire_nom"],
+                signataire_qualite=d["signataire_qualite"],
+                delegation=d["delegation"],
+                representant_declare=d["representant_declare"],
+                reference_acte=d["reference_acte"],
+                date_acte=d["date_acte"],
+                fichier=d["fichier"],
+            )
+        except (ValidationError, PermissionDenied) as erreur:
+            form.add_error(None, _erreurs(erreur))
+        except StockageIndisponible:
+            form.add_error("fichier", MESSAGE_ENVOI_IMPOSSIBLE)
+        else:
+            messages.success(request, "Signature enregistrée.")
+            return redirect(convention)
+    return render(request, "financements/conventions/signer.html", {"convention": convention, "form": form})
+
+
+@require_GET
+def pdf_signe(request: HttpRequest, pk: int, signature_pk: int) -> FileResponse:
+    """Le PDF signé d'une partie, aux seules parties de la convention."""
+    convention = convention_visible(request.user, pk)
+    signature = get_object_or_404(SignatureConvention, pk=signature_pk, convention=convention)
+    if not signature.chemin.startswith(PREFIXE_CONVENTIONS + "/"):
+        raise Http404("Document introuvable.")
+    return telechargement(signature.chemin, signature.nom_fichier, "application/pdf")
+
+
+@require_POST
+@exiger_double_authentification
+def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
+    """Un agent d'un financeur partie prépare la convention suivante d'après celle-ci."""
+    convention = convention_visible(request.user, pk)
+    if not peut_faire_avancer_convention(request.user, convention):
+        raise PermissionDenied(services.REFUS_PREPARATION)
+    try:
+        suivante = services.renouveler(convention, request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect(convention)
+    messages.success(request, f"Projet de convention {suivante.periode} préparé : vérifiez ses montants.")
+    return redirect(suivante)
+
+
+@require_http_methods(["GET", "POST"])
+@exiger_double_authentification
+def nouvel_avenant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Préparer un avenant à une convention en vigueur (agents des financeurs parties)."""
+    convention = convention_visible(request.user, pk)
+    if not peut_faire_avancer_convention(request.user, convention):
+        raise PermissionDenied(services.REFUS_PREPARATION)
+    if convention.statut != StatutConvention.EN_VIGUEUR:
+        raise PermissionDenied("Seule une convention en vigueur se modifie par avenant.")
+    form = AvenantForm(request.POST or None, convention=convention)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preparer_avenant(
+                convention,
+                request.user,
+                objet=form.cleaned_data["objet"],
+                motif=form.cleaned_data["motif"],
+                montants=form.cleaned_data["montants"],
+            )
+        except ValidationError as erreur:
+            form.add_error(None, _erreurs(erreur))
+        else:
+            messages.success(request, "Avenant préparé : enregistrez-le une fois signé de toutes les parties.")
+            return redirect(convention)
+    return render(request, "financements/conventions/avenant.html", {"convention": convention, "form": form})
+
+
+@require_POST
+@exiger_double_authentification
+def avenant_signe(request: HttpRequest, pk: int, avenant_pk: int) -> HttpResponse:
+    """L'avenant signé de toutes les parties (PDF) : il s'applique."""
+    convention = convention_visible(request.user, pk)
+    avenant = get_object_or_404(Avenant, pk=avenant_pk, convention=convention)
+    if not peut_faire_avancer_convention(request.user, convention):
+        raise PermissionDenied(services.REFUS_PREPARATION)
+    form = AvenantSigneForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Joignez l'avenant signé de toutes les parties, en PDF.")
+        return redirect(convention)
+    try:
+        services.enregistrer_avenant_signe(avenant, request.user, form.cleaned_data["fichier"])
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    except StockageIndisponible:
+        messages.error(request, MESSAGE_ENVOI_IMPOSSIBLE)
+    else:
+        messages.success(request, f"Avenant n° {avenant.numero} signé : les nouveaux montants s'appliquent.")
+    return redirect(convention)
+
+
+@require_GET
+def pdf_avenant(request: HttpRequest, pk: int, avenant_pk: int) -> FileResponse:
+    convention = convention_visible(request.user, pk)
+    avenant = get_object_or_404(Avenant, pk=avenant_pk, convention=convention, statut=StatutAvenant.SIGNE)
+    if not avenant.chemin.startswith(PREFIXE_CONVENTIONS + "/"):
+        raise Http404("Document introuvable.")
+    return telechargement(avenant.chemin, avenant.nom_fichier, "application/pdf")
