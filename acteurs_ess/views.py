@@ -49,6 +49,7 @@ from acteurs_ess.permissions import (
 )
 from acteurs_ess.selectors import page_de_resultats, rechercher_structures
 from comptes.contexte import contexte_de_requete
+from comptes.mfa import exiger_double_authentification
 from comptes.models import Adhesion, Role
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
 from config.lib.tableurs import classeur_xlsx, csv_en_flux
@@ -252,6 +253,7 @@ def rattachements(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def decider(request: HttpRequest, pk: int) -> HttpResponse:
     demande = demande_pour_decider(request.user, pk)
     form = DecisionForm(request.POST)
@@ -603,6 +605,7 @@ def document_rib(request: HttpRequest, pk: int, rib_pk: int) -> FileResponse:
 
 
 @require_POST
+@exiger_double_authentification
 def valider_rib(request: HttpRequest, pk: int, rib_pk: int) -> HttpResponse:
     rib = rib_pour_valider(request.user, pk, rib_pk)
     try:

@@ -6,6 +6,7 @@ import pytest
 from comptes.models import Role
 from territoires.models import Commune, Departement, Epci, Qpv, Region
 from tests.acteurs_ess.factories import StructureFactory
+from tests.double_authentification import activer
 from tests.factories import AdhesionFactory, OrganisationFactory
 
 
@@ -65,7 +66,10 @@ def agent_rennes(epci, territoire):
     epci.code_territoire = "243500139"
     epci.epci = territoire["metropole"]
     epci.save(update_fields=["code_territoire", "epci"])
-    return AdhesionFactory(organisation=epci, role=Role.AGENT, utilisateur__email="agent.rennes@exemple.fr").utilisateur
+    # Un agent décide et valide les RIB avec la double authentification (comptes/mfa.py), comme `agent`.
+    return activer(
+        AdhesionFactory(organisation=epci, role=Role.AGENT, utilisateur__email="agent.rennes@exemple.fr").utilisateur
+    )
 
 
 @pytest.fixture
@@ -73,4 +77,6 @@ def agent_brest(territoire):
     brest = OrganisationFactory(
         commune=True, nom="Ville de Brest", code_territoire="29019", commune_id=territoire["brest"].pk
     )
-    return AdhesionFactory(organisation=brest, role=Role.AGENT, utilisateur__email="agent.brest@exemple.fr").utilisateur
+    return activer(
+        AdhesionFactory(organisation=brest, role=Role.AGENT, utilisateur__email="agent.brest@exemple.fr").utilisateur
+    )
