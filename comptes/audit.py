@@ -87,8 +87,12 @@ def journaliser(
 def entrees_de(utilisateur: Utilisateur) -> "models.QuerySet[EntreeAudit]":
     """Les entrées qui regardent la personne (l'export de ses données, RGPD art. 15) : celles qu'elle a écrites,
     celles qui portent sur son compte ou sur l'une de ses adhésions, et celles qui la nomment par son adresse
-    (une adhésion retirée n'a plus de ligne à viser : l'entrée garde l'adresse du membre)."""
-    adresses = {utilisateur.email, *EmailAddress.objects.filter(user=utilisateur).values_list("email", flat=True)}
+    (une adhésion retirée n'a plus de ligne à viser : l'entrée garde l'adresse du membre). Seules ses adresses
+    vérifiées comptent, et celle de connexion (vérifiée avant toute connexion, ACCOUNT_EMAIL_VERIFICATION) :
+    l'adresse libérée d'un compte supprimé, ajoutée sans être vérifiée, n'ouvre pas les entrées de l'ancienne
+    titulaire."""
+    verifiees = EmailAddress.objects.filter(user=utilisateur, verified=True).values_list("email", flat=True)
+    adresses = {utilisateur.email, *verifiees}
     type_compte = ContentType.objects.get_for_model(Utilisateur)
     type_adhesion = ContentType.objects.get_for_model(Adhesion)
     adhesions = [str(pk) for pk in utilisateur.adhesions.values_list("pk", flat=True)]

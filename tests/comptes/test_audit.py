@@ -187,6 +187,45 @@ def test_my_data_export_holds_the_entries_about_me_without_other_peoples_address
     assert agent.email not in contenu
 
 
+def test_an_unverified_address_does_not_open_the_entries_of_its_former_owner(client, admin_plateforme, habitant):
+    """Une personne supprime son compte ; quelqu'un ajoute son adresse libérée, sans la vérifier : l'export de
+    ses données ne lui donne pas les entrées qui nommaient l'ancienne titulaire."""
+    from allauth.account.models import EmailAddress
+
+    from comptes import rgpd
+
+    ancienne = habitant.email
+    journaliser(
+        ActionAudit.ADHESION_RETIREE, auteur=admin_plateforme, details={"utilisateur": ancienne, "role": Role.ELU}
+    )
+    rgpd.anonymiser(habitant)
+    intrus = UtilisateurFactory(email="intrus@exemple.fr")
+    EmailAddress.objects.create(user=intrus, email=ancienne, verified=False, primary=False)
+    client.force_login(intrus)
+
+    export = client.get(reverse("comptes:telecharger_donnees"))
+
+    actions = [e["action"] for e in json.loads(export.content)["journal_d_audit"]]
+    assert actions == ["Export de données personnelles"]
+
+
+def test_a_verified_second_address_brings_the_entries_that_name_it(client, admin_plateforme, habitant):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=habitant, email="autre@exemple.fr", verified=True, primary=False)
+    journaliser(
+        ActionAudit.ADHESION_RETIREE,
+        auteur=admin_plateforme,
+        details={"utilisateur": "autre@exemple.fr", "role": Role.ELU},
+    )
+    client.force_login(habitant)
+
+    export = client.get(reverse("comptes:telecharger_donnees"))
+
+    actions = [e["action"] for e in json.loads(export.content)["journal_d_audit"]]
+    assert actions == ["Adhésion retirée", "Export de données personnelles"]
+
+
 def test_it_journals_the_deletion_of_my_account_with_my_former_address(client, habitant, conseil_citoyen):
     client.force_login(habitant)
     client.post(reverse("comptes:supprimer_compte"), {"confirmation": MOT_DE_PASSE})
