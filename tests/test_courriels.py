@@ -204,3 +204,37 @@ def test_the_worker_logs_never_contain_the_text_of_a_mail(settings):
     assert "destinataire='a@exemple.fr'" in journal.getvalue()
     assert "secret-jeton" not in journal.getvalue()
     assert mail.outbox[0].body.endswith("secret-jeton")
+
+
+class _Collecte(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.enregistrements: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.enregistrements.append(record)
+
+
+@pytest.mark.django_db
+def test_the_deferral_records_never_carry_the_text_of_a_mail_in_their_list_of_jobs(file_en_memoire):
+    # « About to defer N jobs » (DEBUG) et « Deferred N jobs » (INFO) portent la liste des tâches dans `jobs`.
+    collecte = _Collecte()
+    collecte.addFilter(MasquerTextesCourriels())
+    journal = logging.getLogger("procrastinate")
+    niveau = journal.level
+    journal.setLevel(logging.DEBUG)
+    journal.addHandler(collecte)
+    try:
+        envoyer("Mot de passe oublié", "Votre lien : https://coville.example.fr/secret-jeton", ["a@exemple.fr"])
+    finally:
+        journal.removeHandler(collecte)
+        journal.setLevel(niveau)
+
+    avec_liste = [r for r in collecte.enregistrements if getattr(r, "jobs", None)]
+    assert {r.action for r in avec_liste} >= {"about_to_defer_jobs", "jobs_deferred"}
+    for enregistrement in collecte.enregistrements:
+        assert "secret-jeton" not in repr(vars(enregistrement))
+    (tache,) = avec_liste[-1].jobs
+    assert tache["task_kwargs"]["destinataire"] == "a@exemple.fr"
+    assert "masqué" in tache["task_kwargs"]["corps"]
+    assert "masqué" in tache["call_string"]
