@@ -164,14 +164,18 @@ def peut_voir_tableau(qui: Qui) -> bool:
 
 def finance_un_dossier_de(qui: Qui, structure: Structure) -> bool:
     """La personne est agent, agent de l'État ou partenaire d'une organisation à qui un dossier déposé de la
-    structure (porteuse ou co-porteuse) demande un financement : elle peut valider le RIB de la structure
-    (enregistré dans `acteurs_ess.registres.valideurs_rib`)."""
+    structure (porteuse ou co-porteuse confirmée) demande un financement : elle peut valider le RIB de la
+    structure (enregistré dans `acteurs_ess.registres.valideurs_rib`). Une co-porteuse seulement invitée ne
+    compte pas : l'invitation ne dépend que de la structure porteuse, pas de celle qu'elle nomme."""
     organisations = [o.pk for o in organisations_instructrices(qui)]
     if not organisations:
         return False
     return (
         Financement.objects.filter(financeur_id__in=organisations)
-        .filter(Q(dossier__structure=structure) | Q(dossier__co_porteurs__structure=structure))
+        .filter(
+            Q(dossier__structure=structure)
+            | Q(dossier__co_porteurs__structure=structure, dossier__co_porteurs__confirme_le__isnull=False)
+        )
         .exclude(dossier__statut=StatutDossier.BROUILLON)
         .exists()
     )

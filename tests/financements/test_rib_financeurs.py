@@ -6,9 +6,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from acteurs_ess import services
 from acteurs_ess.models import EtatRib
+from acteurs_ess.permissions import peut_lire_rib
+from comptes.models import Role
+from financements.models import CoPorteur
+from tests.acteurs_ess.factories import StructureFactory
+from tests.factories import AdhesionFactory
 from tests.financements.conftest import remplir
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +50,24 @@ def test_a_partner_not_asked_by_any_dossier_cannot_validate(depose, membre_struc
     rib = proposer(membre_structure, depose.structure)
     with pytest.raises(PermissionDenied):
         services.valider_rib(partenaire, rib)
+
+
+def test_only_a_confirmed_co_porteur_makes_the_funders_of_the_dossier_validators(depose, agent_etat):
+    # Une structure invitée comme co-porteuse, qui n'a pas confirmé, ne devient pas lisible par les financeurs
+    # du dossier d'une autre structure : l'invitation ne dépend que de celle-ci.
+    invitee = StructureFactory(raison_sociale="Invitée sans le savoir")
+    membre = AdhesionFactory(organisation=invitee.organisation, role=Role.STRUCTURE).utilisateur
+    co_porteur = CoPorteur.objects.create(dossier=depose, structure=invitee)
+    rib = proposer(membre, invitee)
+
+    assert not peut_lire_rib(agent_etat, invitee)
+    with pytest.raises(PermissionDenied):
+        services.valider_rib(agent_etat, rib)
+
+    co_porteur.confirme_le = timezone.now()
+    co_porteur.confirme_par = membre
+    co_porteur.save()
+    assert peut_lire_rib(agent_etat, invitee)
+    services.valider_rib(agent_etat, rib)
+    rib.refresh_from_db()
+    assert rib.etat == EtatRib.VALIDE
