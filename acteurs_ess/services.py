@@ -382,10 +382,14 @@ def confirmer_import(
     Un second envoi du même aperçu (double clic, deux onglets) ne lance pas un second import : il rend celui du
     premier. La tâche est différée la première, avec un verrou de file propre à l'aperçu : l'envoi simultané
     attend la validation du premier puis est refusé (AlreadyEnqueued) ; un envoi plus tardif, quand la tâche a
-    déjà commencé, bute sur le jeton unique de l'import (IntegrityError)."""
+    déjà commencé, bute sur le jeton unique de l'import (IntegrityError). Le même verrou sert de verrou
+    d'exécution : une tâche de l'import relancée ou remise dans la file attend que celle qui l'écrit encore ait
+    fini ; celle d'un worker mort, remise « à faire » par `relancer_taches_bloquees`, libère le verrou et reprend
+    l'import du début."""
     try:
         with transaction.atomic():
-            taches.importer_structures.configure(queueing_lock=f"importer_structures:{jeton}").defer(jeton=jeton)
+            verrou = f"importer_structures:{jeton}"
+            taches.importer_structures.configure(lock=verrou, queueing_lock=verrou).defer(jeton=jeton)
             return ImportStructures.objects.create(
                 jeton=jeton,
                 chemin=chemin,

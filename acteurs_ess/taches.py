@@ -14,8 +14,8 @@ FILE_IMPORTS = "imports"
 @app.task(queue=FILE_IMPORTS)
 def importer_structures(jeton: str) -> None:
     """Écrit l'import confirmé de l'aperçu `jeton` (`acteurs_ess.imports.executer_import`). Différée avec le
-    verrou de file `importer_structures:<jeton>` (`acteurs_ess.services.confirmer_import`) : un double clic
-    n'importe pas deux fois."""
+    verrou de file et d'exécution `importer_structures:<jeton>` (`acteurs_ess.services.confirmer_import`) : un
+    double clic n'importe pas deux fois, et deux tâches du même import ne l'écrivent jamais en même temps."""
     imports.executer_import(jeton)
 
 

@@ -243,3 +243,30 @@ def test_only_the_person_who_launched_an_import_and_the_admins_follow_it(
     client.force_login(admin_plateforme)
     assert client.get(url).status_code == 200
     assert url in client.get(reverse("acteurs_ess:imports")).content.decode()
+
+
+def test_an_import_never_runs_while_another_job_of_the_same_import_runs(client, agent, territoire):
+    # Une tâche relancée ou remise dans la file pendant qu'une autre écrit encore le même import : le verrou
+    # d'exécution `importer_structures:<jeton>` la fait attendre que l'autre ait fini (ou soit relancée, si son
+    # worker est mort : `relancer_taches_bloquees` la remet « à faire » et le verrou est libre).
+    client.force_login(agent)
+    deposer_et_confirmer(client)
+    suivi = ImportStructures.objects.get()
+    (premiere,) = taches("importer_structures")
+    assert premiere.lock == f"importer_structures:{suivi.jeton}"
+    autre = importer_structures.configure(lock=premiere.lock).defer(jeton=suivi.jeton)
+    with connection.cursor() as curseur:
+        curseur.execute("UPDATE procrastinate_jobs SET status = 'doing' WHERE id = %s", [autre])
+
+    executer_taches()
+
+    assert taches("importer_structures", statut="todo")[0].id == premiere.id
+    assert ImportStructures.objects.get().etat == EtatImport.EN_ATTENTE
+    assert not Structure.objects.exists()
+
+    with connection.cursor() as curseur:
+        curseur.execute("UPDATE procrastinate_jobs SET status = 'failed' WHERE id = %s", [autre])
+    executer_taches()
+
+    assert ImportStructures.objects.get().etat == EtatImport.TERMINE
+    assert Structure.objects.count() == 3
