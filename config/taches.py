@@ -16,7 +16,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from procrastinate import JobContext, RetryStrategy, builtin_tasks, exceptions
 from procrastinate.contrib.django import app
-from procrastinate.jobs import Status
+from procrastinate.jobs import Job, Status
+from procrastinate.retry import RetryDecision
 from procrastinate.tasks import Task
 
 from config.lib.stockage import StockageIndisponible
@@ -77,8 +78,17 @@ def rendre_pdf_ou_reessayer(
 # Un serveur d'e-mails en panne (ou injoignable : OSError, délai EMAIL_TIMEOUT dépassé) : nouvelle tentative
 # après 10 s + 2^n s, soit 12 s, 14 s, 18 s… 4 h 33 min ; 15 tentatives en tout sur environ 9 heures. Une panne
 # de dix minutes est couverte par les neuf premières. Toute autre erreur (un défaut du message lui-même) ne se
-# répare pas en attendant : la tâche passe en échec tout de suite, visible dans l'administration.
-NOUVELLES_TENTATIVES_COURRIEL = RetryStrategy(
+# répare pas en attendant : la tâche passe en échec tout de suite, visible dans l'administration. Un destinataire
+# refusé par le serveur (SMTPRecipientsRefused : boîte inexistante, domaine inconnu) non plus : le serveur répond,
+# et refusera la même adresse dans neuf heures.
+class NouvellesTentativesCourriel(RetryStrategy):
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        if isinstance(exception, smtplib.SMTPRecipientsRefused):
+            return None
+        return super().get_retry_decision(exception=exception, job=job)
+
+
+NOUVELLES_TENTATIVES_COURRIEL = NouvellesTentativesCourriel(
     max_attempts=14, wait=10, exponential_wait=2, retry_exceptions=[smtplib.SMTPException, OSError]
 )
 

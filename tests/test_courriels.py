@@ -157,6 +157,17 @@ def test_only_mail_server_failures_are_retried():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_mail_to_an_address_the_server_refuses_fails_at_once_for_the_admins(settings):
+    settings.EMAIL_BACKEND = "tests.courriels.BackendAdresseRefusee"
+    envoyer("Décision", "Corps", ["inconnue@exemple.fr"])
+
+    executer_taches()
+
+    (tache,) = taches("envoyer_courriel")
+    assert (tache.status, tache.attempts) == ("failed", 1)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_admin_finds_a_failed_delivery_by_address_without_reading_the_message(
     client, admin_plateforme, smtp_en_panne
 ):
