@@ -267,6 +267,11 @@ def stockage_des_fichiers() -> dict:
 # Un aperçu d'import jamais confirmé est purgé après ce délai (acteurs_ess.apercus.purger_apercus_abandonnes).
 APERCUS_IMPORT_DUREE_HEURES = envint("COVILLE_APERCUS_IMPORT_HEURES", 24, minimum=1)
 
+# Un dossier sans décision est rappelé à ses financeurs après 30 jours, s'il a été déposé depuis moins que ce
+# nombre de jours (financements.services.rappels) : au premier déploiement, les dossiers oubliés depuis des années
+# ne font pas partir une pluie de rappels.
+RAPPEL_DECISION_JOURS_MAX = envint("COVILLE_RAPPEL_DECISION_JOURS_MAX", 90, minimum=31)
+
 STORAGES = {
     "default": stockage_des_fichiers(),
     "staticfiles": {

@@ -40,8 +40,11 @@ def emails_porteurs(dossier: Dossier, co_porteurs: bool = True) -> list[str]:
     )
 
 
-def emails_instructeurs(dossier: Dossier) -> list[str]:
-    financeurs = dossier.financements.values_list("financeur_id", flat=True)
+def emails_instructeurs(dossier: Dossier, *, sans_decision: bool = False) -> list[str]:
+    """Les adresses des agents des financeurs sollicités par le dossier ; avec `sans_decision`, de ceux seulement
+    qui n'ont pas encore décidé de leur part."""
+    financements = dossier.financements.filter(decision__isnull=True) if sans_decision else dossier.financements.all()
+    financeurs = financements.values_list("financeur_id", flat=True)
     return sorted(
         set(
             Adhesion.objects.filter(

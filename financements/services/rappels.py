@@ -4,13 +4,14 @@ chaque rappel part une fois (RappelDossier), même si plusieurs workers les cher
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.lib import courriels
-from financements.models import Dossier, MotifRappel, RappelDossier, StatutDossier
+from financements.models import Dossier, Financement, MotifRappel, RappelDossier, StatutDossier
 from financements.services import notifications
 
 JOURS_AVANT_CLOTURE = 7
@@ -38,11 +39,20 @@ def brouillons_a_rappeler(aujourd_hui: date) -> QuerySet[Dossier]:
     )
 
 
+def _sans_decision() -> Exists:
+    return Exists(Financement.objects.filter(dossier=OuterRef("pk"), decision__isnull=True))
+
+
 def dossiers_sans_decision(maintenant) -> QuerySet[Dossier]:
-    """Les dossiers déposés (ou en instruction) depuis plus de trente jours, pas encore rappelés pour ce dépôt."""
+    """Les dossiers déposés (ou en instruction) depuis plus de trente jours et moins de
+    `RAPPEL_DECISION_JOURS_MAX` (les dossiers oubliés depuis longtemps ne sont pas rappelés, même au premier
+    passage après le déploiement), dont un financeur au moins n'a pas décidé, pas encore rappelés pour ce dépôt."""
     return (
         Dossier.objects.filter(
-            statut__in=STATUTS_ATTENTE_DECISION, depose_le__lt=maintenant - timedelta(days=JOURS_SANS_DECISION)
+            _sans_decision(),
+            statut__in=STATUTS_ATTENTE_DECISION,
+            depose_le__lt=maintenant - timedelta(days=JOURS_SANS_DECISION),
+            depose_le__gte=maintenant - timedelta(days=settings.RAPPEL_DECISION_JOURS_MAX),
         )
         .exclude(_deja_rappele(MotifRappel.DECISION_ATTENDUE, "depose_le__date"))
         .select_related("appel", "structure")
@@ -88,8 +98,8 @@ def rappeler_clotures(aujourd_hui: date | None = None) -> int:
 
 
 def rappeler_decisions_attendues(maintenant=None) -> int:
-    """Prévient les instructeurs des financeurs sollicités par un dossier qui attend une décision depuis plus de
-    trente jours. Rend le nombre de dossiers rappelés."""
+    """Prévient les instructeurs des financeurs sollicités par un dossier qui attend leur décision depuis plus de
+    trente jours (ceux qui ont déjà décidé de leur part ne sont pas relancés). Rend le nombre de dossiers rappelés."""
     maintenant = maintenant or timezone.now()
     rappeles = 0
     for dossier in dossiers_sans_decision(maintenant):
@@ -105,6 +115,6 @@ def rappeler_decisions_attendues(maintenant=None) -> int:
             depose_le.date(),
             f"Le dossier « {dossier.titre} » attend une décision depuis le {depose_le:%d/%m/%Y}",
             render_to_string("financements/email/rappel_decision.txt", contexte),
-            notifications.emails_instructeurs(dossier),
+            notifications.emails_instructeurs(dossier, sans_decision=True),
         )
     return rappeles

@@ -115,3 +115,25 @@ def test_no_decision_reminder_within_thirty_days_nor_once_decided_or_sent_back(d
     Dossier.objects.filter(pk=depose.pk).update(statut=StatutDossier.DECIDE)
     assert lancer(rappeler_decisions_attendues) == []
     assert not RappelDossier.objects.exists()
+
+
+def test_only_the_funders_that_have_not_decided_their_share_are_reminded(depose, agent, agent_etat, epci):
+    instruction.prendre_en_instruction(depose, agent)
+    instruction.decider(depose, agent, epci, "10000")
+    Dossier.objects.filter(pk=depose.pk).update(depose_le=timezone.now() - timedelta(days=31))
+    executer_taches()
+    mail.outbox.clear()
+
+    assert lancer(rappeler_decisions_attendues) == [[agent_etat.email]]
+
+
+def test_a_dossier_waiting_longer_than_the_reminder_window_is_not_reminded(settings, depose, agent, agent_etat):
+    # Au premier déploiement, les dossiers oubliés depuis des années ne font pas partir une pluie de rappels.
+    settings.RAPPEL_DECISION_JOURS_MAX = 90
+    executer_taches()
+    mail.outbox.clear()
+    Dossier.objects.filter(pk=depose.pk).update(depose_le=timezone.now() - timedelta(days=91))
+    assert lancer(rappeler_decisions_attendues) == []
+
+    Dossier.objects.filter(pk=depose.pk).update(depose_le=timezone.now() - timedelta(days=89))
+    assert lancer(rappeler_decisions_attendues) == [[agent.email], [agent_etat.email]]
