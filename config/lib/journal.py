@@ -42,7 +42,7 @@ class MasquerTextesCourriels(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         tache = getattr(record, "job", None)
         masquee = _tache_masquee(tache)
-        if masquee is not tache:
+        if isinstance(tache, dict) and masquee is not tache:
             if tache.get("call_string") and isinstance(record.msg, str):
                 record.msg = record.msg.replace(tache["call_string"], masquee["call_string"])
             record.job = masquee
