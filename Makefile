@@ -46,9 +46,11 @@ demo: install
 		$(MANAGE) charger_demo --url http://$(HOTE)/ && exec $(BIN)/python scripts/ensemble.py \
 		-- $(MANAGE) runserver --noreload $(HOTE) -- $(MANAGE) procrastinate worker'
 
-## Lance toute la suite de tests
+## Lance toute la suite de tests, répartie sur les cœurs de la machine (pytest-xdist : un processus et une base de
+## test par cœur ; `make test PROCESSUS_TESTS=0` pour un seul processus)
+PROCESSUS_TESTS ?= auto
 test: install
-	$(AVEC_PG) --base coville_tests -- $(BIN)/pytest $(PYTEST_ARGS)
+	$(AVEC_PG) --base coville_tests -- $(BIN)/pytest -n $(PROCESSUS_TESTS) $(PYTEST_ARGS)
 
 ## Format, lint (dont RUF100 : noqa inutiles), gabarits (djLint), types (mypy), sécurité (bandit, [tool.bandit]),
 ## migrations manquantes,
