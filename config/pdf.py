@@ -27,6 +27,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from config.lib.stockage import reponse_fichier
+from config.taches import echec_recent
 
 logger = logging.getLogger(__name__)
 
@@ -120,18 +121,25 @@ def reponse_pdf(
     empreinte: str,
     nom_fichier: str,
     preparer: Callable[[], object],
+    verrou: str,
     retour: dict[str, str] | None = None,
 ) -> HttpResponse:
     """Le téléchargement d'un PDF : l'édition des données actuelles si elle est rendue ; sinon `preparer()`
     diffère son rendu (une seule tâche par document, même si plusieurs personnes le demandent) et la page
     « PDF en préparation » (202) invite à revenir, par un bouton qui redemande la même adresse (aucun
-    rechargement automatique). `retour` : la page d'où vient le lien (`url`, `titre`)."""
+    rechargement automatique). `retour` : la page d'où vient le lien (`url`, `titre`).
+
+    Si la dernière tâche de `verrou` (celui de `preparer`) vient d'échouer, rien n'est redemandé pendant
+    PDF_PAUSE_APRES_ECHEC_MINUTES (config.taches.echec_recent) et la même page dit que le document n'a pas pu
+    être préparé (503)."""
     fichier = edition(nom, empreinte)
     if fichier is not None:
         return reponse_fichier(fichier, nom_fichier, "application/pdf")
-    preparer()
-    contexte = {"nom_fichier": nom_fichier, "retour": retour}
-    reponse = render(request, "pdf_en_preparation.html", contexte, status=202)
+    echec = echec_recent(verrou)
+    if not echec:
+        preparer()
+    contexte = {"nom_fichier": nom_fichier, "retour": retour, "echec": echec}
+    reponse = render(request, "pdf_en_preparation.html", contexte, status=503 if echec else 202)
     reponse["Cache-Control"] = "no-store"
     return reponse
 

@@ -272,6 +272,10 @@ APERCUS_IMPORT_DUREE_HEURES = envint("COVILLE_APERCUS_IMPORT_HEURES", 24, minimu
 # ne font pas partir une pluie de rappels.
 RAPPEL_DECISION_JOURS_MAX = envint("COVILLE_RAPPEL_DECISION_JOURS_MAX", 90, minimum=31)
 
+# Un PDF dont le rendu a échoué n'est pas redemandé par les téléchargements pendant ce délai (config.taches.
+# echec_recent) : la tâche en échec attend dans l'administration ; un changement des données le redemande.
+PDF_PAUSE_APRES_ECHEC_MINUTES = envint("COVILLE_PDF_PAUSE_APRES_ECHEC_MINUTES", 30, minimum=1)
+
 STORAGES = {
     "default": stockage_des_fichiers(),
     "staticfiles": {

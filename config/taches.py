@@ -9,13 +9,16 @@ application : le module est déclaré dans PROCRASTINATE_IMPORT_PATHS).
 import logging
 import smtplib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.utils import timezone
 from procrastinate import JobContext, RetryStrategy, builtin_tasks, exceptions
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 from procrastinate.jobs import Job, Status
 from procrastinate.retry import RetryDecision
 from procrastinate.tasks import Task
@@ -47,6 +50,17 @@ def differer_une_fois(tache: Task, *, verrou: str, dans_secondes: int | None = N
             return tache.configure(**options).defer(**arguments)
     except exceptions.AlreadyEnqueued:
         return None
+
+
+def echec_recent(verrou: str) -> bool:
+    """La dernière tâche de `verrou` a échoué il y a moins de PDF_PAUSE_APRES_ECHEC_MINUTES. Le verrou de file ne
+    couvre que les tâches qui attendent : sans cette pause, un rendu qui échoue à chaque fois (gabarit cassé,
+    mémoire épuisée) serait redemandé à chaque téléchargement, même anonyme, et occuperait la file `pdf`."""
+    derniere = ProcrastinateJob.objects.filter(lock=verrou).order_by("-id").first()
+    if derniere is None or derniere.status != Status.FAILED.value:
+        return False
+    depuis = timezone.now() - timedelta(minutes=settings.PDF_PAUSE_APRES_ECHEC_MINUTES)
+    return ProcrastinateEvent.objects.filter(job_id=derniere.id, type=Status.FAILED.value, at__gte=depuis).exists()
 
 
 # Un stockage en panne pendant le rendu d'un PDF : le document est redemandé après 15 s, 30 s, 1 min… 8 min

@@ -11,12 +11,16 @@ from financements.services import rappels
 FILE_RAPPELS = "rappels"
 
 
+def verrou_pdf(dossier_id: int) -> str:
+    return f"pdf:dossier-{dossier_id}"
+
+
 def differer_rendu(dossier_id: int, *, tentative: int = 1, dans_secondes: int | None = None) -> int | None:
     """Demande le rendu du résumé du dossier : une seule tâche par dossier attend, deux workers ne le rendent
     jamais en même temps (config.taches.differer_une_fois)."""
     return differer_une_fois(
         rendre_pdf_dossier,
-        verrou=f"pdf:dossier-{dossier_id}",
+        verrou=verrou_pdf(dossier_id),
         dans_secondes=dans_secondes,
         dossier=dossier_id,
         tentative=tentative,

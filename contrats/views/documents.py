@@ -33,6 +33,7 @@ def _telecharger(request: HttpRequest, code: str, cle: str) -> HttpResponse:
         empreinte=empreinte(contrat),
         nom_fichier=f"{DOCUMENTS[cle].fichier}-{contrat.code}.pdf",
         preparer=lambda: taches.differer_rendu(contrat.pk, cle),
+        verrou=taches.verrou_pdf(contrat.pk, cle),
         retour={"url": contrat.get_absolute_url(), "titre": "Retour au contrat de ville"},
     )
 

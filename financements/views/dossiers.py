@@ -491,5 +491,6 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
         empreinte=documents.empreinte(dossier),
         nom_fichier=f"dossier-{dossier.reference}.pdf",
         preparer=lambda: taches.differer_rendu(dossier.pk),
+        verrou=taches.verrou_pdf(dossier.pk),
         retour={"url": dossier.get_absolute_url(), "titre": "Retour au dossier"},
     )

@@ -336,3 +336,46 @@ def test_a_stalled_rendering_gives_way_to_the_same_rendering_already_queued(clie
     assert {t.id: t.status for t in taches("rendre_pdf_contrat")} == {bloquee: "aborted", attente: "succeeded"}
     assert taches("relancer_taches_bloquees")[0].status == "succeeded"
     assert b"".join(_telecharger(client, contrat).streaming_content).startswith(b"%PDF-")
+
+
+# --- Un rendu qui échoue à chaque fois ---------------------------------------------------------------------
+
+
+def _rendu_casse(contrat_id: int, cle: str) -> bool:
+    raise RuntimeError("Gabarit cassé")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_rendering_is_not_asked_again_by_each_download(client, contrat, elu, monkeypatch):
+    monkeypatch.setattr(documents, "mettre_a_jour", _rendu_casse)
+    _vider_la_file()
+    client.force_login(elu)
+    assert _telecharger(client, contrat).status_code == 202
+    rendre_les_pdf()
+    assert [t.status for t in taches("rendre_pdf_contrat")] == ["failed"]
+
+    for _ in range(3):
+        reponse = _telecharger(client, contrat)
+        assert reponse.status_code == 503
+        page = unescape(reponse.content.decode())
+        assert "n'a pas pu être préparé" in page and "administrateurs de la plateforme en sont avertis" in page
+
+    assert [t.status for t in taches("rendre_pdf_contrat")] == ["failed"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_rendering_is_asked_again_after_the_pause(client, contrat, elu, monkeypatch, settings):
+    monkeypatch.setattr(documents, "mettre_a_jour", _rendu_casse)
+    _vider_la_file()
+    differer_rendu(contrat.pk, "contrat")
+    rendre_les_pdf()
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "UPDATE procrastinate_events SET at = now() - make_interval(mins => %s)",
+            [settings.PDF_PAUSE_APRES_ECHEC_MINUTES + 1],
+        )
+
+    client.force_login(elu)
+    assert _telecharger(client, contrat).status_code == 202
+
+    assert [t.status for t in taches("rendre_pdf_contrat")] == ["failed", "todo"]
