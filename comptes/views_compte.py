@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptes import mfa, rgpd
 from comptes.audit import journaliser
@@ -107,13 +107,15 @@ def _json(donnees: dict[str, Any]) -> str:
     return json.dumps(donnees, ensure_ascii=False, indent=2)
 
 
-@require_GET
+# En POST (jeton CSRF) : chaque export écrit une entrée du journal d'audit, qu'une image d'un autre site ne doit
+# pas pouvoir remplir au nom de la personne.
+@require_POST
 def telecharger_donnees(request: HttpRequest) -> HttpResponse:
     """Les données personnelles de la personne connectée, en un fichier JSON (RGPD, art. 15 et 20)."""
     return _export(request, "JSON", "json", "application/json; charset=utf-8", _json)
 
 
-@require_GET
+@require_POST
 def telecharger_donnees_csv(request: HttpRequest) -> HttpResponse:
     """Les mêmes données en archive ZIP de fichiers CSV, un par rubrique, à ouvrir dans un tableur."""
     return _export(request, "CSV", "zip", "application/zip", rgpd.archive_csv)

@@ -119,7 +119,7 @@ def test_it_journals_a_membership_added_in_the_admin(client, admin_plateforme, e
 @pytest.mark.parametrize(("vue", "nom_format"), [("telecharger_donnees", "JSON"), ("telecharger_donnees_csv", "CSV")])
 def test_it_journals_the_download_of_my_personal_data(client, habitant, vue, nom_format):
     client.force_login(habitant)
-    assert client.get(reverse(f"comptes:{vue}")).status_code == 200
+    assert client.post(reverse(f"comptes:{vue}")).status_code == 200
     entree = entree_unique(ActionAudit.EXPORT_DONNEES_PERSONNELLES)
     assert (entree.auteur, entree.object_id, entree.adresse_ip) == (habitant, str(habitant.pk), "127.0.0.1")
     assert entree.details == {"export": f"ses propres données (RGPD, {nom_format})"}
@@ -134,7 +134,7 @@ def test_a_failed_download_leaves_no_entry(client, habitant):
     client.force_login(habitant)
     try:
         with pytest.raises(RuntimeError):
-            client.get(reverse("comptes:telecharger_donnees_csv"))
+            client.post(reverse("comptes:telecharger_donnees_csv"))
     finally:
         donnees_personnelles.retirer("panne")
     assert not EntreeAudit.objects.exists()
@@ -171,7 +171,7 @@ def test_my_data_export_holds_the_entries_about_me_without_other_peoples_address
     )
     client.force_login(habitant)
 
-    export = client.get(reverse("comptes:telecharger_donnees"))
+    export = client.post(reverse("comptes:telecharger_donnees"))
 
     entrees = json.loads(export.content)["journal_d_audit"]
     assert [(e["action"], e["par"], e["organisation"], e["adresse_ip"]) for e in entrees] == [
@@ -203,7 +203,7 @@ def test_an_unverified_address_does_not_open_the_entries_of_its_former_owner(cli
     EmailAddress.objects.create(user=intrus, email=ancienne, verified=False, primary=False)
     client.force_login(intrus)
 
-    export = client.get(reverse("comptes:telecharger_donnees"))
+    export = client.post(reverse("comptes:telecharger_donnees"))
 
     actions = [e["action"] for e in json.loads(export.content)["journal_d_audit"]]
     assert actions == ["Export de données personnelles"]
@@ -220,7 +220,7 @@ def test_a_verified_second_address_brings_the_entries_that_name_it(client, admin
     )
     client.force_login(habitant)
 
-    export = client.get(reverse("comptes:telecharger_donnees"))
+    export = client.post(reverse("comptes:telecharger_donnees"))
 
     actions = [e["action"] for e in json.loads(export.content)["journal_d_audit"]]
     assert actions == ["Adhésion retirée", "Export de données personnelles"]

@@ -8,10 +8,11 @@ import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.models import Adhesion, Invitation, Role, Utilisateur
+from comptes.models import Adhesion, EntreeAudit, Invitation, Role, Utilisateur
 from comptes.registres import donnees_personnelles
 from tests.factories import MOT_DE_PASSE
 
@@ -57,7 +58,7 @@ def test_it_keeps_the_input_and_explains_in_french_on_a_bad_name(client, habitan
 
 def test_it_downloads_my_account_and_memberships_as_json(client, habitant):
     client.force_login(habitant)
-    reponse = client.get(reverse("comptes:telecharger_donnees"))
+    reponse = client.post(reverse("comptes:telecharger_donnees"))
     assert reponse["Content-Type"] == "application/json; charset=utf-8"
     assert "attachment" in reponse["Content-Disposition"]
     donnees = json.loads(reponse.content)
@@ -82,7 +83,7 @@ def test_it_downloads_my_data_as_csv_files_a_spreadsheet_opens(client, habitant)
     habitant.save(update_fields=["prenom"])
     client.force_login(habitant)
 
-    reponse = client.get(reverse("comptes:telecharger_donnees_csv"))
+    reponse = client.post(reverse("comptes:telecharger_donnees_csv"))
 
     assert reponse["Content-Type"] == "application/zip"
     assert reponse["Content-Disposition"].startswith('attachment; filename="coville-mes-donnees-')
@@ -107,11 +108,29 @@ def test_it_downloads_my_data_as_csv_files_a_spreadsheet_opens(client, habitant)
     assert "- invitations_envoyees : aucune donnée (pas de fichier)" in lisezmoi
 
 
-def test_my_account_links_to_both_downloads(client, habitant):
+@pytest.mark.parametrize("page", ["mon_compte", "supprimer_compte"])
+def test_my_account_and_the_delete_page_offer_both_downloads_as_forms(client, habitant, page):
     client.force_login(habitant)
-    contenu = client.get(reverse("comptes:mon_compte")).content.decode()
-    assert f'href="{reverse("comptes:telecharger_donnees")}"' in contenu
-    assert f'href="{reverse("comptes:telecharger_donnees_csv")}"' in contenu
+    contenu = client.get(reverse(f"comptes:{page}")).content.decode()
+    for vue in ("telecharger_donnees", "telecharger_donnees_csv"):
+        assert f'<form method="post" action="{reverse(f"comptes:{vue}")}">' in contenu
+        assert f'href="{reverse(f"comptes:{vue}")}"' not in contenu
+
+
+@pytest.mark.parametrize("vue", ["telecharger_donnees", "telecharger_donnees_csv"])
+def test_a_get_of_my_data_is_refused_and_journals_nothing(client, habitant, vue):
+    # Un <img src> d'un autre site ne remplit pas le journal d'audit de la personne connectée.
+    client.force_login(habitant)
+    assert client.get(reverse(f"comptes:{vue}")).status_code == 405
+    assert not EntreeAudit.objects.exists()
+
+
+@pytest.mark.parametrize("vue", ["telecharger_donnees", "telecharger_donnees_csv"])
+def test_an_export_needs_the_csrf_token(habitant, vue):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(habitant)
+    assert client.post(reverse(f"comptes:{vue}")).status_code == 403
+    assert not EntreeAudit.objects.exists()
 
 
 def _supprimer(client, utilisateur, confirmation=MOT_DE_PASSE):

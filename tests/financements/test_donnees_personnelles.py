@@ -34,7 +34,7 @@ def test_the_export_holds_my_contributions_messages_and_dossiers(client, membre_
     Message.objects.create(dossier=brouillon, auteur=membre_structure, texte="Voici le budget corrigé.")
     client.force_login(membre_structure)
 
-    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+    donnees = json.loads(client.post(reverse("comptes:telecharger_donnees")).content)
 
     assert donnees["adhesions"][0]["organisation"] == "Les Ateliers du Blosne"
     [exportee] = donnees["contributions"]
@@ -49,7 +49,7 @@ def test_the_export_holds_my_contributions_messages_and_dossiers(client, membre_
 
 def test_the_export_of_an_agent_lists_the_section_versions_they_saved(client, agent, section):
     client.force_login(agent)
-    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+    donnees = json.loads(client.post(reverse("comptes:telecharger_donnees")).content)
     assert [(v["section"], v["version"]) for v in donnees["versions_de_sections"]] == [("Emploi et insertion", 1)]
 
 
@@ -62,7 +62,7 @@ def test_the_export_of_an_instructor_holds_their_notes_opinions_and_journal_entr
     instruction.ecrire_note(depose, agent_etat, "Note de la préfecture.")
     client.force_login(agent)
 
-    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+    donnees = json.loads(client.post(reverse("comptes:telecharger_donnees")).content)
 
     dossier = f"Vélos solidaires (n° {depose.pk})"
     [note] = donnees["notes_d_instruction"]
@@ -84,7 +84,7 @@ def test_the_export_of_an_instructor_holds_their_notes_opinions_and_journal_entr
     ]
     # Ce que le porteur a fait du dossier (dépôt, budget, plan) est à lui, pas à l'instructeur.
     client.force_login(membre_structure)
-    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+    donnees = json.loads(client.post(reverse("comptes:telecharger_donnees")).content)
     assert donnees["notes_d_instruction"] == donnees["avis_d_instruction"] == []
     assert "Dossier déposé" in [e["evenement"] for e in donnees["journal_des_dossiers"]]
 
@@ -150,7 +150,7 @@ def test_the_export_holds_the_convention_signatures_i_recorded(
     )
     client.force_login(membre_structure)
 
-    donnees = json.loads(client.get(reverse("comptes:telecharger_donnees")).content)
+    donnees = json.loads(client.post(reverse("comptes:telecharger_donnees")).content)
 
     [signature] = donnees["signatures_de_conventions"]
     assert (signature["partie"], signature["signataire"]) == ("la structure", "Awa Diallo")

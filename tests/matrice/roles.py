@@ -271,8 +271,9 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # la page qui le lui dit, et rien n'est enregistré.
     "comptes:invitation": lecture(PUBLIC, profil(autres=PAGE, visiteur=OK)),
     "comptes:mon_compte": formulaire(CONNECTE),
-    "comptes:telecharger_donnees": lecture(CONNECTE, CONNECTE_METHODE),
-    "comptes:telecharger_donnees_csv": lecture(CONNECTE, CONNECTE_METHODE),
+    # En POST : chaque export écrit une entrée du journal d'audit (hors relevé) ; le fichier est servi (200).
+    "comptes:telecharger_donnees": action(profil(permis=CONNECTES, accorde=PAGE)),
+    "comptes:telecharger_donnees_csv": action(profil(permis=CONNECTES, accorde=PAGE)),
     "comptes:supprimer_compte": formulaire(CONNECTE),
     "comptes:mentions_legales": lecture(PUBLIC, PUBLIC_METHODE),
     "comptes:donnees_personnelles": lecture(PUBLIC, PUBLIC_METHODE),
