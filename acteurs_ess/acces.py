@@ -68,7 +68,8 @@ def import_pour_suivre(qui: Qui, pk: int) -> ImportStructures:
 
 
 def structure_pour_rib(qui: Qui, pk: int) -> Structure:
-    """La page du RIB n'existe que pour ses membres, les financeurs et les administrateurs (404 pour les autres)."""
+    """La page du RIB n'existe que pour ses lecteurs (membres, qui peut le valider) et les administrateurs (404 pour
+    les autres)."""
     structure = get_object_or_404(Structure, pk=pk)
     if not peut_voir_page_rib(qui, structure):
         raise Http404("Structure introuvable.")

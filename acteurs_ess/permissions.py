@@ -200,7 +200,8 @@ def peut_lire_rib(qui: Qui, structure: Structure) -> bool:
 
 
 def peut_voir_page_rib(qui: Qui, structure: Structure) -> bool:
-    """La page du RIB : ses lecteurs, et, l'IBAN masqué, les financeurs (agents, État, partenaires) et les
-    administrateurs, qui savent ainsi qu'un compte est validé et par qui."""
+    """La page du RIB : ses lecteurs (membres de la structure, qui peut valider son RIB), et, l'IBAN masqué, les
+    administrateurs. Pas les autres agents, l'État ni les partenaires de toute la France : la page montre le
+    titulaire, le BIC et qui a proposé ou validé le compte."""
     acces = contexte(qui)
-    return acces.est_admin or acces.a_role(*ROLES_FINANCEURS) or peut_lire_rib(acces, structure)
+    return acces.est_admin or peut_lire_rib(acces, structure)

@@ -45,6 +45,7 @@ from acteurs_ess.permissions import (
     peut_proposer_rib,
     peut_valider_rib,
     peut_verifier_structure,
+    peut_voir_page_rib,
     territoire_d_import,
 )
 from acteurs_ess.selectors import page_de_resultats, rechercher_structures
@@ -125,10 +126,16 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
         "participations": structure.organisation.participations_collectifs.all(),
         "est_membre": membre,
         "peut_modifier": membre or peut_modifier_structure(user, structure),
-        # Sans requête de plus : les membres, les financeurs et les administrateurs voient la page du RIB.
+        # Les membres et les administrateurs voient la page du RIB sans requête de plus ; un financeur, s'il peut
+        # valider ce RIB (peut_voir_page_rib).
         "voit_rib": user.is_authenticated
         and (
-            membre or contexte_de_requete(request).est_admin or contexte_de_requete(request).a_role(*ROLES_FINANCEURS)
+            membre
+            or contexte_de_requete(request).est_admin
+            or (
+                contexte_de_requete(request).a_role(*ROLES_FINANCEURS)
+                and peut_voir_page_rib(contexte_de_requete(request), structure)
+            )
         ),
         "peut_verifier": user.is_authenticated
         and not structure.est_verifiee

@@ -9,6 +9,7 @@ from django.urls import reverse
 from acteurs_ess import services
 from acteurs_ess.models import EtatRib, Rib, iban_masque
 from comptes.models import ActionAudit, EntreeAudit, Role
+from tests.double_authentification import connecter
 from tests.factories import AdhesionFactory
 from tests.taches import executer_taches
 
@@ -182,7 +183,8 @@ def test_an_agent_outside_the_territory_and_without_dossier_cannot_validate(
     with pytest.raises(PermissionDenied):
         services.valider_rib(agent_brest, rib)
     client.force_login(agent_brest)
-    assert client.post(reverse("acteurs_ess:valider_rib", args=[structure.pk, rib.pk])).status_code == 403
+    # Il ne voit pas la page du RIB : 404, pas 403.
+    assert client.post(reverse("acteurs_ess:valider_rib", args=[structure.pk, rib.pk])).status_code == 404
     rib.refresh_from_db()
     assert rib.etat == EtatRib.EN_ATTENTE
 
@@ -195,7 +197,7 @@ def test_a_validated_rib_cannot_be_validated_again(membre_structure, agent_renne
 
 
 def test_the_iban_is_masked_except_for_members_and_validating_agents(
-    client, membre_structure, agent_rennes, agent_brest, structure
+    client, membre_structure, agent_rennes, admin_plateforme, structure
 ):
     services.valider_rib(agent_rennes, proposer(membre_structure, structure))
     url = reverse("acteurs_ess:rib", args=[structure.pk])
@@ -203,10 +205,21 @@ def test_the_iban_is_masked_except_for_members_and_validating_agents(
         client.force_login(lecteur)
         page = client.get(url).content.decode()
         assert "FR76 3000 6000 0112 3456 7890 189" in page
-    client.force_login(agent_brest)
+    connecter(client, admin_plateforme)
     page = client.get(url).content.decode()
     assert "FR76 **** **** **** **** ***0 189" in page
     assert "3000 6000" not in page and "Valider ce RIB" not in page and "Télécharger" not in page
+
+
+def test_a_funder_who_cannot_validate_the_rib_does_not_see_the_page(
+    client, membre_structure, agent_rennes, agent_brest, structure
+):
+    # Un agent d'un autre territoire, sans dossier de la structure : ni le titulaire, ni le BIC, ni qui a validé.
+    services.valider_rib(agent_rennes, proposer(membre_structure, structure))
+    client.force_login(agent_brest)
+    assert client.get(reverse("acteurs_ess:rib", args=[structure.pk])).status_code == 404
+    fiche = client.get(reverse("acteurs_ess:structure", args=[structure.pk])).content.decode()
+    assert reverse("acteurs_ess:rib", args=[structure.pk]) not in fiche
 
 
 def test_the_document_is_served_to_readers_only(client, membre_structure, agent_brest, structure):
@@ -217,7 +230,7 @@ def test_the_document_is_served_to_readers_only(client, membre_structure, agent_
     assert reponse.status_code == 200
     assert b"".join(reponse.streaming_content) == PDF
     client.force_login(agent_brest)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_the_validate_button_is_shown_to_a_validating_agent(client, membre_structure, agent_rennes, structure):

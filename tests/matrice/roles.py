@@ -59,13 +59,7 @@ PORTEURS_DOSSIER = frozenset({"structure", "co_porteur"})
 # Le RIB des Ateliers (voir la matrice).
 VALIDEURS_RIB = frozenset({"agent", "etat", "partenaire"})
 LECTEURS_RIB = VALIDEURS_RIB | {"structure"}
-VOIENT_RIB = LECTEURS_RIB | {
-    "admin",
-    "agent_autre_epci",
-    "agent_autre_region",
-    "partenaire_autre",
-    "etat_autre_departement",
-}
+VOIENT_RIB = LECTEURS_RIB | {"admin"}
 INSTRUCTEURS = frozenset({"agent", "etat", "partenaire"})
 LECTEURS_DOSSIER = PORTEURS_DOSSIER | INSTRUCTEURS | {"admin"}
 # Le tableau d'instruction est celui de toute personne qui instruit ou finance pour une collectivité, l'État
@@ -308,10 +302,10 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # Marquer vérifiée : un agent d'une collectivité dont le territoire contient la commune du siège (Rennes :
     # la métropole), un administrateur ; pas un agent d'un autre EPCI, même du département.
     "acteurs_ess:verifier": action(profil(permis={"agent", "admin"}, voient=CONNECTES)),
-    # Le RIB des Ateliers : ses membres le proposent ; les agents des financeurs (agents, État, partenaires) et
-    # les administrateurs voient la page, l'IBAN masqué ; ceux qui peuvent le valider (un agent du territoire ou
-    # d'un financeur sollicité par un dossier déposé des Ateliers : la métropole, l'État, le bailleur) le lisent
-    # en entier et le valident ; jamais un membre de la structure. Les autres ne voient pas la page.
+    # Le RIB des Ateliers : ses membres le proposent ; les administrateurs voient la page, l'IBAN masqué ; ceux
+    # qui peuvent le valider (un agent du territoire ou d'un financeur sollicité par un dossier déposé des
+    # Ateliers : la métropole, l'État, le bailleur) le lisent en entier et le valident ; jamais un membre de la
+    # structure. Les autres (même agents, État ou partenaires ailleurs) ne voient pas la page.
     "acteurs_ess:rib": lecture(
         profil(permis=VOIENT_RIB, accorde=PAGE), profil(permis={"structure"}, voient=VOIENT_RIB - {"structure"})
     ),
