@@ -44,7 +44,7 @@ from comptes.audit import journaliser
 from comptes.contexte import Qui, contexte
 from comptes.models import ActionAudit, Adhesion, Organisation, Role, TypeOrganisation, Utilisateur, role_gestionnaire
 from config.lib.courriels import envoyer_apres_validation
-from config.lib.fichiers import verifier_fichier
+from config.lib.fichiers import EXTENSIONS_PDF_IMAGE, EXTENSIONS_PDF_IMAGE_LISIBLES, verifier_fichier
 
 
 @dataclass(frozen=True)
@@ -471,7 +471,9 @@ def proposer_rib(utilisateur: Utilisateur, structure: Structure, *, iban: str, t
         erreurs.append("Joignez le RIB délivré par la banque (PDF ou image).")
     else:
         try:
-            nom, type_mime = verifier_fichier(document)
+            nom, type_mime = verifier_fichier(
+                document, extensions=EXTENSIONS_PDF_IMAGE, lisibles=EXTENSIONS_PDF_IMAGE_LISIBLES
+            )
         except ValidationError as erreur:
             erreurs.extend(erreur.messages)
     if erreurs:

@@ -22,6 +22,9 @@ TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 EXTENSIONS_LISIBLES = "PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX"
+# Un RIB est un document imprimé par la banque : PDF ou image, jamais un document bureautique modifiable.
+EXTENSIONS_PDF_IMAGE = frozenset({".pdf", ".png", ".jpg", ".jpeg"})
+EXTENSIONS_PDF_IMAGE_LISIBLES = "PDF, PNG ou JPEG"
 
 
 def _contenu_conforme(extension: str, debut: bytes, fichier: File, nom: str) -> bool:
@@ -55,14 +58,15 @@ def _contenu_conforme(extension: str, debut: bytes, fichier: File, nom: str) -> 
         fichier.seek(0)
 
 
-def verifier_fichier(fichier: File) -> tuple[str, str]:
-    """Vérifie le fichier envoyé ; rend (nom nettoyé, type MIME) ou lève une ValidationError en français."""
+def verifier_fichier(
+    fichier: File, extensions: frozenset[str] | None = None, lisibles: str = EXTENSIONS_LISIBLES
+) -> tuple[str, str]:
+    """Vérifie le fichier envoyé ; rend (nom nettoyé, type MIME) ou lève une ValidationError en français.
+    `extensions` restreint les types acceptés (parmi `TYPES`), `lisibles` les nomme dans le message."""
     nom = PurePath(fichier.name or "").name.strip()
     extension = PurePath(nom).suffix.lower()
-    if extension not in TYPES:
-        raise ValidationError(
-            f"Le fichier « {nom} » n'est pas d'un type accepté : envoyez un document {EXTENSIONS_LISIBLES}."
-        )
+    if extension not in TYPES or (extensions is not None and extension not in extensions):
+        raise ValidationError(f"Le fichier « {nom} » n'est pas d'un type accepté : envoyez un document {lisibles}.")
     if fichier.size > TAILLE_MAXIMUM:
         taille = f"{fichier.size / 1024 / 1024:.1f}".replace(".", ",")
         raise ValidationError(f"Le fichier « {nom} » pèse {taille} Mo : la taille maximale est de 10 Mo.")

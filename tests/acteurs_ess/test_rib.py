@@ -1,5 +1,9 @@
 """Le RIB d'une structure : proposé par un membre, validé par un agent d'un financeur, membres prévenus."""
 
+import io
+import zipfile
+from html import unescape
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -138,6 +142,38 @@ def test_an_invalid_bic_or_a_document_of_the_wrong_type_is_refused(membre_struct
     assert not Rib.objects.exists()
 
 
+def _bureautique(racine: str) -> bytes:
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(f"{racine}document.xml", "<document/>")
+    return tampon.getvalue()
+
+
+@pytest.mark.parametrize(("nom", "racine"), [("rib.docx", "word/"), ("rib.xlsx", "xl/")])
+def test_an_office_document_is_refused_as_a_rib_with_a_clear_message(client, membre_structure, structure, nom, racine):
+    client.force_login(membre_structure)
+    reponse = client.post(
+        reverse("acteurs_ess:rib", args=[structure.pk]),
+        {"iban": IBAN, "titulaire": "Les Ateliers", "document": SimpleUploadedFile(nom, _bureautique(racine))},
+    )
+    assert reponse.status_code == 400
+    assert f"Le fichier « {nom} » n'est pas d'un type accepté : envoyez un document PDF, PNG ou JPEG." in unescape(
+        reponse.content.decode()
+    )
+    assert not Rib.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("nom", "contenu"), [("rib.png", b"\x89PNG\r\n\x1a\n" + b"0" * 8), ("rib.jpg", b"\xff\xd8\xff0")]
+)
+def test_an_image_is_accepted_as_a_rib(membre_structure, structure, nom, contenu):
+    rib = services.proposer_rib(
+        membre_structure, structure, iban=IBAN, titulaire="X", document=SimpleUploadedFile(nom, contenu)
+    )
+    assert rib.nom == nom
+
+
 def test_a_valid_bic_is_kept(membre_structure, structure):
     assert proposer(membre_structure, structure, bic="agri frpp").bic == "AGRIFRPP"
 
@@ -237,3 +273,4 @@ def test_the_validate_button_is_shown_to_a_validating_agent(client, membre_struc
     proposer(membre_structure, structure)
     client.force_login(agent_rennes)
     assert "Valider ce RIB" in client.get(reverse("acteurs_ess:rib", args=[structure.pk])).content.decode()
+
