@@ -563,6 +563,7 @@ def rib(request: HttpRequest, pk: int) -> HttpResponse:
         structure = structure_pour_rib(request.user, pk)
     form = RibForm(request.POST or None, request.FILES or None) if peut_proposer_rib(request.user, structure) else None
     statut = 200
+    stockage_en_panne = False
     if request.method == "POST" and form is not None:
         if form.is_valid():
             try:
@@ -577,6 +578,10 @@ def rib(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as erreur:
                 for message in erreur.messages:
                     form.add_error(None, message)
+            except StockageIndisponible:
+                # Rien n'est enregistré (proposer_rib est tout ou rien) : le formulaire revient avec sa saisie.
+                form.add_error("document", MESSAGE_ENVOI_IMPOSSIBLE)
+                stockage_en_panne = True
             else:
                 messages.success(
                     request,
@@ -584,7 +589,7 @@ def rib(request: HttpRequest, pk: int) -> HttpResponse:
                     "Les membres de la structure sont prévenus.",
                 )
                 return redirect("acteurs_ess:rib", structure.pk)
-        statut = 400
+        statut = 503 if stockage_en_panne else 400
     ribs = list(Rib.objects.filter(structure=structure).select_related("propose_par", "valide_par"))
     return render(
         request,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from acteurs_ess import services
 from acteurs_ess.models import EtatRib, Rib, iban_masque
 from comptes.models import ActionAudit, EntreeAudit, Role
+from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE
 from tests.double_authentification import connecter
 from tests.factories import AdhesionFactory
 from tests.taches import executer_taches
@@ -273,4 +274,22 @@ def test_the_validate_button_is_shown_to_a_validating_agent(client, membre_struc
     proposer(membre_structure, structure)
     client.force_login(agent_rennes)
     assert "Valider ce RIB" in client.get(reverse("acteurs_ess:rib", args=[structure.pk])).content.decode()
+
+
+def test_a_stopped_store_shows_the_form_again_with_its_input_and_saves_nothing(
+    client, membre_structure, structure, stockage_arrete
+):
+    client.force_login(membre_structure)
+    reponse = client.post(
+        reverse("acteurs_ess:rib", args=[structure.pk]),
+        {"iban": IBAN, "titulaire": "Les Ateliers du Blosne", "document": document()},
+    )
+    assert reponse.status_code == 503
+    contenu = unescape(reponse.content.decode())
+    assert MESSAGE_ENVOI_IMPOSSIBLE in contenu
+    assert reponse.context["form"].errors["document"] == [MESSAGE_ENVOI_IMPOSSIBLE]
+    assert 'value="Les Ateliers du Blosne"' in contenu and f'value="{IBAN}"' in contenu
+    assert not Rib.objects.exists()
+    executer_taches()
+    assert mail.outbox == []
 
