@@ -293,3 +293,20 @@ def test_a_stopped_store_shows_the_form_again_with_its_input_and_saves_nothing(
     executer_taches()
     assert mail.outbox == []
 
+
+def test_inactive_and_deleted_accounts_are_not_told_of_a_new_rib(membre_structure, tresorier, structure):
+    AdhesionFactory(
+        organisation=structure.organisation,
+        role=Role.STRUCTURE,
+        utilisateur__email="inactif@exemple.fr",
+        utilisateur__is_active=False,
+    )
+    AdhesionFactory(
+        organisation=structure.organisation,
+        role=Role.STRUCTURE,
+        utilisateur__email="supprime@exemple.fr",
+        utilisateur__est_supprime=True,
+    )
+    proposer(membre_structure, structure)
+    executer_taches()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([membre_structure.email, tresorier.email])
