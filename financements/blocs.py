@@ -1,6 +1,6 @@
 """Les blocs des appels à projets et dossiers sur les pages d'autres applications, qui ne les importent pas :
 les projets financés d'un QPV, d'une commune ou d'un EPCI (`territoires.registres.pages_territoire`) et d'une
-structure (`acteurs_ess.registres.profil_structure`), « Mes dossiers » dans Mon espace
+structure avec ses conventions (`acteurs_ess.registres.profil_structure`), « Mes dossiers » dans Mon espace
 (`comptes.registres.mon_espace`), le lien vers les appels d'un contrat (`contrats.registres.page_contrat`).
 Enregistrés dans `FinancementsConfig.ready()` ; chacun lance un nombre fixe de requêtes."""
 
@@ -12,7 +12,13 @@ from comptes.contexte import contexte_de_requete
 from contrats.models import ContratDeVille
 from financements.models import Dossier
 from financements.permissions import organisations_instructrices, organisations_structures
-from financements.selectors import ce_qui_est_attendu, dossiers_a_instruire, dossiers_de, projets_finances
+from financements.selectors import (
+    ce_qui_est_attendu,
+    conventions_publiques,
+    dossiers_a_instruire,
+    dossiers_de,
+    projets_finances,
+)
 from territoires.models import Commune, Epci, Qpv
 
 NOMBRE_MAXIMUM = 20
@@ -38,6 +44,16 @@ def projets_de_la_structure(request: HttpRequest, structure: Structure) -> str:
     if not projets:
         return ""
     return render_to_string("financements/dossiers/_projets_finances.html", {"projets": projets}, request=request)
+
+
+def conventions_de_la_structure(request: HttpRequest, structure: Structure) -> str:
+    """Les conventions en vigueur ou terminées d'une structure, pour son profil public : une requête."""
+    conventions = conventions_publiques(structure)
+    if not conventions:
+        return ""
+    return render_to_string(
+        "financements/conventions/_profil_structure.html", {"conventions": conventions}, request=request
+    )
 
 
 def mes_dossiers(request: HttpRequest) -> str:
@@ -83,4 +99,5 @@ def enregistrer_blocs() -> None:
     page_contrat.enregistrer("appels_a_projets", appels_du_contrat, ordre=10)
     pages_territoire.enregistrer("projets_finances", projets_d_un_territoire, ordre=15)
     profil_structure.enregistrer("projets_finances", projets_de_la_structure, ordre=10)
+    profil_structure.enregistrer("conventions", conventions_de_la_structure, ordre=20)
     mon_espace.enregistrer("dossiers", mes_dossiers, ordre=15)

@@ -9,7 +9,15 @@ from comptes.contexte import Qui, contexte
 from comptes.models import Role
 from contrats.models import ContratDeVille
 from contrats.selectors import q_contrats_portes_par
-from financements.models import AppelAProjets, Dossier, Financement, FinanceurAppel, StatutDossier
+from financements.models import (
+    AppelAProjets,
+    ConventionMontant,
+    Dossier,
+    Financement,
+    FinanceurAppel,
+    StatutConvention,
+    StatutDossier,
+)
 from financements.models.dossier import STATUTS_DECIDES
 from financements.permissions import organisations_instructrices, organisations_structures
 
@@ -125,6 +133,43 @@ ATTENTES = {
 
 def ce_qui_est_attendu(dossier: Dossier) -> str:
     return ATTENTES.get(dossier.statut, "Rien pour l'instant : les financeurs instruisent ou suivent le dossier")
+
+
+def conventions_publiques(structure) -> list[dict]:
+    """Les conventions d'une structure en vigueur ou terminées (résiliées aussi, si elles ont été en vigueur) :
+    par convention et par financeur, les années couvertes et le total sur la période. Données publiques ; une
+    seule requête, quel que soit le nombre de conventions. Un projet, ou une convention résiliée avant d'être
+    en vigueur, n'engage rien et n'y figure pas."""
+    lignes = (
+        ConventionMontant.objects.filter(convention__structure=structure)
+        .filter(
+            Q(convention__statut__in=[StatutConvention.EN_VIGUEUR, StatutConvention.TERMINEE])
+            | Q(convention__statut=StatutConvention.RESILIEE, convention__en_vigueur_le__isnull=False)
+        )
+        .values(
+            "convention_id",
+            "convention__annee_debut",
+            "convention__nombre_annees",
+            "convention__statut",
+            "financeur__nom",
+        )
+        .annotate(total=Sum("montant"))
+        .order_by("-convention__annee_debut", "-convention_id", "financeur__nom")
+    )
+    conventions: dict[int, dict] = {}
+    for ligne in lignes:
+        debut, duree = ligne["convention__annee_debut"], ligne["convention__nombre_annees"]
+        convention = conventions.setdefault(
+            ligne["convention_id"],
+            {
+                "periode": str(debut) if duree == 1 else f"{debut}–{debut + duree - 1}",
+                "pluriannuelle": duree > 1,
+                "statut": StatutConvention(ligne["convention__statut"]).label,
+                "financeurs": [],
+            },
+        )
+        convention["financeurs"].append((ligne["financeur__nom"], ligne["total"]))
+    return list(conventions.values())
 
 
 def projets_finances(qpv=None, commune=None, contrat=None, structure=None) -> QuerySet[Dossier]:

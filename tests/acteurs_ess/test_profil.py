@@ -39,11 +39,11 @@ def test_the_profile_runs_a_fixed_number_of_queries(client, structure, territoir
     lier(1)
     # 1 : structure, organisation, commune et EPCI ; 2 : QPV ; 3 : communes d'action ; 4 : collectifs ;
     # 5 : la structure a-t-elle un membre ? (un visiteur anonyme ne coûte aucune requête de droits) ;
-    # 6 : ses projets financés (bloc enregistré par financements/blocs.py)
-    with django_assert_num_queries(6):
+    # 6 : ses projets financés, 7 : ses conventions (blocs enregistrés par financements/blocs.py)
+    with django_assert_num_queries(7):
         client.get(structure.get_absolute_url())
     lier(10)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(structure.get_absolute_url())
 
 
