@@ -440,18 +440,8 @@ def bic_valide(saisie: str) -> str:
 
 
 def _emails_membres(structure: Structure) -> list[str]:
-    """Les adresses des membres de la structure qui peuvent encore se connecter : un compte désactivé ou
-    supprimé ne reçoit plus rien (son adresse peut ne plus être la sienne)."""
-    return sorted(
-        set(
-            Adhesion.objects.filter(
-                organisation_id=structure.organisation_id,
-                role=Role.STRUCTURE,
-                utilisateur__is_active=True,
-                utilisateur__est_supprime=False,
-            ).values_list("utilisateur__email", flat=True)
-        )
-    )
+    """Les adresses des membres de la structure qui peuvent encore se connecter."""
+    return Adhesion.objects.filter(organisation_id=structure.organisation_id, role=Role.STRUCTURE).adresses_actives()
 
 
 @transaction.atomic

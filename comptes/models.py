@@ -215,6 +215,19 @@ class Organisation(models.Model):
             self.departement = Departement.objects.filter(code=code).first()
 
 
+class AdhesionQuerySet(models.QuerySet):
+    def adresses_actives(self) -> list[str]:
+        """Les adresses e-mail, sans doublon et triées, des membres de ces adhésions qui peuvent encore se
+        connecter : un compte désactivé ou supprimé ne reçoit plus rien (son adresse peut ne plus être la sienne)."""
+        return sorted(
+            set(
+                self.filter(utilisateur__is_active=True, utilisateur__est_supprime=False).values_list(
+                    "utilisateur__email", flat=True
+                )
+            )
+        )
+
+
 class Adhesion(models.Model):
     """L'appartenance d'un utilisateur à une organisation, avec son rôle."""
 
@@ -229,6 +242,8 @@ class Adhesion(models.Model):
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     cree_le = models.DateTimeField("depuis le", auto_now_add=True)
+
+    objects = AdhesionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "adhésion"

@@ -557,9 +557,7 @@ def destinataires(convention: Convention) -> list[str]:
     parties = list(convention.parties.values_list("financeur_id", flat=True))
     structure = Adhesion.objects.filter(organisation_id=convention.structure.organisation_id, role=Role.STRUCTURE)
     financeurs = Adhesion.objects.filter(organisation_id__in=parties, role__in=ROLES_INSTRUCTEURS)
-    return sorted(
-        set((structure | financeurs).filter(utilisateur__is_active=True).values_list("utilisateur__email", flat=True))
-    )
+    return (structure | financeurs).adresses_actives()
 
 
 def notifier(convention: Convention, entree: JournalConvention) -> None:

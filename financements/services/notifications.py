@@ -31,13 +31,7 @@ def emails_porteurs(dossier: Dossier, co_porteurs: bool = True) -> list[str]:
     condition = Q(organisation_id=dossier.structure.organisation_id)
     if co_porteurs:
         condition |= Q(organisation__structure__co_portages__dossier=dossier)
-    return sorted(
-        set(
-            Adhesion.objects.filter(condition, role=Role.STRUCTURE, utilisateur__is_active=True).values_list(
-                "utilisateur__email", flat=True
-            )
-        )
-    )
+    return Adhesion.objects.filter(condition, role=Role.STRUCTURE).adresses_actives()
 
 
 def emails_instructeurs(dossier: Dossier, *, sans_decision: bool = False) -> list[str]:
@@ -45,15 +39,9 @@ def emails_instructeurs(dossier: Dossier, *, sans_decision: bool = False) -> lis
     qui n'ont pas encore décidé de leur part."""
     financements = dossier.financements.filter(decision__isnull=True) if sans_decision else dossier.financements.all()
     financeurs = financements.values_list("financeur_id", flat=True)
-    return sorted(
-        set(
-            Adhesion.objects.filter(
-                organisation_id__in=financeurs,
-                role__in=(Role.AGENT, Role.ETAT, Role.PARTENAIRE),
-                utilisateur__is_active=True,
-            ).values_list("utilisateur__email", flat=True)
-        )
-    )
+    return Adhesion.objects.filter(
+        organisation_id__in=financeurs, role__in=(Role.AGENT, Role.ETAT, Role.PARTENAIRE)
+    ).adresses_actives()
 
 
 def _envoyer(sujet: str, gabarit: str, contexte: dict, destinataires: list[str]) -> None:
