@@ -18,12 +18,13 @@ test: PAQUETS := test
 paquets-systeme:
 	@PYTHON="$(PYTHON)" bash scripts/paquets_systeme.sh $(PAQUETS)
 
-# Dépendances figées avec leurs empreintes (requirements.lock, pip et setuptools compris), puis le projet
+# Dépendances figées avec leurs empreintes (requirements.lock, complet : --no-deps, pip ne résout rien et un
+# « extra » comme fonttools[woff] ne lui fait pas chercher une autre version), puis le projet
 # lui-même sans dépendances, construit par le setuptools du verrou (rien d'autre n'est téléchargé ; son
 # avertissement générique « Editable installation » est tu) ; enfin le verrou doit satisfaire pyproject.toml.
 $(VENV)/.installe: $(VERROU) pyproject.toml | paquets-systeme
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(VERROU)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VERROU)
 	PYTHONWARNINGS="ignore:Editable installation" \
 		$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python scripts/verrou_a_jour.py
@@ -35,7 +36,7 @@ install: $(VENV)/.installe
 ## `make lock PIP_COMPILE_ARGS=--upgrade`)
 lock: paquets-systeme
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
-	[ -x $(BIN)/pip-compile ] || $(BIN)/python -m pip install --quiet --require-hashes -r $(VERROU)
+	[ -x $(BIN)/pip-compile ] || $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VERROU)
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links --extra dev $(PIP_COMPILE_ARGS) -o $(VERROU) pyproject.toml
 

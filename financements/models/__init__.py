@@ -25,10 +25,36 @@ from financements.models.dossier import (
     StatutDossier,
     VisibiliteJournal,
 )
+from financements.models.execution import (
+    AvisCompteRendu,
+    CompteRendu,
+    IndicateurCompteRendu,
+    LigneCompteRendu,
+    NatureVersement,
+    PartBeneficiaire,
+    Reversement,
+    SensAvisCompteRendu,
+    StatutCompteRendu,
+    StatutReversement,
+    StatutVersement,
+    Versement,
+)
 from financements.models.instruction import AvisInstruction, DecisionFinanceur, Message, NoteInstruction
 from financements.models.rappels import MotifRappel, RappelDossier
 
 __all__ = [
+    "AvisCompteRendu",
+    "CompteRendu",
+    "IndicateurCompteRendu",
+    "LigneCompteRendu",
+    "NatureVersement",
+    "PartBeneficiaire",
+    "Reversement",
+    "SensAvisCompteRendu",
+    "StatutCompteRendu",
+    "StatutReversement",
+    "StatutVersement",
+    "Versement",
     "Avenant",
     "StatutAvenant",
     "ArticleConvention",
