@@ -119,3 +119,11 @@ class SuppressionCompteForm(DsfrBaseForm):
         elif saisie.strip().lower() != self.utilisateur.email.lower():
             raise ValidationError("Cette adresse n'est pas celle de votre compte : le compte n'a pas été supprimé.")
         return saisie
+
+
+class RoleMembreForm(DsfrBaseForm):
+    role = forms.ChoiceField(label="Nouveau rôle", choices=())
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]

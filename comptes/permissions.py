@@ -53,3 +53,15 @@ def peut_voir_adresses(qui: Qui, organisation: Organisation) -> bool:
     if organisation.type == TypeOrganisation.CONSEIL_CITOYEN:
         return False
     return peut_inviter(acces, organisation)
+
+
+def peut_gerer_membres(qui: Qui, organisation: Organisation) -> bool:
+    """Retirer un membre, changer son rôle, annuler ou renvoyer toute invitation : les gestionnaires de
+    l'organisation et les administrateurs. Un conseil citoyen n'a pas de gestionnaire : chaque habitant·e y
+    invite ses voisin·es et gère ses propres invitations, un administrateur retire un membre si besoin."""
+    acces = contexte(qui)
+    if acces.est_admin:
+        return True
+    if organisation.type == TypeOrganisation.CONSEIL_CITOYEN:
+        return False
+    return acces.gere(organisation)

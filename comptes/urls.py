@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptes import views, views_compte
+from comptes import views, views_compte, views_membres
 
 app_name = "comptes"
 
@@ -8,6 +8,23 @@ urlpatterns = [
     path("mon-espace/", views.mon_espace, name="mon_espace"),
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("organisations/<int:pk>/inviter/", views.inviter, name="inviter"),
+    path(
+        "organisations/<int:pk>/membres/<int:adhesion_pk>/retirer/",
+        views_membres.retirer_membre,
+        name="retirer_membre",
+    ),
+    path("organisations/<int:pk>/membres/<int:adhesion_pk>/role/", views_membres.changer_role, name="changer_role"),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/annuler/",
+        views_membres.annuler_invitation,
+        name="annuler_invitation",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/renvoyer/",
+        views_membres.renvoyer_invitation,
+        name="renvoyer_invitation",
+    ),
+    path("organisations/<int:pk>/quitter/", views_membres.quitter, name="quitter"),
     path("invitations/<str:jeton>/", views.invitation, name="invitation"),
     path("mon-compte/", views_compte.mon_compte, name="mon_compte"),
     path("mon-compte/mes-donnees.json", views_compte.telecharger_donnees, name="telecharger_donnees"),

@@ -12,7 +12,7 @@ from comptes.acces import organisation_pour_inviter, organisation_visible
 from comptes.contexte import contexte_de_requete
 from comptes.forms import CreationCompteInvitationForm, InvitationForm
 from comptes.models import Role, Utilisateur
-from comptes.permissions import peut_inviter, peut_voir_adresses, roles_invitables
+from comptes.permissions import peut_gerer_membres, peut_inviter, peut_voir_adresses, roles_invitables
 
 DESCRIPTION_ROLES = {
     Role.AGENT: "Vous rédigez et pilotez les contrats de ville portés par votre collectivité, et donnez votre "
@@ -53,7 +53,9 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_visible(request.user, pk)
     membres = organisation.adhesions.select_related("utilisateur").order_by("utilisateur__nom", "utilisateur__email")
-    gere = peut_inviter(request.user, organisation)
+    acces = contexte_de_requete(request)
+    gere = peut_inviter(acces, organisation)
+    gere_membres = peut_gerer_membres(acces, organisation)
     voit_adresses = peut_voir_adresses(request.user, organisation)
     invitations = organisation.invitations.en_attente().select_related("invitee_par") if gere else []
     if gere and not voit_adresses:
@@ -68,6 +70,9 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": invitations,
             "peut_inviter": gere,
             "voit_adresses": voit_adresses,
+            "gere_membres": gere_membres,
+            "plusieurs_roles": len(roles_invitables(acces, organisation)) > 1,
+            "est_membre": acces.role_dans(organisation) is not None,
         },
     )
 

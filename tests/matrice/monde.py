@@ -35,7 +35,7 @@ from acteurs_ess.choix import EtatMembreCollectif, RoleCollectif
 from acteurs_ess.models import DemandeRattachement, EtatImport, ImportStructures, MembreCollectif
 from comptes import audit
 from comptes import services as comptes_services
-from comptes.models import ActionAudit, EntreeAudit, Organisation, Role, TypeOrganisation
+from comptes.models import ActionAudit, Adhesion, EntreeAudit, Organisation, Role, TypeOrganisation
 from contrats.models import InstanceGouvernance, Orientation, Public, Signataire, StatutContrat, StatutContribution
 from contrats.models.projet_territoire import NiveauOrientation
 from contrats.services import concertation as concertations
@@ -392,7 +392,7 @@ def _annuaire(m: Monde) -> None:
 
 
 def _comptes(m: Monde) -> None:
-    _, m.jeton_invitation = comptes_services.inviter(
+    m.invitation, m.jeton_invitation = comptes_services.inviter(
         m.personnes["agent"], m.org_epci, "nouvelle.collegue@matrice.fr", Role.AGENT
     )
     # Une personne hors des acteurs, qui vient de s'inscrire (lien de confirmation de son adresse) et a oublié
@@ -402,6 +402,7 @@ def _comptes(m: Monde) -> None:
     m.cle_confirmation = EmailConfirmationHMAC(adresse).key
     m.uid_reinitialisation = user_pk_to_url_str(nouvelle)
     m.cle_reinitialisation = default_token_generator.make_token(nouvelle)
+    m.adhesion_elu = Adhesion.objects.get(utilisateur=m.personnes["elu"], organisation=m.org_epci)
     audit.journaliser(ActionAudit.STRUCTURE_VERIFIEE, auteur=m.personnes["agent"], objet=m.ateliers)
     m.entree_audit = EntreeAudit.objects.order_by("pk").first()
     # Un import de structures lancé par l'agent de la métropole, terminé.
@@ -512,6 +513,11 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "comptes:organisation": _url("comptes:organisation", "org_epci.pk"),
     "comptes:inviter": _url("comptes:inviter", "org_epci.pk"),
     "comptes:invitation": _url("comptes:invitation", "jeton_invitation"),
+    "comptes:retirer_membre": _url("comptes:retirer_membre", "org_epci.pk", "adhesion_elu.pk"),
+    "comptes:changer_role": _url("comptes:changer_role", "org_epci.pk", "adhesion_elu.pk"),
+    "comptes:annuler_invitation": _url("comptes:annuler_invitation", "org_epci.pk", "invitation.pk"),
+    "comptes:renvoyer_invitation": _url("comptes:renvoyer_invitation", "org_epci.pk", "invitation.pk"),
+    "comptes:quitter": _url("comptes:quitter", "org_epci.pk"),
     "comptes:mon_compte": _url("comptes:mon_compte"),
     "comptes:telecharger_donnees": _url("comptes:telecharger_donnees"),
     "comptes:telecharger_donnees_csv": _url("comptes:telecharger_donnees_csv"),
@@ -756,6 +762,7 @@ DONNEES: dict[str, Donnees] = {
         {"prenom": "Camille", "nom": "Martin", "password1": NOUVEAU_MOT_DE_PASSE, "password2": NOUVEAU_MOT_DE_PASSE}
     ),
     "comptes:mon_compte": _fixe({"prenom": "Claude", "nom": "Dupont"}),
+    "comptes:changer_role": _fixe({"role": Role.AGENT}),
     "comptes:supprimer_compte": _fixe({"confirmation": MOT_DE_PASSE}),
     # annuaire
     "acteurs_ess:inscrire": _fixe(

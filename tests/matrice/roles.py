@@ -264,6 +264,18 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # Le lien d'invitation est public (il crée le compte) ; une personne connectée avec une autre adresse voit
     # la page qui le lui dit, et rien n'est enregistré.
     "comptes:invitation": lecture(PUBLIC, profil(autres=PAGE, visiteur=OK)),
+    # Les gestionnaires (agents de la métropole) et les administrateurs gèrent les membres et les invitations ;
+    # l'élu voit l'organisation sans la gérer ; ailleurs l'organisation est cachée. La cible est l'élu.
+    "comptes:retirer_membre": formulaire(profil(permis={"agent", "admin"}, voient={"elu"})),
+    "comptes:changer_role": formulaire(profil(permis={"agent", "admin"}, voient={"elu"})),
+    "comptes:annuler_invitation": action(profil(permis={"agent", "admin"}, voient={"elu"})),
+    "comptes:renvoyer_invitation": action(profil(permis={"agent", "admin"}, voient={"elu"})),
+    # Chaque membre quitte l'organisation, sauf son dernier gestionnaire (409, le message dit quoi faire) ;
+    # l'administrateur n'en est pas membre.
+    "comptes:quitter": {
+        "GET": profil(permis={"agent", "elu"}, accorde=PAGE),
+        "POST": profil(permis={"elu"}) | {"agent": CONFLIT},
+    },
     "comptes:mon_compte": formulaire(CONNECTE),
     # En POST : chaque export écrit une entrée du journal d'audit (hors relevé) ; le fichier est servi (200).
     "comptes:telecharger_donnees": action(profil(permis=CONNECTES, accorde=PAGE)),
