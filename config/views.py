@@ -7,12 +7,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.context_processors import plateforme
+from contrats.selectors import concertations_ouvertes_au_public
 
 
 @login_not_required
 @require_GET
 def accueil(request: HttpRequest) -> HttpResponse:
-    return render(request, "accueil.html")
+    # Les six concertations ouvertes au public qui se terminent le plus tôt : une requête.
+    concertations = list(concertations_ouvertes_au_public()[:6])
+    return render(request, "accueil.html", {"concertations": concertations})
 
 
 @login_not_required

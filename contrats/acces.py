@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from comptes.contexte import Qui
-from contrats.models import Concertation, ContratDeVille, Contribution, Section
+from comptes.contexte import Qui, contexte
+from contrats.models import Concertation, ContratDeVille, Contribution, Section, VersionSection
 from contrats.permissions import (
     peut_animer_concertation,
     peut_gerer_signataires,
@@ -100,3 +100,22 @@ def contribution_pour_moderer(qui: Qui, code: str, pk: int) -> Contribution:
         raise PermissionDenied("Seuls les agents de la collectivité porteuse et les administrateurs modèrent.")
     contribution.concertation.contrat = contrat
     return contribution
+
+
+def version_integrant_une_contribution_de(qui: Qui, code: str, pk: int, numero: int) -> VersionSection | None:
+    """La version d'une section qui a intégré une contribution de la personne : son auteur·e la lit, même avant
+    la signature et hors des associés du contrat (le lien figure dans « Mes contributions » et dans la réponse
+    qu'elle a reçue). None si la personne n'a aucune contribution intégrée dans cette version."""
+    acces = contexte(qui)
+    if not acces.est_connecte:
+        return None
+    return (
+        VersionSection.objects.select_related("auteur", "section__contrat")
+        .filter(
+            section_id=pk,
+            section__contrat__code=code,
+            numero=numero,
+            contributions_integrees__auteur_id=acces.utilisateur.pk,
+        )
+        .first()
+    )

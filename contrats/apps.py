@@ -7,11 +7,18 @@ class ContratsConfig(AppConfig):
 
     def ready(self) -> None:
         from comptes.registres import mon_espace
-        from contrats.blocs import contrats_d_un_territoire, mes_contrats
+        from contrats.blocs import (
+            concertations_d_un_territoire,
+            contrats_d_un_territoire,
+            mes_contrats,
+            mes_contributions,
+        )
         from territoires.registres import pages_territoire
 
         pages_territoire.enregistrer("contrats", contrats_d_un_territoire, ordre=10)
+        pages_territoire.enregistrer("concertations", concertations_d_un_territoire, ordre=11)
         mon_espace.enregistrer("contrats", mes_contrats, ordre=10)
+        mon_espace.enregistrer("contributions", mes_contributions, ordre=11)
 
         from comptes.registres import donnees_personnelles, suppression_compte
         from contrats import rgpd

@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from comptes.contexte import contexte_de_requete
+from contrats.models import Contribution
 from contrats.permissions import peut_telecharger_contrat
-from contrats.selectors import contrats_de, contrats_du_territoire
+from contrats.selectors import concertations_ouvertes_au_public, contrats_de, contrats_du_territoire
 from territoires.models import Commune, Epci, Qpv
 
 
@@ -37,3 +38,28 @@ def mes_contrats(request: HttpRequest) -> str:
     if not lignes:
         return ""
     return render_to_string("contrats/_mon_espace.html", {"lignes": lignes}, request=request)
+
+
+def concertations_d_un_territoire(
+    request: HttpRequest, qpv: Qpv | None = None, commune: Commune | None = None, epci: Epci | None = None
+) -> str:
+    """Les concertations ouvertes au public sur les contrats de ce territoire : une requête."""
+    contrats = contrats_du_territoire(qpv=qpv, commune=commune, epci=epci)
+    concertations = list(concertations_ouvertes_au_public(contrats))
+    if not concertations:
+        return ""
+    return render_to_string(
+        "contrats/_concertations_ouvertes.html",
+        {"concertations": concertations, "niveau_titre": 2},
+        request=request,
+    )
+
+
+def mes_contributions(request: HttpRequest) -> str:
+    """Mon espace : le lien vers « Mes contributions », avec leur nombre (une requête), pour qui en a déposé."""
+    if not request.user.is_authenticated:
+        return ""
+    nombre = Contribution.objects.filter(auteur_id=request.user.pk).count()
+    if not nombre:
+        return ""
+    return render_to_string("contrats/_mon_espace_contributions.html", {"nombre": nombre}, request=request)

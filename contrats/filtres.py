@@ -1,9 +1,10 @@
 """Filtres des listes de contrats (django-filter) : la liste nationale des contrats de ville."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, Value
 
-from contrats.models import ContratDeVille, StatutContrat
+from contrats.models import ContratDeVille, Contribution, StatutContrat, StatutContribution
+from territoires.models import nom_normalise
 
 
 class ContratFiltre(django_filters.FilterSet):
@@ -17,3 +18,20 @@ class ContratFiltre(django_filters.FilterSet):
 
     def chercher(self, queryset, name, value):
         return queryset.filter(Q(nom__icontains=value) | Q(code__iexact=value) | Q(code_porteur=value))
+
+
+class MesContributionsFiltre(django_filters.FilterSet):
+    """« Mes contributions » : par état et par contrat (nom ou code)."""
+
+    statut = django_filters.ChoiceFilter(label="État", choices=StatutContribution.choices, empty_label="Tous")
+    contrat = django_filters.CharFilter(label="Contrat (nom ou code)", method="chercher_contrat")
+
+    class Meta:
+        model = Contribution
+        fields = ["statut", "contrat"]
+
+    def chercher_contrat(self, queryset, name, value):
+        # Sans tenir compte des accents ni de la casse, comme la recherche des territoires.
+        return queryset.annotate(nom_contrat=nom_normalise("concertation__contrat__nom")).filter(
+            Q(nom_contrat__contains=nom_normalise(Value(value))) | Q(concertation__contrat__code__iexact=value)
+        )

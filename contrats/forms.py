@@ -213,3 +213,14 @@ class DynamiqueForm(DsfrBaseForm):
 class StructureForm(DsfrBaseForm):
     structure = forms.ModelChoiceField(label="Structure de l'annuaire", queryset=Structure.objects.all())
     role = forms.CharField(label="Rôle dans le projet", required=False, max_length=255)
+
+
+class ModificationContributionForm(DsfrBaseForm):
+    texte = forms.CharField(label="Votre contribution", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    proposition = forms.CharField(
+        label="Rédaction proposée",
+        required=False,
+        help_text="Si vous le souhaitez, le texte que vous proposez d'écrire dans le contrat.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )

@@ -4,6 +4,7 @@ nombre fixe de requêtes."""
 from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from acteurs_ess.selectors import structures_du_territoire
 from comptes.contexte import Qui, contexte
@@ -19,6 +20,7 @@ from contrats.models import (
     Section,
     Signataire,
 )
+from contrats.models.concertation import PUBLICS_OUVERTS
 from contrats.permissions import LONGUEURS_CODE_PORTEUR, est_reliee_au_referentiel, q_organisations_porteuses
 
 
@@ -147,3 +149,23 @@ def contrat_pour_page(code: str) -> ContratDeVille:
         )
         .get(code=code)
     )
+
+
+def concertations_ouvertes_au_public(contrats: QuerySet[ContratDeVille] | None = None) -> QuerySet[Concertation]:
+    """Les concertations ouvertes aujourd'hui à d'autres publics que les signataires (structures, habitants),
+    qui se terminent le plus tôt en premier, avec leur contrat : une requête. Restreintes à ces contrats si
+    donnés (ceux d'un territoire)."""
+    aujourd_hui = timezone.localdate()
+    concertations = (
+        Concertation.objects.filter(
+            close_le__isnull=True,
+            debut__lte=aujourd_hui,
+            fin__gte=aujourd_hui,
+            publics__overlap=PUBLICS_OUVERTS,
+        )
+        .select_related("contrat")
+        .order_by("fin", "pk")
+    )
+    if contrats is not None:
+        concertations = concertations.filter(contrat__in=contrats)
+    return concertations

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from contrats.views import concertation, contrat, documents, ess, gouvernance, sections
+from contrats.views import concertation, contrat, contributions, documents, ess, gouvernance, sections
 
 app_name = "contrats"
 
 urlpatterns = [
     path("", contrat.liste, name="liste"),
+    path("mes-contributions/", contributions.mes_contributions, name="mes_contributions"),
     path("<str:code>/", contrat.contrat, name="contrat"),
     path("<str:code>/etat/", contrat.transition, name="transition"),
     path("<str:code>/contrat.pdf", documents.contrat_pdf, name="contrat_pdf"),
@@ -25,6 +26,12 @@ urlpatterns = [
     path("<str:code>/contributions/<int:pk>/analyser/", concertation.analyser, name="analyser"),
     path("<str:code>/contributions/<int:pk>/repondre/", concertation.repondre, name="repondre"),
     path("<str:code>/contributions/<int:pk>/masquer/", concertation.masquer, name="masquer"),
+    path(
+        "<str:code>/contributions/<int:pk>/modifier/",
+        contributions.modifier_contribution,
+        name="modifier_contribution",
+    ),
+    path("<str:code>/contributions/<int:pk>/retirer/", contributions.retirer_contribution, name="retirer_contribution"),
     path("<str:code>/ce-que-vous-avez-dit/", concertation.reponses, name="contributions_publiques"),
     path("<str:code>/signataires/nouveau/", gouvernance.nouveau_signataire, name="nouveau_signataire"),
     path("<str:code>/signataires/<int:pk>/engagement/", gouvernance.nouvel_engagement, name="nouvel_engagement"),

@@ -145,6 +145,50 @@ def contribuer(
     return contribution
 
 
+def _refus_auteur(contribution: Contribution, auteur, action: str) -> None:
+    """L'auteur modifie ou retire sa contribution tant qu'elle est « déposée » (personne ne l'a encore
+    analysée) et que la concertation est ouverte ; personne d'autre ne le fait (PermissionDenied)."""
+    if getattr(auteur, "pk", None) != contribution.auteur_id:
+        raise PermissionDenied(f"Seul·e l'auteur·e d'une contribution peut la {action}.")
+    if contribution.statut != StatutContribution.DEPOSEE:
+        raise ValidationError(
+            f"Votre contribution est « {contribution.get_statut_display().lower()} » : la collectivité l'a prise en "
+            f"main, vous ne pouvez plus la {action}. Vous pouvez déposer une nouvelle contribution pour la compléter."
+        )
+    if not contribution.concertation.est_ouverte():
+        raise ValidationError(f"La concertation est close : vous ne pouvez plus {action} votre contribution.")
+
+
+@transaction.atomic
+def modifier_contribution(contribution: Contribution, auteur, texte: str, proposition: str = "") -> Contribution:
+    """L'auteur corrige sa contribution encore « déposée » ; le journal garde la trace de la modification."""
+    contribution = Contribution.objects.select_for_update().select_related("concertation").get(pk=contribution.pk)
+    _refus_auteur(contribution, auteur, "modifier")
+    texte, proposition = (texte or "").strip(), (proposition or "").strip()
+    if not texte:
+        raise ValidationError("Écrivez votre contribution.")
+    if contenu_dangereux(texte) or contenu_dangereux(proposition):
+        raise ValidationError(
+            "Votre contribution contient du code (script, lien « javascript: »…) qui n'est pas accepté : "
+            "écrivez en texte simple. Votre texte est conservé ci-dessous."
+        )
+    if (texte, proposition) == (contribution.texte, contribution.proposition):
+        return contribution
+    contribution.texte, contribution.proposition = texte, proposition
+    contribution.save(update_fields=["texte", "proposition"])
+    JournalContribution.objects.create(contribution=contribution, auteur=auteur, evenement="Modifiée par son auteur")
+    return contribution
+
+
+@transaction.atomic
+def retirer_contribution(contribution: Contribution, auteur) -> None:
+    """L'auteur retire sa contribution encore « déposée » : personne ne l'a analysée ni n'y a répondu, elle
+    disparaît avec son journal (rien ne s'y rattache encore)."""
+    contribution = Contribution.objects.select_for_update().select_related("concertation").get(pk=contribution.pk)
+    _refus_auteur(contribution, auteur, "retirer")
+    contribution.delete()
+
+
 def _verifier_transition(contribution: Contribution, nouveau: str) -> None:
     if nouveau not in StatutContribution.values:
         raise ValidationError("Cet état n'existe pas.")

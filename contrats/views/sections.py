@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from js_asset import Media
 
-from contrats.acces import contrat_modifiable, section_modifiable, section_visible
+from contrats.acces import (
+    contrat_modifiable,
+    section_modifiable,
+    section_visible,
+    version_integrant_une_contribution_de,
+)
 from contrats.forms import NouvelleSectionForm, OrientationForm, SectionForm
 from contrats.models import Contribution
 from contrats.models.concertation import STATUTS_INTEGRES
@@ -168,9 +173,16 @@ def historique(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_not_required
 def version(request: HttpRequest, code: str, pk: int, numero: int) -> HttpResponse:
-    section = section_visible(request.user, code, pk)
-    _historique_visible(request.user, section)
-    version = get_object_or_404(section.versions.select_related("auteur"), numero=numero)
+    try:
+        section = section_visible(request.user, code, pk)
+        _historique_visible(request.user, section)
+        version = get_object_or_404(section.versions.select_related("auteur"), numero=numero)
+    except Http404:
+        # L'auteur·e d'une contribution intégrée dans cette version la lit, même sans lire le reste du contrat.
+        integrante = version_integrant_une_contribution_de(request.user, code, pk, numero)
+        if integrante is None:
+            raise
+        version, section = integrante, integrante.section
     return render(
         request,
         "contrats/version.html",

@@ -385,6 +385,11 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "contrats:analyser": action(EDITEUR_CONTRAT),
     "contrats:repondre": formulaire(EDITEUR_CONTRAT),
     "contrats:masquer": formulaire(MODERATEUR_CONTRAT),
+    # Chacun·e lit ses contributions ; seul·e l'auteur·e (ici l'habitant·e) modifie ou retire la sienne encore
+    # « déposée » ; pour toute autre personne elle n'existe pas.
+    "contrats:mes_contributions": lecture(CONNECTE),
+    "contrats:modifier_contribution": formulaire(profil(permis={"habitant"})),
+    "contrats:retirer_contribution": formulaire(profil(permis={"habitant"})),
     "contrats:contributions_publiques": lecture(PUBLIC),
     "contrats:nouveau_signataire": formulaire(EDITEUR_CONTRAT),
     "contrats:nouvel_engagement": formulaire(EDITEUR_CONTRAT),
