@@ -171,6 +171,13 @@ class SignataireForm(DsfrBaseForm):
         )
 
 
+class SignatureSignataireForm(DsfrBaseForm):
+    signe_par = forms.CharField(label="Signé par (nom et qualité)", required=False, max_length=255)
+    date_signature = forms.DateField(
+        label="Date de signature", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class EngagementForm(DsfrBaseForm):
     texte = forms.CharField(label="Engagement", widget=forms.Textarea(attrs={"rows": 3}))
     montant = forms.DecimalField(label="Montant (€)", required=False, min_value=0, max_digits=14, decimal_places=2)

@@ -37,5 +37,13 @@ urlpatterns = [
     path("<str:code>/signataires/<int:pk>/engagement/", gouvernance.nouvel_engagement, name="nouvel_engagement"),
     path("<str:code>/instances/nouvelle/", gouvernance.nouvelle_instance, name="nouvelle_instance"),
     path("<str:code>/instances/<int:pk>/reunion/", gouvernance.nouvelle_reunion, name="nouvelle_reunion"),
+    path("<str:code>/signataires/<int:pk>/modifier/", gouvernance.modifier_signataire, name="modifier_signataire"),
+    path("<str:code>/signataires/<int:pk>/retirer/", gouvernance.supprimer_signataire, name="supprimer_signataire"),
+    path("<str:code>/engagements/<int:pk>/modifier/", gouvernance.modifier_engagement, name="modifier_engagement"),
+    path("<str:code>/engagements/<int:pk>/supprimer/", gouvernance.supprimer_engagement, name="supprimer_engagement"),
+    path("<str:code>/instances/<int:pk>/modifier/", gouvernance.modifier_instance, name="modifier_instance"),
+    path("<str:code>/instances/<int:pk>/supprimer/", gouvernance.supprimer_instance, name="supprimer_instance"),
+    path("<str:code>/reunions/<int:pk>/modifier/", gouvernance.modifier_reunion, name="modifier_reunion"),
+    path("<str:code>/reunions/<int:pk>/supprimer/", gouvernance.supprimer_reunion, name="supprimer_reunion"),
     path("<str:code>/ess/<str:quoi>/", ess.renseigner, name="renseigner_ess"),
 ]

@@ -15,6 +15,12 @@ class FinancementsConfig(AppConfig):
 
         valideurs_rib["financeurs_des_dossiers"] = finance_un_dossier_de
 
+        from contrats.registres import obstacles_suppression_orientation, obstacles_suppression_signataire
+        from financements import obstacles
+
+        obstacles_suppression_signataire["financeur"] = obstacles.signataire_financeur
+        obstacles_suppression_orientation["priorite"] = obstacles.orientation_priorite
+
         from comptes.registres import donnees_personnelles, suppression_compte
         from financements import rgpd
 

@@ -175,7 +175,9 @@ class JournalContrat(models.Model):
         help_text="Vide pour un import de la liste nationale.",
     )
     de_statut = models.CharField("état précédent", max_length=20, choices=StatutContrat.choices, blank=True)
-    a_statut = models.CharField("nouvel état", max_length=20, choices=StatutContrat.choices)
+    # Vide pour une modification qui ne change pas l'état (signataire, engagement, instance, réunion) : le
+    # motif dit ce qui a changé.
+    a_statut = models.CharField("nouvel état", max_length=20, choices=StatutContrat.choices, blank=True)
     motif = models.TextField("motif")
 
     class Meta:

@@ -12,7 +12,7 @@ la requête (elle est annulée avec la requête).
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +36,16 @@ from acteurs_ess.models import DemandeRattachement, EtatImport, ImportStructures
 from comptes import audit
 from comptes import services as comptes_services
 from comptes.models import ActionAudit, Adhesion, EntreeAudit, Organisation, Role, TypeOrganisation
-from contrats.models import InstanceGouvernance, Orientation, Public, Signataire, StatutContrat, StatutContribution
+from contrats.models import (
+    Engagement,
+    InstanceGouvernance,
+    Orientation,
+    Public,
+    Reunion,
+    Signataire,
+    StatutContrat,
+    StatutContribution,
+)
 from contrats.models.projet_territoire import NiveauOrientation
 from contrats.services import concertation as concertations
 from contrats.services import sections as sections_services
@@ -213,6 +222,8 @@ def _contrats(m: Monde) -> None:
     repondue = contribuer("partenaire", "Associer les gardiens d'immeuble.")
     concertations.repondre(repondue, agent, StatutContribution.RETENUE, "Retenue : les gardiens seront associés.")
     m.instance = InstanceGouvernance.objects.create(contrat=m.contrat, type="copil", nom="Comité de pilotage")
+    m.reunion = Reunion.objects.create(instance=m.instance, date=date(2026, 1, 15), participants="Métropole")
+    m.engagement = Engagement.objects.create(signataire=m.signataire, texte="Mobiliser les délégués du préfet.")
 
     m.contrat_signe = ContratFactory(
         code="CN03502I",
@@ -596,6 +607,14 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "contrats:nouvel_engagement": _url("contrats:nouvel_engagement", C, "signataire.pk"),
     "contrats:nouvelle_instance": _url("contrats:nouvelle_instance", C),
     "contrats:nouvelle_reunion": _url("contrats:nouvelle_reunion", C, "instance.pk"),
+    "contrats:modifier_signataire": _url("contrats:modifier_signataire", C, "signataire.pk"),
+    "contrats:supprimer_signataire": _url("contrats:supprimer_signataire", C, "signataire.pk"),
+    "contrats:modifier_engagement": _url("contrats:modifier_engagement", C, "engagement.pk"),
+    "contrats:supprimer_engagement": _url("contrats:supprimer_engagement", C, "engagement.pk"),
+    "contrats:modifier_instance": _url("contrats:modifier_instance", C, "instance.pk"),
+    "contrats:supprimer_instance": _url("contrats:supprimer_instance", C, "instance.pk"),
+    "contrats:modifier_reunion": _url("contrats:modifier_reunion", C, "reunion.pk"),
+    "contrats:supprimer_reunion": _url("contrats:supprimer_reunion", C, "reunion.pk"),
     "contrats:renseigner_ess@consultation": _url("contrats:renseigner_ess", C, "=consultation"),
     "contrats:renseigner_ess@dynamique": _url("contrats:renseigner_ess", C, "=dynamique"),
     "contrats:renseigner_ess@structure": _url("contrats:renseigner_ess", C, "=structure"),
@@ -837,6 +856,10 @@ DONNEES: dict[str, Donnees] = {
     "contrats:nouvel_engagement": _fixe({"texte": "Financer deux postes d'adultes-relais.", "montant": "40000"}),
     "contrats:nouvelle_instance": _fixe({"type": "cotech", "nom": "Comité technique"}),
     "contrats:nouvelle_reunion": lambda m, a: {"date": _aujourd_hui(), "participants": "Métropole, préfecture"},
+    "contrats:modifier_signataire": _fixe({"signe_par": "Le préfet d'Ille-et-Vilaine", "date_signature": ""}),
+    "contrats:modifier_engagement": _fixe({"texte": "Mobiliser trois délégués du préfet.", "montant": ""}),
+    "contrats:modifier_instance": _fixe({"type": "copil", "nom": "Comité de pilotage élargi", "composition": ""}),
+    "contrats:modifier_reunion": lambda m, a: {"date": _aujourd_hui(), "participants": "Métropole\nPréfecture"},
     "contrats:renseigner_ess@consultation": lambda m, a: {
         "service": "achats",
         "date": _aujourd_hui(),

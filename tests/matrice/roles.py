@@ -144,6 +144,7 @@ CONTRIBUTEUR = profil(permis=CONTRIBUTEURS, voient=LECTEURS_CONTRAT)
 PDF_ASSOCIE_CONTRAT = profil(permis=ASSOCIES_CONTRAT, visiteur=INTROUVABLE, accorde=EN_PREPARATION)
 # Rédiger, animer la concertation, tenir signataires et instances, lancer les appels : la collectivité porteuse.
 EDITEUR_CONTRAT = profil(permis={"agent"}, voient=LECTEURS_CONTRAT)
+EDITEUR_CONTRAT_PAGE = profil(permis={"agent"}, voient=LECTEURS_CONTRAT, accorde=PAGE)
 MODERATEUR_CONTRAT = profil(permis={"agent", "admin"}, voient=LECTEURS_CONTRAT)
 # Un contrat signé est public ; son texte ne change plus que par avenant, pour personne.
 CONTRAT_SIGNE_FIGE = profil(voient=CONNECTES)
@@ -395,6 +396,17 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "contrats:nouvel_engagement": formulaire(EDITEUR_CONTRAT),
     "contrats:nouvelle_instance": formulaire(EDITEUR_CONTRAT),
     "contrats:nouvelle_reunion": formulaire(EDITEUR_CONTRAT),
+    # Corriger la gouvernance : la collectivité porteuse. L'État a décidé sur un appel du contrat : il ne peut
+    # pas être retiré des signataires (409, la raison est dite) ; le comité de pilotage s'est réuni : il ne se
+    # supprime pas (409) ; sa réunion, si.
+    "contrats:modifier_signataire": formulaire(EDITEUR_CONTRAT),
+    "contrats:supprimer_signataire": formulaire(EDITEUR_CONTRAT | {"agent": CONFLIT}) | {"GET": EDITEUR_CONTRAT_PAGE},
+    "contrats:modifier_engagement": formulaire(EDITEUR_CONTRAT),
+    "contrats:supprimer_engagement": formulaire(EDITEUR_CONTRAT),
+    "contrats:modifier_instance": formulaire(EDITEUR_CONTRAT),
+    "contrats:supprimer_instance": formulaire(EDITEUR_CONTRAT | {"agent": CONFLIT}) | {"GET": EDITEUR_CONTRAT_PAGE},
+    "contrats:modifier_reunion": formulaire(EDITEUR_CONTRAT),
+    "contrats:supprimer_reunion": formulaire(EDITEUR_CONTRAT),
     "contrats:renseigner_ess@consultation": formulaire(EDITEUR_CONTRAT),
     "contrats:renseigner_ess@dynamique": formulaire(EDITEUR_CONTRAT),
     "contrats:renseigner_ess@structure": formulaire(EDITEUR_CONTRAT),
