@@ -2,6 +2,9 @@
 date, cherchés chaque heure (un worker arrêté à l'heure dite ne fait manquer aucun rappel : le suivant le
 trouve ; RappelDossier fait qu'il ne part qu'une fois)."""
 
+from datetime import UTC, datetime
+
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from config.taches import FILE_PDF, differer_une_fois, rendre_pdf_ou_reessayer
@@ -90,5 +93,6 @@ def rendre_pdf_compte_rendu(*, compte_rendu: int, tentative: int = 1) -> str:
 @app.task(queue=FILE_RAPPELS, queueing_lock="rappeler_comptes_rendus", lock="rappeler_comptes_rendus")
 def rappeler_comptes_rendus(timestamp: int) -> int:
     """Les membres de la structure dont le compte-rendu annuel est dû dans trente jours, dans sept jours, ou en
-    retard (une fois chacun)."""
-    return rappels.rappeler_comptes_rendus()
+    retard (une fois chacun), d'après le jour de l'heure prévue de la tâche (`timestamp`)."""
+    jour = timezone.localtime(datetime.fromtimestamp(timestamp, tz=UTC)).date()
+    return rappels.rappeler_comptes_rendus(jour)
