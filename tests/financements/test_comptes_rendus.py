@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from financements.models import (
     AvisCompteRendu,
@@ -22,90 +21,33 @@ from financements.models import (
 )
 from financements.models.execution import compte_rendu_accepte_par
 from financements.services import comptes_rendus as services
-from financements.services.conventions import creer_convention
+from tests.financements.comptes_rendus import ANNEE, DONNEES, LIGNES, enregistrer
 from tests.taches import executer_taches
-
-ANNEE = timezone.localdate().year - 1
-
-DONNEES = {
-    "actions_realisees": "Quarante ateliers de réparation au pied des immeubles.",
-    "ecarts": "Dix ateliers de moins : local indisponible en août.",
-    "beneficiaires_nombre": 120,
-    "beneficiaires_qpv": 90,
-    "beneficiaires_femmes": 60,
-    "beneficiaires_hommes": 55,
-    "beneficiaires_par_age": {"jeunes": 40, "adultes": 70},
-    "difficultes": "Recrutement de l'animateur.",
-    "commentaires": "",
-}
-LIGNES = [
-    {"compte": "64", "libelle": "Animateur", "prevu": Decimal("42000"), "realise": Decimal("39000")},
-    {"compte": "74", "libelle": "État", "prevu": Decimal("30000"), "realise": Decimal("30000")},
-]
-INDICATEURS = [{"libelle": "Vélos réparés", "unite": "vélos", "cible": Decimal("500"), "valeur": Decimal("430")}]
-
-
-@pytest.fixture
-def convention(decide, agent, epci, prefecture, structure):
-    """Une CPO de deux ans (l'an dernier et cette année) en vigueur, entre les Ateliers, la métropole et l'État,
-    pour l'action décidée, qui commence l'an dernier."""
-    decide.date_debut = date(ANNEE, 1, 1)
-    decide.save(update_fields=["date_debut"])
-    convention = creer_convention(
-        structure,
-        agent,
-        financeurs={epci: [Decimal("5000")] * 2, prefecture: [Decimal("15000")] * 2},
-        annee_debut=ANNEE,
-        nombre_annees=2,
-        objet="la réalisation de l'action « Vélos solidaires »",
-        dossiers=[decide],
-    )
-    Convention.objects.filter(pk=convention.pk).update(statut=StatutConvention.EN_VIGUEUR)
-    convention.refresh_from_db()
-    return convention
-
-
-def enregistrer(convention, auteur, annee=ANNEE, deposer=False, **changements):
-    return services.enregistrer(
-        convention,
-        annee,
-        auteur,
-        donnees={**DONNEES, **changements},
-        lignes=LIGNES,
-        indicateurs=INDICATEURS,
-        deposer=deposer,
-    )
-
-
-@pytest.fixture
-def cr_depose(convention, membre_structure):
-    return enregistrer(convention, membre_structure, deposer=True)
-
 
 # --- Préparation ------------------------------------------------------------------------------------------
 
 
-def test_it_prefills_the_planned_budget_from_the_actions_budget_of_that_year(convention, decide):
-    prevues = services.lignes_prevues(convention, ANNEE)
+def test_it_prefills_the_planned_budget_from_the_actions_budget_of_that_year(convention_cr, decide):
+    prevues = services.lignes_prevues(convention_cr, ANNEE)
     attendues = [
         {"compte": ligne.compte, "libelle": ligne.libelle, "prevu": ligne.montant, "realise": None}
         for ligne in LigneBudget.objects.filter(dossier=decide).order_by("sens", "compte", "ordre", "pk")
     ]
     assert prevues == attendues and prevues
     # La seconde année de la convention est la deuxième de l'action : l'action annuelle n'en a pas de budget.
-    assert services.lignes_prevues(convention, ANNEE + 1) == []
+    assert services.lignes_prevues(convention_cr, ANNEE + 1) == []
 
 
-def test_it_prefills_the_second_year_from_the_second_year_of_a_multi_year_action(convention, decide):
+def test_it_prefills_the_second_year_from_the_second_year_of_a_multi_year_action(convention_cr, decide):
     LigneBudget.objects.create(dossier=decide, annee=2, sens="charge", compte="60", libelle="Pièces", montant=800)
 
-    assert services.lignes_prevues(convention, ANNEE + 1) == [
+    assert services.lignes_prevues(convention_cr, ANNEE + 1) == [
         {"compte": "60", "libelle": "Pièces", "prevu": Decimal("800.00"), "realise": None}
     ]
 
 
-def test_a_member_of_the_structure_saves_a_draft_then_files_it(convention, membre_structure):
-    brouillon = enregistrer(convention, membre_structure)
+def test_a_member_of_the_structure_saves_a_draft_then_files_it(convention_cr, membre_structure):
+    brouillon = enregistrer(convention_cr, membre_structure)
     assert brouillon.statut == StatutCompteRendu.BROUILLON
     assert brouillon.beneficiaires_par_age == {"jeunes": 40, "adultes": 70}
     assert [(ligne.sens, ligne.compte, ligne.realise) for ligne in brouillon.lignes.all()] == [
@@ -119,86 +61,86 @@ def test_a_member_of_the_structure_saves_a_draft_then_files_it(convention, membr
     brouillon.refresh_from_db()
     assert brouillon.statut == StatutCompteRendu.DEPOSE
     assert brouillon.depose_par == membre_structure and brouillon.depose_le is not None
-    assert JournalConvention.objects.filter(convention=convention, evenement=f"Compte-rendu {ANNEE} déposé").exists()
+    assert JournalConvention.objects.filter(convention=convention_cr, evenement=f"Compte-rendu {ANNEE} déposé").exists()
 
 
-def test_saving_again_replaces_lines_and_indicators_one_report_per_year(convention, membre_structure):
-    enregistrer(convention, membre_structure)
-    services.enregistrer(convention, ANNEE, membre_structure, donnees=DONNEES, lignes=LIGNES[:1], indicateurs=[])
+def test_saving_again_replaces_lines_and_indicators_one_report_per_year(convention_cr, membre_structure):
+    enregistrer(convention_cr, membre_structure)
+    services.enregistrer(convention_cr, ANNEE, membre_structure, donnees=DONNEES, lignes=LIGNES[:1], indicateurs=[])
 
-    compte_rendu = CompteRendu.objects.get(convention=convention, annee=ANNEE)
+    compte_rendu = CompteRendu.objects.get(convention=convention_cr, annee=ANNEE)
     assert compte_rendu.lignes.count() == 1 and compte_rendu.indicateurs.count() == 0
-    assert CompteRendu.objects.filter(convention=convention).count() == 1
+    assert CompteRendu.objects.filter(convention=convention_cr).count() == 1
 
 
-def test_filing_tells_each_funder_s_agents(convention, membre_structure, agent, agent_etat):
+def test_filing_tells_each_funder_s_agents(convention_cr, membre_structure, agent, agent_etat):
     executer_taches()
     mail.outbox.clear()
 
-    enregistrer(convention, membre_structure, deposer=True)
+    enregistrer(convention_cr, membre_structure, deposer=True)
     executer_taches()
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([agent.email, agent_etat.email])
     assert f"Compte-rendu {ANNEE} déposé" in mail.outbox[0].subject
 
 
-def test_only_members_of_the_structure_prepare_the_report(convention, agent, agent_etat, partenaire):
+def test_only_members_of_the_structure_prepare_the_report(convention_cr, agent, agent_etat, partenaire):
     for personne in (agent, agent_etat, partenaire):
         with pytest.raises(PermissionDenied):
-            enregistrer(convention, personne)
+            enregistrer(convention_cr, personne)
     assert not CompteRendu.objects.exists()
 
 
 # --- Refus : années et conventions -------------------------------------------------------------------------
 
 
-def test_it_refuses_a_year_the_convention_does_not_cover(convention, membre_structure):
+def test_it_refuses_a_year_the_convention_does_not_cover(convention_cr, membre_structure):
     with pytest.raises(ValidationError, match="n'en fait pas partie"):
-        enregistrer(convention, membre_structure, annee=ANNEE - 1)
+        enregistrer(convention_cr, membre_structure, annee=ANNEE - 1)
     assert not CompteRendu.objects.exists()
 
 
-def test_it_refuses_a_year_not_yet_begun(convention, membre_structure):
-    Convention.objects.filter(pk=convention.pk).update(nombre_annees=3)
-    convention.refresh_from_db()
+def test_it_refuses_a_year_not_yet_begun(convention_cr, membre_structure):
+    Convention.objects.filter(pk=convention_cr.pk).update(nombre_annees=3)
+    convention_cr.refresh_from_db()
 
     with pytest.raises(ValidationError, match="n'est pas commencée"):
-        enregistrer(convention, membre_structure, annee=ANNEE + 2)
+        enregistrer(convention_cr, membre_structure, annee=ANNEE + 2)
     assert not CompteRendu.objects.exists()
 
 
 @pytest.mark.parametrize(
     "statut", [StatutConvention.PROJET, StatutConvention.ENVOYEE, StatutConvention.SIGNEE_FINANCEURS]
 )
-def test_it_refuses_a_convention_not_yet_in_force(convention, membre_structure, statut):
-    Convention.objects.filter(pk=convention.pk).update(statut=statut)
-    convention.refresh_from_db()
+def test_it_refuses_a_convention_not_yet_in_force(convention_cr, membre_structure, statut):
+    Convention.objects.filter(pk=convention_cr.pk).update(statut=statut)
+    convention_cr.refresh_from_db()
 
     with pytest.raises(ValidationError, match="une fois la convention en vigueur"):
-        enregistrer(convention, membre_structure)
+        enregistrer(convention_cr, membre_structure)
     assert not CompteRendu.objects.exists()
 
 
-def test_it_refuses_a_terminated_convention(convention, membre_structure):
-    Convention.objects.filter(pk=convention.pk).update(statut=StatutConvention.RESILIEE)
-    convention.refresh_from_db()
+def test_it_refuses_a_terminated_convention(convention_cr, membre_structure):
+    Convention.objects.filter(pk=convention_cr.pk).update(statut=StatutConvention.RESILIEE)
+    convention_cr.refresh_from_db()
 
     with pytest.raises(ValidationError, match="résiliée"):
-        enregistrer(convention, membre_structure)
+        enregistrer(convention_cr, membre_structure)
     assert not CompteRendu.objects.exists()
 
 
-def test_an_ended_convention_takes_reports_until_the_deadline_of_the_year(convention):
-    Convention.objects.filter(pk=convention.pk).update(statut=StatutConvention.TERMINEE)
-    convention.refresh_from_db()
+def test_an_ended_convention_takes_reports_until_the_deadline_of_the_year(convention_cr):
+    Convention.objects.filter(pk=convention_cr.pk).update(statut=StatutConvention.TERMINEE)
+    convention_cr.refresh_from_db()
 
-    services.verifier_annee(convention, ANNEE, aujourd_hui=date(ANNEE + 1, 6, 30))
+    services.verifier_annee(convention_cr, ANNEE, aujourd_hui=date(ANNEE + 1, 6, 30))
     with pytest.raises(ValidationError, match="était dû le 30/06"):
-        services.verifier_annee(convention, ANNEE, aujourd_hui=date(ANNEE + 1, 7, 1))
+        services.verifier_annee(convention_cr, ANNEE, aujourd_hui=date(ANNEE + 1, 7, 1))
 
 
-def test_a_convention_in_force_still_takes_a_late_report(convention):
-    services.verifier_annee(convention, ANNEE, aujourd_hui=date(ANNEE + 2, 1, 15))
+def test_a_convention_in_force_still_takes_a_late_report(convention_cr):
+    services.verifier_annee(convention_cr, ANNEE, aujourd_hui=date(ANNEE + 2, 1, 15))
 
 
 def test_a_report_asked_for_more_can_be_completed_even_after_the_convention_ended(cr_depose, membre_structure, agent):
@@ -210,9 +152,9 @@ def test_a_report_asked_for_more_can_be_completed_even_after_the_convention_ende
         "Joignez le détail du compte 64.",
     )
     Convention.objects.filter(pk=cr_depose.convention_id).update(statut=StatutConvention.RESILIEE)
-    convention = Convention.objects.get(pk=cr_depose.convention_id)
+    convention_cr = Convention.objects.get(pk=cr_depose.convention_id)
 
-    complete = enregistrer(convention, membre_structure, deposer=True, commentaires="Détail joint.")
+    complete = enregistrer(convention_cr, membre_structure, deposer=True, commentaires="Détail joint.")
 
     assert complete.statut == StatutCompteRendu.DEPOSE
 
@@ -230,25 +172,25 @@ def test_a_report_asked_for_more_can_be_completed_even_after_the_convention_ende
         ({"beneficiaires_qpv": -1}, "négatif"),
     ],
 )
-def test_it_refuses_inconsistent_beneficiaries_and_saves_nothing(convention, membre_structure, changements, message):
+def test_it_refuses_inconsistent_beneficiaries_and_saves_nothing(convention_cr, membre_structure, changements, message):
     with pytest.raises(ValidationError, match=message):
-        enregistrer(convention, membre_structure, **changements)
+        enregistrer(convention_cr, membre_structure, **changements)
     assert not CompteRendu.objects.exists()
 
 
-def test_it_refuses_an_indicator_without_a_value(convention, membre_structure):
+def test_it_refuses_an_indicator_without_a_value(convention_cr, membre_structure):
     with pytest.raises(ValidationError, match="valeur atteinte"):
         services.enregistrer(
-            convention, ANNEE, membre_structure, donnees=DONNEES, lignes=LIGNES, indicateurs=[{"libelle": "Vélos"}]
+            convention_cr, ANNEE, membre_structure, donnees=DONNEES, lignes=LIGNES, indicateurs=[{"libelle": "Vélos"}]
         )
     assert not CompteRendu.objects.exists()
 
 
-def test_an_inconsistent_save_keeps_the_previous_draft_untouched(convention, membre_structure):
-    enregistrer(convention, membre_structure)
+def test_an_inconsistent_save_keeps_the_previous_draft_untouched(convention_cr, membre_structure):
+    enregistrer(convention_cr, membre_structure)
     with pytest.raises(ValidationError):
         services.enregistrer(
-            convention,
+            convention_cr,
             ANNEE,
             membre_structure,
             donnees={**DONNEES, "beneficiaires_qpv": 500},
@@ -259,10 +201,10 @@ def test_an_inconsistent_save_keeps_the_previous_draft_untouched(convention, mem
     assert compte_rendu.beneficiaires_qpv == 90 and compte_rendu.lignes.count() == 2
 
 
-def test_filing_needs_actions_beneficiaries_and_a_budget_and_then_nothing_is_saved(convention, membre_structure):
+def test_filing_needs_actions_beneficiaries_and_a_budget_and_then_nothing_is_saved(convention_cr, membre_structure):
     with pytest.raises(ValidationError) as erreur:
         services.enregistrer(
-            convention,
+            convention_cr,
             ANNEE,
             membre_structure,
             donnees={
@@ -341,9 +283,9 @@ def test_neither_the_structure_nor_a_funder_outside_the_convention_gives_an_opin
 
 
 def test_no_opinion_on_a_draft_nor_on_an_accepted_report(
-    convention, membre_structure, agent, agent_etat, epci, prefecture
+    convention_cr, membre_structure, agent, agent_etat, epci, prefecture
 ):
-    brouillon = enregistrer(convention, membre_structure)
+    brouillon = enregistrer(convention_cr, membre_structure)
     with pytest.raises(ValidationError, match="n'est pas déposé"):
         services.donner_avis(brouillon, agent, epci, SensAvisCompteRendu.ACCEPTE)
     services.deposer(brouillon, membre_structure)
@@ -369,13 +311,13 @@ def test_an_opinion_tells_the_members_of_the_structure(cr_depose, membre_structu
 
 
 def test_funders_do_not_see_a_draft_in_the_years_of_the_convention(
-    convention, membre_structure, agent, epci, prefecture
+    convention_cr, membre_structure, agent, epci, prefecture
 ):
-    enregistrer(convention, membre_structure)
+    enregistrer(convention_cr, membre_structure)
     parties = [epci, prefecture]
 
-    pour_la_structure = services.annees_comptes_rendus(membre_structure, convention, parties)
-    pour_l_agent = services.annees_comptes_rendus(agent, convention, parties)
+    pour_la_structure = services.annees_comptes_rendus(membre_structure, convention_cr, parties)
+    pour_l_agent = services.annees_comptes_rendus(agent, convention_cr, parties)
 
     assert [(a.annee, a.etat, a.preparable) for a in pour_la_structure] == [
         (ANNEE, "En préparation", True),

@@ -4,7 +4,6 @@ financeurs, la section « Comptes-rendus » de la convention, le PDF ; et qui n'
 
 from html import unescape
 
-import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +12,7 @@ from django.urls import reverse
 from financements import documents_comptes_rendus as documents
 from financements.models import CompteRendu, SensAvisCompteRendu, StatutCompteRendu
 from financements.services import comptes_rendus as services
-from tests.financements.test_comptes_rendus import ANNEE, cr_depose, convention, enregistrer  # noqa: F401
+from tests.financements.comptes_rendus import ANNEE, enregistrer
 from tests.taches import executer_taches
 
 
@@ -21,8 +20,8 @@ def _texte(reponse) -> str:
     return unescape(reponse.content.decode()).replace("\u202f", " ").replace("\xa0", " ")
 
 
-def _url(nom: str, convention, annee: int = ANNEE) -> str:
-    return reverse(f"financements:{nom}", args=[convention.pk, annee])
+def _url(nom: str, convention_cr, annee: int = ANNEE) -> str:
+    return reverse(f"financements:{nom}", args=[convention_cr.pk, annee])
 
 
 def _formulaire(**changements) -> dict:
@@ -57,9 +56,9 @@ def _formulaire(**changements) -> dict:
     return donnees
 
 
-def test_the_form_is_prefilled_from_the_budget_of_the_action(client, membre_structure, convention):
+def test_the_form_is_prefilled_from_the_budget_of_the_action(client, membre_structure, convention_cr):
     client.force_login(membre_structure)
-    page = client.get(_url("preparer_compte_rendu", convention))
+    page = client.get(_url("preparer_compte_rendu", convention_cr))
     texte = _texte(page)
     assert page.status_code == 200
     assert f"<title>Compte-rendu financier {ANNEE}" in texte
@@ -68,9 +67,9 @@ def test_the_form_is_prefilled_from_the_budget_of_the_action(client, membre_stru
     assert not CompteRendu.objects.exists()  # afficher le formulaire n'enregistre rien
 
 
-def test_the_structure_saves_a_draft_then_files_it_through_the_form(client, membre_structure, convention):
+def test_the_structure_saves_a_draft_then_files_it_through_the_form(client, membre_structure, convention_cr):
     client.force_login(membre_structure)
-    url = _url("preparer_compte_rendu", convention)
+    url = _url("preparer_compte_rendu", convention_cr)
 
     reponse = client.post(url, _formulaire(action="enregistrer"))
     assert reponse.status_code == 302 and reponse.url == url
@@ -87,9 +86,9 @@ def test_the_structure_saves_a_draft_then_files_it_through_the_form(client, memb
     assert client.get(url).status_code == 302
 
 
-def test_lines_and_indicators_are_added_and_removed_one_by_one_without_saving(client, membre_structure, convention):
+def test_lines_and_indicators_are_added_and_removed_one_by_one_without_saving(client, membre_structure, convention_cr):
     client.force_login(membre_structure)
-    url = _url("preparer_compte_rendu", convention)
+    url = _url("preparer_compte_rendu", convention_cr)
 
     ajout = _texte(client.post(url, _formulaire(action="ajouter_indicateur")))
     assert 'name="indicateurs-TOTAL_FORMS" value="2"' in ajout
@@ -107,11 +106,11 @@ def test_lines_and_indicators_are_added_and_removed_one_by_one_without_saving(cl
 
 
 def test_inconsistent_beneficiaries_are_shown_on_the_field_and_the_input_comes_back(
-    client, membre_structure, convention
+    client, membre_structure, convention_cr
 ):
     client.force_login(membre_structure)
     reponse = client.post(
-        _url("preparer_compte_rendu", convention), _formulaire(beneficiaires_qpv="121", action="enregistrer")
+        _url("preparer_compte_rendu", convention_cr), _formulaire(beneficiaires_qpv="121", action="enregistrer")
     )
     texte = _texte(reponse)
     assert reponse.status_code == 400
@@ -121,39 +120,39 @@ def test_inconsistent_beneficiaries_are_shown_on_the_field_and_the_input_comes_b
     assert not CompteRendu.objects.exists()
 
 
-def test_an_indicator_without_value_is_refused_on_its_field(client, membre_structure, convention):
+def test_an_indicator_without_value_is_refused_on_its_field(client, membre_structure, convention_cr):
     client.force_login(membre_structure)
-    reponse = client.post(_url("preparer_compte_rendu", convention), _formulaire(**{"indicateurs-0-valeur": ""}))
+    reponse = client.post(_url("preparer_compte_rendu", convention_cr), _formulaire(**{"indicateurs-0-valeur": ""}))
     assert reponse.status_code == 400
     assert "Donnez la valeur atteinte." in _texte(reponse)
     assert not CompteRendu.objects.exists()
 
 
-def test_filing_an_incomplete_report_saves_nothing(client, membre_structure, convention):
+def test_filing_an_incomplete_report_saves_nothing(client, membre_structure, convention_cr):
     client.force_login(membre_structure)
     reponse = client.post(
-        _url("preparer_compte_rendu", convention), _formulaire(actions_realisees="", action="deposer")
+        _url("preparer_compte_rendu", convention_cr), _formulaire(actions_realisees="", action="deposer")
     )
     assert reponse.status_code == 400
     assert "Décrivez les actions réalisées" in _texte(reponse)
     assert not CompteRendu.objects.exists()
 
 
-def test_a_year_not_begun_sends_back_to_the_convention_with_the_reason(client, membre_structure, convention):
+def test_a_year_not_begun_sends_back_to_the_convention_with_the_reason(client, membre_structure, convention_cr):
     from financements.models import Convention
 
-    Convention.objects.filter(pk=convention.pk).update(nombre_annees=3)
+    Convention.objects.filter(pk=convention_cr.pk).update(nombre_annees=3)
     client.force_login(membre_structure)
-    reponse = client.get(_url("preparer_compte_rendu", convention, ANNEE + 2), follow=True)
-    assert reponse.redirect_chain[-1][0] == convention.get_absolute_url()
+    reponse = client.get(_url("preparer_compte_rendu", convention_cr, ANNEE + 2), follow=True)
+    assert reponse.redirect_chain[-1][0] == convention_cr.get_absolute_url()
     assert "n'est pas commencée" in _texte(reponse)
-    assert client.get(_url("preparer_compte_rendu", convention, ANNEE + 7)).status_code == 404
+    assert client.get(_url("preparer_compte_rendu", convention_cr, ANNEE + 7)).status_code == 404
 
 
 def test_other_parties_may_not_prepare_and_outsiders_do_not_see(
-    client, agent, partenaire, membre_co_porteur, convention
+    client, agent, partenaire, membre_co_porteur, convention_cr
 ):
-    url = _url("preparer_compte_rendu", convention)
+    url = _url("preparer_compte_rendu", convention_cr)
     client.force_login(agent)  # partie à la convention : il la voit, sans préparer son compte-rendu
     assert client.get(url).status_code == 403
     assert client.post(url, _formulaire()).status_code == 403
@@ -163,15 +162,15 @@ def test_other_parties_may_not_prepare_and_outsiders_do_not_see(
     assert not CompteRendu.objects.exists()
 
 
-def test_funders_do_not_see_a_draft(client, membre_structure, agent, admin_plateforme, convention):
-    enregistrer(convention, membre_structure)
-    url = _url("compte_rendu", convention)
+def test_funders_do_not_see_a_draft(client, membre_structure, agent, admin_plateforme, convention_cr):
+    enregistrer(convention_cr, membre_structure)
+    url = _url("compte_rendu", convention_cr)
     client.force_login(membre_structure)
     assert client.get(url).status_code == 200
     for personne in (agent, admin_plateforme):
         client.force_login(personne)
         assert client.get(url).status_code == 404
-        assert client.get(_url("pdf_compte_rendu", convention)).status_code == 404
+        assert client.get(_url("pdf_compte_rendu", convention_cr)).status_code == 404
 
 
 def test_a_funder_reads_the_filed_report_and_asks_for_more(client, agent, membre_structure, cr_depose, epci):
@@ -234,11 +233,11 @@ def test_the_convention_page_lists_each_year_with_its_state_deadline_and_opinion
     assert f"Lire le compte-rendu {ANNEE}" in texte
 
 
-def test_the_structure_finds_the_link_to_prepare_from_the_convention(client, membre_structure, convention):
+def test_the_structure_finds_the_link_to_prepare_from_the_convention(client, membre_structure, convention_cr):
     client.force_login(membre_structure)
-    texte = _texte(client.get(convention.get_absolute_url()))
+    texte = _texte(client.get(convention_cr.get_absolute_url()))
     assert f"Préparer le compte-rendu {ANNEE}" in texte
-    assert _url("preparer_compte_rendu", convention) in texte
+    assert _url("preparer_compte_rendu", convention_cr) in texte
 
 
 def _requetes(client, url) -> int:
@@ -248,22 +247,23 @@ def _requetes(client, url) -> int:
 
 
 def test_the_pages_run_a_fixed_number_of_queries(client, agent, agent_etat, membre_structure, cr_depose, epci):
-    convention = cr_depose.convention
+    convention_cr = cr_depose.convention
     # Un avis dès la première mesure : sans aucun avis, Django ne lit pas leurs financeurs et leurs auteurs.
     services.donner_avis(
         cr_depose,
         agent_etat,
-        convention.parties.get(financeur__nom__startswith="Préf").financeur,
+        convention_cr.parties.get(financeur__nom__startswith="Préf").financeur,
         SensAvisCompteRendu.COMPLEMENTS,
         "Détail",
     )
     client.force_login(agent)
-    avant = (_requetes(client, convention.get_absolute_url()), _requetes(client, cr_depose.get_absolute_url()))
+    pages = (convention_cr.get_absolute_url(), cr_depose.get_absolute_url())
+    avant = tuple(_requetes(client, url) for url in pages)
     # Un second compte-rendu, des avis, des lignes et des indicateurs de plus.
-    enregistrer(convention, membre_structure, annee=ANNEE + 1, deposer=True)
-    enregistrer(convention, membre_structure, deposer=True)
+    enregistrer(convention_cr, membre_structure, annee=ANNEE + 1, deposer=True)
+    enregistrer(convention_cr, membre_structure, deposer=True)
     services.donner_avis(cr_depose, agent, epci, SensAvisCompteRendu.ACCEPTE)
-    assert (_requetes(client, convention.get_absolute_url()), _requetes(client, cr_depose.get_absolute_url())) == avant
+    assert tuple(_requetes(client, url) for url in pages) == avant
 
 
 def test_the_pdf_is_prepared_by_a_worker_then_served(client, agent, cr_depose, settings):
@@ -277,10 +277,10 @@ def test_the_pdf_is_prepared_by_a_worker_then_served(client, agent, cr_depose, s
     assert b"".join(reponse.streaming_content).startswith(b"%PDF")
 
 
-def test_filing_through_the_form_tells_the_funders(client, membre_structure, agent, agent_etat, convention):
+def test_filing_through_the_form_tells_the_funders(client, membre_structure, agent, agent_etat, convention_cr):
     executer_taches()
     mail.outbox.clear()
     client.force_login(membre_structure)
-    client.post(_url("preparer_compte_rendu", convention), _formulaire(action="deposer"))
+    client.post(_url("preparer_compte_rendu", convention_cr), _formulaire(action="deposer"))
     executer_taches()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([agent.email, agent_etat.email])
