@@ -2,18 +2,21 @@
 retirées sans JavaScript, erreurs sur les champs, brouillon, dépôt), la page lue par les parties, l'avis des
 financeurs, la section « Comptes-rendus » de la convention, le PDF ; et qui n'y a pas accès."""
 
+import io
 from html import unescape
 
+import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from financements import documents_comptes_rendus as documents
 from financements.models import CompteRendu, SensAvisCompteRendu, StatutCompteRendu
 from financements.services import comptes_rendus as services
 from tests.financements.comptes_rendus import ANNEE, enregistrer
-from tests.taches import executer_taches
+from tests.taches import executer_taches, rendre_les_pdf
 
 
 def _texte(reponse) -> str:
@@ -266,15 +269,58 @@ def test_the_pages_run_a_fixed_number_of_queries(client, agent, agent_etat, memb
     assert tuple(_requetes(client, url) for url in pages) == avant
 
 
-def test_the_pdf_is_prepared_by_a_worker_then_served(client, agent, cr_depose, settings):
+@pytest.mark.django_db(transaction=True)  # le worker du PDF lit la base par sa propre connexion
+def test_the_pdf_is_prepared_by_a_worker_then_served(client, agent, membre_structure, cr_depose):
     client.force_login(agent)
     url = _url("pdf_compte_rendu", cr_depose.convention)
+    en_preparation = client.get(url)
+    assert en_preparation.status_code == 202
+    assert f'href="{cr_depose.get_absolute_url()}">Retour au compte-rendu</a>' in en_preparation.content.decode()
+
+    rendre_les_pdf()
+
+    for personne in (agent, membre_structure):
+        client.force_login(personne)
+        reponse = client.get(url)
+        assert reponse.status_code == 200
+        assert reponse["Content-Disposition"] == (
+            f'attachment; filename="compte-rendu-{ANNEE}-convention-{cr_depose.convention_id}.pdf"'
+        )
+        assert b"".join(reponse.streaming_content).startswith(b"%PDF")
+    # Un avis change ses données : l'ancienne édition n'est plus servie.
+    services.donner_avis(
+        cr_depose,
+        agent,
+        cr_depose.convention.parties.get(financeur__nom="Rennes Métropole").financeur,
+        SensAvisCompteRendu.ACCEPTE,
+    )
+    client.force_login(agent)
     assert client.get(url).status_code == 202
-    assert documents.mettre_a_jour(cr_depose.pk) is True
-    reponse = client.get(url)
-    assert reponse.status_code == 200
-    assert reponse["Content-Type"] == "application/pdf"
-    assert b"".join(reponse.streaming_content).startswith(b"%PDF")
+
+
+def _balises(noeud, trouvees: set[str]) -> set[str]:
+    noeud = noeud.get_object()
+    if isinstance(noeud, dict):
+        if "/S" in noeud:
+            trouvees.add(str(noeud["/S"]))
+        enfants = noeud.get("/K")
+        if enfants is not None:
+            for enfant in enfants if isinstance(enfants, list) else [enfants]:
+                if hasattr(enfant, "get_object"):
+                    _balises(enfant, trouvees)
+    return trouvees
+
+
+def test_the_pdf_is_tagged_for_accessibility_with_its_title_language_and_table_headers(cr_depose):
+    lecteur = PdfReader(io.BytesIO(documents.pdf_compte_rendu(cr_depose)))
+    catalogue = lecteur.trailer["/Root"]
+    assert catalogue["/MarkInfo"]["/Marked"]
+    assert catalogue["/Lang"] == "fr"
+    assert lecteur.metadata.title == f"Compte-rendu financier {ANNEE} — Les Ateliers du Blosne"
+    balises = _balises(catalogue["/StructTreeRoot"], set())
+    assert {"/Table", "/TH", "/TD", "/Caption", "/H1", "/H2"} <= balises
+    texte = "".join(page.extract_text() for page in lecteur.pages)
+    assert "Quarante ateliers de réparation" in texte and "Vélos réparés" in texte
 
 
 def test_filing_through_the_form_tells_the_funders(client, membre_structure, agent, agent_etat, convention_cr):
