@@ -254,7 +254,6 @@ def enregistrer(
     lignes, indicateurs = list(lignes), list(indicateurs)
     erreurs = _valider_beneficiaires(donnees) + _valider_lignes(lignes, indicateurs)
     _erreur(erreurs)
-    nouveau = compte_rendu is None
     if compte_rendu is None:
         compte_rendu = CompteRendu(convention=convention, annee=annee)
     for champ in CHAMPS_TEXTE:
@@ -290,8 +289,8 @@ def enregistrer(
         )
         for i, indicateur in enumerate(indicateurs)
     )
-    if nouveau:
-        _journaliser(convention, auteur, f"Compte-rendu {annee} commencé")
+    # Un brouillon n'est pas inscrit au journal de la convention : les financeurs le lisent, le brouillon ne
+    # regarde que la structure jusqu'au dépôt.
     if deposer:
         _deposer(compte_rendu, auteur)
     return compte_rendu

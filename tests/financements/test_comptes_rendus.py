@@ -55,6 +55,8 @@ def test_a_member_of_the_structure_saves_a_draft_then_files_it(convention_cr, me
         ("produit", "74", Decimal("30000.00")),
     ]
     assert [i.libelle for i in brouillon.indicateurs.all()] == ["Vélos réparés"]
+    # Le journal de la convention, lu par les financeurs, ne dit rien d'un brouillon.
+    assert not JournalConvention.objects.filter(convention=convention_cr, evenement__contains="Compte-rendu").exists()
 
     services.deposer(brouillon, membre_structure)
 
