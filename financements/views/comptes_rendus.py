@@ -3,7 +3,7 @@ dépôt, compléments), sa lecture par les parties, l'avis de chaque financeur p
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -64,7 +64,7 @@ def preparer(request: HttpRequest, pk: int, annee: int) -> HttpResponse:
     erreurs: list[str] = []
     statut = 200
     if request.method == "POST":
-        donnees = request.POST
+        donnees: QueryDict = request.POST
         action = donnees.get("action", "enregistrer")
         retirer_ligne, retirer_indicateur = (
             _entier(donnees.get("retirer_ligne")),
