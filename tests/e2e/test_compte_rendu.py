@@ -66,6 +66,12 @@ def test_an_association_files_its_yearly_report_and_the_funder_accepts_it(
         page.get_by_role("button", name="Ajouter une ligne de budget").click()
         page.locator("#id_lignes-0-compte").select_option("64")
         page.locator("#id_lignes-0-realise").fill("1000")
+    # La touche Entrée dans un champ enregistre le brouillon (jamais « Retirer », premier bouton d'une ligne).
+    page.get_by_label("Unité (indicateur 1)").press("Enter")
+    expect(page.get_by_text(f"Compte-rendu {annee} enregistré en brouillon")).to_be_visible()
+    brouillon = CompteRendu.objects.get()
+    assert brouillon.statut == StatutCompteRendu.BROUILLON
+    assert [i.libelle for i in brouillon.indicateurs.all()] == ["Objets réemployés"] and brouillon.lignes.count() == 1
     page.get_by_role("button", name="Déposer le compte-rendu").click()
     expect(page.get_by_text(f"Compte-rendu {annee} déposé")).to_be_visible()
     expect(page.get_by_role("cell", name="Objets réemployés")).to_be_visible()
