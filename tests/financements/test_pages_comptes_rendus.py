@@ -330,3 +330,24 @@ def test_filing_through_the_form_tells_the_funders(client, membre_structure, age
     client.post(_url("preparer_compte_rendu", convention_cr), _formulaire(action="deposer"))
     executer_taches()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([agent.email, agent_etat.email])
+
+
+def test_the_form_runs_a_fixed_number_of_queries_whatever_the_number_of_lines(client, membre_structure, convention_cr):
+    from tests.financements.comptes_rendus import DONNEES, INDICATEURS, LIGNES
+
+    def brouillon(fois: int) -> None:
+        services.enregistrer(
+            convention_cr,
+            ANNEE,
+            membre_structure,
+            donnees=DONNEES,
+            lignes=LIGNES * fois,
+            indicateurs=INDICATEURS * fois,
+        )
+
+    client.force_login(membre_structure)
+    url = _url("preparer_compte_rendu", convention_cr)
+    brouillon(1)
+    avant = _requetes(client, url)
+    brouillon(5)
+    assert _requetes(client, url) == avant
