@@ -7,13 +7,15 @@ from django.http import Http404
 from comptes.contexte import Qui
 from contrats.acces import contrat_visible
 from contrats.models import ContratDeVille
-from financements.models import AppelAProjets, Convention, Dossier
+from financements.models import AppelAProjets, CompteRendu, Convention, Dossier
 from financements.permissions import (
     peut_gerer_appel,
     peut_instruire,
     peut_modifier_convention,
     peut_modifier_dossier,
+    peut_preparer_compte_rendu,
     peut_voir_appel,
+    peut_voir_compte_rendu,
     peut_voir_convention,
     peut_voir_dossier,
     profil_dossier,
@@ -117,4 +119,31 @@ def convention_modifiable(qui: Qui, pk: int) -> Convention:
         raise PermissionDenied(
             f"Cette convention est « {convention.get_statut_display()} » : elle ne se modifie plus que par avenant."
         )
+    return convention
+
+
+def compte_rendu_visible(qui: Qui, pk: int, annee: int) -> CompteRendu:
+    """Le compte-rendu d'une année de la convention : pour la structure, dès le brouillon ; pour les autres
+    lecteurs de la convention, une fois déposé. 404 sinon (un brouillon n'existe pas pour les financeurs)."""
+    convention = convention_visible(qui, pk)
+    compte_rendu = (
+        CompteRendu.objects.filter(convention=convention, annee=annee)
+        .select_related("depose_par")
+        .prefetch_related("lignes", "indicateurs", "avis__financeur", "avis__auteur")
+        .first()
+    )
+    if compte_rendu is None:
+        raise Http404("Compte-rendu introuvable.")
+    compte_rendu.convention = convention
+    if not peut_voir_compte_rendu(qui, compte_rendu):
+        raise Http404("Compte-rendu introuvable.")
+    return compte_rendu
+
+
+def convention_pour_compte_rendu(qui: Qui, pk: int) -> Convention:
+    """La convention dont la personne prépare un compte-rendu : ses membres de la structure ; les autres parties
+    la voient sans pouvoir le faire (403), les autres personnes ne la voient pas (404)."""
+    convention = convention_visible(qui, pk)
+    if not peut_preparer_compte_rendu(qui, convention):
+        raise PermissionDenied("Seuls les membres de la structure préparent et déposent le compte-rendu.")
     return convention

@@ -3,7 +3,16 @@ changent que par les services (journalisés), jamais ici. Importé par contrats/
 
 from django.contrib import admin
 
-from financements.models import AppelAProjets, Convention, Dossier, FinanceurAppel, JournalDossier, RappelDossier
+from financements.models import (
+    AppelAProjets,
+    CompteRendu,
+    Convention,
+    Dossier,
+    FinanceurAppel,
+    JournalDossier,
+    RappelCompteRendu,
+    RappelDossier,
+)
 
 
 class FinanceurAppelEnLigne(admin.TabularInline):
@@ -66,3 +75,24 @@ class ConventionAdmin(LectureSeule):
     search_fields = ["structure__raison_sociale", "objet"]
     list_select_related = ["structure"]
     raw_id_fields = ["structure", "cree_par", "dossiers"]
+
+
+@admin.register(CompteRendu)
+class CompteRenduAdmin(LectureSeule):
+    """Consultation : un compte-rendu ne change que par ses pages (préparation, dépôt, avis), journalisées."""
+
+    list_display = ["__str__", "annee", "statut", "depose_le"]
+    list_filter = ["statut", "annee"]
+    search_fields = ["convention__structure__raison_sociale"]
+    list_select_related = ["convention__structure"]
+    raw_id_fields = ["convention", "depose_par"]
+
+
+@admin.register(RappelCompteRendu)
+class RappelCompteRenduAdmin(LectureSeule):
+    """Les rappels de compte-rendu déjà envoyés (financements/taches.py) : chacun une fois."""
+
+    list_display = ["convention", "annee", "motif", "nombre_destinataires", "envoye_le"]
+    list_filter = ["motif", "annee"]
+    list_select_related = ["convention__structure"]
+    raw_id_fields = ["convention"]

@@ -22,6 +22,7 @@ from contrats.models import ContratDeVille
 from contrats.permissions import organisation_porte
 from financements.models import (
     AppelAProjets,
+    CompteRendu,
     Convention,
     CoPorteur,
     Dossier,
@@ -244,3 +245,31 @@ def parties_a_signer(qui: Qui, convention: Convention) -> list[Organisation | No
     if convention.statut == StatutConvention.SIGNEE_STRUCTURE:
         return [o for o in p.financeurs if o.pk not in signees]
     return []
+
+
+# --- Comptes-rendus financiers annuels -------------------------------------------------------------------
+# Les mêmes lecteurs que la convention (ses parties et les administrateurs), une fois le compte-rendu déposé ;
+# un brouillon n'est lu que par la structure qui le prépare (comme un dossier en brouillon).
+
+
+def peut_preparer_compte_rendu(qui: Qui, convention: Convention) -> bool:
+    """Les membres de la structure partie préparent, déposent et complètent le compte-rendu de chaque année."""
+    return profil_convention(qui, convention).structure
+
+
+def peut_voir_compte_rendu(qui: Qui, compte_rendu: CompteRendu) -> bool:
+    p = profil_convention(qui, compte_rendu.convention)
+    if p.structure:
+        return True
+    return compte_rendu.est_depose and (bool(p.financeurs) or p.admin)
+
+
+def financeurs_pour_avis(qui: Qui, convention: Convention) -> list[Organisation]:
+    """Les financeurs parties pour lesquels la personne donne un avis (elle en est agent, agent de l'État ou
+    partenaire)."""
+    return profil_convention(qui, convention).financeurs
+
+
+def peut_donner_avis_compte_rendu(qui: Qui, convention: Convention, financeur: Organisation) -> bool:
+    """Chaque financeur partie donne son avis par ses agents, pour lui seul."""
+    return any(o.pk == financeur.pk for o in financeurs_pour_avis(qui, convention))

@@ -2,10 +2,13 @@
 date, cherchés chaque heure (un worker arrêté à l'heure dite ne fait manquer aucun rappel : le suivant le
 trouve ; RappelDossier fait qu'il ne part qu'une fois)."""
 
+from datetime import UTC, datetime
+
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from config.taches import FILE_PDF, differer_une_fois, rendre_pdf_ou_reessayer
-from financements import documents
+from financements import documents, documents_comptes_rendus
 from financements.services import rappels
 
 FILE_RAPPELS = "rappels"
@@ -50,3 +53,46 @@ def rappeler_clotures_appels(timestamp: int) -> int:
 def rappeler_decisions_attendues(timestamp: int) -> int:
     """Les instructeurs d'un dossier qui attend une décision depuis plus de trente jours."""
     return rappels.rappeler_decisions_attendues()
+
+
+# --- Comptes-rendus financiers annuels ----------------------------------------------------------------------
+
+
+def verrou_pdf_compte_rendu(compte_rendu_id: int) -> str:
+    return f"pdf:compte-rendu-{compte_rendu_id}"
+
+
+def differer_rendu_compte_rendu(
+    compte_rendu_id: int, *, tentative: int = 1, dans_secondes: int | None = None
+) -> int | None:
+    """Demande le rendu du PDF du compte-rendu : une seule tâche par compte-rendu attend, deux workers ne le
+    rendent jamais en même temps (config.taches.differer_une_fois)."""
+    return differer_une_fois(
+        rendre_pdf_compte_rendu,
+        verrou=verrou_pdf_compte_rendu(compte_rendu_id),
+        dans_secondes=dans_secondes,
+        compte_rendu=compte_rendu_id,
+        tentative=tentative,
+    )
+
+
+@app.task(queue=FILE_PDF)
+def rendre_pdf_compte_rendu(*, compte_rendu: int, tentative: int = 1) -> str:
+    """Rend le PDF du compte-rendu pour ses données du moment, s'il ne l'est pas déjà
+    (financements.documents_comptes_rendus.mettre_a_jour)."""
+    return rendre_pdf_ou_reessayer(
+        lambda: documents_comptes_rendus.mettre_a_jour(compte_rendu),
+        tentative=tentative,
+        reessayer=lambda suivante, attente: differer_rendu_compte_rendu(
+            compte_rendu, tentative=suivante, dans_secondes=attente
+        ),
+    )
+
+
+@app.periodic(cron="22 * * * *")
+@app.task(queue=FILE_RAPPELS, queueing_lock="rappeler_comptes_rendus", lock="rappeler_comptes_rendus")
+def rappeler_comptes_rendus(timestamp: int) -> int:
+    """Les membres de la structure dont le compte-rendu annuel est dû dans trente jours, dans sept jours, ou en
+    retard (une fois chacun), d'après le jour de l'heure prévue de la tâche (`timestamp`)."""
+    jour = timezone.localtime(datetime.fromtimestamp(timestamp, tz=UTC)).date()
+    return rappels.rappeler_comptes_rendus(jour)

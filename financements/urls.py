@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from financements.views import appels, conventions, dossiers, instruction
+from financements.views import appels, comptes_rendus, conventions, dossiers, instruction
 
 app_name = "financements"
 
@@ -45,4 +45,12 @@ urlpatterns = [
     path("conventions/<int:pk>/avenants/<int:avenant_pk>/signe/", conventions.avenant_signe, name="avenant_signe"),
     path("conventions/<int:pk>/avenants/<int:avenant_pk>.pdf", conventions.pdf_avenant, name="pdf_avenant"),
     path("conventions/<int:pk>/signatures/<int:signature_pk>/", conventions.pdf_signe, name="pdf_signe_convention"),
+    path("conventions/<int:pk>/comptes-rendus/<int:annee>/", comptes_rendus.compte_rendu, name="compte_rendu"),
+    path(
+        "conventions/<int:pk>/comptes-rendus/<int:annee>/preparer/",
+        comptes_rendus.preparer,
+        name="preparer_compte_rendu",
+    ),
+    path("conventions/<int:pk>/comptes-rendus/<int:annee>/avis/", comptes_rendus.avis, name="avis_compte_rendu"),
+    path("conventions/<int:pk>/comptes-rendus/<int:annee>.pdf", comptes_rendus.pdf, name="pdf_compte_rendu"),
 ]

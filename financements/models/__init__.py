@@ -40,7 +40,7 @@ from financements.models.execution import (
     Versement,
 )
 from financements.models.instruction import AvisInstruction, DecisionFinanceur, Message, NoteInstruction
-from financements.models.rappels import MotifRappel, RappelDossier
+from financements.models.rappels import MotifRappel, MotifRappelCompteRendu, RappelCompteRendu, RappelDossier
 
 __all__ = [
     "AvisCompteRendu",
@@ -78,8 +78,10 @@ __all__ = [
     "LigneBudget",
     "Message",
     "MotifRappel",
+    "MotifRappelCompteRendu",
     "NoteInstruction",
     "PieceJointe",
+    "RappelCompteRendu",
     "RappelDossier",
     "StatutDossier",
     "TypePiece",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from acteurs_ess.models import Structure
@@ -209,9 +210,17 @@ class CompteRendu(models.Model):
     def __str__(self):
         return f"Compte-rendu {self.annee} — {self.convention}"
 
+    def get_absolute_url(self):
+        return reverse("financements:compte_rendu", args=[self.convention_id, self.annee])
+
     @property
     def echeance(self) -> date:
         return echeance_compte_rendu(self.annee)
+
+    @property
+    def est_depose(self) -> bool:
+        """Déposé au moins une fois : les financeurs parties le lisent (un brouillon n'est lu que de la structure)."""
+        return self.statut != StatutCompteRendu.BROUILLON
 
 
 class LigneCompteRendu(models.Model):

@@ -36,3 +36,35 @@ class RappelDossier(models.Model):
 
     def __str__(self):
         return f"{self.get_motif_display()} : {self.dossier}"
+
+
+class MotifRappelCompteRendu(models.TextChoices):
+    J30 = "j30", "Compte-rendu dû dans trente jours"
+    J7 = "j7", "Compte-rendu dû dans sept jours"
+    RETARD = "retard", "Compte-rendu en retard"
+
+
+class RappelCompteRendu(models.Model):
+    """Un rappel envoyé une fois aux membres de la structure pour le compte-rendu financier d'une année de la
+    convention : trente jours et sept jours avant l'échéance (30 juin de l'année suivante), puis en retard. La
+    contrainte d'unicité fait que deux workers ne l'envoient jamais deux fois (la ligne et ses e-mails sont
+    écrits dans la même transaction, comme `RappelDossier`)."""
+
+    convention = models.ForeignKey(
+        "financements.Convention", on_delete=models.CASCADE, related_name="rappels_comptes_rendus"
+    )
+    annee = models.PositiveSmallIntegerField("année du compte-rendu")
+    motif = models.CharField("motif", max_length=10, choices=MotifRappelCompteRendu.choices)
+    nombre_destinataires = models.PositiveIntegerField("nombre de destinataires")
+    envoye_le = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "rappel d'un compte-rendu"
+        verbose_name_plural = "rappels des comptes-rendus"
+        ordering = ["-envoye_le"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "annee", "motif"], name="rappel_compte_rendu_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_motif_display()} : {self.annee}, convention {self.convention_id}"

@@ -6,13 +6,27 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.lib import courriels
-from financements.models import Dossier, Financement, MotifRappel, RappelDossier, StatutDossier
+from financements.models import (
+    CompteRendu,
+    Convention,
+    Dossier,
+    Financement,
+    MotifRappel,
+    MotifRappelCompteRendu,
+    RappelCompteRendu,
+    RappelDossier,
+    StatutCompteRendu,
+    StatutConvention,
+    StatutDossier,
+)
+from financements.models.execution import echeance_compte_rendu
 from financements.services import notifications
+from financements.services.comptes_rendus import destinataires_structure
 
 JOURS_AVANT_CLOTURE = 7
 JOURS_SANS_DECISION = 30
@@ -117,4 +131,94 @@ def rappeler_decisions_attendues(maintenant=None) -> int:
             render_to_string("financements/email/rappel_decision.txt", contexte),
             notifications.emails_instructeurs(dossier, sans_decision=True),
         )
+    return rappeles
+
+
+# --- Comptes-rendus financiers annuels ----------------------------------------------------------------------
+
+# Trente jours, puis sept jours avant l'échéance (30 juin de l'année suivante), puis en retard : un rappel de
+# chaque sorte par compte-rendu. Un compte-rendu en retard depuis plus de JOURS_RETARD_MAX jours n'est plus
+# rappelé (le premier passage après un déploiement ne relance pas de vieux retards) ; les financeurs le voient.
+JOURS_AVANT_ECHEANCE = (30, 7)
+JOURS_RETARD_MAX = 60
+
+
+def motif_rappel_compte_rendu(echeance: date, aujourd_hui: date) -> str | None:
+    """Le rappel qui s'applique aujourd'hui pour un compte-rendu dû le `echeance` (None : aucun)."""
+    jours = (echeance - aujourd_hui).days
+    loin, proche = JOURS_AVANT_ECHEANCE
+    if proche < jours <= loin:
+        return MotifRappelCompteRendu.J30
+    if 0 <= jours <= proche:
+        return MotifRappelCompteRendu.J7
+    if -JOURS_RETARD_MAX <= jours < 0:
+        return MotifRappelCompteRendu.RETARD
+    return None
+
+
+def conventions_a_rappeler(aujourd_hui: date) -> tuple[int, str | None, QuerySet[Convention]]:
+    """L'année dont le compte-rendu est attendu, le rappel du jour et les conventions à rappeler : celles qui
+    couvrent l'année, dont le compte-rendu n'est pas déposé (absent ou en brouillon), pas encore rappelées de ce
+    motif. Un compte-rendu de l'année N est dû le 30 juin N+1 : seule l'année passée peut être à rappeler.
+    En retard, seules les conventions en vigueur sont rappelées (une convention terminée ne reçoit plus de
+    compte-rendu après l'échéance, voir services/comptes_rendus.py)."""
+    annee = aujourd_hui.year - 1
+    motif = motif_rappel_compte_rendu(echeance_compte_rendu(annee), aujourd_hui)
+    if motif is None:
+        return annee, None, Convention.objects.none()
+    statuts = [StatutConvention.EN_VIGUEUR]
+    if motif != MotifRappelCompteRendu.RETARD:
+        statuts.append(StatutConvention.TERMINEE)
+    deposes = CompteRendu.objects.filter(convention=OuterRef("pk"), annee=annee).exclude(
+        statut=StatutCompteRendu.BROUILLON
+    )
+    rappeles = RappelCompteRendu.objects.filter(convention=OuterRef("pk"), annee=annee, motif=motif)
+    conventions = (
+        Convention.objects.annotate(fin=F("annee_debut") + F("nombre_annees") - 1)
+        .filter(statut__in=statuts, annee_debut__lte=annee, fin__gte=annee)
+        .exclude(Exists(deposes))
+        .exclude(Exists(rappeles))
+        .select_related("structure")
+        .order_by("pk")
+    )
+    return annee, motif, conventions
+
+
+def rappeler_comptes_rendus(aujourd_hui: date | None = None) -> int:
+    """Prévient les membres actifs de la structure de chaque convention dont le compte-rendu de l'année passée
+    n'est pas déposé, trente jours et sept jours avant l'échéance puis en retard, une fois chacun. Rend le
+    nombre de conventions rappelées."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    annee, motif, conventions = conventions_a_rappeler(aujourd_hui)
+    if motif is None:
+        return 0
+    echeance = echeance_compte_rendu(annee)
+    rappeles = 0
+    for convention in conventions:
+        destinataires = destinataires_structure(convention)
+        contexte = {
+            "convention": convention,
+            "annee": annee,
+            "echeance": echeance,
+            "jours": (echeance - aujourd_hui).days,
+            "lien": settings.SITE_URL.rstrip("/") + convention.get_absolute_url(),
+        }
+        sujet = (
+            f"Compte-rendu financier {annee} en retard (dû le {echeance:%d/%m/%Y})"
+            if motif == MotifRappelCompteRendu.RETARD
+            else f"Compte-rendu financier {annee} à déposer avant le {echeance:%d/%m/%Y}"
+        )
+        try:
+            with transaction.atomic():
+                RappelCompteRendu.objects.create(
+                    convention=convention, annee=annee, motif=motif, nombre_destinataires=len(destinataires)
+                )
+                courriels.envoyer(
+                    f"{sujet} — {convention.structure}",
+                    render_to_string("financements/email/rappel_compte_rendu.txt", contexte),
+                    destinataires,
+                )
+        except IntegrityError:
+            continue
+        rappeles += 1
     return rappeles

@@ -24,6 +24,7 @@ from financements.permissions import (
     peut_faire_avancer_convention,
     peut_modifier_convention,
 )
+from financements.services import comptes_rendus as services_comptes_rendus
 from financements.services import conventions as services
 from financements.services.conventions import PREFIXE_CONVENTIONS
 
@@ -93,6 +94,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             "avenant_possible": convention.statut == StatutConvention.EN_VIGUEUR
             and peut_faire_avancer_convention(request.user, convention),
             "form_avenant_signe": AvenantSigneForm(),
+            "comptes_rendus": services_comptes_rendus.annees_comptes_rendus(request.user, convention, parties),
         },
     )
 

@@ -129,3 +129,20 @@ def decide(depose, agent, agent_etat, epci, prefecture):
     instruction.decider(depose, agent_etat, prefecture, "30000")
     depose.refresh_from_db()
     return depose
+
+
+@pytest.fixture
+def convention_cr(decide, agent, epci, prefecture, structure):
+    """Une CPO de deux ans (l'an dernier et cette année) en vigueur entre les Ateliers, la métropole et l'État,
+    pour l'action décidée, qui commence l'an dernier (tests/financements/comptes_rendus.py)."""
+    from tests.financements.comptes_rendus import creer_convention_cr
+
+    return creer_convention_cr(decide, agent, epci, prefecture, structure)
+
+
+@pytest.fixture
+def cr_depose(convention_cr, membre_structure):
+    """Le compte-rendu de l'an dernier, déposé."""
+    from tests.financements.comptes_rendus import enregistrer
+
+    return enregistrer(convention_cr, membre_structure, deposer=True)

@@ -50,7 +50,7 @@ from contrats.models.projet_territoire import NiveauOrientation
 from contrats.services import concertation as concertations
 from contrats.services import sections as sections_services
 from financements.models import Convention, StatutConvention, StatutDossier
-from financements.services import conventions, instruction
+from financements.services import comptes_rendus, conventions, instruction
 from financements.services import dossiers as dossiers_services
 from territoires.models import NatureEpci
 from tests.acteurs_ess.factories import CollectifFactory, StructureFactory
@@ -375,6 +375,32 @@ def _signer_convention_etat(m: Monde, d) -> None:
     )
 
 
+def _comptes_rendus(m: Monde) -> None:
+    """Une CPO en vigueur entre les Ateliers, l'État et le bailleur (pas la métropole), qui couvre l'an dernier
+    et cette année : le compte-rendu de l'an dernier est déposé ; celui de cette année reste à préparer."""
+    m.annee_cr = timezone.localdate().year - 1
+    m.convention_cr = conventions.creer_convention(
+        m.ateliers,
+        m.personnes["etat"],
+        financeurs={m.prefecture: [Decimal("20000")] * 2, m.bailleur: [Decimal("5000")] * 2},
+        annee_debut=m.annee_cr,
+        nombre_annees=2,
+        objet="le projet associatif des Ateliers",
+    )
+    Convention.objects.filter(pk=m.convention_cr.pk).update(statut=StatutConvention.EN_VIGUEUR)
+    m.convention_cr.refresh_from_db()
+    m.annee_cr_a_preparer = m.annee_cr + 1
+    comptes_rendus.enregistrer(
+        m.convention_cr,
+        m.annee_cr,
+        m.personnes["structure"],
+        donnees={"actions_realisees": "Ateliers de réparation.", "beneficiaires_nombre": 80},
+        lignes=[{"compte": "64", "libelle": "Animateur", "prevu": Decimal("25000"), "realise": Decimal("24000")}],
+        indicateurs=[],
+        deposer=True,
+    )
+
+
 def _annuaire(m: Monde) -> None:
     m.collectif = CollectifFactory(nom="PTCE du Blosne", type="ptce", commune=m.rennes)
     MembreCollectif.objects.create(
@@ -447,6 +473,7 @@ def construire() -> Monde:
     _personnes(m)
     _contrats(m)
     _financements(m)
+    _comptes_rendus(m)
     _annuaire(m)
     _comptes(m)
     _sessions(m)
@@ -663,6 +690,12 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:pdf_signe_convention": _url(
         "financements:pdf_signe_convention", "convention_etat.pk", "signature_pdf.pk"
     ),
+    "financements:compte_rendu": _url("financements:compte_rendu", "convention_cr.pk", "annee_cr"),
+    "financements:preparer_compte_rendu": _url(
+        "financements:preparer_compte_rendu", "convention_cr.pk", "annee_cr_a_preparer"
+    ),
+    "financements:avis_compte_rendu": _url("financements:avis_compte_rendu", "convention_cr.pk", "annee_cr"),
+    "financements:pdf_compte_rendu": _url("financements:pdf_compte_rendu", "convention_cr.pk", "annee_cr"),
     # administration
     "admin:index": _url("admin:index"),
     "admin:login": _url("admin:login"),
@@ -931,6 +964,26 @@ DONNEES: dict[str, Donnees] = {
         }
     ),
     "financements:bilan_dossier": lambda m, a: {"type": "bilan", "fichier": fichier_pdf("bilan.pdf")},
+    "financements:preparer_compte_rendu": _fixe(
+        {
+            "action": "enregistrer",
+            "actions_realisees": "Ateliers de réparation.",
+            "beneficiaires_nombre": "90",
+            "beneficiaires_qpv": "60",
+            "lignes-TOTAL_FORMS": "1",
+            "lignes-INITIAL_FORMS": "0",
+            "lignes-0-compte": "64",
+            "lignes-0-prevu": "25000",
+            "lignes-0-realise": "25000",
+            "indicateurs-TOTAL_FORMS": "0",
+            "indicateurs-INITIAL_FORMS": "0",
+        }
+    ),
+    # Chaque financeur partie répond pour lui-même : l'État pour la préfecture, le bailleur pour lui.
+    "financements:avis_compte_rendu": lambda m, a: {
+        "financeur": m.financeur_de.get(a, m.prefecture).pk,
+        "sens": "accepte",
+    },
     "financements:prendre_dossier": _fixe({}),
     "financements:correction_dossier": _fixe({"motif": "Le RIB est illisible."}),
     "financements:note_dossier": _fixe({"texte": "Structure solide, à suivre."}),

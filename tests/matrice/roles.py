@@ -480,6 +480,18 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:pdf_avenant": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
     # Le PDF signé de la convention de l'État : ses parties.
     "financements:pdf_signe_convention": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
+    # --- Comptes-rendus financiers annuels : une CPO en vigueur entre les Ateliers, l'État et le bailleur (la
+    # métropole n'y est pas partie : 404). Déposé, le compte-rendu se lit par les parties et les administrateurs.
+    "financements:compte_rendu": lecture(profil(permis={"etat", "partenaire", "structure", "admin"}), CONNECTE_METHODE),
+    # Seuls les membres de la structure le préparent ; les autres parties voient la convention (403).
+    "financements:preparer_compte_rendu": formulaire(
+        profil(permis={"structure"}, voient={"etat", "partenaire", "admin"})
+    ),
+    # Chaque financeur partie donne son avis pour lui-même ; la structure et les administrateurs le lisent (403).
+    "financements:avis_compte_rendu": action(profil(permis={"etat", "partenaire"}, voient={"structure", "admin"})),
+    "financements:pdf_compte_rendu": lecture(
+        profil(permis={"etat", "partenaire", "structure", "admin"}, accorde=EN_PREPARATION), CONNECTE_METHODE
+    ),
     # --- Administration Django : les administrateurs, avec la double authentification -----------------------
     # L'accueil de l'administration est marqué public par Django : le visiteur passe par la connexion de
     # l'administration, qui le renvoie à celle de Coville.
