@@ -98,7 +98,7 @@ _PARTIES_EMPREINTE = [
     """SELECT string_agg(ROW(e.id, e.signataire_id, e.texte, e.montant, e.ordre)::text, ',' ORDER BY e.id)
        FROM {engagement} e JOIN {signataire} s ON s.id = e.signataire_id WHERE s.contrat_id = %(id)s""",
     """SELECT string_agg(ROW(s.id, s.etape, s.titre, s.ordre, s.numero, s.modifiee_le)::text, ',' ORDER BY s.id)
-       FROM {section} s WHERE s.contrat_id = %(id)s""",
+       FROM {section} s WHERE s.contrat_id = %(id)s AND s.supprimee_le IS NULL""",
     """SELECT string_agg(ROW(o.id, o.parent_id, o.niveau, o.titre, o.description, o.ordre, o.piliers, o.axes)::text,
                          ',' ORDER BY o.id)
        FROM {orientation} o WHERE o.contrat_id = %(id)s""",

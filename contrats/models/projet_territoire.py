@@ -18,6 +18,14 @@ class Etape(models.TextChoices):
     EVALUATION = "evaluation", "Évaluation"
 
 
+class SectionManager(models.Manager):
+    """Les sections en place : une section supprimée garde ses versions et se restaure, mais n'apparaît plus
+    nulle part (page et PDF du contrat, concertations) ; `Section.toutes` les lit toutes."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(supprimee_le__isnull=True)
+
+
 class Section(models.Model):
     """Une section du projet de territoire (par exemple « Emploi et insertion » du diagnostic partagé).
 
@@ -36,11 +44,21 @@ class Section(models.Model):
     modifiee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    supprimee_le = models.DateTimeField("supprimée le", null=True, blank=True)
+    supprimee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    toutes = models.Manager()
+    objects = SectionManager()
 
     class Meta:
         verbose_name = "section du projet de territoire"
         verbose_name_plural = "sections du projet de territoire"
         ordering = ["contrat", "ordre", "pk"]
+        default_manager_name = "objects"
+        # Les objets liés (versions, contributions) relisent leur section même supprimée.
+        base_manager_name = "toutes"
 
     def __str__(self):
         return self.titre

@@ -9,13 +9,13 @@ from contrats.models import (
     ContratDeVille,
     Engagement,
     InstanceGouvernance,
-    JournalContrat,
     Reunion,
     Signataire,
     StatutContrat,
 )
 from contrats.permissions import peut_gerer_signataires
 from contrats.registres import obstacles, obstacles_suppression_signataire
+from contrats.services.journal import journaliser_modification
 
 REFUS = "Seuls les agents de la collectivité porteuse tiennent les signataires et la gouvernance du contrat."
 
@@ -71,11 +71,6 @@ def ajouter_reunion(
     )
 
 
-def _journaliser(contrat: ContratDeVille, auteur, motif: str) -> None:
-    """Une modification du contrat qui n'en change pas l'état : au journal du contrat, avec qui et quoi."""
-    JournalContrat.objects.create(contrat=contrat, auteur=auteur, de_statut="", a_statut="", motif=motif)
-
-
 @transaction.atomic
 def modifier_signataire(signataire: Signataire, auteur, signe_par: str, date_signature=None) -> Signataire:
     """Le nom et la qualité de qui signe, et la date de signature (l'organisation ne change pas : on retire un
@@ -84,7 +79,7 @@ def modifier_signataire(signataire: Signataire, auteur, signe_par: str, date_sig
     signataire.signe_par = signe_par.strip()
     signataire.date_signature = date_signature
     signataire.save(update_fields=["signe_par", "date_signature"])
-    _journaliser(signataire.contrat, auteur, f"Signataire modifié : {signataire.organisation}")
+    journaliser_modification(signataire.contrat, auteur, f"Signataire modifié : {signataire.organisation}")
     return signataire
 
 
@@ -100,7 +95,7 @@ def supprimer_signataire(signataire: Signataire, auteur) -> None:
     nombre = signataire.engagements.count()
     signataire.delete()
     suite = f" et ses {nombre} engagement{'s' if nombre > 1 else ''}" if nombre else ""
-    _journaliser(contrat, auteur, f"Signataire retiré : {nom}{suite}")
+    journaliser_modification(contrat, auteur, f"Signataire retiré : {nom}{suite}")
 
 
 @transaction.atomic
@@ -112,7 +107,9 @@ def modifier_engagement(engagement: Engagement, auteur, texte: str, montant: Dec
         raise ValidationError("Le montant d'un engagement ne peut pas être négatif.")
     engagement.texte, engagement.montant = texte.strip(), montant
     engagement.save(update_fields=["texte", "montant"])
-    _journaliser(engagement.signataire.contrat, auteur, f"Engagement de {engagement.signataire.organisation} modifié")
+    journaliser_modification(
+        engagement.signataire.contrat, auteur, f"Engagement de {engagement.signataire.organisation} modifié"
+    )
     return engagement
 
 
@@ -121,7 +118,7 @@ def supprimer_engagement(engagement: Engagement, auteur) -> None:
     signataire = engagement.signataire
     _verifier(auteur, signataire.contrat)
     engagement.delete()
-    _journaliser(signataire.contrat, auteur, f"Engagement de {signataire.organisation} supprimé")
+    journaliser_modification(signataire.contrat, auteur, f"Engagement de {signataire.organisation} supprimé")
 
 
 @transaction.atomic
@@ -131,7 +128,7 @@ def modifier_instance(instance: InstanceGouvernance, auteur, type_: str, nom: st
         raise ValidationError("Donnez un nom à l'instance.")
     instance.type, instance.nom, instance.composition = type_, nom.strip(), composition
     instance.save(update_fields=["type", "nom", "composition"])
-    _journaliser(instance.contrat, auteur, f"Instance modifiée : {instance.nom}")
+    journaliser_modification(instance.contrat, auteur, f"Instance modifiée : {instance.nom}")
     return instance
 
 
@@ -148,7 +145,7 @@ def supprimer_instance(instance: InstanceGouvernance, auteur) -> None:
         )
     contrat, nom = instance.contrat, instance.nom
     instance.delete()
-    _journaliser(contrat, auteur, f"Instance supprimée : {nom}")
+    journaliser_modification(contrat, auteur, f"Instance supprimée : {nom}")
 
 
 @transaction.atomic
@@ -159,7 +156,7 @@ def modifier_reunion(reunion: Reunion, auteur, date, participants: str, decision
     reunion.date, reunion.participants = date, participants
     reunion.decisions, reunion.compte_rendu = decisions, compte_rendu
     reunion.save(update_fields=["date", "participants", "decisions", "compte_rendu"])
-    _journaliser(reunion.instance.contrat, auteur, f"Réunion modifiée : {reunion}")
+    journaliser_modification(reunion.instance.contrat, auteur, f"Réunion modifiée : {reunion}")
     return reunion
 
 
@@ -169,4 +166,4 @@ def supprimer_reunion(reunion: Reunion, auteur) -> None:
     _verifier(auteur, contrat)
     libelle = str(reunion)
     reunion.delete()
-    _journaliser(contrat, auteur, f"Réunion supprimée : {libelle}")
+    journaliser_modification(contrat, auteur, f"Réunion supprimée : {libelle}")

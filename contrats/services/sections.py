@@ -14,13 +14,17 @@ from django.utils import timezone
 from contrats.models import (
     ContratDeVille,
     Contribution,
+    Etape,
     JournalContribution,
     NiveauOrientation,
     Orientation,
     Section,
     VersionSection,
 )
+from contrats.models.concertation import STATUTS_INTEGRES
 from contrats.permissions import peut_modifier_contrat
+from contrats.registres import obstacles, obstacles_suppression_orientation
+from contrats.services.journal import journaliser_modification
 from contrats.texte import MESSAGE_DANGEREUX, contenu_dangereux, nettoyer
 
 REFUS_MODIFICATION = (
@@ -55,7 +59,7 @@ def creer_section(contrat: ContratDeVille, auteur, etape: str, titre: str, texte
     propre = _verifier_texte(texte)
     if not titre.strip():
         raise ValidationError("Donnez un titre à la section.")
-    dernier = contrat.sections.order_by("-ordre").values_list("ordre", flat=True).first() or 0
+    dernier = Section.toutes.filter(contrat=contrat).order_by("-ordre").values_list("ordre", flat=True).first() or 0
     section = Section.objects.create(contrat=contrat, etape=etape, titre=titre.strip(), ordre=dernier + 1)
     if propre:
         _nouvelle_version(section, auteur, propre, "Création de la section")
@@ -194,3 +198,142 @@ def creer_orientation(
     )
     orientation.qpv.set(qpv)
     return orientation
+
+
+# --- Renommer, ordonner, supprimer et restaurer une section ---------------------------------------------------
+
+
+def _verifier_redaction(auteur, contrat: ContratDeVille) -> None:
+    if not peut_modifier_contrat(auteur, contrat):
+        raise PermissionDenied(REFUS_MODIFICATION)
+
+
+@transaction.atomic
+def renommer_section(section: Section, auteur, titre: str, etape: str) -> Section:
+    """Change le titre ou l'étape d'une section ; son texte et ses versions ne bougent pas."""
+    _verifier_redaction(auteur, section.contrat)
+    titre = titre.strip()
+    if not titre:
+        raise ValidationError("Donnez un titre à la section.")
+    if etape not in Etape.values:
+        raise ValidationError("Cette étape n'existe pas.")
+    ancien = section.titre
+    section.titre, section.etape = titre, etape
+    section.save(update_fields=["titre", "etape"])
+    if ancien != titre:
+        journaliser_modification(section.contrat, auteur, f"Section renommée : « {ancien} » devient « {titre} »")
+    return section
+
+
+@transaction.atomic
+def deplacer_section(section: Section, auteur, sens: str) -> bool:
+    """Monte (`sens="haut"`) ou descend (`"bas"`) la section d'un rang parmi celles de son étape. Rend False si
+    elle est déjà en tête (ou en queue) : rien ne change."""
+    _verifier_redaction(auteur, section.contrat)
+    if sens not in ("haut", "bas"):
+        raise ValidationError("Choisissez de monter ou de descendre la section.")
+    # Les sections du contrat verrouillées : deux déplacements simultanés ne mélangent pas les rangs.
+    freres = list(
+        Section.objects.select_for_update()
+        .filter(contrat_id=section.contrat_id, etape=section.etape)
+        .order_by("ordre", "pk")
+    )
+    rang = next(i for i, s in enumerate(freres) if s.pk == section.pk)
+    voisin = rang - 1 if sens == "haut" else rang + 1
+    if not 0 <= voisin < len(freres):
+        return False
+    freres[rang], freres[voisin] = freres[voisin], freres[rang]
+    for i, frere in enumerate(freres, start=1):
+        frere.ordre = i
+    Section.objects.bulk_update(freres, ["ordre"])
+    return True
+
+
+@transaction.atomic
+def supprimer_section(section: Section, auteur) -> None:
+    """Retire la section du contrat (page, PDF, concertations) en gardant ses versions : elle se restaure depuis
+    « Sections supprimées ». Refusé si des contributions retenues s'y rattachent : elles montrent ce que la
+    concertation a changé dans cette section."""
+    _verifier_redaction(auteur, section.contrat)
+    retenues = section.contributions.filter(statut__in=sorted(STATUTS_INTEGRES)).count()
+    if retenues:
+        raise ValidationError(
+            f"« {section.titre} » porte {retenues} contribution(s) retenue(s) de la concertation : la supprimer "
+            "effacerait de la page ce que la concertation y a changé. Renommez-la ou réécrivez son texte (une "
+            "nouvelle version) plutôt que de la supprimer."
+        )
+    section.supprimee_le = timezone.now()
+    section.supprimee_par = auteur
+    section.save(update_fields=["supprimee_le", "supprimee_par"])
+    journaliser_modification(section.contrat, auteur, f"Section supprimée : « {section.titre} »")
+
+
+@transaction.atomic
+def restaurer_section(section: Section, auteur) -> Section:
+    """Remet une section supprimée à sa place (en fin de son étape), avec toutes ses versions."""
+    _verifier_redaction(auteur, section.contrat)
+    if section.supprimee_le is None:
+        raise ValidationError("Cette section n'est pas supprimée.")
+    dernier = (
+        Section.objects.filter(contrat_id=section.contrat_id).order_by("-ordre").values_list("ordre", flat=True).first()
+        or 0
+    )
+    section.supprimee_le, section.supprimee_par, section.ordre = None, None, dernier + 1
+    section.save(update_fields=["supprimee_le", "supprimee_par", "ordre"])
+    journaliser_modification(section.contrat, auteur, f"Section restaurée : « {section.titre} »")
+    return section
+
+
+# --- Modifier et supprimer une orientation ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def modifier_orientation(
+    orientation: Orientation,
+    auteur,
+    titre: str,
+    description: str = "",
+    piliers: Iterable[str] = (),
+    axes: Iterable[str] = (),
+    qpv: Iterable = (),
+) -> Orientation:
+    contrat = orientation.contrat
+    _verifier_redaction(auteur, contrat)
+    if not titre.strip():
+        raise ValidationError("Donnez un titre.")
+    qpv = list(qpv)
+    codes_du_contrat = set(contrat.qpv.values_list("code", flat=True))
+    if any(q.code not in codes_du_contrat for q in qpv):
+        raise ValidationError("Choisissez des QPV couverts par ce contrat.")
+    orientation.titre, orientation.description = titre.strip(), description.strip()
+    orientation.piliers, orientation.axes = list(piliers), list(axes)
+    orientation.save(update_fields=["titre", "description", "piliers", "axes"])
+    orientation.qpv.set(qpv)
+    journaliser_modification(
+        contrat, auteur, f"{orientation.get_niveau_display()} modifié(e) : « {orientation.titre} »"
+    )
+    return orientation
+
+
+@transaction.atomic
+def supprimer_orientation(orientation: Orientation, auteur) -> None:
+    """Supprime une orientation (et ses objectifs) ou un objectif, sauf si d'autres en dépendent : des appels
+    à projets ou des dossiers qui l'ont choisie comme priorité, des contributions de la concertation."""
+    contrat = orientation.contrat
+    _verifier_redaction(auteur, contrat)
+    concernees = [orientation, *orientation.objectifs.all()]
+    raisons = [raison for o in concernees for raison in obstacles(obstacles_suppression_orientation, o)]
+    contributions = Contribution.objects.filter(orientation__in=concernees).count()
+    if contributions:
+        raisons.append(f"{contributions} contribution(s) de la concertation y répondent.")
+    if raisons:
+        raise ValidationError(
+            [
+                f"« {orientation.titre} » ne peut pas être supprimée :",
+                *raisons,
+                "Renommez-la ou reformulez-la plutôt.",
+            ]
+        )
+    titre, niveau = orientation.titre, orientation.get_niveau_display()
+    orientation.delete()
+    journaliser_modification(contrat, auteur, f"{niveau} supprimé(e) : « {titre} »")

@@ -15,7 +15,7 @@ from contrats.acces import (
     version_integrant_une_contribution_de,
 )
 from contrats.forms import NouvelleSectionForm, OrientationForm, SectionForm
-from contrats.models import Contribution
+from contrats.models import Contribution, Orientation, Section
 from contrats.models.concertation import STATUTS_INTEGRES
 from contrats.permissions import peut_modifier_contrat, profil
 from contrats.services import sections as services
@@ -285,4 +285,185 @@ def nouvelle_orientation(request: HttpRequest, code: str) -> HttpResponse:
                 {"titre": contrat.nom, "url": contrat.get_absolute_url()}, {"titre": "Nouvelle orientation", "url": ""}
             ),
         },
+    )
+
+
+# --- Renommer, ordonner, supprimer et restaurer une section ; modifier et supprimer une orientation ------------
+
+
+def _vers_section(section) -> HttpResponse:
+    return redirect(reverse("contrats:contrat", args=[section.contrat.code]) + f"#{section.ancre}")
+
+
+@require_http_methods(["GET", "POST"])
+def renommer_section(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    section = section_modifiable(request.user, code, pk)
+    form = NouvelleSectionForm(request.POST or None, initial={"titre": section.titre, "etape": section.etape})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.renommer_section(section, request.user, form.cleaned_data["titre"], form.cleaned_data["etape"])
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, f"Section « {section.titre} » enregistrée.")
+            return _vers_section(section)
+    return render(
+        request,
+        "contrats/formulaire.html",
+        {
+            "form": form,
+            "contrat": section.contrat,
+            "titre": f"Renommer la section « {section.titre} »",
+            "bouton": "Enregistrer",
+            "fil_ariane": _fil(section, {"titre": "Renommer", "url": ""}),
+        },
+    )
+
+
+@require_POST
+def deplacer_section(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    section = section_modifiable(request.user, code, pk)
+    try:
+        deplacee = services.deplacer_section(section, request.user, request.POST.get("sens", ""))
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        if not deplacee:
+            messages.info(request, f"« {section.titre} » est déjà à cette extrémité de son étape.")
+    return _vers_section(section)
+
+
+@require_http_methods(["GET", "POST"])
+def supprimer_section(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    section = section_modifiable(request.user, code, pk)
+    erreurs: list[str] = []
+    if request.method == "POST":
+        try:
+            services.supprimer_section(section, request.user)
+        except ValidationError as erreur:
+            erreurs = erreur.messages
+        else:
+            messages.success(
+                request, f"Section « {section.titre} » supprimée. Elle se restaure depuis « Sections supprimées »."
+            )
+            return redirect(reverse("contrats:contrat", args=[code]) + "#projet-de-territoire")
+    return render(
+        request,
+        "contrats/confirmer_suppression.html",
+        {
+            "contrat": section.contrat,
+            "titre": f"Supprimer la section « {section.titre} »",
+            "explication": "La section disparaîtra de la page et du PDF du contrat ; ses versions sont gardées et "
+            "vous pourrez la restaurer depuis « Sections supprimées ».",
+            "erreurs": erreurs,
+            "retour": reverse("contrats:contrat", args=[code]) + f"#{section.ancre}",
+            "fil_ariane": _fil(section, {"titre": "Supprimer", "url": ""}),
+        },
+        status=409 if erreurs else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sections_supprimees(request: HttpRequest, code: str) -> HttpResponse:
+    """Les sections supprimées du contrat, chacune restaurable (POST `section`)."""
+    contrat = contrat_modifiable(request.user, code)
+    supprimees = Section.toutes.filter(contrat=contrat, supprimee_le__isnull=False).select_related("supprimee_par")
+    if request.method == "POST":
+        section = get_object_or_404(supprimees, pk=request.POST.get("section") or 0)
+        section.contrat = contrat
+        services.restaurer_section(section, request.user)
+        messages.success(request, f"Section « {section.titre} » restaurée, avec ses {section.numero} version(s).")
+        return _vers_section(section)
+    return render(
+        request,
+        "contrats/sections_supprimees.html",
+        {
+            "contrat": contrat,
+            "sections": supprimees.order_by("-supprimee_le"),
+            "fil_ariane": fil_ariane(
+                {"titre": contrat.nom, "url": contrat.get_absolute_url()}, {"titre": "Sections supprimées", "url": ""}
+            ),
+        },
+    )
+
+
+def _orientation_modifiable(request: HttpRequest, code: str, pk: int) -> Orientation:
+    contrat = contrat_modifiable(request.user, code)
+    orientation = get_object_or_404(Orientation.objects.prefetch_related("qpv"), pk=pk, contrat=contrat)
+    orientation.contrat = contrat
+    return orientation
+
+
+@require_http_methods(["GET", "POST"])
+def modifier_orientation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    orientation = _orientation_modifiable(request, code, pk)
+    contrat = orientation.contrat
+    form = OrientationForm(
+        request.POST or None,
+        contrat=contrat,
+        initial={
+            "titre": orientation.titre,
+            "description": orientation.description,
+            "piliers": orientation.piliers,
+            "axes": orientation.axes,
+            "qpv": list(orientation.qpv.all()),
+        },
+    )
+    # Le rattachement ne change pas : un objectif reste sous son orientation.
+    del form.fields["parent"]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.modifier_orientation(
+                orientation, request.user, d["titre"], d["description"], d["piliers"], d["axes"], d["qpv"]
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, f"« {orientation.titre} » enregistrée.")
+            return redirect(reverse("contrats:contrat", args=[code]) + "#orientations")
+    return render(
+        request,
+        "contrats/formulaire.html",
+        {
+            "form": form,
+            "contrat": contrat,
+            "titre": f"Modifier « {orientation.titre} »",
+            "bouton": "Enregistrer",
+            "fil_ariane": fil_ariane(
+                {"titre": contrat.nom, "url": contrat.get_absolute_url()}, {"titre": "Modifier", "url": ""}
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def supprimer_orientation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    orientation = _orientation_modifiable(request, code, pk)
+    contrat = orientation.contrat
+    erreurs: list[str] = []
+    if request.method == "POST":
+        try:
+            services.supprimer_orientation(orientation, request.user)
+        except ValidationError as erreur:
+            erreurs = erreur.messages
+        else:
+            messages.success(request, "Supprimé.")
+            return redirect(reverse("contrats:contrat", args=[code]) + "#orientations")
+    nombre = orientation.objectifs.count()
+    return render(
+        request,
+        "contrats/confirmer_suppression.html",
+        {
+            "contrat": contrat,
+            "titre": f"Supprimer « {orientation.titre} »",
+            "explication": f"« {orientation.titre} » sera supprimée du contrat"
+            + (f", avec ses {nombre} objectif(s) opérationnel(s)." if nombre else "."),
+            "erreurs": erreurs,
+            "retour": reverse("contrats:contrat", args=[code]) + "#orientations",
+            "fil_ariane": fil_ariane(
+                {"titre": contrat.nom, "url": contrat.get_absolute_url()}, {"titre": "Supprimer", "url": ""}
+            ),
+        },
+        status=409 if erreurs else 200,
     )

@@ -42,6 +42,7 @@ from contrats.models import (
     Orientation,
     Public,
     Reunion,
+    Section,
     Signataire,
     StatutContrat,
     StatutContribution,
@@ -201,6 +202,12 @@ def _contrats(m: Monde) -> None:
         texte_initial__auteur=agent,
     )
     sections_services.enregistrer(m.section, agent, "<p>Deuxième texte.</p>", 1, "Précisions")
+    # Une section après elle dans son étape (pour la déplacer), et une section supprimée (pour la restaurer).
+    Section.objects.filter(pk=m.section.pk).update(ordre=1)
+    SectionFactory(contrat=m.contrat, etape=m.section.etape, titre="Santé", ordre=2)
+    m.section_supprimee = SectionFactory(
+        contrat=m.contrat, etape=m.section.etape, titre="Ancienne section", ordre=3, supprimee_le=timezone.now()
+    )
     m.orientation = Orientation.objects.create(
         contrat=m.contrat, niveau=NiveauOrientation.ORIENTATION, titre="Emploi des jeunes"
     )
@@ -619,6 +626,12 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "contrats:comparer": _url("contrats:comparer", C, "section.pk"),
     "contrats:restaurer": _url("contrats:restaurer", C, "section.pk", "=1"),
     "contrats:nouvelle_orientation": _url("contrats:nouvelle_orientation", C),
+    "contrats:renommer_section": _url("contrats:renommer_section", C, "section.pk"),
+    "contrats:deplacer_section": _url("contrats:deplacer_section", C, "section.pk"),
+    "contrats:supprimer_section": _url("contrats:supprimer_section", C, "section.pk"),
+    "contrats:sections_supprimees": _url("contrats:sections_supprimees", C),
+    "contrats:modifier_orientation": _url("contrats:modifier_orientation", C, "orientation.pk"),
+    "contrats:supprimer_orientation": _url("contrats:supprimer_orientation", C, "orientation.pk"),
     "contrats:nouvelle_concertation": _url("contrats:nouvelle_concertation", C),
     "contrats:concertation": _url("contrats:concertation", C, "concertation.pk"),
     "contrats:clore_concertation": _url("contrats:clore_concertation", C, "concertation.pk"),
@@ -867,6 +880,10 @@ DONNEES: dict[str, Donnees] = {
     },
     "contrats:restaurer": lambda m, a: {"version_base": m.section.numero},
     "contrats:nouvelle_orientation": _fixe({"titre": "Mobilités douces", "description": ""}),
+    "contrats:renommer_section": lambda m, a: {"titre": "Emploi, insertion et formation", "etape": m.section.etape},
+    "contrats:deplacer_section": _fixe({"sens": "bas"}),
+    "contrats:sections_supprimees": lambda m, a: {"section": m.section_supprimee.pk},
+    "contrats:modifier_orientation": _fixe({"titre": "Emploi des jeunes et des femmes", "description": ""}),
     "contrats:nouvelle_concertation": lambda m, a: {
         "titre": "Deuxième concertation",
         "debut": _aujourd_hui(),

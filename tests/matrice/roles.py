@@ -375,6 +375,14 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "contrats:comparer": lecture(ASSOCIE_CONTRAT),
     "contrats:restaurer": action(EDITEUR_CONTRAT),
     "contrats:nouvelle_orientation": formulaire(EDITEUR_CONTRAT),
+    # La section « Emploi et insertion » porte une contribution retenue : elle ne se supprime pas (409) ;
+    # l'orientation « Emploi des jeunes » est la priorité d'appels et de dossiers : non plus.
+    "contrats:renommer_section": formulaire(EDITEUR_CONTRAT),
+    "contrats:deplacer_section": action(EDITEUR_CONTRAT),
+    "contrats:supprimer_section": formulaire(EDITEUR_CONTRAT | {"agent": CONFLIT}) | {"GET": EDITEUR_CONTRAT_PAGE},
+    "contrats:sections_supprimees": formulaire(EDITEUR_CONTRAT),
+    "contrats:modifier_orientation": formulaire(EDITEUR_CONTRAT),
+    "contrats:supprimer_orientation": formulaire(EDITEUR_CONTRAT | {"agent": CONFLIT}) | {"GET": EDITEUR_CONTRAT_PAGE},
     "contrats:nouvelle_concertation": formulaire(EDITEUR_CONTRAT),
     # La concertation : ses publics la lisent et y contribuent ; l'élu et l'administrateur la lisent sans
     # contribuer (ils ne sont d'aucun public).
