@@ -91,6 +91,16 @@ class StatutReversement(models.TextChoices):
     ANNULE = "annule", "Annulé"
 
 
+# Demandé, puis titre de recette émis (la créance de la collectivité ou de l'État), puis remboursé ; une demande
+# ou un titre peuvent être annulés (avec le motif).
+TRANSITIONS_REVERSEMENT: dict[str, set[str]] = {
+    StatutReversement.DEMANDE: {StatutReversement.TITRE_EMIS, StatutReversement.ANNULE},
+    StatutReversement.TITRE_EMIS: {StatutReversement.REMBOURSE, StatutReversement.ANNULE},
+    StatutReversement.REMBOURSE: set(),
+    StatutReversement.ANNULE: set(),
+}
+
+
 class Reversement(models.Model):
     """Un reversement demandé par un financeur, le plus souvent après un compte-rendu montrant une sous-
     exécution : le montant demandé, pourquoi, son état et ses dates."""
@@ -115,7 +125,9 @@ class Reversement(models.Model):
     )
     demande_le = models.DateField("demandé le", default=date.today)
     reference_titre = models.CharField("référence du titre de recette", max_length=100, blank=True)
+    titre_emis_le = models.DateField("titre de recette émis le", null=True, blank=True)
     rembourse_le = models.DateField("remboursé le", null=True, blank=True)
+    motif_annulation = models.TextField("motif de l'annulation", blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField("créé le", default=timezone.now)
 

@@ -26,6 +26,7 @@ from financements.permissions import (
 )
 from financements.services import conventions as services
 from financements.services.conventions import PREFIXE_CONVENTIONS
+from financements.views.versements import journal_visible, section_versements
 
 PAR_PAGE = 30
 
@@ -80,7 +81,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             "articles": convention.articles.all(),
             "objectifs": convention.objectifs.all(),
             "dossiers": convention.dossiers.all(),
-            "journal": convention.journal.select_related("auteur"),
+            "journal": journal_visible(request.user, convention),
             "modifiable": peut_modifier_convention(request.user, convention),
             "a_signer": parties_a_signer(request.user, convention),
             "form_etat": EtatConventionForm(etats=etats) if etats else None,
@@ -93,6 +94,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             "avenant_possible": convention.statut == StatutConvention.EN_VIGUEUR
             and peut_faire_avancer_convention(request.user, convention),
             "form_avenant_signe": AvenantSigneForm(),
+            **section_versements(request.user, convention),
         },
     )
 
