@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from acteurs_ess.models import EtatRib, Rib
+from acteurs_ess.models import Rib
 from financements.models import (
     AvisCompteRendu,
     CompteRendu,
@@ -29,54 +29,16 @@ from financements.models import (
     StatutVersement,
     Versement,
 )
-from financements.services import conventions as services_conventions
 from financements.services import versements as services
+from tests.financements.conftest import DEBUT, IBAN
 from tests.taches import executer_taches
 
-IBAN = "FR7630006000011234567890189"
 AUJOURD_HUI = timezone.localdate()
 HIER = AUJOURD_HUI - timedelta(days=1)
-# La CPO commence l'année d'avant : sa première année est passée, la deuxième en cours.
-DEBUT = AUJOURD_HUI.year - 1
 
 
 def _messages(erreur) -> str:
     return " ".join(erreur.value.messages).replace("\u202f", " ").replace("\xa0", " ")
-
-
-@pytest.fixture
-def cpo(structure, agent, epci, prefecture):
-    """Une CPO de trois ans en vigueur : 10 000 € par an de la métropole, 30 000 € par an de l'État, avance de
-    50 %, solde après le compte-rendu de l'année précédente."""
-    convention = services_conventions.creer_convention(
-        structure,
-        agent,
-        financeurs={epci: [Decimal("10000")] * 3, prefecture: [Decimal("30000")] * 3},
-        annee_debut=DEBUT,
-        nombre_annees=3,
-        objet="la médiation sociale",
-    )
-    Convention.objects.filter(pk=convention.pk).update(
-        statut=StatutConvention.EN_VIGUEUR, en_vigueur_le=date(DEBUT, 1, 15)
-    )
-    convention.refresh_from_db()
-    return convention
-
-
-@pytest.fixture
-def rib(structure, agent):
-    return Rib.objects.create(
-        structure=structure,
-        iban=IBAN,
-        titulaire="Les Ateliers du Blosne",
-        chemin="prive/ribs/1/rib.pdf",
-        nom="rib.pdf",
-        taille=100,
-        type_mime="application/pdf",
-        etat=EtatRib.VALIDE,
-        valide_par=agent,
-        valide_le=timezone.now(),
-    )
 
 
 def _ligne(convention, financeur, annee, nature) -> Versement:
