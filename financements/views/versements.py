@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comptes.mfa import exiger_double_authentification
@@ -175,7 +176,7 @@ def supprimer(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
 @exiger_double_authentification
 def mandater(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
     convention, versement = versement_pour_gerer(request.user, pk, versement_pk)
-    form = MandatForm(request.POST or None)
+    form = MandatForm(request.POST or None, initial={"mandate_le": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.mandater(
@@ -204,7 +205,7 @@ def mandater(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
 @exiger_double_authentification
 def payer(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
     convention, versement = versement_pour_gerer(request.user, pk, versement_pk)
-    form = PaiementForm(request.POST or None)
+    form = PaiementForm(request.POST or None, initial={"paye_le": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.payer(
@@ -282,7 +283,7 @@ def suivre_reversement(request: HttpRequest, pk: int, reversement_pk: int) -> Ht
     etats = sorted(TRANSITIONS_REVERSEMENT[reversement.statut])
     if not etats:
         raise PermissionDenied(f"Un reversement {reversement.get_statut_display().lower()} est clos.")
-    form = SuiviReversementForm(request.POST or None, etats=etats)
+    form = SuiviReversementForm(request.POST or None, etats=etats, initial={"le": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
