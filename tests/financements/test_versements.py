@@ -2,6 +2,8 @@
 le paiement, l'annulation, les règles (montant de l'année, avance convenue, solde après compte-rendu accepté
 par ce financeur), les reversements et les parts des bénéficiaires."""
 
+import contextlib
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from acteurs_ess.models import Rib
+from comptes.models import Role
 from financements.models import (
     AvisCompteRendu,
     CompteRendu,
@@ -30,6 +33,8 @@ from financements.models import (
     Versement,
 )
 from financements.services import versements as services
+from tests.double_authentification import activer
+from tests.factories import AdhesionFactory
 from tests.financements.conftest import DEBUT, IBAN
 from tests.taches import executer_taches
 
@@ -437,3 +442,50 @@ def test_shares_are_refused_without_a_confirmed_co_porteur(cpo, agent_etat, pref
 def test_another_funder_never_sets_the_shares_of_this_funder(collective, agent, prefecture, structure):
     with pytest.raises(PermissionDenied):
         services.enregistrer_parts(collective, agent, prefecture, {structure.pk: Decimal("100")})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_planning_at_the_same_moment_never_exceed_the_amount_together(
+    cpo, agent_etat, prefecture, monkeypatch
+):
+    collegue = activer(
+        AdhesionFactory(organisation=prefecture, role=Role.ETAT, utilisateur__email="collegue@exemple.fr").utilisateur
+    )
+    # Chacun contrôle son montant puis attend l'autre (2 s au plus) avant d'écrire : sans verrou sur la convention,
+    # chacun verrait 0 € engagé et les deux lignes de 20 000 € passeraient (40 000 € pour 30 000 € convenus).
+    ensemble = threading.Barrier(2, timeout=2)
+    controler = services._controler_montants
+
+    def controler_puis_attendre(*args, **kwargs):
+        erreurs = controler(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            ensemble.wait()
+        return erreurs
+
+    monkeypatch.setattr(services, "_controler_montants", controler_puis_attendre)
+    depart = threading.Barrier(2, timeout=10)
+    refus, erreurs = [], []
+
+    def prevoir(auteur):
+        try:
+            convention = Convention.objects.get(pk=cpo.pk)
+            depart.wait()
+            services.ajouter_versement(
+                convention, auteur, prefecture, annee=DEBUT, nature=NatureVersement.SOLDE, montant=Decimal("20000"),
+                date_prevue=date(DEBUT, 9, 30),
+            )  # fmt: skip
+        except ValidationError as erreur:
+            refus.append(erreur)
+        except Exception as erreur:  # rapportée au fil principal
+            erreurs.append(erreur)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=prevoir, args=(qui,)) for qui in (agent_etat, collegue)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join(timeout=30)
+    assert erreurs == []
+    assert len(refus) == 1
+    assert list(Versement.objects.filter(convention=cpo).values_list("montant", flat=True)) == [Decimal("20000")]
