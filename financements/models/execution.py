@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from acteurs_ess.models import Structure
+from acteurs_ess.models import Structure, iban_masque
 from comptes.models import Organisation
 from config.lib.euros import euros
 from financements.models.appel_a_projets import VALIDATEURS_MONTANT
@@ -82,6 +82,11 @@ class Versement(models.Model):
 
     def __str__(self):
         return f"{self.get_nature_display()} {self.annee} : {euros(self.montant)} ({self.get_statut_display()})"
+
+    @property
+    def iban_masque(self) -> str:
+        """Le compte crédité, reconnaissable sans pouvoir être recopié (pays, clé, quatre derniers caractères)."""
+        return iban_masque(self.iban) if self.iban else ""
 
 
 class StatutReversement(models.TextChoices):

@@ -9,12 +9,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comptes.contexte import Qui
 from comptes.mfa import exiger_double_authentification
 from config.lib.euros import euros
 from financements import selectors
@@ -28,7 +29,7 @@ from financements.forms import (
     SuiviReversementForm,
     VersementForm,
 )
-from financements.models import Convention, StatutConvention, StatutReversement, StatutVersement
+from financements.models import Convention, JournalConvention, StatutConvention, StatutReversement, StatutVersement
 from financements.models.execution import TRANSITIONS_REVERSEMENT
 from financements.permissions import financeurs_visibles_versements
 from financements.services import versements as services
@@ -38,7 +39,7 @@ GABARIT = "financements/versements/formulaire.html"
 ETATS_AFFICHAGE = services.ETATS_PAIEMENT | {StatutConvention.RESILIEE}
 
 
-def section_versements(qui, convention: Convention) -> dict[str, Any]:
+def section_versements(qui: Qui, convention: Convention) -> dict[str, Any]:
     """Le contexte de la section « Versements » de la page de la convention : les échéanciers que la personne
     voit (le sien pour un financeur, tous pour la structure), et ce qu'elle peut y faire."""
     if convention.statut not in ETATS_AFFICHAGE:
@@ -52,7 +53,7 @@ def section_versements(qui, convention: Convention) -> dict[str, Any]:
     }
 
 
-def journal_visible(qui, convention: Convention):
+def journal_visible(qui: Qui, convention: Convention) -> QuerySet[JournalConvention]:
     """Le journal de la convention, sans les entrées réservées aux versements d'un autre financeur."""
     journal = convention.journal.select_related("auteur")
     visibles = financeurs_visibles_versements(qui, convention)

@@ -122,6 +122,7 @@ def test_generate_mandate_and_pay_through_the_pages(client, agent_etat, cpo, pre
     assert avance.statut == StatutVersement.PAYE
     texte = _texte(client.get(_page(cpo)))
     assert "M-2026-7" in texte and "P-2026-7" in texte
+    assert "compte FR76 **** **** **** **** ***0 189" in texte  # le compte crédité, masqué
     assert "15 000,00 €" in texte
 
 
