@@ -3,7 +3,16 @@ changent que par les services (journalisés), jamais ici. Importé par contrats/
 
 from django.contrib import admin
 
-from financements.models import AppelAProjets, Convention, Dossier, FinanceurAppel, JournalDossier, RappelDossier
+from financements.models import (
+    AppelAProjets,
+    Convention,
+    Dossier,
+    FinanceurAppel,
+    JournalDossier,
+    RappelDossier,
+    Reversement,
+    Versement,
+)
 
 
 class FinanceurAppelEnLigne(admin.TabularInline):
@@ -66,3 +75,22 @@ class ConventionAdmin(LectureSeule):
     search_fields = ["structure__raison_sociale", "objet"]
     list_select_related = ["structure"]
     raw_id_fields = ["structure", "cree_par", "dossiers"]
+
+
+@admin.register(Versement)
+class VersementAdmin(LectureSeule):
+    """Consultation : un versement ne change que par les pages de la convention (agents du financeur), journalisées."""
+
+    list_display = ["convention", "financeur", "annee", "nature", "montant", "statut", "date_prevue", "paye_le"]
+    list_filter = ["statut", "nature"]
+    list_select_related = ["convention__structure", "financeur"]
+    raw_id_fields = ["convention", "financeur", "cree_par"]
+    exclude = ["iban"]
+
+
+@admin.register(Reversement)
+class ReversementAdmin(LectureSeule):
+    list_display = ["convention", "financeur", "annee", "montant", "statut", "demande_le", "rembourse_le"]
+    list_filter = ["statut"]
+    list_select_related = ["convention__structure", "financeur"]
+    raw_id_fields = ["convention", "financeur", "compte_rendu", "cree_par"]
