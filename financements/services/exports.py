@@ -27,6 +27,7 @@ from financements.models import (
 from financements.models.convention import STATUTS_SIGNES
 from financements.models.dossier import STATUTS_DECIDES
 from financements.models.execution import STATUTS_VERSEMENT_ENGAGES
+from financements.models.instruction import ConditionsVersement
 
 COLONNES_TABLEAU = [
     "Référence",
@@ -159,6 +160,13 @@ class ConventionScdl:
         return self.signee_le or self.en_vigueur_le
 
     @property
+    def conditions(self) -> str:
+        """« unique » ou « échelonné » d'après l'échéancier, s'il y en a un."""
+        if not self.dates_versements:
+            return ""
+        return ConditionsVersement.UNIQUE if len(self.dates_versements) == 1 else ConditionsVersement.ECHELONNE
+
+    @property
     def periode(self) -> str:
         """Une date si un seul jour de versement, sinon l'intervalle ISO 8601 du premier au dernier : le motif
         du schéma SCDL n'admet qu'une date ou une période."""
@@ -216,7 +224,8 @@ def lignes_scdl(attribuant: Organisation) -> Iterator[list]:
     """Une ligne par bénéficiaire : la structure porteuse reçoit toute la subvention (pourcentage 1.00), sauf si
     l'attribuant a réparti son montant entre les structures d'une action collective (parts des bénéficiaires).
     La date de la convention est celle de sa dernière signature, la période de versement celle de ses
-    versements ; à défaut de convention signée, la date du conventionnement ou de la décision, et les dates de
+    versements (et les conditions de versement, unique ou échelonné, celles de son échéancier) ; à défaut de
+    convention signée, la date du conventionnement ou de la décision, et les dates de
     l'action."""
     conventions = conventions_scdl(attribuant)
     for (
@@ -255,7 +264,7 @@ def lignes_scdl(attribuant: Organisation) -> Iterator[list]:
                 " ".join(titre.split())[:255],
                 _nombre(montant),
                 nature,
-                conditions,
+                convention.conditions or conditions,
                 periode,
                 "",
                 "non",

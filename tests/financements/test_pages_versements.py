@@ -272,6 +272,7 @@ def test_open_data_follows_the_signed_convention_its_payments_and_shares(
     assert {v["dateConvention"] for v in lignes} == {(AUJOURD_HUI - timedelta(days=10)).isoformat()}
     periode = f"{(AUJOURD_HUI - timedelta(days=2)).isoformat()}/{(AUJOURD_HUI + timedelta(days=60)).isoformat()}"
     assert {v["datesPeriodeVersement"] for v in lignes} == {periode}
+    assert {v["conditionsVersement"] for v in lignes} == {"échelonné"}  # l'avance puis le solde
 
 
 def test_open_data_keeps_its_fallbacks_without_a_signed_convention(client, decide, epci):
@@ -285,3 +286,37 @@ def test_a_share_of_a_third_is_written_as_a_fraction():
 
     assert fraction(Decimal("33.33")) == Decimal("0.3333")
     assert fraction(Decimal("100")) == Decimal("1.00")
+
+
+def test_open_data_runs_a_fixed_number_of_queries_whatever_the_number_of_conventions(
+    client, appel, prefecture, agent_etat
+):
+    from tests.financements.fabrique import dossiers_decides
+
+    def ajouter(nombre: int) -> None:
+        for dossier in dossiers_decides(appel, [prefecture], nombre):
+            convention = Convention.objects.create(
+                structure=dossier.structure, objet="x", annee_debut=2027, statut=StatutConvention.EN_VIGUEUR,
+                en_vigueur_le=HIER, cree_par=agent_etat,
+            )  # fmt: skip
+            convention.dossiers.add(dossier)
+            convention.parties.create(financeur=prefecture)
+            SignatureConvention.objects.create(
+                convention=convention, financeur=prefecture, signataire_nom="X", signataire_qualite="Y",
+                enregistree_par=agent_etat,
+            )  # fmt: skip
+            Versement.objects.create(
+                convention=convention, financeur=prefecture, annee=2027, nature="unique", montant=Decimal("12000"),
+                date_prevue=HIER, cree_par=agent_etat,
+            )  # fmt: skip
+
+    def requetes() -> int:
+        with CaptureQueriesContext(connection) as capture:
+            lignes = _scdl(client, prefecture)
+        assert all(ligne["datesPeriodeVersement"] == HIER.isoformat() for ligne in lignes)
+        return len(capture.captured_queries)
+
+    ajouter(1)
+    peu = requetes()
+    ajouter(4)
+    assert requetes() == peu
