@@ -281,7 +281,8 @@ def nouveau_reversement(request: HttpRequest, pk: int, financeur_pk: int) -> Htt
 @exiger_double_authentification
 def suivre_reversement(request: HttpRequest, pk: int, reversement_pk: int) -> HttpResponse:
     convention, reversement = reversement_pour_gerer(request.user, pk, reversement_pk)
-    etats = sorted(TRANSITIONS_REVERSEMENT[reversement.statut])
+    # L'étape suivante d'abord, l'annulation en dernier : le choix proposé par défaut fait avancer.
+    etats = sorted(TRANSITIONS_REVERSEMENT[reversement.statut], key=lambda e: (e == StatutReversement.ANNULE, e))
     if not etats:
         raise PermissionDenied(f"Un reversement {reversement.get_statut_display().lower()} est clos.")
     form = SuiviReversementForm(request.POST or None, etats=etats, initial={"le": timezone.localdate()})
