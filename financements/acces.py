@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from comptes.contexte import Qui
+from comptes.models import Organisation
 from contrats.acces import contrat_visible
 from contrats.models import ContratDeVille
-from financements.models import AppelAProjets, CompteRendu, Convention, Dossier
+from financements.models import AppelAProjets, CompteRendu, Convention, Dossier, Reversement, Versement
 from financements.permissions import (
     peut_gerer_appel,
+    peut_gerer_versements,
     peut_instruire,
     peut_modifier_convention,
     peut_modifier_dossier,
@@ -18,6 +20,7 @@ from financements.permissions import (
     peut_voir_compte_rendu,
     peut_voir_convention,
     peut_voir_dossier,
+    peut_voir_versements,
     profil_dossier,
 )
 
@@ -147,3 +150,44 @@ def convention_pour_compte_rendu(qui: Qui, pk: int) -> Convention:
     if not peut_preparer_compte_rendu(qui, convention):
         raise PermissionDenied("Seuls les membres de la structure préparent et déposent le compte-rendu.")
     return convention
+
+
+# --- Versements : un financeur ne sait rien des versements d'un autre (404), la structure et les
+# administrateurs les voient sans les gérer (403).
+
+REFUS_VERSEMENTS = "Seuls les agents de ce financeur gèrent ses versements ; la structure les suit en lecture."
+
+
+def financeur_pour_versements(qui: Qui, pk: int, financeur_pk: int) -> tuple[Convention, Organisation]:
+    """La convention et l'un de ses financeurs, pour gérer ses versements, ses reversements ou ses parts."""
+    convention = convention_visible(qui, pk)
+    financeur = next((p.financeur for p in convention.parties.all() if p.financeur_id == financeur_pk), None)
+    if financeur is None or not peut_voir_versements(qui, convention, financeur.pk):
+        raise Http404("Financeur introuvable.")
+    if not peut_gerer_versements(qui, convention, financeur.pk):
+        raise PermissionDenied(REFUS_VERSEMENTS)
+    return convention, financeur
+
+
+def versement_pour_gerer(qui: Qui, pk: int, versement_pk: int) -> tuple[Convention, Versement]:
+    convention = convention_visible(qui, pk)
+    versement = Versement.objects.select_related("financeur").filter(pk=versement_pk, convention=convention).first()
+    if versement is None or not peut_voir_versements(qui, convention, versement.financeur_id):
+        raise Http404("Versement introuvable.")
+    if not peut_gerer_versements(qui, convention, versement.financeur_id):
+        raise PermissionDenied(REFUS_VERSEMENTS)
+    versement.convention = convention
+    return convention, versement
+
+
+def reversement_pour_gerer(qui: Qui, pk: int, reversement_pk: int) -> tuple[Convention, Reversement]:
+    convention = convention_visible(qui, pk)
+    reversement = (
+        Reversement.objects.select_related("financeur").filter(pk=reversement_pk, convention=convention).first()
+    )
+    if reversement is None or not peut_voir_versements(qui, convention, reversement.financeur_id):
+        raise Http404("Reversement introuvable.")
+    if not peut_gerer_versements(qui, convention, reversement.financeur_id):
+        raise PermissionDenied(REFUS_VERSEMENTS)
+    reversement.convention = convention
+    return convention, reversement

@@ -12,6 +12,8 @@ from financements.models import (
     JournalDossier,
     RappelCompteRendu,
     RappelDossier,
+    Reversement,
+    Versement,
 )
 
 
@@ -96,3 +98,22 @@ class RappelCompteRenduAdmin(LectureSeule):
     list_filter = ["motif", "annee"]
     list_select_related = ["convention__structure"]
     raw_id_fields = ["convention"]
+
+
+@admin.register(Versement)
+class VersementAdmin(LectureSeule):
+    """Consultation : un versement ne change que par les pages de la convention (agents du financeur), journalisées."""
+
+    list_display = ["convention", "financeur", "annee", "nature", "montant", "statut", "date_prevue", "paye_le"]
+    list_filter = ["statut", "nature"]
+    list_select_related = ["convention__structure", "financeur"]
+    raw_id_fields = ["convention", "financeur", "cree_par"]
+    exclude = ["iban"]
+
+
+@admin.register(Reversement)
+class ReversementAdmin(LectureSeule):
+    list_display = ["convention", "financeur", "annee", "montant", "statut", "demande_le", "rembourse_le"]
+    list_filter = ["statut"]
+    list_select_related = ["convention__structure", "financeur"]
+    raw_id_fields = ["convention", "financeur", "compte_rendu", "cree_par"]

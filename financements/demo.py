@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from acteurs_ess.models import Structure
+from acteurs_ess.models import EtatRib, Rib, Structure
 from comptes.models import Organisation, Utilisateur
 from contrats.models import ContratDeVille
 from financements.fichiers import PREFIXE_PRIVE
@@ -29,12 +29,15 @@ from financements.models import (
     SignatureConvention,
     StatutConvention,
     StatutDossier,
+    StatutVersement,
+    Versement,
     VisibiliteJournal,
 )
 from financements.models.dossier import SensBudget
 from financements.models.instruction import AvisInstruction, Message, NoteInstruction
 from financements.services.conventions import creer_convention, generer_conventions, repartir
 from financements.services.dossiers import recalculer
+from financements.services.versements import echeancier_type
 
 TITRE = "Appel à projets 2027 — Rennes Métropole"
 # SIRET valides (clés justes) pour la publication SCDL ; seuls ceux de la métropole et de la ville sont réels.
@@ -280,6 +283,39 @@ def _signature(convention, financeur, nom, qualite, auteur, **acte) -> None:
     )
 
 
+def _versements(convention, financeur, agent) -> None:
+    """L'échéancier type d'une convention en vigueur : l'avance payée sur le RIB validé de la structure, le
+    solde prévu (écrits directement, sans e-mails)."""
+    convention.refresh_from_db()
+    rib = Rib.objects.filter(structure=convention.structure, etat=EtatRib.VALIDE).first()
+    paye_le = convention.en_vigueur_le or timezone.localdate()
+    for annee in convention.annees:
+        montant = convention.montants.get(financeur=financeur, annee=annee).montant
+        for rang, (nature, part, prevue) in enumerate(echeancier_type(convention, annee, montant)):
+            paye = rang == 0 and rib is not None
+            Versement.objects.create(
+                convention=convention,
+                financeur=financeur,
+                annee=annee,
+                nature=nature,
+                montant=part,
+                date_prevue=prevue,
+                statut=StatutVersement.PAYE if paye else StatutVersement.PREVU,
+                mandate_le=paye_le if paye else None,
+                reference_mandat=f"M-{annee}-{convention.pk:04d}" if paye else "",
+                paye_le=paye_le if paye else None,
+                reference_paiement=f"P-{annee}-{convention.pk:04d}" if paye else "",
+                iban=rib.iban if paye and rib else "",
+                cree_par=agent,
+            )
+    JournalConvention.objects.create(
+        convention=convention,
+        auteur=agent,
+        financeur=financeur,
+        evenement=f"Échéancier de {financeur} établi ; avance payée",
+    )
+
+
 def _conventions(appel, financeurs, decideurs, membre) -> None:
     """Les conventions annuelles en vigueur du dossier conventionné, et une CPO de trois ans pour le dossier décidé,
     signée par la structure et l'État, qui attend la signature de la métropole. Écrites comme elles le seraient
@@ -311,6 +347,7 @@ def _conventions(appel, financeurs, decideurs, membre) -> None:
             a_statut=StatutConvention.EN_VIGUEUR,
             evenement="Convention en vigueur",
         )
+        _versements(convention, financeur, decideurs[financeur.nom])
     mediation = appel.dossiers.get(statut=StatutDossier.DECIDE)
     decides = {
         d.financement.financeur: d.montant

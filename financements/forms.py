@@ -5,7 +5,7 @@ from django.db.models import Max
 from dsfr.forms import DsfrBaseForm
 
 from comptes.models import Organisation, TypeOrganisation
-from financements.models import Dossier, StatutDossier, TypePiece
+from financements.models import Dossier, NatureVersement, StatutDossier, StatutReversement, TypePiece
 from financements.models.appel_a_projets import MONTANT_MAXIMUM
 from financements.models.dossier import Compte, TrancheAge, TypeSubvention
 from financements.models.instruction import ConditionsVersement, NatureAide, SensAvis
@@ -481,3 +481,112 @@ class AvenantForm(DsfrBaseForm):
 
 class AvenantSigneForm(DsfrBaseForm):
     fichier = forms.FileField(label="Avenant signé de toutes les parties (PDF)")
+
+
+# --- Versements -------------------------------------------------------------------------------------------
+
+CHAMP_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class VersementForm(DsfrBaseForm):
+    """Une ligne prévue de l'échéancier d'un financeur : année, nature, montant, date prévue."""
+
+    annee = forms.TypedChoiceField(label="Année de la convention", coerce=int, choices=())
+    nature = forms.ChoiceField(label="Nature", choices=NatureVersement.choices)
+    montant = champ_montant("Montant (€)")
+    date_prevue = forms.DateField(label="Date prévue", **CHAMP_DATE)
+
+    def __init__(self, *args, convention, modification: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = [(a, str(a)) for a in convention.annees]
+        if modification:
+            # L'année d'une ligne ne change pas : on la retire et on en prévoit une autre.
+            del self.fields["annee"]
+
+    def clean_montant(self):
+        montant = self.cleaned_data["montant"]
+        if montant is not None and montant <= 0:
+            raise forms.ValidationError("Un versement a un montant positif.")
+        return montant
+
+
+class MandatForm(DsfrBaseForm):
+    mandate_le = forms.DateField(label="Date du mandat", **CHAMP_DATE)
+    reference = forms.CharField(label="Référence du mandat", max_length=100)
+
+
+class PaiementForm(DsfrBaseForm):
+    paye_le = forms.DateField(label="Date du paiement", **CHAMP_DATE)
+    reference = forms.CharField(label="Référence du paiement", max_length=100)
+
+
+class AnnulationForm(DsfrBaseForm):
+    motif = forms.CharField(label="Motif de l'annulation", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class EcheancierForm(DsfrBaseForm):
+    """Le financeur dont générer l'échéancier type (parmi ceux que la personne gère)."""
+
+    financeur = forms.TypedChoiceField(label="Financeur", coerce=int, choices=())
+
+    def __init__(self, *args, financeurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financeur"].choices = [(o.pk, o.nom) for o in financeurs]
+
+
+class ReversementForm(DsfrBaseForm):
+    annee = forms.TypedChoiceField(label="Année concernée", coerce=int, choices=())
+    montant = champ_montant("Montant demandé (€)")
+    motif = forms.CharField(
+        label="Motif",
+        help_text="Par exemple : sous-exécution constatée au compte-rendu financier.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = [(a, str(a)) for a in convention.annees]
+
+
+class SuiviReversementForm(DsfrBaseForm):
+    """L'étape suivante d'un reversement : titre de recette émis, remboursé, ou annulé."""
+
+    statut = forms.ChoiceField(label="Étape", choices=())
+    le = forms.DateField(label="Date (du titre de recette ou du remboursement)", required=False, **CHAMP_DATE)
+    reference = forms.CharField(label="Référence du titre de recette", max_length=100, required=False)
+    motif = forms.CharField(
+        label="Motif (pour une annulation)", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args, etats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statut"].choices = [(e, StatutReversement(e).label) for e in etats]
+
+
+class PartsForm(DsfrBaseForm):
+    """La part (%) de chaque structure bénéficiaire dans le montant d'un financeur."""
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.structures = structures
+        for structure in structures:
+            self.fields[f"part_{structure.pk}"] = forms.DecimalField(
+                label=f"Part de {structure} (%)",
+                required=False,
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                localize=True,
+                error_messages={
+                    "min_value": "Une part ne peut pas être négative.",
+                    "max_value": "Une part ne dépasse pas 100 %.",
+                    "invalid": "Saisissez un pourcentage, par exemple 40 ou 33,33.",
+                    "max_decimal_places": "Une part s'exprime au centième de point près.",
+                },
+            )
+
+    def clean(self):
+        donnees = super().clean()
+        donnees["parts"] = {s.pk: donnees.get(f"part_{s.pk}") for s in self.structures}
+        return donnees

@@ -273,3 +273,34 @@ def financeurs_pour_avis(qui: Qui, convention: Convention) -> list[Organisation]
 def peut_donner_avis_compte_rendu(qui: Qui, convention: Convention, financeur: Organisation) -> bool:
     """Chaque financeur partie donne son avis par ses agents, pour lui seul."""
     return any(o.pk == financeur.pk for o in financeurs_pour_avis(qui, convention))
+
+
+# --- Versements, reversements et parts des bénéficiaires --------------------------------------------------
+# Chaque financeur partie ne voit et ne gère que ses propres versements ; la structure les voit tous (ce sont
+# les siens), sans agir ; les administrateurs les lisent (modération). Un financeur ne voit jamais les
+# versements d'un autre, même partie à la même convention.
+
+
+def financeurs_geres(qui: Qui, convention: Convention) -> list[Organisation]:
+    """Les financeurs parties dont la personne gère l'échéancier : ceux dont elle est agent."""
+    return profil_convention(qui, convention).financeurs
+
+
+def peut_gerer_versements(qui: Qui, convention: Convention, financeur_id: int) -> bool:
+    """Établir l'échéancier d'un financeur, mandater, payer, annuler, demander un reversement, saisir les parts
+    des bénéficiaires : les agents de ce financeur seulement."""
+    return any(o.pk == financeur_id for o in financeurs_geres(qui, convention))
+
+
+def financeurs_visibles_versements(qui: Qui, convention: Convention) -> list[int] | None:
+    """Les financeurs dont la personne voit les versements : tous (None) pour la structure et les
+    administrateurs, les siens pour un agent d'un financeur partie, aucun pour les autres."""
+    p = profil_convention(qui, convention)
+    if p.structure or p.admin:
+        return None
+    return [o.pk for o in p.financeurs]
+
+
+def peut_voir_versements(qui: Qui, convention: Convention, financeur_id: int) -> bool:
+    visibles = financeurs_visibles_versements(qui, convention)
+    return visibles is None or financeur_id in visibles

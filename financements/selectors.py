@@ -1,25 +1,36 @@
 """Lectures des dossiers pour le tableau d'instruction, les exports, Mon espace, les pages des territoires et
 des structures — chacune en un nombre fixe de requêtes."""
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from comptes.contexte import Qui, contexte
-from comptes.models import Role
+from comptes.models import Organisation, Role
 from contrats.models import ContratDeVille
 from contrats.selectors import q_contrats_portes_par
 from financements.models import (
     AppelAProjets,
+    Convention,
     ConventionMontant,
     Dossier,
     Financement,
     FinanceurAppel,
+    PartBeneficiaire,
+    Reversement,
     StatutConvention,
     StatutDossier,
+    StatutVersement,
+    Versement,
 )
 from financements.models.dossier import STATUTS_DECIDES
-from financements.permissions import organisations_instructrices, organisations_structures
+from financements.permissions import (
+    financeurs_geres,
+    financeurs_visibles_versements,
+    organisations_instructrices,
+    organisations_structures,
+)
 
 
 def appels_portes_par(qui: Qui) -> list[int]:
@@ -186,3 +197,118 @@ def projets_finances(qpv=None, commune=None, contrat=None, structure=None) -> Qu
     if structure is not None:
         dossiers = dossiers.filter(Q(structure=structure) | Q(co_porteurs__structure=structure)).distinct()
     return dossiers
+
+
+# --- Versements -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AnneeFinanceur:
+    """Une année de l'échéancier d'un financeur : son montant, ses lignes et leurs totaux."""
+
+    annee: int
+    montant: Decimal
+    versements: list[Versement] = field(default_factory=list)
+
+    def _total(self, statut: str) -> Decimal:
+        return sum((v.montant for v in self.versements if v.statut == statut), Decimal(0))
+
+    @property
+    def prevu(self) -> Decimal:
+        return self._total(StatutVersement.PREVU)
+
+    @property
+    def mandate(self) -> Decimal:
+        return self._total(StatutVersement.MANDATE)
+
+    @property
+    def paye(self) -> Decimal:
+        return self._total(StatutVersement.PAYE)
+
+    @property
+    def reste(self) -> Decimal:
+        """Ce qui reste à payer cette année : le montant moins ce qui est payé."""
+        return self.montant - self.paye
+
+    @property
+    def a_prevoir(self) -> Decimal:
+        """Ce qui n'est encore ni prévu, ni mandaté, ni payé."""
+        return self.montant - self.prevu - self.mandate - self.paye
+
+
+@dataclass
+class EcheancierFinanceur:
+    """L'échéancier d'un financeur sur la convention, année par année, avec ses reversements et ses parts."""
+
+    financeur: Organisation
+    gere: bool
+    annees: list[AnneeFinanceur]
+    reversements: list[Reversement]
+    parts: list[PartBeneficiaire]
+
+    def _total(self, nom: str) -> Decimal:
+        return sum((getattr(a, nom) for a in self.annees), Decimal(0))
+
+    @property
+    def montant(self) -> Decimal:
+        return self._total("montant")
+
+    @property
+    def prevu(self) -> Decimal:
+        return self._total("prevu")
+
+    @property
+    def mandate(self) -> Decimal:
+        return self._total("mandate")
+
+    @property
+    def paye(self) -> Decimal:
+        return self._total("paye")
+
+    @property
+    def reste(self) -> Decimal:
+        return self._total("reste")
+
+    @property
+    def sans_echeancier(self) -> list[int]:
+        """Les années à montant dont aucun versement n'est encore engagé (l'échéancier type s'y génère)."""
+        return [a.annee for a in self.annees if a.montant > 0 and a.a_prevoir == a.montant]
+
+
+def echeanciers(qui: Qui, convention: Convention) -> list[EcheancierFinanceur]:
+    """Les échéanciers que la personne voit : tous pour la structure et les administrateurs, le sien pour
+    l'agent d'un financeur partie — jamais celui d'un autre financeur. Quatre requêtes, quel que soit le
+    nombre d'années, de financeurs et de versements (parties et montants lus avec la convention)."""
+    visibles = financeurs_visibles_versements(qui, convention)
+    geres = {o.pk for o in financeurs_geres(qui, convention)}
+    parties = [p.financeur for p in convention.parties.all() if visibles is None or p.financeur_id in visibles]
+    ids = [f.pk for f in parties]
+    montants = {(m.financeur_id, m.annee): m.montant for m in convention.montants.all()}
+    versements: dict[tuple[int, int], list[Versement]] = {}
+    for v in Versement.objects.filter(convention=convention, financeur_id__in=ids).order_by(
+        "annee", "date_prevue", "pk"
+    ):
+        versements.setdefault((v.financeur_id, v.annee), []).append(v)
+    reversements: dict[int, list[Reversement]] = {}
+    for r in Reversement.objects.filter(convention=convention, financeur_id__in=ids).order_by("annee", "pk"):
+        reversements.setdefault(r.financeur_id, []).append(r)
+    parts: dict[int, list[PartBeneficiaire]] = {}
+    for p in (
+        PartBeneficiaire.objects.filter(convention=convention, financeur_id__in=ids)
+        .select_related("structure")
+        .order_by("-pourcentage", "pk")
+    ):
+        parts.setdefault(p.financeur_id, []).append(p)
+    return [
+        EcheancierFinanceur(
+            financeur=f,
+            gere=f.pk in geres,
+            annees=[
+                AnneeFinanceur(a, montants.get((f.pk, a), Decimal(0)), versements.get((f.pk, a), []))
+                for a in convention.annees
+            ],
+            reversements=reversements.get(f.pk, []),
+            parts=parts.get(f.pk, []),
+        )
+        for f in parties
+    ]

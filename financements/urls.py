@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from financements.views import appels, comptes_rendus, conventions, dossiers, instruction
+from financements.views import appels, comptes_rendus, conventions, dossiers, instruction, versements
 
 app_name = "financements"
 
@@ -53,4 +53,32 @@ urlpatterns = [
     ),
     path("conventions/<int:pk>/comptes-rendus/<int:annee>/avis/", comptes_rendus.avis, name="avis_compte_rendu"),
     path("conventions/<int:pk>/comptes-rendus/<int:annee>.pdf", comptes_rendus.pdf, name="pdf_compte_rendu"),
+    path(
+        "conventions/<int:pk>/versements/echeancier/<int:financeur_pk>/", versements.generer, name="generer_echeancier"
+    ),
+    path("conventions/<int:pk>/versements/nouveau/<int:financeur_pk>/", versements.nouveau, name="nouveau_versement"),
+    path(
+        "conventions/<int:pk>/versements/<int:versement_pk>/modifier/", versements.modifier, name="modifier_versement"
+    ),
+    path(
+        "conventions/<int:pk>/versements/<int:versement_pk>/supprimer/",
+        versements.supprimer,
+        name="supprimer_versement",
+    ),
+    path(
+        "conventions/<int:pk>/versements/<int:versement_pk>/mandater/", versements.mandater, name="mandater_versement"
+    ),
+    path("conventions/<int:pk>/versements/<int:versement_pk>/payer/", versements.payer, name="payer_versement"),
+    path("conventions/<int:pk>/versements/<int:versement_pk>/annuler/", versements.annuler, name="annuler_versement"),
+    path(
+        "conventions/<int:pk>/reversements/nouveau/<int:financeur_pk>/",
+        versements.nouveau_reversement,
+        name="nouveau_reversement",
+    ),
+    path(
+        "conventions/<int:pk>/reversements/<int:reversement_pk>/",
+        versements.suivre_reversement,
+        name="suivre_reversement",
+    ),
+    path("conventions/<int:pk>/parts/<int:financeur_pk>/", versements.parts, name="parts_beneficiaires"),
 ]

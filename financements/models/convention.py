@@ -276,6 +276,16 @@ class JournalConvention(models.Model):
     a_statut = models.CharField("nouvel état", max_length=20, choices=StatutConvention.choices, blank=True)
     evenement = models.CharField("événement", max_length=255)
     motif = models.TextField("motif", blank=True)
+    # Une entrée sur les versements d'un financeur (échéancier, mandat, paiement, reversement, parts) ne se lit
+    # que par ce financeur et la structure : un financeur ne voit jamais les versements d'un autre.
+    financeur = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="réservée au financeur",
+    )
 
     class Meta:
         verbose_name = "entrée du journal de la convention"

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from acteurs_ess.models import Structure
+from acteurs_ess.models import Structure, iban_masque
 from comptes.models import Organisation
 from config.lib.euros import euros
 from financements.models.appel_a_projets import VALIDATEURS_MONTANT
@@ -84,12 +84,27 @@ class Versement(models.Model):
     def __str__(self):
         return f"{self.get_nature_display()} {self.annee} : {euros(self.montant)} ({self.get_statut_display()})"
 
+    @property
+    def iban_masque(self) -> str:
+        """Le compte crédité, reconnaissable sans pouvoir être recopié (pays, clé, quatre derniers caractères)."""
+        return iban_masque(self.iban) if self.iban else ""
+
 
 class StatutReversement(models.TextChoices):
     DEMANDE = "demande", "Demandé"
     TITRE_EMIS = "titre_emis", "Titre de recette émis"
     REMBOURSE = "rembourse", "Remboursé"
     ANNULE = "annule", "Annulé"
+
+
+# Demandé, puis titre de recette émis (la créance de la collectivité ou de l'État), puis remboursé ; une demande
+# ou un titre peuvent être annulés (avec le motif).
+TRANSITIONS_REVERSEMENT: dict[str, set[str]] = {
+    StatutReversement.DEMANDE: {StatutReversement.TITRE_EMIS, StatutReversement.ANNULE},
+    StatutReversement.TITRE_EMIS: {StatutReversement.REMBOURSE, StatutReversement.ANNULE},
+    StatutReversement.REMBOURSE: set(),
+    StatutReversement.ANNULE: set(),
+}
 
 
 class Reversement(models.Model):
@@ -116,7 +131,9 @@ class Reversement(models.Model):
     )
     demande_le = models.DateField("demandé le", default=date.today)
     reference_titre = models.CharField("référence du titre de recette", max_length=100, blank=True)
+    titre_emis_le = models.DateField("titre de recette émis le", null=True, blank=True)
     rembourse_le = models.DateField("remboursé le", null=True, blank=True)
+    motif_annulation = models.TextField("motif de l'annulation", blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField("créé le", default=timezone.now)
 

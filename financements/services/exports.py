@@ -3,14 +3,31 @@ accordées au format open data SCDL « subventions » v2.1.1 (une ligne par bén
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
 
 from comptes.models import Organisation
 from config.lib import tableurs
-from financements.models import DecisionFinanceur, Dossier, Issue, StatutDossier
+from financements.models import (
+    Convention,
+    DecisionFinanceur,
+    Dossier,
+    Issue,
+    PartBeneficiaire,
+    SignatureConvention,
+    StatutConvention,
+    StatutDossier,
+    StatutVersement,
+    Versement,
+)
+from financements.models.convention import STATUTS_SIGNES
 from financements.models.dossier import STATUTS_DECIDES
+from financements.models.execution import STATUTS_VERSEMENT_ENGAGES
+from financements.models.instruction import ConditionsVersement
 
 COLONNES_TABLEAU = [
     "Référence",
@@ -109,6 +126,7 @@ def decisions_scdl(attribuant: Organisation) -> QuerySet:
         )
         .order_by("decide_le", "pk")
         .values_list(
+            "financement__dossier_id",
             "reference",
             "montant",
             "nature",
@@ -126,9 +144,92 @@ def decisions_scdl(attribuant: Organisation) -> QuerySet:
     )
 
 
+@dataclass
+class ConventionScdl:
+    """Ce que l'export SCDL lit de la convention signée d'un attribuant pour un dossier : la date de sa dernière
+    signature (à défaut, de son entrée en vigueur), les dates de ses versements et les parts des bénéficiaires."""
+
+    signee_le: date | None = None
+    en_vigueur_le: date | None = None
+    dates_versements: list[date] = field(default_factory=list)
+    # (raison sociale, SIRET, RNA, part en %)
+    parts: list[tuple[str, str, str, Decimal]] = field(default_factory=list)
+
+    @property
+    def date_convention(self) -> date | None:
+        return self.signee_le or self.en_vigueur_le
+
+    @property
+    def conditions(self) -> str:
+        """« unique » ou « échelonné » d'après l'échéancier, s'il y en a un."""
+        if not self.dates_versements:
+            return ""
+        return ConditionsVersement.UNIQUE if len(self.dates_versements) == 1 else ConditionsVersement.ECHELONNE
+
+    @property
+    def periode(self) -> str:
+        """Une date si un seul jour de versement, sinon l'intervalle ISO 8601 du premier au dernier : le motif
+        du schéma SCDL n'admet qu'une date ou une période."""
+        if not self.dates_versements:
+            return ""
+        debut, fin = min(self.dates_versements), max(self.dates_versements)
+        return debut.isoformat() if debut == fin else f"{debut.isoformat()}/{fin.isoformat()}"
+
+
+def conventions_scdl(attribuant: Organisation) -> dict[int, ConventionScdl]:
+    """Pour chaque dossier, la dernière convention signée de l'attribuant (résiliée aussi, si elle a été en
+    vigueur) : quatre requêtes quel que soit le nombre de subventions."""
+    signees = Q(statut__in=STATUTS_SIGNES) | Q(statut=StatutConvention.RESILIEE, en_vigueur_le__isnull=False)
+    par_dossier: dict[int, int] = {}
+    conventions: dict[int, ConventionScdl] = {}
+    for pk, en_vigueur_le, dossier_id in (
+        Convention.objects.filter(signees, parties__financeur=attribuant, dossiers__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "en_vigueur_le", "dossiers")
+    ):
+        par_dossier[dossier_id] = pk
+        conventions[pk] = ConventionScdl(en_vigueur_le=en_vigueur_le)
+    if not conventions:
+        return {}
+    ids = list(conventions)
+    for pk, derniere in (
+        SignatureConvention.objects.filter(convention_id__in=ids)
+        .values("convention_id")
+        .annotate(derniere=Max("signee_le"))
+        .values_list("convention_id", "derniere")
+    ):
+        conventions[pk].signee_le = timezone.localdate(derniere)
+    for pk, statut, prevue, mandate_le, paye_le in Versement.objects.filter(
+        convention_id__in=ids, financeur=attribuant, statut__in=STATUTS_VERSEMENT_ENGAGES
+    ).values_list("convention_id", "statut", "date_prevue", "mandate_le", "paye_le"):
+        jour = {StatutVersement.PAYE: paye_le, StatutVersement.MANDATE: mandate_le}.get(statut) or prevue
+        conventions[pk].dates_versements.append(jour)
+    for pk, nom, siret, rna, part in (
+        PartBeneficiaire.objects.filter(convention_id__in=ids, financeur=attribuant)
+        .order_by("-pourcentage", "pk")
+        .values_list("convention_id", "structure__raison_sociale", "structure__siret", "structure__rna", "pourcentage")
+    ):
+        conventions[pk].parts.append((nom, siret, rna, part))
+    return {dossier_id: conventions[pk] for dossier_id, pk in par_dossier.items()}
+
+
+def fraction(pourcentage: Decimal) -> Decimal:
+    """Une part en % écrite comme le schéma SCDL l'attend : une fraction de 1 au point décimal (45 % → 0.45,
+    33,33 % → 0.3333)."""
+    valeur = pourcentage / 100
+    return valeur.quantize(CENTIME) if valeur == valeur.quantize(CENTIME) else valeur.quantize(Decimal("0.0001"))
+
+
 def lignes_scdl(attribuant: Organisation) -> Iterator[list]:
-    """Une ligne par bénéficiaire : la structure porteuse reçoit toute la subvention (pourcentage 1.00)."""
+    """Une ligne par bénéficiaire : la structure porteuse reçoit toute la subvention (pourcentage 1.00), sauf si
+    l'attribuant a réparti son montant entre les structures d'une action collective (parts des bénéficiaires).
+    La date de la convention est celle de sa dernière signature, la période de versement celle de ses
+    versements (et les conditions de versement, unique ou échelonné, celles de son échéancier) ; à défaut de
+    convention signée, la date du conventionnement ou de la décision, et les dates de
+    l'action."""
+    conventions = conventions_scdl(attribuant)
     for (
+        dossier_id,
         reference,
         montant,
         nature,
@@ -143,23 +244,30 @@ def lignes_scdl(attribuant: Organisation) -> Iterator[list]:
         rna,
         appel,
     ) in decisions_scdl(attribuant).iterator(chunk_size=2000):
-        date_convention = conventionne_le or decide_le.date()
-        periode = f"{debut.isoformat()}/{fin.isoformat()}" if debut and fin else date_convention.isoformat()
-        yield [
-            attribuant.nom,
-            attribuant.siret,
-            date_convention.isoformat(),
-            reference,
-            beneficiaire,
-            siret,
-            rna if RNA_SCDL.match(rna or "") else "",
-            " ".join(titre.split())[:255],
-            _nombre(montant),
-            nature,
-            conditions,
-            periode,
-            "",
-            "non",
-            Decimal("1.00"),
-            appel[:255],
+        convention = conventions.get(dossier_id, ConventionScdl())
+        date_convention = convention.date_convention or conventionne_le or decide_le.date()
+        periode = convention.periode or (
+            f"{debut.isoformat()}/{fin.isoformat()}" if debut and fin else date_convention.isoformat()
+        )
+        beneficiaires = [(n, s, r, fraction(p)) for n, s, r, p in convention.parts] or [
+            (beneficiaire, siret, rna, Decimal("1.00"))
         ]
+        for nom, id_beneficiaire, rna_beneficiaire, pourcentage in beneficiaires:
+            yield [
+                attribuant.nom,
+                attribuant.siret,
+                date_convention.isoformat(),
+                reference,
+                nom,
+                id_beneficiaire,
+                rna_beneficiaire if RNA_SCDL.match(rna_beneficiaire or "") else "",
+                " ".join(titre.split())[:255],
+                _nombre(montant),
+                nature,
+                convention.conditions or conditions,
+                periode,
+                "",
+                "non",
+                pourcentage,
+                appel[:255],
+            ]

@@ -27,6 +27,7 @@ from financements.permissions import (
 from financements.services import comptes_rendus as services_comptes_rendus
 from financements.services import conventions as services
 from financements.services.conventions import PREFIXE_CONVENTIONS
+from financements.views.versements import journal_visible, section_versements
 
 PAR_PAGE = 30
 
@@ -81,7 +82,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             "articles": convention.articles.all(),
             "objectifs": convention.objectifs.all(),
             "dossiers": convention.dossiers.all(),
-            "journal": convention.journal.select_related("auteur"),
+            "journal": journal_visible(request.user, convention),
             "modifiable": peut_modifier_convention(request.user, convention),
             "a_signer": parties_a_signer(request.user, convention),
             "form_etat": EtatConventionForm(etats=etats) if etats else None,
@@ -95,6 +96,7 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
             and peut_faire_avancer_convention(request.user, convention),
             "form_avenant_signe": AvenantSigneForm(),
             "comptes_rendus": services_comptes_rendus.annees_comptes_rendus(request.user, convention, parties),
+            **section_versements(request.user, convention),
         },
     )
 

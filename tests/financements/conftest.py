@@ -2,17 +2,19 @@
 (collectivité porteuse), la préfecture, la ville et le bailleur ; la structure « Les Ateliers du Blosne »
 (organisation `association`) y répond, avec « Villejean Solidaire » pour co-porteur."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from acteurs_ess.models import Structure
+from acteurs_ess.models import EtatRib, Rib, Structure
 from comptes.models import Role
 from contrats.models import Orientation
 from contrats.models.projet_territoire import NiveauOrientation
+from financements.models import Convention, StatutConvention
+from financements.services import conventions as services_conventions
 from financements.services import dossiers as services
 from tests.double_authentification import activer
 from tests.factories import AdhesionFactory, OrganisationFactory
@@ -146,3 +148,45 @@ def cr_depose(convention_cr, membre_structure):
     from tests.financements.comptes_rendus import enregistrer
 
     return enregistrer(convention_cr, membre_structure, deposer=True)
+
+
+# --- Versements ---------------------------------------------------------------------------------------------
+
+IBAN = "FR7630006000011234567890189"
+# La CPO des versements commence l'année d'avant : sa première année est passée, la deuxième en cours.
+DEBUT = timezone.localdate().year - 1
+
+
+@pytest.fixture
+def cpo(structure, agent, epci, prefecture):
+    """Une CPO de trois ans en vigueur : 10 000 € par an de la métropole, 30 000 € par an de l'État, avance de
+    50 %, solde après le compte-rendu de l'année précédente."""
+    convention = services_conventions.creer_convention(
+        structure,
+        agent,
+        financeurs={epci: [Decimal("10000")] * 3, prefecture: [Decimal("30000")] * 3},
+        annee_debut=DEBUT,
+        nombre_annees=3,
+        objet="la médiation sociale",
+    )
+    Convention.objects.filter(pk=convention.pk).update(
+        statut=StatutConvention.EN_VIGUEUR, en_vigueur_le=date(DEBUT, 1, 15)
+    )
+    convention.refresh_from_db()
+    return convention
+
+
+@pytest.fixture
+def rib(structure, agent):
+    return Rib.objects.create(
+        structure=structure,
+        iban=IBAN,
+        titulaire="Les Ateliers du Blosne",
+        chemin="prive/ribs/1/rib.pdf",
+        nom="rib.pdf",
+        taille=100,
+        type_mime="application/pdf",
+        etat=EtatRib.VALIDE,
+        valide_par=agent,
+        valide_le=timezone.now(),
+    )

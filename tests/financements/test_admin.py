@@ -20,3 +20,20 @@ def test_it_lists_the_reminders_sent_read_only(client, admin_plateforme, brouill
     page = client.get(reverse("admin:financements_rappeldossier_changelist")).content.decode()
     assert "Vélos solidaires" in page and "Clôture de l&#x27;appel proche" in page
     assert client.get(reverse("admin:financements_rappeldossier_add")).status_code == 403
+
+
+def test_it_shows_payments_read_only_without_the_iban(client, admin_plateforme, cpo, agent_etat, prefecture, rib):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from financements.services import versements
+
+    (avance, _, *_) = versements.generer_echeancier(cpo, agent_etat, prefecture)
+    versements.mandater(avance, agent_etat, mandate_le=timezone.localdate() - timedelta(days=1), reference="M-1")
+    client.force_login(admin_plateforme)
+    assert client.get(reverse("admin:financements_versement_changelist")).status_code == 200
+    page = client.get(reverse("admin:financements_versement_change", args=[avance.pk])).content.decode()
+    assert "M-1" in page and rib.iban not in page
+    assert client.get(reverse("admin:financements_versement_add")).status_code == 403
+    assert client.get(reverse("admin:financements_reversement_changelist")).status_code == 200

@@ -75,3 +75,16 @@ def test_the_demo_has_an_annual_convention_in_force_and_a_cpo_awaiting_a_funder(
     assert cpo.statut == StatutConvention.SIGNEE_STRUCTURE
     signes = set(cpo.signatures.values_list("financeur__nom", flat=True))
     assert signes == {None, "Préfecture d'Ille-et-Vilaine"}  # la métropole n'a pas encore signé
+
+
+def test_the_demo_conventions_in_force_have_their_advance_paid_and_their_balance_planned(settings, tmp_path):
+    from financements.models import StatutVersement, Versement
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("charger_demo", verbosity=0)
+    call_command("charger_demo", verbosity=0)
+    versements = Versement.objects.filter(convention__dossiers__appel__titre=TITRE)
+    assert sorted(versements.values_list("nature", "statut")) == sorted(
+        [("avance", StatutVersement.PAYE), ("solde", StatutVersement.PREVU)] * 2
+    )
+    assert all(v.iban for v in versements.filter(statut=StatutVersement.PAYE))

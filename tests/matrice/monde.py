@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from acteurs_ess import services as acteurs_services
 from acteurs_ess.choix import EtatMembreCollectif, RoleCollectif
-from acteurs_ess.models import DemandeRattachement, EtatImport, ImportStructures, MembreCollectif
+from acteurs_ess.models import DemandeRattachement, EtatImport, EtatRib, ImportStructures, MembreCollectif, Rib
 from comptes import audit
 from comptes import services as comptes_services
 from comptes.models import ActionAudit, Adhesion, EntreeAudit, Organisation, Role, TypeOrganisation
@@ -51,7 +51,7 @@ from contrats.models.projet_territoire import NiveauOrientation
 from contrats.services import concertation as concertations
 from contrats.services import sections as sections_services
 from financements.models import Convention, StatutConvention, StatutDossier
-from financements.services import comptes_rendus, conventions, instruction
+from financements.services import comptes_rendus, conventions, instruction, versements
 from financements.services import dossiers as dossiers_services
 from territoires.models import NatureEpci
 from tests.acteurs_ess.factories import CollectifFactory, StructureFactory
@@ -435,6 +435,42 @@ def _annuaire(m: Monde) -> None:
     )
 
 
+def _versements(m: Monde) -> None:
+    """Les versements de la convention de l'État en vigueur (32 000 € après l'avenant signé), sur le RIB validé
+    des Ateliers : l'avance payée, un solde prévu, un autre mandaté, 2 000 € encore à prévoir, un reversement
+    demandé ; les parts des Ateliers et de Villejean Solidaire (co-porteur confirmé). La convention de l'État du
+    dossier décidé, signée de toutes les parties, attend son échéancier."""
+    etat, convention = m.personnes["etat"], m.convention_en_vigueur
+    Rib.objects.create(
+        structure=m.ateliers,
+        iban="FR7630006000011234567890189",
+        titulaire="Les Ateliers du Blosne",
+        chemin="prive/ribs/matrice/rib.pdf",
+        nom="rib.pdf",
+        taille=len(PDF),
+        type_mime="application/pdf",
+        etat=EtatRib.VALIDE,
+        valide_par=m.personnes["agent"],
+        valide_le=timezone.now(),
+    )
+    annee, hier = convention.annee_debut, timezone.localdate() - timedelta(days=1)
+    avance = versements.ajouter_versement(
+        convention, etat, m.prefecture, annee=annee, nature="avance", montant=Decimal("16000"), date_prevue=hier
+    )
+    versements.mandater(avance, etat, mandate_le=hier, reference="M-1")
+    versements.payer(avance, etat, paye_le=hier, reference="P-1")
+    m.versement_prevu = versements.ajouter_versement(
+        convention, etat, m.prefecture, annee=annee, nature="solde", montant=Decimal("6000"), date_prevue=hier
+    )
+    m.versement_mandate = versements.ajouter_versement(
+        convention, etat, m.prefecture, annee=annee, nature="solde", montant=Decimal("8000"), date_prevue=hier
+    )
+    versements.mandater(m.versement_mandate, etat, mandate_le=hier, reference="M-2")
+    m.reversement = versements.demander_reversement(
+        convention, etat, m.prefecture, annee=annee, montant=Decimal("1000"), motif="Trop perçu."
+    )
+
+
 def _comptes(m: Monde) -> None:
     m.invitation, m.jeton_invitation = comptes_services.inviter(
         m.personnes["agent"], m.org_epci, "nouvelle.collegue@matrice.fr", Role.AGENT
@@ -482,6 +518,7 @@ def construire() -> Monde:
     _financements(m)
     _comptes_rendus(m)
     _annuaire(m)
+    _versements(m)
     _comptes(m)
     _sessions(m)
     return m
@@ -709,6 +746,34 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     ),
     "financements:avis_compte_rendu": _url("financements:avis_compte_rendu", "convention_cr.pk", "annee_cr"),
     "financements:pdf_compte_rendu": _url("financements:pdf_compte_rendu", "convention_cr.pk", "annee_cr"),
+    "financements:generer_echeancier": _url("financements:generer_echeancier", "convention_etat.pk", "prefecture.pk"),
+    "financements:nouveau_versement": _url(
+        "financements:nouveau_versement", "convention_en_vigueur.pk", "prefecture.pk"
+    ),
+    "financements:modifier_versement": _url(
+        "financements:modifier_versement", "convention_en_vigueur.pk", "versement_prevu.pk"
+    ),
+    "financements:supprimer_versement": _url(
+        "financements:supprimer_versement", "convention_en_vigueur.pk", "versement_prevu.pk"
+    ),
+    "financements:mandater_versement": _url(
+        "financements:mandater_versement", "convention_en_vigueur.pk", "versement_prevu.pk"
+    ),
+    "financements:payer_versement": _url(
+        "financements:payer_versement", "convention_en_vigueur.pk", "versement_mandate.pk"
+    ),
+    "financements:annuler_versement": _url(
+        "financements:annuler_versement", "convention_en_vigueur.pk", "versement_prevu.pk"
+    ),
+    "financements:nouveau_reversement": _url(
+        "financements:nouveau_reversement", "convention_en_vigueur.pk", "prefecture.pk"
+    ),
+    "financements:suivre_reversement": _url(
+        "financements:suivre_reversement", "convention_en_vigueur.pk", "reversement.pk"
+    ),
+    "financements:parts_beneficiaires": _url(
+        "financements:parts_beneficiaires", "convention_en_vigueur.pk", "prefecture.pk"
+    ),
     # administration
     "admin:index": _url("admin:index"),
     "admin:login": _url("admin:login"),
@@ -980,6 +1045,36 @@ DONNEES: dict[str, Donnees] = {
             "representant_declare": "on",
         }
     ),
+    "financements:generer_echeancier": _fixe({}),
+    "financements:nouveau_versement": lambda m, a: {
+        "annee": m.convention_en_vigueur.annee_debut,
+        "nature": "solde",
+        "montant": "1000",
+        "date_prevue": _aujourd_hui(30),
+    },
+    "financements:modifier_versement": lambda m, a: {
+        "nature": "solde",
+        "montant": "7000",
+        "date_prevue": _aujourd_hui(20),
+    },
+    "financements:supprimer_versement": _fixe({}),
+    "financements:mandater_versement": lambda m, a: {"mandate_le": _aujourd_hui(), "reference": "M-3"},
+    "financements:payer_versement": lambda m, a: {"paye_le": _aujourd_hui(), "reference": "P-2"},
+    "financements:annuler_versement": _fixe({"motif": "Action reportée."}),
+    "financements:nouveau_reversement": lambda m, a: {
+        "annee": m.convention_en_vigueur.annee_debut,
+        "montant": "500",
+        "motif": "Sous-exécution.",
+    },
+    "financements:suivre_reversement": lambda m, a: {
+        "statut": "titre_emis",
+        "le": _aujourd_hui(),
+        "reference": "T-1",
+    },
+    "financements:parts_beneficiaires": lambda m, a: {
+        f"part_{m.ateliers.pk}": "60",
+        f"part_{m.villejean.pk}": "40",
+    },
     "financements:bilan_dossier": lambda m, a: {"type": "bilan", "fichier": fichier_pdf("bilan.pdf")},
     "financements:preparer_compte_rendu": _fixe(
         {

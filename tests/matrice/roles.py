@@ -173,6 +173,9 @@ def formulaire(p: Profil) -> dict[str, Profil]:
     return {"GET": get, "POST": p}
 
 
+# Les versements de la préfecture : ses agents les gèrent ; la structure et les administrateurs les voient.
+PAYEUR_ETAT = profil(permis={"etat"}, voient={"structure", "admin"})
+
 # --- La matrice -------------------------------------------------------------------------------------------
 # Clé : le nom de l'adresse (`espace:nom`), suivi de `@cas` quand la même adresse est visitée sur un autre
 # objet (le contrat signé, un dossier dans un autre état…) ; une adresse sans nom est désignée par son chemin.
@@ -500,6 +503,20 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:pdf_compte_rendu": lecture(
         profil(permis={"etat", "partenaire", "structure", "admin"}, accorde=EN_PREPARATION), CONNECTE_METHODE
     ),
+    # --- Versements : ceux de la préfecture sur la convention de l'État en vigueur (le dossier en cours, collectif).
+    # Seuls ses agents les gèrent ; la structure (les siens) et les administrateurs les voient sans agir (403) ;
+    # tout autre, même un financeur du même dossier, n'en sait rien (404). L'échéancier type se génère sur la
+    # convention de l'État du dossier décidé, signée de toutes les parties.
+    "financements:generer_echeancier": action(PAYEUR_ETAT),
+    "financements:nouveau_versement": formulaire(PAYEUR_ETAT),
+    "financements:modifier_versement": formulaire(PAYEUR_ETAT),
+    "financements:supprimer_versement": action(PAYEUR_ETAT),
+    "financements:mandater_versement": formulaire(PAYEUR_ETAT),
+    "financements:payer_versement": formulaire(PAYEUR_ETAT),
+    "financements:annuler_versement": formulaire(PAYEUR_ETAT),
+    "financements:nouveau_reversement": formulaire(PAYEUR_ETAT),
+    "financements:suivre_reversement": formulaire(PAYEUR_ETAT),
+    "financements:parts_beneficiaires": formulaire(PAYEUR_ETAT),
     # --- Administration Django : les administrateurs, avec la double authentification -----------------------
     # L'accueil de l'administration est marqué public par Django : le visiteur passe par la connexion de
     # l'administration, qui le renvoie à celle de Coville.
