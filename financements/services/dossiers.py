@@ -137,7 +137,9 @@ def creer_appel(
         except ValidationError as erreur:
             erreurs.extend(erreur.messages)
         if suite[1:] and suite[1] and organisation.type != TypeOrganisation.ETAT:
-            erreurs.append(f"Seule une enveloppe d'un service de l'État relève du programme 147 ; {organisation} n'en est pas un.")
+            erreurs.append(
+                f"Seule une enveloppe d'un service de l'État relève du programme 147 ; {organisation} n'en est pas un."
+            )
     if erreurs:
         raise ValidationError(erreurs)
     appel = AppelAProjets.objects.create(
