@@ -143,21 +143,10 @@ class ChiffresFinanceur:
 
 
 def chiffres_financeur(financeurs: list[int], jour: date) -> ChiffresFinanceur:
-    """Les compteurs du tableau d'un financeur : quatre requêtes, quel que soit le nombre de conventions."""
+    """Les compteurs du tableau d'un financeur : cinq requêtes, quel que soit le nombre de conventions."""
     limite = jour + timedelta(days=JOURS_A_MANDATER)
     conventions = conventions_du_financeur(financeurs)
     etats = dict(conventions.order_by().values_list("statut").annotate(n=Count("pk")))
-    fin = derniere_annee_fin_proche(jour)
-    # Une requête pour le retard et la fin proche : toutes deux se lisent sur les conventions du financeur.
-    suivi = avec_retards(conventions, jour).aggregate(
-        retards=Count("pk", filter=Q(retards__gt=0)),
-        fin_proche=Count(
-            "pk",
-            filter=Q(statut=StatutConvention.EN_VIGUEUR)
-            & Q(annee_debut__gt=jour.year - F("nombre_annees"))
-            & Q(annee_debut__lte=fin + 1 - F("nombre_annees")),
-        ),
-    )
     prevu, mandate = Q(statut=StatutVersement.PREVU), Q(statut=StatutVersement.MANDATE)
     v = versements_du_financeur(financeurs).aggregate(
         a_mandater=Count("pk", filter=prevu & Q(date_prevue__lte=limite)),
@@ -175,9 +164,9 @@ def chiffres_financeur(financeurs: list[int], jour: date) -> ChiffresFinanceur:
         montant_a_venir=v["montant_a_venir"] or Decimal(0),
         mandates=v["mandates"],
         montant_mandates=v["montant_mandates"] or Decimal(0),
-        retards=suivi["retards"],
+        retards=conventions_en_retard(financeurs, jour).count(),
         a_examiner=comptes_rendus_a_examiner(financeurs).count(),
-        fin_proche=suivi["fin_proche"],
+        fin_proche=conventions_fin_proche(financeurs, jour).count(),
     )
 
 
@@ -313,16 +302,17 @@ def tableau_etat(contrats: list[ContratDeVille], annee: int) -> TableauEtat:
         .filter(p147=True)
         .values("convention__structure__forme_juridique")
         .annotate(
-            montant=Sum("montant"),
+            total=Sum("montant"),
             conventions=Count("convention_id", distinct=True),
-            montant_cpo=Sum("montant", filter=cpo),
+            total_cpo=Sum("montant", filter=cpo),
             conventions_cpo=Count("convention_id", filter=cpo, distinct=True),
         )
-        .order_by("-montant")
+        .order_by("-total")
     )
     for ligne in par_forme:
         ligne["forme"] = FormeJuridique(ligne["convention__structure__forme_juridique"] or "autre").label
-        ligne["part"] = round(100 * ligne["montant"] / total.etat) if total.etat else None
+        ligne["total_cpo"] = ligne["total_cpo"] or Decimal(0)
+        ligne["part"] = round(100 * ligne["total"] / total.etat) if total.etat else None
     return TableauEtat(contrats=resultat, departements=sorted(departements.items()), total=total, par_forme=par_forme)
 
 
