@@ -336,7 +336,7 @@ NOMBRE_MAXIMUM = 20
 
 def suivi_structure(qui: Qui, jour: date) -> SuiviStructure | None:
     """Pour les membres d'une structure : les conventions envoyées à signer, les avenants en préparation, les
-    comptes-rendus à rendre (année échue non déposée, ou compléments demandés) avec leur échéance, et les
+    comptes-rendus à rendre (année échue ou en cours non déposée, ou compléments demandés) avec leur échéance, et les
     versements prévus ou mandatés de tous ses financeurs. Quatre requêtes ; rien pour qui n'est membre
     d'aucune structure."""
     structures = organisations_structures(qui)
@@ -357,8 +357,9 @@ def suivi_structure(qui: Qui, jour: date) -> SuiviStructure | None:
         if convention.statut == StatutConvention.ENVOYEE:
             continue
         faits = {c.annee: c for c in convention.comptes_rendus.all()}
+        # L'année en cours y figure aussi : son compte-rendu est à préparer pour le 30 juin suivant.
         for annee in convention.annees:
-            if annee >= jour.year:
+            if annee > jour.year:
                 break
             compte_rendu = faits.get(annee)
             if compte_rendu is None or compte_rendu.statut == StatutCompteRendu.BROUILLON:
