@@ -331,6 +331,11 @@ def generer(
                 maintenant,
                 forme != "autre",
                 "{" + ",".join(str(o.pk) for o in sollicites) + "}",
+                "projet",
+                f"Représentant {rang}",
+                "Président·e",
+                "",
+                "",
             )
         )
         qpv = qpv_par_epci.get(contrats[indice].epci_id) or tous_qpv
@@ -340,7 +345,8 @@ def generer(
         "id, appel_id, structure_id, titre, description, objectifs, tranches_age, date_debut, date_fin, "
         "renouvellement, nombre_annees, fonds_propres, autres_financements, statut, issue, montant_demande, "
         "montant_accorde, convention_requise, collectif, depose_le, decide_le, cree_par_id, cree_le, modifie_le, "
-        "porteur_ess, financeurs_ids"
+        "porteur_ess, financeurs_ids, type_subvention, representant_nom, representant_qualite, delegataire_nom, "
+        "delegataire_qualite"
     )
     with connection.cursor() as curseur:
         with curseur.copy(f"COPY {Dossier._meta.db_table} ({colonnes}) FROM STDIN") as copie:
@@ -414,7 +420,7 @@ def generer_conventions(graine: int = 2027, nombre: int = NOMBRE_CONVENTIONS, jo
     aleatoire = random.Random(graine + 1)  # nosec B311 # hasard des données de mesure, aucun secret
     jour = jour or timezone.localdate()
     maintenant = timezone.now()
-    auteur = Utilisateur.objects.get(email="generateur@mesure.coville.fr")
+    auteur, _ = Utilisateur.objects.get_or_create(email="generateur@mesure.coville.fr")
     accordes: dict[int, list[tuple[int, Decimal]]] = {}
     for dossier_id, financeur_id, accorde in Financement.objects.filter(
         dossier__statut__in=STATUTS_DECIDES, montant_accorde__gt=0

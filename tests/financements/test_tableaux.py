@@ -411,3 +411,27 @@ def test_mon_espace_runs_a_fixed_number_of_queries_for_a_structure(
     for _ in range(4):
         lot()
     assert _requetes(client, MON_ESPACE) == avant
+
+
+# --- Générateur des mesures ---------------------------------------------------------------------------------
+
+
+def test_the_generator_writes_conventions_with_their_amounts_payments_and_reports(decide):
+    from financements.generateur import generer_conventions
+
+    jour = date(decide.appel.annee + 2, 9, 1)
+    for graine in range(2027, 2060):
+        Convention.objects.all().delete()
+        generees = generer_conventions(graine=graine, nombre=1, jour=jour)
+        convention = Convention.objects.get()
+        if convention.statut in tableaux.STATUTS_EXECUTION:
+            break
+    assert generees.conventions == 1
+    assert sorted(convention.parties.values_list("financeur__nom", flat=True)) == [
+        "Préfecture d'Ille-et-Vilaine",
+        "Rennes Métropole",
+    ]
+    total = sum(convention.montants.values_list("montant", flat=True))
+    assert abs(total - Decimal("40000")) < 1  # les montants décidés, répartis sur les années
+    assert convention.versements.exists()
+    assert generees.versements == convention.versements.count()
