@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import GreaterThan
 
 from acteurs_ess.choix import FormeJuridique
 from comptes.contexte import Qui, contexte
@@ -81,9 +82,9 @@ def conventions_du_financeur(financeurs: list[int]) -> QuerySet[Convention]:
     )
 
 
-def avec_retards(conventions: QuerySet[Convention], jour: date) -> QuerySet[Convention]:
-    """Annote `retards` : le nombre d'années échues (compte-rendu dû au 30 juin suivant, passé) sans
-    compte-rendu déposé, pour les conventions en vigueur ou terminées."""
+def _retards(jour: date):
+    """Le nombre d'années échues (compte-rendu dû au 30 juin suivant, passé) sans compte-rendu déposé d'une
+    convention, en expression SQL (sous-requête corrélée sur l'index des comptes-rendus)."""
     derniere = derniere_annee_due(jour)
     deposes = (
         CompteRendu.objects.filter(convention=OuterRef("pk"), annee__lte=derniere, statut__in=STATUTS_CR_DEPOSES)
@@ -92,9 +93,27 @@ def avec_retards(conventions: QuerySet[Convention], jour: date) -> QuerySet[Conv
         .annotate(n=Count("pk"))
         .values("n")
     )
-    dues = Greatest(Least(_annee_fin(), Value(derniere)) - F("annee_debut") + 1, Value(0))
-    return conventions.filter(statut__in=STATUTS_EXECUTION).annotate(
-        retards=dues - Coalesce(Subquery(deposes, output_field=IntegerField()), Value(0))
+    dues = Least(_annee_fin(), Value(derniere)) - F("annee_debut") + 1
+    # La sous-requête n'est évaluée que pour une convention qui doit déjà un compte-rendu (CASE est paresseux) :
+    # celles qui commencent cette année ou l'an dernier ne coûtent rien.
+    return Case(
+        When(GreaterThan(dues, 0), then=dues - Coalesce(Subquery(deposes, output_field=IntegerField()), Value(0))),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def avec_retards(conventions: QuerySet[Convention], jour: date) -> QuerySet[Convention]:
+    """Annote `retards` pour les conventions en vigueur ou terminées (les seules qui doivent un compte-rendu)."""
+    return conventions.filter(statut__in=STATUTS_EXECUTION).annotate(retards=_retards(jour))
+
+
+def _q_fin_proche(jour: date) -> Q:
+    """En vigueur, et la dernière année s'achève dans les six mois (sans être déjà achevée)."""
+    return (
+        Q(statut=StatutConvention.EN_VIGUEUR)
+        & Q(annee_debut__gt=jour.year - F("nombre_annees"))
+        & Q(annee_debut__lte=derniere_annee_fin_proche(jour) + 1 - F("nombre_annees"))
     )
 
 
@@ -103,12 +122,7 @@ def conventions_en_retard(financeurs: list[int], jour: date) -> QuerySet[Convent
 
 
 def conventions_fin_proche(financeurs: list[int], jour: date) -> QuerySet[Convention]:
-    return (
-        conventions_du_financeur(financeurs)
-        .filter(statut=StatutConvention.EN_VIGUEUR)
-        .annotate(fin=_annee_fin())
-        .filter(fin__gte=jour.year, fin__lte=derniere_annee_fin_proche(jour))
-    )
+    return conventions_du_financeur(financeurs).filter(_q_fin_proche(jour))
 
 
 def comptes_rendus_a_examiner(financeurs: list[int]) -> QuerySet[CompteRendu]:
@@ -143,10 +157,15 @@ class ChiffresFinanceur:
 
 
 def chiffres_financeur(financeurs: list[int], jour: date) -> ChiffresFinanceur:
-    """Les compteurs du tableau d'un financeur : cinq requêtes, quel que soit le nombre de conventions."""
+    """Les compteurs du tableau d'un financeur : trois requêtes, quel que soit le nombre de conventions (une
+    seule lecture de ses conventions pour les états, les retards et les fins proches)."""
     limite = jour + timedelta(days=JOURS_A_MANDATER)
-    conventions = conventions_du_financeur(financeurs)
-    etats = dict(conventions.order_by().values_list("statut").annotate(n=Count("pk")))
+    en_retard = Q(statut__in=STATUTS_EXECUTION) & GreaterThan(_retards(jour), 0)
+    conventions = conventions_du_financeur(financeurs).aggregate(
+        **{f"etat_{valeur}": Count("pk", filter=Q(statut=valeur)) for valeur in StatutConvention.values},
+        retards=Count("pk", filter=en_retard),
+        fin_proche=Count("pk", filter=_q_fin_proche(jour)),
+    )
     prevu, mandate = Q(statut=StatutVersement.PREVU), Q(statut=StatutVersement.MANDATE)
     v = versements_du_financeur(financeurs).aggregate(
         a_mandater=Count("pk", filter=prevu & Q(date_prevue__lte=limite)),
@@ -157,16 +176,16 @@ def chiffres_financeur(financeurs: list[int], jour: date) -> ChiffresFinanceur:
         montant_mandates=Sum("montant", filter=mandate),
     )
     return ChiffresFinanceur(
-        par_etat=[(label, etats.get(valeur, 0)) for valeur, label in StatutConvention.choices],
+        par_etat=[(label, conventions[f"etat_{valeur}"]) for valeur, label in StatutConvention.choices],
         a_mandater=v["a_mandater"],
         montant_a_mandater=v["montant_a_mandater"] or Decimal(0),
         a_venir=v["a_venir"],
         montant_a_venir=v["montant_a_venir"] or Decimal(0),
         mandates=v["mandates"],
         montant_mandates=v["montant_mandates"] or Decimal(0),
-        retards=conventions_en_retard(financeurs, jour).count(),
+        retards=conventions["retards"],
         a_examiner=comptes_rendus_a_examiner(financeurs).count(),
-        fin_proche=conventions_fin_proche(financeurs, jour).count(),
+        fin_proche=conventions["fin_proche"],
     )
 
 
