@@ -92,9 +92,9 @@ def tableau_financeur(request: HttpRequest) -> HttpResponse:
             conventions = tableaux.conventions_du_financeur(ids)
         filtre = ConventionsTableauFiltre(
             donnees,
-            queryset=conventions.select_related("structure")
-            .prefetch_related("parties__financeur")
-            .order_by("annee_debut", "pk"),
+            # La structure préchargée après la page plutôt que jointe : PostgreSQL joindrait ses lignes (larges)
+            # pour toutes les conventions du financeur avant de trier (155 ms au lieu de 20 à 20 000 conventions).
+            queryset=conventions.prefetch_related("structure", "parties__financeur").order_by("annee_debut", "pk"),
             financeurs=mes_financeurs,
         )
     _habiller(filtre)
