@@ -435,3 +435,25 @@ def test_the_generator_writes_conventions_with_their_amounts_payments_and_report
     assert abs(total - Decimal("40000")) < 1  # les montants décidés, répartis sur les années
     assert convention.versements.exists()
     assert generees.versements == convention.versements.count()
+
+
+def test_launching_a_call_marks_only_state_envelopes_as_programme_147(contrat, agent, epci, prefecture):
+    from django.core.exceptions import ValidationError
+
+    from financements.services import dossiers as services_dossiers
+
+    jour = timezone.localdate()
+    commun = {"titre": "Appel 2028", "annee": 2028, "ouverture": jour, "cloture": jour + timedelta(days=30)}
+    with pytest.raises(ValidationError, match="programme 147"):
+        services_dossiers.creer_appel(contrat, agent, financeurs=[(epci, Decimal("1000"), "", True)], **commun)
+    assert not FinanceurAppel.objects.exists()  # rien n'est à moitié enregistré
+    appel = services_dossiers.creer_appel(
+        contrat,
+        agent,
+        financeurs=[(epci, Decimal("1000"), ""), (prefecture, Decimal("2000"), "BOP 147", True)],
+        **commun,
+    )
+    assert dict(appel.financeurs.values_list("organisation__nom", "programme_147")) == {
+        "Rennes Métropole": False,
+        "Préfecture d'Ille-et-Vilaine": True,
+    }
