@@ -38,8 +38,12 @@ VUES = {
 
 
 def _habiller(filtre) -> None:
-    for champ in filtre.form.fields.values():
+    """Les classes du DSFR, et chaque erreur de saisie reliée à son champ (lue par les lecteurs d'écran)."""
+    erreurs = filtre.form.errors if filtre.is_bound else {}
+    for nom, champ in filtre.form.fields.items():
         champ.widget.attrs.setdefault("class", "fr-select" if isinstance(champ.widget, forms.Select) else "fr-input")
+        if nom in erreurs:
+            champ.widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{nom}-erreur"})
 
 
 def _parametres(request: HttpRequest) -> str:

@@ -457,3 +457,12 @@ def test_launching_a_call_marks_only_state_envelopes_as_programme_147(contrat, a
         "Rennes Métropole": False,
         "Préfecture d'Ille-et-Vilaine": True,
     }
+
+
+def test_a_bad_filter_value_is_explained_on_its_field(client, agent_etat):
+    client.force_login(agent_etat)
+    for url in (TABLEAU, ETAT):
+        reponse = client.get(url, {"annee": "deux mille"})
+        assert reponse.status_code == 200
+        assert "Saisissez un nombre" in _texte(reponse)
+        assert 'aria-describedby="id_annee-erreur"' in _texte(reponse)
