@@ -1,11 +1,12 @@
 """Les blocs des appels à projets et dossiers sur les pages d'autres applications, qui ne les importent pas :
 les projets financés d'un QPV, d'une commune ou d'un EPCI (`territoires.registres.pages_territoire`) et d'une
-structure avec ses conventions (`acteurs_ess.registres.profil_structure`), « Mes dossiers » dans Mon espace
-(`comptes.registres.mon_espace`), le lien vers les appels d'un contrat (`contrats.registres.page_contrat`).
+structure avec ses conventions (`acteurs_ess.registres.profil_structure`), « Mes dossiers » et « Mes conventions » dans
+Mon espace (`comptes.registres.mon_espace`), le lien vers les appels d'un contrat (`contrats.registres.page_contrat`).
 Enregistrés dans `FinancementsConfig.ready()` ; chacun lance un nombre fixe de requêtes."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from acteurs_ess.models import Structure
 from comptes.contexte import contexte_de_requete
@@ -19,6 +20,7 @@ from financements.selectors import (
     dossiers_de,
     projets_finances,
 )
+from financements.tableaux import peut_voir_tableau_etat, suivi_structure
 from territoires.models import Commune, Epci, Qpv
 
 NOMBRE_MAXIMUM = 20
@@ -84,6 +86,24 @@ def mes_dossiers(request: HttpRequest) -> str:
     )
 
 
+def mes_conventions(request: HttpRequest) -> str:
+    """Pour les structures : ce qu'elles doivent signer, les comptes-rendus à rendre et ce qu'elles recevront
+    et quand (quatre requêtes) ; pour les agents des financeurs et de l'État, le lien vers leur tableau de bord
+    (aucune requête : le contexte d'accès est déjà lu)."""
+    acces = contexte_de_requete(request)
+    jour = timezone.localdate()
+    suivi = suivi_structure(acces, jour)
+    financeur = bool(organisations_instructrices(acces))
+    etat = peut_voir_tableau_etat(acces)
+    if (suivi is None or suivi.vide) and not financeur and not etat:
+        return ""
+    return render_to_string(
+        "financements/tableaux/_mon_espace.html",
+        {"suivi": suivi, "financeur": financeur, "etat": etat, "jour": jour},
+        request=request,
+    )
+
+
 def appels_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str:
     """Le lien vers les appels à projets du contrat et les projets qu'ils financent : aucune requête."""
     return render_to_string("financements/appels/_contrat.html", {"contrat": contrat}, request=request)
@@ -101,3 +121,4 @@ def enregistrer_blocs() -> None:
     profil_structure.enregistrer("projets_finances", projets_de_la_structure, ordre=10)
     profil_structure.enregistrer("conventions", conventions_de_la_structure, ordre=20)
     mon_espace.enregistrer("dossiers", mes_dossiers, ordre=15)
+    mon_espace.enregistrer("conventions", mes_conventions, ordre=16)

@@ -3,7 +3,7 @@ trois financeurs, et des dossiers des structures de démonstration dans chaque �
 co-porteur confirmé, l'un au-dessus de 23 000 € d'un financeur). Idempotent : l'appel de démonstration et ses
 dossiers sont recréés à chaque chargement."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -16,7 +16,11 @@ from contrats.models import ContratDeVille
 from financements.fichiers import PREFIXE_PRIVE
 from financements.models import (
     AppelAProjets,
+    Avenant,
+    AvisCompteRendu,
+    CompteRendu,
     Convention,
+    ConventionMontant,
     CoPorteur,
     DecisionFinanceur,
     Dossier,
@@ -25,8 +29,12 @@ from financements.models import (
     JournalConvention,
     JournalDossier,
     LigneBudget,
+    NatureVersement,
     PieceJointe,
+    SensAvisCompteRendu,
     SignatureConvention,
+    StatutAvenant,
+    StatutCompteRendu,
     StatutConvention,
     StatutDossier,
     StatutVersement,
@@ -40,6 +48,11 @@ from financements.services.dossiers import recalculer
 from financements.services.versements import echeancier_type
 
 TITRE = "Appel à projets 2027 — Rennes Métropole"
+# L'appel de 2025 d'où vient la CPO 2025–2028 en exécution (versements, comptes-rendus, avenant).
+TITRE_2025 = "Appel à projets 2025 — Rennes Métropole"
+TITRE_CPO = "Animation de la vie associative du Blosne (2025–2028)"
+# Un IBAN d'exemple (clé juste), celui que les versements de démonstration créditent.
+IBAN_DEMO = "FR7630006000011234567890189"
 # SIRET valides (clés justes) pour la publication SCDL ; seuls ceux de la métropole et de la ville sont réels.
 SIRETS = {
     "Rennes Métropole": "24350013900189",
@@ -187,7 +200,7 @@ def charger(sortie=print) -> None:
             organisation.siret = SIRETS[nom]
             organisation.save(update_fields=["siret"])
 
-    for ancien in AppelAProjets.objects.filter(contrat=contrat, titre=TITRE):
+    for ancien in AppelAProjets.objects.filter(contrat=contrat, titre__in=[TITRE, TITRE_2025]):
         chemins = list(PieceJointe.objects.filter(dossier__appel=ancien).values_list("chemin", flat=True))
         # Les données de démonstration se rechargent : seules leurs décisions sont effacées, jamais d'autres.
         Convention.objects.filter(dossiers__appel=ancien).delete()
@@ -232,6 +245,7 @@ def charger(sortie=print) -> None:
                 organisation=financeurs["Préfecture d'Ille-et-Vilaine"],
                 enveloppe=Decimal("600000"),
                 dispositif="Crédits politique de la ville (BOP 147)",
+                programme_147=True,
             ),
             FinanceurAppel(
                 appel=appel,
@@ -262,9 +276,12 @@ def charger(sortie=print) -> None:
             membre or agent,
         )
     _conventions(appel, financeurs, decideurs, membre or agent)
+    _cpo_en_execution(contrat, structures, financeurs, decideurs, membre or agent)
     sortie(
         f"Appels à projets : « {TITRE} », {len(DOSSIERS)} dossiers (un par état, un collectif, un au-delà de 23 000 €)"
-        ", deux conventions annuelles en vigueur et une CPO 2027–2029 qui attend la signature de la métropole."
+        ", deux conventions annuelles en vigueur et une CPO 2027–2029 qui attend la signature de la métropole ; "
+        f"« {TITRE_2025} » et sa CPO 2025–2028 à trois financeurs en exécution (versements payés, mandaté et "
+        "prévus, compte-rendu 2025 accepté, compte-rendu 2026 dû, avenant signé)."
     )
 
 
@@ -375,6 +392,172 @@ def _conventions(appel, financeurs, decideurs, membre) -> None:
     )
     # La métropole n'a pas encore signé : la CPO reste « signée par la structure ».
     Convention.objects.filter(pk=cpo.pk).update(statut=StatutConvention.SIGNEE_STRUCTURE)
+
+
+def _cpo_en_execution(contrat, structures, financeurs, decideurs, membre) -> None:
+    """Une CPO 2025–2028 des Ateliers du Blosne avec la métropole, l'État (programme 147) et la ville, en
+    vigueur depuis février 2025 : les versements de 2025 payés, ceux de 2026 payé, mandaté ou prévus, le
+    compte-rendu 2025 accepté par les trois financeurs, celui de 2026 dû au 30 juin 2027, et un avenant signé
+    qui porte la part de la ville de 12 000 € à 15 000 € en 2027 et 2028. Écrite comme au bout de son cycle de
+    vie (sans e-mails)."""
+    metropole = financeurs["Rennes Métropole"]
+    etat = financeurs["Préfecture d'Ille-et-Vilaine"]
+    ville = financeurs["Ville de Rennes"]
+    agent = decideurs["Rennes Métropole"]
+    aujourd_hui = timezone.localdate()
+    appel = AppelAProjets.objects.create(
+        contrat=contrat,
+        titre=TITRE_2025,
+        annee=2025,
+        description="L'appel de 2025 : les actions retenues pour plusieurs années sont conventionnées en CPO.",
+        ouverture=date(2024, 10, 1),
+        cloture=date(2024, 12, 15),
+        pieces_demandees=["statuts", "rib"],
+        publie_le=timezone.now() - timedelta(days=800),
+        cree_par=agent,
+    )
+    appel.qpv.set(contrat.qpv.all())
+    FinanceurAppel.objects.bulk_create(
+        [
+            FinanceurAppel(appel=appel, organisation=metropole, enveloppe=Decimal("380000")),
+            FinanceurAppel(
+                appel=appel,
+                organisation=etat,
+                enveloppe=Decimal("550000"),
+                dispositif="Crédits politique de la ville (BOP 147)",
+                programme_147=True,
+            ),
+            FinanceurAppel(appel=appel, organisation=ville, enveloppe=Decimal("140000")),
+        ]
+    )
+    annuels = {"Rennes Métropole": 40000, "Préfecture d'Ille-et-Vilaine": 30000, "Ville de Rennes": 12000}
+    dossier = _dossier(
+        appel,
+        10,
+        TITRE_CPO,
+        structures["Les Ateliers du Blosne"],
+        StatutDossier.EN_COURS,
+        {nom: (str(4 * montant), str(4 * montant)) for nom, montant in annuels.items()},
+        None,
+        "Permanences, ateliers ouverts et accompagnement des petites associations du Blosne, quatre ans durant.",
+        structures,
+        financeurs,
+        decideurs,
+        membre,
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        date_debut=date(2025, 1, 1), date_fin=date(2028, 12, 31), nombre_annees=4, conventionne_le=date(2025, 2, 14)
+    )
+    cpo = creer_convention(
+        dossier.structure,
+        agent,
+        financeurs={financeurs[nom]: [Decimal(montant)] * 4 for nom, montant in annuels.items()},
+        annee_debut=2025,
+        nombre_annees=4,
+        objet="l'animation de la vie associative du Blosne, de 2025 à 2028",
+        dossiers=[dossier],
+    )
+    _signature(cpo, None, "Jeanne Le Goff", "Présidente", membre)
+    deliberation = {"reference_acte": "Délibération C 25.007", "date_acte": date(2025, 1, 30)}
+    _signature(cpo, metropole, "Nathalie Appéré", "Présidente", agent, **deliberation)
+    _signature(
+        cpo,
+        etat,
+        "Amélie Puccinelli",
+        "Préfète déléguée pour l'égalité des chances",
+        decideurs[etat.nom],
+        delegation=True,
+    )
+    _signature(
+        cpo,
+        ville,
+        "Adjointe à la vie associative",
+        "Adjointe au maire, par délégation",
+        decideurs[ville.nom],
+        delegation=True,
+        reference_acte="Arrêté 2024-312",
+        date_acte=date(2024, 12, 2),
+    )
+    Convention.objects.filter(pk=cpo.pk).update(statut=StatutConvention.EN_VIGUEUR, en_vigueur_le=date(2025, 2, 14))
+    JournalConvention.objects.create(
+        convention=cpo,
+        auteur=agent,
+        de_statut=StatutConvention.SIGNEE_FINANCEURS,
+        a_statut=StatutConvention.EN_VIGUEUR,
+        evenement="Convention en vigueur",
+    )
+
+    def versement(financeur, annee, nature, montant, prevue, statut, mandat=None, paiement=None):
+        Versement.objects.create(
+            convention=cpo,
+            financeur=financeur,
+            annee=annee,
+            nature=nature,
+            montant=Decimal(montant),
+            date_prevue=prevue,
+            statut=statut,
+            mandate_le=mandat,
+            reference_mandat=f"M-{annee}-{financeur.pk}-{nature}" if mandat else "",
+            paye_le=paiement,
+            reference_paiement=f"P-{annee}-{financeur.pk}-{nature}" if paiement else "",
+            iban=IBAN_DEMO if mandat else "",
+            cree_par=decideurs[financeur.nom],
+        )
+
+    paye, mandate, prevu = StatutVersement.PAYE, StatutVersement.MANDATE, StatutVersement.PREVU
+    avance, solde, unique = NatureVersement.AVANCE, NatureVersement.SOLDE, NatureVersement.UNIQUE
+    versement(metropole, 2025, avance, 20000, date(2025, 3, 1), paye, date(2025, 3, 3), date(2025, 3, 14))
+    versement(metropole, 2025, solde, 20000, date(2025, 9, 1), paye, date(2025, 9, 2), date(2025, 9, 12))
+    versement(etat, 2025, unique, 30000, date(2025, 5, 1), paye, date(2025, 5, 6), date(2025, 6, 20))
+    versement(ville, 2025, unique, 12000, date(2025, 4, 1), paye, date(2025, 4, 2), date(2025, 4, 18))
+    # 2026 : le compte-rendu 2025 accepté débloque les soldes ; l'État a mandaté son avance, la ville doit
+    # mandater bientôt, la métropole verse son solde plus tard.
+    versement(metropole, 2026, avance, 20000, date(2026, 3, 1), paye, date(2026, 3, 2), date(2026, 3, 12))
+    versement(etat, 2026, avance, 15000, aujourd_hui - timedelta(days=20), mandate, aujourd_hui - timedelta(days=15))
+    versement(ville, 2026, unique, 12000, aujourd_hui + timedelta(days=10), prevu)
+    versement(metropole, 2026, solde, 20000, aujourd_hui + timedelta(days=45), prevu)
+    versement(etat, 2026, solde, 15000, aujourd_hui + timedelta(days=75), prevu)
+
+    compte_rendu = CompteRendu.objects.create(
+        convention=cpo,
+        annee=2025,
+        statut=StatutCompteRendu.ACCEPTE,
+        actions_realisees="42 permanences, 18 ateliers ouverts, 11 associations accompagnées dans leurs demandes.",
+        ecarts="Les ateliers d'été ont coûté moins que prévu (animateur bénévole).",
+        beneficiaires_nombre=312,
+        beneficiaires_qpv=251,
+        beneficiaires_femmes=171,
+        beneficiaires_hommes=141,
+        difficultes="Local indisponible six semaines au printemps.",
+        depose_le=timezone.make_aware(datetime(2026, 5, 20, 10, 0)),
+        depose_par=membre,
+    )
+    for jour, financeur in enumerate((metropole, etat, ville), start=2):
+        AvisCompteRendu.objects.create(
+            compte_rendu=compte_rendu,
+            financeur=financeur,
+            sens=SensAvisCompteRendu.ACCEPTE,
+            auteur=decideurs[financeur.nom],
+            date=timezone.make_aware(datetime(2026, 6, jour, 14, 0)),
+        )
+
+    avant = {f"{m.financeur_id}:{m.annee}": str(m.montant) for m in cpo.montants.all()}
+    apres = dict(avant) | {f"{ville.pk}:2027": "15000.00", f"{ville.pk}:2028": "15000.00"}
+    Avenant.objects.create(
+        convention=cpo,
+        numero=1,
+        objet="La ville porte sa part de 12 000 € à 15 000 € en 2027 et 2028.",
+        motif="Un second atelier ouvert le samedi, à la demande du conseil citoyen.",
+        montants_avant=avant,
+        montants_apres=apres,
+        statut=StatutAvenant.SIGNE,
+        cree_par=decideurs[ville.nom],
+        signe_le=timezone.make_aware(datetime(2026, 10, 8, 11, 0)),
+    )
+    ConventionMontant.objects.filter(convention=cpo, financeur=ville, annee__in=[2027, 2028]).update(
+        montant=Decimal("15000")
+    )
+    JournalConvention.objects.create(convention=cpo, auteur=decideurs[ville.nom], evenement="Avenant n° 1 signé")
 
 
 def _dossier(
@@ -541,3 +724,4 @@ def _dossier(
             texte="Combien de permanences par semaine prévoyez-vous ?",
         )
     recalculer(dossier)
+    return dossier

@@ -1,11 +1,24 @@
-"""Filtres des listes de financements (django-filter) : le tableau d'instruction des dossiers."""
+"""Filtres des listes de financements (django-filter) : le tableau d'instruction des dossiers, les conventions
+et leurs tableaux de bord."""
 
 import django_filters
 from django import forms
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 
 from acteurs_ess.models import Structure
-from financements.models import AppelAProjets, Convention, Dossier, Issue, StatutConvention, StatutDossier
+from contrats.models import ContratDeVille
+from financements.models import (
+    AppelAProjets,
+    CompteRendu,
+    Convention,
+    Dossier,
+    Issue,
+    PartieFinanceur,
+    StatutConvention,
+    StatutDossier,
+    StatutVersement,
+    Versement,
+)
 from territoires.models import nom_normalise
 
 
@@ -65,3 +78,123 @@ class ConventionFiltre(django_filters.FilterSet):
 
     def filtrer_annee(self, queryset, name, value):
         return queryset.filter(annee_debut__lte=value, annee_debut__gt=value - F("nombre_annees"))
+
+
+# --- Tableaux de bord des conventions (financements/tableaux.py) ------------------------------------------
+
+
+def _structures_nommees(valeur: str):
+    """Les structures dont le nom contient la saisie (même normalisation que le tableau d'instruction)."""
+    return (
+        Structure.objects.annotate(nom_recherche=nom_normalise("raison_sociale"))
+        .filter(nom_recherche__contains=nom_normalise(Value(valeur)))
+        .values("pk")
+    )
+
+
+class _FiltreDuFinanceur(django_filters.FilterSet):
+    """Un filtre du tableau d'un financeur : le financeur (parmi les organisations de la personne, s'il y en a
+    plusieurs) et le nom de la structure."""
+
+    financeur = django_filters.ChoiceFilter(label="Financeur", method="filtrer_financeur")
+    structure = django_filters.CharFilter(label="Structure", method="filtrer_structure")
+    champ_structure = "structure_id"
+
+    def __init__(self, *args, financeurs: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        financeurs = financeurs or []
+        if len(financeurs) > 1:
+            self.filters["financeur"].extra.update(
+                choices=[(o.pk, o.nom) for o in financeurs], empty_label="Tous mes financeurs"
+            )
+        else:
+            del self.filters["financeur"]
+
+    def filtrer_financeur(self, queryset, name, value):
+        return queryset.filter(**{self.champ_financeur: value})
+
+    def filtrer_structure(self, queryset, name, value):
+        return queryset.filter(**{f"{self.champ_structure}__in": _structures_nommees(value)})
+
+
+class VersementsTableauFiltre(_FiltreDuFinanceur):
+    statut = django_filters.ChoiceFilter(
+        label="État",
+        choices=[(StatutVersement.PREVU, "Prévu"), (StatutVersement.MANDATE, "Mandaté")],
+        empty_label="Prévus et mandatés",
+    )
+    echeance = django_filters.DateFilter(
+        label="Date prévue jusqu'au",
+        field_name="date_prevue",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    annee = django_filters.NumberFilter(label="Année de la convention", field_name="annee")
+    champ_structure = "convention__structure_id"
+    champ_financeur = "financeur_id"
+
+    class Meta:
+        model = Versement
+        fields = []
+
+
+class ConventionsTableauFiltre(_FiltreDuFinanceur):
+    statut = django_filters.ChoiceFilter(label="État", choices=StatutConvention.choices, empty_label="Tous")
+    annee = django_filters.NumberFilter(label="Année couverte", method="filtrer_annee")
+    duree = django_filters.ChoiceFilter(
+        label="Durée",
+        choices=[("annuelle", "Annuelles"), ("cpo", "Pluriannuelles (CPO)")],
+        empty_label="Toutes",
+        method="filtrer_duree",
+    )
+    champ_financeur = "parties__financeur_id"
+
+    class Meta:
+        model = Convention
+        fields = []
+
+    def filtrer_financeur(self, queryset, name, value):
+        return queryset.filter(pk__in=PartieFinanceur.objects.filter(financeur_id=value).values("convention_id"))
+
+    def filtrer_annee(self, queryset, name, value):
+        return queryset.filter(annee_debut__lte=value, annee_debut__gt=value - F("nombre_annees"))
+
+    def filtrer_duree(self, queryset, name, value):
+        return queryset.filter(nombre_annees__gt=1) if value == "cpo" else queryset.filter(nombre_annees=1)
+
+
+class ComptesRendusTableauFiltre(_FiltreDuFinanceur):
+    annee = django_filters.NumberFilter(label="Année du compte-rendu", field_name="annee")
+    champ_structure = "convention__structure_id"
+
+    class Meta:
+        model = CompteRendu
+        fields = []
+
+    def filtrer_financeur(self, queryset, name, value):
+        return queryset.filter(
+            convention_id__in=PartieFinanceur.objects.filter(financeur_id=value).values("convention_id")
+        )
+
+
+class TableauEtatFiltre(django_filters.FilterSet):
+    """Le tableau de l'État : l'année des crédits, le département, le contrat (nom ou code)."""
+
+    annee = django_filters.NumberFilter(label="Année des crédits", method="garder")
+    departement = django_filters.ChoiceFilter(label="Département", field_name="departement_id", empty_label="Tous")
+    contrat = django_filters.CharFilter(label="Contrat (nom ou code)", method="filtrer_contrat")
+
+    class Meta:
+        model = ContratDeVille
+        fields = []
+
+    def __init__(self, *args, departements: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["departement"].extra["choices"] = [(d.pk, str(d)) for d in departements or []]
+
+    def garder(self, queryset, name, value):
+        # L'année choisit les montants, pas les contrats.
+        return queryset
+
+    def filtrer_contrat(self, queryset, name, value):
+        return queryset.filter(Q(nom__icontains=value) | Q(code__iexact=value.strip()))

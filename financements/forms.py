@@ -61,12 +61,27 @@ class FinanceurAppelForm(DsfrBaseForm):
     organisation = forms.ModelChoiceField(label="Financeur", queryset=None, required=False)
     enveloppe = champ_montant("Enveloppe (€)", required=False)
     dispositif = forms.CharField(label="Dispositif d'aide", required=False, max_length=255)
+    programme_147 = forms.BooleanField(
+        label="Crédits de l'État du programme 147 « politique de la ville »",
+        required=False,
+        help_text="Comptés dans le tableau de l'État (cible de 50 % aux associations par des CPO).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.exclude(
             type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN]
         )
+
+    def clean(self):
+        donnees = super().clean()
+        organisation = donnees.get("organisation")
+        if donnees.get("programme_147") and organisation and organisation.type != TypeOrganisation.ETAT:
+            self.add_error(
+                "programme_147",
+                f"Seule une enveloppe d'un service de l'État relève du programme 147 ; {organisation} n'en est pas un.",
+            )
+        return donnees
 
 
 FinanceursFormSet = forms.formset_factory(FinanceurAppelForm, extra=4, max_num=20)

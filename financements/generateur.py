@@ -4,14 +4,16 @@ financeurs (collectivité porteuse, ville centre, préfecture du département), 
 (acteurs_ess.generateur) et 50 000 dossiers sur trois ans avec leurs financements et décisions.
 
 Une grande collectivité (le contrat `CODE_GRAND`) reçoit 15 000 dossiers, dont environ 10 000 subventions
-accordées par elle : c'est celle dont on mesure le tableau d'instruction et l'export SCDL. Les lignes en
-nombre sont écrites par COPY ; le tout prend quelques dizaines de secondes.
+accordées par elle : c'est celle dont on mesure le tableau d'instruction, l'export SCDL et le tableau de bord
+des conventions. `generer_conventions()` y ajoute 20 000 conventions (un tiers de CPO) avec leurs versements,
+comptes-rendus et avis. Les lignes en nombre sont écrites par COPY ; le tout prend quelques dizaines de
+secondes.
 """
 
 import csv
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,7 +26,21 @@ from acteurs_ess.models import Structure
 from comptes.models import Organisation, TypeOrganisation, Utilisateur
 from contrats.models import ContratDeVille, StatutContrat
 from contrats.models.contrat import TypePorteur
-from financements.models import AppelAProjets, CoPorteur, DecisionFinanceur, Dossier, Financement, FinanceurAppel
+from financements.models import (
+    AppelAProjets,
+    AvisCompteRendu,
+    CompteRendu,
+    Convention,
+    ConventionMontant,
+    CoPorteur,
+    DecisionFinanceur,
+    Dossier,
+    Financement,
+    FinanceurAppel,
+    PartieFinanceur,
+    StatutConvention,
+    Versement,
+)
 from financements.models.dossier import SEUIL_CONVENTION, STATUTS_DECIDES, Issue, StatutDossier
 from territoires.models import Departement, Epci, Qpv
 
@@ -315,6 +331,11 @@ def generer(
                 maintenant,
                 forme != "autre",
                 "{" + ",".join(str(o.pk) for o in sollicites) + "}",
+                "projet",
+                f"Représentant {rang}",
+                "Président·e",
+                "",
+                "",
             )
         )
         qpv = qpv_par_epci.get(contrats[indice].epci_id) or tous_qpv
@@ -324,7 +345,8 @@ def generer(
         "id, appel_id, structure_id, titre, description, objectifs, tranches_age, date_debut, date_fin, "
         "renouvellement, nombre_annees, fonds_propres, autres_financements, statut, issue, montant_demande, "
         "montant_accorde, convention_requise, collectif, depose_le, decide_le, cree_par_id, cree_le, modifie_le, "
-        "porteur_ess, financeurs_ids"
+        "porteur_ess, financeurs_ids, type_subvention, representant_nom, representant_qualite, delegataire_nom, "
+        "delegataire_qualite"
     )
     with connection.cursor() as curseur:
         with curseur.copy(f"COPY {Dossier._meta.db_table} ({colonnes}) FROM STDIN") as copie:
@@ -363,3 +385,195 @@ def generer(
         grande=porteurs[indice_grand],
         contrat_grand=contrats[indice_grand],
     )
+
+
+# --- Conventions, versements et comptes-rendus (issue 12) ----------------------------------------------------
+
+NOMBRE_CONVENTIONS = 20_000
+STATUTS_CONVENTION = [
+    (StatutConvention.EN_VIGUEUR, 55),
+    (StatutConvention.TERMINEE, 20),
+    (StatutConvention.PROJET, 8),
+    (StatutConvention.ENVOYEE, 5),
+    (StatutConvention.SIGNEE_STRUCTURE, 4),
+    (StatutConvention.SIGNEE_FINANCEURS, 3),
+    (StatutConvention.RESILIEE, 5),
+]
+
+
+@dataclass
+class ConventionsGenerees:
+    conventions: int
+    cpo: int
+    versements: int
+    comptes_rendus: int
+    avis: int
+
+
+@transaction.atomic
+def generer_conventions(graine: int = 2027, nombre: int = NOMBRE_CONVENTIONS, jour: date | None = None):
+    """Des conventions pour `nombre` dossiers décidés tirés au hasard (un tiers de CPO de 2 à 4 ans), avec
+    chacun des financeurs qui leur ont accordé un montant pour partie, leurs montants par année, l'échéancier
+    des conventions signées (avance et solde, ou versement unique : payés les années passées, mandatés ou
+    prévus ensuite), leurs comptes-rendus des années échues (la plupart acceptés, certains déposés sans avis,
+    d'autres manquants) et les avis des financeurs. Écrit par COPY, après `generer()`."""
+    aleatoire = random.Random(graine + 1)  # nosec B311 # hasard des données de mesure, aucun secret
+    jour = jour or timezone.localdate()
+    maintenant = timezone.now()
+    auteur, _ = Utilisateur.objects.get_or_create(email="generateur@mesure.coville.fr")
+    accordes: dict[int, list[tuple[int, Decimal]]] = {}
+    for dossier_id, financeur_id, accorde in Financement.objects.filter(
+        dossier__statut__in=STATUTS_DECIDES, montant_accorde__gt=0
+    ).values_list("dossier_id", "financeur_id", "montant_accorde"):
+        accordes.setdefault(dossier_id, []).append((financeur_id, accorde))
+    dossiers = dict(Dossier.objects.filter(pk__in=list(accordes)).values_list("pk", "structure_id"))
+    annees_appel = dict(Dossier.objects.filter(pk__in=list(accordes)).values_list("pk", "appel__annee"))
+    choisis = aleatoire.sample(sorted(accordes), min(nombre, len(accordes)))
+    statuts, poids = zip(*STATUTS_CONVENTION, strict=True)
+    derniere_due = jour.year - 1 if jour > date(jour.year, 6, 30) else jour.year - 2
+    id_conventions = _identifiants(Convention._meta.db_table, len(choisis))
+    conventions, liens, parties, montants, versements, comptes_rendus, avis = [], [], [], [], [], [], []
+    cpo = 0
+    for rang, (id_convention, dossier_id) in enumerate(zip(id_conventions, choisis, strict=True)):
+        duree = aleatoire.choice([2, 3, 4]) if rang % 3 == 0 else 1
+        cpo += duree > 1
+        debut = annees_appel[dossier_id] - (aleatoire.randrange(2) if duree > 1 else 0)
+        statut = aleatoire.choices(statuts, poids)[0]
+        if statut == StatutConvention.TERMINEE and debut + duree - 1 >= jour.year:
+            statut = StatutConvention.EN_VIGUEUR
+        en_vigueur = date(debut, 2, 1) if statut in (StatutConvention.EN_VIGUEUR, StatutConvention.TERMINEE) else None
+        conventions.append(
+            (
+                id_convention,
+                dossiers[dossier_id],
+                "projet",
+                f"Convention de mesure {rang}",
+                debut,
+                duree,
+                Decimal(50),
+                True,
+                "",
+                statut,
+                "Financement retiré." if statut == StatutConvention.RESILIEE else "",
+                en_vigueur,
+                auteur.pk,
+                maintenant,
+                maintenant,
+            )
+        )
+        liens.append((id_convention, dossier_id))
+        for financeur_id, accorde in accordes[dossier_id]:
+            parties.append((id_convention, financeur_id))
+            annuel = (accorde / duree).quantize(Decimal("0.01"))
+            for annee in range(debut, debut + duree):
+                montants.append((id_convention, financeur_id, annee, annuel))
+                if en_vigueur is None or annee > jour.year + 1:
+                    continue
+                versements += _echeancier(aleatoire, id_convention, financeur_id, annee, annuel, duree, jour, auteur)
+        if en_vigueur is None:
+            continue
+        for annee in range(debut, min(debut + duree - 1, derniere_due) + 1):
+            tirage = aleatoire.random()
+            if tirage < 0.12:
+                continue  # en retard : aucun compte-rendu déposé
+            accepte = tirage > 0.3
+            comptes_rendus.append((id_convention, annee, "accepte" if accepte else "depose"))
+    id_comptes_rendus = _identifiants(CompteRendu._meta.db_table, len(comptes_rendus))
+    financeurs_de = {}
+    for id_convention, financeur_id in parties:
+        financeurs_de.setdefault(id_convention, []).append(financeur_id)
+    lignes_cr = []
+    for id_cr, (id_convention, annee, statut) in zip(id_comptes_rendus, comptes_rendus, strict=True):
+        depose = timezone.make_aware(datetime(annee + 1, 5, 1 + aleatoire.randrange(28)))
+        lignes_cr.append((id_cr, id_convention, annee, statut, "Actions menées comme prévu.", "{}", depose, auteur.pk))
+        for financeur_id in financeurs_de[id_convention]:
+            if statut == "accepte" or aleatoire.random() < 0.3:
+                avis.append((id_cr, financeur_id, "accepte", "", auteur.pk, depose + timedelta(days=20)))
+    with connection.cursor() as curseur:
+        with curseur.copy(
+            f"COPY {Convention._meta.db_table} (id, structure_id, type_subvention, objet, annee_debut, nombre_annees, "
+            "part_avance, solde_apres_compte_rendu, justificatifs, statut, motif_resiliation, en_vigueur_le, "
+            "cree_par_id, cree_le, modifie_le) FROM STDIN"
+        ) as copie:
+            for ligne in conventions:
+                copie.write_row(ligne)
+        for modele, colonnes, lignes in (
+            (Convention.dossiers.through, "convention_id, dossier_id", liens),
+            (PartieFinanceur, "convention_id, financeur_id", parties),
+            (ConventionMontant, "convention_id, financeur_id, annee, montant", montants),
+            (
+                Versement,
+                "convention_id, financeur_id, annee, nature, montant, date_prevue, statut, mandate_le, "
+                "reference_mandat, paye_le, reference_paiement, iban, motif_annulation, cree_par_id, cree_le, "
+                "modifie_le",
+                [(*v, auteur.pk, maintenant, maintenant) for v in versements],
+            ),
+            (
+                CompteRendu,
+                "id, convention_id, annee, statut, actions_realisees, beneficiaires_par_age, depose_le, "
+                "depose_par_id, ecarts, difficultes, commentaires, cree_le, modifie_le",
+                [(*c, "", "", "", maintenant, maintenant) for c in lignes_cr],
+            ),
+            (AvisCompteRendu, "compte_rendu_id, financeur_id, sens, motif, auteur_id, date", avis),
+        ):
+            with curseur.copy(f"COPY {modele._meta.db_table} ({colonnes}) FROM STDIN") as copie:
+                for ligne in lignes:
+                    copie.write_row(ligne)
+        for modele in (
+            Convention,
+            Convention.dossiers.through,
+            PartieFinanceur,
+            ConventionMontant,
+            Versement,
+            CompteRendu,
+            AvisCompteRendu,
+        ):
+            curseur.execute(f"ANALYZE {modele._meta.db_table}")
+    return ConventionsGenerees(
+        conventions=len(conventions),
+        cpo=cpo,
+        versements=len(versements),
+        comptes_rendus=len(lignes_cr),
+        avis=len(avis),
+    )
+
+
+def _echeancier(aleatoire, id_convention, financeur_id, annee, annuel, duree, jour, auteur) -> list[tuple]:
+    """Les versements d'un financeur une année : (convention, financeur, année, nature, montant, date prévue,
+    état, mandaté le, référence du mandat, payé le, référence du paiement, IBAN, motif d'annulation)."""
+    if duree == 1:
+        lignes = [("unique", annuel, date(annee, 4, 1 + aleatoire.randrange(28)))]
+    else:
+        avance = (annuel / 2).quantize(Decimal("0.01"))
+        lignes = [
+            ("avance", avance, date(annee, 3, 1 + aleatoire.randrange(28))),
+            ("solde", annuel - avance, date(annee, 9, 1 + aleatoire.randrange(28))),
+        ]
+    resultat = []
+    for nature, montant, prevue in lignes:
+        if prevue < jour - timedelta(days=60):
+            statut = "paye"
+        elif prevue < jour:
+            statut = aleatoire.choice(["paye", "mandate", "prevu"])
+        else:
+            statut = "prevu"
+        mandat = prevue if statut != "prevu" else None
+        paye = prevue + timedelta(days=10) if statut == "paye" else None
+        resultat.append(
+            (
+                id_convention,
+                financeur_id,
+                annee,
+                nature,
+                montant,
+                prevue,
+                statut,
+                mandat,
+                f"M{id_convention}-{annee}" if mandat else "",
+                paye,
+                f"P{id_convention}-{annee}" if paye else "",
+                "FR7630006000011234567890189" if mandat else "",
+                "",
+            )
+        )
+    return resultat

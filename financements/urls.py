@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from financements.views import appels, comptes_rendus, conventions, dossiers, instruction, versements
+from financements.views import appels, comptes_rendus, conventions, dossiers, instruction, tableaux, versements
 
 app_name = "financements"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("instruction/dossiers.xlsx", instruction.export_xlsx, name="export_xlsx"),
     path("subventions/<int:pk>.csv", instruction.scdl, name="scdl"),
     path("conventions/", conventions.liste, name="conventions"),
+    path("conventions/tableau-de-bord/", tableaux.tableau_financeur, name="tableau_conventions"),
+    path("conventions/etat/", tableaux.tableau_etat, name="tableau_etat"),
     path("conventions/<int:pk>/", conventions.convention, name="convention"),
     path("conventions/<int:pk>/modifier/", conventions.modifier, name="modifier_convention"),
     path("conventions/<int:pk>/etat/", conventions.etat, name="etat_convention"),

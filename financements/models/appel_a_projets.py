@@ -110,7 +110,8 @@ class AppelAProjets(models.Model):
 
 
 class FinanceurAppel(models.Model):
-    """Un financeur qui participe à l'appel à projets, avec l'enveloppe qu'il y consacre."""
+    """Un financeur qui participe à l'appel à projets, avec l'enveloppe qu'il y consacre ; pour l'État, si
+    cette enveloppe relève du programme 147 « politique de la ville »."""
 
     appel = models.ForeignKey(AppelAProjets, on_delete=models.CASCADE, related_name="financeurs", verbose_name="appel")
     organisation = models.ForeignKey(
@@ -122,6 +123,13 @@ class FinanceurAppel(models.Model):
         max_length=255,
         blank=True,
         help_text="Par exemple « Crédits politique de la ville (BOP 147) ».",
+    )
+    # Les crédits de l'État au titre du programme 147 « politique de la ville » : ceux que la circulaire du
+    # 31 août 2023 veut voir aller pour moitié aux associations par des CPO (tableau de l'État).
+    programme_147 = models.BooleanField(
+        "programme 147 — politique de la ville",
+        default=False,
+        help_text="Enveloppe de l'État au titre du programme 147 « politique de la ville ».",
     )
 
     class Meta:

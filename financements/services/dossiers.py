@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from acteurs_ess.models import Structure
-from comptes.models import Organisation
+from comptes.models import Organisation, TypeOrganisation
 from config.lib.etats import changer_etat
 from config.lib.euros import euros
 from contrats.models import ContratDeVille
@@ -102,7 +102,7 @@ def creer_appel(
     annee: int,
     ouverture: date,
     cloture: date,
-    financeurs: Iterable[tuple[Organisation, Decimal, str]],
+    financeurs: Iterable[tuple[Organisation, Decimal, str] | tuple[Organisation, Decimal, str, bool]],
     description: str = "",
     priorites: Iterable = (),
     qpv: Iterable = (),
@@ -111,7 +111,8 @@ def creer_appel(
     modalites_collectives: str = "",
     publier: bool = False,
 ) -> AppelAProjets:
-    """Lance un appel à projets du contrat, avec ses financeurs et leur enveloppe."""
+    """Lance un appel à projets du contrat, avec ses financeurs et leur enveloppe : (financeur, enveloppe,
+    dispositif) et, en quatrième, vrai si l'enveloppe relève du programme 147 (État seulement)."""
     if not peut_gerer_appel(auteur, contrat):
         raise PermissionDenied("Seuls les agents de la collectivité porteuse lancent les appels à projets du contrat.")
     financeurs, priorites, qpv = list(financeurs), list(priorites), list(qpv)
@@ -130,11 +131,15 @@ def creer_appel(
     if any(p not in TypePiece.values for p in pieces_demandees):
         erreurs.append("Une pièce demandée n'existe pas.")
     enveloppes = []
-    for organisation, enveloppe, _ in financeurs:
+    for organisation, enveloppe, *suite in financeurs:
         try:
             enveloppes.append(montant_valide(enveloppe, f"L'enveloppe de {organisation}"))
         except ValidationError as erreur:
             erreurs.extend(erreur.messages)
+        if suite[1:] and suite[1] and organisation.type != TypeOrganisation.ETAT:
+            erreurs.append(
+                f"Seule une enveloppe d'un service de l'État relève du programme 147 ; {organisation} n'en est pas un."
+            )
     if erreurs:
         raise ValidationError(erreurs)
     appel = AppelAProjets.objects.create(
@@ -153,8 +158,14 @@ def creer_appel(
     appel.priorites.set(priorites)
     appel.qpv.set(qpv)
     FinanceurAppel.objects.bulk_create(
-        FinanceurAppel(appel=appel, organisation=organisation, enveloppe=enveloppe, dispositif=dispositif.strip())
-        for (organisation, _, dispositif), enveloppe in zip(financeurs, enveloppes, strict=True)
+        FinanceurAppel(
+            appel=appel,
+            organisation=ligne[0],
+            enveloppe=enveloppe,
+            dispositif=ligne[2].strip(),
+            programme_147=bool(ligne[3:] and ligne[3]),
+        )
+        for ligne, enveloppe in zip(financeurs, enveloppes, strict=True)
     )
     return appel
 

@@ -60,6 +60,7 @@ def nouvel_appel(request: HttpRequest, code: str) -> HttpResponse:
                 f.cleaned_data["organisation"],
                 f.cleaned_data.get("enveloppe") or 0,
                 f.cleaned_data.get("dispositif") or "",
+                bool(f.cleaned_data.get("programme_147")),
             )
             for f in financeurs.forms
             if f.cleaned_data.get("organisation")

@@ -53,6 +53,12 @@ PAGES_CONNECTEES = [
     ("tableau-instruction", "/contrats/appels-a-projets/instruction/", AGENT),
     ("nouvel-appel", f"/contrats/appels-a-projets/contrat/{CODE}/nouveau/", AGENT),
     ("conventions-structure", "/contrats/appels-a-projets/conventions/", STRUCTURE),
+    # Les tableaux de bord des conventions (financeur : chaque liste ; État : programme 147).
+    ("tableau-conventions-agent", "/contrats/appels-a-projets/conventions/tableau-de-bord/", AGENT),
+    ("tableau-conventions-retards", "/contrats/appels-a-projets/conventions/tableau-de-bord/?vue=retards", AGENT),
+    ("tableau-conventions-examen", "/contrats/appels-a-projets/conventions/tableau-de-bord/?vue=a_examiner", ETAT),
+    ("tableau-conventions-toutes", "/contrats/appels-a-projets/conventions/tableau-de-bord/?vue=conventions", ETAT),
+    ("tableau-etat", "/contrats/appels-a-projets/conventions/etat/?annee=2026", ETAT),
     ("convention-en-vigueur-structure", lambda: _convention(1), STRUCTURE),
     ("cpo-agent", lambda: _convention(3), AGENT),
     # Signer et préparer un avenant demandent la double authentification, que les comptes de démonstration

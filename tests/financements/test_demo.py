@@ -42,7 +42,8 @@ def test_the_demo_accounts_see_the_board_and_the_open_data(client, settings, tmp
     client.force_login(Utilisateur.objects.get(email="etat@demo.coville.fr"))
     page = client.get(reverse("financements:tableau_instruction"))
     assert page.status_code == 200
-    assert page.context["page"].paginator.count == 4  # les dossiers déposés qui sollicitent l'État
+    # Les dossiers déposés qui sollicitent l'État : quatre dans l'appel de 2027, celui de la CPO 2025–2028.
+    assert page.context["page"].paginator.count == 5
     metropole = Organisation.objects.get(nom="Rennes Métropole")
     contenu = b"".join(client.get(reverse("financements:scdl", args=[metropole.pk])).streaming_content).decode()
     lignes = list(csv.reader(io.StringIO(contenu)))
@@ -88,3 +89,29 @@ def test_the_demo_conventions_in_force_have_their_advance_paid_and_their_balance
         [("avance", StatutVersement.PAYE), ("solde", StatutVersement.PREVU)] * 2
     )
     assert all(v.iban for v in versements.filter(statut=StatutVersement.PAYE))
+
+
+def test_the_demo_has_a_cpo_2025_2028_in_execution_with_three_funders(client, settings, tmp_path):
+    from financements.demo import TITRE_2025
+    from financements.models import Convention, StatutAvenant, StatutCompteRendu, StatutConvention, StatutVersement
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("charger_demo", verbosity=0)
+    call_command("charger_demo", verbosity=0)  # rechargée sans doublon
+    cpo = Convention.objects.get(dossiers__appel__titre=TITRE_2025)
+    assert (cpo.annee_debut, cpo.nombre_annees, cpo.statut) == (2025, 4, StatutConvention.EN_VIGUEUR)
+    assert cpo.parties.count() == 3
+    assert cpo.versements.filter(statut=StatutVersement.PAYE).exists()
+    assert cpo.comptes_rendus.get(annee=2025).statut == StatutCompteRendu.ACCEPTE
+    assert not cpo.comptes_rendus.filter(annee=2026).exists()  # dû au 30 juin 2027
+    assert cpo.avenants.get().statut == StatutAvenant.SIGNE
+    # Ce que montrent les tableaux : la structure, la métropole et l'État.
+    client.force_login(Utilisateur.objects.get(email="structure@demo.coville.fr"))
+    espace = client.get(reverse("comptes:mon_espace")).content.decode()
+    assert "Ce que vous recevrez" in espace and cpo.get_absolute_url() in espace
+    client.force_login(Utilisateur.objects.get(email="agent@demo.coville.fr"))
+    tableau = client.get(reverse("financements:tableau_conventions"))
+    assert tableau.context["chiffres"].a_venir + tableau.context["chiffres"].a_mandater >= 1
+    client.force_login(Utilisateur.objects.get(email="etat@demo.coville.fr"))
+    etat = client.get(reverse("financements:tableau_etat"), {"annee": 2026})
+    assert etat.context["tableau"].total.etat_asso_cpo == 30000

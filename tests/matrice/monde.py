@@ -729,6 +729,8 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:export_xlsx": _url("financements:export_xlsx"),
     "financements:scdl": _url("financements:scdl", "org_epci.pk"),
     "financements:conventions": _url("financements:conventions"),
+    "financements:tableau_conventions": _url("financements:tableau_conventions"),
+    "financements:tableau_etat": _url("financements:tableau_etat"),
     "financements:convention": _url("financements:convention", "convention_projet.pk"),
     "financements:modifier_convention": _url("financements:modifier_convention", "convention_projet.pk"),
     "financements:etat_convention": _url("financements:etat_convention", "convention_projet.pk"),

@@ -476,6 +476,17 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # ne la voit pas (ni ses montants), pas même la collectivité porteuse du contrat : 404.
     # La liste « Conventions » est celle de toute personne connectée (vide hors des parties).
     "financements:conventions": lecture(CONNECTE, CONNECTE_METHODE),
+    # Le tableau de bord des conventions d'un financeur : comme le tableau d'instruction, à qui instruit ou
+    # finance (même sans convention : il est vide) ; jamais les versements d'un autre financeur.
+    "financements:tableau_conventions": lecture(
+        profil(permis=INSTRUCTEURS_DE_METIER, voient=CONNECTES), CONNECTE_METHODE
+    ),
+    # Le tableau de l'État (programme 147, part aux associations par des CPO) : les agents de l'État, chacun
+    # pour les contrats de son département ou qu'il signe. décision : une page sans objet caché, donc 403 pour
+    # les autres personnes connectées, administrateurs compris.
+    "financements:tableau_etat": lecture(
+        profil(permis={"etat", "etat_autre_departement"}, voient=CONNECTES), CONNECTE_METHODE
+    ),
     # La convention de la métropole, en projet.
     "financements:convention": lecture(profil(permis={"agent", "structure", "admin"}), CONNECTE_METHODE),
     "financements:modifier_convention": formulaire(profil(permis={"agent"}, voient={"structure", "admin"})),
