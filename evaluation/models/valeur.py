@@ -131,9 +131,7 @@ class Valeur(models.Model):
         """Le territoire en clair (« Le Blosne (QN03501M), partie Rennes »)."""
         if self.niveau == NiveauTerritoire.QPV and self.qpv_id:
             texte = self.qpv.nom if self.qpv else self.qpv_id
-            if self.commune_id and "|commune:" in self.cle_territoire:
-                texte += f", partie {self.commune.nom if self.commune else self.commune_id}"
-            return texte
+            return f"{texte}, {self.partie}" if self.partie else texte
         objet = {
             NiveauTerritoire.COMMUNE: self.commune,
             NiveauTerritoire.EPCI: self.epci,
@@ -142,6 +140,20 @@ class Valeur(models.Model):
             NiveauTerritoire.CONVENTION: self.convention,
         }.get(NiveauTerritoire(self.niveau))
         return str(objet) if objet else self.cle_territoire
+
+    @property
+    def code_partie(self) -> str:
+        """Le code de la commune (ou de l'arrondissement municipal) d'une ligne par commune d'un QPV, sinon « »."""
+        return self.cle_territoire.partition("|commune:")[2]
+
+    @property
+    def partie(self) -> str:
+        """« partie Rennes », « arrondissement 75113 (Paris) » pour une ligne par commune d'un QPV, sinon « »."""
+        code = self.code_partie
+        if not code:
+            return ""
+        nom = self.commune.nom if self.commune else self.commune_id
+        return f"partie {nom}" if code == self.commune_id else f"arrondissement {code} ({nom})"
 
     @property
     def code_territoire(self) -> str:
