@@ -48,8 +48,7 @@ def test_it_shows_a_departement(client, referentiel, django_assert_num_queries):
 def test_it_shows_an_epci_with_its_communes_qpv_and_map(client, referentiel, django_assert_num_queries):
     # 1 : l'EPCI ; 2 : ses communes et leur département ; 3 : ses QPV avec leurs périmètres ; blocs des
     # applications supérieures (territoires.blocs) : 4 les contrats de ville, 5 les structures de l'ESS.
-    # 6 : les projets financés (financements/blocs.py) ; 7 : les lignes de base officielles (evaluation/blocs.py).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
         contenu = _page(client, reverse("territoires:epci", args=["243500139"]))
 
     assert "<h1>Rennes Métropole</h1>" in contenu
@@ -63,8 +62,7 @@ def test_it_shows_an_epci_with_its_communes_qpv_and_map(client, referentiel, dja
 def test_the_epci_page_runs_the_same_queries_for_a_bigger_territory(client, referentiel, django_assert_num_queries):
     assert Qpv.objects.filter(epci_id="243100518").count() > 3 * Qpv.objects.filter(epci_id="243500139").count()
 
-    # 6 : les projets financés (financements/blocs.py) ; 7 : les lignes de base officielles (evaluation/blocs.py).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
         contenu = _page(client, reverse("territoires:epci", args=["243100518"]))
 
     assert contenu.count("<path ") == 16
@@ -73,8 +71,7 @@ def test_the_epci_page_runs_the_same_queries_for_a_bigger_territory(client, refe
 def test_it_shows_a_commune_with_its_qpv_and_map(client, referentiel, django_assert_num_queries):
     # 1 : la commune, son département, sa région, son EPCI, son EPT, son successeur ; 2 : ses QPV ;
     # 3 : les anciennes communes qu'elle a remplacées ; 4 : ses contrats de ville ; 5 : ses structures de l'ESS.
-    # 6 : les projets financés (financements/blocs.py) ; 7 : les lignes de base officielles (evaluation/blocs.py).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
         contenu = _page(client, reverse("territoires:commune", args=["35238"]))
 
     assert "<h1>Rennes</h1>" in contenu
@@ -84,8 +81,7 @@ def test_it_shows_a_commune_with_its_qpv_and_map(client, referentiel, django_ass
 
 
 def test_the_commune_page_runs_the_same_queries_for_a_bigger_territory(client, referentiel, django_assert_num_queries):
-    # 6 : les projets financés (financements/blocs.py) ; 7 : les lignes de base officielles (evaluation/blocs.py).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
         contenu = _page(client, reverse("territoires:commune", args=["31555"]))
 
     assert contenu.count("<path ") > 10
