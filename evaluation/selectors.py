@@ -35,11 +35,14 @@ def _avec_territoires(valeurs: QuerySet[Valeur]) -> QuerySet[Valeur]:
 
 
 def valeurs_du_contrat(contrat: ContratDeVille) -> QuerySet[Valeur]:
-    """Les valeurs courantes saisies pour le contrat et les lignes de base officielles de ses QPV."""
+    """Les valeurs courantes saisies pour le contrat et les lignes de base officielles de ses QPV.
+
+    Les codes des QPV sont lus d'abord (une requête) : écrits dans la condition, ils laissent PostgreSQL unir
+    deux parcours d'index (BitmapOr) ; en sous-requête, il parcourt toute la table (60 ms pour 17 000 valeurs
+    contre moins d'une)."""
+    codes = list(contrat.qpv.values_list("code", flat=True))
     return _avec_territoires(
-        Valeur.objects.courantes().filter(
-            Q(contrat=contrat) | Q(contrat=None, qpv__in=contrat.qpv.values("code"))
-        )
+        Valeur.objects.courantes().filter(Q(contrat=contrat) | Q(contrat=None, qpv_id__in=codes))
     ).order_by("indicateur__nom", "cle_territoire", "annee", "nature")
 
 

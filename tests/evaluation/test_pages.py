@@ -88,12 +88,12 @@ def test_the_contract_page_runs_a_fixed_number_of_queries(
     client.force_login(agent)
     url = reverse("evaluation:contrat", args=[contrat.code])
     _remplir(contrat, agent, nationaux["taux_emploi"], 1)
-    # session, utilisateur, contrat ; signataires et adhésions (profil) ; indicateurs ; valeurs des
-    # comptes-rendus ; nombre et page des valeurs ; indicateurs (choix du filtre)
-    with django_assert_num_queries(10):
+    # session, utilisateur, contrat ; signataires et adhésions (profil) ; codes des QPV du contrat ;
+    # indicateurs ; valeurs des comptes-rendus ; nombre et page des valeurs ; indicateurs (choix du filtre)
+    with django_assert_num_queries(11):
         client.get(url)
     _remplir(contrat, agent, nationaux["taux_emploi"], 5)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         reponse = client.get(url)
     assert "20 valeurs courantes" in reponse.content.decode()
 
