@@ -68,8 +68,14 @@ def _valeurs_du_contrat(contrat: ContratDeVille, agent: Utilisateur) -> int:
                     saisir_valeur(
                         contrat,
                         agent,
-                        Saisie(indicateur, Territoire("qpv", qpv_id=qpv.code), annee, nature, valeur,
-                               unite=indicateur.unite),
+                        Saisie(
+                            indicateur,
+                            Territoire("qpv", qpv_id=qpv.code),
+                            annee,
+                            nature,
+                            valeur,
+                            unite=indicateur.unite,
+                        ),
                     )
                     nombre += 1
     return nombre

@@ -28,7 +28,9 @@ CIBLES_JEUNES = {2026: 200, 2030: 400}
 
 def charger(sortie=print) -> None:
     bilan = importer_lignes_de_base(DOSSIER_DEMO)
-    sortie(f"Évaluation : lignes de base des QPV de démonstration ({bilan.creees} créées, {bilan.inchangees} inchangées).")
+    sortie(
+        f"Évaluation : lignes de base des QPV de démonstration ({bilan.creees} créées, {bilan.inchangees} inchangées)."
+    )
     contrat = ContratDeVille.objects.filter(code=CODE_CONTRAT).first()
     agent = Utilisateur.objects.filter(email="agent@demo.coville.fr").first()
     if contrat is None or agent is None:
@@ -91,7 +93,9 @@ def charger(sortie=print) -> None:
                 saisir_valeur(
                     contrat,
                     agent,
-                    Saisie(taux_emploi, territoire, annee, nature, base + ecart, unite=Unite.POURCENTAGE, source=SOURCE),
+                    Saisie(
+                        taux_emploi, territoire, annee, nature, base + ecart, unite=Unite.POURCENTAGE, source=SOURCE
+                    ),
                 )
                 nombre += 1
     for nature, valeurs in ((NatureValeur.REALISE, JEUNES), (NatureValeur.CIBLE, CIBLES_JEUNES)):
@@ -99,7 +103,9 @@ def charger(sortie=print) -> None:
             saisir_valeur(
                 contrat,
                 agent,
-                Saisie(jeunes, Territoire("contrat"), annee, nature, Decimal(valeur), unite=Unite.NOMBRE, source=SOURCE),
+                Saisie(
+                    jeunes, Territoire("contrat"), annee, nature, Decimal(valeur), unite=Unite.NOMBRE, source=SOURCE
+                ),
             )
             nombre += 1
     sortie(f"Évaluation : 2 indicateurs locaux et {nombre} valeurs saisies pour {contrat.nom}.")

@@ -89,13 +89,26 @@ class ValeurForm(DsfrBaseForm, ChampsValeur):
     indicateur = forms.ModelChoiceField(label="Indicateur", queryset=Indicateur.objects.none())
     territoire = forms.ChoiceField(label="Territoire ou projet")
     annee = forms.IntegerField(
-        label="Année", required=False, min_value=1990, max_value=2100,
+        label="Année",
+        required=False,
+        min_value=1990,
+        max_value=2100,
         help_text="Vide pour une ligne de base dont le millésime n'est pas précisé.",
     )
     nature = forms.ChoiceField(label="Nature de la valeur", choices=NatureValeur.choices)
 
-    field_order = ["indicateur", "territoire", "annee", "nature", "valeur", "unite", "non_diffusee",
-                   "confirmer_hors_plage", "source", "commentaire"]
+    field_order = [
+        "indicateur",
+        "territoire",
+        "annee",
+        "nature",
+        "valeur",
+        "unite",
+        "non_diffusee",
+        "confirmer_hors_plage",
+        "source",
+        "commentaire",
+    ]
 
     def __init__(self, *args, contrat: ContratDeVille, indicateurs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,9 +113,7 @@ class ValeursCompteRendu:
         """(convention, [(année, valeur)], total si l'indicateur se somme)."""
         resultat = []
         for convention, valeurs in self.par_convention.items():
-            total = (
-                sum((v.valeur for v in valeurs), Decimal(0)) if self.indicateur.agregation == "somme" else None
-            )
+            total = sum((v.valeur for v in valeurs), Decimal(0)) if self.indicateur.agregation == "somme" else None
             resultat.append((convention, sorted(valeurs, key=lambda v: v.compte_rendu.annee), total))
         return resultat
 

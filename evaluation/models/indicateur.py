@@ -56,19 +56,13 @@ class Indicateur(models.Model):
     definition = models.TextField("définition", blank=True)
     unite = models.CharField("unité", max_length=12, choices=Unite.choices)
     sens = models.CharField("sens", max_length=10, choices=Sens.choices, default=Sens.NEUTRE)
-    agregation = models.CharField(
-        "agrégation", max_length=10, choices=Agregation.choices, default=Agregation.AUCUNE
-    )
+    agregation = models.CharField("agrégation", max_length=10, choices=Agregation.choices, default=Agregation.AUCUNE)
     source = models.CharField("source", max_length=255, blank=True)
     methode = models.TextField("méthode de calcul", blank=True)
     producteur = models.CharField("producteur", max_length=255, blank=True)
     frequence = models.CharField("fréquence", max_length=15, choices=Frequence.choices, default=Frequence.ANNUELLE)
-    plage_min = models.DecimalField(
-        "minimum plausible", max_digits=16, decimal_places=4, null=True, blank=True
-    )
-    plage_max = models.DecimalField(
-        "maximum plausible", max_digits=16, decimal_places=4, null=True, blank=True
-    )
+    plage_min = models.DecimalField("minimum plausible", max_digits=16, decimal_places=4, null=True, blank=True)
+    plage_max = models.DecimalField("maximum plausible", max_digits=16, decimal_places=4, null=True, blank=True)
     contrat = models.ForeignKey(
         ContratDeVille,
         on_delete=models.CASCADE,
@@ -82,9 +76,7 @@ class Indicateur(models.Model):
         Orientation, blank=True, related_name="indicateurs", verbose_name="orientations et objectifs"
     )
     dossiers = models.ManyToManyField(Dossier, blank=True, related_name="indicateurs", verbose_name="dossiers")
-    conventions = models.ManyToManyField(
-        Convention, blank=True, related_name="indicateurs", verbose_name="conventions"
-    )
+    conventions = models.ManyToManyField(Convention, blank=True, related_name="indicateurs", verbose_name="conventions")
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -24,9 +24,9 @@ from config.lib.tableurs import decoder, dictionnaires_csv
 from evaluation.catalogue import COLONNES_INDICATEURS, NATIONAUX, SOURCE, champs_indicateur
 from evaluation.models import DistributionNationale, Indicateur, NatureValeur, NiveauTerritoire, Origine, Valeur
 from evaluation.models.valeur import cle_territoire
+from territoires.codes import est_code_commune, est_code_qpv
 from territoires.imports.erreurs import ErreurImport, Erreurs
 from territoires.imports.progression import Barre, Ecrire
-from territoires.codes import est_code_commune, est_code_qpv
 from territoires.models import Commune, Qpv
 
 FICHIER = "qpv_2024_indicateurs.csv"
@@ -123,7 +123,9 @@ def lire(chemin: Path) -> list[LigneLue]:
         qpv = (ligne["code_qpv"] or "").strip()
         commune = (ligne["commune_insee"] or "").strip()
         if not est_code_qpv(qpv):
-            erreurs.ajouter(numero, f"code QPV « {qpv} » invalide (attendu : QN, le département, le numéro, une lettre)")
+            erreurs.ajouter(
+                numero, f"code QPV « {qpv} » invalide (attendu : QN, le département, le numéro, une lettre)"
+            )
             continue
         if not est_code_commune(commune):
             erreurs.ajouter(numero, f"code INSEE de commune « {commune} » invalide (5 caractères)")

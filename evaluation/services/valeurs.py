@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contrats.models import ContratDeVille
-from evaluation.models import Indicateur, LiaisonCompteRendu, NatureValeur, NiveauTerritoire, Origine, Unite, Valeur
+from evaluation.models import Indicateur, LiaisonCompteRendu, NatureValeur, Origine, Unite, Valeur
 from evaluation.models.valeur import cle_territoire
 from evaluation.permissions import peut_saisir_valeurs, refus_saisie
 from financements.models import IndicateurCompteRendu
@@ -58,8 +58,9 @@ class Saisie:
     confirmer_hors_plage: bool = False
 
 
-def _verifier_valeur(indicateur: Indicateur, saisie_valeur: Decimal | None, non_diffusee: bool, unite: str,
-                     confirmer: bool) -> dict[str, str]:
+def _verifier_valeur(
+    indicateur: Indicateur, saisie_valeur: Decimal | None, non_diffusee: bool, unite: str, confirmer: bool
+) -> dict[str, str]:
     erreurs: dict[str, str] = {}
     if unite and unite != indicateur.unite:
         erreurs["unite"] = (
@@ -104,12 +105,15 @@ def saisir_valeur(contrat: ContratDeVille, auteur, saisie: Saisie) -> Valeur:
     erreurs: dict[str, str] = {}
     if indicateur.contrat_id not in (None, contrat.pk):
         erreurs["indicateur"] = "Cet indicateur est celui d'un autre contrat."
-    erreurs |= _verifier_valeur(indicateur, saisie.valeur, saisie.non_diffusee, saisie.unite,
-                                saisie.confirmer_hors_plage)
+    erreurs |= _verifier_valeur(
+        indicateur, saisie.valeur, saisie.non_diffusee, saisie.unite, saisie.confirmer_hors_plage
+    )
     if saisie.annee is None and saisie.nature != NatureValeur.LIGNE_DE_BASE:
         erreurs["annee"] = "Indiquez l'année : seule une ligne de base peut avoir un millésime non précisé."
-    if saisie.nature == NatureValeur.CIBLE and saisie.annee is not None and not (
-        contrat.annee_debut <= saisie.annee <= contrat.annee_fin
+    if (
+        saisie.nature == NatureValeur.CIBLE
+        and saisie.annee is not None
+        and not (contrat.annee_debut <= saisie.annee <= contrat.annee_fin)
     ):
         erreurs["annee"] = (
             f"Une cible se fixe pour une année du contrat ({contrat.periode}) : {saisie.annee} n'en fait pas partie."
@@ -144,7 +148,9 @@ def saisir_valeur(contrat: ContratDeVille, auteur, saisie: Saisie) -> Valeur:
             )
     except IntegrityError:
         # Une autre personne a saisi la même valeur au même moment.
-        raise ValidationError({"nature": "Cette valeur vient d'être saisie par une autre personne : corrigez-la."}) from None
+        raise ValidationError(
+            {"nature": "Cette valeur vient d'être saisie par une autre personne : corrigez-la."}
+        ) from None
 
 
 @transaction.atomic
@@ -197,8 +203,12 @@ def historique(valeur: Valeur) -> list[Valeur]:
     """Toutes les versions de la valeur, de la plus récente à la plus ancienne (une requête)."""
     return list(
         Valeur.objects.select_related("saisie_par")
-        .filter(indicateur_id=valeur.indicateur_id, cle_territoire=valeur.cle_territoire, annee=valeur.annee,
-                nature=valeur.nature)
+        .filter(
+            indicateur_id=valeur.indicateur_id,
+            cle_territoire=valeur.cle_territoire,
+            annee=valeur.annee,
+            nature=valeur.nature,
+        )
         .order_by("-version", "-saisie_le")
     )
 

@@ -61,7 +61,9 @@ def _form_liaison(valeur_cr, indicateurs: list) -> LiaisonForm:
         initial={"indicateur": str(liaison.indicateur_id) if liaison else ""},
         auto_id=f"liaison-{valeur_cr.pk}-%s",
     )
-    form.fields["indicateur"].label = f"Indicateur du catalogue pour « {valeur_cr.libelle} » ({valeur_cr.compte_rendu.annee})"
+    form.fields[
+        "indicateur"
+    ].label = f"Indicateur du catalogue pour « {valeur_cr.libelle} » ({valeur_cr.compte_rendu.annee})"
     return form
 
 
@@ -78,7 +80,9 @@ def nouvelle_valeur(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, "Valeur enregistrée.")
             if valeur.hors_plage:
-                messages.warning(request, "Cette valeur est hors de la plage plausible de l'indicateur : elle est signalée.")
+                messages.warning(
+                    request, "Cette valeur est hors de la plage plausible de l'indicateur : elle est signalée."
+                )
             return redirect(reverse("evaluation:contrat", args=[contrat.code]))
     return render(
         request,
@@ -131,15 +135,26 @@ def corriger(request: HttpRequest, pk: int) -> HttpResponse:
     valeur, contrat = valeur_corrigeable(request.user, pk)
     form = CorrectionForm(
         request.POST or None,
-        initial={"valeur": valeur.valeur, "unite": valeur.indicateur.unite, "non_diffusee": valeur.non_diffusee,
-                 "source": valeur.source},
+        initial={
+            "valeur": valeur.valeur,
+            "unite": valeur.indicateur.unite,
+            "non_diffusee": valeur.non_diffusee,
+            "source": valeur.source,
+        },
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             nouvelle = services.corriger_valeur(
-                valeur, contrat, request.user, d["valeur"], d["non_diffusee"], d["unite"], d["source"],
-                d["commentaire"], d["confirmer_hors_plage"],
+                valeur,
+                contrat,
+                request.user,
+                d["valeur"],
+                d["non_diffusee"],
+                d["unite"],
+                d["source"],
+                d["commentaire"],
+                d["confirmer_hors_plage"],
             )
         except ValidationError as erreur:
             form.add_error(None, erreur)
@@ -176,7 +191,9 @@ def relier(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         except ValidationError as erreur:
             messages.error(request, " ".join(erreur.messages))
         else:
-            messages.success(request, "Valeur du compte-rendu reliée." if form.cleaned_data["indicateur"] else "Liaison retirée.")
+            messages.success(
+                request, "Valeur du compte-rendu reliée." if form.cleaned_data["indicateur"] else "Liaison retirée."
+            )
     else:
         messages.error(request, "Choisissez un indicateur du catalogue.")
     return redirect(reverse("evaluation:contrat", args=[contrat.code]) + "#comptes-rendus")
@@ -186,7 +203,9 @@ def relier(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def valeurs_csv(request: HttpRequest, code: str) -> HttpResponse:
     contrat = contrat_pour_valeurs(request.user, code)
     return exports.reponse_csv(
-        exports.SourceDeValeurs(f"indicateurs-{contrat.code}-{timezone.localdate():%Y-%m-%d}", valeurs_du_contrat(contrat))
+        exports.SourceDeValeurs(
+            f"indicateurs-{contrat.code}-{timezone.localdate():%Y-%m-%d}", valeurs_du_contrat(contrat)
+        )
     )
 
 

@@ -10,7 +10,7 @@ from evaluation.models import Indicateur
 from evaluation.services.lignes_de_base import COLONNES
 
 # Les dossiers et conventions du contrat (tests/financements/conftest.py), pour les liens et comptes-rendus.
-from tests.financements.conftest import (  # noqa: E402, F401
+from tests.financements.conftest import (  # noqa: F401
     _stockage,
     appel,
     brouillon,

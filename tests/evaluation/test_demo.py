@@ -18,7 +18,9 @@ def test_the_demo_loads_baselines_from_the_real_file_and_values_for_the_contract
 
     assert Valeur.objects.filter(origine=Origine.IMPORT).count() == 210
     assert Indicateur.objects.filter(contrat__code="CN03501I").count() == 2
-    annees = set(Valeur.objects.filter(contrat__code="CN03501I", nature=NatureValeur.REALISE).values_list("annee", flat=True))
+    annees = set(
+        Valeur.objects.filter(contrat__code="CN03501I", nature=NatureValeur.REALISE).values_list("annee", flat=True)
+    )
     assert annees == {2024, 2025, 2026}
     # Maurepas (QN03504M) : les chiffres du fichier officiel sur sa page.
     contenu = client.get(reverse("territoires:qpv", args=["QN03504M"])).content.decode()

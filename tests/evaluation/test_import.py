@@ -24,7 +24,11 @@ def _ligne(qpv: str, commune: str, population="1000", taux_logements="80.5", tau
 
 @pytest.fixture
 def quartiers(db):
-    rennes, saint_jacques, paris = CommuneFactory(code="35238"), CommuneFactory(code="35281"), CommuneFactory(code="75056")
+    rennes, saint_jacques, paris = (
+        CommuneFactory(code="35238"),
+        CommuneFactory(code="35281"),
+        CommuneFactory(code="75056"),
+    )
     return {
         "blosne": QpvFactory(code="QN03501M"),
         "deux_communes": QpvFactory(code="QN03502M"),
@@ -59,7 +63,9 @@ def test_it_imports_each_row_per_qpv_and_commune(tmp_path, quartiers):
     assert blosne.nature == NatureValeur.LIGNE_DE_BASE and blosne.origine == Origine.IMPORT
     assert blosne.cle_territoire == "qpv:QN03501M"
     # Un QPV sur deux communes : une valeur par commune, comme dans le fichier.
-    parties = Valeur.objects.filter(qpv_id="QN03502M", indicateur__code="population_municipale").order_by("cle_territoire")
+    parties = Valeur.objects.filter(qpv_id="QN03502M", indicateur__code="population_municipale").order_by(
+        "cle_territoire"
+    )
     assert [(v.commune_id, v.valeur) for v in parties] == [("35238", 700), ("35281", 300)]
     assert parties[0].partie.startswith("partie ")
     # Un arrondissement de Paris (75113) : rattaché à la commune de Paris.
@@ -81,7 +87,9 @@ def test_a_value_outside_the_plausible_range_is_imported_with_a_warning(tmp_path
 
     valeur = _valeur("QN03501M", "taux_logements_sociaux")
     assert valeur.valeur == Decimal("161.6") and valeur.hors_plage
-    assert bilan.hors_plage == ["ligne 2 : QN03501M (35238), Taux de logements sociaux = 161,6 % (plausible : de 0 à 100 %)"]
+    assert bilan.hors_plage == [
+        "ligne 2 : QN03501M (35238), Taux de logements sociaux = 161,6 % (plausible : de 0 à 100 %)"
+    ]
 
 
 def test_it_reports_errors_with_their_line_and_writes_nothing(tmp_path, quartiers):
@@ -109,7 +117,9 @@ def test_the_command_says_in_french_what_went_wrong(tmp_path, quartiers):
 
 
 def test_it_ignores_and_reports_a_qpv_missing_from_the_reference(tmp_path, quartiers):
-    bilan = importer_lignes_de_base(ecrire_fichier(tmp_path, [_ligne("QN03501M", "35238"), _ligne("QN97601M", "97611")]))
+    bilan = importer_lignes_de_base(
+        ecrire_fichier(tmp_path, [_ligne("QN03501M", "35238"), _ligne("QN97601M", "97611")])
+    )
 
     assert bilan.ignorees == ["ligne 3 : QPV QN97601M absent du référentiel territorial"]
     assert Valeur.objects.count() == 10
@@ -138,9 +148,16 @@ def test_a_reimport_never_replaces_a_value_entered_by_hand(tmp_path, quartiers, 
     officielle = _valeur("QN03501M", "taux_emploi")
     Valeur.objects.filter(pk=officielle.pk).update(courante=False)
     Valeur.objects.create(
-        indicateur=officielle.indicateur, niveau="qpv", qpv_id="QN03501M", cle_territoire=officielle.cle_territoire,
-        nature=NatureValeur.LIGNE_DE_BASE, valeur=Decimal("50"), origine=Origine.SAISIE, saisie_par=agent,
-        version=2, precedente=officielle,
+        indicateur=officielle.indicateur,
+        niveau="qpv",
+        qpv_id="QN03501M",
+        cle_territoire=officielle.cle_territoire,
+        nature=NatureValeur.LIGNE_DE_BASE,
+        valeur=Decimal("50"),
+        origine=Origine.SAISIE,
+        saisie_par=agent,
+        version=2,
+        precedente=officielle,
     )
 
     bilan = importer_lignes_de_base(ecrire_fichier(tmp_path, [_ligne("QN03501M", "35238", taux_emploi="46")]))
@@ -177,7 +194,12 @@ def test_counts_of_differing_parts_are_summed_and_rates_never_averaged(nationaux
 
 def test_the_command_shows_progress_and_the_summary(tmp_path, quartiers):
     sortie, progression = io.StringIO(), io.StringIO()
-    call_command("importer_indicateurs", str(ecrire_fichier(tmp_path, [_ligne("QN03501M", "35238")])), stdout=sortie, stderr=progression)
+    call_command(
+        "importer_indicateurs",
+        str(ecrire_fichier(tmp_path, [_ligne("QN03501M", "35238")])),
+        stdout=sortie,
+        stderr=progression,
+    )
 
     assert "5/5 terminé" in progression.getvalue()
     assert "Valeurs créées : 10" in sortie.getvalue()

@@ -54,7 +54,9 @@ def test_it_imports_the_real_file_and_the_qpv_pages_show_its_values(client, fich
         for ligne in (ligne for ligne in lignes if ligne["code_qpv"] == code):
             for colonne in ("population_municipale", "taux_emploi", "taux_logements_sociaux"):
                 cellule = re.search(
-                    rf'data-indicateur="{colonne}" data-commune="(?:{ligne["commune_insee"]})?">(.*?)</span>', contenu, re.S
+                    rf'data-indicateur="{colonne}" data-commune="(?:{ligne["commune_insee"]})?">(.*?)</span>',
+                    contenu,
+                    re.S,
                 )
                 assert cellule, (code, colonne)
                 texte = _texte(cellule.group(1))
@@ -62,6 +64,8 @@ def test_it_imports_the_real_file_and_the_qpv_pages_show_its_values(client, fich
                 if attendu == "":
                     assert "non diffusé" in texte
                 else:
-                    nombre = re.search(r"\d[\d\u202f]*(?:,\d+)?", texte).group(0).replace("\u202f", "").replace(",", ".")
+                    nombre = (
+                        re.search(r"\d[\d\u202f]*(?:,\d+)?", texte).group(0).replace("\u202f", "").replace(",", ".")
+                    )
                     assert Decimal(nombre) == Decimal(attendu), (code, colonne, texte, attendu)
     assert "hors plage plausible" in client.get(reverse("territoires:qpv", args=["QN00306M"])).content.decode()

@@ -26,8 +26,14 @@ def _remplir(contrat, agent, indicateur, nombre: int) -> None:
                 services.saisir_valeur(
                     contrat,
                     agent,
-                    Saisie(indicateur, Territoire("qpv", qpv_id=qpv.code), annee, nature, Decimal("45"),
-                           unite=Unite.POURCENTAGE),
+                    Saisie(
+                        indicateur,
+                        Territoire("qpv", qpv_id=qpv.code),
+                        annee,
+                        nature,
+                        Decimal("45"),
+                        unite=Unite.POURCENTAGE,
+                    ),
                 )
 
 
@@ -57,15 +63,31 @@ def test_an_agent_creates_and_edits_a_local_indicator_linked_to_the_contract(cli
     client.force_login(agent)
     reponse = client.post(
         reverse("evaluation:nouvel_indicateur", args=[contrat.code]),
-        {"code": "jeunes-accompagnes", "nom": "Jeunes accompagnés", "unite": "nombre", "sens": "hausse",
-         "agregation": "somme", "frequence": "annuelle", "plage_min": "0", "orientations": [priorite.pk]},
+        {
+            "code": "jeunes-accompagnes",
+            "nom": "Jeunes accompagnés",
+            "unite": "nombre",
+            "sens": "hausse",
+            "agregation": "somme",
+            "frequence": "annuelle",
+            "plage_min": "0",
+            "orientations": [priorite.pk],
+        },
     )
     indicateur = Indicateur.objects.get(contrat=contrat)
     assert reponse.status_code == 302 and list(indicateur.orientations.all()) == [priorite]
     client.post(
         reverse("evaluation:modifier_indicateur", args=[indicateur.pk]),
-        {"code": "jeunes-accompagnes", "nom": "Jeunes accompagnés vers l'emploi", "unite": "nombre", "sens": "hausse",
-         "agregation": "somme", "frequence": "annuelle", "plage_min": "10", "plage_max": "5"},
+        {
+            "code": "jeunes-accompagnes",
+            "nom": "Jeunes accompagnés vers l'emploi",
+            "unite": "nombre",
+            "sens": "hausse",
+            "agregation": "somme",
+            "frequence": "annuelle",
+            "plage_min": "10",
+            "plage_max": "5",
+        },
     )
     indicateur.refresh_from_db()
     assert indicateur.nom == "Jeunes accompagnés"  # refusé : la plage est incohérente
@@ -75,8 +97,14 @@ def test_a_local_indicator_code_must_be_unique_in_the_contract(client, agent, co
     client.force_login(agent)
     reponse = client.post(
         reverse("evaluation:nouvel_indicateur", args=[contrat.code]),
-        {"code": "taux_emploi", "nom": "Emploi", "unite": "pourcentage", "sens": "hausse", "agregation": "aucune",
-         "frequence": "annuelle"},
+        {
+            "code": "taux_emploi",
+            "nom": "Emploi",
+            "unite": "pourcentage",
+            "sens": "hausse",
+            "agregation": "aucune",
+            "frequence": "annuelle",
+        },
     )
     assert "est le code d'un indicateur national" in reponse.context["form"].errors["code"][0]
     assert not Indicateur.objects.filter(contrat=contrat).exists()
@@ -129,7 +157,10 @@ def test_the_contract_csv_has_one_row_per_indicator_territory_year_and_kind(clie
     lignes = _csv(client.get(reverse("evaluation:valeurs_csv", args=[contrat.code])))
     assert len(lignes) == 8
     assert {(ligne["annee"], ligne["nature"]) for ligne in lignes} == {
-        ("2024", "Réalisé"), ("2024", "Cible"), ("2025", "Réalisé"), ("2025", "Cible")
+        ("2024", "Réalisé"),
+        ("2024", "Cible"),
+        ("2025", "Réalisé"),
+        ("2025", "Cible"),
     }
     assert lignes[0]["valeur"] == "45" and lignes[0]["unite"] == "Pourcentage (%)"
 
@@ -137,16 +168,27 @@ def test_the_contract_csv_has_one_row_per_indicator_territory_year_and_kind(clie
 def test_the_official_baselines_csv_is_public(client, territoire, nationaux):
     qpv = territoire["qpv"][0]
     Valeur.objects.create(
-        indicateur=nationaux["taux_emploi"], niveau="qpv", qpv=qpv, cle_territoire=f"qpv:{qpv.code}",
-        nature=NatureValeur.LIGNE_DE_BASE, valeur=None, non_diffusee=True, origine=Origine.IMPORT,
+        indicateur=nationaux["taux_emploi"],
+        niveau="qpv",
+        qpv=qpv,
+        cle_territoire=f"qpv:{qpv.code}",
+        nature=NatureValeur.LIGNE_DE_BASE,
+        valeur=None,
+        non_diffusee=True,
+        origine=Origine.IMPORT,
     )
     (ligne,) = _csv(client.get(reverse("evaluation:lignes_de_base_csv")))
     assert (ligne["territoire_code"], ligne["annee"], ligne["valeur"], ligne["statut"]) == (
-        qpv.code, "non précisé", "", "non diffusé"
+        qpv.code,
+        "non précisé",
+        "",
+        "non diffusé",
     )
 
 
-def test_the_contract_page_links_to_its_indicators_for_its_associates_only(client, agent, elu, membre_structure, contrat):
+def test_the_contract_page_links_to_its_indicators_for_its_associates_only(
+    client, agent, elu, membre_structure, contrat
+):
     url = reverse("contrats:contrat", args=[contrat.code])
     client.force_login(elu)
     assert "Indicateurs et évaluation" in client.get(url).content.decode()

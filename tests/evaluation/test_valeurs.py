@@ -45,7 +45,12 @@ def test_an_agent_enters_a_value_with_its_author_and_date(agent, contrat, qpv, t
     valeur = services.saisir_valeur(contrat, agent, _saisie(taux_emploi, qpv))
 
     assert valeur.saisie_par == agent and valeur.saisie_le is not None
-    assert (valeur.valeur, valeur.origine, valeur.version, valeur.contrat) == (Decimal("47.5"), Origine.SAISIE, 1, contrat)
+    assert (valeur.valeur, valeur.origine, valeur.version, valeur.contrat) == (
+        Decimal("47.5"),
+        Origine.SAISIE,
+        1,
+        contrat,
+    )
     assert valeur.cle_territoire == f"qpv:{qpv.code}"
 
 
@@ -97,8 +102,9 @@ def test_it_refuses_a_duplicate_value(agent, agent_etat, contrat, qpv, taux_empl
     services.saisir_valeur(contrat, agent, _saisie(taux_emploi, qpv))
     with pytest.raises(ValidationError) as erreur:
         services.saisir_valeur(contrat, agent_etat, _saisie(taux_emploi, qpv, valeur=Decimal("48")))
-    assert "Une valeur « réalisé » existe déjà pour cet indicateur, ce territoire et l'année 2025" in (
-        _erreurs(erreur)["nature"][0]
+    assert (
+        "Une valeur « réalisé » existe déjà pour cet indicateur, ce territoire et l'année 2025"
+        in (_erreurs(erreur)["nature"][0])
     )
     assert Valeur.objects.count() == 1
 
@@ -157,7 +163,9 @@ def test_the_form_shows_the_error_on_its_field_and_keeps_the_input(client, agent
     )
     assert reponse.status_code == 200
     form = reponse.context["form"]
-    assert form.errors["annee"] == ["Une cible se fixe pour une année du contrat (2024–2030) : 2031 n'en fait pas partie."]
+    assert form.errors["annee"] == [
+        "Une cible se fixe pour une année du contrat (2024–2030) : 2031 n'en fait pas partie."
+    ]
     contenu = reponse.content.decode()
     assert "2031 n&#x27;en fait pas partie" in contenu and 'value="52"' in contenu
     assert not Valeur.objects.exists()
@@ -167,8 +175,16 @@ def test_the_form_records_a_value_and_the_history_page_shows_it(client, agent, c
     client.force_login(agent)
     reponse = client.post(
         reverse("evaluation:nouvelle_valeur", args=[contrat.code]),
-        {"indicateur": taux_emploi.pk, "territoire": f"qpv:{qpv.code}", "annee": "2025", "nature": "realise",
-         "valeur": "47.5", "unite": "pourcentage", "source": "Enquête", "commentaire": "Premier relevé"},
+        {
+            "indicateur": taux_emploi.pk,
+            "territoire": f"qpv:{qpv.code}",
+            "annee": "2025",
+            "nature": "realise",
+            "valeur": "47.5",
+            "unite": "pourcentage",
+            "source": "Enquête",
+            "commentaire": "Premier relevé",
+        },
     )
     assert reponse.status_code == 302
     valeur = Valeur.objects.get()
@@ -182,8 +198,13 @@ def test_the_form_records_a_value_and_the_history_page_shows_it(client, agent, c
 
 def test_an_official_baseline_is_corrected_by_a_contract_covering_its_qpv(agent, contrat, qpv, taux_emploi):
     officielle = Valeur.objects.create(
-        indicateur=taux_emploi, niveau="qpv", qpv=qpv, cle_territoire=f"qpv:{qpv.code}",
-        nature=NatureValeur.LIGNE_DE_BASE, valeur=Decimal("40"), origine=Origine.IMPORT,
+        indicateur=taux_emploi,
+        niveau="qpv",
+        qpv=qpv,
+        cle_territoire=f"qpv:{qpv.code}",
+        nature=NatureValeur.LIGNE_DE_BASE,
+        valeur=Decimal("40"),
+        origine=Origine.IMPORT,
     )
     from evaluation.acces import valeur_corrigeable
 
