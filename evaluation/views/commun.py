@@ -10,7 +10,10 @@ PAR_PAGE = 50
 def page(request: HttpRequest, queryset, par_page: int = PAR_PAGE) -> Page:
     paginator = Paginator(queryset, par_page)
     resultat = paginator.get_page(request.GET.get("page"))
-    resultat.pages_list = list(paginator.get_elided_page_range(resultat.number, on_each_side=2, on_ends=1))
+    # Les filtres en cours, repris par les liens vers les pages voisines.
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    resultat.parametres = parametres.urlencode()
     return resultat
 
 
