@@ -212,3 +212,14 @@ def test_an_official_baseline_is_corrected_by_a_contract_covering_its_qpv(agent,
     assert par == contrat
     corrigee = services.corriger_valeur(officielle, contrat, agent, Decimal("41"), commentaire="Recensement local")
     assert corrigee.origine == Origine.SAISIE and corrigee.contrat == contrat
+
+
+def test_the_values_a_person_entered_are_in_the_export_of_her_data(agent, contrat, qpv, taux_emploi):
+    from comptes.registres import donnees_personnelles
+    from evaluation import rgpd
+
+    services.saisir_valeur(contrat, agent, _saisie(taux_emploi, qpv))
+
+    assert "valeurs_d_indicateurs_saisies" in donnees_personnelles.noms()
+    (valeur,) = rgpd.valeurs_saisies(agent)
+    assert (valeur["indicateur"], valeur["annee"], valeur["valeur"]) == ("Taux d'emploi", 2025, "47.5000")
