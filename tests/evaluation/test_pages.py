@@ -194,3 +194,18 @@ def test_the_contract_page_links_to_its_indicators_for_its_associates_only(
     assert "Indicateurs et évaluation" in client.get(url).content.decode()
     client.force_login(membre_structure)
     assert "Indicateurs et évaluation" not in client.get(url).content.decode()
+
+
+def test_the_catalogue_runs_a_fixed_number_of_queries(client, contrat, nationaux, django_assert_num_queries):
+    url = reverse("evaluation:catalogue")
+    client.get(url)
+    # nombre, page des indicateurs (et leur contrat)
+    with django_assert_num_queries(2):
+        client.get(url)
+    contrat.statut = "signe"
+    contrat.save(update_fields=["statut"])
+    for rang in range(30):
+        Indicateur.objects.create(contrat=contrat, code=f"local-{rang}", nom=f"Local {rang}", unite=Unite.NOMBRE)
+    with django_assert_num_queries(2):
+        reponse = client.get(url)
+    assert "40 indicateurs" in reponse.content.decode()
