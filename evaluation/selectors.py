@@ -51,7 +51,7 @@ def lignes_de_base_officielles() -> QuerySet[Valeur]:
     publiques."""
     return (
         Valeur.objects.courantes()
-        .filter(indicateur__contrat=None, nature=NatureValeur.LIGNE_DE_BASE, annee=None, niveau="qpv")
+        .filter(contrat=None, indicateur__contrat=None, nature=NatureValeur.LIGNE_DE_BASE, annee=None, niveau="qpv")
         .select_related("indicateur", "qpv", "commune")
         .defer("qpv__perimetre")
         .order_by("qpv_id", "cle_territoire", "indicateur__nom")

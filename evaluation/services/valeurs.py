@@ -166,7 +166,7 @@ def corriger_valeur(
     confirmer_hors_plage: bool = False,
 ) -> Valeur:
     """Remplace la valeur courante par une nouvelle version (saisie), sans rien effacer. Une ligne de base
-    officielle corrigée n'est plus jamais remplacée par un nouvel import."""
+    officielle corrigée reste publique et n'est plus jamais remplacée par un nouvel import."""
     if not peut_saisir_valeurs(auteur, contrat):
         raise PermissionDenied(refus_saisie(contrat))
     courante = Valeur.objects.select_for_update().select_related("indicateur").get(pk=valeur.pk)
@@ -194,7 +194,8 @@ def corriger_valeur(
     copie.origine = Origine.SAISIE
     copie.saisie_par = auteur
     copie.saisie_le = timezone.now()
-    copie.contrat = contrat
+    # Une ligne de base officielle corrigée reste officielle (publique, sans contrat) : `contrat` dit seulement
+    # au titre de quel contrat la personne a le droit de la corriger.
     copie.save(force_insert=True)
     return copie
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from evaluation.models import Indicateur, NatureValeur, Origine, Unite, Valeur
+from evaluation.selectors import lignes_de_base_officielles
 from evaluation.services import valeurs as services
 from evaluation.services.valeurs import Saisie, Territoire
 
@@ -211,7 +212,10 @@ def test_an_official_baseline_is_corrected_by_a_contract_covering_its_qpv(agent,
     _, par = valeur_corrigeable(agent, officielle.pk)
     assert par == contrat
     corrigee = services.corriger_valeur(officielle, contrat, agent, Decimal("41"), commentaire="Recensement local")
-    assert corrigee.origine == Origine.SAISIE and corrigee.contrat == contrat
+    assert corrigee.origine == Origine.SAISIE and corrigee.saisie_par == agent
+    # Elle reste une ligne de base officielle, publique.
+    assert corrigee.contrat is None
+    assert list(lignes_de_base_officielles()) == [corrigee]
 
 
 def test_the_values_a_person_entered_are_in_the_export_of_her_data(agent, contrat, qpv, taux_emploi):
