@@ -29,9 +29,13 @@ def indicateurs_du_contrat(contrat: ContratDeVille) -> QuerySet[Indicateur]:
 
 
 def _avec_territoires(valeurs: QuerySet[Valeur]) -> QuerySet[Valeur]:
-    return valeurs.select_related(
-        "indicateur", "qpv", "commune", "epci", "contrat", "dossier", "convention", "saisie_par"
-    ).defer("qpv__perimetre")
+    """Avec ce qu'il faut pour nommer le territoire. Les dossiers et conventions, rares, sont lus à part
+    (une requête chacun, aucune s'il n'y en a pas) : les joindre alourdit le plan de chaque page."""
+    return (
+        valeurs.select_related("indicateur", "qpv", "commune", "epci", "contrat")
+        .prefetch_related("dossier", "convention__structure")
+        .defer("qpv__perimetre", "qpv__emprise")
+    )
 
 
 def valeurs_du_contrat(contrat: ContratDeVille) -> QuerySet[Valeur]:
