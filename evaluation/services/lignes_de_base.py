@@ -303,9 +303,7 @@ def _copier(lignes: list[tuple]) -> None:
         return
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY {Valeur._meta.db_table} ({', '.join(COLONNES_VALEUR)}) FROM STDIN"  # nosec B608 # colonnes du code
-        ) as copie,
+        cursor.cursor.copy(f"COPY {Valeur._meta.db_table} ({', '.join(COLONNES_VALEUR)}) FROM STDIN") as copie,
     ):
         for ligne in lignes:
             copie.write_row(ligne)
