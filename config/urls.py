@@ -25,6 +25,7 @@ urlpatterns = [
     path("contrats/appels-a-projets/", include("financements.urls")),
     path("contrats/", include("contrats.urls")),
     path("territoires/", include("territoires.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("annuaire/", include("acteurs_ess.urls")),
     path("admin/", admin.site.urls),
 ]

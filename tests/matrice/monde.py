@@ -50,7 +50,10 @@ from contrats.models import (
 from contrats.models.projet_territoire import NiveauOrientation
 from contrats.services import concertation as concertations
 from contrats.services import sections as sections_services
-from financements.models import Convention, StatutConvention, StatutDossier
+from evaluation.catalogue import NATIONAUX, champs_indicateur
+from evaluation.models import Indicateur, NatureValeur, Origine, Unite, Valeur
+from evaluation.services import valeurs as valeurs_services
+from financements.models import CompteRendu, Convention, IndicateurCompteRendu, StatutConvention, StatutDossier
 from financements.services import comptes_rendus, conventions, instruction, versements
 from financements.services import dossiers as dossiers_services
 from territoires.models import NatureEpci
@@ -358,6 +361,44 @@ def _financements(m: Monde) -> None:
     m.co_porteur_brouillon = m.dossier_brouillon.co_porteurs.get()
 
 
+def _evaluation(m: Monde) -> None:
+    """Un indicateur national (taux d'emploi) et un local du contrat ; une valeur saisie par la métropole au
+    Blosne ; une ligne de base officielle de Maurepas ; une valeur d'un compte-rendu déposé de la convention
+    en vigueur."""
+    definition = next(d for d in NATIONAUX if d.code == "taux_emploi")
+    m.indicateur_national = Indicateur.objects.create(code=definition.code, **champs_indicateur(definition))
+    m.indicateur_local = Indicateur.objects.create(
+        contrat=m.contrat, code="jeunes", nom="Jeunes accompagnés", unite=Unite.NOMBRE
+    )
+    m.valeur = valeurs_services.saisir_valeur(
+        m.contrat,
+        m.personnes["agent"],
+        valeurs_services.Saisie(
+            m.indicateur_national,
+            valeurs_services.Territoire("qpv", qpv_id=m.blosne.code),
+            2025,
+            NatureValeur.REALISE,
+            Decimal("45"),
+            unite=Unite.POURCENTAGE,
+        ),
+    )
+    m.ligne_de_base = Valeur.objects.create(
+        indicateur=m.indicateur_national,
+        niveau="qpv",
+        qpv=m.maurepas,
+        cle_territoire=f"qpv:{m.maurepas.code}",
+        nature=NatureValeur.LIGNE_DE_BASE,
+        valeur=Decimal("40"),
+        origine=Origine.IMPORT,
+    )
+    compte_rendu, _ = CompteRendu.objects.get_or_create(
+        convention=m.convention_en_vigueur, annee=m.convention_en_vigueur.annee_debut, defaults={"statut": "depose"}
+    )
+    m.valeur_compte_rendu = IndicateurCompteRendu.objects.create(
+        compte_rendu=compte_rendu, libelle="Vélos réparés", unite="vélos", valeur=Decimal("120")
+    )
+
+
 def _signer_convention_etat(m: Monde, d) -> None:
     """La convention de l'État (30 000 € sur un an) envoyée, signée par la structure puis par la préfecture,
     avec le PDF signé."""
@@ -517,6 +558,7 @@ def construire() -> Monde:
     _contrats(m)
     _financements(m)
     _comptes_rendus(m)
+    _evaluation(m)
     _annuaire(m)
     _versements(m)
     _comptes(m)
@@ -776,6 +818,22 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:parts_beneficiaires": _url(
         "financements:parts_beneficiaires", "convention_en_vigueur.pk", "prefecture.pk"
     ),
+    # évaluation
+    "evaluation:catalogue": _url("evaluation:catalogue"),
+    "evaluation:indicateur": _url("evaluation:indicateur", "indicateur_national.pk"),
+    "evaluation:indicateur@local": _url("evaluation:indicateur", "indicateur_local.pk"),
+    "evaluation:lignes_de_base_csv": _url("evaluation:lignes_de_base_csv"),
+    "evaluation:valeur": _url("evaluation:valeur", "valeur.pk"),
+    "evaluation:valeur@officielle": _url("evaluation:valeur", "ligne_de_base.pk"),
+    "evaluation:contrat": _url("evaluation:contrat", C),
+    "evaluation:valeurs_csv": _url("evaluation:valeurs_csv", C),
+    "evaluation:nouvel_indicateur": _url("evaluation:nouvel_indicateur", C),
+    "evaluation:nouvelle_valeur": _url("evaluation:nouvelle_valeur", C),
+    "evaluation:corriger": _url("evaluation:corriger", "valeur.pk"),
+    "evaluation:corriger@officielle": _url("evaluation:corriger", "ligne_de_base.pk"),
+    "evaluation:relier": _url("evaluation:relier", C, "valeur_compte_rendu.pk"),
+    "evaluation:modifier_indicateur": _url("evaluation:modifier_indicateur", "indicateur_local.pk"),
+    "evaluation:modifier_indicateur@national": _url("evaluation:modifier_indicateur", "indicateur_national.pk"),
     # administration
     "admin:index": _url("admin:index"),
     "admin:login": _url("admin:login"),
@@ -857,6 +915,15 @@ def _organisation_instructrice(m: Monde, acteur: str) -> int:
 def _csv_import() -> bytes:
     return f"raison_sociale,siret,commune\nRessourcerie de Cleunay,{SIRET_IMPORT},35238\n".encode()
 
+
+INDICATEUR_LOCAL = {
+    "code": "jeunes",
+    "nom": "Jeunes accompagnés vers l'emploi",
+    "unite": "nombre",
+    "sens": "hausse",
+    "agregation": "somme",
+    "frequence": "annuelle",
+}
 
 DONNEES: dict[str, Donnees] = {
     # allauth
@@ -1113,6 +1180,23 @@ DONNEES: dict[str, Donnees] = {
         "conditions_versement": "unique",
     },
     "financements:message_dossier": _fixe({"texte": "Le RIB est joint au dossier."}),
+    # évaluation
+    "evaluation:nouvel_indicateur": _fixe(INDICATEUR_LOCAL | {"code": "matrice"}),
+    "evaluation:modifier_indicateur": _fixe(INDICATEUR_LOCAL),
+    "evaluation:modifier_indicateur@national": _fixe(INDICATEUR_LOCAL | {"code": "taux_emploi"}),
+    "evaluation:nouvelle_valeur": lambda m, a: {
+        "indicateur": m.indicateur_national.pk,
+        "territoire": f"qpv:{m.maurepas.code}",
+        "annee": "2026",
+        "nature": "realise",
+        "valeur": "44",
+        "unite": "pourcentage",
+    },
+    "evaluation:corriger": _fixe({"valeur": "46", "unite": "pourcentage", "commentaire": "Relevé corrigé"}),
+    "evaluation:corriger@officielle": _fixe(
+        {"valeur": "41", "unite": "pourcentage", "commentaire": "Recensement local"}
+    ),
+    "evaluation:relier": lambda m, a: {"indicateur": m.indicateur_national.pk},
     # administration
     "admin:login": lambda m, a: {"username": m.personnes["admin"].email, "password": MOT_DE_PASSE},
     "admin:comptes_entreeaudit_add": _fixe({"action": ActionAudit.COMPTE_EFFACE, "objet_repr": "falsifiée"}),

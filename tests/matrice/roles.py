@@ -76,6 +76,9 @@ AGENTS = frozenset({"agent", "agent_autre_epci", "agent_autre_region"})
 AVEC_2FA = AGENTS | {"etat", "etat_autre_departement", "admin"}
 SANS_2FA = CONNECTES - AVEC_2FA
 MEMBRES_DE_STRUCTURE = frozenset({"structure", "co_porteur", "structure_autre"})
+# Saisir les valeurs des indicateurs du contrat : les agents de ses signataires (la métropole qui le porte,
+# la préfecture et le bailleur qui le signent).
+SAISISSEURS_VALEURS = frozenset({"agent", "etat", "partenaire"})
 
 
 # --- Réponses attendues -----------------------------------------------------------------------------------
@@ -528,6 +531,33 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:nouveau_reversement": formulaire(PAYEUR_ETAT),
     "financements:suivre_reversement": formulaire(PAYEUR_ETAT),
     "financements:parts_beneficiaires": formulaire(PAYEUR_ETAT),
+    # --- Évaluation : indicateurs et valeurs ----------------------------------------------------------------
+    # Le catalogue, un indicateur national, les lignes de base officielles (et leur CSV) : publics.
+    "evaluation:catalogue": lecture(PUBLIC, PUBLIC_METHODE),
+    "evaluation:indicateur": lecture(PUBLIC, PUBLIC_METHODE),
+    "evaluation:lignes_de_base_csv": lecture(PUBLIC, PUBLIC_METHODE),
+    "evaluation:valeur@officielle": lecture(PUBLIC, PUBLIC_METHODE),
+    # Un indicateur local du contrat en concertation : comme le contrat, ses lecteurs ; caché aux autres.
+    "evaluation:indicateur@local": lecture(
+        profil(permis=LECTEURS_CONTRAT, visiteur=INTROUVABLE, accorde=PAGE), PUBLIC_METHODE
+    ),
+    # décision : les valeurs saisies pour un contrat sont lues par ses associés tant qu'aucun bilan publié ne
+    # les expose ; les publics d'une concertation ne les voient pas (404), comme les contributions en cours.
+    "evaluation:contrat": lecture(profil(permis=ASSOCIES_CONTRAT), CONNECTE_METHODE),
+    "evaluation:valeurs_csv": lecture(profil(permis=ASSOCIES_CONTRAT), CONNECTE_METHODE),
+    "evaluation:valeur": lecture(profil(permis=ASSOCIES_CONTRAT, visiteur=INTROUVABLE), PUBLIC_METHODE),
+    # Saisir, corriger, tenir les indicateurs locaux, relier les comptes-rendus : les agents des signataires
+    # (collectivité porteuse, État, bailleur) ; les élus et les administrateurs lisent sans saisir (403).
+    "evaluation:nouvel_indicateur": formulaire(profil(permis=SAISISSEURS_VALEURS, voient=ASSOCIES_CONTRAT)),
+    "evaluation:nouvelle_valeur": formulaire(profil(permis=SAISISSEURS_VALEURS, voient=ASSOCIES_CONTRAT)),
+    "evaluation:corriger": formulaire(profil(permis=SAISISSEURS_VALEURS, voient=ASSOCIES_CONTRAT)),
+    "evaluation:relier": action(profil(permis=SAISISSEURS_VALEURS, voient=ASSOCIES_CONTRAT)),
+    "evaluation:modifier_indicateur": formulaire(profil(permis=SAISISSEURS_VALEURS, voient=LECTEURS_CONTRAT)),
+    # Un indicateur national est tenu par l'import officiel : personne ne le modifie en ligne.
+    "evaluation:modifier_indicateur@national": formulaire(profil(voient=CONNECTES)),
+    # Une ligne de base officielle du QPV Maurepas, couvert par le contrat : ses saisisseurs la corrigent
+    # (nouvelle version) ; la valeur est publique, les autres personnes connectées la voient (403).
+    "evaluation:corriger@officielle": formulaire(profil(permis=SAISISSEURS_VALEURS, voient=CONNECTES)),
     # --- Administration Django : les administrateurs, avec la double authentification -----------------------
     # L'accueil de l'administration est marqué public par Django : le visiteur passe par la connexion de
     # l'administration, qui le renvoie à celle de Coville.

@@ -102,7 +102,8 @@ def test_it_shows_an_obsolete_commune_and_its_successor(client, referentiel):
 def test_it_shows_a_qpv_with_its_perimeter(client, referentiel, django_assert_num_queries):
     # 1 : le QPV, son département, sa région, son EPCI ; 2 : ses communes ; 3 : les porteurs du contrat ;
     # 4 : ses contrats de ville ; 5 : les structures de l'ESS qui y agissent.
-    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
+    # 6 : les projets financés (financements/blocs.py) ; 7 : les lignes de base officielles (evaluation/blocs.py).
+    with django_assert_num_queries(7):
         contenu = _page(client, reverse("territoires:qpv", args=["QN03504M"]))
 
     assert "<h1>Maurepas</h1>" in contenu
@@ -160,7 +161,8 @@ def test_the_qpv_page_shows_the_demo_contract_and_structures(client, django_asse
     client.get(url)  # chauffe : résolution des gabarits
     # 1 : le QPV ; 2 : ses communes ; 3 : les porteurs du contrat ; 4 : ses contrats de ville (bloc des contrats) ;
     # 5 : les structures de l'ESS qui y agissent (bloc de l'annuaire).
-    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
+    # 6 : les projets financés (financements/blocs.py) ; 7 : les lignes de base officielles (evaluation/blocs.py).
+    with django_assert_num_queries(7):
         contenu = _page(client, url)
 
     assert "Contrat de ville" in contenu and "/contrats/CN03501I/" in contenu

@@ -1,0 +1,114 @@
+"""Mesures de l'évaluation (issue 13) : import national des lignes de base officielles (budget 10 s), second
+import sans changement, page d'un QPV avec ses lignes de base, page des indicateurs d'un contrat (tous les
+indicateurs nationaux, 5 années, réalisé et cible sur chaque QPV du contrat de démonstration).
+
+Tout se passe dans une transaction annulée à la fin : la base de mesure reste celle de la démonstration.
+"""
+
+import io
+import statistics
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from comptes.models import Utilisateur
+from contrats.models import ContratDeVille
+from evaluation.models import Indicateur, NatureValeur, Unite, Valeur
+from evaluation.services.lignes_de_base import FICHIER, importer_lignes_de_base
+from evaluation.services.valeurs import Saisie, Territoire, saisir_valeur
+from territoires.models import Qpv
+
+REPETITIONS = 30
+CHAUFFE = 3
+ANNEES = range(2024, 2029)
+
+
+class _Annuler(Exception):
+    pass
+
+
+def _chrono(fonction):
+    debut = time.perf_counter()
+    resultat = fonction()
+    return time.perf_counter() - debut, resultat
+
+
+def _durees_ms(client: Client, url: str) -> list[float]:
+    for _ in range(CHAUFFE):
+        assert client.get(url).status_code == 200, url
+    durees = []
+    for _ in range(REPETITIONS):
+        debut = time.perf_counter()
+        reponse = client.get(url)
+        durees.append((time.perf_counter() - debut) * 1000)
+        assert reponse.status_code == 200, url
+    return sorted(durees)
+
+
+def _p95(durees: list[float]) -> float:
+    return durees[int(0.95 * len(durees)) - 1]
+
+
+def _valeurs_du_contrat(contrat: ContratDeVille, agent: Utilisateur) -> int:
+    nombre = 0
+    for indicateur in Indicateur.objects.filter(contrat=None):
+        valeur = Decimal(10) if indicateur.unite != Unite.NOMBRE else Decimal(1000)
+        for qpv in contrat.qpv.all():
+            for annee in ANNEES:
+                for nature in (NatureValeur.REALISE, NatureValeur.CIBLE):
+                    if Valeur.objects.filter(
+                        indicateur=indicateur, cle_territoire=f"qpv:{qpv.code}", annee=annee, nature=nature
+                    ).exists():
+                        continue
+                    saisir_valeur(
+                        contrat,
+                        agent,
+                        Saisie(
+                            indicateur,
+                            Territoire("qpv", qpv_id=qpv.code),
+                            annee,
+                            nature,
+                            valeur,
+                            unite=indicateur.unite,
+                        ),
+                    )
+                    nombre += 1
+    return nombre
+
+
+def mesurer(rapport) -> None:
+    dossier = settings.DONNEES_PARTAGEES
+    if not (dossier / FICHIER).is_file():
+        raise FileNotFoundError(f"{FICHIER} introuvable dans {dossier} (COVILLE_DONNEES).")
+    try:
+        with transaction.atomic():
+            if Qpv.objects.count() < 1500:
+                call_command("importer_territoires", str(dossier), stdout=io.StringIO(), stderr=io.StringIO())
+            # Les lignes de base de la démonstration sont retirées : l'import mesuré est un premier import.
+            Valeur.objects.filter(contrat=None).delete()
+            initial, bilan = _chrono(lambda: importer_lignes_de_base(dossier))
+            rapport("evaluation.import_lignes_de_base", initial, "s", 10)
+            rapport("evaluation.import_lignes_de_base_valeurs", bilan.creees, "valeurs", None)
+            duree, bilan = _chrono(lambda: importer_lignes_de_base(dossier))
+            assert not bilan.a_change, bilan.resume()
+            rapport("evaluation.import_lignes_de_base_sans_changement", duree, "s", 10)
+
+            durees = _durees_ms(Client(), reverse("territoires:qpv", args=["QN00201M"]))
+            rapport("evaluation.page_qpv_mediane", statistics.median(durees), "ms", 100)
+
+            contrat = ContratDeVille.objects.get(code="CN03501I")
+            agent = Utilisateur.objects.get(email="agent@demo.coville.fr")
+            rapport("evaluation.valeurs_du_contrat", _valeurs_du_contrat(contrat, agent), "valeurs", None)
+            client = Client()
+            client.force_login(agent)
+            durees = _durees_ms(client, reverse("evaluation:contrat", args=[contrat.code]))
+            rapport("evaluation.page_indicateurs_contrat_mediane", statistics.median(durees), "ms", 100)
+            rapport("evaluation.page_indicateurs_contrat_p95", _p95(durees), "ms", 200)
+            raise _Annuler
+    except _Annuler:
+        pass

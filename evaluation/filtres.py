@@ -1,0 +1,48 @@
+"""Filtres des listes de l'évaluation (django-filter), rendus en DSFR."""
+
+import django_filters
+from django.db.models import Q
+
+from evaluation.models import Indicateur, NatureValeur, NiveauTerritoire, Unite, Valeur
+from territoires.filtres import FormulaireFiltres
+
+
+class IndicateurFiltre(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Nom ou code", method="filtrer_texte")
+    portee = django_filters.ChoiceFilter(
+        label="Portée",
+        choices=[("national", "Nationaux"), ("local", "Locaux (d'un contrat)")],
+        empty_label="Tous",
+        method="filtrer_portee",
+    )
+    unite = django_filters.ChoiceFilter(label="Unité", choices=Unite.choices, empty_label="Toutes")
+
+    class Meta:
+        model = Indicateur
+        fields = ["q", "portee", "unite"]
+        form = FormulaireFiltres
+
+    def filtrer_texte(self, queryset, name, value):
+        texte = value.strip()
+        return queryset.filter(Q(nom__icontains=texte) | Q(code__icontains=texte)) if texte else queryset
+
+    def filtrer_portee(self, queryset, name, value):
+        return queryset.filter(contrat__isnull=value == "national")
+
+
+class ValeurFiltre(django_filters.FilterSet):
+    indicateur = django_filters.ModelChoiceFilter(
+        label="Indicateur", queryset=Indicateur.objects.none(), empty_label="Tous"
+    )
+    nature = django_filters.ChoiceFilter(label="Nature", choices=NatureValeur.choices, empty_label="Toutes")
+    niveau = django_filters.ChoiceFilter(label="Territoire", choices=NiveauTerritoire.choices, empty_label="Tous")
+    annee = django_filters.NumberFilter(label="Année")
+
+    class Meta:
+        model = Valeur
+        fields = ["indicateur", "nature", "niveau", "annee"]
+        form = FormulaireFiltres
+
+    def __init__(self, *args, indicateurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["indicateur"].queryset = indicateurs

@@ -1,0 +1,45 @@
+"""Les pages de l'évaluation à passer à axe-core, valables avec la démonstration (`evaluation/demo.py` : lignes
+de base des QPV de démonstration, indicateurs locaux et valeurs du contrat CN03501I).
+
+La page d'un QPV avec ses lignes de base est vérifiée avec celles du référentiel (pages_territoires.py)."""
+
+CODE = "CN03501I"
+AGENT = "agent@demo.coville.fr"
+
+
+def _indicateur_national() -> str:
+    from evaluation.models import Indicateur
+
+    return f"/evaluation/indicateurs/{Indicateur.objects.get(contrat=None, code='taux_emploi').pk}/"
+
+
+def _indicateur_local() -> str:
+    from evaluation.models import Indicateur
+
+    return f"/evaluation/indicateurs/{Indicateur.objects.get(contrat__code=CODE, code='jeunes-accompagnes').pk}/"
+
+
+def _valeur() -> str:
+    from evaluation.models import Valeur
+
+    return f"/evaluation/valeurs/{Valeur.objects.filter(contrat__code=CODE).order_by('pk').first().pk}/"
+
+
+def _corriger() -> str:
+    return _valeur() + "corriger/"
+
+
+PAGES = [
+    "/evaluation/indicateurs/",
+    "/evaluation/indicateurs/?unite=pourcentage",
+    _indicateur_national,
+]
+
+PAGES_CONNECTEES = [
+    ("contrat", f"/evaluation/contrats/{CODE}/", AGENT),
+    ("indicateur-local", _indicateur_local, AGENT),
+    ("nouvel-indicateur", f"/evaluation/contrats/{CODE}/indicateurs/nouveau/", AGENT),
+    ("nouvelle-valeur", f"/evaluation/contrats/{CODE}/valeurs/nouvelle/", AGENT),
+    ("valeur", _valeur, AGENT),
+    ("corriger", _corriger, AGENT),
+]
