@@ -328,3 +328,27 @@ class RibForm(DsfrBaseForm):
     bic = forms.CharField(label="BIC (facultatif)", max_length=20, required=False)
     titulaire = forms.CharField(label="Titulaire du compte", max_length=255)
     document = forms.FileField(label="RIB délivré par la banque", help_text="PDF, PNG ou JPEG ; 10 Mo au plus.")
+
+
+class ModificationCollectifForm(CollectifForm):
+    """Correction d'un collectif : les mêmes champs, sans l'organisation animatrice (elle se gère par les
+    membres)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, organisations=[], **kwargs)
+        del self.fields["organisation"]
+
+
+class DissolutionForm(DsfrBaseForm):
+    le = forms.DateField(label="Dissous le", widget=forms.DateInput(attrs={"type": "date"}))
+    motif = forms.CharField(label="Motif (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CessationForm(DsfrBaseForm):
+    le = forms.DateField(label="Activité cessée le", widget=forms.DateInput(attrs={"type": "date"}))
+    motif = forms.CharField(
+        label="Motif (facultatif)",
+        required=False,
+        help_text="Par exemple : dissolution votée en assemblée générale, fusion avec une autre association.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -101,6 +101,10 @@ class Structure(models.Model):
     email = models.EmailField("adresse e-mail de contact", blank=True)
     telephone = models.CharField("téléphone", max_length=20, blank=True)
     site_web = models.URLField("site web", blank=True)
+    # Une structure qui cesse son activité reste dans l'annuaire, avec son histoire (dossiers, conventions) ;
+    # sa fiche le dit. Ses membres ou les agents de son territoire l'indiquent, et peuvent l'annuler.
+    activite_cessee_le = models.DateField("activité cessée le", null=True, blank=True)
+    motif_cessation = models.TextField("motif de la cessation d'activité", blank=True)
     verifiee_le = models.DateTimeField("vérifiée le", null=True, blank=True)
     verifiee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -197,6 +201,9 @@ class Collectif(models.Model):
     )
     site_web = models.URLField("site web", blank=True)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    # Un collectif dissous reste lisible (ses membres, les contrats qui le citent) mais n'accueille plus personne.
+    dissous_le = models.DateField("dissous le", null=True, blank=True)
+    motif_dissolution = models.TextField("motif de la dissolution", blank=True)
 
     class Meta:
         verbose_name = "collectif"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-from acteurs_ess.models import Structure
+from acteurs_ess.models import Collectif, Structure
 from comptes.contexte import Qui
 from config.registres import RegistreDeBlocs
 
@@ -22,3 +22,9 @@ def blocs(request: HttpRequest, structure: Structure) -> list[SafeString]:
 # financeurs (les dossiers sont dans `financements`) y enregistrent un prédicat `(qui, structure) -> bool`.
 ValideurRib = Callable[[Qui, Structure], bool]
 valideurs_rib: dict[str, ValideurRib] = {}
+
+
+# Ce qui empêche de supprimer un collectif parce que d'autres en dépendent (une dynamique coopérative d'un
+# contrat qui le cite) : nom → fonction(collectif) qui rend les raisons, en français. Enregistrées dans
+# l'`AppConfig.ready()` des applications de niveau supérieur.
+obstacles_suppression_collectif: dict[str, Callable[[Collectif], list[str]]] = {}

@@ -293,6 +293,12 @@ def inviter_membre_collectif(
     gestionnaire entre directement (elle consent en invitant)."""
     if not peut_gerer_collectif(utilisateur, collectif):
         raise PermissionDenied("Vous ne gérez pas les membres de ce collectif.")
+    # Relu sous verrou : une dissolution simultanée passe avant ou après, jamais entre la vérification et l'ajout.
+    collectif = Collectif.objects.select_for_update().get(pk=collectif.pk)
+    if collectif.dissous_le is not None:
+        raise ValidationError(
+            f"{collectif} est dissous depuis le {collectif.dissous_le:%d/%m/%Y} : il n'accueille plus de membres."
+        )
     membre = MembreCollectif.objects.select_for_update().filter(collectif=collectif, organisation=organisation).first()
     if membre is not None and membre.etat == EtatMembreCollectif.ACCEPTEE:
         raise ValidationError(f"{organisation} est déjà membre de {collectif} ({membre.get_role_display().lower()}).")

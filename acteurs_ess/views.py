@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from acteurs_ess import apercus, imports, registres, services
+from acteurs_ess import apercus, cycle_de_vie, imports, registres, services
 from acteurs_ess.acces import (
     collectif_pour_gerer,
     demande_pour_decider,
@@ -24,11 +24,14 @@ from acteurs_ess.acces import (
 )
 from acteurs_ess.choix import EtatDemande, EtatMembreCollectif
 from acteurs_ess.forms import (
+    CessationForm,
     CollectifForm,
     DecisionForm,
     DemandeRattachementForm,
+    DissolutionForm,
     ImportForm,
     MembreCollectifForm,
+    ModificationCollectifForm,
     RechercheForm,
     RibForm,
     StructureForm,
@@ -627,3 +630,142 @@ def valider_rib(request: HttpRequest, pk: int, rib_pk: int) -> HttpResponse:
     else:
         messages.success(request, f"RIB validé : les subventions de {rib.structure} seront versées sur ce compte.")
     return redirect("acteurs_ess:rib", pk)
+
+
+# --- Corriger, dissoudre, supprimer un collectif ; cessation d'activité d'une structure ---------------------
+
+
+def _page_formulaire(request, form, titre: str, bouton: str, retour: str, fil, introduction: str = "", statut=200):
+    return render(
+        request,
+        "acteurs_ess/formulaire.html",
+        {
+            "form": form,
+            "titre": titre,
+            "bouton": bouton,
+            "retour": retour,
+            "introduction": introduction,
+            "fil_ariane": fil,
+        },
+        status=statut,
+    )
+
+
+def _fil_collectif(collectif: Collectif, titre: str) -> list[dict]:
+    return _fil(
+        {"titre": "Collectifs", "url": reverse("acteurs_ess:collectifs")},
+        {"titre": collectif.nom, "url": collectif.get_absolute_url()},
+        {"titre": titre},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def modifier_collectif(request: HttpRequest, pk: int) -> HttpResponse:
+    collectif = collectif_pour_gerer(request.user, pk)
+    form = ModificationCollectifForm(
+        request.POST or None,
+        initial={
+            "nom": collectif.nom,
+            "type": collectif.type,
+            "description": collectif.description,
+            "commune": collectif.commune.nom if collectif.commune_id else "",
+            "site_web": collectif.site_web,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        cycle_de_vie.modifier_collectif(request.user, collectif, form.donnees())
+        messages.success(request, f"Le collectif {collectif} est enregistré.")
+        return redirect(collectif)
+    return _page_formulaire(
+        request,
+        form,
+        f"Modifier le collectif {collectif.nom}",
+        "Enregistrer",
+        collectif.get_absolute_url(),
+        _fil_collectif(collectif, "Modifier"),
+        statut=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dissoudre_collectif(request: HttpRequest, pk: int) -> HttpResponse:
+    collectif = collectif_pour_gerer(request.user, pk)
+    form = DissolutionForm(request.POST or None, initial={"le": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle_de_vie.dissoudre_collectif(
+                request.user, collectif, form.cleaned_data["le"], form.cleaned_data["motif"]
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, f"Le collectif {collectif} est dissous ; sa page reste lisible.")
+            return redirect(collectif)
+    return _page_formulaire(
+        request,
+        form,
+        f"Dissoudre le collectif {collectif.nom}",
+        "Dissoudre le collectif",
+        collectif.get_absolute_url(),
+        _fil_collectif(collectif, "Dissoudre"),
+        introduction="Le collectif restera lisible (ses membres, les contrats qui le citent) mais n'accueillera "
+        "plus de membres.",
+        statut=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def supprimer_collectif(request: HttpRequest, pk: int) -> HttpResponse:
+    collectif = collectif_pour_gerer(request.user, pk)
+    erreurs: list[str] = []
+    if request.method == "POST":
+        try:
+            cycle_de_vie.supprimer_collectif(request.user, collectif)
+        except ValidationError as erreur:
+            erreurs = erreur.messages
+        else:
+            messages.success(request, f"Le collectif {collectif} est supprimé.")
+            return redirect("acteurs_ess:collectifs")
+    return render(
+        request,
+        "acteurs_ess/supprimer_collectif.html",
+        {"collectif": collectif, "erreurs": erreurs, "fil_ariane": _fil_collectif(collectif, "Supprimer")},
+        status=409 if erreurs else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cesser_activite(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = structure_pour_modifier(request.user, pk)
+    form = CessationForm(request.POST or None, initial={"le": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle_de_vie.cesser_activite(request.user, structure, form.cleaned_data["le"], form.cleaned_data["motif"])
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, f"{structure} est indiquée comme ayant cessé son activité.")
+            return redirect(structure)
+    return _page_formulaire(
+        request,
+        form,
+        f"{structure.raison_sociale} a cessé son activité",
+        "Enregistrer la cessation d'activité",
+        structure.get_absolute_url(),
+        _fil({"titre": structure.raison_sociale, "url": structure.get_absolute_url()}, {"titre": "Cessation"}),
+        introduction="La fiche restera dans l'annuaire avec son histoire (dossiers, conventions, collectifs) et "
+        "dira que l'activité a cessé. Vous pourrez l'annuler.",
+        statut=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def reprendre_activite(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = structure_pour_modifier(request.user, pk)
+    try:
+        cycle_de_vie.reprendre_activite(request.user, structure)
+    except ValidationError as erreur:
+        messages.info(request, erreur.messages[0])
+    else:
+        messages.success(request, f"{structure} est de nouveau indiquée comme active.")
+    return redirect(structure)

@@ -20,6 +20,11 @@ class ContratsConfig(AppConfig):
         mon_espace.enregistrer("contrats", mes_contrats, ordre=10)
         mon_espace.enregistrer("contributions", mes_contributions, ordre=11)
 
+        from acteurs_ess.registres import obstacles_suppression_collectif
+        from contrats.obstacles import collectif_cite
+
+        obstacles_suppression_collectif["dynamiques_cooperatives"] = collectif_cite
+
         from comptes.registres import donnees_personnelles, suppression_compte
         from contrats import rgpd
 

@@ -341,6 +341,18 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # membres ; les autres la voient sans la gérer.
     "acteurs_ess:gerer_collectif": formulaire(profil(permis={"structure", "admin"}, voient=CONNECTES)),
     "acteurs_ess:retirer_membre": action(profil(permis={"structure", "admin"}, voient=CONNECTES)),
+    # Corriger, dissoudre, supprimer le collectif : ses animateurs (les Ateliers) et les administrateurs. Il a
+    # un membre (la métropole) : il se dissout, il ne se supprime pas (409, la page le dit).
+    "acteurs_ess:modifier_collectif": formulaire(profil(permis={"structure", "admin"}, voient=CONNECTES)),
+    "acteurs_ess:dissoudre_collectif": formulaire(profil(permis={"structure", "admin"}, voient=CONNECTES)),
+    "acteurs_ess:supprimer_collectif": {
+        "GET": profil(permis={"structure", "admin"}, voient=CONNECTES, accorde=PAGE),
+        "POST": profil(permis={"structure", "admin"}, voient=CONNECTES, accorde=CONFLIT),
+    },
+    # La cessation d'activité des Ateliers : ses membres et les administrateurs ; l'annuler quand elle n'a pas
+    # cessé ne change rien (message sur la fiche).
+    "acteurs_ess:cesser_activite": formulaire(profil(permis={"structure", "admin"}, voient=CONNECTES)),
+    "acteurs_ess:reprendre_activite": action(profil(permis={"structure", "admin"}, voient=CONNECTES, accorde=REDIRIGE)),
     # L'invitation du collectif à Villejean Solidaire : seuls ceux qui gèrent Villejean y répondent.
     "acteurs_ess:repondre_invitation": action(profil(permis={"co_porteur"})),
     # Import de structures : les agents des collectivités et les administrateurs ; l'aperçu n'écrit rien.
