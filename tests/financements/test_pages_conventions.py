@@ -254,16 +254,47 @@ def test_an_avenant_through_the_pages_shows_what_changed(client, agent_etat, mem
     services.faire_avancer(de_l_etat, agent_etat, StatutConvention.EN_VIGUEUR)
     nouvel = reverse("financements:nouvel_avenant", args=[de_l_etat.pk])
     assert client.get(nouvel).status_code == 200
-    champ = f"montant_{prefecture.pk}_{de_l_etat.annee_debut}"
-    reponse = client.post(nouvel, {"objet": "Montant révisé", "motif": "Second quartier.", champ: "35000"})
-    assert reponse.status_code == 302
+    annee = de_l_etat.annee_debut
+    champs = {f"montant_{prefecture.pk}_{annee}": "30000", f"montant_{prefecture.pk}_{annee + 1}": "15000"}
+    donnees = {"objet": "Une année de plus", "motif": "Second quartier.", "nombre_annees": "2", **champs}
+    # Une durée de cinq ans est refusée sur le champ, et la saisie revient.
+    trop = client.post(nouvel, {**donnees, "nombre_annees": "5"})
+    assert trop.status_code == 200 and "au plus 4 ans" in _texte(trop)
+    assert "Second quartier." in _texte(trop)
+    reponse = client.post(nouvel, donnees)
     avenant = de_l_etat.avenants.get()
-    signe = reverse("financements:avenant_signe", args=[de_l_etat.pk, avenant.pk])
-    assert client.post(signe, {"fichier": fichier_pdf("avenant.pdf")}).status_code == 302
-    page = _texte(client.get(de_l_etat.get_absolute_url()))
-    assert "Avenant n° 1 — signé" in page
-    assert "Montants modifiés par l'avenant n° 1" in page
-    assert "35 000,00 €" in page and "30 000,00 €" in page
+    assert reponse.status_code == 302 and reponse["Location"] == avenant.get_absolute_url()
+    page = _texte(client.get(avenant.get_absolute_url()))
+    assert "De 1 an à 2 ans" in page
+    assert "Montants avant et après l'avenant" in page and "15 000,00 €" in page
+    assert "Enregistrer une signature" not in page  # la structure signe d'abord
+    signer = reverse("financements:signer_avenant", args=[de_l_etat.pk, avenant.pk])
+    assert client.get(signer).status_code == 403
+
     client.force_login(membre_structure)
-    pdf = client.get(reverse("financements:pdf_avenant", args=[de_l_etat.pk, avenant.pk]))
+    assert "Enregistrer une signature" in _texte(client.get(avenant.get_absolute_url()))
+    reponse = client.post(
+        signer,
+        {
+            "partie": "structure",
+            "signataire_nom": "Awa Diallo",
+            "signataire_qualite": "Présidente",
+            "representant_declare": "on",
+            "fichier": fichier_pdf("avenant-signe.pdf"),
+        },
+    )
+    assert reponse.status_code == 302
+    signature = avenant.signatures.get()
+    pdf = client.get(reverse("financements:pdf_signe_avenant", args=[de_l_etat.pk, avenant.pk, signature.pk]))
     assert b"".join(pdf.streaming_content) == PDF
+
+    client.force_login(agent_etat)
+    reponse = client.post(
+        signer, {"partie": str(prefecture.pk), "signataire_nom": "M. le préfet", "signataire_qualite": "Préfet"}
+    )
+    assert reponse.status_code == 302
+    page = _texte(client.get(de_l_etat.get_absolute_url()))
+    assert "Avenant n° 1</a> — signé et appliqué le" in page
+    assert "Durée : de 1 à 2 ans." in page
+    de_l_etat.refresh_from_db()
+    assert de_l_etat.nombre_annees == 2
