@@ -80,6 +80,8 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
     modifiable = peut_modifier_convention(request.user, convention)
     ajoutables = services.financeurs_ajoutables(convention) if modifiable else []
     avenants = list(convention.avenants.prefetch_related("signatures"))
+    for a in avenants:
+        a.convention = convention  # déjà lue, avec ses parties : pas une requête par avenant
     return render(
         request,
         "financements/conventions/convention.html",

@@ -298,3 +298,112 @@ def test_an_avenant_through_the_pages_shows_what_changed(client, agent_etat, mem
     assert "Durée : de 1 à 2 ans." in page
     de_l_etat.refresh_from_db()
     assert de_l_etat.nombre_annees == 2
+
+
+def _en_vigueur(convention, agent_etat, membre_structure, prefecture):
+    services.faire_avancer(convention, agent_etat, StatutConvention.ENVOYEE)
+    services.signer(
+        convention,
+        membre_structure,
+        None,
+        signataire_nom="A",
+        signataire_qualite="Présidente",
+        representant_declare=True,
+    )
+    services.signer(convention, agent_etat, prefecture, signataire_nom="P", signataire_qualite="Préfet")
+    services.faire_avancer(convention, agent_etat, StatutConvention.EN_VIGUEUR)
+
+
+def test_the_page_runs_a_fixed_number_of_queries_whatever_the_number_of_avenants(
+    client, agent_etat, membre_structure, de_l_etat, prefecture
+):
+    from decimal import Decimal
+
+    _en_vigueur(de_l_etat, agent_etat, membre_structure, prefecture)
+
+    def avenant(montant):
+        a = services.preparer_avenant(
+            de_l_etat,
+            agent_etat,
+            objet="x",
+            motif="y",
+            montants={(prefecture.pk, de_l_etat.annee_debut): Decimal(montant)},
+        )
+        services.signer_avenant(
+            a, membre_structure, None, signataire_nom="A", signataire_qualite="P", representant_declare=True
+        )
+        services.signer_avenant(a, agent_etat, prefecture, signataire_nom="P", signataire_qualite="Préfet")
+        return a
+
+    premier = avenant("31000")
+    client.force_login(agent_etat)
+    avant = (_requetes(client, de_l_etat.get_absolute_url()), _requetes(client, premier.get_absolute_url()))
+    for montant in ("32000", "33000", "34000"):
+        avenant(montant)
+    assert (_requetes(client, de_l_etat.get_absolute_url()), _requetes(client, premier.get_absolute_url())) == avant
+
+
+def test_an_agent_adds_another_funder_from_the_page(client, agent_etat, de_l_etat, decide, epci, prefecture):
+    client.force_login(agent_etat)
+    page = _texte(client.get(de_l_etat.get_absolute_url()))
+    assert "Ajouter un financeur" in page
+    url = reverse("financements:ajouter_financeur_convention", args=[de_l_etat.pk])
+    champ = f"montant_{de_l_etat.annee_debut}"
+    refus = client.post(url, {"financeur": epci.pk, champ: "9000"})
+    assert refus.status_code == 400
+    assert "doivent égaler le montant décidé" in _texte(refus)
+    assert client.post(url, {"financeur": epci.pk, champ: "10000"}).status_code == 302
+    assert set(de_l_etat.parties.values_list("financeur_id", flat=True)) == {epci.pk, prefecture.pk}
+
+
+def test_the_structure_cannot_add_a_funder(client, membre_structure, de_l_etat, epci):
+    client.force_login(membre_structure)
+    url = reverse("financements:ajouter_financeur_convention", args=[de_l_etat.pk])
+    assert client.post(url, {"financeur": epci.pk, f"montant_{de_l_etat.annee_debut}": "10000"}).status_code == 403
+    assert de_l_etat.parties.count() == 1
+
+
+def test_the_draft_offers_the_contract_objectives(client, agent_etat, de_l_etat, contrat, prefecture):
+    from contrats.models import NiveauOrientation, Orientation
+
+    objectif = Orientation.objects.create(
+        contrat=contrat, niveau=NiveauOrientation.ORIENTATION, titre="Tranquillité publique"
+    )
+    client.force_login(agent_etat)
+    url = reverse("financements:modifier_convention", args=[de_l_etat.pk])
+    assert "Objectifs du contrat de ville poursuivis" in _texte(client.get(url))
+    reponse = client.post(
+        url,
+        {
+            "objet": de_l_etat.objet,
+            "annee_debut": de_l_etat.annee_debut,
+            "nombre_annees": 1,
+            "part_avance": "50",
+            "justificatifs": "",
+            "objectifs_contrat": [objectif.pk],
+            "objectifs": "Prêter 2 000 livres",
+            f"montant_{prefecture.pk}_{de_l_etat.annee_debut}": "30000",
+        },
+    )
+    assert reponse.status_code == 302
+    page = _texte(client.get(de_l_etat.get_absolute_url()))
+    assert "<li>Tranquillité publique <span" in page and "(objectif du contrat de ville)" in page
+    assert "Prêter 2 000 livres" in page
+
+
+def test_a_funder_revises_its_decision_from_the_dossier_page(client, agent_etat, decide, de_l_etat, prefecture):
+    client.force_login(agent_etat)
+    page = _texte(client.get(decide.get_absolute_url()))
+    assert "Revoir votre décision" in page
+    url = reverse("financements:revision_decision", args=[decide.pk])
+    sans_motif = client.post(url, {"financeur": prefecture.pk, "montant": "24000", "motif": ""})
+    assert sans_motif.status_code == 400
+    reponse = client.post(url, {"financeur": prefecture.pk, "montant": "24000", "motif": "Enveloppe réduite."})
+    assert reponse.status_code == 302
+    assert de_l_etat.montants.get().montant == 24000
+
+
+def test_the_structure_cannot_revise_a_decision(client, membre_structure, decide, prefecture):
+    client.force_login(membre_structure)
+    url = reverse("financements:revision_decision", args=[decide.pk])
+    assert client.post(url, {"financeur": prefecture.pk, "montant": "1", "motif": "x"}).status_code == 403
