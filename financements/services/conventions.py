@@ -44,6 +44,7 @@ from financements.models import (
 )
 from financements.models.convention import DUREE_MAXIMUM_CPO, STATUTS_SIGNES, TRANSITIONS_CONVENTION
 from financements.models.dossier import SEUIL_CONVENTION
+from financements.models.execution import StatutVersement, Versement
 from financements.permissions import (
     ROLES_INSTRUCTEURS,
     peut_faire_avancer_convention,
@@ -822,6 +823,23 @@ def _cle(financeur_id: int, annee: int) -> str:
     return f"{financeur_id}:{annee}"
 
 
+def _engagements_depasses(convention: Convention, nouveaux: Mapping[str, Decimal]) -> list[str]:
+    """Les montants de l'avenant inférieurs à ce qu'un financeur a déjà mandaté ou payé pour l'année (une année
+    retirée compte pour 0) : l'avenant ne peut pas faire verser plus que la convention."""
+    engages = (
+        Versement.objects.filter(convention=convention, statut__in=(StatutVersement.MANDATE, StatutVersement.PAYE))
+        .values("financeur_id", "annee")
+        .annotate(total=Sum("montant"))
+    )
+    noms = {p.financeur_id: str(p.financeur) for p in convention.parties.select_related("financeur")}
+    return [
+        f"{noms.get(e['financeur_id'], 'Un financeur')} a déjà mandaté ou payé {euros(e['total'])} pour "
+        f"{e['annee']} : l'avenant ne peut pas fixer moins pour cette année."
+        for e in engages
+        if nouveaux.get(_cle(e["financeur_id"], e["annee"]), Decimal(0)) < e["total"]
+    ]
+
+
 def avenant_en_signature(convention: Convention) -> Avenant | None:
     return convention.avenants.filter(statut=StatutAvenant.PROJET).first()
 
@@ -862,6 +880,7 @@ def preparer_avenant(
     _erreur(erreurs)
     actuels = {_cle(m.financeur_id, m.annee): str(m.montant) for m in convention.montants.all()}
     nouveaux = {_cle(f, a): str(montants[f, a]) for f in parties for a in annees}
+    _erreur(_engagements_depasses(convention, {c: Decimal(m) for c, m in nouveaux.items()}))
     if duree == convention.nombre_annees and {k: Decimal(v) for k, v in nouveaux.items()} == {
         k: Decimal(v) for k, v in actuels.items()
     }:
@@ -961,7 +980,9 @@ def signer_avenant(
 
 def _appliquer_avenant(convention: Convention, avenant: Avenant) -> None:
     """Les montants et la durée de l'avenant remplacent ceux de la convention ; ceux d'avant restent dans
-    l'avenant (lus au moment où il s'applique)."""
+    l'avenant (lus au moment où il s'applique). Un versement mandaté depuis la préparation qui dépasserait le
+    nouveau montant fait refuser la dernière signature : rien n'est enregistré."""
+    _erreur(_engagements_depasses(convention, {c: Decimal(m) for c, m in avenant.montants_apres.items()}))
     avenant.montants_avant = {_cle(m.financeur_id, m.annee): str(m.montant) for m in convention.montants.all()}
     avenant.nombre_annees_avant = convention.nombre_annees
     avenant.statut, avenant.signe_le = StatutAvenant.SIGNE, timezone.now()

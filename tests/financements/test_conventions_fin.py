@@ -382,3 +382,24 @@ def test_only_the_funder_s_agents_revise_its_decision(decide, agent, membre_stru
             instruction.reviser_decision(decide, personne, prefecture, "1", "Non.")
     decision = DecisionFinanceur.objects.get(financement__dossier=decide, financement__financeur=prefecture)
     assert decision.montant == Decimal("30000")
+
+
+def test_an_avenant_never_sets_less_than_what_was_already_paid(de_l_etat, agent_etat, membre_structure, prefecture):
+    from financements.models.execution import NatureVersement, StatutVersement, Versement
+
+    _en_vigueur(de_l_etat, agent_etat, membre_structure, prefecture)
+    annee = de_l_etat.annee_debut
+    Versement.objects.create(
+        convention=de_l_etat,
+        financeur=prefecture,
+        annee=annee,
+        nature=NatureVersement.AVANCE,
+        montant=Decimal("15000"),
+        date_prevue=date(annee, 3, 1),
+        statut=StatutVersement.PAYE,
+        cree_par=agent_etat,
+    )
+    with pytest.raises(ValidationError, match=r"déjà mandaté ou payé 15.000,00"):
+        _avenant(de_l_etat, agent_etat, prefecture, ["12000"])
+    assert not de_l_etat.avenants.exists()
+    _avenant(de_l_etat, agent_etat, prefecture, ["15000"])
