@@ -550,6 +550,9 @@ class AjoutFinanceurForm(DsfrBaseForm):
 class RevisionDecisionForm(DsfrBaseForm):
     """Un financeur revoit sa décision avant la convention : nouveau montant (0 pour un refus) et motif."""
 
+    # Sur la page du dossier, à côté d'autres formulaires qui ont aussi un motif : des identifiants distincts.
+    prefix = "revision"
+
     financeur = forms.ChoiceField(label="Financeur", choices=())
     montant = champ_montant("Nouveau montant accordé (€, 0 pour un refus)")
     motif = forms.CharField(

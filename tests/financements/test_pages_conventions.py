@@ -396,9 +396,13 @@ def test_a_funder_revises_its_decision_from_the_dossier_page(client, agent_etat,
     page = _texte(client.get(decide.get_absolute_url()))
     assert "Revoir votre décision" in page
     url = reverse("financements:revision_decision", args=[decide.pk])
-    sans_motif = client.post(url, {"financeur": prefecture.pk, "montant": "24000", "motif": ""})
+    sans_motif = client.post(
+        url, {"revision-financeur": prefecture.pk, "revision-montant": "24000", "revision-motif": ""}
+    )
     assert sans_motif.status_code == 400
-    reponse = client.post(url, {"financeur": prefecture.pk, "montant": "24000", "motif": "Enveloppe réduite."})
+    reponse = client.post(
+        url, {"revision-financeur": prefecture.pk, "revision-montant": "24000", "revision-motif": "Enveloppe réduite."}
+    )
     assert reponse.status_code == 302
     assert de_l_etat.montants.get().montant == 24000
 
@@ -406,4 +410,9 @@ def test_a_funder_revises_its_decision_from_the_dossier_page(client, agent_etat,
 def test_the_structure_cannot_revise_a_decision(client, membre_structure, decide, prefecture):
     client.force_login(membre_structure)
     url = reverse("financements:revision_decision", args=[decide.pk])
-    assert client.post(url, {"financeur": prefecture.pk, "montant": "1", "motif": "x"}).status_code == 403
+    assert (
+        client.post(
+            url, {"revision-financeur": prefecture.pk, "revision-montant": "1", "revision-motif": "x"}
+        ).status_code
+        == 403
+    )

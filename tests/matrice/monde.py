@@ -933,9 +933,9 @@ DONNEES: dict[str, Donnees] = {
     # Chaque financeur revoit sa décision à la moitié de sa demande ; celle de l'État est refusée (sa
     # convention est signée : avenant).
     "financements:revision_decision": lambda m, a: {
-        "financeur": m.financeur_de.get(a, m.org_epci).pk,
-        "montant": int(m.demandes[m.financeur_de.get(a, m.org_epci)] / 2),
-        "motif": "Enveloppe réduite.",
+        "revision-financeur": m.financeur_de.get(a, m.org_epci).pk,
+        "revision-montant": int(m.demandes[m.financeur_de.get(a, m.org_epci)] / 2),
+        "revision-motif": "Enveloppe réduite.",
     },
     "financements:signer_convention": _fixe(
         {
