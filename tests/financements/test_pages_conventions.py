@@ -416,3 +416,14 @@ def test_the_structure_cannot_revise_a_decision(client, membre_structure, decide
         ).status_code
         == 403
     )
+
+
+def test_the_revision_form_is_gone_once_the_funder_s_convention_is_signed(
+    client, agent_etat, membre_structure, decide, de_l_etat
+):
+    services.faire_avancer(de_l_etat, agent_etat, StatutConvention.ENVOYEE)
+    services.signer(
+        de_l_etat, membre_structure, None, signataire_nom="A", signataire_qualite="P", representant_declare=True
+    )
+    client.force_login(agent_etat)
+    assert "Revoir votre décision" not in _texte(client.get(decide.get_absolute_url()))
