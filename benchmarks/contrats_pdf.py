@@ -6,7 +6,11 @@
 - `contrats.pdf_ratio` : le premier divisé par le second ;
 - `contrats.pdf_contrat_cache` : le téléchargement (vue, client de test) du contrat inchangé, une fois son PDF
   rendu (ce que fait le worker, ici dans la transaction), lu sur le disque local (médiane) ;
-- `contrats.pdf_synthese_froid` : la synthèse pour les élus rendue sans cache.
+- `contrats.pdf_synthese_froid` : la synthèse pour les élus rendue sans cache ;
+- `financements.pdf_convention_froid` : la CPO de la démonstration (trois ans, ses financeurs, signatures,
+  annexes : description de l'action et budget pluriannuel) rendue sans cache, comme le fait le worker
+  (financements.documents.pdf_convention : lecture, gabarit, WeasyPrint), le meilleur de quelques essais
+  (budget : 1,5 s, issue 12) ; `financements.pdf_convention_pages` donne sa taille.
 
 Les PDF vont dans un dossier temporaire (jamais var/media), et tout se passe dans une transaction annulée à la
 fin. Chaque rendu à froid est le meilleur de quelques essais, en alternance avec WeasyPrint seul (la machine
@@ -14,6 +18,7 @@ de mesure peut être partagée) ; `contrats.pdf_contexte_et_gabarit` donne la pa
 nettoyage des textes, cartes, gabarit).
 """
 
+import io
 import statistics
 import tempfile
 import time
@@ -64,6 +69,22 @@ def _synthese_froide(contrat) -> float:
     return min(_duree(lambda: documents.pdf_synthese(contrat)) for _ in range(ESSAIS_FROIDS))
 
 
+def _convention_froide(rapport) -> None:
+    # Import ici : le reste du module mesure les contrats, sans dépendre des financements.
+    from pypdf import PdfReader
+
+    from financements import documents as documents_financements
+    from financements.models import Convention
+
+    cpo = Convention.objects.order_by("-nombre_annees", "pk").first()
+    if cpo is None:
+        return
+    pdf = documents_financements.pdf_convention(cpo.pk)
+    froid = min(_duree(lambda: documents_financements.pdf_convention(cpo.pk)) for _ in range(ESSAIS_FROIDS))
+    rapport("financements.pdf_convention_froid", froid, "s", 1.5)
+    rapport("financements.pdf_convention_pages", len(PdfReader(io.BytesIO(pdf)).pages), "pages")
+
+
 def mesurer(rapport) -> None:
     with tempfile.TemporaryDirectory() as dossier, override_settings(MEDIA_ROOT=dossier):
         try:
@@ -95,3 +116,4 @@ def mesurer(rapport) -> None:
                 raise _Annuler
         except _Annuler:
             pass
+        _convention_froide(rapport)

@@ -279,7 +279,8 @@ def charger(sortie=print) -> None:
     _cpo_en_execution(contrat, structures, financeurs, decideurs, membre or agent)
     sortie(
         f"Appels à projets : « {TITRE} », {len(DOSSIERS)} dossiers (un par état, un collectif, un au-delà de 23 000 €)"
-        ", deux conventions annuelles en vigueur et une CPO 2027–2029 qui attend la signature de la métropole ; "
+        ", deux conventions annuelles en vigueur (un avenant à celle de la métropole attend la signature de la "
+        "structure) et une CPO 2027–2029 qui attend la signature de la métropole ; "
         f"« {TITRE_2025} » et sa CPO 2025–2028 à trois financeurs en exécution (versements payés, mandaté et "
         "prévus, compte-rendu 2025 accepté, compte-rendu 2026 dû, avenant signé)."
     )
@@ -330,6 +331,26 @@ def _versements(convention, financeur, agent) -> None:
         auteur=agent,
         financeur=financeur,
         evenement=f"Échéancier de {financeur} établi ; avance payée",
+def _avenant(convention, financeur, auteur) -> None:
+    """Un avenant à la convention de la métropole, qui attend la signature de la structure : une année de plus."""
+    avant = {f"{m.financeur_id}:{m.annee}": str(m.montant) for m in convention.montants.all()}
+    montant = next(iter(avant.values()))
+    Avenant.objects.create(
+        convention=convention,
+        numero=1,
+        objet="La convention couvre une seconde année, au même montant.",
+        motif="La recyclerie ouvre un second atelier à Villejean l'an prochain.",
+        montants_avant=avant,
+        montants_apres={**avant, f"{financeur.pk}:{convention.annee_debut + 1}": montant},
+        nombre_annees_avant=1,
+        nombre_annees_apres=2,
+        cree_par=auteur,
+    )
+    JournalConvention.objects.create(
+        convention=convention,
+        auteur=auteur,
+        evenement="Avenant n° 1 préparé : il attend la signature de chaque partie",
+        motif="La recyclerie ouvre un second atelier à Villejean l'an prochain.",
     )
 
 
@@ -365,6 +386,8 @@ def _conventions(appel, financeurs, decideurs, membre) -> None:
             evenement="Convention en vigueur",
         )
         _versements(convention, financeur, decideurs[financeur.nom])
+        if financeur == metropole:
+            _avenant(convention, metropole, decideurs[financeur.nom])
     mediation = appel.dossiers.get(statut=StatutDossier.DECIDE)
     decides = {
         d.financement.financeur: d.montant

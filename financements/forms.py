@@ -7,6 +7,7 @@ from dsfr.forms import DsfrBaseForm
 from comptes.models import Organisation, TypeOrganisation
 from financements.models import Dossier, NatureVersement, StatutDossier, StatutReversement, TypePiece
 from financements.models.appel_a_projets import MONTANT_MAXIMUM
+from financements.models.convention import DUREE_MAXIMUM_CPO
 from financements.models.dossier import Compte, TrancheAge, TypeSubvention
 from financements.models.instruction import ConditionsVersement, NatureAide, SensAvis
 
@@ -331,13 +332,29 @@ class ConventionForm(DsfrBaseForm):
         label="Solde versé après acceptation du compte-rendu financier de l'année précédente", required=False
     )
     justificatifs = forms.CharField(label="Justificatifs", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    objectifs_contrat = forms.MultipleChoiceField(
+        label="Objectifs du contrat de ville poursuivis",
+        help_text="Les orientations et objectifs du contrat de ville de l'appel à projets.",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     objectifs = forms.CharField(
-        label="Objectifs (un par ligne)", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
+        label="Autres objectifs (un par ligne)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10000,
     )
 
-    def __init__(self, *args, convention, **kwargs):
+    def __init__(self, *args, convention, orientations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.convention = convention
+        self.orientations = {str(o.pk): o for o in orientations}
+        self.fields["objectifs_contrat"].choices = [
+            (str(o.pk), o.titre if o.parent_id is None else f"{o.parent.titre} — {o.titre}") for o in orientations
+        ]
+        if not orientations:
+            del self.fields["objectifs_contrat"]
         self.annees = list(range(convention.annee_debut, convention.annee_debut + 4))
         self.parties = [p.financeur for p in convention.parties.all()]
         self.grille = []
@@ -386,6 +403,7 @@ class ConventionForm(DsfrBaseForm):
                     self.add_error(nom, f"{annee} est hors de la période de la convention : laissez ce montant vide.")
         donnees["montants"] = montants
         donnees["articles"] = {a.numero: donnees.get(f"article_{a.numero}", "") for a in self.articles}
+        donnees["orientations"] = [self.orientations[pk] for pk in donnees.get("objectifs_contrat") or []]
         return donnees
 
     @classmethod
@@ -397,7 +415,8 @@ class ConventionForm(DsfrBaseForm):
             "part_avance": convention.part_avance,
             "solde_apres_compte_rendu": convention.solde_apres_compte_rendu,
             "justificatifs": convention.justificatifs,
-            "objectifs": "\n".join(o.libelle for o in convention.objectifs.all()),
+            "objectifs": "\n".join(o.libelle for o in convention.objectifs.all() if o.orientation_id is None),
+            "objectifs_contrat": [str(o.orientation_id) for o in convention.objectifs.all() if o.orientation_id],
         }
         initial.update({f"montant_{m.financeur_id}_{m.annee}": m.montant for m in convention.montants.all()})
         initial.update({f"article_{a.numero}": a.texte for a in convention.articles.all()})
@@ -445,8 +464,9 @@ class SignatureForm(DsfrBaseForm):
     )
     fichier = forms.FileField(label="Convention signée (PDF, facultatif)", required=False)
 
-    def __init__(self, *args, parties, **kwargs):
+    def __init__(self, *args, parties, document="Convention", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["fichier"].label = f"{document} signé{'e' if document == 'Convention' else ''} (PDF, facultatif)"
         self.parties = {("structure" if p is None else str(p.pk)): p for p in parties}
         self.fields["partie"].choices = [
             (cle, "La structure" if p is None else str(p)) for cle, p in self.parties.items()
@@ -457,24 +477,31 @@ class SignatureForm(DsfrBaseForm):
 
 
 class AvenantForm(DsfrBaseForm):
-    """Un avenant : ce qui change, pourquoi, et les nouveaux montants de chaque financeur pour chaque année."""
+    """Un avenant : ce qui change, pourquoi, la durée et les nouveaux montants de chaque financeur pour chaque
+    année. Les colonnes couvrent les quatre années possibles depuis la première année de la convention."""
 
     objet = forms.CharField(label="Ce qui change", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     motif = forms.CharField(label="Pourquoi", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    nombre_annees = forms.IntegerField(
+        label="Durée de la convention après l'avenant (années)",
+        min_value=1,
+        max_value=99,
+        help_text="4 ans au plus pour une convention pluriannuelle d'objectifs.",
+    )
 
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["nombre_annees"].initial = convention.nombre_annees
+        self.annees = list(range(convention.annee_debut, convention.annee_debut + DUREE_MAXIMUM_CPO))
         self.grille = []
         actuels = {(m.financeur_id, m.annee): m.montant for m in convention.montants.all()}
         for partie in convention.parties.all():
             noms = []
-            for annee in convention.annees:
+            for annee in self.annees:
                 nom = f"montant_{partie.financeur_id}_{annee}"
-                self.fields[nom] = forms.DecimalField(
-                    label=f"{partie.financeur} — {annee} (€)",
-                    min_value=0,
-                    max_value=MONTANT_MAXIMUM,
-                    decimal_places=2,
+                self.fields[nom] = champ_montant(
+                    f"{partie.financeur} — {annee} (€)",
+                    required=False,
                     initial=actuels.get((partie.financeur_id, annee)),
                 )
                 noms.append((nom, partie.financeur_id, annee))
@@ -485,17 +512,29 @@ class AvenantForm(DsfrBaseForm):
 
     def clean(self):
         donnees = super().clean()
-        donnees["montants"] = {
-            (financeur_id, annee): donnees[nom]
-            for _, noms in self.grille
-            for nom, financeur_id, annee in noms
-            if donnees.get(nom) is not None
-        }
+        duree = donnees.get("nombre_annees")
+        if duree is None:
+            return donnees
+        if duree > DUREE_MAXIMUM_CPO:
+            self.add_error(
+                "nombre_annees",
+                f"Une convention pluriannuelle d'objectifs couvre au plus {DUREE_MAXIMUM_CPO} ans ({duree} demandés).",
+            )
+            return donnees
+        periode = set(self.annees[:duree])
+        montants = {}
+        for _, noms in self.grille:
+            for nom, financeur_id, annee in noms:
+                valeur = donnees.get(nom)
+                if annee in periode:
+                    if valeur is None:
+                        self.add_error(nom, f"Donnez le montant de {annee} (0 si rien n'est versé cette année-là).")
+                    else:
+                        montants[financeur_id, annee] = valeur
+                elif valeur:
+                    self.add_error(nom, f"{annee} est hors de la nouvelle durée : laissez ce montant vide.")
+        donnees["montants"] = montants
         return donnees
-
-
-class AvenantSigneForm(DsfrBaseForm):
-    fichier = forms.FileField(label="Avenant signé de toutes les parties (PDF)")
 
 
 # --- Versements -------------------------------------------------------------------------------------------
@@ -543,6 +582,47 @@ class EcheancierForm(DsfrBaseForm):
     """Le financeur dont générer l'échéancier type (parmi ceux que la personne gère)."""
 
     financeur = forms.TypedChoiceField(label="Financeur", coerce=int, choices=())
+
+
+class AjoutFinanceurForm(DsfrBaseForm):
+    """Un autre financeur ayant décidé sur une des actions rejoint la convention en projet, avec ses montants de
+    chaque année."""
+
+    financeur = forms.ChoiceField(label="Financeur", choices=())
+
+    def __init__(self, *args, convention, financeurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.financeurs = {str(o.pk): o for o in financeurs}
+        self.fields["financeur"].choices = [(pk, o.nom) for pk, o in self.financeurs.items()]
+        self.annees = convention.annees
+        for annee in self.annees:
+            self.fields[f"montant_{annee}"] = champ_montant(f"Montant {annee} (€)")
+
+    def champs_montants(self):
+        return [self[f"montant_{annee}"] for annee in self.annees]
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("financeur"):
+            donnees["organisation"] = self.financeurs[donnees["financeur"]]
+        donnees["montants"] = [donnees.get(f"montant_{annee}") for annee in self.annees]
+        return donnees
+
+
+class RevisionDecisionForm(DsfrBaseForm):
+    """Un financeur revoit sa décision avant la convention : nouveau montant (0 pour un refus) et motif."""
+
+    # Sur la page du dossier, à côté d'autres formulaires qui ont aussi un motif : des identifiants distincts.
+    prefix = "revision"
+
+    financeur = forms.ChoiceField(label="Financeur", choices=())
+    montant = champ_montant("Nouveau montant accordé (€, 0 pour un refus)")
+    motif = forms.CharField(
+        label="Motif de la révision",
+        help_text="Le porteur et les autres financeurs le liront ; les parties de la convention aussi.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
     def __init__(self, *args, financeurs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,10 +23,12 @@ from contrats.permissions import organisation_porte
 from financements.models import (
     AppelAProjets,
     CompteRendu,
+    Avenant,
     Convention,
     CoPorteur,
     Dossier,
     Financement,
+    StatutAvenant,
     StatutConvention,
     StatutDossier,
 )
@@ -304,3 +306,24 @@ def financeurs_visibles_versements(qui: Qui, convention: Convention) -> list[int
 def peut_voir_versements(qui: Qui, convention: Convention, financeur_id: int) -> bool:
     visibles = financeurs_visibles_versements(qui, convention)
     return visibles is None or financeur_id in visibles
+
+
+def parties_a_signer_avenant(qui: Qui, avenant: Avenant) -> list[Organisation | None]:
+    """Les parties que la personne peut engager et qui n'ont pas encore signé l'avenant en signature : la
+    structure (None) d'abord, puis chacun des financeurs."""
+    convention = avenant.convention
+    if avenant.statut != StatutAvenant.PROJET or convention.statut != StatutConvention.EN_VIGUEUR:
+        return []
+    p = profil_convention(qui, convention)
+    signees = {s.financeur_id for s in avenant.signatures.all()}
+    if None not in signees:
+        return [None] if p.structure else []
+    return [o for o in p.financeurs if o.pk not in signees]
+
+
+def financeurs_revisables(qui: Qui, dossier: Dossier) -> list[Organisation]:
+    """Les financeurs dont la personne peut revoir la décision sur le dossier : un agent d'un financeur qui a
+    décidé, tant que le dossier est « décidé » (avant que ses conventions ne soient en vigueur)."""
+    if dossier.statut != StatutDossier.DECIDE:
+        return []
+    return list(profil_dossier(qui, dossier).financeurs)

@@ -17,6 +17,7 @@ from financements.models import (
     JournalDossier,
     Message,
     NoteInstruction,
+    SignatureAvenant,
     SignatureConvention,
 )
 
@@ -101,8 +102,21 @@ def journal_dossiers(utilisateur: Utilisateur) -> list[dict[str, Any]]:
 
 
 def signatures_conventions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
-    """Les signatures de conventions que la personne a enregistrées (pour sa structure ou son financeur), avec le
-    signataire et l'acte qu'elle a déclarés."""
+    """Les signatures de conventions et d'avenants que la personne a enregistrées (pour sa structure ou son
+    financeur), avec le signataire et l'acte qu'elle a déclarés."""
+    avenants = [
+        {
+            "convention": str(signature.avenant),
+            "partie": str(signature.financeur) if signature.financeur else "la structure",
+            "signataire": signature.signataire_nom,
+            "qualite": signature.signataire_qualite,
+            "acte": signature.reference_acte,
+            "le": signature.signee_le.isoformat(),
+        }
+        for signature in SignatureAvenant.objects.filter(enregistree_par=utilisateur)
+        .select_related("avenant__convention__structure", "financeur")
+        .order_by("signee_le", "pk")
+    ]
     return [
         {
             "convention": str(signature.convention),
@@ -115,7 +129,7 @@ def signatures_conventions(utilisateur: Utilisateur) -> list[dict[str, Any]]:
         for signature in SignatureConvention.objects.filter(enregistree_par=utilisateur)
         .select_related("convention__structure", "financeur")
         .order_by("signee_le", "pk")
-    ]
+    ] + avenants
 
 
 def journal_conventions(utilisateur: Utilisateur) -> list[dict[str, Any]]:

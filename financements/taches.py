@@ -1,4 +1,5 @@
-"""Les tâches de fond des financements : le rendu du résumé PDF d'un dossier (file `pdf`) et les rappels par
+"""Les tâches de fond des financements : le rendu des PDF (résumé d'un dossier, convention, avenant ; file `pdf`)
+et les rappels par
 date, cherchés chaque heure (un worker arrêté à l'heure dite ne fait manquer aucun rappel : le suivant le
 trouve ; RappelDossier fait qu'il ne part qu'une fois)."""
 
@@ -38,6 +39,58 @@ def rendre_pdf_dossier(*, dossier: int, tentative: int = 1) -> str:
         lambda: documents.mettre_a_jour(dossier),
         tentative=tentative,
         reessayer=lambda suivante, attente: differer_rendu(dossier, tentative=suivante, dans_secondes=attente),
+    )
+
+
+def verrou_pdf_convention(convention_id: int) -> str:
+    return f"pdf:convention-{convention_id}"
+
+
+def verrou_pdf_avenant(avenant_id: int) -> str:
+    return f"pdf:avenant-{avenant_id}"
+
+
+def differer_rendu_convention(
+    convention_id: int, *, tentative: int = 1, dans_secondes: int | None = None
+) -> int | None:
+    return differer_une_fois(
+        rendre_pdf_convention,
+        verrou=verrou_pdf_convention(convention_id),
+        dans_secondes=dans_secondes,
+        convention=convention_id,
+        tentative=tentative,
+    )
+
+
+def differer_rendu_avenant(avenant_id: int, *, tentative: int = 1, dans_secondes: int | None = None) -> int | None:
+    return differer_une_fois(
+        rendre_pdf_avenant,
+        verrou=verrou_pdf_avenant(avenant_id),
+        dans_secondes=dans_secondes,
+        avenant=avenant_id,
+        tentative=tentative,
+    )
+
+
+@app.task(queue=FILE_PDF)
+def rendre_pdf_convention(*, convention: int, tentative: int = 1) -> str:
+    """Rend la convention pour ses données du moment, si elle ne l'est pas déjà."""
+    return rendre_pdf_ou_reessayer(
+        lambda: documents.mettre_a_jour_convention(convention),
+        tentative=tentative,
+        reessayer=lambda suivante, attente: differer_rendu_convention(
+            convention, tentative=suivante, dans_secondes=attente
+        ),
+    )
+
+
+@app.task(queue=FILE_PDF)
+def rendre_pdf_avenant(*, avenant: int, tentative: int = 1) -> str:
+    """Rend l'avenant pour ses données du moment (ses signatures), s'il ne l'est pas déjà."""
+    return rendre_pdf_ou_reessayer(
+        lambda: documents.mettre_a_jour_avenant(avenant),
+        tentative=tentative,
+        reessayer=lambda suivante, attente: differer_rendu_avenant(avenant, tentative=suivante, dans_secondes=attente),
     )
 
 

@@ -197,10 +197,20 @@ class ConventionMontant(models.Model):
 
 
 class ObjectifConvention(models.Model):
-    """Un objectif de la convention (texte libre pour l'instant ; relié plus tard aux objectifs du contrat)."""
+    """Un objectif de la convention : un objectif (ou une orientation) du contrat de ville de l'appel, ou un
+    texte libre. Le libellé garde le titre de l'objectif du contrat au moment du choix : une convention signée
+    ne change pas si le contrat renomme ou retire son objectif."""
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="objectifs")
     libelle = models.CharField("objectif", max_length=500)
+    orientation = models.ForeignKey(
+        "contrats.Orientation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="objectif du contrat de ville",
+    )
     ordre = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -230,12 +240,10 @@ class ArticleConvention(models.Model):
         return f"Article {self.numero} — {self.titre}"
 
 
-class SignatureConvention(models.Model):
-    """La signature d'une partie : la structure (`financeur` vide) ou un financeur, par la personne qui peut
-    l'engager (représentant légal, maire ou président, préfet, ou leur délégué), enregistrée sur la plateforme
-    par `enregistree_par`, avec l'acte qui l'habilite et, le cas échéant, le PDF signé (stockage privé)."""
+class Signature(models.Model):
+    """Ce qu'une signature enregistre, pour une convention comme pour un avenant : la partie (la structure si
+    `financeur` est vide), la personne qui l'engage, l'acte qui l'habilite, le PDF signé s'il est joint."""
 
-    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="signatures")
     financeur = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="financeur"
     )
@@ -250,6 +258,20 @@ class SignatureConvention(models.Model):
     signee_le = models.DateTimeField("signée le", default=timezone.now)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.signataire_nom} ({self.signataire_qualite})"
+
+
+class SignatureConvention(Signature):
+    """La signature d'une partie : la structure (`financeur` vide) ou un financeur, par la personne qui peut
+    l'engager (représentant légal, maire ou président, préfet, ou leur délégué), enregistrée sur la plateforme
+    par `enregistree_par`, avec l'acte qui l'habilite et, le cas échéant, le PDF signé (stockage privé)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="signatures")
+
+    class Meta:
         verbose_name = "signature"
         ordering = ["signee_le", "pk"]
         constraints = [
@@ -258,9 +280,6 @@ class SignatureConvention(models.Model):
             ),
             models.UniqueConstraint(fields=["convention", "financeur"], name="signature_financeur_unique"),
         ]
-
-    def __str__(self):
-        return f"{self.signataire_nom} ({self.signataire_qualite})"
 
 
 class JournalConvention(models.Model):
@@ -297,14 +316,15 @@ class JournalConvention(models.Model):
 
 
 class StatutAvenant(models.TextChoices):
-    PROJET = "projet", "En préparation"
-    SIGNE = "signe", "Signé"
+    PROJET = "projet", "En signature"
+    SIGNE = "signe", "Signé et appliqué"
 
 
 class Avenant(models.Model):
-    """Un avenant à une convention signée : ce qui change, pourquoi, et les nouveaux montants par année et par
-    financeur. Préparé par un financeur partie, il s'applique quand l'avenant signé de toutes les parties est
-    enregistré (PDF) ; il garde les montants d'avant et d'après, pour montrer ce qui a changé."""
+    """Un avenant à une convention en vigueur : ce qui change, pourquoi, les nouveaux montants par année et par
+    financeur et, le cas échéant, la nouvelle durée (4 ans au plus). Préparé par un financeur partie, il est
+    signé par chaque partie dans l'ordre de la convention (la structure, puis chaque financeur) et s'applique à
+    la dernière signature ; il garde les montants et la durée d'avant, pour montrer ce qui a changé."""
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="avenants")
     numero = models.PositiveSmallIntegerField("numéro")
@@ -313,9 +333,14 @@ class Avenant(models.Model):
     # {"<financeur>:<année>": "montant"} : les montants d'avant (à la signature) et ceux que l'avenant fixe.
     montants_avant = models.JSONField("montants avant", default=dict, blank=True)
     montants_apres = models.JSONField("montants après", default=dict)
+    nombre_annees_avant = models.PositiveSmallIntegerField("durée avant (années)", null=True, blank=True)
+    nombre_annees_apres = models.PositiveSmallIntegerField(
+        "durée après (années)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(DUREE_MAXIMUM_CPO)],
+    )
     statut = models.CharField("état", max_length=10, choices=StatutAvenant.choices, default=StatutAvenant.PROJET)
-    chemin = models.CharField("avenant signé (chemin dans le stockage)", max_length=255, blank=True, editable=False)
-    nom_fichier = models.CharField("nom de l'avenant signé", max_length=255, blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField("préparé le", default=timezone.now)
     signe_le = models.DateTimeField("signé le", null=True, blank=True)
@@ -327,3 +352,27 @@ class Avenant(models.Model):
 
     def __str__(self):
         return f"Avenant n° {self.numero} — {self.convention}"
+
+    def get_absolute_url(self):
+        return reverse("financements:avenant", args=[self.convention_id, self.pk])
+
+    @property
+    def change_la_duree(self) -> bool:
+        return self.nombre_annees_apres is not None and self.nombre_annees_apres != self.nombre_annees_avant
+
+
+class SignatureAvenant(Signature):
+    """La signature d'une partie à un avenant, comme celle de la convention."""
+
+    avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="signatures")
+
+    class Meta:
+        verbose_name = "signature d'un avenant"
+        verbose_name_plural = "signatures des avenants"
+        ordering = ["signee_le", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["avenant"], condition=models.Q(financeur__isnull=True), name="signature_avenant_structure"
+            ),
+            models.UniqueConstraint(fields=["avenant", "financeur"], name="signature_avenant_financeur"),
+        ]

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from comptes.models import Adhesion, Organisation, Role, TypeOrganisation
 from config.lib import courriels
 from config.lib.etats import changer_etat
 from config.lib.euros import euros
+from contrats.models import Orientation
 from financements.fichiers import verifier_fichier
 from financements.models import (
     ArticleConvention,
@@ -33,6 +35,7 @@ from financements.models import (
     JournalConvention,
     ObjectifConvention,
     PartieFinanceur,
+    SignatureAvenant,
     SignatureConvention,
     StatutAvenant,
     StatutConvention,
@@ -41,6 +44,7 @@ from financements.models import (
 )
 from financements.models.convention import DUREE_MAXIMUM_CPO, STATUTS_SIGNES, TRANSITIONS_CONVENTION
 from financements.models.dossier import SEUIL_CONVENTION
+from financements.models.execution import StatutVersement, Versement
 from financements.permissions import (
     ROLES_INSTRUCTEURS,
     peut_faire_avancer_convention,
@@ -288,6 +292,22 @@ def valider_montants(
     return erreurs
 
 
+def orientations_possibles(convention: Convention) -> list[Orientation]:
+    """Les orientations et objectifs du contrat de ville des appels des actions de la convention (aucun pour
+    une subvention de fonctionnement sans action), chaque orientation suivie de ses objectifs."""
+    return list(
+        Orientation.objects.filter(contrat__in=convention.dossiers.values("appel__contrat"))
+        .select_related("parent")
+        .order_by(
+            "contrat_id",
+            Coalesce("parent__ordre", "ordre"),
+            Coalesce("parent_id", "id"),
+            F("parent_id").asc(nulls_first=True),
+            "ordre",
+        )
+    )
+
+
 @transaction.atomic
 def modifier_convention(
     convention: Convention,
@@ -302,6 +322,7 @@ def modifier_convention(
     objectifs: Iterable[str],
     articles: Mapping[int, str],
     montants: Mapping[tuple[int, int], Decimal],
+    orientations: Iterable[Orientation] = (),
 ) -> None:
     """Enregistre le projet de convention d'un coup : tout est vérifié avant, rien n'est écrit en cas d'erreur.
     Une convention envoyée ou signée ne se modifie plus (avenant)."""
@@ -320,6 +341,10 @@ def modifier_convention(
     if not Decimal(0) <= part_avance <= Decimal(100):
         erreurs.append("L'avance est une part du montant annuel, entre 0 et 100 %.")
     annees = list(range(annee_debut, annee_debut + nombre_annees))
+    orientations = list(orientations)
+    possibles = {o.pk for o in orientations_possibles(convention)}
+    if any(o.pk not in possibles for o in orientations):
+        erreurs.append("Choisissez les objectifs parmi ceux du contrat de ville de l'appel à projets.")
     if not erreurs:
         erreurs += valider_montants(convention, annees, montants)
     _erreur(erreurs)
@@ -335,15 +360,162 @@ def modifier_convention(
     )
     convention.objectifs.all().delete()
     ObjectifConvention.objects.bulk_create(
-        ObjectifConvention(convention=convention, libelle=texte.strip()[:500], ordre=i)
-        for i, texte in enumerate(objectifs)
-        if texte.strip()
+        [
+            ObjectifConvention(convention=convention, libelle=o.titre[:500], orientation=o, ordre=i)
+            for i, o in enumerate(orientations)
+        ]
+        + [
+            ObjectifConvention(convention=convention, libelle=texte.strip()[:500], ordre=len(orientations) + i)
+            for i, texte in enumerate(objectifs)
+            if texte.strip()
+        ]
     )
     for article in convention.articles.all():
         if article.numero in articles and articles[article.numero] != article.texte:
             article.texte = articles[article.numero]
             article.save(update_fields=["texte"])
     JournalConvention.objects.create(convention=convention, auteur=auteur, evenement="Projet de convention modifié")
+
+
+# --- Financeurs d'une convention en projet ----------------------------------------------------------------
+
+
+def financeurs_ajoutables(convention: Convention) -> list[Organisation]:
+    """Les financeurs qui ont accordé un montant à une des actions de la convention et n'y sont pas parties."""
+    return list(
+        Organisation.objects.filter(
+            pk__in=DecisionFinanceur.objects.filter(
+                financement__dossier__in=convention.dossiers.all(), montant__gt=0
+            ).values("financement__financeur_id")
+        )
+        .exclude(pk__in=convention.parties.values("financeur_id"))
+        .order_by("nom")
+    )
+
+
+@transaction.atomic
+def ajouter_financeur(
+    convention: Convention, auteur, financeur: Organisation, montants: Iterable[Decimal]
+) -> PartieFinanceur:
+    """Un autre financeur ayant décidé sur une des actions rejoint la convention en projet, avec ses montants de
+    chaque année (dans l'ordre des années), qui font ce qu'il a décidé sur la période. Son propre projet de
+    convention pour ces actions, s'il en a un qui n'est signé par personne, est résilié : il est regroupé ici."""
+    if not peut_modifier_convention(auteur, convention):
+        if convention.est_modifiable:
+            raise PermissionDenied(REFUS_PREPARATION)
+        raise PermissionDenied("Une convention envoyée ou signée ne change plus de parties : passez par un avenant.")
+    _verrouiller(convention)
+    if convention.statut != StatutConvention.PROJET:
+        raise ValidationError("Seule une convention en projet accueille un autre financeur.")
+    if convention.parties.filter(financeur=financeur).exists():
+        raise ValidationError(f"{financeur} est déjà partie à cette convention.")
+    decide = DecisionFinanceur.objects.filter(
+        financement__dossier__in=convention.dossiers.all(), financement__financeur=financeur
+    ).aggregate(total=Sum("montant"))["total"]
+    if not decide:
+        raise ValidationError(f"{financeur} n'a accordé aucun montant aux actions de cette convention.")
+    montants = list(montants)
+    if len(montants) != convention.nombre_annees or any(m is None for m in montants):
+        raise ValidationError(f"Donnez le montant de {financeur} pour chacune des {convention.nombre_annees} années.")
+    total = sum(montants, Decimal(0))
+    if total != decide:
+        raise ValidationError(
+            f"Les montants annuels de {financeur} totalisent {euros(total)} : ils doivent égaler le montant décidé, "
+            f"{euros(decide)}."
+        )
+    # FOR UPDATE ne s'écrit pas avec DISTINCT : les conventions sont cherchées, puis verrouillées.
+    autres_pk = (
+        Convention.objects.filter(dossiers__in=convention.dossiers.all(), parties__financeur=financeur)
+        .exclude(pk=convention.pk)
+        .exclude(statut=StatutConvention.RESILIEE)
+        .values("pk")
+    )
+    autres = list(Convention.objects.select_for_update().filter(pk__in=autres_pk).order_by("pk"))
+    engagees = [c for c in autres if c.statut not in (StatutConvention.PROJET, StatutConvention.ENVOYEE)]
+    if engagees:
+        raise ValidationError(
+            f"{financeur} a déjà une convention signée pour ces actions ({engagees[0].periode}) : "
+            "elle ne se regroupe plus."
+        )
+    partie = PartieFinanceur.objects.create(convention=convention, financeur=financeur)
+    ConventionMontant.objects.bulk_create(
+        ConventionMontant(convention=convention, financeur=financeur, annee=annee, montant=montant)
+        for annee, montant in zip(convention.annees, montants, strict=True)
+    )
+    for autre in autres:
+        _changer(
+            autre,
+            auteur,
+            StatutConvention.RESILIEE,
+            EVENEMENTS[StatutConvention.RESILIEE],
+            f"{financeur} rejoint la convention {convention.periode} n° {convention.pk}, "
+            "qui finance les mêmes actions.",
+            {"motif_resiliation": f"Regroupée dans la convention n° {convention.pk}."},
+        )
+    entree = JournalConvention.objects.create(
+        convention=convention,
+        auteur=auteur,
+        evenement=f"{financeur} rejoint la convention ({euros(total)} sur la période)",
+    )
+    notifier(convention, entree)
+    return partie
+
+
+@transaction.atomic
+def suivre_revision(dossier: Dossier, auteur, financeur: Organisation, motif: str) -> list[Convention]:
+    """Après la révision de la décision de `financeur` sur le dossier : chaque convention du dossier dont il est
+    partie et qui n'est signée par personne revient en projet avec le motif ; ses montants de ce financeur
+    suivent sa nouvelle décision, répartis sur les années (il est retiré s'il refuse désormais ; une convention
+    sans plus aucun financeur est résiliée). Les parties sont prévenues. Une convention signée (même par la
+    seule structure) refuse tout : le financeur passe par un avenant.
+
+    Rend les conventions touchées."""
+    conventions = list(
+        Convention.objects.select_for_update()
+        .filter(dossiers=dossier, parties__financeur=financeur)
+        .exclude(statut=StatutConvention.RESILIEE)
+        .order_by("pk")
+    )
+    signees = [c for c in conventions if c.statut not in (StatutConvention.PROJET, StatutConvention.ENVOYEE)]
+    if signees:
+        raise ValidationError(
+            f"La convention {signees[0].periode} de {financeur} est déjà « {signees[0].get_statut_display()} » : "
+            "sa décision ne se revoit plus ici, elle change par un avenant à la convention."
+        )
+    for convention in conventions:
+        decide = montants_decides(convention).get(financeur.pk, Decimal(0))
+        if convention.statut == StatutConvention.ENVOYEE:
+            _changer(
+                convention,
+                auteur,
+                StatutConvention.PROJET,
+                f"Convention renvoyée en projet : {financeur} revoit sa décision",
+                motif,
+            )
+        convention.montants.filter(financeur=financeur).delete()
+        if decide > 0:
+            ConventionMontant.objects.bulk_create(
+                ConventionMontant(convention=convention, financeur=financeur, annee=annee, montant=montant)
+                for annee, montant in zip(convention.annees, repartir(decide, convention.nombre_annees), strict=True)
+            )
+            quoi = f"Montants de {financeur} mis à jour d'après sa décision revue ({euros(decide)} sur la période)"
+        else:
+            convention.parties.filter(financeur=financeur).delete()
+            quoi = f"{financeur} se retire de la convention : sa décision revue est un refus"
+        Convention.objects.filter(pk=convention.pk).update(modifie_le=timezone.now())
+        entree = JournalConvention.objects.create(convention=convention, auteur=auteur, evenement=quoi, motif=motif)
+        if not convention.parties.exists():
+            _changer(
+                convention,
+                auteur,
+                StatutConvention.RESILIEE,
+                EVENEMENTS[StatutConvention.RESILIEE],
+                motif,
+                {"motif_resiliation": motif},
+            )
+        else:
+            notifier(convention, entree)
+    return conventions
 
 
 # --- Cycle de vie -----------------------------------------------------------------------------------------
@@ -454,6 +626,34 @@ def _ranger_pdf(convention: Convention, fichier) -> tuple[str, str]:
     return chemin, nom
 
 
+def _verifier_signataire(
+    financeur: Organisation | None,
+    signataire_nom: str,
+    signataire_qualite: str,
+    representant_declare: bool,
+    reference_acte: str,
+    date_acte: date | None,
+) -> tuple[str, str, str]:
+    """Le signataire d'une partie, vérifié : nom et qualité ; pour la structure, la déclaration qu'il la
+    représente ; pour une collectivité, la délibération ou l'arrêté qui l'habilite (pas dans le futur)."""
+    erreurs = []
+    signataire_nom, signataire_qualite = signataire_nom.strip(), signataire_qualite.strip()
+    reference_acte = (reference_acte or "").strip()
+    if not signataire_nom or not signataire_qualite:
+        erreurs.append("Indiquez le nom et la qualité du signataire.")
+    if financeur is None and not representant_declare:
+        erreurs.append("Déclarez que le signataire est le représentant légal de la structure ou son délégué.")
+    if financeur is not None and financeur.type in COLLECTIVITES and (not reference_acte or not date_acte):
+        erreurs.append(
+            "Pour une collectivité, indiquez la référence et la date de la délibération ou de l'arrêté qui "
+            "habilite le signataire."
+        )
+    if date_acte and date_acte > timezone.localdate():
+        erreurs.append("La délibération ou l'arrêté ne peut pas être daté dans le futur.")
+    _erreur(erreurs)
+    return signataire_nom[:200], signataire_qualite[:200], reference_acte[:200]
+
+
 @transaction.atomic
 def signer(
     convention: Convention,
@@ -486,29 +686,17 @@ def signer(
         )
     if convention.signatures.filter(financeur=financeur).exists():
         raise ValidationError(f"La signature de {partie} est déjà enregistrée.")
-    erreurs = []
-    signataire_nom, signataire_qualite = signataire_nom.strip(), signataire_qualite.strip()
-    reference_acte = (reference_acte or "").strip()
-    if not signataire_nom or not signataire_qualite:
-        erreurs.append("Indiquez le nom et la qualité du signataire.")
-    if financeur is None and not representant_declare:
-        erreurs.append("Déclarez que le signataire est le représentant légal de la structure ou son délégué.")
-    if financeur is not None and financeur.type in COLLECTIVITES and (not reference_acte or not date_acte):
-        erreurs.append(
-            "Pour une collectivité, indiquez la référence et la date de la délibération ou de l'arrêté qui "
-            "habilite le signataire."
-        )
-    if date_acte and date_acte > timezone.localdate():
-        erreurs.append("La délibération ou l'arrêté ne peut pas être daté dans le futur.")
-    _erreur(erreurs)
+    signataire_nom, signataire_qualite, reference_acte = _verifier_signataire(
+        financeur, signataire_nom, signataire_qualite, representant_declare, reference_acte, date_acte
+    )
     chemin, nom_fichier = _ranger_pdf(convention, fichier) if fichier else ("", "")
     signature = SignatureConvention.objects.create(
         convention=convention,
         financeur=financeur,
-        signataire_nom=signataire_nom[:200],
-        signataire_qualite=signataire_qualite[:200],
+        signataire_nom=signataire_nom,
+        signataire_qualite=signataire_qualite,
         delegation=delegation,
-        reference_acte=reference_acte[:200],
+        reference_acte=reference_acte,
         date_acte=date_acte,
         chemin=chemin,
         nom_fichier=nom_fichier,
@@ -611,7 +799,8 @@ def renouveler(convention: Convention, auteur) -> Convention:
     )
     suivante.objectifs.all().delete()
     ObjectifConvention.objects.bulk_create(
-        ObjectifConvention(convention=suivante, libelle=o.libelle, ordre=o.ordre) for o in convention.objectifs.all()
+        ObjectifConvention(convention=suivante, libelle=o.libelle, orientation_id=o.orientation_id, ordre=o.ordre)
+        for o in convention.objectifs.all()
     )
     textes = {a.numero: a.texte for a in convention.articles.all()}
     for article in suivante.articles.all():
@@ -634,27 +823,68 @@ def _cle(financeur_id: int, annee: int) -> str:
     return f"{financeur_id}:{annee}"
 
 
+def _engagements_depasses(convention: Convention, nouveaux: Mapping[str, Decimal]) -> list[str]:
+    """Les montants de l'avenant inférieurs à ce qu'un financeur a déjà mandaté ou payé pour l'année (une année
+    retirée compte pour 0) : l'avenant ne peut pas faire verser plus que la convention."""
+    engages = (
+        Versement.objects.filter(convention=convention, statut__in=(StatutVersement.MANDATE, StatutVersement.PAYE))
+        .values("financeur_id", "annee")
+        .annotate(total=Sum("montant"))
+    )
+    noms = {p.financeur_id: str(p.financeur) for p in convention.parties.select_related("financeur")}
+    return [
+        f"{noms.get(e['financeur_id'], 'Un financeur')} a déjà mandaté ou payé {euros(e['total'])} pour "
+        f"{e['annee']} : l'avenant ne peut pas fixer moins pour cette année."
+        for e in engages
+        if nouveaux.get(_cle(e["financeur_id"], e["annee"]), Decimal(0)) < e["total"]
+    ]
+
+
+def avenant_en_signature(convention: Convention) -> Avenant | None:
+    return convention.avenants.filter(statut=StatutAvenant.PROJET).first()
+
+
 @transaction.atomic
 def preparer_avenant(
-    convention: Convention, auteur, *, objet: str, motif: str, montants: Mapping[tuple[int, int], Decimal]
+    convention: Convention,
+    auteur,
+    *,
+    objet: str,
+    motif: str,
+    montants: Mapping[tuple[int, int], Decimal],
+    nombre_annees: int | None = None,
 ) -> Avenant:
-    """Un avenant en préparation à une convention en vigueur : ce qui change, pourquoi, les nouveaux montants
-    de chaque financeur partie pour chaque année. Rien n'est appliqué avant l'enregistrement de l'avenant
-    signé."""
+    """Un avenant à une convention en vigueur : ce qui change, pourquoi, la durée (4 ans au plus) et les
+    nouveaux montants de chaque financeur partie pour chaque année de cette durée. Il part à la signature des
+    parties ; rien n'est appliqué avant la dernière. Un seul avenant en signature à la fois : le suivant partira
+    des montants qu'il aura fixés."""
     if not peut_faire_avancer_convention(auteur, convention):
         raise PermissionDenied(REFUS_PREPARATION)
     _verrouiller(convention)
     if convention.statut != StatutConvention.EN_VIGUEUR:
         raise ValidationError("Seule une convention en vigueur se modifie par avenant.")
-    erreurs = []
+    en_cours = avenant_en_signature(convention)
+    if en_cours is not None:
+        raise ValidationError(
+            f"L'avenant n° {en_cours.numero} attend encore des signatures : il s'applique d'abord, "
+            "un autre avenant partira de ses montants."
+        )
+    duree = nombre_annees or convention.nombre_annees
+    erreurs = _valider_duree(duree, convention.annee_debut)
     if not objet.strip() or not motif.strip():
         erreurs.append("Dites ce qui change et pourquoi.")
+    annees = list(range(convention.annee_debut, convention.annee_debut + duree))
     parties = list(convention.parties.values_list("financeur_id", flat=True))
-    if any((f, a) not in montants for f in parties for a in convention.annees):
+    if any((f, a) not in montants for f in parties for a in annees):
         erreurs.append("Donnez le nouveau montant de chaque financeur pour chaque année de la convention.")
     _erreur(erreurs)
     actuels = {_cle(m.financeur_id, m.annee): str(m.montant) for m in convention.montants.all()}
-    nouveaux = {_cle(f, a): str(montants[f, a]) for f in parties for a in convention.annees}
+    nouveaux = {_cle(f, a): str(montants[f, a]) for f in parties for a in annees}
+    _erreur(_engagements_depasses(convention, {c: Decimal(m) for c, m in nouveaux.items()}))
+    if duree == convention.nombre_annees and {k: Decimal(v) for k, v in nouveaux.items()} == {
+        k: Decimal(v) for k, v in actuels.items()
+    }:
+        raise ValidationError("Cet avenant ne change ni la durée ni les montants : il n'y a rien à signer.")
     numero = (convention.avenants.aggregate(n=models.Max("numero"))["n"] or 0) + 1
     avenant = Avenant.objects.create(
         convention=convention,
@@ -663,54 +893,126 @@ def preparer_avenant(
         motif=motif.strip(),
         montants_avant=actuels,
         montants_apres=nouveaux,
+        nombre_annees_avant=convention.nombre_annees,
+        nombre_annees_apres=duree,
         cree_par=auteur,
     )
     entree = JournalConvention.objects.create(
-        convention=convention, auteur=auteur, evenement=f"Avenant n° {numero} préparé", motif=motif.strip()
+        convention=convention,
+        auteur=auteur,
+        evenement=f"Avenant n° {numero} préparé : il attend la signature de chaque partie",
+        motif=motif.strip(),
     )
     notifier(convention, entree)
     return avenant
 
 
+def _ranger_pdf_avenant(avenant: Avenant, fichier) -> tuple[str, str]:
+    nom, type_mime = verifier_fichier(fichier)
+    if type_mime != "application/pdf":
+        raise ValidationError(f"L'avenant signé « {nom} » s'envoie en PDF.")
+    chemin = default_storage.save(
+        f"{PREFIXE_CONVENTIONS}/{avenant.convention_id}/avenants/{avenant.pk}/{uuid.uuid4().hex}.pdf", fichier
+    )
+    return chemin, nom
+
+
 @transaction.atomic
-def enregistrer_avenant_signe(avenant: Avenant, auteur, fichier) -> Avenant:
-    """L'avenant signé de toutes les parties (PDF) : ses montants remplacent ceux de la convention, ceux d'avant
-    restent dans l'avenant pour montrer ce qui a changé."""
+def signer_avenant(
+    avenant: Avenant,
+    auteur,
+    financeur: Organisation | None,
+    *,
+    signataire_nom: str,
+    signataire_qualite: str,
+    delegation: bool = False,
+    representant_declare: bool = False,
+    reference_acte: str = "",
+    date_acte: date | None = None,
+    fichier=None,
+) -> SignatureAvenant:
+    """La signature d'une partie à l'avenant, comme pour la convention : la structure d'abord, par son
+    représentant légal ou son délégué, puis chaque financeur par la personne qui l'engage. À la dernière
+    signature, l'avenant s'applique : ses montants et sa durée remplacent ceux de la convention."""
     convention = avenant.convention
-    if not peut_faire_avancer_convention(auteur, convention):
-        raise PermissionDenied(REFUS_PREPARATION)
+    partie = "la structure" if financeur is None else str(financeur)
+    if not _peut_engager(auteur, convention, financeur):
+        raise PermissionDenied(f"Vous ne pouvez pas engager {partie} : seuls ses membres habilités signent pour elle.")
     _verrouiller(convention)
     avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
     if avenant.statut != StatutAvenant.PROJET:
-        raise ValidationError("Cet avenant est déjà signé.")
+        raise ValidationError("Cet avenant est déjà signé de toutes les parties et appliqué.")
     if convention.statut != StatutConvention.EN_VIGUEUR:
-        raise ValidationError("La convention n'est plus en vigueur : l'avenant ne s'applique plus.")
-    if not fichier:
-        raise ValidationError("Joignez l'avenant signé de toutes les parties, en PDF.")
-    avenant.chemin, avenant.nom_fichier = _ranger_pdf(convention, fichier)
+        raise ValidationError("La convention n'est plus en vigueur : l'avenant ne se signe plus.")
+    signees = set(avenant.signatures.values_list("financeur_id", flat=True))
+    if (financeur.pk if financeur else None) in signees:
+        raise ValidationError(f"La signature de {partie} sur cet avenant est déjà enregistrée.")
+    if financeur is not None and None not in signees:
+        raise ValidationError("La structure signe l'avenant d'abord ; chaque financeur signe ensuite.")
+    signataire_nom, signataire_qualite, reference_acte = _verifier_signataire(
+        financeur, signataire_nom, signataire_qualite, representant_declare, reference_acte, date_acte
+    )
+    chemin, nom_fichier = _ranger_pdf_avenant(avenant, fichier) if fichier else ("", "")
+    signature = SignatureAvenant.objects.create(
+        avenant=avenant,
+        financeur=financeur,
+        signataire_nom=signataire_nom,
+        signataire_qualite=signataire_qualite,
+        delegation=delegation,
+        reference_acte=reference_acte,
+        date_acte=date_acte,
+        chemin=chemin,
+        nom_fichier=nom_fichier,
+        enregistree_par=auteur,
+    )
+    quoi = f"Avenant n° {avenant.numero} : signature de {partie} ({signataire_nom}, {signataire_qualite})" + (
+        " par délégation" if delegation else ""
+    )
+    signees.add(financeur.pk if financeur else None)
+    parties = set(convention.parties.values_list("financeur_id", flat=True))
+    if None in signees and parties <= signees:
+        _appliquer_avenant(convention, avenant)
+        quoi = f"Avenant n° {avenant.numero} signé de toutes les parties et appliqué"
+    entree = JournalConvention.objects.create(convention=convention, auteur=auteur, evenement=quoi[:255])
+    notifier(convention, entree)
+    return signature
+
+
+def _appliquer_avenant(convention: Convention, avenant: Avenant) -> None:
+    """Les montants et la durée de l'avenant remplacent ceux de la convention ; ceux d'avant restent dans
+    l'avenant (lus au moment où il s'applique). Un versement mandaté depuis la préparation qui dépasserait le
+    nouveau montant fait refuser la dernière signature : rien n'est enregistré."""
+    _erreur(_engagements_depasses(convention, {c: Decimal(m) for c, m in avenant.montants_apres.items()}))
     avenant.montants_avant = {_cle(m.financeur_id, m.annee): str(m.montant) for m in convention.montants.all()}
+    avenant.nombre_annees_avant = convention.nombre_annees
     avenant.statut, avenant.signe_le = StatutAvenant.SIGNE, timezone.now()
     avenant.save()
+    duree = avenant.nombre_annees_apres or convention.nombre_annees
+    Convention.objects.filter(pk=convention.pk).update(nombre_annees=duree, modifie_le=timezone.now())
+    convention.nombre_annees = duree
+    convention.montants.exclude(annee__in=convention.annees).delete()
     for cle, montant in avenant.montants_apres.items():
         financeur_id, annee = (int(x) for x in cle.split(":"))
         ConventionMontant.objects.update_or_create(
             convention=convention, financeur_id=financeur_id, annee=annee, defaults={"montant": Decimal(montant)}
         )
-    entree = JournalConvention.objects.create(
-        convention=convention, auteur=auteur, evenement=f"Avenant n° {avenant.numero} signé et appliqué"
-    )
-    notifier(convention, entree)
-    return avenant
 
 
-def differences(avenant: Avenant, noms: Mapping[int, str]) -> list[tuple[str, str, Decimal | None, Decimal]]:
-    """Ce que l'avenant change : (financeur, année, avant, après) pour chaque montant modifié."""
+def differences(avenant: Avenant, noms: Mapping[int, str]) -> list[tuple[str, str, Decimal | None, Decimal | None]]:
+    """Ce que l'avenant change : (financeur, année, avant, après) pour chaque montant modifié, ajouté (avant
+    None : une année de plus) ou retiré (après None : une année de moins)."""
     lignes = []
-    for cle, apres in sorted(avenant.montants_apres.items()):
-        avant = avenant.montants_avant.get(cle)
-        if avant is None or Decimal(avant) != Decimal(apres):
+    cles = sorted(set(avenant.montants_apres) | set(avenant.montants_avant), key=lambda c: (c.split(":")[1], c))
+    for cle in cles:
+        avant, apres = avenant.montants_avant.get(cle), avenant.montants_apres.get(cle)
+        if avant is None or apres is None or Decimal(avant) != Decimal(apres):
             financeur_id, annee = cle.split(":")
             lignes.append(
-                (noms.get(int(financeur_id), financeur_id), annee, Decimal(avant) if avant else None, Decimal(apres))
+                (
+                    noms.get(int(financeur_id), financeur_id),
+                    annee,
+                    Decimal(avant) if avant is not None else None,
+                    Decimal(apres) if apres is not None else None,
+                )
             )
     return lignes

@@ -14,11 +14,13 @@ from config.lib.euros import euros
 from contrats.permissions import organisation_porte
 from financements.models import (
     AvisInstruction,
+    Convention,
     DecisionFinanceur,
     Dossier,
     Financement,
     Message,
     NoteInstruction,
+    StatutConvention,
     StatutDossier,
     VisibiliteJournal,
 )
@@ -222,6 +224,65 @@ def decider(
         notifications.changement_statut(dossier, entree)
         # Chaque financeur qui accorde un montant reçoit un projet de convention à préparer.
         conventions.generer_conventions(dossier, auteur)
+    return decision
+
+
+@transaction.atomic
+def reviser_decision(dossier: Dossier, auteur, financeur: Organisation, montant, motif: str) -> DecisionFinanceur:
+    """Un financeur revoit sa décision (montant, ou accord devenu refus et inversement) avant la convention, avec
+    un motif que le porteur lit au journal du dossier. Ses conventions non signées du dossier suivent
+    (`conventions.suivre_revision`) ; une convention signée refuse la révision : elle change par avenant."""
+    dossier.statut = Dossier.objects.select_for_update().values_list("statut", flat=True).get(pk=dossier.pk)
+    if not any(o.pk == financeur.pk for o in profil_dossier(auteur, dossier).financeurs):
+        raise PermissionDenied(f"Seuls les agents de {financeur} revoient la décision de {financeur}.")
+    try:
+        decision = DecisionFinanceur.objects.select_for_update().get(
+            financement__dossier=dossier, financement__financeur=financeur
+        )
+    except DecisionFinanceur.DoesNotExist:
+        raise ValidationError(f"{financeur} n'a pas encore décidé sur ce dossier : rien à revoir.") from None
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError("Donnez le motif de la révision : le porteur et les autres financeurs le liront.")
+    montant = montant_valide(montant, "Le nouveau montant accordé")
+    if montant == decision.montant:
+        raise ValidationError(f"Le montant accordé est déjà de {euros(montant)} : rien ne change.")
+    # Les conventions d'abord : une convention signée refuse la révision avant que rien ne soit écrit.
+    signees = Convention.objects.filter(dossiers=dossier, parties__financeur=financeur).exclude(
+        statut__in=(StatutConvention.PROJET, StatutConvention.ENVOYEE, StatutConvention.RESILIEE)
+    )
+    if signees.exists():
+        raise ValidationError(
+            f"Une convention de {financeur} sur ce dossier est déjà signée : la décision ne se revoit plus, "
+            "le montant change par un avenant à la convention."
+        )
+    if dossier.statut != StatutDossier.DECIDE:
+        raise ValidationError(
+            f"Un dossier « {dossier.get_statut_display()} » : une décision se revoit une fois le dossier décidé, "
+            "avant que sa convention soit signée."
+        )
+    avant = decision.montant
+    decision.montant, decision.motif, decision.decide_par = montant, motif, auteur
+    decision.save(update_fields=["montant", "motif", "decide_par"])
+    audit.journaliser(
+        ActionAudit.DECISION_FINANCEUR,
+        auteur=auteur,
+        objet=decision,
+        organisation=financeur,
+        details={"dossier": dossier.pk, "montant_accorde": montant, "montant_avant": avant, "revision": True},
+    )
+    libelle = f"{euros(montant)} accordés" if montant > 0 else "refus"
+    journaliser(
+        dossier,
+        auteur,
+        f"Décision de {financeur} revue : {libelle} (auparavant : {euros(avant)})",
+        motif,
+        visibilite=VisibiliteJournal.DECISION,
+    )
+    recalculer(dossier)
+    conventions.suivre_revision(dossier, auteur, financeur, motif)
+    # Un refus devenu accord : le financeur reçoit son projet de convention.
+    conventions.generer_conventions(dossier, auteur)
     return decision
 
 

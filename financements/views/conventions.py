@@ -1,6 +1,7 @@
 """Les pages des conventions : la liste « Conventions » des financeurs et des structures, la page d'une
 convention (parties, montants par année et par financeur, articles, état, journal, actions permises), sa
-préparation en projet, son avancement et les signatures."""
+préparation en projet (dont l'ajout d'un autre financeur), son avancement, les signatures, son PDF, et ses
+avenants (page, signatures de chaque partie, PDF)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,14 +14,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from comptes.contexte import contexte
 from comptes.mfa import exiger_double_authentification
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
+from config.pdf import reponse_pdf
+from financements import documents, taches
 from financements.acces import convention_modifiable, convention_visible
 from financements.filtres import ConventionFiltre
-from financements.forms import AvenantForm, AvenantSigneForm, ConventionForm, EtatConventionForm, SignatureForm
-from financements.models import Avenant, Convention, SignatureConvention, StatutAvenant, StatutConvention
+from financements.forms import (
+    AjoutFinanceurForm,
+    AvenantForm,
+    ConventionForm,
+    EtatConventionForm,
+    SignatureForm,
+)
+from financements.models import (
+    Avenant,
+    Convention,
+    SignatureAvenant,
+    SignatureConvention,
+    StatutAvenant,
+    StatutConvention,
+)
 from financements.permissions import (
     organisations_instructrices,
     organisations_structures,
     parties_a_signer,
+    parties_a_signer_avenant,
     peut_faire_avancer_convention,
     peut_modifier_convention,
 )
@@ -60,44 +77,83 @@ def liste(request: HttpRequest) -> HttpResponse:
 def convention(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_visible(request.user, pk)
     parties = [p.financeur for p in convention.parties.all()]
-    montants = {(m.financeur_id, m.annee): m.montant for m in convention.montants.all()}
-    lignes = [
-        (annee, [montants.get((f.pk, annee)) for f in parties], sum(montants.get((f.pk, annee), 0) for f in parties))
-        for annee in convention.annees
-    ]
-    totaux = [sum(montants.get((f.pk, a), 0) for a in convention.annees) for f in parties]
     etats = services.etats_possibles(request.user, convention)
     signatures = {s.financeur_id: s for s in convention.signatures.all()}
+    modifiable = peut_modifier_convention(request.user, convention)
+    ajoutables = services.financeurs_ajoutables(convention) if modifiable else []
+    avenants = list(convention.avenants.prefetch_related("signatures"))
+    for a in avenants:
+        a.convention = convention  # déjà lue, avec ses parties : pas une requête par avenant
     return render(
         request,
         "financements/conventions/convention.html",
         {
             "convention": convention,
             "parties": parties,
-            "lignes": lignes,
-            "totaux": totaux,
-            "total": sum(totaux),
+            **documents.tableau_montants(convention, parties),
             "signature_structure": signatures.get(None),
             "signatures_financeurs": [(f, signatures.get(f.pk)) for f in parties],
             "articles": convention.articles.all(),
-            "objectifs": convention.objectifs.all(),
+            "objectifs": convention.objectifs.select_related("orientation"),
             "dossiers": convention.dossiers.all(),
             "journal": journal_visible(request.user, convention),
-            "modifiable": peut_modifier_convention(request.user, convention),
+            "modifiable": modifiable,
+            "form_financeur": AjoutFinanceurForm(convention=convention, financeurs=ajoutables) if ajoutables else None,
             "a_signer": parties_a_signer(request.user, convention),
             "form_etat": EtatConventionForm(etats=etats) if etats else None,
             "renouvelable": convention.statut in services.STATUTS_RENOUVELABLES
             and peut_faire_avancer_convention(request.user, convention),
             "suites": convention.suites.all(),
             "avenants": [
-                (a, services.differences(a, {f.pk: str(f) for f in parties})) for a in convention.avenants.all()
+                (a, services.differences(a, {f.pk: str(f) for f in parties}), parties_a_signer_avenant(request.user, a))
+                for a in avenants
             ],
             "avenant_possible": convention.statut == StatutConvention.EN_VIGUEUR
-            and peut_faire_avancer_convention(request.user, convention),
-            "form_avenant_signe": AvenantSigneForm(),
+            and peut_faire_avancer_convention(request.user, convention)
+            and not any(a.statut == StatutAvenant.PROJET for a in avenants),
             "comptes_rendus": services_comptes_rendus.annees_comptes_rendus(request.user, convention, parties),
             **section_versements(request.user, convention),
         },
+    )
+
+
+@require_GET
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """La convention en PDF, aux parties : rendue par un worker une fois par état de ses données ; en
+    attendant, la page « PDF en préparation » (config.pdf.reponse_pdf)."""
+    convention = convention_visible(request.user, pk)
+    return reponse_pdf(
+        request,
+        nom=documents.nom_document_convention(convention.pk),
+        empreinte=documents.empreinte_convention(convention),
+        nom_fichier=f"convention-{convention.pk}-{convention.periode}.pdf",
+        preparer=lambda: taches.differer_rendu_convention(convention.pk),
+        verrou=taches.verrou_pdf_convention(convention.pk),
+        retour={"url": convention.get_absolute_url(), "titre": "Retour à la convention"},
+    )
+
+
+@require_POST
+@exiger_double_authentification
+def ajouter_financeur(request: HttpRequest, pk: int) -> HttpResponse:
+    """Un agent d'un financeur partie ajoute à la convention en projet un autre financeur ayant décidé sur une
+    de ses actions, avec ses montants de chaque année."""
+    convention = convention_modifiable(request.user, pk)
+    form = AjoutFinanceurForm(
+        request.POST, convention=convention, financeurs=services.financeurs_ajoutables(convention)
+    )
+    if form.is_valid():
+        try:
+            services.ajouter_financeur(
+                convention, request.user, form.cleaned_data["organisation"], form.cleaned_data["montants"]
+            )
+        except ValidationError as erreur:
+            form.add_error(None, _erreurs(erreur))
+        else:
+            messages.success(request, f"{form.cleaned_data['organisation']} rejoint la convention.")
+            return redirect(convention)
+    return render(
+        request, "financements/conventions/ajouter_financeur.html", {"convention": convention, "form": form}, status=400
     )
 
 
@@ -105,7 +161,12 @@ def convention(request: HttpRequest, pk: int) -> HttpResponse:
 @exiger_double_authentification
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_modifiable(request.user, pk)
-    form = ConventionForm(request.POST or None, convention=convention, initial=ConventionForm.initial_de(convention))
+    form = ConventionForm(
+        request.POST or None,
+        convention=convention,
+        orientations=services.orientations_possibles(convention),
+        initial=ConventionForm.initial_de(convention),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -121,6 +182,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
                 objectifs=d["objectifs"].splitlines(),
                 articles=d["articles"],
                 montants=d["montants"],
+                orientations=d["orientations"],
             )
         except (ValidationError, PermissionDenied) as erreur:
             form.add_error(None, _erreurs(erreur))
@@ -222,48 +284,113 @@ def nouvel_avenant(request: HttpRequest, pk: int) -> HttpResponse:
     form = AvenantForm(request.POST or None, convention=convention)
     if request.method == "POST" and form.is_valid():
         try:
-            services.preparer_avenant(
+            avenant = services.preparer_avenant(
                 convention,
                 request.user,
                 objet=form.cleaned_data["objet"],
                 motif=form.cleaned_data["motif"],
                 montants=form.cleaned_data["montants"],
+                nombre_annees=form.cleaned_data["nombre_annees"],
             )
         except ValidationError as erreur:
             form.add_error(None, _erreurs(erreur))
         else:
-            messages.success(request, "Avenant préparé : enregistrez-le une fois signé de toutes les parties.")
-            return redirect(convention)
-    return render(request, "financements/conventions/avenant.html", {"convention": convention, "form": form})
+            messages.success(request, "Avenant préparé : chaque partie le signe, la structure d'abord.")
+            return redirect(avenant)
+    return render(request, "financements/conventions/avenant_nouveau.html", {"convention": convention, "form": form})
 
 
-@require_POST
-@exiger_double_authentification
-def avenant_signe(request: HttpRequest, pk: int, avenant_pk: int) -> HttpResponse:
-    """L'avenant signé de toutes les parties (PDF) : il s'applique."""
+def _avenant_visible(request: HttpRequest, pk: int, avenant_pk: int) -> tuple[Convention, Avenant]:
     convention = convention_visible(request.user, pk)
-    avenant = get_object_or_404(Avenant, pk=avenant_pk, convention=convention)
-    if not peut_faire_avancer_convention(request.user, convention):
-        raise PermissionDenied(services.REFUS_PREPARATION)
-    form = AvenantSigneForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "Joignez l'avenant signé de toutes les parties, en PDF.")
-        return redirect(convention)
-    try:
-        services.enregistrer_avenant_signe(avenant, request.user, form.cleaned_data["fichier"])
-    except ValidationError as erreur:
-        messages.error(request, " ".join(erreur.messages))
-    except StockageIndisponible:
-        messages.error(request, MESSAGE_ENVOI_IMPOSSIBLE)
-    else:
-        messages.success(request, f"Avenant n° {avenant.numero} signé : les nouveaux montants s'appliquent.")
-    return redirect(convention)
+    avenant = get_object_or_404(Avenant.objects.prefetch_related("signatures"), pk=avenant_pk, convention=convention)
+    avenant.convention = convention
+    return convention, avenant
 
 
 @require_GET
-def pdf_avenant(request: HttpRequest, pk: int, avenant_pk: int) -> FileResponse:
-    convention = convention_visible(request.user, pk)
-    avenant = get_object_or_404(Avenant, pk=avenant_pk, convention=convention, statut=StatutAvenant.SIGNE)
-    if not avenant.chemin.startswith(PREFIXE_CONVENTIONS + "/"):
+def avenant(request: HttpRequest, pk: int, avenant_pk: int) -> HttpResponse:
+    """La page d'un avenant : ce qui change (montants avant et après, durée), pourquoi, les signatures."""
+    convention, avenant = _avenant_visible(request, pk, avenant_pk)
+    parties = [p.financeur for p in convention.parties.all()]
+    signatures = {s.financeur_id: s for s in avenant.signatures.all()}
+    return render(
+        request,
+        "financements/conventions/avenant.html",
+        {
+            "convention": convention,
+            "avenant": avenant,
+            "changements": services.differences(avenant, {f.pk: str(f) for f in parties}),
+            "signature_structure": signatures.get(None),
+            "signatures_financeurs": [(f, signatures.get(f.pk)) for f in parties],
+            "a_signer": parties_a_signer_avenant(request.user, avenant),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@exiger_double_authentification
+def signer_avenant(request: HttpRequest, pk: int, avenant_pk: int) -> HttpResponse:
+    """La signature d'une partie à l'avenant : la structure d'abord, puis chaque financeur."""
+    convention, avenant = _avenant_visible(request, pk, avenant_pk)
+    parties = parties_a_signer_avenant(request.user, avenant)
+    if not parties:
+        raise PermissionDenied("Vous n'avez pas de signature à enregistrer sur cet avenant à cette étape.")
+    form = SignatureForm(request.POST or None, request.FILES or None, parties=parties, document="Avenant")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.signer_avenant(
+                avenant,
+                request.user,
+                d["partie"],
+                signataire_nom=d["signataire_nom"],
+                signataire_qualite=d["signataire_qualite"],
+                delegation=d["delegation"],
+                representant_declare=d["representant_declare"],
+                reference_acte=d["reference_acte"],
+                date_acte=d["date_acte"],
+                fichier=d["fichier"],
+            )
+        except (ValidationError, PermissionDenied) as erreur:
+            form.add_error(None, _erreurs(erreur))
+        except StockageIndisponible:
+            form.add_error("fichier", MESSAGE_ENVOI_IMPOSSIBLE)
+        else:
+            avenant.refresh_from_db()
+            messages.success(
+                request,
+                "Signature enregistrée : l'avenant s'applique."
+                if avenant.statut == StatutAvenant.SIGNE
+                else "Signature enregistrée.",
+            )
+            return redirect(avenant)
+    return render(
+        request,
+        "financements/conventions/signer_avenant.html",
+        {"convention": convention, "avenant": avenant, "form": form},
+    )
+
+
+@require_GET
+def pdf_avenant(request: HttpRequest, pk: int, avenant_pk: int) -> HttpResponse:
+    """L'avenant en PDF (ce qui change, pourquoi, montants avant et après, signatures), rendu par un worker."""
+    convention, avenant = _avenant_visible(request, pk, avenant_pk)
+    return reponse_pdf(
+        request,
+        nom=documents.nom_document_avenant(avenant.pk),
+        empreinte=documents.empreinte_avenant(avenant),
+        nom_fichier=f"convention-{convention.pk}-avenant-{avenant.numero}.pdf",
+        preparer=lambda: taches.differer_rendu_avenant(avenant.pk),
+        verrou=taches.verrou_pdf_avenant(avenant.pk),
+        retour={"url": avenant.get_absolute_url(), "titre": "Retour à l'avenant"},
+    )
+
+
+@require_GET
+def pdf_signe_avenant(request: HttpRequest, pk: int, avenant_pk: int, signature_pk: int) -> FileResponse:
+    """Le PDF de l'avenant signé par une partie, aux seules parties de la convention."""
+    _, avenant = _avenant_visible(request, pk, avenant_pk)
+    signature = get_object_or_404(SignatureAvenant, pk=signature_pk, avenant=avenant)
+    if not signature.chemin.startswith(PREFIXE_CONVENTIONS + "/"):
         raise Http404("Document introuvable.")
-    return telechargement(avenant.chemin, avenant.nom_fichier, "application/pdf")
+    return telechargement(signature.chemin, signature.nom_fichier, "application/pdf")

@@ -29,11 +29,13 @@ from financements.forms import (
     NouveauDossierForm,
     PieceForm,
     PlanFinancementForm,
+    RevisionDecisionForm,
     TransitionDossierForm,
 )
-from financements.models import PieceJointe, StatutDossier, VisibiliteJournal
+from financements.models import PieceJointe, StatutConvention, StatutDossier, VisibiliteJournal
 from financements.models.instruction import ConditionsVersement, NatureAide
 from financements.permissions import (
+    financeurs_revisables,
     peut_confirmer_co_portage,
     peut_echanger,
     peut_instruire,
@@ -157,6 +159,20 @@ def _page(request, dossier, statut=200, **formulaires):
             )
         if dossier.statut == StatutDossier.EN_INSTRUCTION:
             contexte["form_correction"] = formulaires.get("form_correction") or MotifForm()
+        # Avant la convention, un financeur qui a décidé peut revoir sa décision (motif obligatoire).
+        # Pas pour un financeur dont une convention du dossier est déjà signée : il faudrait un avenant.
+        signes = {
+            p.financeur_id
+            for c in contexte["conventions"]
+            if c.statut not in (StatutConvention.PROJET, StatutConvention.ENVOYEE, StatutConvention.RESILIEE)
+            for p in c.parties.all()
+        }
+        revisables = financeurs_revisables(request.user, dossier)
+        a_revoir = [
+            f.financeur for f in contexte["decisions"] if f.financeur in revisables and f.financeur_id not in signes
+        ]
+        if a_revoir:
+            contexte["form_revision"] = formulaires.get("form_revision") or RevisionDecisionForm(financeurs=a_revoir)
     return render(request, "financements/dossiers/dossier.html", contexte, status=statut)
 
 

@@ -16,8 +16,13 @@ from comptes.models import ActionAudit, Organisation, TypeOrganisation
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible
 from financements.acces import dossier_pour_instruire, dossier_visible
 from financements.filtres import TableauFiltre
-from financements.forms import AvisForm, DecisionForm, MessageForm, MotifForm, NoteForm
-from financements.permissions import organisations_instructrices, peut_voir_tableau, profil_dossier
+from financements.forms import AvisForm, DecisionForm, MessageForm, MotifForm, NoteForm, RevisionDecisionForm
+from financements.permissions import (
+    financeurs_revisables,
+    organisations_instructrices,
+    peut_voir_tableau,
+    profil_dossier,
+)
 from financements.selectors import dossiers_a_instruire, indicateurs, pour_liste, totaux_par_financeur
 from financements.services import exports
 from financements.services import instruction as services
@@ -223,6 +228,27 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         "Décision enregistrée.",
         "form_decision",
         DecisionForm(request.POST, financeurs=financeurs),
+    )
+
+
+@require_POST
+@exiger_double_authentification
+def revision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Un agent d'un financeur qui a décidé revoit sa décision avant la convention, avec un motif."""
+    dossier = dossier_pour_instruire(request.user, pk)
+    financeurs = financeurs_revisables(request.user, dossier)
+    if not financeurs:
+        raise PermissionDenied(
+            "Seuls les agents d'un financeur du dossier revoient sa décision, une fois le dossier décidé."
+        )
+    par_pk = {str(o.pk): o for o in financeurs}
+    return _agir(
+        request,
+        pk,
+        lambda d, c: services.reviser_decision(d, request.user, par_pk[c["financeur"]], c["montant"], c["motif"]),
+        "Décision revue : les parties des conventions concernées sont prévenues.",
+        "form_revision",
+        RevisionDecisionForm(request.POST, financeurs=financeurs),
     )
 
 

@@ -34,6 +34,14 @@ def _convention(nombre_annees: int, suite: str = "", financeur: str = "Rennes M�
     return f"/contrats/appels-a-projets/conventions/{convention.pk}/{suite}"
 
 
+def _avenant(suite: str = "") -> str:
+    from financements.demo import TITRE
+    from financements.models import Avenant
+
+    avenant = Avenant.objects.get(convention__dossiers__appel__titre=TITRE, statut="projet")
+    return f"/contrats/appels-a-projets/conventions/{avenant.convention_id}/avenants/{avenant.pk}/{suite}"
+
+
 PAGES = [
     f"/contrats/appels-a-projets/contrat/{CODE}/",
     _appel,
@@ -61,7 +69,11 @@ PAGES_CONNECTEES = [
     ("tableau-etat", "/contrats/appels-a-projets/conventions/etat/?annee=2026", ETAT),
     ("convention-en-vigueur-structure", lambda: _convention(1), STRUCTURE),
     ("cpo-agent", lambda: _convention(3), AGENT),
-    # Signer et préparer un avenant demandent la double authentification, que les comptes de démonstration
-    # n'ont pas : ces formulaires sont vérifiés par les tests des pages (tests/financements).
+    # Préparer un avenant et signer pour un financeur demandent la double authentification, que les comptes de
+    # démonstration n'ont pas : ces formulaires sont vérifiés par les tests des pages (tests/financements). La
+    # structure, elle, signe l'avenant qui l'attend (même formulaire que la signature de la convention).
     ("convention-en-vigueur-agent", lambda: _convention(1), AGENT),
+    ("avenant-structure", _avenant, STRUCTURE),
+    ("avenant-agent", _avenant, AGENT),
+    ("avenant-signature-structure", lambda: _avenant("signer/"), STRUCTURE),
 ]

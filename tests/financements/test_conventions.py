@@ -353,7 +353,7 @@ def _en_vigueur(convention, agent_etat, membre_structure):
     services.faire_avancer(convention, agent_etat, StatutConvention.EN_VIGUEUR)
 
 
-def test_an_avenant_changes_the_amounts_once_signed_and_keeps_the_previous_ones(
+def test_an_avenant_changes_the_amounts_once_every_party_signed_and_keeps_the_previous_ones(
     de_l_etat, agent_etat, membre_structure, prefecture
 ):
     _en_vigueur(de_l_etat, agent_etat, membre_structure)
@@ -365,17 +365,31 @@ def test_an_avenant_changes_the_amounts_once_signed_and_keeps_the_previous_ones(
         motif="Second quartier.",
         montants={(prefecture.pk, annee): Decimal("35000")},
     )
-    assert _montants(de_l_etat) == {(prefecture.pk, annee): Decimal("30000")}  # rien n'est appliqué avant signature
-    with pytest.raises(ValidationError, match="en PDF"):
-        services.enregistrer_avenant_signe(avenant, agent_etat, None)
-    services.enregistrer_avenant_signe(avenant, agent_etat, fichier_pdf("avenant.pdf"))
+    services.signer_avenant(
+        avenant,
+        membre_structure,
+        None,
+        signataire_nom="Awa Diallo",
+        signataire_qualite="Présidente",
+        representant_declare=True,
+    )
+    assert _montants(de_l_etat) == {(prefecture.pk, annee): Decimal("30000")}  # rien n'est appliqué avant la fin
+    services.signer_avenant(
+        avenant,
+        agent_etat,
+        prefecture,
+        signataire_nom="M. le préfet",
+        signataire_qualite="Préfet",
+        fichier=fichier_pdf("avenant.pdf"),
+    )
     assert _montants(de_l_etat) == {(prefecture.pk, annee): Decimal("35000")}
     avenant.refresh_from_db()
+    assert avenant.statut == "signe"
     assert services.differences(avenant, {prefecture.pk: "Préfecture"}) == [
         ("Préfecture", str(annee), Decimal("30000"), Decimal("35000"))
     ]
     with pytest.raises(ValidationError, match="déjà signé"):
-        services.enregistrer_avenant_signe(avenant, agent_etat, fichier_pdf("avenant.pdf"))
+        services.signer_avenant(avenant, agent_etat, prefecture, signataire_nom="P", signataire_qualite="Préfet")
 
 
 def test_an_avenant_needs_a_convention_in_force_a_reason_and_a_party_funder(

@@ -254,16 +254,176 @@ def test_an_avenant_through_the_pages_shows_what_changed(client, agent_etat, mem
     services.faire_avancer(de_l_etat, agent_etat, StatutConvention.EN_VIGUEUR)
     nouvel = reverse("financements:nouvel_avenant", args=[de_l_etat.pk])
     assert client.get(nouvel).status_code == 200
-    champ = f"montant_{prefecture.pk}_{de_l_etat.annee_debut}"
-    reponse = client.post(nouvel, {"objet": "Montant révisé", "motif": "Second quartier.", champ: "35000"})
-    assert reponse.status_code == 302
+    annee = de_l_etat.annee_debut
+    champs = {f"montant_{prefecture.pk}_{annee}": "30000", f"montant_{prefecture.pk}_{annee + 1}": "15000"}
+    donnees = {"objet": "Une année de plus", "motif": "Second quartier.", "nombre_annees": "2", **champs}
+    # Une durée de cinq ans est refusée sur le champ, et la saisie revient.
+    trop = client.post(nouvel, {**donnees, "nombre_annees": "5"})
+    assert trop.status_code == 200 and "au plus 4 ans" in _texte(trop)
+    assert "Second quartier." in _texte(trop)
+    reponse = client.post(nouvel, donnees)
     avenant = de_l_etat.avenants.get()
-    signe = reverse("financements:avenant_signe", args=[de_l_etat.pk, avenant.pk])
-    assert client.post(signe, {"fichier": fichier_pdf("avenant.pdf")}).status_code == 302
-    page = _texte(client.get(de_l_etat.get_absolute_url()))
-    assert "Avenant n° 1 — signé" in page
-    assert "Montants modifiés par l'avenant n° 1" in page
-    assert "35 000,00 €" in page and "30 000,00 €" in page
+    assert reponse.status_code == 302 and reponse["Location"] == avenant.get_absolute_url()
+    page = _texte(client.get(avenant.get_absolute_url()))
+    assert "De 1 an à 2 ans" in page
+    assert "Montants avant et après l'avenant" in page and "15 000,00 €" in page
+    assert "Enregistrer une signature" not in page  # la structure signe d'abord
+    signer = reverse("financements:signer_avenant", args=[de_l_etat.pk, avenant.pk])
+    assert client.get(signer).status_code == 403
+
     client.force_login(membre_structure)
-    pdf = client.get(reverse("financements:pdf_avenant", args=[de_l_etat.pk, avenant.pk]))
+    assert "Enregistrer une signature" in _texte(client.get(avenant.get_absolute_url()))
+    reponse = client.post(
+        signer,
+        {
+            "partie": "structure",
+            "signataire_nom": "Awa Diallo",
+            "signataire_qualite": "Présidente",
+            "representant_declare": "on",
+            "fichier": fichier_pdf("avenant-signe.pdf"),
+        },
+    )
+    assert reponse.status_code == 302
+    signature = avenant.signatures.get()
+    pdf = client.get(reverse("financements:pdf_signe_avenant", args=[de_l_etat.pk, avenant.pk, signature.pk]))
     assert b"".join(pdf.streaming_content) == PDF
+
+    client.force_login(agent_etat)
+    reponse = client.post(
+        signer, {"partie": str(prefecture.pk), "signataire_nom": "M. le préfet", "signataire_qualite": "Préfet"}
+    )
+    assert reponse.status_code == 302
+    page = _texte(client.get(de_l_etat.get_absolute_url()))
+    assert "Avenant n° 1</a> — signé et appliqué le" in page
+    assert "Durée : de 1 à 2 ans." in page
+    de_l_etat.refresh_from_db()
+    assert de_l_etat.nombre_annees == 2
+
+
+def _en_vigueur(convention, agent_etat, membre_structure, prefecture):
+    services.faire_avancer(convention, agent_etat, StatutConvention.ENVOYEE)
+    services.signer(
+        convention,
+        membre_structure,
+        None,
+        signataire_nom="A",
+        signataire_qualite="Présidente",
+        representant_declare=True,
+    )
+    services.signer(convention, agent_etat, prefecture, signataire_nom="P", signataire_qualite="Préfet")
+    services.faire_avancer(convention, agent_etat, StatutConvention.EN_VIGUEUR)
+
+
+def test_the_page_runs_a_fixed_number_of_queries_whatever_the_number_of_avenants(
+    client, agent_etat, membre_structure, de_l_etat, prefecture
+):
+    from decimal import Decimal
+
+    _en_vigueur(de_l_etat, agent_etat, membre_structure, prefecture)
+
+    def avenant(montant):
+        a = services.preparer_avenant(
+            de_l_etat,
+            agent_etat,
+            objet="x",
+            motif="y",
+            montants={(prefecture.pk, de_l_etat.annee_debut): Decimal(montant)},
+        )
+        services.signer_avenant(
+            a, membre_structure, None, signataire_nom="A", signataire_qualite="P", representant_declare=True
+        )
+        services.signer_avenant(a, agent_etat, prefecture, signataire_nom="P", signataire_qualite="Préfet")
+        return a
+
+    premier = avenant("31000")
+    client.force_login(agent_etat)
+    avant = (_requetes(client, de_l_etat.get_absolute_url()), _requetes(client, premier.get_absolute_url()))
+    for montant in ("32000", "33000", "34000"):
+        avenant(montant)
+    assert (_requetes(client, de_l_etat.get_absolute_url()), _requetes(client, premier.get_absolute_url())) == avant
+
+
+def test_an_agent_adds_another_funder_from_the_page(client, agent_etat, de_l_etat, decide, epci, prefecture):
+    client.force_login(agent_etat)
+    page = _texte(client.get(de_l_etat.get_absolute_url()))
+    assert "Ajouter un financeur" in page
+    url = reverse("financements:ajouter_financeur_convention", args=[de_l_etat.pk])
+    champ = f"montant_{de_l_etat.annee_debut}"
+    refus = client.post(url, {"financeur": epci.pk, champ: "9000"})
+    assert refus.status_code == 400
+    assert "doivent égaler le montant décidé" in _texte(refus)
+    assert client.post(url, {"financeur": epci.pk, champ: "10000"}).status_code == 302
+    assert set(de_l_etat.parties.values_list("financeur_id", flat=True)) == {epci.pk, prefecture.pk}
+
+
+def test_the_structure_cannot_add_a_funder(client, membre_structure, de_l_etat, epci):
+    client.force_login(membre_structure)
+    url = reverse("financements:ajouter_financeur_convention", args=[de_l_etat.pk])
+    assert client.post(url, {"financeur": epci.pk, f"montant_{de_l_etat.annee_debut}": "10000"}).status_code == 403
+    assert de_l_etat.parties.count() == 1
+
+
+def test_the_draft_offers_the_contract_objectives(client, agent_etat, de_l_etat, contrat, prefecture):
+    from contrats.models import NiveauOrientation, Orientation
+
+    objectif = Orientation.objects.create(
+        contrat=contrat, niveau=NiveauOrientation.ORIENTATION, titre="Tranquillité publique"
+    )
+    client.force_login(agent_etat)
+    url = reverse("financements:modifier_convention", args=[de_l_etat.pk])
+    assert "Objectifs du contrat de ville poursuivis" in _texte(client.get(url))
+    reponse = client.post(
+        url,
+        {
+            "objet": de_l_etat.objet,
+            "annee_debut": de_l_etat.annee_debut,
+            "nombre_annees": 1,
+            "part_avance": "50",
+            "justificatifs": "",
+            "objectifs_contrat": [objectif.pk],
+            "objectifs": "Prêter 2 000 livres",
+            f"montant_{prefecture.pk}_{de_l_etat.annee_debut}": "30000",
+        },
+    )
+    assert reponse.status_code == 302
+    page = _texte(client.get(de_l_etat.get_absolute_url()))
+    assert "<li>Tranquillité publique <span" in page and "(objectif du contrat de ville)" in page
+    assert "Prêter 2 000 livres" in page
+
+
+def test_a_funder_revises_its_decision_from_the_dossier_page(client, agent_etat, decide, de_l_etat, prefecture):
+    client.force_login(agent_etat)
+    page = _texte(client.get(decide.get_absolute_url()))
+    assert "Revoir votre décision" in page
+    url = reverse("financements:revision_decision", args=[decide.pk])
+    sans_motif = client.post(
+        url, {"revision-financeur": prefecture.pk, "revision-montant": "24000", "revision-motif": ""}
+    )
+    assert sans_motif.status_code == 400
+    reponse = client.post(
+        url, {"revision-financeur": prefecture.pk, "revision-montant": "24000", "revision-motif": "Enveloppe réduite."}
+    )
+    assert reponse.status_code == 302
+    assert de_l_etat.montants.get().montant == 24000
+
+
+def test_the_structure_cannot_revise_a_decision(client, membre_structure, decide, prefecture):
+    client.force_login(membre_structure)
+    url = reverse("financements:revision_decision", args=[decide.pk])
+    assert (
+        client.post(
+            url, {"revision-financeur": prefecture.pk, "revision-montant": "1", "revision-motif": "x"}
+        ).status_code
+        == 403
+    )
+
+
+def test_the_revision_form_is_gone_once_the_funder_s_convention_is_signed(
+    client, agent_etat, membre_structure, decide, de_l_etat
+):
+    services.faire_avancer(de_l_etat, agent_etat, StatutConvention.ENVOYEE)
+    services.signer(
+        de_l_etat, membre_structure, None, signataire_nom="A", signataire_qualite="P", representant_declare=True
+    )
+    client.force_login(agent_etat)
+    assert "Revoir votre décision" not in _texte(client.get(decide.get_absolute_url()))

@@ -340,20 +340,39 @@ def _financements(m: Monde) -> None:
     conventions.faire_avancer(m.convention_envoyee, m.personnes["partenaire"], StatutConvention.ENVOYEE)
     m.convention_etat = m.dossier_decide.conventions.get(parties__financeur=m.prefecture)
     m.signature_pdf = m.convention_etat.signatures.get(financeur=m.prefecture)
-    # Deux avenants à la convention en vigueur : le premier signé (son PDF), le second en préparation.
-    annee = m.convention_en_vigueur.annee_debut
+    # La convention de l'État du dossier décidé entre en vigueur (les deux autres attendent encore : le dossier
+    # reste « décidé ») ; deux avenants : le premier signé de chaque partie (la structure avec son PDF), le
+    # second en signature (personne n'a encore signé). L'autre convention en vigueur reste sans avenant en
+    # cours : l'État peut y en préparer un.
+    conventions.faire_avancer(m.convention_etat, m.personnes["etat"], StatutConvention.EN_VIGUEUR)
+    annee = m.convention_etat.annee_debut
 
     def avenant(montant: str):
         return conventions.preparer_avenant(
-            m.convention_en_vigueur,
+            m.convention_etat,
             m.personnes["etat"],
             objet="Montant révisé",
             motif="Action élargie à un second quartier.",
             montants={(m.prefecture.pk, annee): Decimal(montant)},
         )
 
-    m.avenant_signe = conventions.enregistrer_avenant_signe(
-        avenant("32000"), m.personnes["etat"], fichier_pdf("avenant-1.pdf")
+    m.avenant_signe = avenant("32000")
+    m.signature_avenant_pdf = conventions.signer_avenant(
+        m.avenant_signe,
+        m.personnes["structure"],
+        None,
+        signataire_nom="Awa Diallo",
+        signataire_qualite="Présidente",
+        representant_declare=True,
+        fichier=fichier_pdf("avenant-1-signe.pdf"),
+    )
+    conventions.signer_avenant(
+        m.avenant_signe,
+        m.personnes["etat"],
+        m.prefecture,
+        signataire_nom="Amélie Puccinelli",
+        signataire_qualite="Préfète déléguée pour l'égalité des chances",
+        delegation=True,
     )
     m.avenant_projet = avenant("34000")
     m.piece_brouillon = m.dossier_brouillon.pieces.order_by("pk").first()
@@ -784,8 +803,17 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:signer_convention": _url("financements:signer_convention", "convention_envoyee.pk"),
     "financements:renouveler_convention": _url("financements:renouveler_convention", "convention_en_vigueur.pk"),
     "financements:nouvel_avenant": _url("financements:nouvel_avenant", "convention_en_vigueur.pk"),
-    "financements:avenant_signe": _url("financements:avenant_signe", "convention_en_vigueur.pk", "avenant_projet.pk"),
-    "financements:pdf_avenant": _url("financements:pdf_avenant", "convention_en_vigueur.pk", "avenant_signe.pk"),
+    "financements:avenant": _url("financements:avenant", "convention_etat.pk", "avenant_signe.pk"),
+    "financements:signer_avenant": _url("financements:signer_avenant", "convention_etat.pk", "avenant_projet.pk"),
+    "financements:pdf_avenant": _url("financements:pdf_avenant", "convention_etat.pk", "avenant_signe.pk"),
+    "financements:pdf_signe_avenant": _url(
+        "financements:pdf_signe_avenant", "convention_etat.pk", "avenant_signe.pk", "signature_avenant_pdf.pk"
+    ),
+    "financements:pdf_convention": _url("financements:pdf_convention", "convention_projet.pk"),
+    "financements:ajouter_financeur_convention": _url(
+        "financements:ajouter_financeur_convention", "convention_projet.pk"
+    ),
+    "financements:revision_decision": _url("financements:revision_decision", "dossier_decide.pk"),
     "financements:pdf_signe_convention": _url(
         "financements:pdf_signe_convention", "convention_etat.pk", "signature_pdf.pk"
     ),
@@ -1111,9 +1139,30 @@ DONNEES: dict[str, Donnees] = {
     "financements:nouvel_avenant": lambda m, a: {
         "objet": "Montant révisé",
         "motif": "Fréquentation plus forte que prévu.",
+        "nombre_annees": "1",
         f"montant_{m.prefecture.pk}_{m.convention_en_vigueur.annee_debut}": "35000",
     },
-    "financements:avenant_signe": lambda m, a: {"fichier": fichier_pdf("avenant-2.pdf")},
+    "financements:signer_avenant": _fixe(
+        {
+            "partie": "structure",
+            "signataire_nom": "Awa Diallo",
+            "signataire_qualite": "Présidente",
+            "representant_declare": "on",
+        }
+    ),
+    # Le bailleur a décidé sur l'action : il rejoint la convention de la métropole (son propre projet, envoyé
+    # mais que personne n'a signé, est résilié).
+    "financements:ajouter_financeur_convention": lambda m, a: {
+        "financeur": m.bailleur.pk,
+        f"montant_{m.convention_projet.annee_debut}": "5000",
+    },
+    # Chaque financeur revoit sa décision à la moitié de sa demande ; celle de l'État est refusée (sa
+    # convention est signée : avenant).
+    "financements:revision_decision": lambda m, a: {
+        "revision-financeur": m.financeur_de.get(a, m.org_epci).pk,
+        "revision-montant": int(m.demandes[m.financeur_de.get(a, m.org_epci)] / 2),
+        "revision-motif": "Enveloppe réduite.",
+    },
     "financements:signer_convention": _fixe(
         {
             "partie": "structure",

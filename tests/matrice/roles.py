@@ -107,6 +107,7 @@ CONNEXION_ADMIN = Attendu("302 connexion admin")  # vers celle de l'administrati
 NON_AUTORISE = Attendu("401")
 INTERDIT = Attendu("403")
 CONFLIT = Attendu("409")
+SAISIE_REFUSEE = Attendu("400")  # la page réaffichée avec le refus expliqué ; rien n'est enregistré
 EN_PREPARATION = Attendu("202")  # un PDF pas encore rendu : la page « PDF en préparation »
 INTROUVABLE = Attendu("404")
 METHODE = Attendu("405")
@@ -475,6 +476,12 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:avis_dossier": action(INSTRUCTEUR),
     # Chaque financeur sollicité décide de sa part : ici la métropole, l'État et le bailleur.
     "financements:decision_dossier": action(INSTRUCTEUR),
+    # Une fois le dossier décidé, chaque financeur revoit sa décision avant la convention : la métropole (projet)
+    # et le bailleur (convention envoyée, qui revient en projet) ; l'État, dont la convention est signée, voit
+    # sa saisie refusée sur la page (400 : il faut un avenant).
+    "financements:revision_decision": action(
+        profil(permis={"agent", "partenaire"}, voient=LECTEURS_DOSSIER) | {"etat": SAISIE_REFUSEE}
+    ),
     # Le fil d'échanges : porteurs et instructeurs ; l'administrateur lit le dossier sans y écrire.
     "financements:message_dossier": action(profil(permis=PORTEURS_DOSSIER | INSTRUCTEURS, voient={"admin"})),
     # décision : le tableau d'instruction est ouvert à qui instruit ou finance (même sans dossier : il est
@@ -510,11 +517,18 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:signer_convention": formulaire(profil(permis={"structure"}, voient={"partenaire", "admin"})),
     # La convention de l'État en vigueur : l'État, partie, prépare la suivante.
     "financements:renouveler_convention": action(profil(permis={"etat"}, voient={"structure", "admin"})),
-    # Les avenants à la convention de l'État en vigueur : l'État les prépare et enregistre l'avenant signé ;
-    # les parties lisent l'avenant signé.
+    # Le PDF de la convention de la métropole (en projet) : ses parties, rendu par un worker (202 d'abord).
+    "financements:pdf_convention": lecture(profil(permis={"agent", "structure", "admin"}, accorde=EN_PREPARATION)),
+    # Un agent de la métropole, partie, y ajoute le bailleur qui a décidé sur l'action ; la structure et
+    # l'administrateur la voient sans pouvoir la préparer.
+    "financements:ajouter_financeur_convention": action(profil(permis={"agent"}, voient={"structure", "admin"})),
+    # Les avenants aux conventions de l'État en vigueur : l'État les prépare ; chaque partie signe (la
+    # structure d'abord : l'État attend son tour, 403) ; les parties lisent l'avenant, son PDF et les PDF signés.
     "financements:nouvel_avenant": formulaire(profil(permis={"etat"}, voient={"structure", "admin"})),
-    "financements:avenant_signe": action(profil(permis={"etat"}, voient={"structure", "admin"})),
-    "financements:pdf_avenant": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
+    "financements:avenant": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
+    "financements:signer_avenant": formulaire(profil(permis={"structure"}, voient={"etat", "admin"})),
+    "financements:pdf_avenant": lecture(profil(permis={"etat", "structure", "admin"}, accorde=EN_PREPARATION)),
+    "financements:pdf_signe_avenant": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
     # Le PDF signé de la convention de l'État : ses parties.
     "financements:pdf_signe_convention": lecture(profil(permis={"etat", "structure", "admin"}), CONNECTE_METHODE),
     # --- Comptes-rendus financiers annuels : une CPO en vigueur entre les Ateliers, l'État et le bailleur (la
