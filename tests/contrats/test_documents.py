@@ -4,7 +4,6 @@ les télécharge."""
 import io
 import re
 from datetime import date
-from decimal import Decimal
 from html import unescape
 from unittest import mock
 
@@ -18,89 +17,22 @@ from contrats import documents
 from contrats.models import (
     Contribution,
     Engagement,
-    InstanceGouvernance,
-    NiveauOrientation,
     Orientation,
     Reunion,
     StatutContrat,
     StatutContribution,
-    TypeInstance,
 )
 from contrats.services import concertation as services_concertation
 from contrats.services import sections as services_sections
-from tests.contrats.factories import ConcertationFactory, ContratFactory, ContributionFactory, SectionFactory
+from tests.contrats.factories import ContratFactory
 from tests.taches import taches
 
 pytestmark = pytest.mark.django_db
 
-PERIMETRE = {
-    "type": "MultiPolygon",
-    "coordinates": [[[[-1.66, 48.12], [-1.64, 48.12], [-1.65, 48.13], [-1.66, 48.12]]]],
-}
-
-
-@pytest.fixture(autouse=True)
-def _stockage(settings, tmp_path):
-    # Les PDF rendus vont dans un dossier jetable, jamais dans var/media.
-    settings.MEDIA_ROOT = tmp_path
-
 
 @pytest.fixture
-def complet(contrat, section, agent, membre_structure, habitant):
-    """Le contrat de tests/contrats/fixtures.py, rempli de tout ce que le PDF complet affiche."""
-    premier, second = contrat.qpv.order_by("code")
-    premier.nom, premier.population, premier.perimetre, premier.emprise = (
-        "Maurepas",
-        678,
-        PERIMETRE,
-        [
-            -1.66,
-            48.12,
-            -1.64,
-            48.13,
-        ],
-    )
-    premier.save()
-    second.nom, second.population = "Le Blosne", 11809
-    second.save()
-    prefecture, bailleur = contrat.signataires.order_by("ordre")
-    prefecture.signe_par, prefecture.date_signature = "Le préfet d'Ille-et-Vilaine", date(2024, 6, 28)
-    prefecture.save()
-    Engagement.objects.create(signataire=prefecture, texte="Crédits du programme 147", montant=Decimal("1200000"))
-    Engagement.objects.create(signataire=bailleur, texte="Abattement de TFPB réinvesti", montant=None)
-    SectionFactory(
-        contrat=contrat, etape="programme", titre="Réussite éducative", texte_initial="<p>Six cents enfants.</p>"
-    )
-    orientation = Orientation.objects.create(
-        contrat=contrat,
-        niveau=NiveauOrientation.ORIENTATION,
-        titre="Accès à l'emploi",
-        piliers=["developpement_economique"],
-    )
-    orientation.qpv.set([premier])
-    Orientation.objects.create(
-        contrat=contrat, parent=orientation, niveau=NiveauOrientation.OBJECTIF, titre="Lever les freins à l'emploi"
-    )
-    copil = InstanceGouvernance.objects.create(contrat=contrat, type=TypeInstance.COPIL, nom="Comité de pilotage")
-    Reunion.objects.create(
-        instance=copil, date=date(2025, 3, 14), participants="Préfecture\nMétropole", decisions="Diagnostic validé"
-    )
-    concertation = ConcertationFactory(contrat=contrat, sections=[section], ouverte_par=agent)
-    repondue = ContributionFactory(
-        concertation=concertation, section=section, auteur=membre_structure, texte="Associer les chantiers d'insertion."
-    )
-    services_concertation.repondre(
-        repondue, agent, StatutContribution.RETENUE, "Retenue : les chantiers sont associés."
-    )
-    ContributionFactory(
-        concertation=concertation, section=section, auteur=habitant, texte="Une idée pas encore analysée."
-    )
-    masquee = ContributionFactory(
-        concertation=concertation, section=section, auteur=habitant, texte="Propos injurieux à ne jamais publier."
-    )
-    services_concertation.masquer(masquee, agent, "Propos injurieux")
-    contrat.refresh_from_db()
-    return contrat
+def complet(contrat_complet):
+    return contrat_complet
 
 
 @pytest.fixture
