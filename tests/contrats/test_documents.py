@@ -106,7 +106,7 @@ def test_it_draws_the_qpv_perimeters(complet):
     html = documents.html_contrat(complet)
 
     assert html.count("<svg") == 2  # la carte d'ensemble et celle du seul QPV dont le périmètre est connu
-    assert 'aria-label="Périmètre du quartier Maurepas"' in html
+    assert "<title>Carte du périmètre du quartier Maurepas.</title>" in html
 
 
 def test_the_synthesis_fits_in_two_pages_with_key_figures_qpv_orientations_and_concertation(complet):
