@@ -33,6 +33,7 @@ from contrats.models import (
     StatutContribution,
 )
 from contrats.models.concertation import STATUTS_REPONDUS
+from contrats.registres import synthese_contrat
 from contrats.texte import nettoyer
 from territoires.carto import Carte, carte_des_qpv
 from territoires.models import Commune, Qpv
@@ -127,14 +128,17 @@ _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
 
 
 def empreinte(contrat: ContratDeVille) -> str:
-    """L'empreinte des données que les documents du contrat affichent, en une requête : elle change quand
-    une section reçoit une version, qu'une contribution reçoit une réponse ou est masquée, que son autrice ou
-    auteur supprime son compte, qu'un signataire, un engagement, une orientation, une réunion ou l'état du
-    contrat change, et avec `VERSION_GABARITS`."""
+    """L'empreinte des données que les documents du contrat affichent, en une requête (plus celles des blocs
+    que les applications supérieures ajoutent à la synthèse, `contrats.registres.synthese_contrat`) : elle
+    change quand une section reçoit une version, qu'une contribution reçoit une réponse ou est masquée, que son
+    autrice ou auteur supprime son compte, qu'un signataire, un engagement, une orientation, une réunion ou
+    l'état du contrat change, que les données d'un bloc changent (un montant décidé), et avec
+    `VERSION_GABARITS`."""
     with connection.cursor() as curseur:
         curseur.execute(_SQL_EMPREINTE.format(**_tables()), {"id": contrat.pk})
         (donnees,) = curseur.fetchone()
-    return hashlib.sha256(f"{VERSION_GABARITS}:{donnees}".encode()).hexdigest()[:24]
+    blocs = repr(synthese_contrat.donnees(contrat))
+    return hashlib.sha256(f"{VERSION_GABARITS}:{donnees}:{blocs}".encode()).hexdigest()[:24]
 
 
 # --- Contextes ---------------------------------------------------------------------------------------------
@@ -245,7 +249,8 @@ def contexte_contrat(contrat: ContratDeVille) -> dict:
 
 
 def contexte_synthese(contrat: ContratDeVille) -> dict:
-    """Ce que la synthèse pour les élus affiche, en 8 requêtes."""
+    """Ce que la synthèse pour les élus affiche, en 8 requêtes, plus celles des blocs des applications
+    supérieures (`contrats.registres.synthese_contrat` : les montants décidés, une requête)."""
     qpv = _qpv(contrat)  # 1, 2
     signataires = _signataires(contrat)  # 3, 4
     arbre = _arbre(contrat)  # 5, 6
@@ -276,6 +281,7 @@ def contexte_synthese(contrat: ContratDeVille) -> dict:
         "nb_contributions": sum(statuts.values()),
         "nb_repondues": repondues,
         "statuts_contributions": [(s.label, statuts[s.value]) for s in StatutContribution],
+        "blocs": synthese_contrat.rendre(synthese_contrat.donnees(contrat)),
         "edite_le": timezone.localtime(),
     }
 

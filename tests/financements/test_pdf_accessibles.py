@@ -16,8 +16,15 @@ pytestmark = pytest.mark.django_db
 DOCUMENTS = [
     pytest.param("contrat_complet", documents_contrats.pdf_contrat, id="contrat"),
     pytest.param("contrat_complet", documents_contrats.pdf_synthese, id="synthese-contrat"),
+    pytest.param("contrat_finance", documents_contrats.pdf_synthese, id="synthese-avec-montants-decides"),
     pytest.param("decide", documents_financements.pdf_dossier, id="dossier"),
 ]
+
+
+@pytest.fixture
+def contrat_finance(decide):
+    """Le contrat d'un dossier décidé : sa synthèse montre le graphique des montants décidés et son tableau."""
+    return decide.appel.contrat
 
 
 @pytest.mark.parametrize(("donnees", "rendre"), DOCUMENTS)
