@@ -127,18 +127,19 @@ _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
 )
 
 
-def empreinte(contrat: ContratDeVille) -> str:
-    """L'empreinte des données que les documents du contrat affichent, en une requête (plus celles des blocs
-    que les applications supérieures ajoutent à la synthèse, `contrats.registres.synthese_contrat`) : elle
-    change quand une section reçoit une version, qu'une contribution reçoit une réponse ou est masquée, que son
-    autrice ou auteur supprime son compte, qu'un signataire, un engagement, une orientation, une réunion ou
-    l'état du contrat change, que les données d'un bloc changent (un montant décidé), et avec
-    `VERSION_GABARITS`."""
+def empreinte(contrat: ContratDeVille, cle: str = "contrat") -> str:
+    """L'empreinte des données que le document `cle` du contrat affiche, en une requête (plus, pour la
+    synthèse, celles des blocs que les applications supérieures y ajoutent, `contrats.registres.synthese_contrat`
+    : une pour les montants décidés) : elle change quand une section reçoit une version, qu'une contribution
+    reçoit une réponse ou est masquée, que son autrice ou auteur supprime son compte, qu'un signataire, un
+    engagement, une orientation, une réunion ou l'état du contrat change, pour la synthèse que les données d'un
+    de ses blocs changent (un montant décidé), et avec `VERSION_GABARITS`."""
     with connection.cursor() as curseur:
         curseur.execute(_SQL_EMPREINTE.format(**_tables()), {"id": contrat.pk})
         (donnees,) = curseur.fetchone()
-    blocs = repr(synthese_contrat.donnees(contrat))
-    return hashlib.sha256(f"{VERSION_GABARITS}:{donnees}:{blocs}".encode()).hexdigest()[:24]
+    if cle == "synthese":
+        donnees = f"{donnees}:{synthese_contrat.donnees(contrat)!r}"
+    return hashlib.sha256(f"{VERSION_GABARITS}:{donnees}".encode()).hexdigest()[:24]
 
 
 # --- Contextes ---------------------------------------------------------------------------------------------
@@ -337,7 +338,7 @@ def mettre_a_jour(contrat_id: int, cle: str) -> bool:
         contrat = ContratDeVille.objects.avec_porteur().filter(pk=contrat_id).first()
         if contrat is None:
             return False
-        nom, valeur = nom_document(contrat, cle), empreinte(contrat)
+        nom, valeur = nom_document(contrat, cle), empreinte(contrat, cle)
         if edition_existe(nom, valeur):
             return False
         html = render_to_string(document.gabarit, document.contexte(contrat))

@@ -156,14 +156,16 @@ def test_the_pdfs_are_tagged_for_accessibility_with_marianne(complet, fabriquer)
 
 
 def test_it_builds_the_documents_with_a_fixed_number_of_queries(complet, django_assert_num_queries):
-    # Voir les commentaires de contexte_contrat et contexte_synthese ; la synthèse et l'empreinte lisent en plus
+    # Voir les commentaires de contexte_contrat et contexte_synthese ; la synthèse et son empreinte lisent en plus
     # les données du bloc que financements y enregistre (les montants décidés : une requête).
     with django_assert_num_queries(13):
         documents.contexte_contrat(complet)
     with django_assert_num_queries(8 + 1):
         documents.contexte_synthese(complet)
-    with django_assert_num_queries(1 + 1):
+    with django_assert_num_queries(1):
         documents.empreinte(complet)
+    with django_assert_num_queries(1 + 1):
+        documents.empreinte(complet, "synthese")
 
 
 # --- Empreinte et cache ------------------------------------------------------------------------------------
@@ -313,9 +315,8 @@ def test_a_second_download_reads_the_stored_pdf(client, complet, elu, django_ass
     _rendre(complet)
     premier = b"".join(_telecharger(client, complet).streaming_content)
 
-    # 1 session, 2 utilisateur, 3 contrat, 4 adhésions et 5 signataires (profil), 6 empreinte, 7 montants
-    # décidés (bloc des financements, dans l'empreinte).
-    with django_assert_num_queries(7):
+    # 1 session, 2 utilisateur, 3 contrat, 4 adhésions et 5 signataires (profil), 6 empreinte.
+    with django_assert_num_queries(6):
         second = b"".join(_telecharger(client, complet).streaming_content)
 
     assert second == premier

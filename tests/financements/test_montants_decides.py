@@ -10,6 +10,7 @@ from html import unescape
 
 import pikepdf
 import pytest
+from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from financements.selectors import montants_decides_par_annee
 from financements.services import dossiers as services
 from tests.financements.fabrique import dossiers_decides
 from tests.pdfua import defauts_pdfua, elements
+from tests.taches import taches
 
 pytestmark = pytest.mark.django_db
 
@@ -121,9 +123,24 @@ def test_the_synthesis_pdf_shows_the_same_chart_as_an_accessible_figure(finances
     assert defauts_pdfua(pdf) == []
 
 
-def test_a_new_decision_changes_the_fingerprint_of_the_contract_documents(finances, appel, epci):
-    avant = documents.empreinte(finances)
+def test_a_new_decision_changes_the_fingerprint_of_the_synthesis_only(finances, appel, epci):
+    synthese, contrat = documents.empreinte(finances, "synthese"), documents.empreinte(finances, "contrat")
 
     dossiers_decides(appel, [epci], 1)
 
-    assert documents.empreinte(finances) != avant
+    assert documents.empreinte(finances, "synthese") != synthese
+    assert documents.empreinte(finances, "contrat") == contrat
+
+
+def test_a_funder_decision_asks_the_workers_to_render_the_synthesis_again(depose, agent, epci):
+    from financements.services import instruction
+
+    instruction.prendre_en_instruction(depose, agent)
+    with connection.cursor() as curseur:  # les rendus demandés par la création du contrat de test
+        curseur.execute("DELETE FROM procrastinate_jobs")
+
+    instruction.decider(depose, agent, epci, "10000")
+
+    assert [(t.args["contrat"], t.args["document"]) for t in taches("rendre_pdf_contrat")] == [
+        (depose.appel.contrat_id, "synthese")
+    ]
