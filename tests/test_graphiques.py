@@ -64,6 +64,13 @@ def test_the_same_data_give_the_same_svg_and_other_data_another_identifier():
     assert f"#{identifiant}" in autre and "#chart-" not in autre
 
 
+def test_a_chart_already_drawn_is_not_drawn_again(monkeypatch):
+    premier = barres("Déjà dessiné", "Résumé.", SERIES, ETIQUETTES)
+    monkeypatch.setattr("config.lib.graphiques.pygal.Bar", None)  # redessiner échouerait
+
+    assert barres("Déjà dessiné", "Résumé.", SERIES, ETIQUETTES) is premier
+
+
 def test_small_multiples_draw_one_titled_chart_per_series_on_one_scale():
     html = petits_multiples("Taux d'emploi par quartier", "Il monte partout.", SERIES, ETIQUETTES)
     groupe = ET.fromstring(html)

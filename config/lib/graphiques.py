@@ -6,25 +6,28 @@ un titre (`<title>`, que WeasyPrint porte en texte de remplacement /Alt de la fi
 ses données : le gabarit `graphiques/graphique.html` pose le graphique, son résumé et ce tableau ; le résumé dit
 en une phrase ce que le graphique montre.
 
-Dessin par pygal (barres groupées, lignes, légende, styles, axes), la bibliothèque Python de graphiques SVG la
-plus répandue qui dessine côté serveur sans navigateur. Elle ajoute toujours à ses SVG un script de configuration
-(et, par défaut, des liens vers ses scripts d'infobulles sur un site extérieur) : les liens sont coupés (`js=[]`)
-et le script retiré, avec les données d'infobulles qu'il lisait et les commentaires qui citent des adresses.
+Dessin par pygal : du SVG seul, écrit en Python sans navigateur, avec barres groupées, lignes, légende, axes et
+styles (leather, plus simple, n'a pas de barres groupées ; matplotlib dessine le texte en chemins, sans
+structure). pygal ajoute toujours à ses SVG un script de configuration et, par défaut, des liens vers ses scripts
+d'infobulles sur un site extérieur : les liens sont coupés (`js=[]`), le script retiré, avec les données
+d'infobulles qu'il lisait ; les commentaires (qui citent des adresses) tombent à la relecture du SVG.
 
     barres("Montants décidés", "En 2026, l'État…", [Serie("État", [Decimal("1000"), …])], ["2025", "2026"])
-    Graphique.barres(…)  # la même chose, avec les données pour le tableau : {% include "graphiques/graphique.html" %}
+    Graphique("barres", "Montants décidés", …)  # avec les données du tableau, pour graphiques/graphique.html
 """
 
 import hashlib
-import xml.etree.ElementTree as ET  # nosec B405 — SVG produit par pygal dans ce processus, jamais reçu de dehors
+import threading
+import xml.etree.ElementTree as ET  # nosec B405 # le SVG relu vient de pygal, dans ce processus, jamais d'ailleurs
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 import pygal  # type: ignore[import-untyped]
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from pygal.style import Style  # type: ignore[import-untyped]
 
 Valeur = Decimal | int | float | None
@@ -58,7 +61,8 @@ STYLE = Style(
 
 
 def nombre(valeur: Valeur) -> str:
-    """1234567.5 → « 1 234 567,5 » (espace fine insécable entre les milliers) ; une valeur absente → « — »."""
+    """2000 → « 2 000 », 1234567.5 → « 1 234 567,50 » (espace fine insécable entre les milliers) ; une valeur
+    absente → « — »."""
     if valeur is None:
         return "—"
     nombre_decimal = Decimal(str(valeur))
@@ -80,8 +84,30 @@ class Serie:
 
 
 def _identifiant(*parties: object) -> str:
-    """Un identifiant stable tiré des données : le même graphique donne le même SVG (et le même PDF)."""
-    return "graphique-" + hashlib.sha256(repr(parties).encode()).hexdigest()[:12]
+    """Un identifiant stable tiré des données et des options (une fonction de format par son nom) : le même
+    graphique donne le même SVG, d'un processus à l'autre (et le même PDF)."""
+    lisibles = [getattr(partie, "__qualname__", partie) if callable(partie) else partie for partie in parties]
+    return "graphique-" + hashlib.sha256(repr(lisibles).encode()).hexdigest()[:12]
+
+
+# Les derniers graphiques dessinés, par identifiant : pygal met plusieurs dizaines de millisecondes à dessiner un
+# graphique, qu'une page redemande à chaque affichage tant que ses données ne changent pas.
+_DESSINS: OrderedDict[str, SafeString] = OrderedDict()
+_DESSINS_MAXIMUM = 256
+_VERROU = threading.Lock()
+
+
+def _memorise(identifiant: str, dessiner: Callable[[], SafeString]) -> SafeString:
+    with _VERROU:
+        if identifiant in _DESSINS:
+            _DESSINS.move_to_end(identifiant)
+            return _DESSINS[identifiant]
+    dessin = dessiner()
+    with _VERROU:
+        _DESSINS[identifiant] = dessin
+        while len(_DESSINS) > _DESSINS_MAXIMUM:
+            _DESSINS.popitem(last=False)
+    return dessin
 
 
 def _flottants(valeurs: Sequence[Valeur]) -> list[float | None]:
@@ -99,16 +125,15 @@ def _configuration(format_axe: Format, largeur: int, hauteur: int, legende: bool
         "legend_at_bottom": True,
         "legend_at_bottom_columns": 2,
         "truncate_legend": 40,
-        "value_formatter": lambda v: format_axe(v),
+        "value_formatter": format_axe,
         "margin_bottom": 24 if legende else 8,
         "print_values": False,
-        "tooltip_border_radius": 0,
     }
 
 
 def _accessible(svg: str, identifiant: str, titre: str, resume: str) -> SafeString:
     """Le SVG de pygal sans script ni données d'infobulles, avec son titre, son résumé et son rôle d'image."""
-    racine = ET.fromstring(svg)  # nosec B314 — voir l'import
+    racine = ET.fromstring(svg)  # nosec B314 # voir l'import
     for parent in list(racine.iter()):
         for enfant in list(parent):
             balise = enfant.tag.rsplit("}", 1)[-1]
@@ -130,7 +155,7 @@ def _accessible(svg: str, identifiant: str, titre: str, resume: str) -> SafeStri
     # Les règles CSS de pygal visent l'identifiant qu'il a tiré au hasard : elles suivent le nôtre.
     html = ET.tostring(racine, encoding="unicode", short_empty_elements=True)
     html = html.replace(f"#chart-{_uuid(svg)}", f"#{identifiant}")
-    return mark_safe(html)  # nosec B308 B703 — sérialisé par ElementTree, textes échappés
+    return SafeString(html)  # nosec B703 # sérialisé par ElementTree, qui échappe les textes
 
 
 def _uuid(svg: str) -> str:
@@ -165,10 +190,13 @@ def barres(
 ) -> SafeString:
     """Un graphique en barres (verticales, ou horizontales), groupées par étiquette quand il y a plusieurs
     séries."""
-    identifiant = _identifiant("barres", titre, resume, series, etiquettes, horizontales, largeur, hauteur)
+    identifiant = _identifiant("barres", titre, resume, series, etiquettes, format_axe, horizontales, largeur, hauteur)
     classe = pygal.HorizontalBar if horizontales else pygal.Bar
     configuration = _configuration(format_axe, largeur, hauteur, legende=len(series) > 1)
-    return _dessiner(classe(**configuration), identifiant, titre, resume, series, etiquettes)
+    return _memorise(
+        identifiant,
+        lambda: _dessiner(classe(**configuration), identifiant, titre, resume, series, etiquettes),
+    )
 
 
 def lignes(
@@ -183,17 +211,20 @@ def lignes(
     etendue: tuple[float, float] | None = None,
 ) -> SafeString:
     """Un graphique en lignes, une par série ; `etendue` fixe l'axe des valeurs (min, max)."""
-    identifiant = _identifiant("lignes", titre, resume, series, etiquettes, largeur, hauteur, etendue)
+    identifiant = _identifiant("lignes", titre, resume, series, etiquettes, format_axe, largeur, hauteur, etendue)
     configuration = _configuration(format_axe, largeur, hauteur, legende=len(series) > 1)
     if etendue is not None:
         configuration["range"] = etendue
-    return _dessiner(
-        pygal.Line(dots_size=3, allow_interruptions=True, **configuration),
+    return _memorise(
         identifiant,
-        titre,
-        resume,
-        series,
-        etiquettes,
+        lambda: _dessiner(
+            pygal.Line(dots_size=3, allow_interruptions=True, **configuration),
+            identifiant,
+            titre,
+            resume,
+            series,
+            etiquettes,
+        ),
     )
 
 
@@ -230,11 +261,13 @@ def petits_multiples(
         )
         for serie in series
     ]
-    identifiant = _identifiant("petits_multiples", titre, resume, series, etiquettes)
-    return format_html_join(
-        "",
+    identifiant = _identifiant("petits_multiples", titre, resume, series, etiquettes, format_axe, format_valeur)
+    svg = SafeString("".join(dessins))  # nosec B703 # des SVG déjà sûrs (`lignes`)
+    return format_html(
         '<div class="petits-multiples" role="group" aria-label="{}" id="{}">{}</div>',
-        [(f"{titre}. {resume}", identifiant, mark_safe("".join(dessins)))],  # nosec B308 B703 — SVG déjà sûrs
+        f"{titre}. {resume}",
+        identifiant,
+        svg,
     )
 
 
