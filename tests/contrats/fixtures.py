@@ -64,12 +64,6 @@ PERIMETRE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _stockage(settings, tmp_path):
-    # Les PDF rendus vont dans un dossier jetable, jamais dans var/media.
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def contrat_complet(contrat, section, agent, membre_structure, habitant):
     """Le contrat ci-dessus, rempli de tout ce que ses PDF affichent (dont une carte de QPV et des tableaux)."""

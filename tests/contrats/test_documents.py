@@ -30,6 +30,12 @@ from tests.taches import taches
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _stockage(settings, tmp_path):
+    # Les PDF rendus vont dans un dossier jetable, jamais dans var/media.
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def complet(contrat_complet):
     return contrat_complet
