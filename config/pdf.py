@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from pydyf import PDF, Dictionary
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -67,8 +68,41 @@ class RecuperateurLocal(URLFetcher):
         raise ValueError(f"Ressource refusée, WeasyPrint ne lit que les fichiers statiques locaux : {url}")
 
 
+def portees_des_en_tetes(document: object, pdf: PDF) -> None:
+    """Donne à chaque cellule d'en-tête (TH) de l'arbre de structure sa portée, /Scope /Row ou /Column
+    (PDF/UA-1, 7.5 ; ISO 32000-1, 14.8.5.7), que WeasyPrint n'écrit pas encore (jusqu'à la 70.0 au moins :
+    Kozea/WeasyPrint#2508, ouvert ; aucune option ne l'active).
+
+    Rien n'est deviné : WeasyPrint lit déjà l'attribut HTML `scope` pour relier chaque cellule de données à ses
+    en-têtes (/Headers vers l'/ID des TH), un en-tête `scope="row"` aux cellules de sa ligne, les autres à celles
+    de leur colonne. Un TH cité par une cellule de sa propre ligne (même TR parent) est donc un en-tête de ligne,
+    tout autre un en-tête de colonne. Une portée déjà écrite (par une version de WeasyPrint qui le fera) est
+    gardée telle quelle.
+
+    C'est le `finisher` de `HTML.write_pdf`, le crochet que WeasyPrint offre pour retoucher le PDF (objets
+    pydyf) avant son écriture."""
+    cellules = [
+        objet
+        for objet in pdf.objects
+        if isinstance(objet, Dictionary) and objet.get("Type") == "/StructElem" and objet.get("S") in ("/TH", "/TD")
+    ]
+    en_tetes = {objet["ID"].string: objet for objet in cellules if objet["S"] == "/TH" and "ID" in objet}
+    de_ligne = set()
+    for cellule in cellules:
+        for cle in cellule.get("A", {}).get("Headers", ()):
+            en_tete = en_tetes.get(cle.string)
+            if en_tete is not None and en_tete.get("P") == cellule.get("P"):
+                de_ligne.add(id(en_tete))
+    for cellule in cellules:
+        if cellule["S"] == "/TH":
+            attributs = cellule.setdefault("A", Dictionary({"O": "/Table"}))
+            attributs.setdefault("Scope", "/Row" if id(cellule) in de_ligne else "/Column")
+
+
 def html_en_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=RecuperateurLocal()).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=RecuperateurLocal()).write_pdf(
+        pdf_variant="pdf/ua-1", finisher=portees_des_en_tetes
+    )
 
 
 def rendre_pdf(gabarit: str, contexte: dict) -> bytes:

@@ -33,13 +33,14 @@ from contrats.models import (
     StatutContribution,
 )
 from contrats.models.concertation import STATUTS_REPONDUS
+from contrats.registres import synthese_contrat
 from contrats.texte import nettoyer
 from territoires.carto import Carte, carte_des_qpv
 from territoires.models import Commune, Qpv
 
 # À changer à chaque modification des gabarits PDF ou de ce module qui change le document rendu : les PDF
 # gardés sous l'ancienne version ne sont plus servis.
-VERSION_GABARITS = "2026-11-28.3"
+VERSION_GABARITS = "2026-12-07.1"
 
 GABARIT_CONTRAT = "pdf/contrat.html"
 GABARIT_SYNTHESE = "pdf/synthese_contrat.html"
@@ -126,14 +127,18 @@ _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
 )
 
 
-def empreinte(contrat: ContratDeVille) -> str:
-    """L'empreinte des données que les documents du contrat affichent, en une requête : elle change quand
-    une section reçoit une version, qu'une contribution reçoit une réponse ou est masquée, que son autrice ou
-    auteur supprime son compte, qu'un signataire, un engagement, une orientation, une réunion ou l'état du
-    contrat change, et avec `VERSION_GABARITS`."""
+def empreinte(contrat: ContratDeVille, cle: str = "contrat") -> str:
+    """L'empreinte des données que le document `cle` du contrat affiche, en une requête (plus, pour la
+    synthèse, celles des blocs que les applications supérieures y ajoutent, `contrats.registres.synthese_contrat`
+    : une pour les montants décidés) : elle change quand une section reçoit une version, qu'une contribution
+    reçoit une réponse ou est masquée, que son autrice ou auteur supprime son compte, qu'un signataire, un
+    engagement, une orientation, une réunion ou l'état du contrat change, pour la synthèse que les données d'un
+    de ses blocs changent (un montant décidé), et avec `VERSION_GABARITS`."""
     with connection.cursor() as curseur:
         curseur.execute(_SQL_EMPREINTE.format(**_tables()), {"id": contrat.pk})
         (donnees,) = curseur.fetchone()
+    if cle == "synthese":
+        donnees = f"{donnees}:{synthese_contrat.donnees(contrat)!r}"
     return hashlib.sha256(f"{VERSION_GABARITS}:{donnees}".encode()).hexdigest()[:24]
 
 
@@ -245,7 +250,8 @@ def contexte_contrat(contrat: ContratDeVille) -> dict:
 
 
 def contexte_synthese(contrat: ContratDeVille) -> dict:
-    """Ce que la synthèse pour les élus affiche, en 8 requêtes."""
+    """Ce que la synthèse pour les élus affiche, en 8 requêtes, plus celles des blocs des applications
+    supérieures (`contrats.registres.synthese_contrat` : les montants décidés, une requête)."""
     qpv = _qpv(contrat)  # 1, 2
     signataires = _signataires(contrat)  # 3, 4
     arbre = _arbre(contrat)  # 5, 6
@@ -276,6 +282,7 @@ def contexte_synthese(contrat: ContratDeVille) -> dict:
         "nb_contributions": sum(statuts.values()),
         "nb_repondues": repondues,
         "statuts_contributions": [(s.label, statuts[s.value]) for s in StatutContribution],
+        "blocs": synthese_contrat.rendre(synthese_contrat.donnees(contrat)),
         "edite_le": timezone.localtime(),
     }
 
@@ -331,7 +338,7 @@ def mettre_a_jour(contrat_id: int, cle: str) -> bool:
         contrat = ContratDeVille.objects.avec_porteur().filter(pk=contrat_id).first()
         if contrat is None:
             return False
-        nom, valeur = nom_document(contrat, cle), empreinte(contrat)
+        nom, valeur = nom_document(contrat, cle), empreinte(contrat, cle)
         if edition_existe(nom, valeur):
             return False
         html = render_to_string(document.gabarit, document.contexte(contrat))

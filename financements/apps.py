@@ -10,6 +10,10 @@ class FinancementsConfig(AppConfig):
 
         enregistrer_blocs()
 
+        from financements import signaux
+
+        signaux.connecter()
+
         from acteurs_ess.registres import valideurs_rib
         from financements.permissions import finance_un_dossier_de
 

@@ -1,8 +1,11 @@
 """Les blocs des appels à projets et dossiers sur les pages d'autres applications, qui ne les importent pas :
 les projets financés d'un QPV, d'une commune ou d'un EPCI (`territoires.registres.pages_territoire`) et d'une
-structure avec ses conventions (`acteurs_ess.registres.profil_structure`), « Mes dossiers » et « Mes conventions » dans
-Mon espace (`comptes.registres.mon_espace`), le lien vers les appels d'un contrat (`contrats.registres.page_contrat`).
+structure avec ses conventions (`acteurs_ess.registres.profil_structure`), « Mes dossiers » et « Mes conventions »
+dans Mon espace (`comptes.registres.mon_espace`), le lien vers les appels d'un contrat et les montants décidés pour
+ses projets (`contrats.registres.page_contrat`, et `contrats.registres.synthese_contrat` pour sa synthèse PDF).
 Enregistrés dans `FinancementsConfig.ready()` ; chacun lance un nombre fixe de requêtes."""
+
+from decimal import Decimal
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -10,6 +13,8 @@ from django.utils import timezone
 
 from acteurs_ess.models import Structure
 from comptes.contexte import contexte_de_requete
+from config.lib.euros import euros
+from config.lib.graphiques import Graphique, Serie, euros_arrondis
 from contrats.models import ContratDeVille
 from financements.models import Dossier
 from financements.permissions import organisations_instructrices, organisations_structures
@@ -18,6 +23,7 @@ from financements.selectors import (
     conventions_publiques,
     dossiers_a_instruire,
     dossiers_de,
+    montants_decides_par_annee,
     projets_finances,
 )
 from financements.tableaux import peut_voir_tableau_etat, suivi_structure
@@ -109,14 +115,63 @@ def appels_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str:
     return render_to_string("financements/appels/_contrat.html", {"contrat": contrat}, request=request)
 
 
+def graphique_montants_decides(lignes: list[tuple[int, str, Decimal]]) -> Graphique | None:
+    """Les montants décidés (`selectors.montants_decides_par_annee`) en barres groupées par année, une couleur par
+    financeur, avec leur résumé ; None s'il n'y en a aucun."""
+    if not lignes:
+        return None
+    annees = sorted({annee for annee, _, _ in lignes})
+    montants: dict[str, dict[int, Decimal]] = {}
+    for annee, financeur, total in lignes:
+        montants.setdefault(financeur, {})[annee] = total
+    totaux = {financeur: sum(par_annee.values(), Decimal(0)) for financeur, par_annee in montants.items()}
+    total = sum(totaux.values(), Decimal(0))
+    premier = max(totaux, key=lambda financeur: (totaux[financeur], financeur))
+    periode = f"en {annees[0]}" if len(annees) == 1 else f"de {annees[0]} à {annees[-1]}"
+    part = round(totaux[premier] * 100 / total) if total else 0
+    nombre = len(montants)
+    resume = (
+        f"{euros(total)} décidés {periode} pour les projets du contrat par {nombre} "
+        f"financeur{'s' if nombre > 1 else ''} ; {premier} en apporte la plus grande part ({part} %)."
+    )
+    return Graphique(
+        "barres",
+        "Montants décidés par année et par financeur",
+        resume,
+        [Serie(financeur, [par_annee.get(annee) for annee in annees]) for financeur, par_annee in montants.items()],
+        [str(annee) for annee in annees],
+        format_valeur=euros,
+        format_axe=euros_arrondis,
+        entete_series="Financeur",
+    )
+
+
+def rendre_montants_decides(lignes: list[tuple[int, str, Decimal]], request: HttpRequest | None = None) -> str:
+    """Le bloc des montants décidés (page du contrat, ou synthèse PDF sans requête) ; "" s'il n'y en a aucun."""
+    graphique = graphique_montants_decides(lignes)
+    if graphique is None:
+        return ""
+    return render_to_string("financements/contrats/_montants_decides.html", {"graphique": graphique}, request=request)
+
+
+def montants_decides_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str:
+    """Les montants décidés pour les projets des appels du contrat, par année et par financeur, en graphique
+    avec son tableau : une requête."""
+    return rendre_montants_decides(montants_decides_par_annee(contrat), request)
+
+
 def enregistrer_blocs() -> None:
     """Appelé par `FinancementsConfig.ready()`."""
     from acteurs_ess.registres import profil_structure
     from comptes.registres import mon_espace
-    from contrats.registres import page_contrat
+    from contrats.registres import BlocDeDocument, page_contrat, synthese_contrat
     from territoires.registres import pages_territoire
 
     page_contrat.enregistrer("appels_a_projets", appels_du_contrat, ordre=10)
+    page_contrat.enregistrer("montants_decides", montants_decides_du_contrat, ordre=20)
+    synthese_contrat.enregistrer(
+        "montants_decides", BlocDeDocument(montants_decides_par_annee, rendre_montants_decides), ordre=10
+    )
     pages_territoire.enregistrer("projets_finances", projets_d_un_territoire, ordre=15)
     profil_structure.enregistrer("projets_finances", projets_de_la_structure, ordre=10)
     profil_structure.enregistrer("conventions", conventions_de_la_structure, ordre=20)

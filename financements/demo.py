@@ -331,6 +331,9 @@ def _versements(convention, financeur, agent) -> None:
         auteur=agent,
         financeur=financeur,
         evenement=f"Échéancier de {financeur} établi ; avance payée",
+    )
+
+
 def _avenant(convention, financeur, auteur) -> None:
     """Un avenant à la convention de la métropole, qui attend la signature de la structure : une année de plus."""
     avant = {f"{m.financeur_id}:{m.annee}": str(m.montant) for m in convention.montants.all()}

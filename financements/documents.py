@@ -28,6 +28,10 @@ from financements.services import dossiers as services
 
 GABARIT = "pdf/dossier.html"
 
+# À changer à chaque modification du gabarit ou du rendu qui change le document : les résumés gardés sous
+# l'ancienne version ne sont plus servis (contrats.documents.VERSION_GABARITS).
+VERSION_GABARIT = "2026-12-07.1"
+
 
 def nom_document(dossier_id: int) -> str:
     return f"dossier-{dossier_id}"
@@ -37,7 +41,7 @@ def empreinte(dossier: Dossier) -> str:
     """Change à chaque enregistrement du dossier (`modifie_le`) et à chaque entrée de son journal (budget,
     pièces, avis, décisions) : une requête."""
     dernier = dossier.journal.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return hashlib.sha256(f"{dossier.modifie_le.isoformat()}-{dernier}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{VERSION_GABARIT}:{dossier.modifie_le.isoformat()}-{dernier}".encode()).hexdigest()[:16]
 
 
 def contexte(dossier: Dossier) -> dict:

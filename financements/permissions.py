@@ -22,8 +22,8 @@ from contrats.models import ContratDeVille
 from contrats.permissions import organisation_porte
 from financements.models import (
     AppelAProjets,
-    CompteRendu,
     Avenant,
+    CompteRendu,
     Convention,
     CoPorteur,
     Dossier,

@@ -312,3 +312,18 @@ def echeanciers(qui: Qui, convention: Convention) -> list[EcheancierFinanceur]:
         )
         for f in parties
     ]
+
+
+def montants_decides_par_annee(contrat: ContratDeVille) -> list[tuple[int, str, Decimal]]:
+    """Les montants accordés aux projets financés (publics : `Dossier.objects.finances()`) des appels du contrat,
+    par année de l'appel et par financeur : (année, financeur, total), une requête. Une action pluriannuelle
+    compte à l'année de son appel pour tout ce qui lui est accordé."""
+    lignes = (
+        Financement.objects.filter(
+            dossier__in=Dossier.objects.finances().filter(appel__contrat=contrat), montant_accorde__gt=0
+        )
+        .values_list("dossier__appel__annee", "financeur__nom")
+        .annotate(total=Sum("montant_accorde"))
+        .order_by("dossier__appel__annee", "financeur__nom")
+    )
+    return [(annee, financeur, total) for annee, financeur, total in lignes]

@@ -1,11 +1,15 @@
 import io
 import re
 
+import pikepdf
 import pytest
 from django.template import Context, Template
+from pydyf import PDF, Dictionary, String
 from pypdf import PdfReader
+from weasyprint import HTML
 
-from config.pdf import BASE_URL, RecuperateurLocal, edition, html_en_pdf, ranger_edition
+from config.pdf import BASE_URL, RecuperateurLocal, edition, html_en_pdf, portees_des_en_tetes, ranger_edition
+from tests.pdfua import defauts_pdfua, elements, portee
 
 GABARIT = Template(
     """{% extends "pdf/base.html" %}
@@ -112,3 +116,65 @@ def test_an_edition_is_kept_per_fingerprint_and_replaces_the_older_ones(settings
     assert edition("contrat-1", "v1") is None
     with edition("contrat-1", "v2") as fichier:
         assert fichier.read() == b"%PDF-essai-2"
+
+
+TABLEAU = Template(
+    """{% extends "pdf/base.html" %}
+{% block titre %}Tableau d'essai{% endblock %}
+{% block contenu %}
+  <table>
+    <caption>Montants par financeur et par année</caption>
+    <thead><tr><th scope="col">Financeur</th><th scope="col">2025</th><th scope="col">2026</th></tr></thead>
+    <tbody>
+      <tr><th scope="row">État</th><td>10 €</td><td>20 €</td></tr>
+      <tr><th scope="row">Métropole</th><td>30 €</td><td>40 €</td></tr>
+    </tbody>
+  </table>
+  <svg role="img" viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg"><title>Un carré bleu.</title>
+    <rect width="10" height="10" fill="#000091"/></svg>
+{% endblock %}"""
+)
+
+
+def _lire(pdf: bytes, type_: str, lecture) -> list:
+    """`lecture(objet)` pour chaque élément de ce type de l'arbre de structure (lu tant que le PDF est ouvert)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return [lecture(element.objet) for element in elements(document) if element.type == type_]
+
+
+def test_header_cells_get_the_scope_of_their_html_scope_attribute():
+    pdf = html_en_pdf(TABLEAU.render(Context({})))
+
+    # Les trois en-têtes de colonne, puis les deux en-têtes de ligne (WeasyPrint lit l'attribut `scope`).
+    assert _lire(pdf, "/TH", portee) == ["/Column"] * 3 + ["/Row"] * 2
+    assert defauts_pdfua(pdf) == []
+
+
+def test_an_svg_title_becomes_the_alternative_text_of_its_figure():
+    pdf = html_en_pdf(TABLEAU.render(Context({})))
+
+    assert _lire(pdf, "/Figure", lambda figure: str(figure.Alt)) == ["Un carré bleu."]
+
+
+def test_the_structure_check_fails_on_a_figure_without_alternative_text_and_a_header_without_scope():
+    html = TABLEAU.render(Context({})).replace("<title>Un carré bleu.</title>", "")
+    sans_portee = HTML(string=html, base_url=BASE_URL, url_fetcher=RecuperateurLocal()).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+
+    assert defauts_pdfua(sans_portee) == [
+        *(f"cellule d'en-tête n° {n} sans portée (/Scope)" for n in range(1, 6)),
+        "figure n° 1 sans texte de remplacement (/Alt)",
+    ]
+
+
+def test_a_scope_already_written_by_weasyprint_is_kept():
+    en_tete = Dictionary(
+        {"Type": "/StructElem", "S": "/TH", "ID": String("1-0-0"), "A": Dictionary({"O": "/Table", "Scope": "/Both"})}
+    )
+    pdf = PDF()
+    pdf.add_object(en_tete)
+
+    portees_des_en_tetes(None, pdf)
+
+    assert en_tete["A"]["Scope"] == "/Both"

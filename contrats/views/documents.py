@@ -30,7 +30,7 @@ def _telecharger(request: HttpRequest, code: str, cle: str) -> HttpResponse:
     return reponse_pdf(
         request,
         nom=nom_document(contrat, cle),
-        empreinte=empreinte(contrat),
+        empreinte=empreinte(contrat, cle),
         nom_fichier=f"{DOCUMENTS[cle].fichier}-{contrat.code}.pdf",
         preparer=lambda: taches.differer_rendu(contrat.pk, cle),
         verrou=taches.verrou_pdf(contrat.pk, cle),

@@ -4,7 +4,6 @@ les télécharge."""
 import io
 import re
 from datetime import date
-from decimal import Decimal
 from html import unescape
 from unittest import mock
 
@@ -18,25 +17,17 @@ from contrats import documents
 from contrats.models import (
     Contribution,
     Engagement,
-    InstanceGouvernance,
-    NiveauOrientation,
     Orientation,
     Reunion,
     StatutContrat,
     StatutContribution,
-    TypeInstance,
 )
 from contrats.services import concertation as services_concertation
 from contrats.services import sections as services_sections
-from tests.contrats.factories import ConcertationFactory, ContratFactory, ContributionFactory, SectionFactory
+from tests.contrats.factories import ContratFactory
 from tests.taches import taches
 
 pytestmark = pytest.mark.django_db
-
-PERIMETRE = {
-    "type": "MultiPolygon",
-    "coordinates": [[[[-1.66, 48.12], [-1.64, 48.12], [-1.65, 48.13], [-1.66, 48.12]]]],
-}
 
 
 @pytest.fixture(autouse=True)
@@ -46,61 +37,8 @@ def _stockage(settings, tmp_path):
 
 
 @pytest.fixture
-def complet(contrat, section, agent, membre_structure, habitant):
-    """Le contrat de tests/contrats/fixtures.py, rempli de tout ce que le PDF complet affiche."""
-    premier, second = contrat.qpv.order_by("code")
-    premier.nom, premier.population, premier.perimetre, premier.emprise = (
-        "Maurepas",
-        678,
-        PERIMETRE,
-        [
-            -1.66,
-            48.12,
-            -1.64,
-            48.13,
-        ],
-    )
-    premier.save()
-    second.nom, second.population = "Le Blosne", 11809
-    second.save()
-    prefecture, bailleur = contrat.signataires.order_by("ordre")
-    prefecture.signe_par, prefecture.date_signature = "Le préfet d'Ille-et-Vilaine", date(2024, 6, 28)
-    prefecture.save()
-    Engagement.objects.create(signataire=prefecture, texte="Crédits du programme 147", montant=Decimal("1200000"))
-    Engagement.objects.create(signataire=bailleur, texte="Abattement de TFPB réinvesti", montant=None)
-    SectionFactory(
-        contrat=contrat, etape="programme", titre="Réussite éducative", texte_initial="<p>Six cents enfants.</p>"
-    )
-    orientation = Orientation.objects.create(
-        contrat=contrat,
-        niveau=NiveauOrientation.ORIENTATION,
-        titre="Accès à l'emploi",
-        piliers=["developpement_economique"],
-    )
-    orientation.qpv.set([premier])
-    Orientation.objects.create(
-        contrat=contrat, parent=orientation, niveau=NiveauOrientation.OBJECTIF, titre="Lever les freins à l'emploi"
-    )
-    copil = InstanceGouvernance.objects.create(contrat=contrat, type=TypeInstance.COPIL, nom="Comité de pilotage")
-    Reunion.objects.create(
-        instance=copil, date=date(2025, 3, 14), participants="Préfecture\nMétropole", decisions="Diagnostic validé"
-    )
-    concertation = ConcertationFactory(contrat=contrat, sections=[section], ouverte_par=agent)
-    repondue = ContributionFactory(
-        concertation=concertation, section=section, auteur=membre_structure, texte="Associer les chantiers d'insertion."
-    )
-    services_concertation.repondre(
-        repondue, agent, StatutContribution.RETENUE, "Retenue : les chantiers sont associés."
-    )
-    ContributionFactory(
-        concertation=concertation, section=section, auteur=habitant, texte="Une idée pas encore analysée."
-    )
-    masquee = ContributionFactory(
-        concertation=concertation, section=section, auteur=habitant, texte="Propos injurieux à ne jamais publier."
-    )
-    services_concertation.masquer(masquee, agent, "Propos injurieux")
-    contrat.refresh_from_db()
-    return contrat
+def complet(contrat_complet):
+    return contrat_complet
 
 
 @pytest.fixture
@@ -174,7 +112,7 @@ def test_it_draws_the_qpv_perimeters(complet):
     html = documents.html_contrat(complet)
 
     assert html.count("<svg") == 2  # la carte d'ensemble et celle du seul QPV dont le périmètre est connu
-    assert 'aria-label="Périmètre du quartier Maurepas"' in html
+    assert "<title>Carte du périmètre du quartier Maurepas.</title>" in html
 
 
 def test_the_synthesis_fits_in_two_pages_with_key_figures_qpv_orientations_and_concertation(complet):
@@ -224,13 +162,16 @@ def test_the_pdfs_are_tagged_for_accessibility_with_marianne(complet, fabriquer)
 
 
 def test_it_builds_the_documents_with_a_fixed_number_of_queries(complet, django_assert_num_queries):
-    # Voir les commentaires de contexte_contrat et contexte_synthese.
+    # Voir les commentaires de contexte_contrat et contexte_synthese ; la synthèse et son empreinte lisent en plus
+    # les données du bloc que financements y enregistre (les montants décidés : une requête).
     with django_assert_num_queries(13):
         documents.contexte_contrat(complet)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(8 + 1):
         documents.contexte_synthese(complet)
     with django_assert_num_queries(1):
         documents.empreinte(complet)
+    with django_assert_num_queries(1 + 1):
+        documents.empreinte(complet, "synthese")
 
 
 # --- Empreinte et cache ------------------------------------------------------------------------------------

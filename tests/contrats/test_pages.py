@@ -71,11 +71,12 @@ def test_it_runs_a_fixed_number_of_queries_on_the_contract_page(client, agent, c
     _remplir(contrat, agent, 1)
     # session, utilisateur, contrat ; QPV, communes, signataires, engagements, instances, réunions, sections,
     # orientations, leurs QPV, objectifs, leurs QPV, concertations ; adhésions (profil), concertations ouvertes,
-    # journal ; panneau ESS : consultations, dynamiques (et collectifs), structures associées
-    with django_assert_num_queries(21):
+    # journal ; panneau ESS : consultations, dynamiques (et collectifs), structures associées ; montants décidés
+    # (bloc des financements)
+    with django_assert_num_queries(22):
         client.get(url)
     _remplir(contrat, agent, 5)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         reponse = client.get(url)
     assert reponse.content.decode().count('class="coville-section') == 6
 

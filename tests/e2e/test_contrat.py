@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contrats.models import Contribution, Section
+from tests.e2e.accessibilite import rapport_axe
 from tests.e2e.pages_contrats import CODE
 
 pytestmark = pytest.mark.navigateur
@@ -151,3 +152,26 @@ def test_the_editor_toolbar_speaks_french(page, journal, demo, connecter):
     assert {"Insérer ou modifier un lien", "Annuler", "Rétablir", "Supprimer le tableau"} <= titres
     assert sorted(choix) == ["Paragraphe", "Titre de niveau 2", "Titre de niveau 3", "Titre de niveau 4"]
     assert journal.erreurs == [], journal.erreurs
+
+
+def test_the_contract_page_shows_the_decided_amounts_chart_with_its_table(
+    page, journal, demo, connecter, violations_bloquantes
+):
+    # Sur la page du contrat de démonstration, vue par un élu : le graphique des montants décidés, nommé et
+    # résumé, et le tableau de ses données juste après ; aucune violation d'axe, aucun script bloqué.
+    connecter("elu@demo.coville.fr")
+    page.goto(f"/contrats/{CODE}/")
+    expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
+
+    bloc = page.locator("section.montants-decides")
+    graphique = bloc.get_by_role("img", name="Montants décidés par année et par financeur")
+    expect(graphique).to_be_visible()
+    expect(bloc.locator("figcaption")).to_contain_text("décidés")
+    tableau = bloc.get_by_role("table", name="Montants décidés par année et par financeur : les données du graphique")
+    expect(tableau).to_be_visible()
+    expect(tableau.get_by_role("rowheader").first).to_be_visible()
+    assert bloc.locator("script").count() == 0
+
+    violations = violations_bloquantes(page)
+    assert not violations, rapport_axe(violations)
+    assert journal.erreurs_csp() == []

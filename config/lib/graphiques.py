@@ -1,0 +1,304 @@
+"""Graphiques accessibles, en SVG rendu côté serveur : barres, lignes, petits multiples.
+
+Le même SVG sert dans les pages et dans les PDF (WeasyPrint) : aucun JavaScript, rien de chargé de l'extérieur,
+un titre (`<title>`, que WeasyPrint porte en texte de remplacement /Alt de la figure) et un résumé (`<desc>`),
+`role="img"` et `aria-labelledby` pour les lecteurs d'écran. Un graphique ne se montre jamais sans le tableau de
+ses données : le gabarit `graphiques/graphique.html` pose le graphique, son résumé et ce tableau ; le résumé dit
+en une phrase ce que le graphique montre.
+
+Dessin par pygal : du SVG seul, écrit en Python sans navigateur, avec barres groupées, lignes, légende, axes et
+styles (leather, plus simple, n'a pas de barres groupées ; matplotlib dessine le texte en chemins, sans
+structure). pygal ajoute toujours à ses SVG un script de configuration et, par défaut, des liens vers ses scripts
+d'infobulles sur un site extérieur : les liens sont coupés (`js=[]`), le script retiré, avec les données
+d'infobulles qu'il lisait ; les commentaires (qui citent des adresses) tombent à la relecture du SVG.
+
+    barres("Montants décidés", "En 2026, l'État…", [Serie("État", [Decimal("1000"), …])], ["2025", "2026"])
+    Graphique("barres", "Montants décidés", …)  # avec les données du tableau, pour graphiques/graphique.html
+"""
+
+import hashlib
+import threading
+import xml.etree.ElementTree as ET  # nosec B405 # le SVG relu vient de pygal, dans ce processus, jamais d'ailleurs
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+import pygal  # type: ignore[import-untyped]
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from pygal.style import Style  # type: ignore[import-untyped]
+
+Valeur = Decimal | int | float | None
+Format = Callable[[Valeur], str]
+Genre = Literal["barres", "lignes", "petits_multiples"]
+
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG)
+ET.register_namespace("xlink", XLINK)
+
+# Couleurs illustratives du DSFR, contrastées sur fond blanc (bleu France d'abord).
+COULEURS = ("#000091", "#c9191e", "#18753c", "#b34000", "#6e445a", "#695240", "#3a3a3a", "#a558a0")
+
+STYLE = Style(
+    font_family="Marianne, Arial, sans-serif",
+    background="transparent",
+    plot_background="transparent",
+    foreground="#161616",
+    foreground_strong="#161616",
+    foreground_subtle="#666666",
+    opacity="1",
+    opacity_hover="1",
+    transition="none",
+    colors=COULEURS,
+    label_font_size=11,
+    major_label_font_size=11,
+    legend_font_size=12,
+    value_font_size=11,
+)
+
+
+def nombre(valeur: Valeur) -> str:
+    """2000 → « 2 000 », 1234567.5 → « 1 234 567,50 » (espace fine insécable entre les milliers) ; une valeur
+    absente → « — »."""
+    if valeur is None:
+        return "—"
+    nombre_decimal = Decimal(str(valeur))
+    decimales = 0 if nombre_decimal == nombre_decimal.to_integral_value() else 2
+    return f"{nombre_decimal:,.{decimales}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def euros_arrondis(valeur: Valeur) -> str:
+    """Un montant à l'euro près, pour les axes : « 12 000 € »."""
+    return "—" if valeur is None else f"{nombre(Decimal(str(valeur)).quantize(Decimal('1')))} €"
+
+
+@dataclass(frozen=True)
+class Serie:
+    """Une série de valeurs, une par étiquette (année, territoire…) ; None : pas de valeur."""
+
+    nom: str
+    valeurs: Sequence[Valeur]
+
+
+def _identifiant(*parties: object) -> str:
+    """Un identifiant stable tiré des données et des options (une fonction de format par son nom) : le même
+    graphique donne le même SVG, d'un processus à l'autre (et le même PDF)."""
+    lisibles = [getattr(partie, "__qualname__", partie) if callable(partie) else partie for partie in parties]
+    return "graphique-" + hashlib.sha256(repr(lisibles).encode()).hexdigest()[:12]
+
+
+# Les derniers graphiques dessinés, par identifiant : pygal met plusieurs dizaines de millisecondes à dessiner un
+# graphique, qu'une page redemande à chaque affichage tant que ses données ne changent pas.
+_DESSINS: OrderedDict[str, SafeString] = OrderedDict()
+_DESSINS_MAXIMUM = 256
+_VERROU = threading.Lock()
+
+
+def _memorise(identifiant: str, dessiner: Callable[[], SafeString]) -> SafeString:
+    with _VERROU:
+        if identifiant in _DESSINS:
+            _DESSINS.move_to_end(identifiant)
+            return _DESSINS[identifiant]
+    dessin = dessiner()
+    with _VERROU:
+        _DESSINS[identifiant] = dessin
+        while len(_DESSINS) > _DESSINS_MAXIMUM:
+            _DESSINS.popitem(last=False)
+    return dessin
+
+
+def _flottants(valeurs: Sequence[Valeur]) -> list[float | None]:
+    return [None if v is None else float(v) for v in valeurs]
+
+
+def _configuration(format_axe: Format, largeur: int, hauteur: int, legende: bool) -> dict:
+    return {
+        "style": STYLE,
+        "js": [],  # aucun lien vers les scripts d'infobulles de pygal
+        "disable_xml_declaration": True,
+        "width": largeur,
+        "height": hauteur,
+        "show_legend": legende,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 2,
+        "truncate_legend": 40,
+        "value_formatter": format_axe,
+        "margin_bottom": 24 if legende else 8,
+        "print_values": False,
+    }
+
+
+def _accessible(svg: str, identifiant: str, titre: str, resume: str) -> SafeString:
+    """Le SVG de pygal sans script ni données d'infobulles, avec son titre, son résumé et son rôle d'image."""
+    racine = ET.fromstring(svg)  # nosec B314 # voir l'import
+    for parent in list(racine.iter()):
+        for enfant in list(parent):
+            balise = enfant.tag.rsplit("}", 1)[-1]
+            classes = enfant.get("class", "").split()
+            if balise == "script" or (balise == "desc" and classes) or "tooltip-overlay" in classes:
+                parent.remove(enfant)
+            elif enfant.get("id", "").startswith("activate-serie"):
+                del enfant.attrib["id"]  # les mêmes dans chaque graphique : doublons dans une page
+    racine.set("id", identifiant)
+    racine.set("role", "img")
+    racine.set("aria-labelledby", f"{identifiant}-titre {identifiant}-resume")
+    # Le titre d'abord : WeasyPrint prend le premier <title> enfant du SVG comme texte de remplacement.
+    element_titre = ET.Element(f"{{{SVG}}}title", {"id": f"{identifiant}-titre"})
+    element_titre.text = titre
+    element_resume = ET.Element(f"{{{SVG}}}desc", {"id": f"{identifiant}-resume"})
+    element_resume.text = resume
+    racine.insert(0, element_resume)
+    racine.insert(0, element_titre)
+    # Les règles CSS de pygal visent l'identifiant qu'il a tiré au hasard : elles suivent le nôtre.
+    html = ET.tostring(racine, encoding="unicode", short_empty_elements=True)
+    html = html.replace(f"#chart-{_uuid(svg)}", f"#{identifiant}")
+    return SafeString(html)  # nosec B703 # sérialisé par ElementTree, qui échappe les textes
+
+
+def _uuid(svg: str) -> str:
+    debut = svg.index('id="chart-') + len('id="chart-')
+    return svg[debut : svg.index('"', debut)]
+
+
+def _dessiner(
+    graphique: pygal.graph.graph.Graph,
+    identifiant: str,
+    titre: str,
+    resume: str,
+    series: Sequence[Serie],
+    etiquettes: Sequence[str],
+) -> SafeString:
+    graphique.x_labels = list(etiquettes)
+    for serie in series:
+        graphique.add(serie.nom, _flottants(serie.valeurs))
+    return _accessible(graphique.render(is_unicode=True), identifiant, titre, resume)
+
+
+def barres(
+    titre: str,
+    resume: str,
+    series: Sequence[Serie],
+    etiquettes: Sequence[str],
+    *,
+    format_axe: Format = nombre,
+    horizontales: bool = False,
+    largeur: int = 640,
+    hauteur: int = 300,
+) -> SafeString:
+    """Un graphique en barres (verticales, ou horizontales), groupées par étiquette quand il y a plusieurs
+    séries."""
+    identifiant = _identifiant("barres", titre, resume, series, etiquettes, format_axe, horizontales, largeur, hauteur)
+    classe = pygal.HorizontalBar if horizontales else pygal.Bar
+    configuration = _configuration(format_axe, largeur, hauteur, legende=len(series) > 1)
+    return _memorise(
+        identifiant,
+        lambda: _dessiner(classe(**configuration), identifiant, titre, resume, series, etiquettes),
+    )
+
+
+def lignes(
+    titre: str,
+    resume: str,
+    series: Sequence[Serie],
+    etiquettes: Sequence[str],
+    *,
+    format_axe: Format = nombre,
+    largeur: int = 640,
+    hauteur: int = 300,
+    etendue: tuple[float, float] | None = None,
+) -> SafeString:
+    """Un graphique en lignes, une par série ; `etendue` fixe l'axe des valeurs (min, max)."""
+    identifiant = _identifiant("lignes", titre, resume, series, etiquettes, format_axe, largeur, hauteur, etendue)
+    configuration = _configuration(format_axe, largeur, hauteur, legende=len(series) > 1)
+    if etendue is not None:
+        configuration["range"] = etendue
+    return _memorise(
+        identifiant,
+        lambda: _dessiner(
+            pygal.Line(dots_size=3, allow_interruptions=True, **configuration),
+            identifiant,
+            titre,
+            resume,
+            series,
+            etiquettes,
+        ),
+    )
+
+
+def _resume_serie(serie: Serie, etiquettes: Sequence[str], format_valeur: Format) -> str:
+    return ", ".join(f"{e} : {format_valeur(v)}" for e, v in zip(etiquettes, serie.valeurs, strict=True)) + "."
+
+
+def petits_multiples(
+    titre: str,
+    resume: str,
+    series: Sequence[Serie],
+    etiquettes: Sequence[str],
+    *,
+    format_axe: Format = nombre,
+    format_valeur: Format = nombre,
+    largeur: int = 240,
+    hauteur: int = 150,
+) -> SafeString:
+    """Une petite courbe par série, toutes sur la même échelle (c'est ce qui permet de les comparer d'un coup
+    d'œil), côte à côte dans un groupe nommé par `titre` ; chacune a son titre (la série) et son résumé (ses
+    valeurs)."""
+    valeurs = [float(v) for serie in series for v in serie.valeurs if v is not None]
+    etendue = (min(0.0, *valeurs), max(valeurs)) if valeurs else None
+    dessins = [
+        lignes(
+            f"{titre} : {serie.nom}",
+            _resume_serie(serie, etiquettes, format_valeur),
+            [serie],
+            etiquettes,
+            format_axe=format_axe,
+            largeur=largeur,
+            hauteur=hauteur,
+            etendue=etendue,
+        )
+        for serie in series
+    ]
+    identifiant = _identifiant("petits_multiples", titre, resume, series, etiquettes, format_axe, format_valeur)
+    svg = SafeString("".join(dessins))  # nosec B703 # des SVG déjà sûrs (`lignes`)
+    return format_html(
+        '<div class="petits-multiples" role="group" aria-label="{}" id="{}">{}</div>',
+        f"{titre}. {resume}",
+        identifiant,
+        svg,
+    )
+
+
+@dataclass(frozen=True)
+class Graphique:
+    """Un graphique et ses données, pour `{% include "graphiques/graphique.html" with graphique=… %}` : le SVG,
+    son titre, son résumé et le tableau des valeurs (une ligne par série, une colonne par étiquette)."""
+
+    genre: Genre
+    titre: str
+    resume: str
+    series: Sequence[Serie]
+    etiquettes: Sequence[str]
+    format_valeur: Format = nombre
+    format_axe: Format = nombre
+    entete_series: str = "Série"
+
+    @property
+    def svg(self) -> SafeString:
+        if self.genre == "petits_multiples":
+            return petits_multiples(
+                self.titre,
+                self.resume,
+                self.series,
+                self.etiquettes,
+                format_axe=self.format_axe,
+                format_valeur=self.format_valeur,
+            )
+        dessin = barres if self.genre == "barres" else lignes
+        return dessin(self.titre, self.resume, self.series, self.etiquettes, format_axe=self.format_axe)
+
+    @property
+    def lignes_tableau(self) -> list[tuple[str, list[str]]]:
+        return [(serie.nom, [self.format_valeur(v) for v in serie.valeurs]) for serie in self.series]

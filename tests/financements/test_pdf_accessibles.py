@@ -1,0 +1,41 @@
+"""Chaque PDF de la plateforme passe les règles de PDF/UA-1 qu'une machine vérifie (tests/pdfua.py) : figures
+(cartes, graphiques) avec un texte de remplacement, cellules d'en-tête avec leur portée, langue, titre.
+
+Ce test vit dans tests/financements parce que d'ici se voient les données de test des contrats (tests/contrats/
+fixtures.py) et celles des financements (tests/financements/conftest.py). Un nouveau PDF s'y ajoute en une ligne
+de `DOCUMENTS` : son nom, la donnée de test (fixture) qui le remplit et la fonction qui le rend."""
+
+import pytest
+
+from contrats import documents as documents_contrats
+from financements import documents as documents_financements
+from tests.pdfua import compte, defauts_pdfua
+
+pytestmark = pytest.mark.django_db
+
+DOCUMENTS = [
+    pytest.param("contrat_complet", documents_contrats.pdf_contrat, id="contrat"),
+    pytest.param("contrat_complet", documents_contrats.pdf_synthese, id="synthese-contrat"),
+    pytest.param("contrat_finance", documents_contrats.pdf_synthese, id="synthese-avec-montants-decides"),
+    pytest.param("decide", documents_financements.pdf_dossier, id="dossier"),
+]
+
+
+@pytest.fixture
+def contrat_finance(decide):
+    """Le contrat d'un dossier décidé : sa synthèse montre le graphique des montants décidés et son tableau."""
+    return decide.appel.contrat
+
+
+@pytest.mark.parametrize(("donnees", "rendre"), DOCUMENTS)
+def test_every_pdf_passes_the_machine_checkable_pdf_ua_rules(request, donnees, rendre):
+    pdf = rendre(request.getfixturevalue(donnees))
+
+    assert compte(pdf, "/Table") > 0  # le test lit bien un arbre de structure avec des tableaux
+    assert defauts_pdfua(pdf) == []
+
+
+@pytest.mark.parametrize("rendre", [documents_contrats.pdf_contrat, documents_contrats.pdf_synthese])
+def test_the_contract_pdfs_show_their_maps_as_figures(contrat_complet, rendre):
+    # Le contrat : la carte d'ensemble et celle du QPV dont le périmètre est connu ; la synthèse : la carte.
+    assert compte(rendre(contrat_complet), "/Figure") >= 1
