@@ -20,6 +20,11 @@ class ContratsConfig(AppConfig):
         mon_espace.enregistrer("contrats", mes_contrats, ordre=10)
         mon_espace.enregistrer("contributions", mes_contributions, ordre=11)
 
+        from comptes.registres import a_faire as registre_a_faire
+        from contrats import a_faire
+
+        registre_a_faire.enregistrer("contrats", a_faire.taches)
+
         from comptes.registres import donnees_personnelles, suppression_compte
         from contrats import rgpd
 

@@ -10,6 +10,11 @@ class FinancementsConfig(AppConfig):
 
         enregistrer_blocs()
 
+        from comptes.registres import a_faire as registre_a_faire
+        from financements import a_faire
+
+        registre_a_faire.enregistrer("financements", a_faire.taches)
+
         from acteurs_ess.registres import valideurs_rib
         from financements.permissions import finance_un_dossier_de
 
