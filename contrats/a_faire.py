@@ -53,4 +53,3 @@ def taches(request: HttpRequest) -> list[Tache]:
         if peut_contribuer(acces, c)
     ]
     return taches
-

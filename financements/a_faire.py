@@ -53,7 +53,9 @@ def taches(request: HttpRequest) -> list[Tache]:
     # comptes-rendus déposés sans leur avis.
     financeurs = financeurs_de(acces)
     if organisations_instructrices(acces):
-        nombre = dossiers_a_instruire(acces).filter(statut__in=[StatutDossier.DEPOSE, StatutDossier.EN_INSTRUCTION]).count()
+        nombre = (
+            dossiers_a_instruire(acces).filter(statut__in=[StatutDossier.DEPOSE, StatutDossier.EN_INSTRUCTION]).count()
+        )
         if nombre:
             taches.append(
                 Tache(
@@ -91,4 +93,3 @@ def taches(request: HttpRequest) -> list[Tache]:
             for cr in comptes_rendus_a_examiner(financeurs).select_related("convention__structure")[:LIMITE]
         ]
     return taches
-
