@@ -12,3 +12,8 @@ class ActeursEssConfig(AppConfig):
 
         pages_territoire.enregistrer("structures", structures_d_un_territoire, ordre=20)
         mon_espace.enregistrer("annuaire", mon_annuaire, ordre=20)
+
+        from acteurs_ess import a_faire
+        from comptes.registres import a_faire as registre_a_faire
+
+        registre_a_faire.enregistrer("annuaire", a_faire.taches)

@@ -6,6 +6,8 @@ aucun ne relit les adhésions.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -48,3 +50,33 @@ donnees_personnelles = RegistreDeFonctions()
 # Ce que chaque application fait quand un compte est supprimé, avant son anonymisation (par exemple retirer
 # du stockage les PDF qui nomment la personne) : fonction(utilisateur) -> None.
 suppression_compte = RegistreDeFonctions()
+
+
+@dataclass(frozen=True)
+class Tache:
+    """Une chose que la personne a à faire maintenant, à un clic de sa page (accueil après connexion)."""
+
+    categorie: str  # « À signer », « À instruire », « À rendre », « À répondre », « Concertations ouvertes »
+    libelle: str
+    url: str
+    echeance: date | None = None
+
+
+# Ce que chaque application attend de la personne : fonction(request) -> liste de `Tache`, chacune en un nombre
+# fixe de requêtes (les adhésions viennent du contexte d'accès de la requête).
+a_faire = RegistreDeFonctions()
+
+CATEGORIES = ["À signer", "À instruire", "À rendre", "À répondre", "Concertations ouvertes"]
+
+
+def taches(request: HttpRequest) -> list[tuple[str, list[Tache]]]:
+    """Les tâches de la personne, rangées par catégorie (dans l'ordre de `CATEGORIES`), échéances proches
+    d'abord."""
+    toutes = [tache for _, fournisseur in a_faire.items() for tache in fournisseur(request)]
+    rangees = []
+    for categorie in CATEGORIES + sorted({t.categorie for t in toutes} - set(CATEGORIES)):
+        du_rang = [t for t in toutes if t.categorie == categorie]
+        if du_rang:
+            du_rang.sort(key=lambda t: (t.echeance is None, t.echeance or date.max, t.libelle))
+            rangees.append((categorie, du_rang))
+    return rangees

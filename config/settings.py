@@ -126,7 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "comptes:mon_espace"
+# Après la connexion, l'accueil dit à chacun ce qu'il a à faire maintenant (config/views.py `accueil`).
+LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
 
 # django-allauth : connexion par e-mail, adresse vérifiée obligatoire, limites de débit actives.

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from comptes.registres import taches
 from config.context_processors import plateforme
 from contrats.selectors import concertations_ouvertes_au_public
 
@@ -14,6 +15,9 @@ from contrats.selectors import concertations_ouvertes_au_public
 @require_GET
 def accueil(request: HttpRequest) -> HttpResponse:
     # Les six concertations ouvertes au public qui se terminent le plus tôt : une requête.
+    if request.user.is_authenticated:
+        # Après la connexion : ce que la personne a à faire maintenant, chaque chose à un clic de sa page.
+        return render(request, "accueil_connecte.html", {"taches": taches(request)})
     concertations = list(concertations_ouvertes_au_public()[:6])
     return render(request, "accueil.html", {"concertations": concertations})
 

@@ -25,6 +25,11 @@ class ContratsConfig(AppConfig):
 
         obstacles_suppression_collectif["dynamiques_cooperatives"] = collectif_cite
 
+        from comptes.registres import a_faire as registre_a_faire
+        from contrats import a_faire
+
+        registre_a_faire.enregistrer("contrats", a_faire.taches)
+
         from comptes.registres import donnees_personnelles, suppression_compte
         from contrats import rgpd
 

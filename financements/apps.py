@@ -14,6 +14,11 @@ class FinancementsConfig(AppConfig):
 
         signaux.connecter()
 
+        from comptes.registres import a_faire as registre_a_faire
+        from financements import a_faire
+
+        registre_a_faire.enregistrer("financements", a_faire.taches)
+
         from acteurs_ess.registres import valideurs_rib
         from financements.permissions import finance_un_dossier_de
 

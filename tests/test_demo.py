@@ -29,8 +29,9 @@ def test_it_loads_the_demo_idempotently(capsys):
 def test_each_demo_account_logs_in_and_sees_its_role(client, compte):
     call_command("charger_demo")
     reponse = client.post(reverse("account_login"), {"login": compte.email, "password": MOT_DE_PASSE})
-    assert reponse.url == reverse("comptes:mon_espace")
-    contenu = client.get(reponse.url).content.decode()
+    assert reponse.url == reverse("accueil")
+    assert client.get(reponse.url).status_code == 200
+    contenu = client.get(reverse("comptes:mon_espace")).content.decode()
     assert f'<p class="fr-tag">{compte.role.label}</p>' in contenu
 
 

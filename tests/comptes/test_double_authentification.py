@@ -102,4 +102,4 @@ def test_an_admin_resets_it_for_a_person_who_lost_phone_and_codes(client, admin_
     assert not Authenticator.objects.filter(user=agent).exists()
     client.logout()
     reponse = client.post(reverse("account_login"), {"login": agent.email, "password": MOT_DE_PASSE})
-    assert reponse["Location"] == reverse("comptes:mon_espace")
+    assert reponse["Location"] == reverse("accueil")

@@ -78,7 +78,7 @@ def test_it_refuses_login_until_the_email_is_verified_then_accepts_it(client):
     assert EmailAddress.objects.get(email="nadia@exemple.fr").verified
 
     reponse = client.post(reverse("account_login"), identifiants)
-    assert reponse.url == reverse("comptes:mon_espace")
+    assert reponse.url == reverse("accueil")
     assert client.session["_auth_user_id"] == str(Utilisateur.objects.get(email="nadia@exemple.fr").pk)
 
 
@@ -86,7 +86,7 @@ def test_it_logs_in_with_the_email(client, membre_structure):
     # (sans double authentification activée ; avec, tests/comptes/test_double_authentification.py)
     reponse = client.post(reverse("account_login"), {"login": membre_structure.email, "password": MOT_DE_PASSE})
     assert reponse.status_code == 302
-    assert reponse.url == reverse("comptes:mon_espace")
+    assert reponse.url == reverse("accueil")
 
 
 def test_it_says_in_french_that_the_credentials_are_wrong(client, agent):

@@ -20,14 +20,18 @@ def test_it_logs_a_demo_agent_in_through_the_login_form(page, journal, demo, vio
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.locator("main").get_by_role("button", name="Connexion").click()
 
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    # L'accueil dit ce qui attend la personne ; « Aller à mon espace » mène à ses organisations.
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour"))
+    expect(page.get_by_role("alert")).to_be_visible()
+    violations = violations_bloquantes(page)
+    assert not violations, rapport_axe(violations)
+    page.get_by_role("link", name="Aller à mon espace").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
     carte = page.locator(".fr-card").filter(has_text="Rennes Métropole")
     expect(carte.get_by_role("heading", name="Rennes Métropole")).to_be_visible()
     expect(carte.locator(".fr-tag", has_text=re.compile(r"^\s*Agent\s*$"))).to_be_visible()
     expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
-    # La page d'arrivée affiche en plus le message de connexion réussie (alerte du DSFR).
-    expect(page.get_by_role("alert")).to_be_visible()
     violations = violations_bloquantes(page)
     assert not violations, rapport_axe(violations)
     assert journal.erreurs_csp() == [], journal.erreurs_csp()

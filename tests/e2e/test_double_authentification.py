@@ -73,5 +73,5 @@ def test_an_agent_activates_it_before_instructing_then_logs_in_with_a_code(
     _sans_violation(page, violations_bloquantes)
     page.get_by_label("Code").fill(bon)
     page.locator("main").get_by_role("button", name="Connexion").click()
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    expect(page).to_have_url(re.compile(r"/$"))
     assert journal.erreurs_csp() == [], journal.erreurs_csp()
