@@ -231,3 +231,12 @@ class ModificationContributionForm(DsfrBaseForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
     )
+
+
+class ClotureConcertationForm(DsfrBaseForm):
+    motif = forms.CharField(label="Motif de la clôture", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class DatesConcertationForm(DsfrBaseForm):
+    debut = forms.DateField(label="Début", widget=forms.DateInput(attrs={"type": "date"}))
+    fin = forms.DateField(label="Fin", widget=forms.DateInput(attrs={"type": "date"}))

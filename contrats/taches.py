@@ -54,3 +54,12 @@ def rendre_pdf_contrat(*, contrat: int, document: str, tentative: int = 1) -> st
 def rappeler_fins_de_concertation(timestamp: int) -> int:
     """Trois jours avant sa fin, les publics d'une concertation."""
     return concertation.rappeler_fins_de_concertation()
+
+
+@app.periodic(cron="4 * * * *")
+@app.task(
+    queue=FILE_RAPPELS, queueing_lock="annoncer_ouvertures_de_concertation", lock="annoncer_ouvertures_de_concertation"
+)
+def annoncer_ouvertures_de_concertation(timestamp: int) -> int:
+    """Le jour de leur début, les publics d'une concertation ouverte à l'avance reçoivent son annonce."""
+    return concertation.annoncer_ouvertures()

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<str:code>/concertations/nouvelle/", concertation.nouvelle, name="nouvelle_concertation"),
     path("<str:code>/concertations/<int:pk>/", concertation.concertation, name="concertation"),
     path("<str:code>/concertations/<int:pk>/clore/", concertation.clore, name="clore_concertation"),
+    path("<str:code>/concertations/<int:pk>/dates/", concertation.dates, name="dates_concertation"),
     path("<str:code>/contributions/", concertation.contributions, name="contributions"),
     path("<str:code>/contributions/<int:pk>/analyser/", concertation.analyser, name="analyser"),
     path("<str:code>/contributions/<int:pk>/repondre/", concertation.repondre, name="repondre"),

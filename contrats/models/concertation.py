@@ -38,6 +38,9 @@ class Concertation(models.Model):
     close_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    motif_cloture = models.TextField("motif de la clôture", blank=True)
+    # L'e-mail d'ouverture à ses publics : envoyé à l'ouverture, ou le jour du début par la tâche horaire.
+    annoncee_le = models.DateTimeField("annoncée à ses publics le", null=True, blank=True)
 
     class Meta:
         verbose_name = "concertation"

@@ -29,6 +29,7 @@ from contrats.models import (
 from contrats.models.concertation import STATUTS_REPONDUS, TRANSITIONS_CONTRIBUTION
 from contrats.permissions import peut_animer_concertation, peut_moderer, profil, refus_contribution
 from contrats.selectors import emails_des_publics
+from contrats.services.journal import journaliser_modification
 from contrats.services.sections import integrer
 from contrats.texte import contenu_dangereux
 
@@ -83,18 +84,107 @@ def ouvrir(
         contrat.changer_statut(
             auteur, StatutContrat.CONCERTATION, f"Ouverture de la concertation « {concertation.titre} »"
         )
+    if concertation.debut <= timezone.localdate():
+        annoncer(concertation)
+    return concertation
+
+
+def annoncer(concertation: Concertation) -> int:
+    """Écrit à ses publics que la concertation est ouverte (une tâche par adresse, dans la transaction de
+    l'appelant) et la marque annoncée. Rend le nombre de destinataires."""
+    destinataires = emails_des_publics(concertation)
+    contexte = {
+        "concertation": concertation,
+        "contrat": concertation.contrat,
+        "lien": settings.SITE_URL.rstrip("/") + concertation.get_absolute_url(),
+    }
+    courriels.envoyer(
+        f"Concertation ouverte : « {concertation.titre} » ({concertation.contrat.nom})",
+        render_to_string("contrats/email/ouverture_concertation.txt", contexte),
+        destinataires,
+    )
+    concertation.annoncee_le = timezone.now()
+    concertation.save(update_fields=["annoncee_le"])
+    return len(destinataires)
+
+
+def annoncer_ouvertures(aujourd_hui: date | None = None) -> int:
+    """Les concertations dont le début est arrivé et qui n'ont pas encore été annoncées à leurs publics (ouvertes
+    à l'avance) : chacune annoncée une fois, sous verrou (deux workers ne l'annoncent pas deux fois). Rend le
+    nombre de concertations annoncées."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    annoncees = 0
+    a_annoncer = Concertation.objects.filter(
+        annoncee_le__isnull=True, close_le__isnull=True, debut__lte=aujourd_hui, fin__gte=aujourd_hui
+    ).values_list("pk", flat=True)
+    for pk in list(a_annoncer):
+        with transaction.atomic():
+            concertation = (
+                Concertation.objects.select_for_update(skip_locked=True)
+                .select_related("contrat")
+                .filter(pk=pk, annoncee_le__isnull=True)
+                .first()
+            )
+            if concertation is None:
+                continue
+            annoncer(concertation)
+            annoncees += 1
+    return annoncees
+
+
+@transaction.atomic
+def modifier_dates(concertation: Concertation, auteur, debut: date, fin: date) -> Concertation:
+    """Change les dates d'une concertation qui n'est pas close : la prolonger, l'écourter, ou décaler le début
+    d'une concertation pas encore commencée. Au journal du contrat."""
+    if not peut_animer_concertation(auteur, concertation.contrat):
+        raise PermissionDenied(REFUS_ANIMATION)
+    concertation = Concertation.objects.select_for_update().select_related("contrat").get(pk=concertation.pk)
+    aujourd_hui = timezone.localdate()
+    erreurs = []
+    if concertation.close_le is not None:
+        erreurs.append("Cette concertation est close : ses dates ne changent plus.")
+    if concertation.debut <= aujourd_hui and debut != concertation.debut:
+        erreurs.append(
+            f"La concertation a commencé le {concertation.debut:%d/%m/%Y} : son début ne change plus, seule sa fin."
+        )
+    elif debut < aujourd_hui and debut != concertation.debut:
+        erreurs.append("Le nouveau début est passé : choisissez aujourd'hui ou une date à venir.")
+    if fin < debut:
+        erreurs.append("La date de fin doit suivre la date de début.")
+    if fin < aujourd_hui:
+        erreurs.append("La date de fin est passée : pour arrêter la concertation, closez-la avec un motif.")
+    if erreurs:
+        raise ValidationError(erreurs)
+    if (debut, fin) == (concertation.debut, concertation.fin):
+        return concertation
+    avant = f"du {concertation.debut:%d/%m/%Y} au {concertation.fin:%d/%m/%Y}"
+    concertation.debut, concertation.fin = debut, fin
+    concertation.save(update_fields=["debut", "fin"])
+    journaliser_modification(
+        concertation.contrat,
+        auteur,
+        f"Dates de la concertation « {concertation.titre} » : {avant} devient du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}",
+    )
+    if concertation.annoncee_le is None and debut <= aujourd_hui:
+        annoncer(concertation)
     return concertation
 
 
 @transaction.atomic
-def clore(concertation: Concertation, auteur) -> None:
+def clore(concertation: Concertation, auteur, motif: str) -> None:
+    """Clôt la concertation avant ou à sa fin, avec le motif (au journal du contrat et sur sa page)."""
     if not peut_animer_concertation(auteur, concertation.contrat):
         raise PermissionDenied(REFUS_ANIMATION)
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError("Indiquez pourquoi vous closez la concertation : le motif s'affiche sur sa page.")
     if concertation.close_le is not None:
         raise ValidationError("Cette concertation est déjà close.")
     concertation.close_le = timezone.now()
     concertation.close_par = auteur
-    concertation.save(update_fields=["close_le", "close_par"])
+    concertation.motif_cloture = motif
+    concertation.save(update_fields=["close_le", "close_par", "motif_cloture"])
+    journaliser_modification(concertation.contrat, auteur, f"Concertation « {concertation.titre} » close : {motif}")
 
 
 @transaction.atomic

@@ -15,7 +15,14 @@ from contrats.acces import (
     contribution_pour_animer,
     contribution_pour_moderer,
 )
-from contrats.forms import ConcertationForm, ContributionForm, MasquageForm, ReponseForm
+from contrats.forms import (
+    ClotureConcertationForm,
+    ConcertationForm,
+    ContributionForm,
+    DatesConcertationForm,
+    MasquageForm,
+    ReponseForm,
+)
 from contrats.models import ContratDeVille, Contribution, StatutContribution
 from contrats.permissions import (
     peut_animer_concertation,
@@ -136,18 +143,63 @@ def concertation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def clore(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Clore la concertation avec un motif (affiché sur sa page et au journal du contrat)."""
     contrat = contrat_pour_animer(request.user, code)
     concertation = get_object_or_404(contrat.concertations, pk=pk)
     concertation.contrat = contrat
-    try:
-        services.clore(concertation, request.user)
-    except ValidationError as erreur:
-        messages.error(request, " ".join(erreur.messages))
-    else:
-        messages.success(request, f"Concertation « {concertation.titre} » close.")
-    return redirect(concertation)
+    form = ClotureConcertationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clore(concertation, request.user, form.cleaned_data["motif"])
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, f"Concertation « {concertation.titre} » close.")
+            return redirect(concertation)
+    return render(
+        request,
+        "contrats/formulaire.html",
+        {
+            "form": form,
+            "contrat": contrat,
+            "titre": f"Clore la concertation « {concertation.titre} »",
+            "bouton": "Clore la concertation",
+            "introduction": "Plus personne ne pourra y contribuer. Le motif s'affiche sur la page de la concertation.",
+            "fil_ariane": _fil_contrat(contrat, {"titre": "Clore la concertation", "url": ""}),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dates(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Prolonger, écourter ou décaler une concertation qui n'est pas close."""
+    contrat = contrat_pour_animer(request.user, code)
+    concertation = get_object_or_404(contrat.concertations, pk=pk)
+    concertation.contrat = contrat
+    form = DatesConcertationForm(request.POST or None, initial={"debut": concertation.debut, "fin": concertation.fin})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.modifier_dates(concertation, request.user, form.cleaned_data["debut"], form.cleaned_data["fin"])
+        except ValidationError as erreur:
+            form.add_error(None, erreur.messages)
+        else:
+            messages.success(request, f"Dates de la concertation « {concertation.titre} » enregistrées.")
+            return redirect(concertation)
+    return render(
+        request,
+        "contrats/formulaire.html",
+        {
+            "form": form,
+            "contrat": contrat,
+            "titre": f"Dates de la concertation « {concertation.titre} »",
+            "bouton": "Enregistrer les dates",
+            "fil_ariane": _fil_contrat(contrat, {"titre": "Dates de la concertation", "url": ""}),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _contributions(contrat: ContratDeVille):

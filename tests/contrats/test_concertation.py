@@ -278,9 +278,13 @@ def test_it_lets_only_moderators_hide(concertation, section, membre_structure, a
 
 def test_it_closes_a_concertation(client, agent, concertation, section, agent_etat):
     client.force_login(agent)
-    client.post(reverse("contrats:clore_concertation", args=[concertation.contrat.code, concertation.pk]))
+    client.post(
+        reverse("contrats:clore_concertation", args=[concertation.contrat.code, concertation.pk]),
+        {"motif": "Les ateliers de quartier ont déjà tout dit."},
+    )
     concertation.refresh_from_db()
     assert concertation.close_le is not None
+    assert concertation.motif_cloture == "Les ateliers de quartier ont déjà tout dit."
     with pytest.raises(PermissionDenied, match="close"):
         services.contribuer(concertation, agent_etat, "Trop tard", section=section)
 

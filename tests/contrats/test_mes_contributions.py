@@ -173,7 +173,7 @@ def test_it_refuses_to_withdraw_an_answered_contribution(client, agent, contribu
 
 
 def test_it_refuses_to_withdraw_once_the_concertation_is_closed(agent, contribution, membre_structure):
-    services.clore(contribution.concertation, agent)
+    services.clore(contribution.concertation, agent, "Fin anticipée.")
     contribution.refresh_from_db()
     with pytest.raises(Exception, match="La concertation est close"):
         services.retirer_contribution(contribution, membre_structure)
@@ -191,7 +191,7 @@ def test_the_author_reads_the_version_that_took_in_their_contribution_before_sig
     sections.enregistrer(
         section, agent, "<p>Premier texte.</p><p>Un jardin partagé.</p>", 1, contributions=[contribution]
     )
-    services.clore(concertation, agent)
+    services.clore(concertation, agent, "Fin anticipée.")
     adresse = reverse("contrats:version", args=[concertation.contrat.code, section.pk, 2])
     client.force_login(habitant)
 

@@ -406,7 +406,8 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # La concertation : ses publics la lisent et y contribuent ; l'élu et l'administrateur la lisent sans
     # contribuer (ils ne sont d'aucun public).
     "contrats:concertation": {"GET": profil(permis=LECTEURS_CONTRAT), "POST": CONTRIBUTEUR},
-    "contrats:clore_concertation": action(EDITEUR_CONTRAT),
+    "contrats:clore_concertation": formulaire(EDITEUR_CONTRAT),
+    "contrats:dates_concertation": formulaire(EDITEUR_CONTRAT),
     # Les contributions pas encore répondues : les associés seulement ; pour les publics de la concertation,
     # une page qu'ils ne peuvent pas voir (404), les réponses sont sur la page publique.
     "contrats:contributions": lecture(profil(permis=ASSOCIES_CONTRAT)),
