@@ -8,7 +8,7 @@ from contrats.models import Contribution, JournalContribution, StatutContrat, St
 from contrats.services import concertation as services
 from contrats.services import sections
 from tests.contrats.factories import ConcertationFactory, ContributionFactory, SectionFactory
-from tests.taches import puis_executer_taches, serveur_de_courriels_retabli, taches
+from tests.taches import executer_taches, puis_executer_taches, serveur_de_courriels_retabli, taches
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ AUJOURD_HUI = timezone.localdate
 
 @pytest.fixture
 def concertation(contrat, section, agent):
-    return services.ouvrir(
+    concertation = services.ouvrir(
         contrat,
         agent,
         "Concertation sur l'emploi",
@@ -26,6 +26,10 @@ def concertation(contrat, section, agent):
         ["signataires", "structures", "habitants"],
         sections=[section],
     )
+    # L'annonce de l'ouverture à ses publics est envoyée, puis oubliée : les tests comptent ce qui suit.
+    executer_taches()
+    mail.outbox.clear()
+    return concertation
 
 
 def _contribuer(client, concertation, section, texte="Associer les régies de quartier.", **autres):
@@ -161,10 +165,11 @@ def test_it_moves_a_contribution_through_analysis_to_an_answer_and_notifies(
     assert reponse.status_code == 302
     contribution.refresh_from_db()
     assert (contribution.statut, contribution.repondue_par) == (StatutContribution.NON_RETENUE, agent)
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    # (L'annonce de l'ouverture de la concertation à ses publics part avec les tâches exécutées ici.)
+    reponses = [m for m in mail.outbox if "Réponse à votre contribution" in m.subject]
+    assert len(reponses) == 1
+    message = reponses[0]
     assert message.to == [membre_structure.email]
-    assert "Réponse à votre contribution" in message.subject
     assert "Non retenue" in message.body
     assert "déjà associées par la convention" in message.body
     assert f"/contrats/{concertation.contrat.code}/ce-que-vous-avez-dit/#contribution-{contribution.pk}" in message.body
@@ -315,7 +320,7 @@ def test_an_answer_is_published_when_the_mail_server_is_down_and_its_author_told
     contribution.refresh_from_db()
     assert contribution.statut == StatutContribution.NON_RETENUE
     assert mail.outbox == []
-    assert [(t.status, t.attempts) for t in taches("envoyer_courriel")] == [("todo", 1)]
+    assert [(t.status, t.attempts) for t in taches("envoyer_courriel", statut="todo")] == [("todo", 1)]
 
     serveur_de_courriels_retabli(settings)
     assert [m.to for m in mail.outbox] == [[membre_structure.email]]
