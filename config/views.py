@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.context_processors import plateforme
+from config.lib.pannes import panne_de_connexion
+from config.middleware import reponse_base_indisponible
 
 
 @login_not_required
@@ -30,5 +34,9 @@ def sante(request: HttpRequest) -> JsonResponse:
 
 
 def erreur_serveur(request: HttpRequest) -> HttpResponse:
+    # Une base injoignable avant la vue (session, personne connectée, lues par les middlewares) : 503, pas 500.
+    erreur = sys.exc_info()[1]
+    if erreur is not None and panne_de_connexion(erreur):
+        return reponse_base_indisponible()
     # Rendu sans processeurs de contexte : la base peut être la cause de l'erreur.
     return HttpResponse(render_to_string("500.html", plateforme(request)), status=500)
