@@ -5,6 +5,7 @@
 ou un stockage en panne ne retire jamais tous les processus web du répartiteur de charge. Ici, chaque partie est
 vérifiée et rapportée, sans jamais lever d'exception : une partie en panne est dite « erreur »."""
 
+import contextlib
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -116,10 +117,9 @@ def etat_stockage() -> dict[str, Any]:
         "duree_ms": round((time.perf_counter() - debut) * 1000, 1),
     }
     if isinstance(default_storage, StockageLocal):
-        try:
+        # Le dossier peut ne pas exister encore (aucun fichier écrit) : pas de place à dire.
+        with contextlib.suppress(OSError):
             etat["libre_octets"] = shutil.disk_usage(default_storage.location).free
-        except OSError:
-            pass  # le dossier n'existe pas encore : aucun fichier écrit
     return etat
 
 

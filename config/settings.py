@@ -412,7 +412,8 @@ COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS = envint("COVILLE_CONSERVATION_JOURNAL_
 if COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS < 1:
     raise ImproperlyConfigured("COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS : un nombre de jours, au moins 1.")
 
-# Rapport des erreurs à un service compatible Sentry, seulement si SENTRY_DSN est définie (config/lib/rapport_erreurs.py).
+# Rapport des erreurs à un service compatible Sentry, seulement si SENTRY_DSN est définie
+# (config/lib/rapport_erreurs.py).
 SENTRY_DSN = envstr("SENTRY_DSN", "")
 if SENTRY_DSN:
     from config.lib import rapport_erreurs
