@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.context_processors import plateforme
-from config.lib.pannes import panne_de_connexion
+from config.lib.pannes import RETRY_AFTER_SECONDES, panne_de_connexion
 from config.middleware import reponse_base_indisponible
 
 
@@ -23,13 +23,17 @@ def accueil(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def sante(request: HttpRequest) -> JsonResponse:
-    """Pour les répartiteurs de charge : 200 si la base répond, 503 sinon."""
+    """Sonde de vie des répartiteurs de charge : 200 si le processus et la base répondent, 503 sinon. Rien
+    d'autre (ni la file des tâches, ni le stockage : `/sante/detail/`), pour qu'une file lente ou un stockage en
+    panne ne retire jamais tous les processus web du répartiteur."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"statut": "erreur", "base_de_donnees": "injoignable"}, status=503)
+        reponse = JsonResponse({"statut": "erreur", "base_de_donnees": "injoignable"}, status=503)
+        reponse["Retry-After"] = str(RETRY_AFTER_SECONDES)
+        return reponse
     return JsonResponse({"statut": "ok", "base_de_donnees": "ok"})
 
 

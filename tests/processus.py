@@ -1,5 +1,5 @@
-"""De vrais processus de la plateforme pour les tests qui en ont besoin : des workers (`manage.py procrastinate
-worker`) et des serveurs web (gunicorn), sur la base de test et le stockage du test, comme en production.
+"""De vrais processus de la plateforme pour les tests qui en ont besoin : des workers (`manage.py worker`,
+config/worker.py) et des serveurs web (gunicorn), sur la base de test et le stockage du test, comme en production.
 
 Chaque processus a son journal dans un fichier (affiché si le test échoue) et son propre groupe de processus ;
 il est arrêté à la fin par SIGTERM, puis SIGKILL s'il n'est pas arrêté à temps."""
@@ -84,7 +84,7 @@ def lancer(nom: str, commande: list[str], env: dict[str, str], repertoire: Path)
 def lancer_worker(nom: str, env: dict[str, str], repertoire: Path, files: str = "pdf") -> Processus:
     return lancer(
         nom,
-        [sys.executable, "manage.py", "procrastinate", "worker", "--queues", files, "--shutdown-graceful-timeout", "2"],
+        [sys.executable, "manage.py", "worker", "--queues", files, "--shutdown-graceful-timeout", "2"],
         env,
         repertoire,
     )
