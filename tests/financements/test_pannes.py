@@ -8,24 +8,34 @@ is_run_again`, `test_a_job_that_keeps_killing_its_workers_ends_failed`).
 
 Marqué `serveurs` (`make test PYTEST_ARGS="-m serveurs"`)."""
 
+import contextlib
 import http.client
+import socket
+import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
 from comptes.sauvegarde import parametres_connexion
+from config.settings import stockage_des_fichiers
 from contrats.models import Section, VersionSection
-from financements.models import Dossier
+from financements.models import Dossier, PieceJointe
+from tests.financements.conftest import PDF
 from tests.postgres_a_part import serveur_postgres
-from tests.processus import attendre, environnement, lancer, lancer_worker
+from tests.processus import RACINE, attendre, environnement, lancer, lancer_worker
 from tests.seaweedfs import port_libre
+from tests.taches import taches
 
 pytestmark = [pytest.mark.serveurs, pytest.mark.django_db(transaction=True)]
 
@@ -50,10 +60,15 @@ class Personne:
         self.jeton = get_random_string(32)
         self.cookies = f"csrftoken={self.jeton}" + (f"; sessionid={session}" if session else "")
 
-    def demander(self, quoi: str, methode: str, chemin: str, donnees: dict | None = None) -> Reponse:
-        entetes = {"Cookie": self.cookies}
-        corps = None
-        if donnees is not None:
+    def demander(
+        self, quoi: str, methode: str, chemin: str, donnees: dict | None = None, entetes: dict | None = None
+    ) -> Reponse:
+        entetes = {"Cookie": self.cookies, **(entetes or {})}
+        corps: bytes | str | None = None
+        if donnees is not None and any(isinstance(v, SimpleUploadedFile) for v in donnees.values()):
+            corps = encode_multipart(BOUNDARY, {**donnees, "csrfmiddlewaretoken": self.jeton})
+            entetes["Content-Type"] = MULTIPART_CONTENT
+        elif donnees is not None:
             corps = urlencode({**donnees, "csrfmiddlewaretoken": self.jeton})
             entetes["Content-Type"] = "application/x-www-form-urlencoded"
         debut = time.monotonic()
@@ -79,7 +94,7 @@ def _session(utilisateur) -> str:
     return client.cookies["sessionid"].value
 
 
-def _gunicorn(nom: str, port: int, env: dict, repertoire, processus: int = 2):
+def _gunicorn(nom: str, port: int, env: dict, repertoire, processus: int = 2, limite_fichiers: int | None = None):
     return lancer(
         nom,
         [
@@ -96,6 +111,7 @@ def _gunicorn(nom: str, port: int, env: dict, repertoire, processus: int = 2):
         ],
         env,
         repertoire,
+        limite_fichiers,
     )
 
 
@@ -277,3 +293,208 @@ def _aucune_donnee_a_moitie_ecrite(postgres, section, reponses) -> None:
     assert all(entrees == 1 for _, entrees in dossiers), dossiers
     dossiers_confirmes = sum(1 for r in reponses if r.quoi == "dossier" and r.statut == 302)
     assert len(dossiers) >= dossiers_confirmes > 0
+
+
+# --- Stockage objet arrêté puis relancé ----------------------------------------------------------------------
+
+JETON = "jeton-de-supervision-des-essais-" + "x" * 16
+INDISPONIBLE_STOCKAGE = "Le stockage des fichiers ne répond pas pour le moment"
+ENVOI_IMPOSSIBLE = "Le fichier n'a pas été enregistré : le stockage des fichiers ne répond pas pour le moment."
+
+
+class Relais:
+    """Un relais TCP devant le serveur S3 : l'arrêter, c'est arrêter le stockage pour Coville (connexions
+    coupées, puis refusées) ; le relancer sur le même port, c'est le redémarrer. SeaweedFS, partagé par la
+    suite, continue de tourner derrière."""
+
+    def __init__(self, cible: int) -> None:
+        self.cible = cible
+        self.port = port_libre()
+        self._ecoute: socket.socket | None = None
+        self._connexions: list[socket.socket] = []
+
+    def demarrer(self) -> None:
+        self._ecoute = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accepter, args=(self._ecoute,), daemon=True).start()
+
+    def arreter(self) -> None:
+        if self._ecoute is not None:
+            self._ecoute.shutdown(socket.SHUT_RDWR)  # réveille accept()
+            self._ecoute.close()
+            self._ecoute = None
+        for connexion in self._connexions:
+            with contextlib.suppress(OSError):
+                connexion.shutdown(socket.SHUT_RDWR)
+            connexion.close()
+        self._connexions.clear()
+
+    def _accepter(self, ecoute: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = ecoute.accept()
+            except OSError:
+                return
+            serveur = socket.create_connection(("127.0.0.1", self.cible))
+            self._connexions += [client, serveur]
+            for source, destination in ((client, serveur), (serveur, client)):
+                threading.Thread(target=self._pomper, args=(source, destination), daemon=True).start()
+
+    @staticmethod
+    def _pomper(source: socket.socket, destination: socket.socket) -> None:
+        try:
+            while donnees := source.recv(65536):
+                destination.sendall(donnees)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                destination.shutdown(socket.SHUT_WR)
+
+
+def _envoyer_piece(porteur: Personne, dossier, type_piece: str, contenu: bytes = PDF) -> Reponse:
+    return porteur.demander(
+        "envoi",
+        "POST",
+        reverse("financements:pieces_dossier", args=[dossier.pk]),
+        {
+            "type": type_piece,
+            "fichier": SimpleUploadedFile(f"{type_piece}.pdf", contenu, content_type="application/pdf"),
+        },
+    )
+
+
+def test_object_storage_stopped_then_started_gives_clear_503s_then_recovers_fully(
+    brouillon, membre_structure, seaweedfs, settings, monkeypatch, tmp_path
+):
+    relais = Relais(int(seaweedfs.adresse.rsplit(":", 1)[1]))
+    relais.demarrer()
+    variables = {**seaweedfs.variables(), "STOCKAGE_S3_ENDPOINT_URL": f"http://127.0.0.1:{relais.port}"}
+    # Le test lit le bucket directement, sans le relais.
+    for nom, valeur in seaweedfs.variables().items():
+        monkeypatch.setenv(nom, valeur)
+    settings.STORAGES = {**settings.STORAGES, "default": stockage_des_fichiers()}
+    port = port_libre()
+    web = _gunicorn(
+        "gunicorn",
+        port,
+        environnement(**variables, ALLOWED_HOSTS="127.0.0.1", COVILLE_JETON_SUPERVISION=JETON),
+        tmp_path,
+        processus=1,
+    )
+    porteur = Personne(port, _session(membre_structure))
+    moniteur = Personne(port, None)
+    etat = lambda: moniteur.demander("etat", "GET", "/sante/detail/", entetes={"Authorization": f"Bearer {JETON}"})  # noqa: E731
+    try:
+        attendre(lambda: _repond(port), "gunicorn répond", web)
+        assert _envoyer_piece(porteur, brouillon, "statuts").statut == 302
+        piece = brouillon.pieces.get()
+        url_piece = reverse("financements:piece", args=[brouillon.pk, piece.pk])
+        assert porteur.demander("piece", "GET", url_piece).corps.encode() == PDF
+
+        relais.arreter()
+
+        telechargement = porteur.demander("piece", "GET", url_piece)
+        assert telechargement.statut == 503 and telechargement.entetes["Retry-After"] == "60"
+        assert INDISPONIBLE in unescape(telechargement.corps) and INDISPONIBLE_STOCKAGE in unescape(
+            telechargement.corps
+        )
+        envoi = _envoyer_piece(porteur, brouillon, "rib")
+        assert envoi.statut == 503 and ENVOI_IMPOSSIBLE in unescape(envoi.corps)
+        assert list(PieceJointe.objects.filter(dossier=brouillon).values_list("type", flat=True)) == ["statuts"]
+        # La sonde de vie garde ce processus dans le répartiteur ; l'état détaillé nomme la panne.
+        assert moniteur.demander("sante", "GET", "/sante/").statut == 200
+        pendant = etat()
+        assert pendant.statut == 503 and '"stockage": {"statut": "erreur"' in pendant.corps
+
+        relais.demarrer()
+
+        assert porteur.demander("piece", "GET", url_piece).corps.encode() == PDF
+        assert _envoyer_piece(porteur, brouillon, "rib").statut == 302
+        rib = brouillon.pieces.get(type="rib")
+        assert default_storage.open(rib.chemin).read() == PDF
+        assert etat().statut == 200
+        assert web.journal.read_text().count("Booting worker") == 1
+    finally:
+        web.arreter()
+        relais.arreter()
+
+
+# --- Disque plein sous le stockage local -----------------------------------------------------------------------
+
+LIMITE_WEB = 64 * 1024
+LIMITE_WORKER = 16 * 1024
+
+
+def _fichiers(racine) -> list[str]:
+    return sorted(str(p.relative_to(racine)) for p in racine.rglob("*") if p.is_file())
+
+
+def test_a_full_disk_refuses_the_upload_and_never_serves_a_truncated_pdf(
+    brouillon, membre_structure, settings, tmp_path
+):
+    media = settings.MEDIA_ROOT
+    env = environnement(ALLOWED_HOSTS="127.0.0.1", MEDIA_ROOT=str(media))
+    port = port_libre()
+    # Au-delà de ces tailles, le disque est « plein » pour ces processus (RLIMIT_FSIZE).
+    web = _gunicorn("gunicorn", port, env, tmp_path, processus=1, limite_fichiers=LIMITE_WEB)
+    worker = lancer_worker("worker", env, tmp_path, files="pdf", limite_fichiers=LIMITE_WORKER)
+    processus = [web, worker]
+    porteur = Personne(port, _session(membre_structure))
+    try:
+        attendre(lambda: _repond(port), "gunicorn répond", *processus)
+
+        # Une pièce plus grosse que la place qui reste : refusée avec un message, rien d'enregistré.
+        grosse = PDF + b"%" + b"0" * (2 * LIMITE_WEB) + b"\n"
+        envoi = _envoyer_piece(porteur, brouillon, "statuts", grosse)
+        assert envoi.statut == 503 and ENVOI_IMPOSSIBLE in unescape(envoi.corps)
+        assert not PieceJointe.objects.exists()
+        assert _fichiers(media) == []
+        # Une petite passe encore.
+        assert _envoyer_piece(porteur, brouillon, "rib").statut == 302
+
+        # Le disque du worker est plein : WeasyPrint ne peut même pas écrire les polices qu'il prépare. Le rendu
+        # échoue, rien n'est servi tronqué, et la page du téléchargement dit que le document n'a pas pu être préparé.
+        url_pdf = reverse("financements:pdf_dossier", args=[brouillon.pk])
+        assert porteur.demander("pdf", "GET", url_pdf).statut == 202
+        attendre(lambda: [t.status for t in taches("rendre_pdf_dossier")] == ["failed"], "le rendu échoue", *processus)
+        assert [f for f in _fichiers(media) if f.startswith(("pdf/", ".partiels/"))] == []
+        telechargement = porteur.demander("pdf", "GET", url_pdf)
+        assert telechargement.statut == 503 and "n'a pas pu être préparé" in unescape(telechargement.corps)
+        assert "OSError: [Errno 27] File too large" in worker.journal.read_text()
+        assert web.vivant() and worker.vivant()
+    finally:
+        for un_processus in processus:
+            un_processus.arreter()
+
+
+SAUVEGARDE_SOUS_LIMITE = """
+import logging, resource, sys
+import django
+django.setup()
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from config.lib.stockage import StockageIndisponible
+logging.basicConfig(stream=sys.stdout, level=logging.ERROR)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    default_storage.save("pdf/contrat-CN03501I/abc.pdf", ContentFile(b"%PDF-1.7" + b"0" * 100_000))
+except StockageIndisponible as erreur:
+    print("refusé :", erreur)
+"""
+
+
+def test_a_full_pdf_cache_refuses_the_write_clearly_and_keeps_no_partial_file(settings, tmp_path):
+    # Le chemin du cache des PDF et de var/media, seul : le processus ne peut pas écrire plus de 4 Ko par fichier.
+    resultat = subprocess.run(
+        [sys.executable, "-c", SAUVEGARDE_SOUS_LIMITE],
+        cwd=RACINE,
+        env=environnement(MEDIA_ROOT=str(tmp_path / "media")),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert resultat.returncode == 0, resultat.stderr
+    assert "refusé : Le stockage des fichiers ne répond pas pour le moment" in resultat.stdout
+    assert "Disque plein : écriture de pdf/contrat-CN03501I/abc.pdf impossible" in resultat.stdout
+    assert _fichiers(tmp_path / "media") == []  # ni fichier tronqué sous son nom, ni reste dans .partiels
