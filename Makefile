@@ -45,7 +45,7 @@ lock: paquets-systeme
 demo: install
 	DEBUG=$${DEBUG:-true} $(AVEC_PG) -- sh -c '$(MANAGE) migrate --noinput && $(MANAGE) createcachetable && \
 		$(MANAGE) charger_demo --url http://$(HOTE)/ && exec $(BIN)/python scripts/ensemble.py \
-		-- $(MANAGE) runserver --noreload $(HOTE) -- $(MANAGE) procrastinate worker'
+		-- $(MANAGE) runserver --noreload $(HOTE) -- $(MANAGE) worker'
 
 ## Lance toute la suite de tests, répartie sur les cœurs de la machine (pytest-xdist : un processus et une base de
 ## test par cœur ; `make test PROCESSUS_TESTS=0` pour un seul processus)

@@ -468,13 +468,12 @@ def test_a_full_disk_refuses_the_upload_and_never_serves_a_truncated_pdf(
 
 
 SAUVEGARDE_SOUS_LIMITE = """
-import logging, resource, sys
+import resource
 import django
 django.setup()
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from config.lib.stockage import StockageIndisponible
-logging.basicConfig(stream=sys.stdout, level=logging.ERROR)
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 try:
     default_storage.save("pdf/contrat-CN03501I/abc.pdf", ContentFile(b"%PDF-1.7" + b"0" * 100_000))
@@ -496,5 +495,6 @@ def test_a_full_pdf_cache_refuses_the_write_clearly_and_keeps_no_partial_file(se
 
     assert resultat.returncode == 0, resultat.stderr
     assert "refusé : Le stockage des fichiers ne répond pas pour le moment" in resultat.stdout
-    assert "Disque plein : écriture de pdf/contrat-CN03501I/abc.pdf impossible" in resultat.stdout
+    # Le journal (réglage LOGGING : sortie d'erreur) nomme la cause pour l'exploitation.
+    assert "Disque plein : écriture de pdf/contrat-CN03501I/abc.pdf impossible" in resultat.stderr
     assert _fichiers(tmp_path / "media") == []  # ni fichier tronqué sous son nom, ni reste dans .partiels
