@@ -92,6 +92,17 @@ def _conninfo(parametres: dict[str, str]) -> str:
     return make_conninfo(**{c: v for c, v in parametres.items() if c != "password"})
 
 
+def _connecter(parametres: dict[str, str], autocommit: bool = False) -> psycopg.Connection:
+    return psycopg.connect(make_conninfo(**parametres), autocommit=autocommit)
+
+
+def _une_ligne(curseur: psycopg.Cursor) -> tuple[Any, ...]:
+    ligne = curseur.fetchone()
+    if ligne is None:
+        raise ErreurSauvegarde("PostgreSQL n'a rendu aucune ligne.")
+    return ligne
+
+
 def _env_outil(parametres: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
     if parametres.get("password"):
@@ -148,7 +159,7 @@ def compter_lignes(curseur: psycopg.Cursor) -> dict[str, int]:
     comptes: dict[str, int] = {}
     for schema, table in _tables(curseur):
         curseur.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(sql.Identifier(schema), sql.Identifier(table)))
-        comptes[f"{schema}.{table}"] = curseur.fetchone()[0]
+        comptes[f"{schema}.{table}"] = _une_ligne(curseur)[0]
     return comptes
 
 
@@ -220,10 +231,10 @@ def _ajouter(tar: tarfile.TarFile, nom: str, contenu: bytes) -> None:
 
 def _copier_la_base(parametres: dict[str, str], destination: Path, maintenant: datetime) -> Manifeste:
     """pg_dump dans l'instantané d'une transaction où les lignes sont comptées : copie et comptes concordent."""
-    with psycopg.connect(**parametres, autocommit=True) as connexion, connexion.cursor() as curseur:
+    with _connecter(parametres, autocommit=True) as connexion, connexion.cursor() as curseur:
         curseur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         curseur.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
-        instantane, version = curseur.fetchone()
+        instantane, version = _une_ligne(curseur)
         comptes = compter_lignes(curseur)
         majeure = _majeure(version)
         if majeure is None:
@@ -277,10 +288,10 @@ def restaurer(archive: Path) -> Restauration:
     parametres = parametres_connexion()
     with tarfile.open(archive, "r") as tar:
         manifeste = lire_manifeste(tar)
-        with psycopg.connect(**parametres) as connexion, connexion.cursor() as curseur:
+        with _connecter(parametres) as connexion, connexion.cursor() as curseur:
             tables = _tables(curseur)
             curseur.execute("SELECT current_setting('server_version')")
-            (version,) = curseur.fetchone()
+            (version,) = _une_ligne(curseur)
         if tables:
             raise ErreurSauvegarde(
                 f"La base {parametres['dbname']} n'est pas vide ({len(tables)} tables) : restaurez dans une base "
@@ -330,7 +341,7 @@ def restaurer(archive: Path) -> Restauration:
 
 def _verifier(parametres: dict[str, str], manifeste: Manifeste) -> Restauration:
     """Recompte les lignes de chaque table et relit chaque fichier restauré."""
-    with psycopg.connect(**parametres) as connexion, connexion.cursor() as curseur:
+    with _connecter(parametres) as connexion, connexion.cursor() as curseur:
         comptes = compter_lignes(curseur)
     ecarts = [
         f"table {table} : {comptes.get(table)} lignes au lieu de {attendu}"
