@@ -411,7 +411,8 @@ def test_object_storage_stopped_then_started_gives_clear_503s_then_recovers_full
         assert porteur.demander("piece", "GET", url_piece).corps.encode() == PDF
         assert _envoyer_piece(porteur, brouillon, "rib").statut == 302
         rib = brouillon.pieces.get(type="rib")
-        assert default_storage.open(rib.chemin).read() == PDF
+        with default_storage.open(rib.chemin) as fichier:
+            assert fichier.read() == PDF
         assert etat().statut == 200
         assert web.journal.read_text().count("Booting worker") == 1
     finally:
