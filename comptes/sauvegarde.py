@@ -52,6 +52,7 @@ MEMBRE_BASE = "base.dump"
 MEMBRE_MANIFESTE = "manifeste.json"
 PREFIXE_FICHIERS = "fichiers/"
 SUFFIXE_PARTIEL = ".partiel"
+OPTIONS_DJANGO = frozenset({"isolation_level", "pool", "server_side_binding", "assume_role", "cursor_factory"})
 SCHEMAS_SYSTEME = ("pg_catalog", "information_schema", "pg_toast")
 
 
@@ -84,6 +85,11 @@ def parametres_connexion(alias: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
         "host": reglages["HOST"],
         "port": str(reglages["PORT"] or ""),
     }
+    # Les options libpq passées par l'adresse (`?host=/chemin/du/socket` du PostgreSQL embarqué, `sslmode`…) ;
+    # pas celles que seul Django comprend.
+    for cle, valeur in reglages.get("OPTIONS", {}).items():
+        if cle not in OPTIONS_DJANGO and isinstance(valeur, str | int):
+            parametres[cle] = str(valeur)
     return {cle: valeur for cle, valeur in parametres.items() if valeur}
 
 

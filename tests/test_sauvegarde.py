@@ -143,3 +143,17 @@ def test_a_restore_into_a_storage_holding_files_is_refused_before_writing_anythi
     assert resultat.returncode != 0
     assert "Le stockage des fichiers n'est pas vide" in resultat.stderr
     assert _lignes(base_neuve) == {}
+
+
+def test_the_libpq_options_of_the_address_reach_the_postgresql_tools(monkeypatch):
+    # Le PostgreSQL embarqué (make sans DATABASE_URL) donne son socket par `?host=…` : Django le range dans OPTIONS.
+    from django.db import connections
+
+    monkeypatch.setitem(
+        connections["default"].settings_dict, "OPTIONS", {"host": "/srv/coville/var/postgres", "isolation_level": 1}
+    )
+
+    parametres = parametres_connexion()
+
+    assert parametres["host"] == "/srv/coville/var/postgres"
+    assert "isolation_level" not in parametres
