@@ -13,7 +13,7 @@ PAQUETS := install
 demo quality bench: PAQUETS := demo
 test: PAQUETS := test
 
-.PHONY: install paquets-systeme lock demo test quality djlint mypy bench serveur messages
+.PHONY: install paquets-systeme lock demo test quality djlint mypy bench serveur messages sauvegarde restauration
 
 paquets-systeme:
 	@PYTHON="$(PYTHON)" bash scripts/paquets_systeme.sh $(PAQUETS)
@@ -45,7 +45,7 @@ lock: paquets-systeme
 demo: install
 	DEBUG=$${DEBUG:-true} $(AVEC_PG) -- sh -c '$(MANAGE) migrate --noinput && $(MANAGE) createcachetable && \
 		$(MANAGE) charger_demo --url http://$(HOTE)/ && exec $(BIN)/python scripts/ensemble.py \
-		-- $(MANAGE) runserver --noreload $(HOTE) -- $(MANAGE) procrastinate worker'
+		-- $(MANAGE) runserver --noreload $(HOTE) -- $(MANAGE) worker'
 
 ## Lance toute la suite de tests, répartie sur les cœurs de la machine (pytest-xdist : un processus et une base de
 ## test par cœur ; `make test PROCESSUS_TESTS=0` pour un seul processus)
@@ -84,3 +84,17 @@ messages: install
 ## Mesures de performance : chiffres affichés et écrits dans var/bench.json
 bench: install
 	$(AVEC_PG) --base coville_bench --base-dediee -- $(BIN)/python benchmarks/run.py
+
+## Sauvegarde cohérente : la base (pg_dump, format custom, outils de la version du serveur) puis les fichiers du
+## stockage, avec un manifeste (lignes de chaque table, SHA-256 de chaque fichier), dans
+## var/sauvegardes/coville-AAAAMMJJ-HHMMSS.tar (`make sauvegarde REPERTOIRE=…` pour un autre dossier)
+REPERTOIRE ?= var/sauvegardes
+sauvegarde: install
+	$(AVEC_PG) -- $(MANAGE) sauvegarder --repertoire $(REPERTOIRE)
+
+## Restaure FICHIER dans une base vide (celle de DATABASE_URL ; sans elle, coville_restauree du PostgreSQL
+## embarqué, créée au besoin) et un stockage vide (sans réglage, MEDIA_ROOT=var/media-restauree) ; refuse une
+## base ou un stockage qui contient déjà quelque chose, puis recompte tout contre le manifeste
+restauration: install
+	@test -n "$(FICHIER)" || { echo "Indiquez l'archive : make restauration FICHIER=var/sauvegardes/coville-….tar"; exit 2; }
+	MEDIA_ROOT=$${MEDIA_ROOT:-var/media-restauree} $(AVEC_PG) --base coville_restauree -- $(MANAGE) restaurer $(FICHIER)

@@ -12,6 +12,12 @@ def est_admin_plateforme(qui: Qui) -> bool:
     return contexte(qui).est_admin
 
 
+def peut_voir_etat_detaille(qui: Qui) -> bool:
+    """L'état détaillé de la plateforme (file des tâches, stockage) : les administrateurs seulement (les moniteurs
+    présentent le jeton de supervision, `comptes.views_supervision`)."""
+    return contexte(qui).est_admin
+
+
 def role_dans(qui: Qui, organisation: Organisation) -> str | None:
     """Le rôle de la personne dans l'organisation, ou None si elle n'en est pas membre."""
     return contexte(qui).role_dans(organisation)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptes import views, views_compte, views_membres
+from comptes import views, views_compte, views_membres, views_supervision
 
 app_name = "comptes"
 
@@ -31,5 +31,6 @@ urlpatterns = [
     path("mon-compte/mes-donnees-csv.zip", views_compte.telecharger_donnees_csv, name="telecharger_donnees_csv"),
     path("mon-compte/supprimer/", views_compte.supprimer_compte, name="supprimer_compte"),
     path("mentions-legales/", views_compte.mentions_legales, name="mentions_legales"),
+    path("sante/detail/", views_supervision.etat_detaille, name="etat_detaille"),
     path("donnees-personnelles/", views_compte.donnees_personnelles, name="donnees_personnelles"),
 ]

@@ -1,9 +1,76 @@
+import logging
 import secrets
+import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from config.lib.pannes import RETRY_AFTER_SECONDES, panne_de_connexion
 from config.lib.stockage import StockageIndisponible
+
+logger = logging.getLogger(__name__)
+journal_des_requetes = logging.getLogger("coville.requetes")
+
+# Paramètres d'adresse qui sont des secrets (lien d'invitation, de réinitialisation du mot de passe, de
+# vérification d'adresse) : remplacés dans le chemin journalisé.
+PARAMETRES_SECRETS = frozenset({"jeton", "key", "uidb36", "token"})
+
+
+class JournalDesRequetes:
+    """Une ligne JSON par requête dans le journal `coville.requetes` (réglage LOGGING) : méthode, chemin (les
+    jetons des liens personnels masqués), vue, statut, durée en millisecondes, numéro de la personne connectée
+    (si la requête l'a lue : jamais de requête SQL de plus pour le journal) et, en DEBUG, le nombre de
+    requêtes SQL. Premier middleware : il voit aussi les réponses d'erreur des autres (503, 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        debut = time.perf_counter()
+        requetes_sql = [0]
+        if settings.DEBUG:
+
+            def compter(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
+                requetes_sql[0] += 1
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(compter):
+                reponse = self.get_response(request)
+        else:
+            reponse = self.get_response(request)
+        champs: dict[str, Any] = {
+            "methode": request.method,
+            "chemin": _chemin_masque(request),
+            "vue": request.resolver_match.view_name if request.resolver_match else None,
+            "statut": reponse.status_code,
+            "duree_ms": round((time.perf_counter() - debut) * 1000, 1),
+            "utilisateur": _utilisateur_lu(request),
+        }
+        if settings.DEBUG:
+            champs["requetes_sql"] = requetes_sql[0]
+        journal_des_requetes.info("requête", extra=champs)
+        return reponse
+
+
+def _chemin_masque(request: HttpRequest) -> str:
+    chemin = request.path
+    if request.resolver_match:
+        for nom, valeur in request.resolver_match.kwargs.items():
+            if nom in PARAMETRES_SECRETS and valeur:
+                chemin = chemin.replace(str(valeur), "…")
+    return chemin
+
+
+def _utilisateur_lu(request: HttpRequest) -> int | None:
+    # AuthenticationMiddleware garde la personne lue dans `_cached_user` ; ne pas la lire ici (la base peut être
+    # injoignable, et ce serait une requête de plus pour les pages qui ne s'en servent pas).
+    utilisateur = getattr(request, "_cached_user", None)
+    return utilisateur.pk if utilisateur is not None and utilisateur.is_authenticated else None
 
 
 class PolitiqueDeSecuriteDuContenu:
@@ -47,3 +114,30 @@ class PanneDuStockage:
         reponse["Retry-After"] = "60"
         reponse["Cache-Control"] = "no-store"
         return reponse
+
+
+def reponse_base_indisponible() -> HttpResponse:
+    """La page 503 d'une base injoignable, rendue sans rien lui demander (ni session, ni personne connectée,
+    ni processeurs de contexte)."""
+    reponse = HttpResponse(render_to_string("indisponible.html"), status=503)
+    reponse["Retry-After"] = str(RETRY_AFTER_SECONDES)
+    reponse["Cache-Control"] = "no-store"
+    return reponse
+
+
+class PanneDeLaBase:
+    """PostgreSQL injoignable pendant la vue (redémarrage, bascule) : une page 503 en français plutôt qu'une
+    erreur 500 (config/lib/pannes.py). Les pannes vues avant la vue (session, personne connectée, lues par les
+    autres middlewares) passent par `config.views.erreur_serveur`, qui répond de même."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not panne_de_connexion(exception):
+            return None
+        logger.warning("Base de données injoignable (%s) : %r", request.path, exception)
+        return reponse_base_indisponible()

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Premier : il mesure toute la requête et voit la réponse finale, erreurs comprises.
+    "config.middleware.JournalDesRequetes",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PolitiqueDeSecuriteDuContenu",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "comptes.mfa.DoubleAuthentificationAdminMiddleware",
     "config.middleware.PanneDuStockage",
+    "config.middleware.PanneDeLaBase",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -265,6 +268,12 @@ def stockage_des_fichiers() -> dict:
     }
 
 
+# Jeton des moniteurs qui lisent l'état détaillé (/sante/detail/, en-tête « Authorization: Bearer … ») sans
+# compte d'administrateur ; vide : réservé aux administrateurs connectés. Assez long pour ne pas se deviner.
+JETON_SUPERVISION = envstr("COVILLE_JETON_SUPERVISION", "")
+if JETON_SUPERVISION and len(JETON_SUPERVISION) < 32:
+    raise ImproperlyConfigured("COVILLE_JETON_SUPERVISION : au moins 32 caractères (openssl rand -hex 32).")
+
 # Un aperçu d'import jamais confirmé est purgé après ce délai (acteurs_ess.apercus.purger_apercus_abandonnes).
 APERCUS_IMPORT_DUREE_HEURES = envint("COVILLE_APERCUS_IMPORT_HEURES", 24, minimum=1)
 
@@ -355,14 +364,33 @@ LOGGING = {
     # Le texte d'un e-mail (un lien de mot de passe oublié…) n'est jamais écrit dans un journal : tout gestionnaire
     # ajouté ici (envoi vers un service de suivi des erreurs) garde ce filtre.
     "filters": {"masquer_courriels": {"()": "config.lib.journal.MasquerTextesCourriels"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["masquer_courriels"]}},
+    # Le journal des requêtes (config.middleware.JournalDesRequetes) : une ligne JSON par requête, pour les outils
+    # qui agrègent les journaux (durées, statuts) ; les autres messages restent du texte.
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message"],
+            "rename_fields": {"asctime": "horodatage", "levelname": "niveau", "name": "journal"},
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["masquer_courriels"]},
+        "console_json": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["masquer_courriels"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # WeasyPrint annonce chaque page mise en forme, fontTools chaque police lue : du bruit, et du temps perdu
     # sur les longs PDF. Procrastinate annonce chaque tâche enregistrée à chaque commande ; le worker garde ses
     # messages (tâche commencée, réussie, en échec).
     "loggers": {
-        name: {"level": "WARNING"}
-        for name in ("weasyprint.progress", "fontTools", "procrastinate.blueprints", "procrastinate.periodic")
+        **{
+            name: {"level": "WARNING"}
+            for name in ("weasyprint.progress", "fontTools", "procrastinate.blueprints", "procrastinate.periodic")
+        },
+        "coville.requetes": {
+            "handlers": ["console_json"],
+            "level": envstr("COVILLE_JOURNAL_REQUETES", "INFO"),
+            "propagate": False,
+        },
     },
 }
 
@@ -384,3 +412,11 @@ COVILLE_CONTACT_DONNEES = envstr("COVILLE_CONTACT_DONNEES", "dpo@coville.localho
 COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS = envint("COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS", 5 * 365)
 if COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS < 1:
     raise ImproperlyConfigured("COVILLE_CONSERVATION_JOURNAL_AUDIT_JOURS : un nombre de jours, au moins 1.")
+
+# Rapport des erreurs à un service compatible Sentry, seulement si SENTRY_DSN est définie
+# (config/lib/rapport_erreurs.py).
+SENTRY_DSN = envstr("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.lib import rapport_erreurs
+
+    rapport_erreurs.activer(SENTRY_DSN, envstr("SENTRY_ENVIRONMENT", "production"), envstr("SENTRY_RELEASE", ""))

@@ -1,10 +1,11 @@
-"""De vrais processus de la plateforme pour les tests qui en ont besoin : des workers (`manage.py procrastinate
-worker`) et des serveurs web (gunicorn), sur la base de test et le stockage du test, comme en production.
+"""De vrais processus de la plateforme pour les tests qui en ont besoin : des workers (`manage.py worker`,
+config/worker.py) et des serveurs web (gunicorn), sur la base de test et le stockage du test, comme en production.
 
 Chaque processus a son journal dans un fichier (affiché si le test échoue) et son propre groupe de processus ;
 il est arrêté à la fin par SIGTERM, puis SIGKILL s'il n'est pas arrêté à temps."""
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -72,21 +73,39 @@ class Processus:
             self.popen.wait()
 
 
-def lancer(nom: str, commande: list[str], env: dict[str, str], repertoire: Path) -> Processus:
+def lancer(
+    nom: str, commande: list[str], env: dict[str, str], repertoire: Path, limite_fichiers: int | None = None
+) -> Processus:
+    """`limite_fichiers` : taille maximale (octets) d'un fichier que le processus écrit (RLIMIT_FSIZE), comme un
+    disque plein ; au-delà, ses écritures échouent (EFBIG : Python ignore le signal SIGXFSZ)."""
+
+    def limiter() -> None:
+        if limite_fichiers is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limite_fichiers, limite_fichiers))
+
     journal = repertoire / f"{nom}.log"
     with journal.open("w") as sortie:
         popen = subprocess.Popen(
-            commande, cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT, process_group=0
+            commande,
+            cwd=RACINE,
+            env=env,
+            stdout=sortie,
+            stderr=subprocess.STDOUT,
+            process_group=0,
+            preexec_fn=limiter if limite_fichiers is not None else None,
         )
     return Processus(nom, popen, journal)
 
 
-def lancer_worker(nom: str, env: dict[str, str], repertoire: Path, files: str = "pdf") -> Processus:
+def lancer_worker(
+    nom: str, env: dict[str, str], repertoire: Path, files: str = "pdf", limite_fichiers: int | None = None
+) -> Processus:
     return lancer(
         nom,
-        [sys.executable, "manage.py", "procrastinate", "worker", "--queues", files, "--shutdown-graceful-timeout", "2"],
+        [sys.executable, "manage.py", "worker", "--queues", files, "--shutdown-graceful-timeout", "2"],
         env,
         repertoire,
+        limite_fichiers,
     )
 
 

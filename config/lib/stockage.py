@@ -7,6 +7,7 @@ Une panne du stockage (service injoignable ou trop lent, identifiants refusés, 
 un téléchargement répond 503 (`config.middleware.PanneDuStockage`). Un fichier absent reste
 `FileNotFoundError` (404 pour qui le demande)."""
 
+import errno
 import logging
 import os
 import tempfile
@@ -43,6 +44,10 @@ ERREURS_DU_STOCKAGE: tuple[type[BaseException], ...] = (
 )
 
 
+# Plus de place (ENOSPC), fichier au-delà de la limite du processus (EFBIG, RLIMIT_FSIZE), quota atteint (EDQUOT).
+ERRNO_DISQUE_PLEIN = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
 class StockageIndisponible(Exception):
     """Le stockage des fichiers n'a pas pu faire ce qui lui était demandé ; le message s'adresse à l'usager."""
 
@@ -66,7 +71,13 @@ def _pannes_traduites(operation: str, nom: str) -> Iterator[None]:
     except ERREURS_DU_STOCKAGE as erreur:
         if _introuvable(erreur):
             raise FileNotFoundError(f"Fichier absent du stockage : {nom}") from erreur
-        logger.error("Stockage des fichiers indisponible (%s de %s) : %r", operation, nom, erreur)
+        if isinstance(erreur, OSError) and erreur.errno in ERRNO_DISQUE_PLEIN:
+            # Pour l'exploitation, la cause exacte : la personne, elle, lit le message d'indisponibilité.
+            logger.error(
+                "Disque plein : %s de %s impossible (%r) ; libérez de la place sous MEDIA_ROOT.", operation, nom, erreur
+            )
+        else:
+            logger.error("Stockage des fichiers indisponible (%s de %s) : %r", operation, nom, erreur)
         raise StockageIndisponible() from erreur
 
 

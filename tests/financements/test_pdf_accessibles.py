@@ -9,6 +9,7 @@ import pytest
 
 from contrats import documents as documents_contrats
 from financements import documents as documents_financements
+from financements.documents_comptes_rendus import pdf_compte_rendu
 from tests.pdfua import compte, defauts_pdfua
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,25 @@ DOCUMENTS = [
     pytest.param("contrat_complet", documents_contrats.pdf_synthese, id="synthese-contrat"),
     pytest.param("contrat_finance", documents_contrats.pdf_synthese, id="synthese-avec-montants-decides"),
     pytest.param("decide", documents_financements.pdf_dossier, id="dossier"),
+    pytest.param("cpo", lambda convention: documents_financements.pdf_convention(convention.pk), id="convention"),
+    pytest.param("avenant_cpo", lambda avenant: documents_financements.pdf_avenant(avenant.pk), id="avenant"),
+    pytest.param("cr_depose", pdf_compte_rendu, id="compte-rendu"),
 ]
+
+
+@pytest.fixture
+def avenant_cpo(cpo, agent):
+    """Un avenant à la CPO en vigueur : la troisième année de la métropole passe à 12 000 €."""
+    from decimal import Decimal
+
+    from financements.services import conventions
+
+    epci = cpo.parties.order_by("pk").first().financeur
+    montants = {(m.financeur_id, m.annee): m.montant for m in cpo.montants.all()}
+    montants[(epci.pk, cpo.annee_fin)] = Decimal("12000")
+    return conventions.preparer_avenant(
+        cpo, agent, objet="La troisième année grandit.", motif="Un atelier de plus.", montants=montants
+    )
 
 
 @pytest.fixture

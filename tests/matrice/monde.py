@@ -653,6 +653,7 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "openid_connect_callback": _url("openid_connect_callback", "=proconnect"),
     # comptes
     "comptes:mon_espace": _url("comptes:mon_espace"),
+    "comptes:etat_detaille": _url("comptes:etat_detaille"),
     "comptes:organisation": _url("comptes:organisation", "org_epci.pk"),
     "comptes:inviter": _url("comptes:inviter", "org_epci.pk"),
     "comptes:invitation": _url("comptes:invitation", "jeton_invitation"),

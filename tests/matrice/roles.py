@@ -194,6 +194,9 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "accueil": lecture(PUBLIC, PUBLIC_METHODE),
     "sante": lecture(PUBLIC, PUBLIC_METHODE),
     "catalogue_javascript": lecture(PUBLIC, PUBLIC_METHODE),
+    # L'état détaillé de la plateforme (file des tâches, stockage) : les administrateurs, ou un moniteur qui
+    # présente le jeton de supervision ; les autres ne savent pas que l'adresse existe.
+    "comptes:etat_detaille": lecture(profil(permis={"admin"}, visiteur=INTROUVABLE, accorde=PAGE), PUBLIC_METHODE),
     # --- Comptes (django-allauth) ---------------------------------------------------------------------------
     # décision (allauth) : connexion et inscription sont publiques ; une personne déjà connectée y est renvoyée
     # vers son espace, sans rien enregistrer.
