@@ -25,7 +25,7 @@ from comptes.models import Organisation, TypeOrganisation, Utilisateur
 from contrats.models import ContratDeVille, StatutContrat
 from contrats.models.contrat import TypePorteur
 from financements.models import AppelAProjets, CoPorteur, DecisionFinanceur, Dossier, Financement, FinanceurAppel
-from financements.models.dossier import SEUIL_CONVENTION, STATUTS_DECIDES, Issue, StatutDossier
+from financements.models.dossier import SEUIL_CONVENTION, STATUTS_DECIDES, Issue, StatutDossier, TypeSubvention
 from territoires.models import Departement, Epci, Qpv
 
 ANNEES = (2025, 2026, 2027)
@@ -45,6 +45,7 @@ STATUTS = [
     (StatutDossier.BILAN_DEPOSE, 13),
     (StatutDossier.CLOS, 13),
 ]
+REPRESENTANTS = ["Camille Martin", "Nadia Benali", "Jean Le Goff", "Fatou Diallo", "Lucas Moreau", "Inès Garcia"]
 THEMES = [
     "Atelier vélo",
     "Épicerie solidaire",
@@ -315,6 +316,11 @@ def generer(
                 maintenant,
                 forme != "autre",
                 "{" + ",".join(str(o.pk) for o in sollicites) + "}",
+                TypeSubvention.PROJET,
+                REPRESENTANTS[rang % len(REPRESENTANTS)],
+                "Président·e",
+                "",
+                "",
             )
         )
         qpv = qpv_par_epci.get(contrats[indice].epci_id) or tous_qpv
@@ -324,7 +330,8 @@ def generer(
         "id, appel_id, structure_id, titre, description, objectifs, tranches_age, date_debut, date_fin, "
         "renouvellement, nombre_annees, fonds_propres, autres_financements, statut, issue, montant_demande, "
         "montant_accorde, convention_requise, collectif, depose_le, decide_le, cree_par_id, cree_le, modifie_le, "
-        "porteur_ess, financeurs_ids"
+        "porteur_ess, financeurs_ids, type_subvention, representant_nom, representant_qualite, delegataire_nom, "
+        "delegataire_qualite"
     )
     with connection.cursor() as curseur:
         with curseur.copy(f"COPY {Dossier._meta.db_table} ({colonnes}) FROM STDIN") as copie:

@@ -8,6 +8,7 @@ Sans Locust ni Django : testé seul (tests/benchmarks/test_charge.py).
 """
 
 import math
+import re
 from collections import Counter
 
 # Cibles de l'issue 15, sur une machine à deux cœurs : un plancher pour le débit, un plafond pour le reste.
@@ -15,6 +16,12 @@ BUDGET_REQUETES_PAR_SECONDE = 150
 BUDGET_P95_MS = 300
 BUDGET_ERREURS = 0
 SEPARATEUR = " · "
+
+
+def page(chemin: str) -> str:
+    """`/contrats/CN03501I/sections/12/?x=1` → `contrats/sections` : les segments sans chiffre ni majuscule."""
+    segments = chemin.split("?", 1)[0].strip("/").split("/")
+    return "/".join(s for s in segments if s and not re.search(r"[0-9A-Z]", s)) or "accueil"
 
 
 def parcours_de(nom: str) -> str:

@@ -10,11 +10,10 @@ import itertools
 import json
 import os
 import random
-import re
 
 from locust import FastHttpUser, constant_throughput, task
 
-from benchmarks.charge.chiffres import SEPARATEUR
+from benchmarks.charge.chiffres import SEPARATEUR, page
 
 CADENCE = 3  # requêtes par seconde et par utilisateur, au plus : 60 utilisateurs offrent 180 requêtes/s
 _rangs = itertools.count()
@@ -27,12 +26,6 @@ def catalogue() -> dict:
         with open(os.environ["CHARGE_CATALOGUE"], encoding="utf-8") as fichier:
             _catalogue = json.load(fichier)
     return _catalogue
-
-
-def page(chemin: str) -> str:
-    """`/contrats/CN03501I/sections/12/?x=1` → `contrats/sections` : les segments sans chiffre ni majuscule."""
-    segments = chemin.split("?", 1)[0].strip("/").split("/")
-    return "/".join(s for s in segments if s and not re.search(r"[0-9A-Z]", s)) or "accueil"
 
 
 class Parcours(FastHttpUser):

@@ -64,6 +64,7 @@ def environnement_production(secret: str) -> dict[str, str]:
 def preparer(url: str) -> dict:
     """Base prête, statiques collectés ; rend le catalogue et les sessions des comptes."""
     sys.path.insert(0, str(RACINE))
+    from benchmarks.charge import catalogue as adresses
     from benchmarks.charge import donnees
 
     a_generer = donnees.preparer_la_base(url, sortie=afficher)
@@ -78,9 +79,9 @@ def preparer(url: str) -> dict:
     if a_generer or donnees.empreinte_de_la_base(url) is None:
         donnees.generer(sortie=afficher)
     call_command("collectstatic", "--noinput", verbosity=0)
-    catalogue = donnees.catalogue().en_dict()
+    catalogue = adresses.catalogue().en_dict()
     comptes = sorted({*catalogue["agent"], *catalogue["association"], *catalogue["elu"]})
-    catalogue["sessions"] = donnees.sessions(comptes)
+    catalogue["sessions"] = adresses.sessions(comptes)
     connection.close()
     return catalogue
 
@@ -229,7 +230,8 @@ def main() -> int:
         afficher(ligne)
     SORTIE.write_text(json.dumps(resultats, indent=2, ensure_ascii=False) + "\n")
     afficher(
-        f"# {len(resultats)} chiffres écrits dans {SORTIE.relative_to(RACINE)} ({time.perf_counter() - debut:.0f} s en tout)"
+        f"# {len(resultats)} chiffres écrits dans {SORTIE.relative_to(RACINE)} "
+        f"({time.perf_counter() - debut:.0f} s en tout)"
     )
     return 0
 
