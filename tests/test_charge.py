@@ -117,3 +117,10 @@ def test_a_created_session_is_that_of_the_account(client, donnees_de_test):
 
     assert reponse.status_code == 200
     assert reponse.wsgi_request.user.email == "membre0@charge.coville.fr"
+
+
+def test_it_lists_the_slowest_pages_first():
+    lignes = chiffres.pages_lentes(STATS, nombre=2)
+
+    assert [ligne.rsplit("  ", 1)[1] for ligne in lignes] == ["elu · contrats", "visiteur · annuaire"]
+    assert "p95    900 ms" in lignes[0]

@@ -104,3 +104,14 @@ def tableau(resultats: dict) -> list[str]:
         chiffre = resultats[f"charge.{nom}"]
         lignes.append(f"charge.{nom}: {chiffre['value']} {chiffre['unit']}")
     return lignes
+
+
+def pages_lentes(stats: dict, nombre: int = 10) -> list[str]:
+    """Les `nombre` pages au p95 le plus long (où chercher ce qui ralentit), avec leur part des requêtes."""
+    total = sum(entree["num_requests"] for entree in stats["entrees"]) or 1
+    entrees = sorted(stats["entrees"], key=lambda e: centile(e["response_times"], 0.95), reverse=True)
+    return [
+        f"  p95 {centile(e['response_times'], 0.95):>6.0f} ms  médiane {centile(e['response_times'], 0.5):>5.0f} ms"
+        f"  {100 * e['num_requests'] / total:>4.1f} % des requêtes  {e['name']}"
+        for e in entrees[:nombre]
+    ]

@@ -1,4 +1,7 @@
-"""Locust sans tête, en bibliothèque : `python -m benchmarks.charge.locust_sans_tete --hote http://127.0.0.1:PORT …`.
+"""Locust sans tête, en bibliothèque : `python benchmarks/charge/locust_sans_tete.py --hote http://127.0.0.1:PORT …`.
+
+Lancé comme script (pas avec `-m`) : gevent doit remplacer les modules réseau et ssl avant tout autre import,
+ce que l'import du paquet `benchmarks` (Django) empêcherait.
 
 Démarre les utilisateurs de benchmarks/charge/parcours.py (tous en quelques secondes), laisse chauffer
 `--chauffe` secondes (statistiques remises à zéro ensuite), mesure pendant `--duree` secondes puis s'arrête seul,
@@ -6,15 +9,23 @@ et écrit ses statistiques (entrées sérialisées, durée, charge de la machine
 adresse de bouclage.
 """
 
-import argparse
-import json
-import os
-import random
-import time
-from urllib.parse import urlsplit
+from gevent import monkey
 
-import gevent
-from locust.env import Environment
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+import gevent  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 
 def main() -> int:
