@@ -124,3 +124,20 @@ def test_it_lists_the_slowest_pages_first():
 
     assert [ligne.rsplit("  ", 1)[1] for ligne in lignes] == ["elu · contrats", "visiteur · annuaire"]
     assert "p95    900 ms" in lignes[0]
+
+
+def test_it_turns_the_servers_processor_time_into_a_capacity():
+    resultats = chiffres.calculer({**STATS, "cpu": {"web": 2.0, "base": 0.5}})
+
+    assert resultats["charge.cpu_web_ms_par_requete"]["value"] == 20.0
+    assert resultats["charge.cpu_base_ms_par_requete"]["value"] == 5.0
+    # 25 ms de processeur par requête : deux cœurs en servent 80 par seconde.
+    assert resultats["charge.capacite_deux_coeurs"]["value"] == 80.0
+
+
+def test_processor_time_counts_what_each_process_used_between_two_readings():
+    from benchmarks.charge import cpu
+
+    consomme = cpu.consomme({1: ("web", 1.0), 2: ("base", 3.0)}, {1: ("web", 1.5), 2: ("base", 3.25), 3: ("web", 1)})
+
+    assert consomme == {"web": 1.5, "base": 0.25}

@@ -86,6 +86,20 @@ def calculer(stats: dict) -> dict:
             "unit": "processus (uptime, 1 min)",
             "budget": None,
         }
+    requetes = resultats["charge.requetes"]["value"]
+    for sorte, secondes in (stats.get("cpu") or {}).items():
+        resultats[f"charge.cpu_{sorte}_ms_par_requete"] = {
+            "value": round(1000 * secondes / requetes, 1) if requetes else 0,
+            "unit": "ms de processeur",
+            "budget": None,
+        }
+    if stats.get("cpu") and requetes:
+        par_requete = sum(stats["cpu"].values()) / requetes
+        resultats["charge.capacite_deux_coeurs"] = {
+            "value": round(2 / par_requete, 1) if par_requete else 0,
+            "unit": "requêtes/s (estimée : 2 cœurs libres, processeur du web et de la base)",
+            "budget": BUDGET_REQUETES_PAR_SECONDE,
+        }
     return resultats
 
 
@@ -100,7 +114,17 @@ def tableau(resultats: dict) -> list[str]:
             f"{resultats[f'{prefixe}.mediane_ms']['value']:>8.0f}ms{resultats[f'{prefixe}.p95_ms']['value']:>6.0f}ms"
             f"{resultats[f'{prefixe}.p99_ms']['value']:>6.0f}ms{resultats[f'{prefixe}.erreurs']['value']:>9}"
         )
-    for nom in ("utilisateurs", "duree", "machine_charge_avant", "machine_charge_apres"):
+    for nom in (
+        "utilisateurs",
+        "duree",
+        "machine_charge_avant",
+        "machine_charge_apres",
+        "cpu_web_ms_par_requete",
+        "cpu_base_ms_par_requete",
+        "capacite_deux_coeurs",
+    ):
+        if f"charge.{nom}" not in resultats:
+            continue
         chiffre = resultats[f"charge.{nom}"]
         lignes.append(f"charge.{nom}: {chiffre['value']} {chiffre['unit']}")
     return lignes

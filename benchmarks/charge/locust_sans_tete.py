@@ -37,6 +37,8 @@ def main() -> int:
     parser.add_argument("--chauffe", type=int, default=10)
     parser.add_argument("--graine", type=int, default=2027)
     parser.add_argument("--sortie", required=True)
+    parser.add_argument("--gunicorn", type=int, help="pid du maître gunicorn (temps processeur des serveurs)")
+    parser.add_argument("--base", default="coville_charge", help="base dont les processus PostgreSQL sont comptés")
     args = parser.parse_args()
     if urlsplit(args.hote).hostname not in {"127.0.0.1", "localhost", "::1"}:
         parser.error("le test de charge ne vise que l'adresse de bouclage (127.0.0.1)")
@@ -44,6 +46,7 @@ def main() -> int:
     os.environ["CHARGE_GRAINE"] = str(args.graine)
     random.seed(args.graine)  # tirage des tâches par Locust
 
+    from benchmarks.charge import cpu
     from benchmarks.charge.parcours import UTILISATEURS
 
     environnement = Environment(user_classes=UTILISATEURS, host=args.hote)
@@ -52,9 +55,11 @@ def main() -> int:
     gevent.sleep(args.chauffe)
     environnement.stats.reset_all()
     avant = os.getloadavg()[0]
+    cpu_avant = cpu.releve(args.gunicorn, args.base) if args.gunicorn else {}
     debut = time.monotonic()
     gevent.sleep(args.duree)
     duree = time.monotonic() - debut
+    cpu_apres = cpu.releve(args.gunicorn, args.base) if args.gunicorn else {}
     apres = os.getloadavg()[0]
     entrees = [entree.serialize() for entree in environnement.stats.entries.values()]
     erreurs = {str(cle): erreur.occurrences for cle, erreur in environnement.stats.errors.items()}
@@ -66,6 +71,7 @@ def main() -> int:
                 "utilisateurs": args.utilisateurs,
                 "charge_machine_avant": avant,
                 "charge_machine_apres": apres,
+                "cpu": cpu.consomme(cpu_avant, cpu_apres),
                 "entrees": entrees,
                 "erreurs": erreurs,
             },

@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 RACINE = Path(__file__).resolve().parent.parent.parent
 DOSSIER = RACINE / "var" / "charge"
@@ -238,6 +239,10 @@ def main() -> int:
                 str(GRAINE),
                 "--sortie",
                 str(fichier_stats),
+                "--gunicorn",
+                str(web.popen.pid),
+                "--base",
+                urlsplit(url).path.lstrip("/"),
             ],
             cwd=RACINE,
             check=True,
