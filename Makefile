@@ -10,10 +10,10 @@ HOTE ?= 127.0.0.1:8000
 # Paquets système (Debian/Ubuntu) vérifiés avant chaque commande, selon ce qu'elle demande : installés avec
 # apt-get en root ou avec sudo, sinon la commande apt-get à lancer est affichée (scripts/paquets_systeme.sh).
 PAQUETS := install
-demo quality bench: PAQUETS := demo
+demo quality bench charge: PAQUETS := demo
 test: PAQUETS := test
 
-.PHONY: install paquets-systeme lock demo test quality djlint mypy bench serveur messages sauvegarde restauration
+.PHONY: install paquets-systeme lock demo test quality djlint mypy bench charge serveur messages sauvegarde restauration
 
 paquets-systeme:
 	@PYTHON="$(PYTHON)" bash scripts/paquets_systeme.sh $(PAQUETS)
@@ -98,3 +98,8 @@ sauvegarde: install
 restauration: install
 	@test -n "$(FICHIER)" || { echo "Indiquez l'archive : make restauration FICHIER=var/sauvegardes/coville-….tar"; exit 2; }
 	MEDIA_ROOT=$${MEDIA_ROOT:-var/media-restauree} $(AVEC_PG) --base coville_restauree -- $(MANAGE) restaurer $(FICHIER)
+## Test de charge (benchmarks/charge/) : gunicorn comme en production et un worker sur la base nationale
+## `coville_charge` (générée une fois, réutilisée tant que ses générateurs n'ont pas changé), Locust sans tête ;
+## chiffres affichés et écrits dans var/charge.json (CHARGE_UTILISATEURS, CHARGE_DUREE, CHARGE_GRAINE)
+charge: install
+	$(AVEC_PG) --base coville_charge --base-dediee -- $(BIN)/python -m benchmarks.charge.run

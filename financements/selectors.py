@@ -14,6 +14,7 @@ from financements.models import (
     AppelAProjets,
     Convention,
     ConventionMontant,
+    CoPorteur,
     Dossier,
     Financement,
     FinanceurAppel,
@@ -124,11 +125,12 @@ def indicateurs(dossiers: QuerySet[Dossier]) -> dict:
 def dossiers_de(qui: Qui) -> QuerySet[Dossier]:
     """Les dossiers des structures de la personne (portés ou co-portés), pour Mon espace."""
     structures = organisations_structures(qui)
+    # Une union de deux sous-requêtes servies par les index (structure porteuse, co-porteurs) : un OU entre les
+    # deux jointures parcourait tous les dossiers (0,5 s sur 50 000 dossiers, test de charge).
+    portes = Dossier.objects.filter(structure__organisation_id__in=structures).values("pk")
+    co_portes = CoPorteur.objects.filter(structure__organisation_id__in=structures).values("dossier_id")
     return (
-        Dossier.objects.filter(
-            Q(structure__organisation_id__in=structures) | Q(co_porteurs__structure__organisation_id__in=structures)
-        )
-        .distinct()
+        Dossier.objects.filter(pk__in=portes.union(co_portes))
         .select_related("structure", "appel")
         .order_by("-modifie_le")
     )
