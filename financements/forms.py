@@ -685,3 +685,10 @@ class PartsForm(DsfrBaseForm):
         donnees = super().clean()
         donnees["parts"] = {s.pk: donnees.get(f"part_{s.pk}") for s in self.structures}
         return donnees
+class RetraitDossierForm(DsfrBaseForm):
+    motif = forms.CharField(
+        label="Pourquoi retirez-vous le dossier ?",
+        help_text="Les financeurs sollicités le liront (par exemple : l'action est abandonnée, financée autrement).",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

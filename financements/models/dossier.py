@@ -32,15 +32,21 @@ class StatutDossier(models.TextChoices):
     EN_COURS = "en_cours", "En cours"
     BILAN_DEPOSE = "bilan_depose", "Bilan déposé"
     CLOS = "clos", "Clos"
+    RETIRE = "retire", "Retiré par le porteur"
 
 
 # Qui fait passer le dossier d'un état à l'autre : le porteur, les instructeurs, ou le calcul des décisions.
 PORTEUR, INSTRUCTEUR, DECISIONS = "porteur", "instructeur", "decisions"
+# Avant toute décision, le porteur retire un dossier déposé (avec le motif) : il reste lisible, « retiré ».
 TRANSITIONS: dict[str, dict[str, str]] = {
     StatutDossier.BROUILLON: {StatutDossier.DEPOSE: PORTEUR},
-    StatutDossier.DEPOSE: {StatutDossier.EN_INSTRUCTION: INSTRUCTEUR},
-    StatutDossier.EN_INSTRUCTION: {StatutDossier.CORRECTION_DEMANDEE: INSTRUCTEUR, StatutDossier.DECIDE: DECISIONS},
-    StatutDossier.CORRECTION_DEMANDEE: {StatutDossier.DEPOSE: PORTEUR},
+    StatutDossier.DEPOSE: {StatutDossier.EN_INSTRUCTION: INSTRUCTEUR, StatutDossier.RETIRE: PORTEUR},
+    StatutDossier.EN_INSTRUCTION: {
+        StatutDossier.CORRECTION_DEMANDEE: INSTRUCTEUR,
+        StatutDossier.DECIDE: DECISIONS,
+        StatutDossier.RETIRE: PORTEUR,
+    },
+    StatutDossier.CORRECTION_DEMANDEE: {StatutDossier.DEPOSE: PORTEUR, StatutDossier.RETIRE: PORTEUR},
     # Le dossier est conventionné quand ses conventions entrent en vigueur (services.conventions), jamais à la
     # main ; sans convention obligatoire, l'action peut commencer dès la décision ; non financé, il est clos.
     StatutDossier.DECIDE: {
@@ -52,7 +58,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     StatutDossier.EN_COURS: {StatutDossier.BILAN_DEPOSE: PORTEUR},
     StatutDossier.BILAN_DEPOSE: {StatutDossier.CLOS: INSTRUCTEUR},
     StatutDossier.CLOS: {},
+    StatutDossier.RETIRE: {},
 }
+# Ce que le porteur retire encore (avant toute décision ; un financeur qui a décidé bloque aussi le retrait).
+STATUTS_RETIRABLES = {StatutDossier.DEPOSE, StatutDossier.EN_INSTRUCTION, StatutDossier.CORRECTION_DEMANDEE}
 STATUTS_MODIFIABLES = {StatutDossier.BROUILLON, StatutDossier.CORRECTION_DEMANDEE}
 STATUTS_INSTRUCTION = {StatutDossier.DEPOSE, StatutDossier.EN_INSTRUCTION, StatutDossier.CORRECTION_DEMANDEE}
 # Les dossiers dont les décisions sont prises : ils comptent dans les subventions accordées.

@@ -659,6 +659,7 @@ def deposer(dossier: Dossier, auteur) -> JournalDossier:
         dossier, auteur, StatutDossier.DEPOSE, "Dossier redéposé après correction" if redepot else "Dossier déposé"
     )
     notifications.changement_statut(dossier, entree)
+    notifications.depot_aux_instructeurs(dossier, redepot)
     return entree
 
 
@@ -713,7 +714,12 @@ def transitions_possibles(user, dossier: Dossier) -> list[StatutDossier]:
     profil = profil_dossier(user, dossier)
     possibles = []
     for statut, qui in TRANSITIONS[dossier.statut].items():
-        if statut in (StatutDossier.DEPOSE, StatutDossier.CORRECTION_DEMANDEE, StatutDossier.EN_INSTRUCTION):
+        if statut in (
+            StatutDossier.DEPOSE,
+            StatutDossier.CORRECTION_DEMANDEE,
+            StatutDossier.EN_INSTRUCTION,
+            StatutDossier.RETIRE,
+        ):
             continue
         if (qui == PORTEUR and profil.porteur) or (qui == INSTRUCTEUR and profil.instructeur):
             possibles.append(StatutDossier(statut))

@@ -67,6 +67,26 @@ def changement_statut(dossier: Dossier, entree: JournalDossier) -> None:
     )
 
 
+def depot_aux_instructeurs(dossier: Dossier, redepot: bool) -> None:
+    """Les agents des financeurs sollicités apprennent qu'un dossier est déposé, ou redéposé après correction."""
+    quoi = "redéposé après correction" if redepot else "déposé"
+    _envoyer(
+        f"Dossier {quoi} : « {dossier.titre} » ({dossier.structure})",
+        "financements/email/dossier_depose_instructeurs.txt",
+        {"dossier": dossier, "quoi": quoi, "lien": lien(dossier)},
+        emails_instructeurs(dossier),
+    )
+
+
+def retrait_aux_instructeurs(dossier: Dossier, motif: str) -> None:
+    _envoyer(
+        f"Dossier retiré par son porteur : « {dossier.titre} » ({dossier.structure})",
+        "financements/email/dossier_retire.txt",
+        {"dossier": dossier, "motif": motif, "lien": lien(dossier)},
+        emails_instructeurs(dossier),
+    )
+
+
 def invitation_co_porteur(co_porteur: CoPorteur) -> None:
     dossier = co_porteur.dossier
     destinataires = sorted(

@@ -29,10 +29,12 @@ from financements.forms import (
     NouveauDossierForm,
     PieceForm,
     PlanFinancementForm,
+    RetraitDossierForm,
     RevisionDecisionForm,
     TransitionDossierForm,
 )
-from financements.models import PieceJointe, StatutConvention, StatutDossier, VisibiliteJournal
+from financements.models import Dossier, PieceJointe, StatutConvention, StatutDossier, VisibiliteJournal
+from financements.models.dossier import STATUTS_RETIRABLES
 from financements.models.instruction import ConditionsVersement, NatureAide
 from financements.permissions import (
     financeurs_revisables,
@@ -45,6 +47,7 @@ from financements.permissions import (
     profil_dossier,
 )
 from financements.services import dossiers as services
+from financements.services import retraits
 from financements.services.instruction import _organisation_instructrice
 
 
@@ -103,6 +106,7 @@ def _page(request, dossier, statut=200, **formulaires):
         "appel": dossier.appel,
         "profil": profil,
         "instructeur": instructeur,
+        "statuts_retirables": STATUTS_RETIRABLES,
         "totaux": services.totaux_budget(dossier),
         "lignes": dossier.lignes_budget.all(),
         "financements": dossier.financements.all(),
@@ -510,3 +514,53 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
         verrou=taches.verrou_pdf(dossier.pk),
         retour={"url": dossier.get_absolute_url(), "titre": "Retour au dossier"},
     )
+
+
+# --- Supprimer un brouillon, retirer un dossier déposé -----------------------------------------------------
+
+
+def _dossier_du_porteur(request: HttpRequest, pk: int) -> Dossier:
+    dossier = dossier_visible(request.user, pk)
+    if not profil_dossier(request.user, dossier).porteur:
+        raise PermissionDenied("Seuls les membres de la structure porteuse suppriment ou retirent ce dossier.")
+    return dossier
+
+
+@require_http_methods(["GET", "POST"])
+def supprimer_brouillon(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_du_porteur(request, pk)
+    erreurs: list[str] = []
+    if request.method == "POST":
+        try:
+            retraits.supprimer_brouillon(dossier, request.user)
+        except ValidationError as erreur:
+            erreurs = erreur.messages
+        else:
+            messages.success(request, f"Le brouillon « {dossier.titre} » est supprimé.")
+            return redirect("financements:appel", pk=dossier.appel_id)
+    return render(
+        request,
+        "financements/dossiers/supprimer_brouillon.html",
+        {"dossier": dossier, "erreurs": erreurs},
+        status=409 if erreurs else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def retirer_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_du_porteur(request, pk)
+    form = RetraitDossierForm(request.POST or None)
+    statut = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                retraits.retirer(dossier, request.user, form.cleaned_data["motif"])
+            except ValidationError as erreur:
+                form.add_error(None, erreur.messages)
+                statut = 409
+            else:
+                messages.success(request, f"Le dossier « {dossier.titre} » est retiré ; ses financeurs sont prévenus.")
+                return redirect(dossier)
+        else:
+            statut = 400
+    return render(request, "financements/dossiers/retirer.html", {"dossier": dossier, "form": form}, status=statut)

@@ -783,6 +783,8 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     ),
     "financements:confirmer_co_portage": _url("financements:confirmer_co_portage", "dossier_a_confirmer.pk"),
     "financements:deposer_dossier": _url("financements:deposer_dossier", "dossier_brouillon.pk"),
+    "financements:supprimer_brouillon": _url("financements:supprimer_brouillon", "dossier_brouillon.pk"),
+    "financements:retirer_dossier": _url("financements:retirer_dossier", "dossier_depose.pk"),
     "financements:transition_dossier": _url("financements:transition_dossier", "dossier_decide.pk"),
     "financements:bilan_dossier": _url("financements:bilan_dossier", "dossier_en_cours.pk"),
     "financements:pdf_dossier": _url("financements:pdf_dossier", "dossier_instruction.pk"),
@@ -1128,6 +1130,7 @@ DONNEES: dict[str, Donnees] = {
     "financements:retirer_co_porteur": _fixe({}),
     "financements:confirmer_co_portage": _fixe({}),
     "financements:deposer_dossier": _fixe({}),
+    "financements:retirer_dossier": _fixe({"motif": "L'action est financée autrement."}),
     # La convention de l'État (plus de 23 000 €) est signée : l'action peut commencer.
     "financements:transition_dossier": _fixe({"statut": StatutDossier.EN_COURS, "motif": "Action lancée."}),
     "financements:modifier_convention": lambda m, a: {

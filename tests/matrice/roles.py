@@ -468,6 +468,9 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:co_porteurs_dossier": formulaire(PORTEUR_BROUILLON),
     "financements:retirer_co_porteur": action(PORTEUR_BROUILLON),
     "financements:deposer_dossier": action(PORTEUR_BROUILLON),
+    # Le porteur supprime son brouillon, ou retire son dossier déposé ; ses lecteurs le voient sans le faire.
+    "financements:supprimer_brouillon": formulaire(PORTEUR_BROUILLON),
+    "financements:retirer_dossier": formulaire(profil(permis={"structure"}, voient=LECTEURS_DOSSIER)),
     # Le co-porteur invité confirme sa participation ; la structure porteuse voit le dossier sans le pouvoir.
     "financements:confirmer_co_portage": action(profil(permis={"co_porteur"}, voient={"structure"})),
     # Après la décision, les instructeurs font commencer l'action (« conventionné » suit les conventions).
