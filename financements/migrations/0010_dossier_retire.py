@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('financements', '0007_rappels_comptes_rendus'),
+        ('financements', '0009_programme_147'),
     ]
 
     operations = [
