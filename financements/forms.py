@@ -685,6 +685,8 @@ class PartsForm(DsfrBaseForm):
         donnees = super().clean()
         donnees["parts"] = {s.pk: donnees.get(f"part_{s.pk}") for s in self.structures}
         return donnees
+
+
 class RetraitDossierForm(DsfrBaseForm):
     motif = forms.CharField(
         label="Pourquoi retirez-vous le dossier ?",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('financements', '0009_programme_147'),
+        ('financements', '0010_conventions_documents_avenants_objectifs'),
     ]
 
     operations = [
