@@ -201,6 +201,8 @@ class Collectif(models.Model):
     class Meta:
         verbose_name = "collectif"
         ordering = ["nom"]
+        # Autocomplétion des collectifs (`acteurs_ess.recherche`) : trigrammes du nom sans accents.
+        indexes = [GinIndex(OpClass(nom_normalise("nom"), name="gin_trgm_ops"), name="collectif_nom_trgm")]
 
     def __str__(self):
         return self.nom

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from territoires.models import Commune, Departement, Epci, Region
+from territoires.models import Commune, Departement, Epci, Region, nom_normalise
 
 LIBELLE_COMPTE_SUPPRIME = "Compte supprimé"
 
@@ -144,6 +145,13 @@ class OrganisationQuerySet(models.QuerySet):
     def collectivites(self):
         return self.filter(type__in=COLLECTIVITES)
 
+    def partenaires(self):
+        """Les organisations qui peuvent signer un contrat ou financer un appel : ni l'équipe de la plateforme,
+        ni les structures de l'ESS (elles portent des dossiers), ni les conseils citoyens."""
+        return self.exclude(
+            type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN]
+        )
+
 
 class Organisation(models.Model):
     """Une collectivité, un service de l'État, une structure de l'ESS, un partenaire ou un conseil citoyen."""
@@ -184,6 +192,8 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = "organisation"
         ordering = ["nom"]
+        # Autocomplétion des organisations (`comptes.recherche`) : trigrammes du nom sans accents.
+        indexes = [GinIndex(OpClass(nom_normalise("nom"), name="gin_trgm_ops"), name="organisation_nom_trgm")]
 
     def __str__(self):
         return self.nom

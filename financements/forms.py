@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Max
 from dsfr.forms import DsfrBaseForm
 
-from comptes.models import Organisation, TypeOrganisation
+from comptes.recherche import champ_organisation
 from financements.models import Dossier, StatutDossier, TypePiece
 from financements.models.appel_a_projets import MONTANT_MAXIMUM
 from financements.models.dossier import Compte, TrancheAge, TypeSubvention
@@ -58,15 +58,10 @@ class AppelForm(DsfrBaseForm):
 
 
 class FinanceurAppelForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(label="Financeur", queryset=None, required=False)
+    organisation = champ_organisation(label="Financeur", required=False)
     enveloppe = champ_montant("Enveloppe (€)", required=False)
     dispositif = forms.CharField(label="Dispositif d'aide", required=False, max_length=255)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(
-            type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN]
-        )
 
 
 FinanceursFormSet = forms.formset_factory(FinanceurAppelForm, extra=4, max_num=20)

@@ -6,11 +6,18 @@ les index de `f_unaccent(lower(nom))` : trigrammes (GIN) pour les fautes et le m
 """
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db import connection
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection, models
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from territoires.codes import ressemble_a_un_code
+from territoires.models import SansAccent, nom_normalise
+
+M = TypeVar("M", bound=models.Model)
 
 LIMITE = 10
 LONGUEUR_MINIMALE = 2
@@ -168,3 +175,32 @@ def rechercher(texte: str, limite: int = LIMITE) -> list[Resultat]:
     resultats.sort(key=lambda resultat: resultat.rang)
     uniques = {(resultat.sorte, resultat.code): resultat for resultat in reversed(resultats)}
     return sorted(uniques.values(), key=lambda resultat: resultat.rang)[:limite]
+
+
+# --- Ressemblance d'un nom, pour les autocomplétions des autres applications --------------------------------
+
+LIMITE_AUTOCOMPLETION = 10
+
+
+def par_ressemblance(queryset: QuerySet[M], champ: str, texte: str, limite: int = LIMITE_AUTOCOMPLETION) -> QuerySet[M]:
+    """Les lignes de `queryset` dont le nom (`champ`) ressemble à `texte`, sans accents ni majuscules, les plus
+    ressemblantes d'abord : celles dont le nom commence par le texte, puis la ressemblance des trigrammes.
+
+    S'appuie sur un index GIN trigramme de `f_unaccent(lower(champ))` (`nom_normalise`), que chaque modèle
+    cherché déclare. Une seule requête, bornée à `limite` lignes. Une saisie courte (moins de
+    `LONGUEUR_COURTE` caractères) ne cherche que les débuts de nom : ses trigrammes se retrouvent partout.
+    """
+    texte = " ".join(texte.split())[:100]
+    if len(texte) < LONGUEUR_MINIMALE:
+        return queryset.none()
+    saisie = SansAccent(Lower(Value(texte)))
+    lignes = queryset.annotate(nom_cherche=nom_normalise(champ))
+    commence = Q(nom_cherche__startswith=saisie)
+    if len(texte) < LONGUEUR_COURTE:
+        lignes = lignes.filter(commence)
+    else:
+        lignes = lignes.filter(commence | Q(nom_cherche__trigram_word_similar=saisie))
+    return lignes.annotate(
+        commence=Case(When(commence, then=Value(1)), default=Value(0)),
+        ressemblance=TrigramWordSimilarity(saisie, F("nom_cherche")) + TrigramSimilarity(F("nom_cherche"), saisie),
+    ).order_by("-commence", "-ressemblance", champ, "pk")[:limite]
