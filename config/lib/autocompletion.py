@@ -104,6 +104,12 @@ class ChampAutocompletion(forms.ModelChoiceField):
             # Un identifiant venu des suggestions, dont le texte n'a pas été retouché depuis.
             if objet is not None and (not texte or _forme(texte) == _forme(self.libelle(objet))):
                 return objet
+        elif texte.isdigit() and len(texte) < 9:
+            # L'identifiant seul, comme l'envoie un `<select>` (clients d'API, liens, anciens formulaires) ; un
+            # SIREN ou un SIRET (9 ou 14 chiffres) est cherché comme un nom.
+            objet = self.queryset.filter(pk=texte).first()
+            if objet is not None:
+                return objet
         if not texte:
             return None
         return self._retrouver(texte)
