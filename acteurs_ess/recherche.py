@@ -18,16 +18,16 @@ def libelle_collectif(collectif: Collectif) -> str:
     return f"{collectif.nom} — {collectif.get_type_display()}"
 
 
-def chercher_structures(structures: QuerySet[Structure], texte: str) -> QuerySet[Structure]:
+def chercher_structures(structures: QuerySet[Structure], texte: str) -> list[Structure]:
     """Par la raison sociale ; un SIRET ou un SIREN saisi en entier retrouve sa structure."""
     chiffres = texte.replace(" ", "")
     if chiffres.isdigit() and len(chiffres) in (9, 14):
         champ = "siret" if len(chiffres) == 14 else "siren"
-        return structures.filter(**{champ: chiffres}).order_by("raison_sociale", "pk")[:10]
+        return list(structures.filter(**{champ: chiffres}).order_by("raison_sociale", "pk")[:10])
     return par_ressemblance(structures.defer("recherche", "mots_cles"), "raison_sociale", texte)
 
 
-def chercher_collectifs(collectifs: QuerySet[Collectif], texte: str) -> QuerySet[Collectif]:
+def chercher_collectifs(collectifs: QuerySet[Collectif], texte: str) -> list[Collectif]:
     return par_ressemblance(collectifs, "nom", texte)
 
 

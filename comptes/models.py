@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from territoires.models import Commune, Departement, Epci, Region, nom_normalise
+from territoires.models import Commune, Departement, Epci, Region
+from territoires.recherche import index_debut_de_nom, index_ressemblance
 
 LIBELLE_COMPTE_SUPPRIME = "Compte supprimé"
 
@@ -192,8 +192,11 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = "organisation"
         ordering = ["nom"]
-        # Autocomplétion des organisations (`comptes.recherche`) : trigrammes du nom sans accents.
-        indexes = [GinIndex(OpClass(nom_normalise("nom"), name="gin_trgm_ops"), name="organisation_nom_trgm")]
+        # Autocomplétion des organisations (`comptes.recherche`, `territoires.recherche.par_ressemblance`).
+        indexes = [
+            index_debut_de_nom("nom", "organisation_debut_nom"),
+            index_ressemblance("nom", "organisation_nom_trgm"),
+        ]
 
     def __str__(self):
         return self.nom

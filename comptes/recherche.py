@@ -14,7 +14,7 @@ def libelle_organisation(organisation: Organisation) -> str:
     return f"{organisation.nom} — {organisation.get_type_display()}"
 
 
-def chercher_organisations(organisations: QuerySet[Organisation], texte: str) -> QuerySet[Organisation]:
+def chercher_organisations(organisations: QuerySet[Organisation], texte: str) -> list[Organisation]:
     return par_ressemblance(organisations, "nom", texte)
 
 

@@ -22,7 +22,7 @@ from config.lib.texte import sans_accents
 SUFFIXE_IDENTIFIANT = "_id"
 SUGGESTIONS_DANS_UN_MESSAGE = 5
 
-Chercheur = Callable[[QuerySet, str], QuerySet]
+Chercheur = Callable[[QuerySet, str], Sequence[Any]]
 
 
 def _forme(texte: str) -> str:
@@ -145,8 +145,8 @@ class ChampAutocompletion(forms.ModelChoiceField):
 
 
 def reponse_json(request: HttpRequest, queryset: QuerySet, chercher: Chercheur, libelle: Callable[[Any], str]):
-    """La réponse d'un point d'accès d'autocomplétion : `{"q": …, "resultats": [{"id", "libelle"}]}`, en une
-    requête SQL (celle de `chercher`, bornée)."""
+    """La réponse d'un point d'accès d'autocomplétion : `{"q": …, "resultats": [{"id", "libelle"}]}`, avec les
+    seules requêtes de `chercher` (en nombre fixe, bornées)."""
     texte = request.GET.get("q", "").strip()[:100]
     resultats = [{"id": objet.pk, "libelle": libelle(objet)} for objet in chercher(queryset, texte)]
     return JsonResponse({"q": texte, "resultats": resultats})
