@@ -24,7 +24,7 @@ def chercher_structures(structures: QuerySet[Structure], texte: str) -> list[Str
     if chiffres.isdigit() and len(chiffres) in (9, 14):
         champ = "siret" if len(chiffres) == 14 else "siren"
         return list(structures.filter(**{champ: chiffres}).order_by("raison_sociale", "pk")[:10])
-    return par_ressemblance(structures.defer("recherche", "mots_cles"), "raison_sociale", texte)
+    return par_ressemblance(structures.only("pk", "raison_sociale", "sigle", "siret"), "raison_sociale", texte)
 
 
 def chercher_collectifs(collectifs: QuerySet[Collectif], texte: str) -> list[Collectif]:

@@ -77,15 +77,17 @@ def _mesurer(rapport) -> None:
     territoire = generateur.Territoire.depuis_la_base(GRAINE)
     generateur.generer(NOMBRE_STRUCTURES, GRAINE, territoire)
     aleatoire = random.Random(GRAINE)  # nosec B311 # saisies de mesure, aucun secret
-    noms_structures = list(
-        generateur.structures(NOMBRE_PARTENAIRES, GRAINE + 1, territoire, debut=NOMBRE_STRUCTURES)
-    )
+    noms_structures = list(generateur.structures(NOMBRE_PARTENAIRES, GRAINE + 1, territoire, debut=NOMBRE_STRUCTURES))
     types = [TypeOrganisation.COMMUNE, TypeOrganisation.EPCI, TypeOrganisation.BAILLEUR, TypeOrganisation.PARTENAIRE]
     communes = list(Commune.objects.order_by("?").values_list("nom", flat=True)[:NOMBRE_PARTENAIRES])
     Organisation.objects.bulk_create(
         Organisation(nom=f"{prefixe} {nom}", type=type_)
         for prefixe, nom, type_ in (
-            (aleatoire.choice(["Ville de", "Communauté de", "Habitat de", "Mission locale de"]), nom, aleatoire.choice(types))
+            (
+                aleatoire.choice(["Ville de", "Communauté de", "Habitat de", "Mission locale de"]),
+                nom,
+                aleatoire.choice(types),
+            )
             for nom in communes
         )
     )

@@ -11,11 +11,10 @@ from comptes import registres, services
 from comptes.acces import organisation_pour_inviter, organisation_visible
 from comptes.contexte import contexte_de_requete
 from comptes.forms import CreationCompteInvitationForm, InvitationForm
-from comptes.models import Role, Utilisateur
-from comptes.models import Organisation
+from comptes.models import Organisation, Role, Utilisateur
+from comptes.permissions import peut_gerer_membres, peut_inviter, peut_voir_adresses, roles_invitables
 from comptes.recherche import chercher_organisations, libelle_organisation
 from config.lib.autocompletion import reponse_json
-from comptes.permissions import peut_gerer_membres, peut_inviter, peut_voir_adresses, roles_invitables
 
 DESCRIPTION_ROLES = {
     Role.AGENT: "Vous rédigez et pilotez les contrats de ville portés par votre collectivité, et donnez votre "

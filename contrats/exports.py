@@ -86,7 +86,9 @@ def contributions(contrat: ContratDeVille) -> Export:
     """Toutes les contributions du contrat, répondues ou non, comme sur la page de ses associés : une requête."""
     lignes = (
         Contribution.objects.filter(concertation__contrat=contrat)
-        .select_related("auteur", "organisation", "section", "orientation", "concertation", "version_integration__section")
+        .select_related(
+            "auteur", "organisation", "section", "orientation", "concertation", "version_integration__section"
+        )
         .order_by("deposee_le", "pk")
     )
 

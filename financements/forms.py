@@ -63,7 +63,6 @@ class FinanceurAppelForm(DsfrBaseForm):
     dispositif = forms.CharField(label="Dispositif d'aide", required=False, max_length=255)
 
 
-
 FinanceursFormSet = forms.formset_factory(FinanceurAppelForm, extra=4, max_num=20)
 
 

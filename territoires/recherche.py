@@ -226,9 +226,7 @@ def par_ressemblance(queryset: QuerySet[M], champ: str, texte: str, limite: int 
         return []
     saisie = SansAccent(Lower(Value(texte)))
     debuts = list(
-        queryset.annotate(nom_c=nom_ordonne(champ))
-        .filter(nom_c__startswith=saisie)
-        .order_by("nom_c", "pk")[:limite]
+        queryset.annotate(nom_c=nom_ordonne(champ)).filter(nom_c__startswith=saisie).order_by("nom_c", "pk")[:limite]
     )
     proches = list(
         queryset.annotate(nom_cherche=nom_normalise(champ))

@@ -16,6 +16,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from config.lib.texte import sans_accents
 
@@ -36,13 +37,13 @@ class Autocompletion(forms.TextInput):
         super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
         self.url = url
 
-    def value_from_datadict(self, data, files, name) -> tuple[str, str]:
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> tuple[str, str]:
         return (str(data.get(name + SUFFIXE_IDENTIFIANT, "")).strip(), str(data.get(name, "")))
 
-    def value_omitted_from_data(self, data, files, name) -> bool:
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and name + SUFFIXE_IDENTIFIANT not in data
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         identifiant, texte = value if isinstance(value, tuple) else ("", value or "")
         attrs = {**(attrs or {}), "data-autocompletion": reverse(self.url), "data-autocompletion-champ": ""}
         champ = super().render(name, texte, attrs, renderer)
@@ -78,6 +79,11 @@ class ChampAutocompletion(forms.ModelChoiceField):
         self.libelle = libelle
         self.noms = noms
 
+    def _lignes(self) -> QuerySet:
+        if self.queryset is None:
+            raise ValueError("ChampAutocompletion : le queryset n'est pas fourni.")
+        return self.queryset
+
     def label_from_instance(self, obj: Model) -> str:
         return self.libelle(obj)
 
@@ -88,7 +94,7 @@ class ChampAutocompletion(forms.ModelChoiceField):
             return ("", "")
         if isinstance(value, Model):
             return (str(value.pk), self.libelle(value))
-        objet = self.queryset.filter(pk=value).first() if str(value).isdigit() else None
+        objet = self._lignes().filter(pk=value).first() if str(value).isdigit() else None
         return (str(value), self.libelle(objet)) if objet else ("", str(value))
 
     def has_changed(self, initial: Any, data: Any) -> bool:
@@ -100,14 +106,14 @@ class ChampAutocompletion(forms.ModelChoiceField):
         identifiant, texte = value if isinstance(value, tuple) else ("", str(value or ""))
         texte = " ".join(texte.split())
         if identifiant.isdigit():
-            objet = self.queryset.filter(pk=identifiant).first()
+            objet = self._lignes().filter(pk=identifiant).first()
             # Un identifiant venu des suggestions, dont le texte n'a pas été retouché depuis.
             if objet is not None and (not texte or _forme(texte) == _forme(self.libelle(objet))):
                 return objet
         elif texte.isdigit() and len(texte) < 9:
             # L'identifiant seul, comme l'envoie un `<select>` (clients d'API, liens, anciens formulaires) ; un
             # SIREN ou un SIRET (9 ou 14 chiffres) est cherché comme un nom.
-            objet = self.queryset.filter(pk=texte).first()
+            objet = self._lignes().filter(pk=texte).first()
             if objet is not None:
                 return objet
         if not texte:
@@ -115,7 +121,7 @@ class ChampAutocompletion(forms.ModelChoiceField):
         return self._retrouver(texte)
 
     def _retrouver(self, texte: str) -> Model:
-        candidats = list(self.chercher(self.queryset, texte))
+        candidats = list(self.chercher(self._lignes(), texte))
         forme = _forme(texte)
         exacts = [c for c in candidats if forme == _forme(self.libelle(c))] or [
             c for c in candidats if forme in {_forme(n) for n in self.noms(c)}
@@ -144,7 +150,9 @@ class ChampAutocompletion(forms.ModelChoiceField):
         )
 
 
-def reponse_json(request: HttpRequest, queryset: QuerySet, chercher: Chercheur, libelle: Callable[[Any], str]):
+def reponse_json(
+    request: HttpRequest, queryset: QuerySet, chercher: Chercheur, libelle: Callable[[Any], str]
+) -> JsonResponse:
     """La réponse d'un point d'accès d'autocomplétion : `{"q": …, "resultats": [{"id", "libelle"}]}`, avec les
     seules requêtes de `chercher` (en nombre fixe, bornées)."""
     texte = request.GET.get("q", "").strip()[:100]

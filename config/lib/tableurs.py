@@ -234,9 +234,7 @@ def classeur_xlsx(
         cellules: list[Any] = []
         for valeur in valeurs:
             if isinstance(valeur, str):
-                cellule = WriteOnlyCell(
-                    onglet, value=_caracteres_permis(texte_protege(valeur) if proteger else valeur)
-                )
+                cellule = WriteOnlyCell(onglet, value=_caracteres_permis(texte_protege(valeur) if proteger else valeur))
                 # openpyxl fait une formule de tout texte qui commence par « = » : on impose le type chaîne.
                 cellule.data_type = "s"
                 cellules.append(cellule)

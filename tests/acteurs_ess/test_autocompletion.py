@@ -36,7 +36,12 @@ def test_it_suggests_collectives(client):
 
     resultats = client.get(COLLECTIFS, {"q": "pole territorial"}).json()["resultats"]
 
-    assert resultats == [{"id": collectif.pk, "libelle": "Pôle territorial de coopération du Blosne — PTCE (pôle territorial de coopération économique)"}]
+    assert resultats == [
+        {
+            "id": collectif.pk,
+            "libelle": "Pôle territorial de coopération du Blosne — PTCE (pôle territorial de coopération économique)",
+        }
+    ]
 
 
 @pytest.mark.parametrize("nombre", [2, 40])

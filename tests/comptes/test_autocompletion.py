@@ -18,7 +18,10 @@ def test_it_answers_partner_organisations_by_name_without_accents_nor_case(clien
     reponse = client.get(URL, {"q": "RENNES metropole"})
 
     assert reponse.status_code == 200
-    assert reponse.json()["resultats"][0] == {"id": epci.pk, "libelle": "Rennes Métropole — Intercommunalité (EPCI, EPT)"}
+    assert reponse.json()["resultats"][0] == {
+        "id": epci.pk,
+        "libelle": "Rennes Métropole — Intercommunalité (EPCI, EPT)",
+    }
 
 
 def test_it_puts_names_that_start_with_the_text_first(client, agent, epci, commune):
@@ -65,7 +68,9 @@ class Formulaire(forms.Form):
 
 
 def test_the_field_accepts_the_chosen_identifier(epci):
-    form = Formulaire({"organisation_id": str(epci.pk), "organisation": "Rennes Métropole — Intercommunalité (EPCI, EPT)"})
+    form = Formulaire(
+        {"organisation_id": str(epci.pk), "organisation": "Rennes Métropole — Intercommunalité (EPCI, EPT)"}
+    )
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["organisation"] == epci

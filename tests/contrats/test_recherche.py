@@ -50,7 +50,9 @@ def test_the_department_filter_takes_a_name(client):
 def test_a_signatory_is_added_by_its_typed_name(client, agent, contrat, commune):
     client.force_login(agent)
 
-    reponse = client.post(reverse("contrats:nouveau_signataire", args=[contrat.code]), {"organisation": "ville de rennes"})
+    reponse = client.post(
+        reverse("contrats:nouveau_signataire", args=[contrat.code]), {"organisation": "ville de rennes"}
+    )
 
     assert reponse.status_code == 302
     assert contrat.signataires.filter(organisation=commune).exists()
@@ -110,7 +112,7 @@ def _xlsx(reponse) -> list[tuple]:
 
 
 def test_the_contract_list_exports_with_its_filters(client):
-    ContratFactory(nom="=HYPERLINK(\"http://pirate\")", statut=StatutContrat.SIGNE, code="CN99999I")
+    ContratFactory(nom='=HYPERLINK("http://pirate")', statut=StatutContrat.SIGNE, code="CN99999I")
     ContratFactory(nom="Contrat de Reims")
 
     lignes = _csv(client.get(reverse("contrats:export_csv"), {"statut": "signe"}))
@@ -119,7 +121,7 @@ def test_the_contract_list_exports_with_its_filters(client):
     assert len(lignes) == 2
     assert lignes[1][0] == "CN99999I"
     # Le texte qui se lirait comme une formule est neutralisé par une apostrophe.
-    assert lignes[1][1] == "'=HYPERLINK(\"http://pirate\")"
+    assert lignes[1][1] == '\'=HYPERLINK("http://pirate")'
     assert lignes[1][7] == "Signé"
 
 
@@ -146,7 +148,9 @@ def test_the_contract_export_runs_a_fixed_number_of_queries(client, django_asser
 
 @pytest.fixture
 def contribution(contrat, agent, agent_etat):
-    section = SectionFactory(contrat=contrat, titre="Emploi", texte_initial="<p>Texte.</p>", texte_initial__auteur=agent)
+    section = SectionFactory(
+        contrat=contrat, titre="Emploi", texte_initial="<p>Texte.</p>", texte_initial__auteur=agent
+    )
     concertation = concertation_services.ouvrir(
         contrat,
         agent,
@@ -156,7 +160,9 @@ def contribution(contrat, agent, agent_etat):
         ["signataires"],
         sections=[section],
     )
-    contribution = concertation_services.contribuer(concertation, agent_etat, "@SOMME(A1:A9) des emplois", section=section)
+    contribution = concertation_services.contribuer(
+        concertation, agent_etat, "@SOMME(A1:A9) des emplois", section=section
+    )
     concertation_services.repondre(contribution, agent, "non_retenue", "Hors du champ du contrat.")
     return contribution
 
@@ -199,7 +205,13 @@ def test_the_signatories_export_lists_engagements_with_amounts(client, agent, co
     csv_lignes = _csv(client.get(reverse("contrats:signataires_csv", args=[contrat.code])))
     xlsx_lignes = _xlsx(client.get(reverse("contrats:signataires_xlsx", args=[contrat.code])))
 
-    assert csv_lignes[0] == ["Signataire", "Signé par", "Date de signature", "Engagement", "Montant de l'engagement (€)"]
+    assert csv_lignes[0] == [
+        "Signataire",
+        "Signé par",
+        "Date de signature",
+        "Engagement",
+        "Montant de l'engagement (€)",
+    ]
     assert csv_lignes[1] == ["Préfecture d'Ille-et-Vilaine", "", "", "'-Financer les adultes-relais", "1500.50"]
     assert csv_lignes[2][0] == "Archipel Habitat"
     assert xlsx_lignes[1][4] == 1500.5

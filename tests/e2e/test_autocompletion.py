@@ -42,5 +42,7 @@ def test_an_agent_picks_a_signatory_with_the_keyboard(page, journal, demo, conne
     page.get_by_role("button", name="Ajouter").click()
 
     expect(page.get_by_role("heading", name="Ville de Saint-Jacques-de-la-Lande")).to_be_visible()
-    assert Signataire.objects.filter(contrat__code=CODE, organisation__nom="Ville de Saint-Jacques-de-la-Lande").exists()
+    assert Signataire.objects.filter(
+        contrat__code=CODE, organisation__nom="Ville de Saint-Jacques-de-la-Lande"
+    ).exists()
     assert journal.erreurs == [], journal.erreurs
