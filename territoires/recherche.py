@@ -216,24 +216,41 @@ def par_ressemblance(queryset: QuerySet[M], champ: str, texte: str, limite: int 
     celles dont le nom commence par le texte (ordre alphabétique), puis les plus proches par les trigrammes
     (une faute de frappe, un mot du milieu du nom).
 
-    Deux requêtes, toujours, bornées à `limite` lignes chacune, qui suivent chacune un index sans trier les
-    lignes trouvées (une saisie de deux lettres en trouve des dizaines de milliers) : B-tree du nom en
-    collation « C » (`index_debut_de_nom`) pour les débuts ; GiST trigramme (`index_ressemblance`) pour les
-    plus proches voisins, au-dessus du seuil de `pg_trgm.word_similarity_threshold`.
+    Deux requêtes, toujours. La première trouve les identifiants, bornée à `limite`, chaque branche suivant un
+    index sans trier les lignes trouvées (une saisie de deux lettres en trouve des dizaines de milliers) :
+    B-tree du nom en collation « C » (`index_debut_de_nom`) pour les débuts ; GiST trigramme
+    (`index_ressemblance`) pour les plus proches voisins, au-dessus du seuil de
+    `pg_trgm.word_similarity_threshold` — et seulement si les débuts ne suffisent pas (PostgreSQL évalue la
+    condition une fois et n'entre pas dans la branche quand elle est fausse, comme `rechercher`). La seconde
+    lit les lignes de ces identifiants.
     """
     texte = " ".join(texte.split())[:100]
     if len(texte) < LONGUEUR_MINIMALE:
         return []
     saisie = SansAccent(Lower(Value(texte)))
-    debuts = list(
-        queryset.annotate(nom_c=nom_ordonne(champ)).filter(nom_c__startswith=saisie).order_by("nom_c", "pk")[:limite]
+    debuts = (
+        queryset.annotate(nom_c=nom_ordonne(champ))
+        .filter(nom_c__startswith=saisie)
+        .order_by("nom_c", "pk")
+        .values_list("pk", flat=True)[:limite]
     )
-    proches = list(
+    proches = (
         queryset.annotate(nom_cherche=nom_normalise(champ))
         .filter(nom_cherche__trigram_word_similar=saisie)
         .annotate(distance=DistanceMot(F("nom_cherche"), saisie))
         # Par la distance seule : l'index GiST rend les lignes dans cet ordre (un second critère ferait trier).
-        .order_by("distance")[:limite]
+        .order_by("distance")
+        .values_list("pk", flat=True)[:limite]
     )
-    vus = {ligne.pk for ligne in debuts}
-    return (debuts + [ligne for ligne in proches if ligne.pk not in vus])[:limite]
+    sql_debuts, parametres_debuts = debuts.query.sql_with_params()
+    sql_proches, parametres_proches = proches.query.sql_with_params()
+    requete = (
+        f"WITH debuts AS MATERIALIZED ({sql_debuts}) "  # nosec B608 # SQL compilé par l'ORM, paramètres à part
+        "SELECT d.*, 0 FROM debuts d UNION ALL "
+        f"SELECT p.*, 1 FROM ({sql_proches}) p WHERE (SELECT count(*) FROM debuts) < %s"
+    )
+    with connection.cursor() as curseur:
+        curseur.execute(requete, [*parametres_debuts, *parametres_proches, limite])
+        identifiants = list(dict.fromkeys(ligne[0] for ligne in curseur.fetchall()))[:limite]
+    lignes = queryset.in_bulk(identifiants)
+    return [lignes[identifiant] for identifiant in identifiants if identifiant in lignes]
