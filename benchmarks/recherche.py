@@ -64,9 +64,8 @@ def _mesurer_point(client: Client, url: str, saisies: list[str]) -> tuple[float,
         if reponse.status_code != 200:
             raise RuntimeError(f"GET {url}?q={saisie} : statut {reponse.status_code}")
         requetes.add(len(capture))
-    if len(requetes) != 1:
-        raise RuntimeError(f"{url} : nombre de requêtes variable {sorted(requetes)}")
-    return statistics.median(durees), statistics.quantiles(durees, n=20, method="inclusive")[18], requetes.pop()
+    # Bornées : session, compte (organisations), identifiants, lignes ; sans suggestion, pas de lecture des lignes.
+    return statistics.median(durees), statistics.quantiles(durees, n=20, method="inclusive")[18], max(requetes)
 
 
 def _mesurer(rapport) -> None:
@@ -112,7 +111,7 @@ def _mesurer(rapport) -> None:
         mediane, p95, requetes = _mesurer_point(client, url, _saisies(aleatoire, noms))
         rapport(f"recherche.autocompletion_{nom}_mediane", mediane, "ms", BUDGET_MEDIANE_MS)
         rapport(f"recherche.autocompletion_{nom}_p95", p95, "ms")
-        rapport(f"recherche.autocompletion_{nom}_requetes_sql", requetes, "requêtes")
+        rapport(f"recherche.autocompletion_{nom}_requetes_sql_max", requetes, "requêtes")
 
 
 def mesurer(rapport) -> None:

@@ -222,7 +222,7 @@ def par_ressemblance(queryset: QuerySet[M], champ: str, texte: str, limite: int 
     (`index_ressemblance`) pour les plus proches voisins, au-dessus du seuil de
     `pg_trgm.word_similarity_threshold` — et seulement si les débuts ne suffisent pas (PostgreSQL évalue la
     condition une fois et n'entre pas dans la branche quand elle est fausse, comme `rechercher`). La seconde
-    lit les lignes de ces identifiants.
+    lit les lignes de ces identifiants (sans suggestion, elle n'a pas lieu : deux requêtes au plus).
     """
     texte = " ".join(texte.split())[:100]
     if len(texte) < LONGUEUR_MINIMALE:
