@@ -49,8 +49,8 @@ def test_it_suggests_collectives(client):
 def test_it_runs_two_queries_whatever_the_number_of_rows(client, django_assert_num_queries, nombre, adresse):
     StructureFactory.create_batch(nombre, raison_sociale=factory_nom("Association"))
     CollectifFactory.create_batch(nombre, nom=factory_nom("Association"))
-    # L'annuaire est public : ni session ni compte. 1 les noms qui commencent par la saisie, 2 les plus proches
-    # par les trigrammes (chacune bornée à 10).
+    # L'annuaire est public : ni session ni compte. 1 les identifiants (débuts de nom, puis plus proches par les
+    # trigrammes si besoin, bornés à 10), 2 leurs lignes.
     with django_assert_num_queries(2):
         reponse = client.get(adresse, {"q": "Association"})
     assert len(reponse.json()["resultats"]) == min(nombre, 10)
