@@ -4,6 +4,8 @@ structures d'un territoire (`territoires.registres.pages_territoire`) et l'annua
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from acteurs_ess.choix import EtatDemande
 from acteurs_ess.models import DemandeRattachement, Structure
@@ -19,11 +21,27 @@ NOMBRE_MAXIMUM = 20
 def structures_d_un_territoire(
     request: HttpRequest, qpv: Qpv | None = None, commune: Commune | None = None, epci: Epci | None = None
 ) -> str:
-    """Les structures qui agissent dans un QPV, une commune ou un EPCI : une requête."""
-    structures = list(structures_du_territoire(qpv=qpv, commune=commune, epci=epci)[:NOMBRE_MAXIMUM])
+    """Les structures qui agissent dans un QPV, une commune ou un EPCI : une requête. Au-delà des
+    `NOMBRE_MAXIMUM` premières, un lien mène à l'annuaire filtré sur ce territoire (la liste complète)."""
+    structures = list(structures_du_territoire(qpv=qpv, commune=commune, epci=epci)[: NOMBRE_MAXIMUM + 1])
     if not structures:
         return ""
-    return render_to_string("acteurs_ess/_structures_territoire.html", {"structures": structures}, request=request)
+    if qpv is not None:
+        filtre = {"qpv": qpv.pk}
+    elif commune is not None:
+        filtre = {"commune": commune.pk}
+    else:
+        filtre = {"epci": getattr(epci, "pk", "")}
+    return render_to_string(
+        "acteurs_ess/_structures_territoire.html",
+        {
+            "structures": structures[:NOMBRE_MAXIMUM],
+            "liste_complete": reverse("acteurs_ess:annuaire") + "?" + urlencode(filtre)
+            if len(structures) > NOMBRE_MAXIMUM
+            else "",
+        },
+        request=request,
+    )
 
 
 def mon_annuaire(request: HttpRequest) -> str:

@@ -20,6 +20,7 @@ from acteurs_ess.choix import (
 )
 from comptes.models import Organisation
 from territoires.models import Commune, Qpv, SansAccent, nom_normalise
+from territoires.recherche import index_debut_de_nom, index_ressemblance
 
 
 def mots_cles(forme_juridique: str, agrements: list[str], domaines: list[str]) -> str:
@@ -152,6 +153,9 @@ class Structure(models.Model):
         indexes = [
             GinIndex(fields=["recherche"], name="structure_recherche"),
             GinIndex(OpClass(nom_normalise("raison_sociale"), name="gin_trgm_ops"), name="structure_nom_trgm"),
+            # Autocomplétion des structures (`acteurs_ess.recherche`, `territoires.recherche.par_ressemblance`).
+            index_debut_de_nom("raison_sociale", "structure_debut_nom"),
+            index_ressemblance("raison_sociale", "structure_nom_gist"),
             GinIndex(fields=["agrements"], name="structure_agrements"),
             GinIndex(fields=["domaines"], name="structure_domaines"),
             # Filtre par forme juridique, dans l'ordre alphabétique de l'annuaire.
@@ -208,6 +212,11 @@ class Collectif(models.Model):
     class Meta:
         verbose_name = "collectif"
         ordering = ["nom"]
+        # Autocomplétion des collectifs (`acteurs_ess.recherche`, `territoires.recherche.par_ressemblance`).
+        indexes = [
+            index_debut_de_nom("nom", "collectif_debut_nom"),
+            index_ressemblance("nom", "collectif_nom_trgm"),
+        ]
 
     def __str__(self):
         return self.nom

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -51,10 +51,12 @@ from acteurs_ess.permissions import (
     peut_voir_page_rib,
     territoire_d_import,
 )
+from acteurs_ess.recherche import chercher_collectifs, chercher_structures, libelle_collectif, libelle_structure
 from acteurs_ess.selectors import page_de_resultats, rechercher_structures
 from comptes.contexte import contexte_de_requete
 from comptes.mfa import exiger_double_authentification
 from comptes.models import Adhesion, Role
+from config.lib.autocompletion import reponse_json
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
 from config.lib.tableurs import classeur_xlsx, csv_en_flux
 
@@ -769,3 +771,17 @@ def reprendre_activite(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{structure} est de nouveau indiquée comme active.")
     return redirect(structure)
+
+
+@login_not_required
+@require_GET
+def autocompletion_structures(request: HttpRequest) -> JsonResponse:
+    """Les structures de l'annuaire (public) dont le nom ressemble à `q` : suggestions des formulaires."""
+    return reponse_json(request, Structure.objects.all(), chercher_structures, libelle_structure)
+
+
+@login_not_required
+@require_GET
+def autocompletion_collectifs(request: HttpRequest) -> JsonResponse:
+    """Les collectifs de l'annuaire (public) dont le nom ressemble à `q`."""
+    return reponse_json(request, Collectif.objects.all(), chercher_collectifs, libelle_collectif)

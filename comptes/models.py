@@ -12,6 +12,7 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from territoires.models import Commune, Departement, Epci, Region
+from territoires.recherche import index_debut_de_nom, index_ressemblance
 
 LIBELLE_COMPTE_SUPPRIME = "Compte supprimé"
 
@@ -144,6 +145,13 @@ class OrganisationQuerySet(models.QuerySet):
     def collectivites(self):
         return self.filter(type__in=COLLECTIVITES)
 
+    def partenaires(self):
+        """Les organisations qui peuvent signer un contrat ou financer un appel : ni l'équipe de la plateforme,
+        ni les structures de l'ESS (elles portent des dossiers), ni les conseils citoyens."""
+        return self.exclude(
+            type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN]
+        )
+
 
 class Organisation(models.Model):
     """Une collectivité, un service de l'État, une structure de l'ESS, un partenaire ou un conseil citoyen."""
@@ -184,6 +192,11 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = "organisation"
         ordering = ["nom"]
+        # Autocomplétion des organisations (`comptes.recherche`, `territoires.recherche.par_ressemblance`).
+        indexes = [
+            index_debut_de_nom("nom", "organisation_debut_nom"),
+            index_ressemblance("nom", "organisation_nom_trgm"),
+        ]
 
     def __str__(self):
         return self.nom

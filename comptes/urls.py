@@ -6,6 +6,7 @@ app_name = "comptes"
 
 urlpatterns = [
     path("mon-espace/", views.mon_espace, name="mon_espace"),
+    path("organisations/autocompletion/", views.autocompletion_organisations, name="autocompletion_organisations"),
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("organisations/<int:pk>/inviter/", views.inviter, name="inviter"),
     path(

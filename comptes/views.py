@@ -2,17 +2,19 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from comptes import registres, services
 from comptes.acces import organisation_pour_inviter, organisation_visible
 from comptes.contexte import contexte_de_requete
 from comptes.forms import CreationCompteInvitationForm, InvitationForm
-from comptes.models import Role, Utilisateur
+from comptes.models import Organisation, Role, Utilisateur
 from comptes.permissions import peut_gerer_membres, peut_inviter, peut_voir_adresses, roles_invitables
+from comptes.recherche import chercher_organisations, libelle_organisation
+from config.lib.autocompletion import reponse_json
 
 DESCRIPTION_ROLES = {
     Role.AGENT: "Vous rédigez et pilotez les contrats de ville portés par votre collectivité, et donnez votre "
@@ -142,3 +144,10 @@ def invitation(request: HttpRequest, jeton: str) -> HttpResponse:
 
 def _invitation_invalide(request: HttpRequest, erreur: Exception) -> HttpResponse:
     return render(request, "comptes/invitation_invalide.html", {"erreur": str(erreur)}, status=410)
+
+
+@require_GET
+def autocompletion_organisations(request: HttpRequest) -> JsonResponse:
+    """Les organisations partenaires (signataires, financeurs possibles) dont le nom ressemble à `q`, pour les
+    formulaires des personnes connectées."""
+    return reponse_json(request, Organisation.objects.partenaires(), chercher_organisations, libelle_organisation)

@@ -4,12 +4,12 @@ import django_filters
 from django.db.models import Q, Value
 
 from contrats.models import ContratDeVille, Contribution, StatutContrat, StatutContribution
-from territoires.models import nom_normalise
+from territoires.models import Departement, nom_normalise
 
 
 class ContratFiltre(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Nom, code ou porteur", method="chercher")
-    departement = django_filters.CharFilter(label="Département (code)", field_name="departement_id")
+    departement = django_filters.CharFilter(label="Département (nom ou code)", method="filtrer_departement")
     statut = django_filters.ChoiceFilter(label="État", choices=StatutContrat.choices, empty_label="Tous")
 
     class Meta:
@@ -17,7 +17,19 @@ class ContratFiltre(django_filters.FilterSet):
         fields = ["q", "departement", "statut"]
 
     def chercher(self, queryset, name, value):
-        return queryset.filter(Q(nom__icontains=value) | Q(code__iexact=value) | Q(code_porteur=value))
+        # Sans tenir compte des accents ni de la casse, comme la recherche des territoires : « reims » trouve
+        # « Contrat de ville de l'agglomération de Reims », « évry » comme « EVRY ».
+        value = " ".join(value.split())
+        return queryset.annotate(nom_cherche=nom_normalise("nom")).filter(
+            Q(nom_cherche__contains=nom_normalise(Value(value))) | Q(code__iexact=value) | Q(code_porteur=value)
+        )
+
+    def filtrer_departement(self, queryset, name, value):
+        value = value.strip()
+        departements = Departement.objects.annotate(nom_cherche=nom_normalise("nom")).filter(
+            Q(code__iexact=value) | Q(nom_cherche=nom_normalise(Value(value)))
+        )
+        return queryset.filter(departement__in=departements.values("code"))
 
 
 class MesContributionsFiltre(django_filters.FilterSet):

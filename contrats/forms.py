@@ -3,7 +3,8 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import ProseEditorWidget
 from dsfr.forms import DsfrBaseForm
 
-from acteurs_ess.models import Collectif, Structure
+from acteurs_ess.recherche import champ_collectif, champ_structure
+from comptes.recherche import champ_organisation
 from contrats.models import (
     AxeTransversal,
     Etape,
@@ -156,19 +157,11 @@ class MasquageForm(DsfrBaseForm):
 
 
 class SignataireForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=None)
+    organisation = champ_organisation(label="Organisation")
     signe_par = forms.CharField(label="Signé par (nom et qualité)", required=False, max_length=255)
     date_signature = forms.DateField(
         label="Date de signature", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args, **kwargs):
-        from comptes.models import Organisation, TypeOrganisation
-
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(
-            type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN]
-        )
 
 
 class SignatureSignataireForm(DsfrBaseForm):
@@ -208,9 +201,7 @@ class ConsultationForm(DsfrBaseForm):
 
 class DynamiqueForm(DsfrBaseForm):
     type = forms.ChoiceField(label="Type", choices=TypeDynamique.choices)
-    collectif = forms.ModelChoiceField(
-        label="Collectif de l'annuaire", queryset=Collectif.objects.all(), required=False, empty_label="— Aucun —"
-    )
+    collectif = champ_collectif(label="Collectif de l'annuaire", required=False)
     nom = forms.CharField(label="Nom (s'il n'est pas dans l'annuaire)", required=False, max_length=255)
     integration = forms.CharField(
         label="Comment elle est intégrée", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -218,7 +209,7 @@ class DynamiqueForm(DsfrBaseForm):
 
 
 class StructureForm(DsfrBaseForm):
-    structure = forms.ModelChoiceField(label="Structure de l'annuaire", queryset=Structure.objects.all())
+    structure = champ_structure(label="Structure de l'annuaire")
     role = forms.CharField(label="Rôle dans le projet", required=False, max_length=255)
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from contrats.views import concertation, contrat, contributions, documents, ess, gouvernance, sections
+from contrats.views import concertation, contrat, contributions, documents, ess, exports, gouvernance, sections
 
 app_name = "contrats"
 
 urlpatterns = [
     path("", contrat.liste, name="liste"),
+    path("contrats.csv", exports.contrats, {"format": "csv"}, name="export_csv"),
+    path("contrats.xlsx", exports.contrats, {"format": "xlsx"}, name="export_xlsx"),
     path("mes-contributions/", contributions.mes_contributions, name="mes_contributions"),
     path("<str:code>/", contrat.contrat, name="contrat"),
     path("<str:code>/etat/", contrat.transition, name="transition"),
@@ -40,6 +42,10 @@ urlpatterns = [
     ),
     path("<str:code>/contributions/<int:pk>/retirer/", contributions.retirer_contribution, name="retirer_contribution"),
     path("<str:code>/ce-que-vous-avez-dit/", concertation.reponses, name="contributions_publiques"),
+    path("<str:code>/contributions.csv", exports.contributions, {"format": "csv"}, name="contributions_csv"),
+    path("<str:code>/contributions.xlsx", exports.contributions, {"format": "xlsx"}, name="contributions_xlsx"),
+    path("<str:code>/signataires.csv", exports.signataires, {"format": "csv"}, name="signataires_csv"),
+    path("<str:code>/signataires.xlsx", exports.signataires, {"format": "xlsx"}, name="signataires_xlsx"),
     path("<str:code>/signataires/nouveau/", gouvernance.nouveau_signataire, name="nouveau_signataire"),
     path("<str:code>/signataires/<int:pk>/engagement/", gouvernance.nouvel_engagement, name="nouvel_engagement"),
     path("<str:code>/instances/nouvelle/", gouvernance.nouvelle_instance, name="nouvelle_instance"),

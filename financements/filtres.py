@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import F, Q, Value
 
 from acteurs_ess.models import Structure
-from contrats.models import ContratDeVille
+from comptes.models import Organisation
+from contrats.models import ContratDeVille, Orientation
 from financements.models import (
     AppelAProjets,
     CompteRendu,
@@ -19,16 +20,16 @@ from financements.models import (
     StatutVersement,
     Versement,
 )
-from territoires.models import nom_normalise
+from territoires.models import Qpv, nom_normalise
 
 
 class TableauFiltre(django_filters.FilterSet):
     statut = django_filters.ChoiceFilter(label="État", choices=StatutDossier.choices, empty_label="Tous")
     issue = django_filters.ChoiceFilter(label="Issue", choices=Issue.choices, empty_label="Toutes")
-    qpv = django_filters.CharFilter(label="QPV (code)", field_name="qpv__code", lookup_expr="iexact")
-    priorite = django_filters.NumberFilter(label="Priorité (n°)", field_name="priorites")
+    qpv = django_filters.CharFilter(label="QPV (nom ou code)", method="filtrer_qpv")
+    priorite = django_filters.CharFilter(label="Priorité (mots du titre)", method="filtrer_priorite")
     porteur = django_filters.CharFilter(label="Structure porteuse", method="filtrer_porteur")
-    financeur = django_filters.NumberFilter(label="Financeur sollicité (n°)", field_name="financements__financeur")
+    financeur = django_filters.CharFilter(label="Financeur sollicité (nom)", method="filtrer_financeur")
     montant_min = django_filters.NumberFilter(
         label="Demandé au moins (€)", field_name="montant_demande", lookup_expr="gte"
     )
@@ -60,6 +61,28 @@ class TableauFiltre(django_filters.FilterSet):
             .values("pk")
         )
         return queryset.filter(structure_id__in=structures)
+
+    # Les filtres prennent des noms, jamais des numéros internes ; comparés sans accents ni majuscules. Par
+    # identifiants de dossiers (sous-requête) : pas de doublon quand plusieurs lignes liées correspondent.
+    def filtrer_qpv(self, queryset, name, value):
+        qpv = Qpv.objects.annotate(nom_cherche=nom_normalise("nom")).filter(
+            Q(code__iexact=value.strip()) | Q(nom_cherche__contains=nom_normalise(Value(value.strip())))
+        )
+        return queryset.filter(pk__in=Dossier.objects.filter(qpv__in=qpv.values("pk")).values("pk"))
+
+    def filtrer_priorite(self, queryset, name, value):
+        orientations = Orientation.objects.annotate(titre_cherche=nom_normalise("titre")).filter(
+            titre_cherche__contains=nom_normalise(Value(value.strip()))
+        )
+        return queryset.filter(pk__in=Dossier.objects.filter(priorites__in=orientations.values("pk")).values("pk"))
+
+    def filtrer_financeur(self, queryset, name, value):
+        organisations = Organisation.objects.annotate(nom_cherche=nom_normalise("nom")).filter(
+            nom_cherche__contains=nom_normalise(Value(value.strip()))
+        )
+        return queryset.filter(
+            pk__in=Dossier.objects.filter(financements__financeur__in=organisations.values("pk")).values("pk")
+        )
 
     def filtrer_annee(self, queryset, name, value):
         # Par identifiants d'appels plutôt que par jointure : l'ordre de la page reste lu dans l'index.

@@ -4,7 +4,8 @@ from django import forms
 from django.db.models import Max
 from dsfr.forms import DsfrBaseForm
 
-from comptes.models import Organisation, TypeOrganisation
+from comptes.models import TypeOrganisation
+from comptes.recherche import champ_organisation
 from financements.models import Dossier, NatureVersement, StatutDossier, StatutReversement, TypePiece
 from financements.models.appel_a_projets import MONTANT_MAXIMUM
 from financements.models.convention import DUREE_MAXIMUM_CPO
@@ -59,7 +60,7 @@ class AppelForm(DsfrBaseForm):
 
 
 class FinanceurAppelForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(label="Financeur", queryset=None, required=False)
+    organisation = champ_organisation(label="Financeur", required=False)
     enveloppe = champ_montant("Enveloppe (€)", required=False)
     dispositif = forms.CharField(label="Dispositif d'aide", required=False, max_length=255)
     programme_147 = forms.BooleanField(
@@ -67,12 +68,6 @@ class FinanceurAppelForm(DsfrBaseForm):
         required=False,
         help_text="Comptés dans le tableau de l'État (cible de 50 % aux associations par des CPO).",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.exclude(
-            type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN]
-        )
 
     def clean(self):
         donnees = super().clean()

@@ -20,6 +20,15 @@ def _par_nom_ou_code(champ_code: str):
     return filtrer
 
 
+def _epci_par_nom_ou_siren(queryset, name, value):
+    """L'intercommunalité par son SIREN ou par son nom (sans accents ni majuscules), jamais un numéro interne."""
+    texte = " ".join(value.split())
+    if not texte:
+        return queryset
+    epci = Epci.objects.filter(Q(siren=texte.replace(" ", "")) | Q(nom_recherche=nom_normalise(Value(texte))))
+    return queryset.filter(epci__in=epci.values("siren"))
+
+
 class FormulaireFiltres(DsfrBaseForm):
     pass
 
@@ -29,7 +38,7 @@ class CommuneFiltre(django_filters.FilterSet):
     departement = django_filters.ModelChoiceFilter(
         label="Département", queryset=Departement.objects.all(), empty_label="Tous les départements"
     )
-    epci = django_filters.CharFilter(label="SIREN de l'EPCI", field_name="epci_id")
+    epci = django_filters.CharFilter(label="Intercommunalité (nom ou SIREN)", method=_epci_par_nom_ou_siren)
     obsolete = django_filters.ChoiceFilter(
         label="État",
         choices=[("non", "Communes actuelles"), ("oui", "Communes disparues")],
@@ -70,7 +79,7 @@ class QpvFiltre(django_filters.FilterSet):
     departement = django_filters.ModelChoiceFilter(
         label="Département", queryset=Departement.objects.all(), empty_label="Tous les départements"
     )
-    epci = django_filters.CharFilter(label="SIREN de l'EPCI", field_name="epci_id")
+    epci = django_filters.CharFilter(label="Intercommunalité (nom ou SIREN)", method=_epci_par_nom_ou_siren)
 
     class Meta:
         model = Qpv

@@ -13,11 +13,16 @@ même négatifs, restent des nombres. En XLSX, chaque texte est une cellule de t
 """
 
 import csv
+import datetime
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from config.lib.archives import ArchiveRefusee, verifier_archive
 
@@ -207,9 +212,18 @@ def csv_en_flux(entete: Sequence[str], lignes: Iterable[Sequence[Any]], bom: boo
         yield ecrivain.writerow([texte_protege(valeur) for valeur in ligne])
 
 
-def classeur_xlsx(feuille: str, entete: Sequence[str], lignes: Iterable[Sequence[Any]]) -> bytes:
+FORMAT_MONTANT = "#,##0.00"
+FORMAT_DATE = "DD/MM/YYYY"
+FORMAT_DATE_HEURE = "DD/MM/YYYY HH:MM"
+
+
+def classeur_xlsx(
+    feuille: str, entete: Sequence[str], lignes: Iterable[Sequence[Any]], proteger: bool = False
+) -> bytes:
     """Un classeur XLSX d'une seule feuille, écrit ligne à ligne (mode écriture seule d'openpyxl). Les nombres et
-    les dates gardent leur type ; tout texte est une cellule de type chaîne, jamais une formule."""
+    les dates gardent leur type (les montants `Decimal` au centime, les dates au format français) ; tout texte
+    est une cellule de type chaîne, jamais une formule. `proteger` ajoute en plus l'apostrophe de `texte_protege`
+    (un export qui n'est pas fait pour être réimporté : la cellule reste inerte même retouchée dans le tableur)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -220,9 +234,23 @@ def classeur_xlsx(feuille: str, entete: Sequence[str], lignes: Iterable[Sequence
         cellules: list[Any] = []
         for valeur in valeurs:
             if isinstance(valeur, str):
-                cellule = WriteOnlyCell(onglet, value=_caracteres_permis(valeur))
+                cellule = WriteOnlyCell(onglet, value=_caracteres_permis(texte_protege(valeur) if proteger else valeur))
                 # openpyxl fait une formule de tout texte qui commence par « = » : on impose le type chaîne.
                 cellule.data_type = "s"
+                cellules.append(cellule)
+            elif isinstance(valeur, Decimal):
+                cellule = WriteOnlyCell(onglet, value=valeur)
+                cellule.number_format = FORMAT_MONTANT
+                cellules.append(cellule)
+            elif isinstance(valeur, datetime.datetime):
+                # Excel ne connaît pas les fuseaux : l'heure de Paris, sans fuseau.
+                heure = timezone.localtime(valeur).replace(tzinfo=None) if timezone.is_aware(valeur) else valeur
+                cellule = WriteOnlyCell(onglet, value=heure)
+                cellule.number_format = FORMAT_DATE_HEURE
+                cellules.append(cellule)
+            elif isinstance(valeur, datetime.date):
+                cellule = WriteOnlyCell(onglet, value=valeur)
+                cellule.number_format = FORMAT_DATE
                 cellules.append(cellule)
             else:
                 cellules.append(valeur)
@@ -234,3 +262,33 @@ def classeur_xlsx(feuille: str, entete: Sequence[str], lignes: Iterable[Sequence
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
+
+
+def _cellule_csv(valeur: Any) -> Any:
+    if isinstance(valeur, datetime.datetime):
+        return timezone.localtime(valeur).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(valeur) else valeur
+    if isinstance(valeur, Decimal):
+        return valeur.quantize(Decimal("0.01"))
+    if valeur is None:
+        return ""
+    return valeur
+
+
+TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def reponse_tableur(
+    format: str, nom: str, feuille: str, entete: Sequence[str], lignes: Iterable[Sequence[Any]]
+) -> HttpResponse | StreamingHttpResponse:
+    """Le téléchargement d'un export : XLSX (`format == "xlsx"`, texte protégé des formules) ou CSV en flux
+    (UTF-8 avec BOM pour Excel ; dates ISO, montants au point décimal). `nom` est le nom du fichier sans
+    extension."""
+    if format == "xlsx":
+        reponse: HttpResponse | StreamingHttpResponse = HttpResponse(
+            classeur_xlsx(feuille, entete, lignes, proteger=True), content_type=TYPE_XLSX
+        )
+    else:
+        texte = ([_cellule_csv(valeur) for valeur in ligne] for ligne in lignes)
+        reponse = StreamingHttpResponse(csv_en_flux(entete, texte, bom=True), content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}.{"xlsx" if format == "xlsx" else "csv"}"'
+    return reponse

@@ -53,4 +53,7 @@ PAGES_CONNECTEES = [
     ("repondre", lambda: f"/contrats/{CODE}/contributions/{_contribution_en_analyse()}/repondre/", AGENT),
     ("nouvelle-orientation", f"/contrats/{CODE}/orientations/nouvelle/", AGENT),
     ("ess-consultation", f"/contrats/{CODE}/ess/consultation/", AGENT),
+    ("ess-structure", f"/contrats/{CODE}/ess/structure/", AGENT),
+    ("ess-dynamique", f"/contrats/{CODE}/ess/dynamique/", AGENT),
+    ("nouveau-signataire", f"/contrats/{CODE}/signataires/nouveau/", AGENT),
 ]

@@ -75,8 +75,8 @@ def test_it_filters_by_funder_qpv_and_priority(client, appel, agent, prefecture,
     dossiers[0].priorites.add(priorite)
     client.force_login(agent)
     url = reverse("financements:tableau_instruction")
-    assert client.get(url, {"financeur": epci.pk}).context["page"].paginator.count == 1
-    assert client.get(url, {"priorite": priorite.pk}).context["page"].paginator.count == 1
+    assert client.get(url, {"financeur": epci.nom}).context["page"].paginator.count == 1
+    assert client.get(url, {"priorite": priorite.titre}).context["page"].paginator.count == 1
     assert client.get(url, {"qpv": appel.qpv.first().code}).context["page"].paginator.count == 3
 
 

@@ -270,6 +270,9 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "comptes:mon_espace": lecture(CONNECTE),
     # Les membres d'une organisation voient sa page ; les administrateurs aussi.
     "comptes:organisation": lecture(profil(permis={"agent", "elu", "admin"})),
+    # décision : les noms des organisations partenaires (signataires, financeurs possibles) se cherchent une fois
+    # connecté·e, pour les formulaires ; ils ne sont pas une liste publique.
+    "comptes:autocompletion_organisations": lecture(CONNECTE, CONNECTE_METHODE),
     # Un agent de la collectivité invite ; un élu voit l'organisation mais n'invite personne.
     "comptes:inviter": formulaire(profil(permis={"agent", "admin"}, voient={"elu"})),
     # Le lien d'invitation est public (il crée le compte) ; une personne connectée avec une autre adresse voit
@@ -312,6 +315,9 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "acteurs_ess:exporter_xlsx": lecture(PUBLIC, PUBLIC_METHODE),
     "acteurs_ess:structure": lecture(PUBLIC, PUBLIC_METHODE),
     "acteurs_ess:collectifs": lecture(PUBLIC, PUBLIC_METHODE),
+    # Les suggestions des formulaires : des noms de l'annuaire, public.
+    "acteurs_ess:autocompletion_structures": lecture(PUBLIC, PUBLIC_METHODE),
+    "acteurs_ess:autocompletion_collectifs": lecture(PUBLIC, PUBLIC_METHODE),
     "acteurs_ess:collectif": lecture(PUBLIC, PUBLIC_METHODE),
     # Toute personne connectée inscrit une structure (elle en devient le premier membre).
     "acteurs_ess:inscrire": formulaire(CONNECTE),
@@ -377,6 +383,16 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # La fiche d'identité d'un contrat est publique (liste nationale) ; son texte, pour ses lecteurs.
     "contrats:contrat": lecture(PUBLIC),
     "contrats:contrat@signe": lecture(PUBLIC),
+    # Les exports ont les droits des pages qu'ils exportent : la liste nationale (publique) ; les contributions
+    # pour les associés ; les signataires et engagements pour qui lit le contrat.
+    "contrats:export_csv": lecture(PUBLIC, PUBLIC_METHODE),
+    "contrats:export_xlsx": lecture(PUBLIC, PUBLIC_METHODE),
+    "contrats:contributions_csv": lecture(profil(permis=ASSOCIES_CONTRAT), CONNECTE_METHODE),
+    "contrats:contributions_xlsx": lecture(profil(permis=ASSOCIES_CONTRAT), CONNECTE_METHODE),
+    "contrats:signataires_csv": lecture(LECTEUR_CONTRAT, PUBLIC_METHODE),
+    "contrats:signataires_xlsx": lecture(LECTEUR_CONTRAT, PUBLIC_METHODE),
+    "contrats:signataires_csv@signe": lecture(PUBLIC, PUBLIC_METHODE),
+    "contrats:signataires_xlsx@signe": lecture(PUBLIC, PUBLIC_METHODE),
     "contrats:transition": action(EDITEUR_CONTRAT),
     # Les PDF sont rendus par les workers : la première demande de qui peut les lire répond « PDF en préparation ».
     "contrats:contrat_pdf": lecture(PDF_ASSOCIE_CONTRAT),
