@@ -48,7 +48,7 @@ def test_it_shows_a_departement(client, referentiel, django_assert_num_queries):
 def test_it_shows_an_epci_with_its_communes_qpv_and_map(client, referentiel, django_assert_num_queries):
     # 1 : l'EPCI ; 2 : ses communes et leur département ; 3 : ses QPV avec leurs périmètres ; blocs des
     # applications supérieures (territoires.blocs) : 4 les contrats de ville, 5 les structures de l'ESS.
-    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
+    with django_assert_num_queries(7):  # 6 : les projets financés (financements/blocs.py) ; 7 : concertations ouvertes
         contenu = _page(client, reverse("territoires:epci", args=["243500139"]))
 
     assert "<h1>Rennes Métropole</h1>" in contenu
@@ -62,7 +62,7 @@ def test_it_shows_an_epci_with_its_communes_qpv_and_map(client, referentiel, dja
 def test_the_epci_page_runs_the_same_queries_for_a_bigger_territory(client, referentiel, django_assert_num_queries):
     assert Qpv.objects.filter(epci_id="243100518").count() > 3 * Qpv.objects.filter(epci_id="243500139").count()
 
-    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
+    with django_assert_num_queries(7):  # 6 : les projets financés (financements/blocs.py) ; 7 : concertations ouvertes
         contenu = _page(client, reverse("territoires:epci", args=["243100518"]))
 
     assert contenu.count("<path ") == 16
@@ -71,7 +71,7 @@ def test_the_epci_page_runs_the_same_queries_for_a_bigger_territory(client, refe
 def test_it_shows_a_commune_with_its_qpv_and_map(client, referentiel, django_assert_num_queries):
     # 1 : la commune, son département, sa région, son EPCI, son EPT, son successeur ; 2 : ses QPV ;
     # 3 : les anciennes communes qu'elle a remplacées ; 4 : ses contrats de ville ; 5 : ses structures de l'ESS.
-    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
+    with django_assert_num_queries(7):  # 6 : les projets financés (financements/blocs.py) ; 7 : concertations ouvertes
         contenu = _page(client, reverse("territoires:commune", args=["35238"]))
 
     assert "<h1>Rennes</h1>" in contenu
@@ -81,7 +81,7 @@ def test_it_shows_a_commune_with_its_qpv_and_map(client, referentiel, django_ass
 
 
 def test_the_commune_page_runs_the_same_queries_for_a_bigger_territory(client, referentiel, django_assert_num_queries):
-    with django_assert_num_queries(6):  # 6 : les projets financés (financements/blocs.py)
+    with django_assert_num_queries(7):  # 6 : les projets financés (financements/blocs.py) ; 7 : concertations ouvertes
         contenu = _page(client, reverse("territoires:commune", args=["31555"]))
 
     assert contenu.count("<path ") > 10
@@ -103,7 +103,7 @@ def test_it_shows_a_qpv_with_its_perimeter(client, referentiel, django_assert_nu
     # 1 : le QPV, son département, sa région, son EPCI ; 2 : ses communes ; 3 : les porteurs du contrat ;
     # 4 : ses contrats de ville ; 5 : les structures de l'ESS qui y agissent.
     # 6 : les projets financés (financements/blocs.py) ; 7 : les lignes de base officielles (evaluation/blocs.py).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # 7 : lignes de base (evaluation) ; 8 : concertations ouvertes (contrats)
         contenu = _page(client, reverse("territoires:qpv", args=["QN03504M"]))
 
     assert "<h1>Maurepas</h1>" in contenu
@@ -162,7 +162,7 @@ def test_the_qpv_page_shows_the_demo_contract_and_structures(client, django_asse
     # 1 : le QPV ; 2 : ses communes ; 3 : les porteurs du contrat ; 4 : ses contrats de ville (bloc des contrats) ;
     # 5 : les structures de l'ESS qui y agissent (bloc de l'annuaire).
     # 6 : les projets financés (financements/blocs.py) ; 7 : les lignes de base officielles (evaluation/blocs.py).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # + lignes de base (evaluation) et concertations ouvertes (contrats)
         contenu = _page(client, url)
 
     assert "Contrat de ville" in contenu and "/contrats/CN03501I/" in contenu
