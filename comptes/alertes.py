@@ -65,6 +65,4 @@ def abonnements(utilisateur: Utilisateur) -> list[dict]:
 def destinataires(utilisateurs: QuerySet[Utilisateur], type_alerte: str) -> QuerySet[Utilisateur]:
     """Ceux qui reçoivent cette alerte : comptes actifs, non supprimés, non désabonnés."""
     desabonne = AbonnementAlerte.objects.filter(utilisateur=OuterRef("pk"), type_alerte=type_alerte, abonne=False)
-    return (
-        utilisateurs.filter(is_active=True, est_supprime=False).exclude(Exists(desabonne)).distinct().order_by("pk")
-    )
+    return utilisateurs.filter(is_active=True, est_supprime=False).exclude(Exists(desabonne)).distinct().order_by("pk")

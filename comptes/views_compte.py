@@ -148,7 +148,8 @@ def alerte(request: HttpRequest, type_alerte: str) -> HttpResponse:
     alertes.abonner(request.user, type_alerte, abonne)
     libelle = TypeAlerte(type_alerte).label
     messages.success(
-        request, f"Vous recevrez l'alerte « {libelle} »." if abonne else f"Vous ne recevrez plus l'alerte « {libelle} »."
+        request,
+        f"Vous recevrez l'alerte « {libelle} »." if abonne else f"Vous ne recevrez plus l'alerte « {libelle} ».",
     )
     return redirect(reverse("comptes:mon_compte") + "#alertes")
 
@@ -158,17 +159,17 @@ def alerte(request: HttpRequest, type_alerte: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def desabonnement(request: HttpRequest, jeton: str) -> HttpResponse:
     """Le lien de désabonnement d'un e-mail d'alerte, sans connexion. Le GET montre le bouton (un lien
-    ouvert par un antivirus de messagerie ne désabonne personne), le POST désabonne."""
+    ouvert par un antivirus de messagerie ne désabonne personne), le POST désabonne puis y revient."""
     lu = alertes.lire_jeton(jeton)
     if lu is None:
         return render(request, "comptes/compte/desabonnement_invalide.html", status=400)
     utilisateur, type_alerte = lu
-    fait = False
     if request.method == "POST":
         alertes.abonner(utilisateur, type_alerte, False)
-        fait = True
+        return redirect(request.path)
+    abonne = any(a["abonne"] for a in alertes.abonnements(utilisateur) if a["type"] == type_alerte)
     return render(
         request,
         "comptes/compte/desabonnement.html",
-        {"libelle": TypeAlerte(type_alerte).label, "fait": fait, "email": utilisateur.email},
+        {"libelle": TypeAlerte(type_alerte).label, "fait": not abonne, "email": utilisateur.email},
     )

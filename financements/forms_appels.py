@@ -65,7 +65,8 @@ class ProlongerAppelForm(DsfrBaseForm):
     rouvrir = forms.BooleanField(
         label="Rouvrir l'appel",
         required=False,
-        help_text="Obligatoire si l'appel est clos (avant terme, ou sa date passée) : il accepte de nouveau des dépôts.",
+        help_text="Obligatoire si l'appel est clos (avant terme, ou sa date passée) : il accepte de nouveau "
+        "des dépôts.",
     )
     motif = forms.CharField(label="Motif (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

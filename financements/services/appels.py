@@ -251,6 +251,9 @@ def clore_appel(appel: AppelAProjets, auteur, motif: str) -> JournalAppel:
         f"avant terme : les dossiers ne peuvent plus être déposés.\n\nMotif : {appel.motif_cloture}",
     )
     return _journaliser(
-        appel, auteur, EvenementAppel.CLOTURE, {"Clôture des dépôts": [_date(appel.cloture), "aujourd'hui"]},
+        appel,
+        auteur,
+        EvenementAppel.CLOTURE,
+        {"Clôture des dépôts": [_date(appel.cloture), "aujourd'hui"]},
         appel.motif_cloture,
     )

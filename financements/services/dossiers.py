@@ -16,6 +16,7 @@ from comptes.models import Organisation, TypeOrganisation
 from config.lib.etats import changer_etat
 from config.lib.euros import euros
 from contrats.models import ContratDeVille
+from financements import alertes
 from financements.fichiers import ranger, verifier_fichier
 from financements.models import (
     AppelAProjets,
@@ -53,7 +54,6 @@ from financements.permissions import (
     peut_repondre_appel,
     profil_dossier,
 )
-from financements import alertes
 from financements.services import conventions, notifications
 
 REFUS_MODIFICATION = "Seuls les membres de la structure porteuse modifient ce dossier, en brouillon ou en correction."
@@ -618,7 +618,9 @@ def refus_depot(dossier: Dossier, jour: date | None = None) -> list[str]:
     erreurs = []
     appel = dossier.appel
     if dossier.statut == StatutDossier.BROUILLON and appel.est_clos_avant_terme:
-        erreurs.append(f"L'appel à projets a été clos avant terme : le dépôt n'est plus possible ({appel.motif_cloture}).")
+        erreurs.append(
+            f"L'appel à projets a été clos avant terme : le dépôt n'est plus possible ({appel.motif_cloture})."
+        )
     elif dossier.statut == StatutDossier.BROUILLON and jour > appel.cloture:
         erreurs.append(f"L'appel à projets est clos depuis le {appel.cloture:%d/%m/%Y} : le dépôt n'est plus possible.")
     if dossier.statut == StatutDossier.BROUILLON and jour < appel.ouverture:

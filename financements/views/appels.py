@@ -215,9 +215,7 @@ def prolonger(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services_appels.prolonger_appel(
-                appel, request.user, d["cloture"], rouvrir=d["rouvrir"], motif=d["motif"]
-            )
+            services_appels.prolonger_appel(appel, request.user, d["cloture"], rouvrir=d["rouvrir"], motif=d["motif"])
         except ValidationError as erreur:
             champ = "rouvrir" if any("Rouvrir" in m for m in erreur.messages) else "cloture"
             form.add_error(champ, erreur.messages)

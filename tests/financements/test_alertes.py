@@ -69,8 +69,10 @@ def test_one_click_unsubscribes_without_login(client, membre):
     assert page.status_code == 200
     assert not AbonnementAlerte.objects.filter(utilisateur=membre).exists()  # un GET ne désabonne pas
     # Ce que poste un logiciel de messagerie (RFC 8058), sans jeton CSRF ni session.
-    client.post(url, {"List-Unsubscribe": "One-Click"})
+    reponse = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert reponse.status_code == 302
     assert AbonnementAlerte.objects.get(utilisateur=membre, type_alerte=TYPE).abonne is False
+    assert "ne recevra plus l'alerte" in client.get(url).content.decode().replace("&#x27;", "'")
 
 
 def test_a_forged_token_is_refused(client, membre):
