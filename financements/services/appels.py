@@ -87,7 +87,7 @@ def modifier_appel(
 ) -> JournalAppel | None:
     """Modifie l'appel et ses financeurs. Refuse, sans rien enregistrer : une clôture avant l'ouverture, une
     enveloppe sous ce que son financeur a déjà décidé, le retrait d'un financeur qui a décidé, et le report de
-    la clôture d'un appel clos avant terme (il se prolonge en le rouvrant). Rend l'entrée du journal (None si
+    la clôture d'un appel clos (il se prolonge en le rouvrant explicitement). Rend l'entrée du journal (None si
     rien n'a changé)."""
     appel = _verrouiller(appel, auteur)
     contrat = appel.contrat
@@ -99,8 +99,8 @@ def modifier_appel(
         erreurs.append(
             f"La clôture des dépôts ({_date(cloture)}) ne peut pas précéder leur ouverture ({_date(ouverture)})."
         )
-    if appel.est_clos_avant_terme and cloture != appel.cloture:
-        erreurs.append("Cet appel a été clos avant terme : pour repousser sa clôture, prolongez-le en le rouvrant.")
+    if appel.est_publie and appel.est_clos() and cloture > appel.cloture:
+        erreurs.append("Cet appel est clos : pour repousser sa clôture, prolongez-le en cochant « Rouvrir l'appel ».")
     if any(p.contrat_id != contrat.pk for p in priorites):
         erreurs.append("Les priorités doivent être des orientations ou objectifs de ce contrat.")
     if not financeurs:

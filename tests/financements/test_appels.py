@@ -172,6 +172,15 @@ def test_a_closed_call_is_extended_only_when_reopened_explicitly(appel, agent):
     assert appel.est_ouvert() and appel.cloture == nouvelle and appel.motif_cloture == ""
 
 
+def test_editing_does_not_reopen_a_closed_call(appel, agent):
+    services_appels.clore_appel(appel, agent, "Enveloppe épuisée")
+    avant = _etat(appel)
+    with pytest.raises(ValidationError) as erreur:
+        _modifier(appel, agent, cloture=appel.cloture + timedelta(days=30))
+    assert "Rouvrir l'appel" in erreur.value.messages[0]
+    assert _etat(appel) == avant
+
+
 def test_a_call_whose_date_passed_is_extended_only_when_reopened(appel, agent):
     aujourd_hui = timezone.localdate()
     AppelAProjets.objects.filter(pk=appel.pk).update(
