@@ -64,7 +64,9 @@ class AppelsOuvertsFiltre(django_filters.FilterSet):
         qpv = _par_nom_ou_code(Qpv, value)
         nommes = AppelAProjets.qpv.through.objects.filter(qpv__in=qpv).values("appelaprojets_id")
         contrats = ContratDeVille.qpv.through.objects.filter(qpv__in=qpv).values("contratdeville_id")
-        return queryset.filter(Q(pk__in=nommes) | Q(qpv__isnull=True, contrat__in=contrats))
+        # Des sous-requêtes plutôt qu'une jointure sur les QPV de l'appel : une ligne par appel, jamais une par QPV.
+        sans_qpv = AppelAProjets.objects.filter(qpv__isnull=True).values("pk")
+        return queryset.filter(Q(pk__in=nommes) | Q(pk__in=sans_qpv, contrat__in=contrats))
 
     def filtrer_theme(self, queryset, name, value):
         return queryset.filter(pk__in=AppelAProjets.objects.filter(priorites__piliers__contains=[value]).values("pk"))

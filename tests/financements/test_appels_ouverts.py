@@ -56,6 +56,8 @@ def test_it_leaves_out_closed_and_unpublished_calls(client, appel, agent):
 
 def test_it_filters_by_qpv_territory_theme_funder_and_closing(client, appel, territoire, prefecture, priorite):
     qpv = territoire["qpv"][0]
+    # Un appel qui ne nomme aucun QPV vaut pour ceux de son contrat : trouvé une fois aussi.
+    appel.contrat.qpv.set(territoire["qpv"])
     priorite.piliers = [Pilier.DEVELOPPEMENT_ECONOMIQUE]
     priorite.save(update_fields=["piliers"])
     cloture = appel.cloture
@@ -70,7 +72,9 @@ def test_it_filters_by_qpv_territory_theme_funder_and_closing(client, appel, ter
     }
     for cle, valeur in trouve.items():
         _, contenu = _page(client, **{cle: valeur})
-        assert "Appel à projets 2027" in contenu, cle
+        # Une seule ligne pour l'appel, quel que soit le nombre de ses QPV, priorités ou financeurs.
+        assert contenu.count("Appel à projets 2027</a>") == 1, cle
+        assert "Appels à projets ouverts ou à venir (1)" in contenu, cle
     absent = {
         "qpv": "QN000000",
         "theme": Pilier.CADRE_DE_VIE,
@@ -81,6 +85,14 @@ def test_it_filters_by_qpv_territory_theme_funder_and_closing(client, appel, ter
     for cle, valeur in absent.items():
         _, contenu = _page(client, **{cle: valeur})
         assert "Appel à projets 2027" not in contenu, cle
+
+
+def test_a_call_naming_no_qpv_is_found_once_for_each_qpv_of_its_contract(client, appel, territoire, epci):
+    appel.contrat.qpv.set(territoire["qpv"])
+    _autres_appels(appel, 1, epci)
+    _, contenu = _page(client, qpv=territoire["qpv"][1].code)
+    assert contenu.count("Appel supplémentaire 0</a>") == 1
+    assert contenu.count("Appel à projets 2027</a>") == 1
 
 
 def test_a_bad_date_is_explained_on_its_field(client, appel):
