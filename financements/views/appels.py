@@ -158,6 +158,26 @@ def _fil_appel(appel, titre: str):
     )
 
 
+def _placer_erreurs(erreurs: list[str], form, lignes) -> None:
+    """Chaque refus du service sur le champ qu'il concerne : l'enveloppe d'un financeur sur sa ligne, les dates
+    sur la clôture, le reste en tête du formulaire."""
+    for message in erreurs:
+        ligne = next(
+            (
+                f
+                for f in lignes
+                if f.cleaned_data.get("organisation") and f"L'enveloppe de {f.cleaned_data['organisation']} " in message
+            ),
+            None,
+        )
+        if ligne is not None:
+            ligne.add_error("enveloppe", message)
+        elif "clôture" in message:
+            form.add_error("cloture", message)
+        else:
+            form.add_error(None, message)
+
+
 @require_http_methods(["GET", "POST"])
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     """Modifier un appel (dates, présentation, priorités, QPV, financeurs et enveloppes), journalisé."""
@@ -189,7 +209,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
                 financeurs=lignes,
             )
         except ValidationError as erreur:
-            form.add_error(None, erreur.messages)
+            _placer_erreurs(erreur.messages, form, financeurs.forms)
         else:
             messages.success(request, "Appel à projets modifié." if entree else "Rien n'a changé.")
             return redirect(appel)

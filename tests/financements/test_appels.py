@@ -255,3 +255,31 @@ def test_a_call_closed_early_shows_its_reason(client, appel, agent):
     assert "Appel clos avant terme" in page
     assert "Enveloppe épuisée" in page
     assert "Déposer un projet" not in page
+
+
+def test_an_envelope_below_the_decisions_is_refused_on_its_line(client, decide, agent, epci):
+    appel = decide.appel
+    client.force_login(agent)
+    financeurs = list(appel.financeurs.all())
+    donnees = {
+        "titre": appel.titre,
+        "description": "",
+        "ouverture": appel.ouverture.isoformat(),
+        "cloture": appel.cloture.isoformat(),
+        "financeurs-TOTAL_FORMS": len(financeurs),
+        "financeurs-INITIAL_FORMS": len(financeurs),
+        "financeurs-MIN_NUM_FORMS": 0,
+        "financeurs-MAX_NUM_FORMS": 20,
+    }
+    for i, f in enumerate(financeurs):
+        donnees[f"financeurs-{i}-organisation"] = f.organisation_id
+        donnees[f"financeurs-{i}-enveloppe"] = "5000" if f.organisation_id == epci.pk else str(f.enveloppe)
+    rang = next(i for i, f in enumerate(financeurs) if f.organisation_id == epci.pk)
+    reponse = client.post(reverse("financements:modifier_appel", args=[appel.pk]), donnees)
+    assert reponse.status_code == 400
+    contenu = unescape(reponse.content.decode())
+    # Le message est relié au champ de l'enveloppe de la métropole, et la saisie revient.
+    assert f'id="id_financeurs-{rang}-enveloppe-desc-error"' in contenu
+    assert f"a déjà décidé {euros(Decimal(10000))}" in contenu
+    assert 'value="5000' in contenu
+    assert appel.financeurs.get(organisation=epci).enveloppe == Decimal("200000")
