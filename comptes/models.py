@@ -435,3 +435,31 @@ class TacheDeFond(ProcrastinateJob):
 
     def __str__(self):
         return f"{self.task_name.rsplit('.', 1)[-1]} n° {self.pk}"
+
+
+class TypeAlerte(models.TextChoices):
+    """Les alertes par e-mail auxquelles une personne peut se désabonner (chacune a son lien dans ses e-mails)."""
+
+    APPELS_A_PROJETS = "appels_a_projets", "Nouveaux appels à projets sur le territoire de mes structures"
+
+
+class AbonnementAlerte(models.Model):
+    """Le choix d'une personne pour un type d'alerte. Sans ligne, la personne est abonnée : une ligne n'existe
+    qu'une fois qu'elle s'est désabonnée (lien de l'e-mail ou « Mon compte »), puis éventuellement réabonnée."""
+
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="abonnements_alertes"
+    )
+    type_alerte = models.CharField("alerte", max_length=30, choices=TypeAlerte.choices)
+    abonne = models.BooleanField("abonné", default=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "abonnement à une alerte"
+        verbose_name_plural = "abonnements aux alertes"
+        constraints = [
+            models.UniqueConstraint(fields=["utilisateur", "type_alerte"], name="abonnement_alerte_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.utilisateur} — {self.get_type_alerte_display()} — {'abonné' if self.abonne else 'désabonné'}"

@@ -63,6 +63,14 @@ def donnees_personnelles(utilisateur: Utilisateur) -> dict[str, Any]:
             }
             for invitation in utilisateur.invitations_envoyees.select_related("organisation").order_by("cree_le")
         ],
+        "alertes_par_email": [
+            {
+                "alerte": abonnement.get_type_alerte_display(),
+                "abonne": abonnement.abonne,
+                "le": date_iso(abonnement.modifie_le),
+            }
+            for abonnement in utilisateur.abonnements_alertes.order_by("type_alerte")
+        ],
         "journal_d_audit": [
             _entree_audit(entree, utilisateur)
             for entree in entrees_de(utilisateur).select_related("auteur", "organisation").order_by("cree_le", "pk")

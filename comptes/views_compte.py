@@ -10,15 +10,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comptes import mfa, rgpd
+from comptes import alertes, mfa, rgpd
 from comptes.audit import journaliser
 from comptes.forms import IdentiteForm, SuppressionCompteForm
-from comptes.models import ActionAudit
+from comptes.models import ActionAudit, TypeAlerte
 
 
 def _contexte_editeur() -> dict[str, str]:
@@ -73,6 +75,7 @@ def mon_compte(request: HttpRequest) -> HttpResponse:
             "form": form,
             "double_authentification_active": mfa.double_authentification_active(request.user),
             "double_authentification_exigee": mfa.double_authentification_exigee(request.user),
+            "alertes": alertes.abonnements(request.user),
         },
     )
 
@@ -134,3 +137,39 @@ def supprimer_compte(request: HttpRequest) -> HttpResponse:
         )
         return redirect("accueil")
     return render(request, "comptes/compte/supprimer.html", {"form": form})
+
+
+@require_POST
+def alerte(request: HttpRequest, type_alerte: str) -> HttpResponse:
+    """S'abonner ou se désabonner d'une alerte depuis « Mon compte »."""
+    if type_alerte not in TypeAlerte.values:
+        raise Http404("Cette alerte n'existe pas.")
+    abonne = request.POST.get("abonne") == "oui"
+    alertes.abonner(request.user, type_alerte, abonne)
+    libelle = TypeAlerte(type_alerte).label
+    messages.success(
+        request,
+        f"Vous recevrez l'alerte « {libelle} »." if abonne else f"Vous ne recevrez plus l'alerte « {libelle} ».",
+    )
+    return redirect(reverse("comptes:mon_compte") + "#alertes")
+
+
+@login_not_required
+@csrf_exempt  # le jeton signé est l'autorisation ; les logiciels de messagerie le postent (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def desabonnement(request: HttpRequest, jeton: str) -> HttpResponse:
+    """Le lien de désabonnement d'un e-mail d'alerte, sans connexion. Le GET montre le bouton (un lien
+    ouvert par un antivirus de messagerie ne désabonne personne), le POST désabonne puis y revient."""
+    lu = alertes.lire_jeton(jeton)
+    if lu is None:
+        return render(request, "comptes/compte/desabonnement_invalide.html", status=400)
+    utilisateur, type_alerte = lu
+    if request.method == "POST":
+        alertes.abonner(utilisateur, type_alerte, False)
+        return redirect(request.path)
+    abonne = any(a["abonne"] for a in alertes.abonnements(utilisateur) if a["type"] == type_alerte)
+    return render(
+        request,
+        "comptes/compte/desabonnement.html",
+        {"libelle": TypeAlerte(type_alerte).label, "fait": not abonne, "email": utilisateur.email},
+    )

@@ -149,3 +149,12 @@ def rappeler_comptes_rendus(timestamp: int) -> int:
     retard (une fois chacun), d'après le jour de l'heure prévue de la tâche (`timestamp`)."""
     jour = timezone.localtime(datetime.fromtimestamp(timestamp, tz=UTC)).date()
     return rappels.rappeler_comptes_rendus(jour)
+
+
+@app.task(queue=FILE_RAPPELS)
+def alerter_publication_appel(*, appel: int) -> int:
+    """À la publication d'un appel, l'alerte aux membres des structures de son territoire
+    (financements.alertes)."""
+    from financements import alertes
+
+    return alertes.alerter(appel)

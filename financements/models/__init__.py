@@ -1,6 +1,12 @@
 """Les modèles des financements, rangés par sous-domaine : appels à projets, dossiers, instruction."""
 
-from financements.models.appel_a_projets import AppelAProjets, FinanceurAppel, TypePiece
+from financements.models.appel_a_projets import (
+    AppelAProjets,
+    EvenementAppel,
+    FinanceurAppel,
+    JournalAppel,
+    TypePiece,
+)
 from financements.models.convention import (
     ArticleConvention,
     Avenant,
@@ -44,6 +50,8 @@ from financements.models.instruction import AvisInstruction, DecisionFinanceur, 
 from financements.models.rappels import MotifRappel, MotifRappelCompteRendu, RappelCompteRendu, RappelDossier
 
 __all__ = [
+    "EvenementAppel",
+    "JournalAppel",
     "AvisCompteRendu",
     "CompteRendu",
     "IndicateurCompteRendu",

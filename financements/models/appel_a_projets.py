@@ -35,6 +35,11 @@ class AppelAProjetsQuerySet(models.QuerySet):
     def publies(self):
         return self.filter(publie_le__isnull=False)
 
+    def ouverts_ou_a_venir(self, jour=None):
+        """Les appels publiés, ni clos avant terme ni passés : ouverts aujourd'hui ou qui ouvriront."""
+        jour = jour or timezone.localdate()
+        return self.publies().filter(clos_le__isnull=True, cloture__gte=jour)
+
 
 class AppelAProjets(models.Model):
     """Un appel à projets lancé dans le cadre d'un contrat de ville, pour une année : les structures y
@@ -75,6 +80,9 @@ class AppelAProjets(models.Model):
     )
     modalites_collectives = models.TextField("comment les réponses collectives sont favorisées", blank=True)
     publie_le = models.DateTimeField("publié le", null=True, blank=True)
+    # Une clôture avant terme : les dépôts s'arrêtent aussitôt, la date de clôture prévue reste lisible.
+    clos_le = models.DateTimeField("clos avant terme le", null=True, blank=True)
+    motif_cloture = models.TextField("motif de la clôture anticipée", blank=True)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="créé par"
     )
@@ -101,9 +109,18 @@ class AppelAProjets(models.Model):
     def est_publie(self) -> bool:
         return self.publie_le is not None
 
+    @property
+    def est_clos_avant_terme(self) -> bool:
+        return self.clos_le is not None
+
+    def est_clos(self, jour=None) -> bool:
+        """Plus aucun dépôt : clos avant terme, ou la date de clôture passée."""
+        jour = jour or timezone.localdate()
+        return self.est_clos_avant_terme or jour > self.cloture
+
     def est_ouvert(self, jour=None) -> bool:
         jour = jour or timezone.localdate()
-        return self.est_publie and self.ouverture <= jour <= self.cloture
+        return self.est_publie and not self.est_clos_avant_terme and self.ouverture <= jour <= self.cloture
 
     def get_pieces_demandees_display(self) -> list[str]:
         return [TypePiece(code).label for code in self.pieces_demandees]
@@ -144,3 +161,29 @@ class FinanceurAppel(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — {euros(self.enveloppe)}"
+
+
+class EvenementAppel(models.TextChoices):
+    MODIFICATION = "modification", "Modification"
+    PROLONGATION = "prolongation", "Prolongation"
+    CLOTURE = "cloture", "Clôture avant terme"
+
+
+class JournalAppel(models.Model):
+    """Une modification d'un appel publié : qui, quand, quoi (les valeurs avant et après), pourquoi."""
+
+    appel = models.ForeignKey(AppelAProjets, on_delete=models.CASCADE, related_name="journal", verbose_name="appel")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evenement = models.CharField("événement", max_length=20, choices=EvenementAppel.choices)
+    # {libellé du champ: [avant, après]}, valeurs déjà mises en texte pour la lecture.
+    changements = models.JSONField("changements", default=dict, blank=True)
+    motif = models.TextField("motif", blank=True)
+    cree_le = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "entrée du journal de l'appel"
+        verbose_name_plural = "journal de l'appel"
+        ordering = ["-cree_le", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_evenement_display()} — {self.appel}"

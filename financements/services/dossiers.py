@@ -16,6 +16,7 @@ from comptes.models import Organisation, TypeOrganisation
 from config.lib.etats import changer_etat
 from config.lib.euros import euros
 from contrats.models import ContratDeVille
+from financements import alertes
 from financements.fichiers import ranger, verifier_fichier
 from financements.models import (
     AppelAProjets,
@@ -167,6 +168,8 @@ def creer_appel(
         )
         for ligne, enveloppe in zip(financeurs, enveloppes, strict=True)
     )
+    if publier:
+        alertes.differer_alerte_publication(appel)
     return appel
 
 
@@ -178,6 +181,7 @@ def publier_appel(appel: AppelAProjets, auteur) -> None:
         raise ValidationError("Cet appel à projets est déjà publié.")
     appel.publie_le = timezone.now()
     appel.save(update_fields=["publie_le"])
+    alertes.differer_alerte_publication(appel)
 
 
 # --- Dossier : création et contenu ------------------------------------------------------------------------
@@ -194,6 +198,8 @@ def creer_dossier(appel: AppelAProjets, structure: Structure, auteur, titre: str
         raise PermissionDenied("Seuls les membres d'une structure de l'annuaire répondent à un appel à projets.")
     if not titre.strip():
         raise ValidationError("Donnez un intitulé à votre projet.")
+    if appel.est_clos_avant_terme:
+        raise ValidationError(f"Cet appel à projets a été clos avant terme : {appel.motif_cloture}")
     if timezone.localdate() > appel.cloture:
         raise ValidationError(f"Cet appel à projets est clos depuis le {appel.cloture:%d/%m/%Y}.")
     dossier = Dossier.objects.create(appel=appel, structure=structure, titre=titre.strip()[:255], cree_par=auteur)
@@ -611,7 +617,11 @@ def refus_depot(dossier: Dossier, jour: date | None = None) -> list[str]:
     jour = jour or timezone.localdate()
     erreurs = []
     appel = dossier.appel
-    if dossier.statut == StatutDossier.BROUILLON and jour > appel.cloture:
+    if dossier.statut == StatutDossier.BROUILLON and appel.est_clos_avant_terme:
+        erreurs.append(
+            f"L'appel à projets a été clos avant terme : le dépôt n'est plus possible ({appel.motif_cloture})."
+        )
+    elif dossier.statut == StatutDossier.BROUILLON and jour > appel.cloture:
         erreurs.append(f"L'appel à projets est clos depuis le {appel.cloture:%d/%m/%Y} : le dépôt n'est plus possible.")
     if dossier.statut == StatutDossier.BROUILLON and jour < appel.ouverture:
         erreurs.append(f"Les dépôts ouvrent le {appel.ouverture:%d/%m/%Y}.")

@@ -45,6 +45,9 @@ def _avenant(suite: str = "") -> str:
 PAGES = [
     f"/contrats/appels-a-projets/contrat/{CODE}/",
     _appel,
+    # La liste nationale des appels ouverts, et filtrée (le formulaire rempli).
+    "/contrats/appels-a-projets/ouverts/",
+    "/contrats/appels-a-projets/ouverts/?theme=cohesion_sociale&financeur=rennes",
 ]
 
 PAGES_CONNECTEES = [
@@ -60,6 +63,9 @@ PAGES_CONNECTEES = [
     ("dossier-instruction-etat", lambda: _dossier("Chantier d'insertion espaces verts"), ETAT),
     ("tableau-instruction", "/contrats/appels-a-projets/instruction/", AGENT),
     ("nouvel-appel", f"/contrats/appels-a-projets/contrat/{CODE}/nouveau/", AGENT),
+    ("modifier-appel", lambda: _appel() + "modifier/", AGENT),
+    ("prolonger-appel", lambda: _appel() + "prolonger/", AGENT),
+    ("clore-appel", lambda: _appel() + "clore/", AGENT),
     ("conventions-structure", "/contrats/appels-a-projets/conventions/", STRUCTURE),
     # Les tableaux de bord des conventions (financeur : chaque liste ; État : programme 147).
     ("tableau-conventions-agent", "/contrats/appels-a-projets/conventions/tableau-de-bord/", AGENT),

@@ -33,7 +33,7 @@ from django.utils import timezone
 from acteurs_ess import services as acteurs_services
 from acteurs_ess.choix import EtatMembreCollectif, RoleCollectif
 from acteurs_ess.models import DemandeRattachement, EtatImport, EtatRib, ImportStructures, MembreCollectif, Rib
-from comptes import audit
+from comptes import alertes, audit
 from comptes import services as comptes_services
 from comptes.models import ActionAudit, Adhesion, EntreeAudit, Organisation, Role, TypeOrganisation
 from contrats.models import (
@@ -535,6 +535,8 @@ def _comptes(m: Monde) -> None:
     m.invitation, m.jeton_invitation = comptes_services.inviter(
         m.personnes["agent"], m.org_epci, "nouvelle.collegue@matrice.fr", Role.AGENT
     )
+    # Le lien de désabonnement des alertes d'appels à projets reçu par la membre des Ateliers du Blosne.
+    m.jeton_desabonnement = alertes.jeton(m.personnes["structure"], "appels_a_projets")
     # Une personne hors des acteurs, qui vient de s'inscrire (lien de confirmation de son adresse) et a oublié
     # son mot de passe (lien de réinitialisation) : les liens sont publics, leur clé est la preuve.
     nouvelle = UtilisateurFactory(email="nouvelle.inscrite@matrice.fr", email_verifie=False)
@@ -664,6 +666,8 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "comptes:renvoyer_invitation": _url("comptes:renvoyer_invitation", "org_epci.pk", "invitation.pk"),
     "comptes:quitter": _url("comptes:quitter", "org_epci.pk"),
     "comptes:mon_compte": _url("comptes:mon_compte"),
+    "comptes:alerte": _url("comptes:alerte", "=appels_a_projets"),
+    "comptes:desabonnement": _url("comptes:desabonnement", "jeton_desabonnement"),
     "comptes:telecharger_donnees": _url("comptes:telecharger_donnees"),
     "comptes:telecharger_donnees_csv": _url("comptes:telecharger_donnees_csv"),
     "comptes:supprimer_compte": _url("comptes:supprimer_compte"),
@@ -780,6 +784,10 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:appel": _url("financements:appel", "appel.pk"),
     "financements:appel@en_preparation": _url("financements:appel", "appel_en_preparation.pk"),
     "financements:publier_appel": _url("financements:publier_appel", "appel_en_preparation.pk"),
+    "financements:modifier_appel": _url("financements:modifier_appel", "appel.pk"),
+    "financements:prolonger_appel": _url("financements:prolonger_appel", "appel.pk"),
+    "financements:clore_appel": _url("financements:clore_appel", "appel.pk"),
+    "financements:appels_ouverts": _url("financements:appels_ouverts"),
     "financements:nouveau_dossier": _url("financements:nouveau_dossier", "appel.pk"),
     "financements:dossier": _url("financements:dossier", "dossier_instruction.pk"),
     "financements:modifier_dossier": _url("financements:modifier_dossier", "dossier_brouillon.pk"),
@@ -906,6 +914,29 @@ def _aujourd_hui(jours: int = 0) -> str:
     return (timezone.localdate() + timedelta(days=jours)).isoformat()
 
 
+def _modifier_appel_form(m: Monde) -> dict[str, Any]:
+    """L'appel publié tel qu'il est, retitré."""
+    appel = m.appel
+    donnees: dict[str, Any] = {
+        "titre": "Appel à projets 2027 (révisé)",
+        "description": appel.description,
+        "ouverture": appel.ouverture.isoformat(),
+        "cloture": appel.cloture.isoformat(),
+        "priorites": [p.pk for p in appel.priorites.all()],
+        "qpv": [q.pk for q in appel.qpv.all()],
+        "financeurs-TOTAL_FORMS": appel.financeurs.count(),
+        "financeurs-INITIAL_FORMS": appel.financeurs.count(),
+        "financeurs-MIN_NUM_FORMS": 0,
+        "financeurs-MAX_NUM_FORMS": 20,
+    }
+    for i, f in enumerate(appel.financeurs.all()):
+        donnees[f"financeurs-{i}-organisation"] = f.organisation_id
+        donnees[f"financeurs-{i}-enveloppe"] = str(f.enveloppe)
+        donnees[f"financeurs-{i}-dispositif"] = f.dispositif
+        donnees[f"financeurs-{i}-programme_147"] = "on" if f.programme_147 else ""
+    return donnees
+
+
 def _structure_form(m: Monde, acteur: str) -> dict[str, Any]:
     s = m.ateliers
     return {
@@ -1012,6 +1043,7 @@ DONNEES: dict[str, Donnees] = {
         {"prenom": "Camille", "nom": "Martin", "password1": NOUVEAU_MOT_DE_PASSE, "password2": NOUVEAU_MOT_DE_PASSE}
     ),
     "comptes:mon_compte": _fixe({"prenom": "Claude", "nom": "Dupont"}),
+    "comptes:alerte": _fixe({"abonne": "non"}),
     "comptes:changer_role": _fixe({"role": Role.AGENT}),
     "comptes:supprimer_compte": _fixe({"confirmation": MOT_DE_PASSE}),
     # annuaire
@@ -1128,6 +1160,9 @@ DONNEES: dict[str, Donnees] = {
         "financeurs-0-enveloppe": "100000",
     },
     "financements:publier_appel": _fixe({}),
+    "financements:modifier_appel": lambda m, a: _modifier_appel_form(m),
+    "financements:prolonger_appel": lambda m, a: {"cloture": _aujourd_hui(40), "motif": "Vacances scolaires"},
+    "financements:clore_appel": _fixe({"motif": "Enveloppe épuisée."}),
     "financements:nouveau_dossier": lambda m, a: {
         "structure": {"co_porteur": m.villejean, "structure_autre": m.mobilite}.get(a, m.ateliers).pk,
         "titre": "Jardin partagé",

@@ -291,6 +291,11 @@ MATRICE: dict[str, dict[str, Profil]] = {
         "POST": profil(permis={"elu"}) | {"agent": CONFLIT},
     },
     "comptes:mon_compte": formulaire(CONNECTE),
+    # Ses alertes par e-mail, depuis Mon compte : toute personne connectée, pour elle-même.
+    "comptes:alerte": action(CONNECTE),
+    # Le lien de désabonnement d'un e-mail d'alerte : sans connexion, le jeton signé suffit (décision : il
+    # désabonne la personne du jeton quel que soit le visiteur, comme le bouton du logiciel de messagerie).
+    "comptes:desabonnement": lecture(PUBLIC, tous(OK)),
     # En POST : chaque export écrit une entrée du journal d'audit (hors relevé) ; le fichier est servi (200).
     "comptes:telecharger_donnees": action(profil(permis=CONNECTES, accorde=PAGE)),
     "comptes:telecharger_donnees_csv": action(profil(permis=CONNECTES, accorde=PAGE)),
@@ -466,6 +471,13 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # administrateurs, c'est un brouillon de la collectivité, rien à modérer).
     "financements:appel@en_preparation": lecture(profil(permis={"agent"}, visiteur=INTROUVABLE)),
     "financements:publier_appel": action(profil(permis={"agent"})),
+    # Modifier, prolonger, clore avant terme un appel publié : la collectivité porteuse ; qui le voit (tout
+    # connecté, l'appel est public) reçoit 403.
+    "financements:modifier_appel": formulaire(profil(permis={"agent"}, voient=CONNECTES)),
+    "financements:prolonger_appel": formulaire(profil(permis={"agent"}, voient=CONNECTES)),
+    "financements:clore_appel": formulaire(profil(permis={"agent"}, voient=CONNECTES)),
+    # La liste nationale des appels ouverts : publique.
+    "financements:appels_ouverts": lecture(PUBLIC, PUBLIC_METHODE),
     # Répondre à un appel publié : un membre d'une structure de l'annuaire.
     "financements:nouveau_dossier": formulaire(profil(permis=MEMBRES_DE_STRUCTURE, voient=CONNECTES)),
     "financements:dossier": lecture(LECTEUR_DOSSIER, CONNECTE_METHODE),
