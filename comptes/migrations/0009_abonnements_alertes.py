@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comptes', '0007_audit_rib'),
+        ('comptes', '0008_index_des_noms_pour_autocompletion'),
     ]
 
     operations = [

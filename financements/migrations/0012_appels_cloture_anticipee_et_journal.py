@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('financements', '0009_programme_147'),
+        ('financements', '0011_dossier_retire'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
