@@ -118,7 +118,8 @@ def test_it_walks_a_structure_through_its_dossier(client, appel, structure, memb
         reponse = client.post(reverse("financements:deposer_dossier", args=[dossier.pk]))
     dossier.refresh_from_db()
     assert dossier.statut == StatutDossier.DEPOSE, reponse.content.decode()
-    assert mail.outbox[-1].to == ["tresoriere@exemple.fr"]
+    # La trésorière est prévenue du dépôt (les agents des financeurs sollicités aussi, par un autre message).
+    assert ["tresoriere@exemple.fr"] in [m.to for m in mail.outbox if "Votre dossier" in m.subject]
 
 
 def test_it_keeps_the_draft_and_explains_a_refused_submission(client, brouillon, membre_structure):

@@ -496,8 +496,8 @@ def _annuaire(m: Monde) -> None:
 
 
 def _versements(m: Monde) -> None:
-    """Les versements de la convention de l'État en vigueur (32 000 € après l'avenant signé), sur le RIB validé
-    des Ateliers : l'avance payée, un solde prévu, un autre mandaté, 2 000 € encore à prévoir, un reversement
+    """Les versements de la convention de l'État en vigueur (30 000 €, avance de 50 %), sur le RIB validé
+    des Ateliers : l'avance payée, un solde prévu, un autre mandaté, 1 000 € encore à prévoir, un reversement
     demandé ; les parts des Ateliers et de Villejean Solidaire (co-porteur confirmé). La convention de l'État du
     dossier décidé, signée de toutes les parties, attend son échéancier."""
     etat, convention = m.personnes["etat"], m.convention_en_vigueur
@@ -515,7 +515,7 @@ def _versements(m: Monde) -> None:
     )
     annee, hier = convention.annee_debut, timezone.localdate() - timedelta(days=1)
     avance = versements.ajouter_versement(
-        convention, etat, m.prefecture, annee=annee, nature="avance", montant=Decimal("16000"), date_prevue=hier
+        convention, etat, m.prefecture, annee=annee, nature="avance", montant=Decimal("15000"), date_prevue=hier
     )
     versements.mandater(avance, etat, mandate_le=hier, reference="M-1")
     versements.payer(avance, etat, paye_le=hier, reference="P-1")
