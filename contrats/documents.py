@@ -22,17 +22,17 @@ from django.utils import timezone
 from config.pdf import edition_existe, html_en_pdf, lecture_coherente, ranger_edition, rendre_pdf
 from contrats.models import (
     Avenant,
-    ModificationAvenant,
-    StatutAvenant,
     Concertation,
     ContratDeVille,
     Contribution,
     Engagement,
     Etape,
     InstanceGouvernance,
+    ModificationAvenant,
     Orientation,
     Section,
     Signataire,
+    StatutAvenant,
     StatutContribution,
 )
 from contrats.models.concertation import STATUTS_REPONDUS
@@ -229,16 +229,17 @@ def contexte_contrat(contrat: ContratDeVille) -> dict:
         InstanceGouvernance.objects.filter(contrat=contrat).prefetch_related("reunions")
     )
     concertations = list(Concertation.objects.filter(contrat=contrat).order_by("debut", "pk"))  # 11
-    avenants = list(  # 14, 15 : les avenants adoptés et les sections qu'ils modifient
-        contrat.avenants.filter(statut=StatutAvenant.ADOPTE)
-        .order_by("numero")
-        .prefetch_related(
-            Prefetch(
-                "modifications",
-                queryset=ModificationAvenant.objects.select_related("section", "version").order_by("pk"),
-            )
-        )
+    avenants = list(contrat.avenants.filter(statut=StatutAvenant.ADOPTE).order_by("numero"))  # 14
+    modifications = (  # 15 : les sections qu'ils modifient (toujours lues : un nombre de requêtes fixe)
+        ModificationAvenant.objects.filter(avenant__contrat=contrat, avenant__statut=StatutAvenant.ADOPTE)
+        .select_related("section", "version")
+        .order_by("pk")
     )
+    par_avenant: dict[int, list[ModificationAvenant]] = {}
+    for modification in modifications:
+        par_avenant.setdefault(modification.avenant_id, []).append(modification)
+    for avenant in avenants:
+        avenant.sections_modifiees = par_avenant.get(avenant.pk, [])
     contributions = list(  # 12 : les contributions publiques et visibles qui ont reçu une réponse publique
         Contribution.objects.publiques()
         .visibles()

@@ -11,11 +11,11 @@ from comptes.contexte import Qui, contexte
 from comptes.models import Adhesion, Organisation, Role
 from contrats.models import (
     Avenant,
-    ModificationAvenant,
     Concertation,
     ContratDeVille,
     Contribution,
     InstanceGouvernance,
+    ModificationAvenant,
     Orientation,
     Public,
     Reunion,

@@ -27,7 +27,9 @@ def _contrat_pour_avenant(user, code: str) -> ContratDeVille:
 def _avenant_visible(user, code: str, numero: int) -> Avenant:
     """Un avenant adopté se lit comme le contrat ; en préparation, par les associés du contrat seulement."""
     contrat = contrat_visible(user, code)
-    avenant = get_object_or_404(Avenant.objects.select_related("cree_par", "adopte_par"), contrat=contrat, numero=numero)
+    avenant = get_object_or_404(
+        Avenant.objects.select_related("cree_par", "adopte_par"), contrat=contrat, numero=numero
+    )
     if not avenant.adopte and not profil(user, contrat).associe:
         raise Http404("Avenant introuvable.")
     avenant.contrat = contrat
