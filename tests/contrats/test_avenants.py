@@ -95,7 +95,7 @@ def test_editing_a_section_of_a_signed_contract_says_to_create_an_avenant(client
     client.force_login(agent)
     reponse = client.get(reverse("contrats:modifier_section", args=[signe.code, section.pk]))
     assert reponse.status_code == 403
-    assert "Créez un avenant" in reponse.content.decode()
+    assert "Créer un avenant" in reponse.content.decode()
     with pytest.raises(PermissionDenied, match="créez un avenant"):
         sections_services.enregistrer(section, agent, "<p>Hors avenant.</p>", section.numero)
 
