@@ -33,7 +33,10 @@ def contrat_modifiable(qui: Qui, code: str) -> ContratDeVille:
     if not peut_modifier_contrat(qui, contrat):
         if contrat.en_redaction:
             raise PermissionDenied("Seuls les agents de la collectivité porteuse rédigent ce contrat.")
-        raise PermissionDenied("Ce contrat est signé : son texte ne change plus que par avenant.")
+        raise PermissionDenied(
+            "Ce contrat est signé : son texte ne change plus que par avenant. Créez un avenant depuis la page du "
+            "contrat (section « Avenants »)."
+        )
     return contrat
 
 

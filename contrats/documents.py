@@ -21,15 +21,18 @@ from django.utils import timezone
 
 from config.pdf import edition_existe, html_en_pdf, lecture_coherente, ranger_edition, rendre_pdf
 from contrats.models import (
+    Avenant,
     Concertation,
     ContratDeVille,
     Contribution,
     Engagement,
     Etape,
     InstanceGouvernance,
+    ModificationAvenant,
     Orientation,
     Section,
     Signataire,
+    StatutAvenant,
     StatutContribution,
 )
 from contrats.models.concertation import STATUTS_REPONDUS
@@ -40,7 +43,7 @@ from territoires.models import Commune, Qpv
 
 # À changer à chaque modification des gabarits PDF ou de ce module qui change le document rendu : les PDF
 # gardés sous l'ancienne version ne sont plus servis.
-VERSION_GABARITS = "2026-12-07.1"
+VERSION_GABARITS = "2026-12-07.2"
 
 GABARIT_CONTRAT = "pdf/contrat.html"
 GABARIT_SYNTHESE = "pdf/synthese_contrat.html"
@@ -74,6 +77,8 @@ def _tables() -> dict[str, str]:
         "reunion": InstanceGouvernance.reunions.rel.related_model,
         "concertation": Concertation,
         "contribution": Contribution,
+        "avenant": Avenant,
+        "modification_avenant": ModificationAvenant,
     }
     tables = {nom: modele._meta.db_table for nom, modele in modeles.items()}
     tables["contrat_qpv"] = ContratDeVille.qpv.through._meta.db_table
@@ -88,8 +93,15 @@ def _tables() -> dict[str, str]:
 # `numero` et `modifiee_le`. Les parties sans date de modification (signataires, engagements, orientations,
 # réunions) sont courtes : les relire coûte moins qu'une milliseconde.
 _PARTIES_EMPREINTE = [
-    """SELECT ROW(c.code, c.nom, c.statut, c.modifie_le, c.annee_debut, c.annee_fin, c.population_qpv)::text
+    """SELECT ROW(c.code, c.nom, c.statut, c.modifie_le, c.annee_debut, c.annee_fin, c.population_qpv,
+                  c.dispositifs)::text
        FROM {contrat} c WHERE c.id = %(id)s""",
+    # Les avenants adoptés (seuls au PDF) et les sections qu'ils modifient ; un avenant adopté ne change plus.
+    """SELECT string_agg(ROW(a.id, a.numero, a.objet, md5(a.motif), a.date_adoption, a.reference,
+                             (SELECT string_agg(ROW(m.section_id, m.version_id)::text, ',' ORDER BY m.id)
+                              FROM {modification_avenant} m WHERE m.avenant_id = a.id))::text,
+                         ',' ORDER BY a.numero)
+       FROM {avenant} a WHERE a.contrat_id = %(id)s AND a.statut = 'adopte'""",
     """SELECT string_agg(ROW(q.code, q.nom, q.population, q.emprise)::text, ',' ORDER BY q.code)
        FROM {contrat_qpv} cq JOIN {qpv} q ON q.code = cq.qpv_id WHERE cq.contratdeville_id = %(id)s""",
     """SELECT string_agg(ROW(co.code, co.nom)::text, ',' ORDER BY co.code)
@@ -198,7 +210,7 @@ def _statut_concertation(concertations: list[Concertation]) -> str:
 
 
 def contexte_contrat(contrat: ContratDeVille) -> dict:
-    """Tout ce que le contrat complet affiche, en 13 requêtes quel que soit le volume du contrat."""
+    """Tout ce que le contrat complet affiche, en 15 requêtes quel que soit le volume du contrat."""
     qpv = _qpv(contrat)  # 2 : les QPV avec leur périmètre, leurs communes
     communes = list(contrat.communes.only("code", "nom").order_by("nom"))  # 3
     signataires = _signataires(contrat)  # 4, 5 : les signataires et leur organisation, leurs engagements
@@ -217,6 +229,17 @@ def contexte_contrat(contrat: ContratDeVille) -> dict:
         InstanceGouvernance.objects.filter(contrat=contrat).prefetch_related("reunions")
     )
     concertations = list(Concertation.objects.filter(contrat=contrat).order_by("debut", "pk"))  # 11
+    avenants = list(contrat.avenants.filter(statut=StatutAvenant.ADOPTE).order_by("numero"))  # 14
+    modifications = (  # 15 : les sections qu'ils modifient (toujours lues : un nombre de requêtes fixe)
+        ModificationAvenant.objects.filter(avenant__contrat=contrat, avenant__statut=StatutAvenant.ADOPTE)
+        .select_related("section", "version")
+        .order_by("pk")
+    )
+    par_avenant: dict[int, list[ModificationAvenant]] = {}
+    for modification in modifications:
+        par_avenant.setdefault(modification.avenant_id, []).append(modification)
+    for avenant in avenants:
+        avenant.sections_modifiees = par_avenant.get(avenant.pk, [])
     contributions = list(  # 12 : les contributions publiques et visibles qui ont reçu une réponse publique
         Contribution.objects.publiques()
         .visibles()
@@ -245,6 +268,7 @@ def contexte_contrat(contrat: ContratDeVille) -> dict:
         "concertations": concertations,
         "contributions": contributions,
         "contributions_en_attente": en_attente,
+        "avenants": avenants,
         "edite_le": timezone.localtime(),
     }
 

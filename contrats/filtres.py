@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q, Value
 
-from contrats.models import ContratDeVille, Contribution, StatutContrat, StatutContribution
+from contrats.models import ContratDeVille, Contribution, DispositifNational, StatutContrat, StatutContribution
 from territoires.models import Departement, nom_normalise
 
 
@@ -11,10 +11,16 @@ class ContratFiltre(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Nom, code ou porteur", method="chercher")
     departement = django_filters.CharFilter(label="Département (nom ou code)", method="filtrer_departement")
     statut = django_filters.ChoiceFilter(label="État", choices=StatutContrat.choices, empty_label="Tous")
+    dispositif = django_filters.ChoiceFilter(
+        label="Dispositif national", choices=DispositifNational.choices, empty_label="Tous", method="filtrer_dispositif"
+    )
 
     class Meta:
         model = ContratDeVille
-        fields = ["q", "departement", "statut"]
+        fields = ["q", "departement", "statut", "dispositif"]
+
+    def filtrer_dispositif(self, queryset, name, value):
+        return queryset.filter(dispositifs__contains=[value])
 
     def chercher(self, queryset, name, value):
         # Sans tenir compte des accents ni de la casse, comme la recherche des territoires : « reims » trouve

@@ -7,6 +7,7 @@ from acteurs_ess.recherche import champ_collectif, champ_structure
 from comptes.recherche import champ_organisation
 from contrats.models import (
     AxeTransversal,
+    DispositifNational,
     Etape,
     Pilier,
     Public,
@@ -231,3 +232,38 @@ class ClotureConcertationForm(DsfrBaseForm):
 class DatesConcertationForm(DsfrBaseForm):
     debut = forms.DateField(label="Début", widget=forms.DateInput(attrs={"type": "date"}))
     fin = forms.DateField(label="Fin", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AvenantForm(DsfrBaseForm):
+    objet = forms.CharField(label="Ce qui change", max_length=255, help_text="En une ligne.")
+    motif = forms.CharField(label="Pourquoi", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class ModificationAvenantForm(DsfrBaseForm):
+    section = forms.ModelChoiceField(label="Section modifiée", queryset=None, empty_label="— Choisissez —")
+    texte = forms.CharField(
+        label="Nouveau texte de la section",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="HTML simple : balises p, h2 à h4, ul, ol et li, a, strong, em, table, blockquote.",
+    )
+
+    def __init__(self, *args, contrat, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = contrat.sections.all()
+
+
+class AdoptionAvenantForm(DsfrBaseForm):
+    date_adoption = forms.DateField(label="Date d'adoption", widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label="Délibération ou référence", max_length=255, help_text="Par exemple : délibération n° 2026-42."
+    )
+
+
+class DispositifsForm(DsfrBaseForm):
+    dispositifs = forms.MultipleChoiceField(
+        label="Dispositifs nationaux auxquels le contrat participe",
+        choices=DispositifNational.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -213,3 +213,14 @@ def refus_contribution(qui: Qui, concertation: Concertation) -> str | None:
 
 def peut_contribuer(qui: Qui, concertation: Concertation) -> bool:
     return refus_contribution(qui, concertation) is None
+
+
+def peut_preparer_avenant(qui: Qui, contrat: ContratDeVille) -> bool:
+    """Un contrat signé ou en exécution change par avenant, préparé et adopté par les agents de la collectivité
+    porteuse ; un contrat clos ne change plus."""
+    return contrat.est_public and contrat.statut != "clos" and profil(qui, contrat).agent_porteur
+
+
+def peut_modifier_dispositifs(qui: Qui, contrat: ContratDeVille) -> bool:
+    """Les dispositifs nationaux du contrat : les agents de la collectivité porteuse, quel que soit son état."""
+    return profil(qui, contrat).agent_porteur

@@ -10,10 +10,12 @@ from acteurs_ess.selectors import structures_du_territoire
 from comptes.contexte import Qui, contexte
 from comptes.models import Adhesion, Organisation, Role
 from contrats.models import (
+    Avenant,
     Concertation,
     ContratDeVille,
     Contribution,
     InstanceGouvernance,
+    ModificationAvenant,
     Orientation,
     Public,
     Reunion,
@@ -169,3 +171,14 @@ def concertations_ouvertes_au_public(contrats: QuerySet[ContratDeVille] | None =
     if contrats is not None:
         concertations = concertations.filter(contrat__in=contrats)
     return concertations
+
+
+def avenants_visibles(contrat: ContratDeVille, associe: bool) -> list[Avenant]:
+    """Les avenants du contrat avec leurs sections modifiées (deux requêtes) : adoptés pour tous, en préparation
+    aussi pour les associés du contrat."""
+    avenants = contrat.avenants.order_by("numero").prefetch_related(
+        Prefetch("modifications", queryset=ModificationAvenant.objects.select_related("section"))
+    )
+    if not associe:
+        avenants = avenants.filter(statut="adopte")
+    return list(avenants)

@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from comptes.models import Organisation
 from contrats.models import (
+    Avenant,
     Concertation,
     ContratDeVille,
     Contribution,
@@ -99,6 +100,7 @@ def connecter() -> None:
         (Orientation, _partie),
         (InstanceGouvernance, _partie),
         (Concertation, _partie),
+        (Avenant, _partie),
         (Engagement, _engagement),
         (InstanceGouvernance.reunions.rel.related_model, _reunion),
         (Contribution, _contribution),

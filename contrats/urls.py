@@ -1,6 +1,16 @@
 from django.urls import path
 
-from contrats.views import concertation, contrat, contributions, documents, ess, exports, gouvernance, sections
+from contrats.views import (
+    avenants,
+    concertation,
+    contrat,
+    contributions,
+    documents,
+    ess,
+    exports,
+    gouvernance,
+    sections,
+)
 
 app_name = "contrats"
 
@@ -58,5 +68,14 @@ urlpatterns = [
     path("<str:code>/instances/<int:pk>/supprimer/", gouvernance.supprimer_instance, name="supprimer_instance"),
     path("<str:code>/reunions/<int:pk>/modifier/", gouvernance.modifier_reunion, name="modifier_reunion"),
     path("<str:code>/reunions/<int:pk>/supprimer/", gouvernance.supprimer_reunion, name="supprimer_reunion"),
+    path("<str:code>/avenants/nouveau/", avenants.nouvel_avenant, name="nouvel_avenant"),
+    path("<str:code>/avenants/<int:numero>/", avenants.avenant, name="avenant"),
+    path("<str:code>/avenants/<int:numero>/adopter/", avenants.adopter, name="adopter_avenant"),
+    path(
+        "<str:code>/avenants/<int:numero>/modifications/<int:pk>/retirer/",
+        avenants.retirer_modification,
+        name="retirer_modification_avenant",
+    ),
+    path("<str:code>/dispositifs/", avenants.dispositifs, name="dispositifs"),
     path("<str:code>/ess/<str:quoi>/", ess.renseigner, name="renseigner_ess"),
 ]

@@ -1,5 +1,11 @@
 """Les modèles des contrats de ville, rangés par sous-domaine."""
 
+from contrats.models.avenants import (
+    Avenant,
+    DispositifNational,
+    ModificationAvenant,
+    StatutAvenant,
+)
 from contrats.models.concertation import (
     Concertation,
     Contribution,
@@ -29,6 +35,10 @@ from contrats.models.projet_territoire import (
 from contrats.models.signataires import Engagement, Signataire
 
 __all__ = [
+    "Avenant",
+    "DispositifNational",
+    "ModificationAvenant",
+    "StatutAvenant",
     "ConsultationService",
     "DynamiqueCooperative",
     "ServiceConsulte",

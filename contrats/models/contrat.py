@@ -1,6 +1,7 @@
 """Le contrat de ville et le journal de ses changements d'état."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
@@ -92,6 +93,10 @@ class ContratDeVille(models.Model):
     annee_fin = models.PositiveSmallIntegerField("dernière année", default=2030)
     population_qpv = models.PositiveIntegerField("population des QPV (ANCT)", null=True, blank=True)
     statut = models.CharField("état", max_length=20, choices=StatutContrat.choices, default=StatutContrat.ELABORATION)
+    # Les dispositifs nationaux auxquels le contrat participe (`contrats.models.avenants.DispositifNational`).
+    dispositifs = ArrayField(
+        models.CharField(max_length=30), default=list, blank=True, verbose_name="dispositifs nationaux"
+    )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
@@ -124,6 +129,12 @@ class ContratDeVille(models.Model):
     @property
     def periode(self) -> str:
         return f"{self.annee_debut}–{self.annee_fin}"
+
+    @property
+    def libelles_dispositifs(self) -> list[str]:
+        from contrats.models.avenants import libelles_dispositifs
+
+        return libelles_dispositifs(self.dispositifs)
 
     @property
     def est_public(self) -> bool:

@@ -28,7 +28,8 @@ from contrats.services.journal import journaliser_modification
 from contrats.texte import MESSAGE_DANGEREUX, contenu_dangereux, nettoyer
 
 REFUS_MODIFICATION = (
-    "Seuls les agents de la collectivité porteuse rédigent ce contrat, et seulement avant sa signature."
+    "Seuls les agents de la collectivité porteuse rédigent ce contrat, et seulement avant sa signature : un "
+    "contrat signé ne change plus que par avenant, créez un avenant depuis la page du contrat."
 )
 
 

@@ -18,11 +18,13 @@ from contrats.permissions import (
     peut_gerer_signataires,
     peut_lire_contributions_deposees,
     peut_modifier_contrat,
+    peut_modifier_dispositifs,
+    peut_preparer_avenant,
     peut_telecharger_contrat,
     peut_voir_contrat,
     profil,
 )
-from contrats.selectors import contrat_pour_page
+from contrats.selectors import avenants_visibles, contrat_pour_page
 
 PAR_PAGE = 50
 
@@ -82,6 +84,8 @@ def contrat(request: HttpRequest, code: str) -> HttpResponse:
         "peut_gerer": peut_gerer_signataires(request.user, contrat),
         "peut_lire_contributions": peut_lire_contributions_deposees(request.user, contrat),
         "peut_telecharger": peut_telecharger_contrat(request.user, contrat),
+        "peut_preparer_avenant": peut_preparer_avenant(request.user, contrat),
+        "peut_dispositifs": peut_modifier_dispositifs(request.user, contrat),
         "concertations_ouvertes": concertations_ouvertes_a(request.user, contrat)
         if request.user.is_authenticated
         else [],
@@ -90,6 +94,8 @@ def contrat(request: HttpRequest, code: str) -> HttpResponse:
     }
     if peut_changer_statut(request.user, contrat) and contrat.transitions_possibles():
         contexte["form_transition"] = TransitionForm(statuts=contrat.transitions_possibles())
+    if contrat.est_public:
+        contexte["avenants"] = avenants_visibles(contrat, profil_.associe)
     if profil_.associe:
         contexte["journal"] = contrat.journal.select_related("auteur")[:20]
     contexte.update(_panneau_ess(request, contrat, profil_))

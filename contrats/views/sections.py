@@ -17,7 +17,7 @@ from contrats.acces import (
 from contrats.forms import NouvelleSectionForm, OrientationForm, SectionForm
 from contrats.models import Contribution, Orientation, Section
 from contrats.models.concertation import STATUTS_INTEGRES
-from contrats.permissions import peut_modifier_contrat, profil
+from contrats.permissions import peut_modifier_contrat, peut_preparer_avenant, profil
 from contrats.services import sections as services
 from contrats.texte import differences, nettoyer
 from contrats.views.contrat import fil_ariane
@@ -67,8 +67,31 @@ def _integrables(section):
     ).select_related("auteur")
 
 
+def _avenant_requis(request: HttpRequest, code: str, pk: int) -> HttpResponse | None:
+    """Un agent porteur qui veut modifier une section d'un contrat signé : refusé (403), avec le chemin à
+    suivre (créer un avenant)."""
+    section = section_visible(request.user, code, pk)
+    contrat = section.contrat
+    if not contrat.est_public or not profil(request.user, contrat).agent_porteur:
+        return None
+    return render(
+        request,
+        "contrats/avenant_requis.html",
+        {
+            "section": section,
+            "contrat": contrat,
+            "peut_preparer_avenant": peut_preparer_avenant(request.user, contrat),
+            "fil_ariane": _fil(section, {"titre": section.titre, "url": section.get_absolute_url()}),
+        },
+        status=403,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def modifier(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    refus = _avenant_requis(request, code, pk)
+    if refus is not None:
+        return refus
     section = section_modifiable(request.user, code, pk)
     integrables = _integrables(section)
     form = SectionForm(

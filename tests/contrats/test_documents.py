@@ -164,7 +164,7 @@ def test_the_pdfs_are_tagged_for_accessibility_with_marianne(complet, fabriquer)
 def test_it_builds_the_documents_with_a_fixed_number_of_queries(complet, django_assert_num_queries):
     # Voir les commentaires de contexte_contrat et contexte_synthese ; la synthèse et son empreinte lisent en plus
     # les données du bloc que financements y enregistre (les montants décidés : une requête).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         documents.contexte_contrat(complet)
     with django_assert_num_queries(8 + 1):
         documents.contexte_synthese(complet)

@@ -175,3 +175,35 @@ def test_the_contract_page_shows_the_decided_amounts_chart_with_its_table(
     violations = violations_bloquantes(page)
     assert not violations, rapport_axe(violations)
     assert journal.erreurs_csp() == []
+
+
+def test_an_agent_prepares_and_adopts_an_avenant_and_the_page_passes_axe(
+    page, journal, demo, connecter, violations_bloquantes
+):
+    from contrats.models import ContratDeVille, StatutContrat
+
+    ContratDeVille.objects.filter(code=CODE).update(statut=StatutContrat.SIGNE)
+    section = Section.objects.filter(contrat__code=CODE).first()
+    connecter("agent@demo.coville.fr")
+    page.goto(f"/contrats/{CODE}/avenants/nouveau/")
+    page.get_by_label("Ce qui change").fill("Emploi des jeunes")
+    page.get_by_label("Pourquoi").fill("Entrée dans le dispositif Cité de l'emploi.")
+    page.get_by_role("button", name="Créer l'avenant").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Avenant n° 1")
+
+    page.get_by_label("Section modifiée").select_option(str(section.pk))
+    page.get_by_label("Nouveau texte de la section").fill("<p>Texte modifié par l'avenant.</p>")
+    page.get_by_role("button", name="Ajouter à l'avenant").click()
+    expect(page.locator("ins").first).to_contain_text("Texte modifié par l'avenant.")
+    violations = violations_bloquantes(page)
+    assert not violations, rapport_axe(violations)
+
+    page.get_by_label("Date d'adoption").fill("2026-06-01")
+    page.get_by_label("Délibération ou référence").fill("Délibération n° 2026-42")
+    page.get_by_role("button", name="Adopter l'avenant").click()
+    expect(page.get_by_text("Adopté", exact=True)).to_be_visible()
+    violations = violations_bloquantes(page)
+    assert not violations, rapport_axe(violations)
+    section.refresh_from_db()
+    assert "Texte modifié par l'avenant." in section.texte
+    assert journal.erreurs_csp() == []

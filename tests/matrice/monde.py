@@ -48,6 +48,7 @@ from contrats.models import (
     StatutContribution,
 )
 from contrats.models.projet_territoire import NiveauOrientation
+from contrats.services import avenants as avenants_contrat
 from contrats.services import concertation as concertations
 from contrats.services import sections as sections_services
 from evaluation.catalogue import NATIONAUX, champs_indicateur
@@ -246,6 +247,17 @@ def _contrats(m: Monde) -> None:
     Signataire.objects.create(contrat=m.contrat_signe, organisation=m.prefecture, ordre=1)
     m.section_signee = SectionFactory(
         contrat=m.contrat_signe, titre="Cadre de vie", texte_initial="<p>Texte signé.</p>", texte_initial__auteur=agent
+    )
+    # Un avenant adopté (n° 1), puis un avenant en préparation (n° 2), chacun sur la section signée.
+    m.avenant_contrat_adopte = avenants_contrat.creer_avenant(
+        m.contrat_signe, agent, "Cadre de vie", "Bilan à mi-parcours."
+    )
+    avenants_contrat.modifier_section(m.avenant_contrat_adopte, agent, m.section_signee, "<p>Texte de l'avenant 1.</p>")
+    avenants_contrat.adopter(m.avenant_contrat_adopte, agent, date(2026, 6, 1), "Délibération n° 2026-42")
+    m.section_signee.refresh_from_db()
+    m.avenant_contrat = avenants_contrat.creer_avenant(m.contrat_signe, agent, "Nouveau périmètre", "Un QPV de plus.")
+    m.modification_avenant = avenants_contrat.modifier_section(
+        m.avenant_contrat, agent, m.section_signee, "<p>Texte de l'avenant 2.</p>"
     )
 
 
@@ -739,6 +751,14 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "contrats:modifier_section": _url("contrats:modifier_section", C, "section.pk"),
     "contrats:modifier_section@signe": _url("contrats:modifier_section", CS, "section_signee.pk"),
     "contrats:historique": _url("contrats:historique", C, "section.pk"),
+    "contrats:nouvel_avenant": _url("contrats:nouvel_avenant", CS),
+    "contrats:avenant": _url("contrats:avenant", CS, "avenant_contrat.numero"),
+    "contrats:avenant@adopte": _url("contrats:avenant", CS, "avenant_contrat_adopte.numero"),
+    "contrats:adopter_avenant": _url("contrats:adopter_avenant", CS, "avenant_contrat.numero"),
+    "contrats:retirer_modification_avenant": _url(
+        "contrats:retirer_modification_avenant", CS, "avenant_contrat.numero", "modification_avenant.pk"
+    ),
+    "contrats:dispositifs": _url("contrats:dispositifs", C),
     "contrats:historique@signe": _url("contrats:historique", CS, "section_signee.pk"),
     "contrats:version": _url("contrats:version", C, "section.pk", "=1"),
     "contrats:version@signe": _url("contrats:version", CS, "section_signee.pk", "=1"),
@@ -1096,6 +1116,10 @@ DONNEES: dict[str, Donnees] = {
         "message": "Mise à jour",
     },
     "contrats:restaurer": lambda m, a: {"version_base": m.section.numero},
+    "contrats:nouvel_avenant": _fixe({"objet": "Nouvelle gouvernance", "motif": "Le comité de pilotage change."}),
+    "contrats:avenant": lambda m, a: {"section": m.section_signee.pk, "texte": "<p>Autre texte d'avenant.</p>"},
+    "contrats:adopter_avenant": lambda m, a: {"date_adoption": _aujourd_hui(), "reference": "Délibération n° 7"},
+    "contrats:dispositifs": _fixe({"dispositifs": ["cite_emploi", "npnru"]}),
     "contrats:nouvelle_orientation": _fixe({"titre": "Mobilités douces", "description": ""}),
     "contrats:renommer_section": lambda m, a: {"titre": "Emploi, insertion et formation", "etape": m.section.etape},
     "contrats:deplacer_section": _fixe({"sens": "bas"}),

@@ -152,6 +152,13 @@ EDITEUR_CONTRAT_PAGE = profil(permis={"agent"}, voient=LECTEURS_CONTRAT, accorde
 MODERATEUR_CONTRAT = profil(permis={"agent", "admin"}, voient=LECTEURS_CONTRAT)
 # Un contrat signé est public ; son texte ne change plus que par avenant, pour personne.
 CONTRAT_SIGNE_FIGE = profil(voient=CONNECTES)
+# Les avenants du contrat signé : ses agents porteurs les préparent et les adoptent ; toute personne connectée lit
+# le contrat signé (403). Un avenant en préparation se lit par les associés du contrat signé (la métropole, ses
+# élus, la préfecture signataire, les administrateurs), il est caché aux autres, visiteur compris (404).
+ASSOCIES_CONTRAT_SIGNE = frozenset({"agent", "elu", "etat", "admin"})
+AVENANT_CONTRAT = profil(permis={"agent"}, voient=CONNECTES)
+AVENANT_EN_PREPARATION = profil(permis={"agent"}, voient=ASSOCIES_CONTRAT_SIGNE - {"agent"})
+LECTURE_AVENANT_EN_PREPARATION = profil(permis=ASSOCIES_CONTRAT_SIGNE, visiteur=INTROUVABLE, accorde=PAGE)
 LECTEUR_DOSSIER = profil(permis=LECTEURS_DOSSIER)
 # Un brouillon : seuls ses porteurs le voient ; seule la structure porteuse le modifie.
 PORTEUR_BROUILLON = profil(permis={"structure"}, voient={"co_porteur"})
@@ -412,6 +419,15 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # décision : l'historique d'un contrat en rédaction est un document de travail de ses associés (les
     # publics de la concertation lisent le texte soumis, pas ses versions) ; public une fois le contrat signé.
     "contrats:historique": lecture(ASSOCIE_CONTRAT),
+    "contrats:nouvel_avenant": formulaire(AVENANT_CONTRAT),
+    # décision : un avenant en préparation (et son formulaire de section) est caché à qui n'est pas associé au
+    # contrat, visiteur compris (404), comme un contrat en rédaction.
+    "contrats:avenant": lecture(LECTURE_AVENANT_EN_PREPARATION, AVENANT_EN_PREPARATION | {"visiteur": INTROUVABLE}),
+    "contrats:avenant@adopte": lecture(PUBLIC),
+    "contrats:adopter_avenant": action(AVENANT_EN_PREPARATION),
+    "contrats:retirer_modification_avenant": action(AVENANT_EN_PREPARATION),
+    # Les dispositifs nationaux : les agents de la collectivité porteuse, quel que soit l'état du contrat.
+    "contrats:dispositifs": formulaire(EDITEUR_CONTRAT),
     "contrats:historique@signe": lecture(PUBLIC),
     "contrats:version": lecture(ASSOCIE_CONTRAT),
     "contrats:version@signe": lecture(PUBLIC),
