@@ -81,7 +81,7 @@ def _candidats(type_collectivite: str, texte: str) -> list[Collectivite]:
     code = texte.upper().replace(" ", "")
     par_code = ressemble_a_un_code(texte)
     if type_collectivite == TypeOrganisation.COMMUNE:
-        communes = Commune.objects.select_related("departement__region")
+        communes = Commune.objects.filter(obsolete=False).select_related("departement__region")
         communes = communes.filter(code=code) if par_code else communes.filter(nom_recherche__contains=_cle(texte))
         return [
             Collectivite(type_collectivite, c.code, c.nom, c.departement, c.departement.region)
