@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptes import adhesions_collectivites as adhesions
 from comptes.contexte import contexte_de_requete
@@ -58,6 +58,7 @@ def demander(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def demandes(request: HttpRequest) -> HttpResponse:
     """Les demandes que la personne examine : administrateurs, agents de l'État d'un département."""
     acces = contexte_de_requete(request)
@@ -119,6 +120,7 @@ def refuser(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comptes/refuser_adhesion.html", {"demande": demande, "form": form}, status=statut)
 
 
+@require_GET
 def piece(request: HttpRequest, pk: int) -> HttpResponse:
     """La pièce justificative : à qui a fait la demande et à qui l'examine."""
     demande = get_object_or_404(DemandeAdhesionCollectivite, pk=pk)

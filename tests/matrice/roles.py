@@ -288,6 +288,19 @@ MATRICE: dict[str, dict[str, Profil]] = {
         "POST": profil(permis={"elu"}) | {"agent": CONFLIT},
     },
     "comptes:mon_compte": formulaire(CONNECTE),
+    # Toute personne connectée demande que sa collectivité rejoigne la plateforme (ici Toulouse, absente).
+    "comptes:demander_adhesion": formulaire(CONNECTE),
+    # décision : les demandes d'adhésion se lisent par les agents de l'État d'un service départemental et les
+    # administrateurs ; les autres savent que la page existe (403). Chaque préfecture n'y voit que son territoire.
+    "comptes:demandes_adhesion": lecture(
+        profil(permis={"etat", "etat_autre_departement", "admin"}, autres=INTERDIT), CONNECTE_METHODE
+    ),
+    # La demande (commune de Vitré, Ille-et-Vilaine) se décide par la préfecture du département et les
+    # administrateurs ; elle est cachée aux autres, préfecture du Finistère comprise (404).
+    "comptes:accepter_adhesion": action(profil(permis={"etat", "admin"})),
+    "comptes:refuser_adhesion": formulaire(profil(permis={"etat", "admin"})),
+    # La pièce justificative : la demandeuse et ceux qui examinent la demande.
+    "comptes:piece_adhesion": lecture(profil(permis={"inscrit", "etat", "admin"}, accorde=PAGE), CONNECTE_METHODE),
     # En POST : chaque export écrit une entrée du journal d'audit (hors relevé) ; le fichier est servi (200).
     "comptes:telecharger_donnees": action(profil(permis=CONNECTES, accorde=PAGE)),
     "comptes:telecharger_donnees_csv": action(profil(permis=CONNECTES, accorde=PAGE)),
