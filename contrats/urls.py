@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contrats.views import concertation, contrat, contributions, documents, ess, gouvernance, sections
+from contrats.views import concertation, contrat, contributions, documents, ess, gouvernance, rattachement, sections
 
 app_name = "contrats"
 
@@ -40,6 +40,12 @@ urlpatterns = [
     ),
     path("<str:code>/contributions/<int:pk>/retirer/", contributions.retirer_contribution, name="retirer_contribution"),
     path("<str:code>/ce-que-vous-avez-dit/", concertation.reponses, name="contributions_publiques"),
+    path(
+        "<str:code>/signataires/rattacher/<int:organisation_pk>/",
+        rattachement.rattacher,
+        name="rattacher_collectivite",
+    ),
+    path("<str:code>/signataires/<int:pk>/detacher/", rattachement.detacher, name="detacher_collectivite"),
     path("<str:code>/signataires/nouveau/", gouvernance.nouveau_signataire, name="nouveau_signataire"),
     path("<str:code>/signataires/<int:pk>/engagement/", gouvernance.nouvel_engagement, name="nouvel_engagement"),
     path("<str:code>/instances/nouvelle/", gouvernance.nouvelle_instance, name="nouvelle_instance"),
