@@ -762,6 +762,8 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "contrats:retirer_contribution": _url("contrats:retirer_contribution", C, "contribution_deposee.pk"),
     "contrats:contributions_publiques": _url("contrats:contributions_publiques", C),
     "contrats:nouveau_signataire": _url("contrats:nouveau_signataire", C),
+    "contrats:rattacher_collectivite": _url("contrats:rattacher_collectivite", C, "org_epci.pk"),
+    "contrats:detacher_collectivite": _url("contrats:detacher_collectivite", C, "signataire.pk"),
     "contrats:nouvel_engagement": _url("contrats:nouvel_engagement", C, "signataire.pk"),
     "contrats:nouvelle_instance": _url("contrats:nouvelle_instance", C),
     "contrats:nouvelle_reunion": _url("contrats:nouvelle_reunion", C, "instance.pk"),

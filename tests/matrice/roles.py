@@ -437,6 +437,12 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "contrats:retirer_contribution": formulaire(profil(permis={"habitant"})),
     "contrats:contributions_publiques": lecture(PUBLIC),
     "contrats:nouveau_signataire": formulaire(EDITEUR_CONTRAT),
+    # Les agents d'une collectivité que le contrat concerne l'ajoutent aux signataires : ici Rennes Métropole,
+    # porteuse mais pas encore signataire ; qui voit le contrat sans en être agent : 403.
+    "contrats:rattacher_collectivite": action(EDITEUR_CONTRAT),
+    # Les agents d'une collectivité signataire la retirent ; la cible est la préfecture, qu'aucun agent de
+    # collectivité ne peut retirer (sa suppression passe par la collectivité porteuse) : 403 à qui voit le contrat.
+    "contrats:detacher_collectivite": formulaire(profil(voient=LECTEURS_CONTRAT)),
     "contrats:nouvel_engagement": formulaire(EDITEUR_CONTRAT),
     "contrats:nouvelle_instance": formulaire(EDITEUR_CONTRAT),
     "contrats:nouvelle_reunion": formulaire(EDITEUR_CONTRAT),
