@@ -106,9 +106,7 @@ def _candidats(type_collectivite: str, texte: str) -> list[Collectivite]:
     if type_collectivite == TypeOrganisation.DEPARTEMENT:
         departements = Departement.objects.select_related("region")
         departements = departements.filter(Q(code=code) | Q(nom_recherche__contains=_cle(texte)))
-        return [
-            Collectivite(type_collectivite, d.code, d.nom, d, d.region) for d in departements.order_by("code")[:6]
-        ]
+        return [Collectivite(type_collectivite, d.code, d.nom, d, d.region) for d in departements.order_by("code")[:6]]
     regions = Region.objects.filter(Q(code=code) | Q(nom_recherche__contains=_cle(texte))).order_by("code")[:6]
     return [Collectivite(type_collectivite, r.code, r.nom, None, r) for r in regions]
 
@@ -159,9 +157,12 @@ def peut_examiner(qui: Qui, demande: DemandeAdhesionCollectivite) -> bool:
             continue
         if demande.departement_id is not None and organisation.departement_id == demande.departement_id:
             return True
-        if demande.departement_id is None and demande.region_id is not None:
-            if Departement.objects.filter(pk=organisation.departement_id, region_id=demande.region_id).exists():
-                return True
+        if (
+            demande.departement_id is None
+            and demande.region_id is not None
+            and Departement.objects.filter(pk=organisation.departement_id, region_id=demande.region_id).exists()
+        ):
+            return True
     return False
 
 
@@ -280,9 +281,12 @@ def accepter(examinateur: Utilisateur, demande: DemandeAdhesionCollectivite) -> 
     organisation = organisation_existante(demande.type, demande.code_territoire)
     if organisation is not None:
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        if _a_des_agents(organisation) and not Adhesion.objects.filter(
-            organisation=organisation, utilisateur=demande.demandeur, role=Role.AGENT
-        ).exists():
+        if (
+            _a_des_agents(organisation)
+            and not Adhesion.objects.filter(
+                organisation=organisation, utilisateur=demande.demandeur, role=Role.AGENT
+            ).exists()
+        ):
             raise ValidationError(
                 f"{organisation.nom} a maintenant des agents : ils peuvent inviter la personne. Refusez la demande "
                 "en l'indiquant dans le motif."

@@ -177,5 +177,8 @@ class DemandeAdhesionCollectiviteForm(DsfrBaseForm):
 
 class RefusDemandeForm(DsfrBaseForm):
     motif = forms.CharField(
-        label="Motif du refus", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), help_text="Transmis à la personne."
+        label="Motif du refus",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Transmis à la personne.",
     )

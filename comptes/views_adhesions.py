@@ -64,9 +64,7 @@ def demandes(request: HttpRequest) -> HttpResponse:
     acces = contexte_de_requete(request)
     if not adhesions.peut_voir_demandes(acces):
         raise PermissionDenied("Seuls les agents de l'État et les administrateurs examinent ces demandes.")
-    filtre = DemandeAdhesionFiltre(
-        request.GET or {"etat": "en_attente"}, queryset=adhesions.demandes_a_examiner(acces)
-    )
+    filtre = DemandeAdhesionFiltre(request.GET or {"etat": "en_attente"}, queryset=adhesions.demandes_a_examiner(acces))
     for champ in filtre.form.fields.values():
         champ.widget.attrs.setdefault("class", "fr-input" if not hasattr(champ, "choices") else "fr-select")
     page = Paginator(filtre.qs, PAR_PAGE).get_page(request.GET.get("page"))

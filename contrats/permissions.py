@@ -229,7 +229,7 @@ def collectivite_concernee(organisation: Organisation, contrat: ContratDeVille) 
         return organisation.epci_id == contrat.epci_id or contrat.communes.filter(epci_id=organisation.epci_id).exists()
     if organisation.departement_id:
         return organisation.departement_id == contrat.departement_id
-    return bool(contrat.departement_id) and contrat.departement.region_id == organisation.region_id
+    return contrat.departement is not None and contrat.departement.region_id == organisation.region_id
 
 
 def collectivites_a_rattacher(qui: Qui, contrat: ContratDeVille) -> list[Organisation]:

@@ -139,9 +139,7 @@ def test_it_refuses_a_duplicate_request(bretagne, demandeuse):
     assert DemandeAdhesionCollectivite.objects.count() == 1
 
 
-def test_the_prefecture_accepts_the_organisation_is_created_and_the_person_becomes_agent(
-    client, prefet_35, demandeuse
-):
+def test_the_prefecture_accepts_the_organisation_is_created_and_the_person_becomes_agent(client, prefet_35, demandeuse):
     demande = demande_de(demandeuse)
     client.force_login(prefet_35)
     page = client.get(reverse("comptes:demandes_adhesion"))

@@ -30,7 +30,9 @@ def agent_commune(commune):
     )
 
 
-def test_an_agent_of_a_covered_commune_attaches_it_from_the_contract_page(client, contrat_signe, commune, agent_commune):
+def test_an_agent_of_a_covered_commune_attaches_it_from_the_contract_page(
+    client, contrat_signe, commune, agent_commune
+):
     client.force_login(agent_commune)
     page = client.get(contrat_signe.get_absolute_url()).content.decode()
     assert "Ajouter Ville de Rennes aux signataires" in page
@@ -43,7 +45,9 @@ def test_an_agent_of_a_covered_commune_attaches_it_from_the_contract_page(client
     assert JournalContrat.objects.filter(
         contrat=contrat_signe, auteur=agent_commune, motif="Signataire ajouté par ses agents : Ville de Rennes"
     ).exists()
-    assert "Ajouter Ville de Rennes aux signataires" not in client.get(contrat_signe.get_absolute_url()).content.decode()
+    assert (
+        "Ajouter Ville de Rennes aux signataires" not in client.get(contrat_signe.get_absolute_url()).content.decode()
+    )
 
 
 def test_a_collectivite_the_contract_does_not_cover_cannot_be_attached(client, contrat_signe):
