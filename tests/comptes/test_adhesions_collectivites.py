@@ -4,11 +4,14 @@ par un administrateur ou par les agents de l'État du département de la collect
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.storage import default_storage
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptes import adhesions_collectivites as adhesions
+from comptes import rgpd
 from comptes.models import (
     ActionAudit,
     Adhesion,
@@ -261,3 +264,17 @@ def test_the_list_keeps_a_fixed_number_of_queries(client, admin_plateforme, bret
     demande_de(UtilisateurFactory(), "Redon")
     demande_de(UtilisateurFactory(), "Ille-et-Vilaine", TypeOrganisation.DEPARTEMENT)
     assert _requetes_de_la_liste(client) == une
+
+
+def test_the_requests_are_in_the_personal_data_export_and_go_with_the_account(bretagne, demandeuse):
+    collectivite = adhesions.trouver_collectivite(TypeOrganisation.COMMUNE, "Betton")
+    piece = SimpleUploadedFile("arrete.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    demande = adhesions.demander(demandeuse, collectivite, "DGS", "Service.", piece)
+    export = rgpd.donnees_personnelles(demandeuse)["demandes_adhesion_collectivite"]
+    assert [(d["collectivite"], d["fonction"], d["piece"]) for d in export] == [("Betton", "DGS", "arrete.pdf")]
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        rgpd.anonymiser(demandeuse)
+
+    assert not DemandeAdhesionCollectivite.objects.exists()
+    assert not default_storage.exists(demande.piece_chemin)
