@@ -7,8 +7,8 @@ messages et les dossiers (financements) entrent dans l'export, et leurs PDF sont
 """
 
 import io
-import logging
 import json
+import logging
 import zipfile
 from typing import Any
 
