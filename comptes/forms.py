@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
-from comptes.models import Role
+from comptes.models import COLLECTIVITES, Role, TypeOrganisation
 
 
 class InscriptionForm(forms.Form):
@@ -127,3 +127,58 @@ class RoleMembreForm(DsfrBaseForm):
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+
+
+class DemandeAdhesionCollectiviteForm(DsfrBaseForm):
+    """La demande d'adhésion d'une collectivité : la collectivité est cherchée dans le référentiel par son nom
+    ou son code (`comptes.adhesions_collectivites.trouver_collectivite`)."""
+
+    type = forms.ChoiceField(
+        label="Type de collectivité",
+        choices=[(t.value, t.label) for t in TypeOrganisation if t in COLLECTIVITES],
+    )
+    collectivite = forms.CharField(
+        label="Collectivité",
+        max_length=100,
+        help_text="Son nom ou son code : code INSEE de la commune, du département ou de la région, SIREN de l'EPCI.",
+    )
+    fonction = forms.CharField(label="Votre fonction dans la collectivité", max_length=200)
+    justificatif = forms.CharField(
+        label="Justificatif",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="En quelques lignes : votre service, qui peut confirmer votre fonction.",
+    )
+    piece = forms.FileField(
+        label="Pièce justificative (facultative)",
+        required=False,
+        help_text="Arrêté de nomination, courrier à en-tête… PDF, image ou document bureautique, 10 Mo au plus.",
+    )
+
+    def clean(self):
+        from comptes.adhesions_collectivites import trouver_collectivite
+
+        donnees = super().clean()
+        if donnees.get("type") and donnees.get("collectivite"):
+            try:
+                donnees["trouvee"] = trouver_collectivite(donnees["type"], donnees["collectivite"])
+            except ValidationError as erreur:
+                self.add_error("collectivite", erreur)
+        piece = donnees.get("piece")
+        if piece:
+            from config.lib.fichiers import verifier_fichier
+
+            try:
+                verifier_fichier(piece)
+            except ValidationError as erreur:
+                self.add_error("piece", erreur)
+        return donnees
+
+
+class RefusDemandeForm(DsfrBaseForm):
+    motif = forms.CharField(
+        label="Motif du refus",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Transmis à la personne.",
+    )

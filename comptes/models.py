@@ -364,6 +364,8 @@ class ActionAudit(models.TextChoices):
     COMPTE_EFFACE = "compte_efface", "Compte effacé de la base par un administrateur"
     ORGANISATION_SUPPRIMEE = "organisation_supprimee", "Organisation supprimée par un administrateur"
     JOURNAL_PURGE = "journal_purge", "Entrées anciennes du journal d'audit effacées"
+    ADHESION_COLLECTIVITE_ACCEPTEE = "adhesion_coll_acceptee", "Demande d'adhésion d'une collectivité acceptée"
+    ADHESION_COLLECTIVITE_REFUSEE = "adhesion_coll_refusee", "Demande d'adhésion d'une collectivité refusée"
 
 
 class EntreeAudit(models.Model):
@@ -421,6 +423,87 @@ class EntreeAudit(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Le journal d'audit ne se modifie pas : on n'y fait qu'ajouter des entrées.")
+
+
+class EtatDemandeAdhesion(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    ACCEPTEE = "acceptee", "Acceptée"
+    REFUSEE = "refusee", "Refusée"
+
+
+class DemandeAdhesionCollectivite(models.Model):
+    """La demande d'une personne connectée pour que sa collectivité (commune, EPCI, département, région,
+    choisie dans le référentiel) rejoigne la plateforme. Un administrateur de la plateforme ou un agent de
+    l'État du département de la collectivité l'accepte (l'organisation est créée au besoin et la personne en
+    devient agent) ou la refuse avec un motif (`comptes.adhesions_collectivites`)."""
+
+    demandeur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="demandes_adhesion_collectivite",
+        verbose_name="demandeur",
+    )
+    type = models.CharField(
+        "type de collectivité",
+        max_length=20,
+        choices=[(t.value, t.label) for t in TypeOrganisation if t in COLLECTIVITES],
+    )
+    code_territoire = models.CharField("code du territoire", max_length=9)
+    nom = models.CharField("collectivité", max_length=255)
+    # Le département de la collectivité (celui de la préfecture qui examine) ; vide pour une région.
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="département"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="région"
+    )
+    fonction = models.CharField("fonction", max_length=200)
+    justificatif = models.TextField("justificatif")
+    piece_chemin = models.CharField("pièce dans le stockage", max_length=255, blank=True)
+    piece_nom = models.CharField("nom de la pièce", max_length=255, blank=True)
+    piece_type = models.CharField("type de la pièce", max_length=100, blank=True)
+    etat = models.CharField(
+        "état", max_length=20, choices=EtatDemandeAdhesion.choices, default=EtatDemandeAdhesion.EN_ATTENTE
+    )
+    cree_le = models.DateTimeField("demandée le", auto_now_add=True)
+    decidee_le = models.DateTimeField("décidée le", null=True, blank=True)
+    decidee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décidée par",
+    )
+    motif = models.TextField("motif du refus", blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demandes_adhesion",
+        verbose_name="organisation",
+    )
+
+    class Meta:
+        verbose_name = "demande d'adhésion d'une collectivité"
+        verbose_name_plural = "demandes d'adhésion des collectivités"
+        ordering = ["-cree_le", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type", "code_territoire", "demandeur"],
+                condition=Q(etat="en_attente"),
+                name="demande_adhesion_collectivite_unique",
+                violation_error_message="Vous avez déjà une demande en attente pour cette collectivité.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.demandeur} → {self.nom} ({self.get_etat_display()})"
+
+    @property
+    def est_en_attente(self) -> bool:
+        return self.etat == EtatDemandeAdhesion.EN_ATTENTE
 
 
 class TacheDeFond(ProcrastinateJob):

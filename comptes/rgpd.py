@@ -8,11 +8,13 @@ messages et les dossiers (financements) entrent dans l'export, et leurs PDF sont
 
 import io
 import json
+import logging
 import zipfile
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -22,7 +24,20 @@ from comptes.audit import entrees_de, journaliser
 from comptes.models import ActionAudit, EntreeAudit, Invitation, Utilisateur
 from comptes.registres import donnees_personnelles as registre_donnees
 from comptes.registres import suppression_compte
+from config.lib.stockage import StockageIndisponible
 from config.lib.tableurs import csv_en_flux
+
+logger = logging.getLogger(__name__)
+
+
+def _effacer_pieces(chemins: list[str]) -> None:
+    """Efface des pièces du stockage ; une panne ne fait pas échouer la suppression du compte (déjà validée) :
+    elle est écrite au journal de l'application pour qu'un administrateur efface la pièce à la main."""
+    for chemin in chemins:
+        try:
+            default_storage.delete(chemin)
+        except (StockageIndisponible, OSError):
+            logger.exception("Pièce d'une demande d'adhésion non effacée du stockage : %s", chemin)
 
 
 def date_iso(valeur: Any) -> str | None:
@@ -70,6 +85,19 @@ def donnees_personnelles(utilisateur: Utilisateur) -> dict[str, Any]:
                 "le": date_iso(abonnement.modifie_le),
             }
             for abonnement in utilisateur.abonnements_alertes.order_by("type_alerte")
+        ],
+        "demandes_adhesion_collectivite": [
+            {
+                "collectivite": demande.nom,
+                "code_territoire": demande.code_territoire,
+                "fonction": demande.fonction,
+                "justificatif": demande.justificatif,
+                "piece": demande.piece_nom,
+                "etat": demande.get_etat_display(),
+                "demandee_le": date_iso(demande.cree_le),
+                "motif": demande.motif,
+            }
+            for demande in utilisateur.demandes_adhesion_collectivite.order_by("cree_le", "pk")
         ],
         "journal_d_audit": [
             _entree_audit(entree, utilisateur)
@@ -195,6 +223,12 @@ def anonymiser(utilisateur: Utilisateur, *, par: Utilisateur | None = None, requ
     ).update(annulee_le=maintenant)
     recues.update(email=adresse)
     utilisateur.adhesions.all().delete()
+    # Ses demandes d'adhésion d'une collectivité (fonction, justificatif, pièce) : le journal d'audit garde
+    # la trace des décisions ; les pièces quittent le stockage une fois la suppression validée.
+    demandes = utilisateur.demandes_adhesion_collectivite.all()
+    pieces = [chemin for chemin in demandes.values_list("piece_chemin", flat=True) if chemin]
+    demandes.delete()
+    transaction.on_commit(lambda: _effacer_pieces(pieces))
     EmailAddress.objects.filter(user=utilisateur).delete()
     # Comptes externes (OIDC) et facteurs de double authentification, quand ces applications sont installées.
     for application, modele in (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptes import views, views_compte, views_membres, views_supervision
+from comptes import views, views_adhesions, views_compte, views_membres, views_supervision
 
 app_name = "comptes"
 
@@ -26,6 +26,11 @@ urlpatterns = [
         name="renvoyer_invitation",
     ),
     path("organisations/<int:pk>/quitter/", views_membres.quitter, name="quitter"),
+    path("collectivites/demander/", views_adhesions.demander, name="demander_adhesion"),
+    path("collectivites/demandes/", views_adhesions.demandes, name="demandes_adhesion"),
+    path("collectivites/demandes/<int:pk>/accepter/", views_adhesions.accepter, name="accepter_adhesion"),
+    path("collectivites/demandes/<int:pk>/refuser/", views_adhesions.refuser, name="refuser_adhesion"),
+    path("collectivites/demandes/<int:pk>/piece/", views_adhesions.piece, name="piece_adhesion"),
     path("invitations/<str:jeton>/", views.invitation, name="invitation"),
     path("mon-compte/", views_compte.mon_compte, name="mon_compte"),
     path("mon-compte/mes-donnees.json", views_compte.telecharger_donnees, name="telecharger_donnees"),

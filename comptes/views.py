@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from comptes import registres, services
 from comptes.acces import organisation_pour_inviter, organisation_visible
+from comptes.adhesions_collectivites import peut_voir_demandes
 from comptes.contexte import contexte_de_requete
 from comptes.forms import CreationCompteInvitationForm, InvitationForm
 from comptes.models import Organisation, Role, Utilisateur
@@ -46,6 +47,7 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
         {
             "roles": roles,
             "est_admin": acces.est_admin,
+            "examine_adhesions": peut_voir_demandes(acces),
             "description_habitant": DESCRIPTION_ROLES[Role.HABITANT],
             "blocs": registres.blocs(request),
         },

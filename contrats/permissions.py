@@ -224,3 +224,40 @@ def peut_preparer_avenant(qui: Qui, contrat: ContratDeVille) -> bool:
 def peut_modifier_dispositifs(qui: Qui, contrat: ContratDeVille) -> bool:
     """Les dispositifs nationaux du contrat : les agents de la collectivité porteuse, quel que soit son état."""
     return profil(qui, contrat).agent_porteur
+
+
+def collectivite_concernee(organisation: Organisation, contrat: ContratDeVille) -> bool:
+    """Le contrat couvre le territoire de la collectivité : sa commune (portée ou couverte), son EPCI (porteur,
+    ou celui d'une commune couverte), son département, sa région."""
+    if organisation.type not in COLLECTIVITES or not est_reliee_au_referentiel(organisation):
+        return False
+    if organisation.commune_id:
+        return (
+            organisation.commune_id == contrat.commune_id
+            or contrat.communes.filter(pk=organisation.commune_id).exists()
+        )
+    if organisation.epci_id:
+        return organisation.epci_id == contrat.epci_id or contrat.communes.filter(epci_id=organisation.epci_id).exists()
+    if organisation.departement_id:
+        return organisation.departement_id == contrat.departement_id
+    return contrat.departement is not None and contrat.departement.region_id == organisation.region_id
+
+
+def collectivites_a_rattacher(qui: Qui, contrat: ContratDeVille) -> list[Organisation]:
+    """Les collectivités dont la personne est agent, que le contrat concerne et qui n'en sont pas encore
+    signataires : elle peut les y rattacher (contrat non clos)."""
+    from contrats.models import StatutContrat
+
+    if contrat.statut == StatutContrat.CLOS:
+        return []
+    signataires = signataires_du_contrat(contrat)
+    return [
+        organisation
+        for organisation in contexte(qui).collectivites(Role.AGENT)
+        if organisation.pk not in signataires and collectivite_concernee(organisation, contrat)
+    ]
+
+
+def peut_detacher_collectivite(qui: Qui, organisation: Organisation) -> bool:
+    """Les agents d'une collectivité la retirent des signataires d'un contrat (`detacher_ma_collectivite`)."""
+    return organisation.type in COLLECTIVITES and contexte(qui).est_membre(organisation, Role.AGENT)

@@ -9,6 +9,7 @@ from contrats.views import (
     ess,
     exports,
     gouvernance,
+    rattachement,
     sections,
 )
 
@@ -56,6 +57,12 @@ urlpatterns = [
     path("<str:code>/contributions.xlsx", exports.contributions, {"format": "xlsx"}, name="contributions_xlsx"),
     path("<str:code>/signataires.csv", exports.signataires, {"format": "csv"}, name="signataires_csv"),
     path("<str:code>/signataires.xlsx", exports.signataires, {"format": "xlsx"}, name="signataires_xlsx"),
+    path(
+        "<str:code>/signataires/rattacher/<int:organisation_pk>/",
+        rattachement.rattacher,
+        name="rattacher_collectivite",
+    ),
+    path("<str:code>/signataires/<int:pk>/detacher/", rattachement.detacher, name="detacher_collectivite"),
     path("<str:code>/signataires/nouveau/", gouvernance.nouveau_signataire, name="nouveau_signataire"),
     path("<str:code>/signataires/<int:pk>/engagement/", gouvernance.nouvel_engagement, name="nouvel_engagement"),
     path("<str:code>/instances/nouvelle/", gouvernance.nouvelle_instance, name="nouvelle_instance"),

@@ -12,6 +12,7 @@ from contrats.filtres import ContratFiltre
 from contrats.forms import TransitionForm
 from contrats.models import ContratDeVille, Etape, StatutContrat
 from contrats.permissions import (
+    collectivites_a_rattacher,
     concertations_ouvertes_a,
     peut_animer_concertation,
     peut_changer_statut,
@@ -27,6 +28,13 @@ from contrats.permissions import (
 from contrats.selectors import avenants_visibles, contrat_pour_page
 
 PAR_PAGE = 50
+
+
+def collectivites_de_l_agent(user) -> list:
+    from comptes.contexte import contexte
+    from comptes.models import Role
+
+    return contexte(user).collectivites(Role.AGENT) if user.is_authenticated else []
 
 
 def fil_ariane(*liens) -> list[dict]:
@@ -82,6 +90,9 @@ def contrat(request: HttpRequest, code: str) -> HttpResponse:
         "peut_modifier": peut_modifier_contrat(request.user, contrat),
         "peut_animer": peut_animer_concertation(request.user, contrat),
         "peut_gerer": peut_gerer_signataires(request.user, contrat),
+        # Les collectivités de l'agent que le contrat concerne (à rattacher), et celles qu'il peut en détacher.
+        "a_rattacher": collectivites_a_rattacher(request.user, contrat),
+        "detachables": {o.pk for o in collectivites_de_l_agent(request.user)},
         "peut_lire_contributions": peut_lire_contributions_deposees(request.user, contrat),
         "peut_telecharger": peut_telecharger_contrat(request.user, contrat),
         "peut_preparer_avenant": peut_preparer_avenant(request.user, contrat),

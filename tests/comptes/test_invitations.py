@@ -266,7 +266,7 @@ def test_the_invited_person_can_log_in_afterwards(client, agent, epci):
     reponse = client.post(
         reverse("account_login"), {"login": "nouvelle@exemple.fr", "password": "Contrat-de-ville-2030"}
     )
-    assert reponse.url == reverse("comptes:mon_espace")
+    assert reponse.url == reverse("accueil")
 
 
 def test_the_demo_password_is_not_the_test_password():

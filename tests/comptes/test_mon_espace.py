@@ -60,12 +60,13 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_memberships(client, agen
     # signataires à lire) ; bloc des dossiers (financements/blocs.py) : 5 les appels des contrats que sa
     # collectivité porte, 6 le nombre de dossiers à instruire ; bloc de l'annuaire (acteurs_ess/blocs.py) :
     # 7 demandes de rattachement à décider (celles du territoire de sa collectivité), 8 invitations des
-    # collectifs adressées aux organisations qu'elle gère, 9 demandes de la personne en attente
-    with django_assert_num_queries(9):
+    # collectifs adressées aux organisations qu'elle gère, 9 demandes de la personne en attente ; bloc des
+    # contributions (contrats/blocs.py) : 10 le nombre de ses contributions
+    with django_assert_num_queries(10):
         client.get(reverse("comptes:mon_espace"))
     for _ in range(5):
         AdhesionFactory(utilisateur=agent, organisation=OrganisationFactory(commune=True), role=Role.AGENT)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         reponse = client.get(reverse("comptes:mon_espace"))
     assert reponse.content.decode().count('<p class="fr-tag">Agent</p>') == 6
 

@@ -76,6 +76,11 @@ PAGES_DU_SOCLE = [
     PageAVerifier("organisation", lambda: f"/organisations/{_rennes_metropole()}/", "agent@demo.coville.fr"),
     PageAVerifier("inviter", lambda: f"/organisations/{_rennes_metropole()}/inviter/", "agent@demo.coville.fr"),
     PageAVerifier("invitation", _lien_invitation),
+    PageAVerifier("demander-adhesion", "/collectivites/demander/", "habitant@demo.coville.fr"),
+    PageAVerifier(
+        "demander-adhesion-erreurs", "/collectivites/demander/", "habitant@demo.coville.fr", envoyer_vide=True
+    ),
+    PageAVerifier("demandes-adhesion", "/collectivites/demandes/", "admin@demo.coville.fr"),
     PageAVerifier("page-introuvable", "/nulle-part/", statut=404),
     # La démonstration a demandé le rendu de ses PDF, qu'aucun worker ne fait ici.
     PageAVerifier("pdf-en-preparation", "/contrats/CN03501I/contrat.pdf", "elu@demo.coville.fr", statut=202),

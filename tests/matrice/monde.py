@@ -33,7 +33,7 @@ from django.utils import timezone
 from acteurs_ess import services as acteurs_services
 from acteurs_ess.choix import EtatMembreCollectif, RoleCollectif
 from acteurs_ess.models import DemandeRattachement, EtatImport, EtatRib, ImportStructures, MembreCollectif, Rib
-from comptes import alertes, audit
+from comptes import adhesions_collectivites, alertes, audit
 from comptes import services as comptes_services
 from comptes.models import ActionAudit, Adhesion, EntreeAudit, Organisation, Role, TypeOrganisation
 from contrats.models import (
@@ -505,6 +505,14 @@ def _annuaire(m: Monde) -> None:
     m.demande = DemandeRattachement.objects.create(
         structure=m.ateliers, demandeur=m.personnes["inscrit"], message="Je suis bénévole aux ateliers."
     )
+    # La demande de l'inscrite pour que la commune de Vitré (Ille-et-Vilaine) rejoigne la plateforme.
+    m.demande_adhesion = adhesions_collectivites.demander(
+        m.personnes["inscrit"],
+        adhesions_collectivites.trouver_collectivite(TypeOrganisation.COMMUNE, "35360"),
+        "Secrétaire générale de mairie",
+        "Nommée en 2025.",
+        fichier_pdf("arrete.pdf"),
+    )
 
 
 def _versements(m: Monde) -> None:
@@ -680,6 +688,11 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "comptes:mon_compte": _url("comptes:mon_compte"),
     "comptes:alerte": _url("comptes:alerte", "=appels_a_projets"),
     "comptes:desabonnement": _url("comptes:desabonnement", "jeton_desabonnement"),
+    "comptes:demander_adhesion": _url("comptes:demander_adhesion"),
+    "comptes:demandes_adhesion": _url("comptes:demandes_adhesion"),
+    "comptes:accepter_adhesion": _url("comptes:accepter_adhesion", "demande_adhesion.pk"),
+    "comptes:refuser_adhesion": _url("comptes:refuser_adhesion", "demande_adhesion.pk"),
+    "comptes:piece_adhesion": _url("comptes:piece_adhesion", "demande_adhesion.pk"),
     "comptes:telecharger_donnees": _url("comptes:telecharger_donnees"),
     "comptes:telecharger_donnees_csv": _url("comptes:telecharger_donnees_csv"),
     "comptes:supprimer_compte": _url("comptes:supprimer_compte"),
@@ -784,6 +797,8 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "contrats:retirer_contribution": _url("contrats:retirer_contribution", C, "contribution_deposee.pk"),
     "contrats:contributions_publiques": _url("contrats:contributions_publiques", C),
     "contrats:nouveau_signataire": _url("contrats:nouveau_signataire", C),
+    "contrats:rattacher_collectivite": _url("contrats:rattacher_collectivite", C, "org_epci.pk"),
+    "contrats:detacher_collectivite": _url("contrats:detacher_collectivite", C, "signataire.pk"),
     "contrats:nouvel_engagement": _url("contrats:nouvel_engagement", C, "signataire.pk"),
     "contrats:nouvelle_instance": _url("contrats:nouvelle_instance", C),
     "contrats:nouvelle_reunion": _url("contrats:nouvelle_reunion", C, "instance.pk"),
@@ -1065,6 +1080,11 @@ DONNEES: dict[str, Donnees] = {
     "comptes:mon_compte": _fixe({"prenom": "Claude", "nom": "Dupont"}),
     "comptes:alerte": _fixe({"abonne": "non"}),
     "comptes:changer_role": _fixe({"role": Role.AGENT}),
+    # Toulouse n'est pas encore sur la plateforme : toute personne connectée peut la demander.
+    "comptes:demander_adhesion": _fixe(
+        {"type": "commune", "collectivite": "31555", "fonction": "Chargée de mission", "justificatif": "Service."}
+    ),
+    "comptes:refuser_adhesion": _fixe({"motif": "Fonction non confirmée par la mairie."}),
     "comptes:supprimer_compte": _fixe({"confirmation": MOT_DE_PASSE}),
     # annuaire
     "acteurs_ess:inscrire": _fixe(

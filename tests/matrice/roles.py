@@ -303,6 +303,19 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # Le lien de désabonnement d'un e-mail d'alerte : sans connexion, le jeton signé suffit (décision : il
     # désabonne la personne du jeton quel que soit le visiteur, comme le bouton du logiciel de messagerie).
     "comptes:desabonnement": lecture(PUBLIC, tous(OK)),
+    # Toute personne connectée demande que sa collectivité rejoigne la plateforme (ici Toulouse, absente).
+    "comptes:demander_adhesion": formulaire(CONNECTE),
+    # décision : les demandes d'adhésion se lisent par les agents de l'État d'un service départemental et les
+    # administrateurs ; les autres savent que la page existe (403). Chaque préfecture n'y voit que son territoire.
+    "comptes:demandes_adhesion": lecture(
+        profil(permis={"etat", "etat_autre_departement", "admin"}, autres=INTERDIT), CONNECTE_METHODE
+    ),
+    # La demande (commune de Vitré, Ille-et-Vilaine) se décide par la préfecture du département et les
+    # administrateurs ; elle est cachée aux autres, préfecture du Finistère comprise (404).
+    "comptes:accepter_adhesion": action(profil(permis={"etat", "admin"})),
+    "comptes:refuser_adhesion": formulaire(profil(permis={"etat", "admin"})),
+    # La pièce justificative : la demandeuse et ceux qui examinent la demande.
+    "comptes:piece_adhesion": lecture(profil(permis={"inscrit", "etat", "admin"}, accorde=PAGE), CONNECTE_METHODE),
     # En POST : chaque export écrit une entrée du journal d'audit (hors relevé) ; le fichier est servi (200).
     "comptes:telecharger_donnees": action(profil(permis=CONNECTES, accorde=PAGE)),
     "comptes:telecharger_donnees_csv": action(profil(permis=CONNECTES, accorde=PAGE)),
@@ -461,6 +474,12 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "contrats:retirer_contribution": formulaire(profil(permis={"habitant"})),
     "contrats:contributions_publiques": lecture(PUBLIC),
     "contrats:nouveau_signataire": formulaire(EDITEUR_CONTRAT),
+    # Les agents d'une collectivité que le contrat concerne l'ajoutent aux signataires : ici Rennes Métropole,
+    # porteuse mais pas encore signataire ; qui voit le contrat sans en être agent : 403.
+    "contrats:rattacher_collectivite": action(EDITEUR_CONTRAT),
+    # Les agents d'une collectivité signataire la retirent ; la cible est la préfecture, qu'aucun agent de
+    # collectivité ne peut retirer (sa suppression passe par la collectivité porteuse) : 403 à qui voit le contrat.
+    "contrats:detacher_collectivite": formulaire(profil(voient=LECTEURS_CONTRAT)),
     "contrats:nouvel_engagement": formulaire(EDITEUR_CONTRAT),
     "contrats:nouvelle_instance": formulaire(EDITEUR_CONTRAT),
     "contrats:nouvelle_reunion": formulaire(EDITEUR_CONTRAT),
