@@ -105,7 +105,8 @@ class Structure(models.Model):
     # Une structure qui cesse son activité reste dans l'annuaire, avec son histoire (dossiers, conventions) ;
     # sa fiche le dit. Ses membres ou les agents de son territoire l'indiquent, et peuvent l'annuler.
     activite_cessee_le = models.DateField("activité cessée le", null=True, blank=True)
-    motif_cessation = models.TextField("motif de la cessation d'activité", blank=True)
+    # Valeur par défaut aussi en base : les écritures en masse (COPY du générateur national) ne la nomment pas.
+    motif_cessation = models.TextField("motif de la cessation d'activité", blank=True, default="", db_default="")
     verifiee_le = models.DateTimeField("vérifiée le", null=True, blank=True)
     verifiee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -207,7 +208,7 @@ class Collectif(models.Model):
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     # Un collectif dissous reste lisible (ses membres, les contrats qui le citent) mais n'accueille plus personne.
     dissous_le = models.DateField("dissous le", null=True, blank=True)
-    motif_dissolution = models.TextField("motif de la dissolution", blank=True)
+    motif_dissolution = models.TextField("motif de la dissolution", blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "collectif"

@@ -101,6 +101,7 @@ CHEMINS = {
     StatutDossier.EN_COURS: ["depose", "en_instruction", "decide", "conventionne", "en_cours"],
     StatutDossier.BILAN_DEPOSE: ["depose", "en_instruction", "decide", "conventionne", "en_cours", "bilan_depose"],
     StatutDossier.CLOS: ["depose", "en_instruction", "decide", "clos"],
+    StatutDossier.RETIRE: ["depose", "retire"],
 }
 
 # (titre, structure, état, {financeur: (demandé, accordé ou None)}, co-porteur, description)
@@ -176,6 +177,14 @@ DOSSIERS = [
         {"Ville de Rennes": ("3000", "0")},
         None,
         "Une fête de quartier organisée par les habitants.",
+    ),
+    (
+        "Atelier vélo du samedi",
+        "Villejean Solidaire",
+        StatutDossier.RETIRE,
+        {"Rennes Métropole": ("4000", None)},
+        None,
+        "Un atelier d'autoréparation de vélos, retiré avant la décision faute de local.",
     ),
 ]
 
@@ -706,8 +715,11 @@ def _dossier(
     )
     precedent = "brouillon"
     for jour, etape in enumerate(CHEMINS[statut], start=1):
-        auteur = membre if etape in ("depose", "bilan_depose") else decideurs["Rennes Métropole"]
-        motif = "Précisez le nombre de jeunes accueillis et joignez un devis." if etape == "correction_demandee" else ""
+        auteur = membre if etape in ("depose", "bilan_depose", "retire") else decideurs["Rennes Métropole"]
+        motif = {
+            "correction_demandee": "Précisez le nombre de jeunes accueillis et joignez un devis.",
+            "retire": "Le local prévu n'est plus disponible : nous reviendrons l'an prochain.",
+        }.get(etape, "")
         JournalDossier.objects.create(
             dossier=dossier,
             auteur=auteur,

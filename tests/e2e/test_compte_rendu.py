@@ -52,7 +52,7 @@ def test_an_association_files_its_yearly_report_and_the_funder_accepts_it(
     expect(page.get_by_text("Les habitants des QPV ne peuvent pas dépasser les 40 bénéficiaires.")).to_be_visible()
     expect(page.get_by_label("Actions réalisées")).to_have_value(re.compile("Collecte et tri"))
     _sans_violation(page, violations_bloquantes)
-    assert not CompteRendu.objects.exists()
+    assert not CompteRendu.objects.filter(convention=convention).exists()
 
     # 3. Un indicateur ajouté par le bouton (sans JavaScript : la page revient avec une ligne de plus).
     page.get_by_label("Dont habitants des quartiers prioritaires (QPV)").fill("30")
@@ -69,7 +69,7 @@ def test_an_association_files_its_yearly_report_and_the_funder_accepts_it(
     # La touche Entrée dans un champ enregistre le brouillon (jamais « Retirer », premier bouton d'une ligne).
     page.get_by_label("Unité (indicateur 1)").press("Enter")
     expect(page.get_by_text(f"Compte-rendu {annee} enregistré en brouillon")).to_be_visible()
-    brouillon = CompteRendu.objects.get()
+    brouillon = CompteRendu.objects.get(convention=convention)
     assert brouillon.statut == StatutCompteRendu.BROUILLON
     assert [i.libelle for i in brouillon.indicateurs.all()] == ["Objets réemployés"] and brouillon.lignes.count() == 1
     page.get_by_role("button", name="Déposer le compte-rendu").click()
@@ -80,12 +80,12 @@ def test_an_association_files_its_yearly_report_and_the_funder_accepts_it(
     # 4. La métropole l'accepte ; elle est le seul financeur partie : le compte-rendu est accepté.
     page.context.clear_cookies()
     connecter("agent@demo.coville.fr")
-    page.goto(CompteRendu.objects.get().get_absolute_url())
+    page.goto(CompteRendu.objects.get(convention=convention).get_absolute_url())
     _sans_violation(page, violations_bloquantes)
     page.get_by_text("Accepté", exact=True).click()
     page.get_by_role("button", name="Donner mon avis").click()
     expect(page.get_by_text("Avis enregistré")).to_be_visible()
-    assert CompteRendu.objects.get().statut == StatutCompteRendu.ACCEPTE
+    assert CompteRendu.objects.get(convention=convention).statut == StatutCompteRendu.ACCEPTE
     page.goto(convention.get_absolute_url())
     expect(page.get_by_role("cell", name=re.compile("^Accepté le"))).to_be_visible()
     _sans_violation(page, violations_bloquantes)

@@ -33,7 +33,7 @@ def test_it_loads_a_call_with_dossiers_in_every_state_idempotently(settings, tmp
         "Régie de quartier de Maurepas",
         "Villejean Solidaire",
     }
-    assert dossiers.count() == 9  # rien n'est dupliqué au second chargement
+    assert dossiers.count() == 10  # rien n'est dupliqué au second chargement
 
 
 def test_the_demo_accounts_see_the_board_and_the_open_data(client, settings, tmp_path):

@@ -72,7 +72,7 @@ def test_it_guards_every_instruction_action(client, depose, agent, action, donne
     desactiver(agent)
     client.force_login(agent)
     reponse = client.post(reverse(f"financements:{action}", args=[depose.pk]), donnees)
-    assert _vers_activation(reponse) == reverse("comptes:mon_espace")  # sans page d'origine connue
+    assert _vers_activation(reponse) == reverse("accueil")  # sans page d'origine connue
     depose.refresh_from_db()
     assert depose.statut == StatutDossier.DEPOSE
     assert not depose.messages.exists()
