@@ -23,6 +23,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/confirmer/", dossiers.confirmer, name="confirmer_co_portage"),
     path("dossiers/<int:pk>/deposer/", dossiers.deposer, name="deposer_dossier"),
     path("dossiers/<int:pk>/etat/", dossiers.transition, name="transition_dossier"),
+    path("dossiers/<int:pk>/convention/", conventions.preparer, name="preparer_convention"),
     path("dossiers/<int:pk>/bilan/", dossiers.bilan, name="bilan_dossier"),
     path("dossiers/<int:pk>/resume.pdf", dossiers.pdf, name="pdf_dossier"),
     path("dossiers/<int:pk>/instruction/", instruction.prendre, name="prendre_dossier"),

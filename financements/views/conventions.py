@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from comptes.contexte import contexte
 from comptes.mfa import exiger_double_authentification
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
-from financements.acces import convention_modifiable, convention_visible
+from financements.acces import convention_modifiable, convention_visible, dossier_visible
 from financements.filtres import ConventionFiltre
 from financements.forms import AvenantForm, AvenantSigneForm, ConventionForm, EtatConventionForm, SignatureForm
 from financements.models import Avenant, Convention, SignatureConvention, StatutAvenant, StatutConvention
@@ -23,6 +23,7 @@ from financements.permissions import (
     parties_a_signer,
     peut_faire_avancer_convention,
     peut_modifier_convention,
+    peut_preparer_convention,
 )
 from financements.services import comptes_rendus as services_comptes_rendus
 from financements.services import conventions as services
@@ -192,6 +193,26 @@ def pdf_signe(request: HttpRequest, pk: int, signature_pk: int) -> FileResponse:
     if not signature.chemin.startswith(PREFIXE_CONVENTIONS + "/"):
         raise Http404("Document introuvable.")
     return telechargement(signature.chemin, signature.nom_fichier, "application/pdf")
+
+
+@require_POST
+@exiger_double_authentification
+def preparer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Depuis un dossier décidé, un agent d'un financeur prépare le projet de convention commun aux financeurs qui
+    n'en ont pas encore."""
+    dossier = dossier_visible(request.user, pk)
+    if not peut_preparer_convention(request.user, dossier):
+        raise PermissionDenied("Seuls les agents d'un financeur d'un dossier décidé en préparent la convention.")
+    try:
+        convention = services.preparer_convention_commune(dossier, request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect(dossier)
+    noms = ", ".join(str(p.financeur) for p in convention.parties.select_related("financeur"))
+    messages.success(
+        request, f"Projet de convention préparé avec {noms} : précisez sa durée, ses montants et ses articles."
+    )
+    return redirect(convention)
 
 
 @require_POST

@@ -716,6 +716,7 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:confirmer_co_portage": _url("financements:confirmer_co_portage", "dossier_a_confirmer.pk"),
     "financements:deposer_dossier": _url("financements:deposer_dossier", "dossier_brouillon.pk"),
     "financements:transition_dossier": _url("financements:transition_dossier", "dossier_decide.pk"),
+    "financements:preparer_convention": _url("financements:preparer_convention", "dossier_decide.pk"),
     "financements:bilan_dossier": _url("financements:bilan_dossier", "dossier_en_cours.pk"),
     "financements:pdf_dossier": _url("financements:pdf_dossier", "dossier_instruction.pk"),
     "financements:prendre_dossier": _url("financements:prendre_dossier", "dossier_depose.pk"),
@@ -1019,6 +1020,7 @@ DONNEES: dict[str, Donnees] = {
     "financements:retirer_co_porteur": _fixe({}),
     "financements:confirmer_co_portage": _fixe({}),
     "financements:deposer_dossier": _fixe({}),
+    "financements:preparer_convention": _fixe({}),
     # La convention de l'État (plus de 23 000 €) est signée : l'action peut commencer.
     "financements:transition_dossier": _fixe({"statut": StatutDossier.EN_COURS, "motif": "Action lancée."}),
     "financements:modifier_convention": lambda m, a: {
