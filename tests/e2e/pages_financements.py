@@ -2,7 +2,9 @@
 (« Appel à projets 2027 — Rennes Métropole » du contrat CN03501I, financements/demo.py).
 
 - `PAGES` : chemins publics (visiteur anonyme), lus dans la base de démonstration chargée ;
-- `PAGES_CONNECTEES` : (nom, chemin ou fonction qui rend le chemin, compte de démonstration).
+- `PAGES_CONNECTEES` : (nom, chemin ou fonction qui rend le chemin, compte de démonstration) ;
+- `PAGES_DOUBLE_AUTHENTIFICATION` : (nom, chemin ou fonction, compte, envoyer_vide), pages qu'un agent n'ouvre
+  qu'avec la double authentification (activée pour le compte par le test).
 """
 
 CODE = "CN03501I"
@@ -34,6 +36,34 @@ def _convention(nombre_annees: int, suite: str = "", financeur: str = "Rennes M�
     return f"/contrats/appels-a-projets/conventions/{convention.pk}/{suite}"
 
 
+def _cpo_en_execution(suite: str = "") -> str:
+    """La CPO 2025–2028 des Ateliers du Blosne, en vigueur (financements/demo.py)."""
+    from financements.demo import TITRE_2025
+    from financements.models import Convention
+
+    convention = Convention.objects.filter(dossiers__appel__titre=TITRE_2025, nombre_annees=4).first()
+    return f"/contrats/appels-a-projets/conventions/{convention.pk}/{suite}"
+
+
+def _avenant_a_signer() -> str:
+    """La CPO en vigueur avec un avenant en préparation : la page montre le formulaire de l'avenant signé."""
+    from comptes.models import Utilisateur
+    from financements.models import Convention
+    from financements.services.conventions import preparer_avenant
+
+    chemin = _cpo_en_execution()
+    convention = Convention.objects.get(pk=int(chemin.rstrip("/").rsplit("/", 1)[1]))
+    montants = {(m.financeur_id, m.annee): m.montant for m in convention.montants.all()}
+    preparer_avenant(
+        convention,
+        Utilisateur.objects.get(email=AGENT),
+        objet="Report d'une action d'un trimestre",
+        motif="Local indisponible au printemps.",
+        montants=montants,
+    )
+    return chemin
+
+
 PAGES = [
     f"/contrats/appels-a-projets/contrat/{CODE}/",
     _appel,
@@ -61,7 +91,17 @@ PAGES_CONNECTEES = [
     ("tableau-etat", "/contrats/appels-a-projets/conventions/etat/?annee=2026", ETAT),
     ("convention-en-vigueur-structure", lambda: _convention(1), STRUCTURE),
     ("cpo-agent", lambda: _convention(3), AGENT),
-    # Signer et préparer un avenant demandent la double authentification, que les comptes de démonstration
-    # n'ont pas : ces formulaires sont vérifiés par les tests des pages (tests/financements).
+    # Signer et préparer un avenant : PAGES_DOUBLE_AUTHENTIFICATION ci-dessous.
     ("convention-en-vigueur-agent", lambda: _convention(1), AGENT),
+]
+
+# Signer une convention, préparer un avenant et enregistrer l'avenant signé demandent la double
+# authentification : activée pour l'agent de la métropole par le test. La CPO 2027–2029 attend la signature de
+# la métropole ; la CPO 2025–2028 est en vigueur.
+PAGES_DOUBLE_AUTHENTIFICATION = [
+    ("signature-convention", lambda: _convention(3, "signer/"), AGENT, False),
+    ("signature-convention-erreurs", lambda: _convention(3, "signer/"), AGENT, True),
+    ("nouvel-avenant", lambda: _cpo_en_execution("avenants/nouveau/"), AGENT, False),
+    ("nouvel-avenant-erreurs", lambda: _cpo_en_execution("avenants/nouveau/"), AGENT, True),
+    ("signature-avenant", _avenant_a_signer, AGENT, False),
 ]
