@@ -35,6 +35,8 @@ from financements.models import (
 from financements.models.dossier import STATUTS_MODIFIABLES
 
 ROLES_INSTRUCTEURS = (Role.AGENT, Role.ETAT, Role.PARTENAIRE)
+# Les états d'un dossier décidé, d'où se préparent ses conventions.
+STATUTS_DECIDES = (StatutDossier.DECIDE, StatutDossier.CONVENTIONNE, StatutDossier.EN_COURS)
 
 
 def organisations_structures(qui: Qui) -> list[int]:
@@ -182,6 +184,12 @@ def finance_un_dossier_de(qui: Qui, structure: Structure) -> bool:
         .exclude(dossier__statut=StatutDossier.BROUILLON)
         .exists()
     )
+
+
+def peut_preparer_convention(qui: Qui, dossier: Dossier) -> bool:
+    """Préparer depuis un dossier décidé le projet de convention commun à ses financeurs : un agent (ou agent de
+    l'État, partenaire) d'un financeur sollicité par le dossier."""
+    return dossier.statut in STATUTS_DECIDES and bool(profil_dossier(qui, dossier).financeurs)
 
 
 # --- Conventions ------------------------------------------------------------------------------------------

@@ -76,7 +76,17 @@ class Versement(models.Model):
     class Meta:
         verbose_name = "versement"
         ordering = ["annee", "date_prevue", "pk"]
-        indexes = [models.Index(fields=["financeur", "statut", "date_prevue"], name="versement_financeur_idx")]
+        indexes = [
+            models.Index(fields=["financeur", "statut", "date_prevue"], name="versement_financeur_idx"),
+            # La liste « à mandater et à venir » du tableau de bord d'un financeur, triée par date prévue : lue
+            # dans l'ordre de cet index partiel, sans trier ses milliers de versements (16 ms, 0,4 ms avec lui, à
+            # 20 000 conventions).
+            models.Index(
+                fields=["financeur", "date_prevue", "id"],
+                condition=models.Q(statut__in=[StatutVersement.PREVU, StatutVersement.MANDATE]),
+                name="versement_a_venir_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(montant__gt=0), name="versement_montant_positif"),
         ]

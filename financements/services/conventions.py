@@ -264,6 +264,46 @@ def generer_conventions(dossier: Dossier, auteur) -> list[Convention]:
     return creees
 
 
+def financeurs_sans_convention(dossier: Dossier) -> list[DecisionFinanceur]:
+    """Les décisions des financeurs qui ont accordé un montant au dossier et n'ont pas encore de convention pour
+    lui (hors conventions résiliées), par nom de financeur."""
+    deja = PartieFinanceur.objects.filter(convention__dossiers=dossier).exclude(
+        convention__statut=StatutConvention.RESILIEE
+    )
+    return list(
+        DecisionFinanceur.objects.filter(financement__dossier=dossier, montant__gt=0)
+        .exclude(financement__financeur_id__in=deja.values("financeur_id"))
+        .select_related("financement__financeur")
+        .order_by("financement__financeur__nom")
+    )
+
+
+@transaction.atomic
+def preparer_convention_commune(dossier: Dossier, auteur) -> Convention:
+    """Depuis la page d'un dossier décidé : un seul projet de convention entre la structure et tous les financeurs
+    qui lui ont accordé un montant et n'ont pas encore de convention pour lui (hors conventions résiliées), avec
+    le montant de chacun réparti sur les années de l'action. C'est la CPO commune, au compte-rendu unique ;
+    chaque financeur la prépare avec les autres et la signe pour lui-même."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.statut not in (StatutDossier.DECIDE, StatutDossier.CONVENTIONNE, StatutDossier.EN_COURS):
+        raise ValidationError("Seul un dossier décidé reçoit un projet de convention.")
+    decisions = financeurs_sans_convention(dossier)
+    if not decisions:
+        raise ValidationError(
+            "Chaque financeur qui a accordé un montant à ce dossier a déjà sa convention : rien à préparer."
+        )
+    annees = max(dossier.nombre_annees, 1)
+    return creer_convention(
+        dossier.structure,
+        auteur,
+        financeurs={d.financement.financeur: repartir(d.montant, annees) for d in decisions},
+        annee_debut=_annee_debut(dossier),
+        nombre_annees=annees,
+        objet=f"la réalisation de l'action « {dossier.titre} »",
+        dossiers=[dossier],
+    )
+
+
 def _verrouiller(convention: Convention) -> Convention:
     actuelle = Convention.objects.select_for_update().get(pk=convention.pk)
     convention.statut = actuelle.statut

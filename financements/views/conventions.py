@@ -16,7 +16,7 @@ from comptes.mfa import exiger_double_authentification
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
 from config.pdf import reponse_pdf
 from financements import documents, taches
-from financements.acces import convention_modifiable, convention_visible
+from financements.acces import convention_modifiable, convention_visible, dossier_visible
 from financements.filtres import ConventionFiltre
 from financements.forms import (
     AjoutFinanceurForm,
@@ -40,6 +40,7 @@ from financements.permissions import (
     parties_a_signer_avenant,
     peut_faire_avancer_convention,
     peut_modifier_convention,
+    peut_preparer_convention,
 )
 from financements.services import comptes_rendus as services_comptes_rendus
 from financements.services import conventions as services
@@ -254,6 +255,26 @@ def pdf_signe(request: HttpRequest, pk: int, signature_pk: int) -> FileResponse:
     if not signature.chemin.startswith(PREFIXE_CONVENTIONS + "/"):
         raise Http404("Document introuvable.")
     return telechargement(signature.chemin, signature.nom_fichier, "application/pdf")
+
+
+@require_POST
+@exiger_double_authentification
+def preparer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Depuis un dossier décidé, un agent d'un financeur prépare le projet de convention commun aux financeurs qui
+    n'en ont pas encore."""
+    dossier = dossier_visible(request.user, pk)
+    if not peut_preparer_convention(request.user, dossier):
+        raise PermissionDenied("Seuls les agents d'un financeur d'un dossier décidé en préparent la convention.")
+    try:
+        convention = services.preparer_convention_commune(dossier, request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect(dossier)
+    noms = ", ".join(str(p.financeur) for p in convention.parties.select_related("financeur"))
+    messages.success(
+        request, f"Projet de convention préparé avec {noms} : précisez sa durée, ses montants et ses articles."
+    )
+    return redirect(convention)
 
 
 @require_POST

@@ -42,12 +42,14 @@ from financements.permissions import (
     peut_echanger,
     peut_instruire,
     peut_modifier_dossier,
+    peut_preparer_convention,
     peut_repondre_appel,
     peut_voir_convention,
     profil_dossier,
 )
 from financements.services import dossiers as services
 from financements.services import retraits
+from financements.services.conventions import financeurs_sans_convention
 from financements.services.instruction import _organisation_instructrice
 
 
@@ -136,6 +138,9 @@ def _page(request, dossier, statut=200, **formulaires):
         for c in dossier.conventions.select_related("structure").prefetch_related("parties__financeur", "signatures")
         if peut_voir_convention(request.user, c)
     ]
+    contexte["preparer_convention"] = peut_preparer_convention(request.user, dossier) and bool(
+        financeurs_sans_convention(dossier)
+    )
     transitions = services.transitions_possibles(request.user, dossier)
     if transitions:
         contexte["form_transition"] = formulaires.get("form_transition") or TransitionDossierForm(statuts=transitions)

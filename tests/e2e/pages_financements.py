@@ -2,7 +2,9 @@
 (« Appel à projets 2027 — Rennes Métropole » du contrat CN03501I, financements/demo.py).
 
 - `PAGES` : chemins publics (visiteur anonyme), lus dans la base de démonstration chargée ;
-- `PAGES_CONNECTEES` : (nom, chemin ou fonction qui rend le chemin, compte de démonstration).
+- `PAGES_CONNECTEES` : (nom, chemin ou fonction qui rend le chemin, compte de démonstration) ;
+- `PAGES_DOUBLE_AUTHENTIFICATION` : (nom, chemin ou fonction, compte, envoyer_vide), pages qu'un agent n'ouvre
+  qu'avec la double authentification (activée pour le compte par le test).
 """
 
 CODE = "CN03501I"
@@ -42,6 +44,15 @@ def _avenant(suite: str = "") -> str:
     return f"/contrats/appels-a-projets/conventions/{avenant.convention_id}/avenants/{avenant.pk}/{suite}"
 
 
+def _cpo_en_execution(suite: str = "") -> str:
+    """La CPO 2025–2028 des Ateliers du Blosne, en vigueur (financements/demo.py)."""
+    from financements.demo import TITRE_2025
+    from financements.models import Convention
+
+    convention = Convention.objects.filter(dossiers__appel__titre=TITRE_2025, nombre_annees=4).first()
+    return f"/contrats/appels-a-projets/conventions/{convention.pk}/{suite}"
+
+
 PAGES = [
     f"/contrats/appels-a-projets/contrat/{CODE}/",
     _appel,
@@ -75,11 +86,20 @@ PAGES_CONNECTEES = [
     ("tableau-etat", "/contrats/appels-a-projets/conventions/etat/?annee=2026", ETAT),
     ("convention-en-vigueur-structure", lambda: _convention(1), STRUCTURE),
     ("cpo-agent", lambda: _convention(3), AGENT),
-    # Préparer un avenant et signer pour un financeur demandent la double authentification, que les comptes de
-    # démonstration n'ont pas : ces formulaires sont vérifiés par les tests des pages (tests/financements). La
-    # structure, elle, signe l'avenant qui l'attend (même formulaire que la signature de la convention).
+    # La structure signe l'avenant qui l'attend (même formulaire que la signature de la convention) ; signer une
+    # convention et préparer un avenant : PAGES_DOUBLE_AUTHENTIFICATION ci-dessous.
     ("convention-en-vigueur-agent", lambda: _convention(1), AGENT),
     ("avenant-structure", _avenant, STRUCTURE),
     ("avenant-agent", _avenant, AGENT),
     ("avenant-signature-structure", lambda: _avenant("signer/"), STRUCTURE),
+]
+
+# Signer une convention et préparer un avenant demandent la double
+# authentification : activée pour l'agent de la métropole par le test. La CPO 2027–2029 attend la signature de
+# la métropole ; la CPO 2025–2028 est en vigueur.
+PAGES_DOUBLE_AUTHENTIFICATION = [
+    ("signature-convention", lambda: _convention(3, "signer/"), AGENT, False),
+    ("signature-convention-erreurs", lambda: _convention(3, "signer/"), AGENT, True),
+    ("nouvel-avenant", lambda: _cpo_en_execution("avenants/nouveau/"), AGENT, False),
+    ("nouvel-avenant-erreurs", lambda: _cpo_en_execution("avenants/nouveau/"), AGENT, True),
 ]

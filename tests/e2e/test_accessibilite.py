@@ -4,7 +4,8 @@ axe-core vient du paquet axe-playwright-python (son axe.min.js est injecté dans
 téléchargé. Les pages du socle sont listées ici ; chaque rubrique ajoute les siennes dans un module
 `tests/e2e/pages_<rubrique>.py`, valables avec la démonstration : `PAGES` (chemins publics, ou fonctions qui
 rendent le chemin) et, s'il y a lieu, `PAGES_CONNECTEES` ((nom, chemin ou fonction, compte de démonstration
-ou None)).
+ou None)) et `PAGES_DOUBLE_AUTHENTIFICATION` ((nom, chemin ou fonction, compte, envoyer_vide) : les pages
+qu'un agent n'ouvre qu'avec la double authentification, activée pour le compte avant la visite).
 """
 
 import importlib
@@ -18,6 +19,7 @@ from playwright.sync_api import expect
 
 from comptes import services
 from comptes.models import Organisation, Role, Utilisateur
+from tests.double_authentification import activer
 from tests.e2e.accessibilite import rapport_axe
 
 MODULES_DE_PAGES = sorted(chemin.stem for chemin in Path(__file__).parent.glob("pages_*.py"))
@@ -41,6 +43,7 @@ class PageAVerifier:
     compte: str | None = None  # adresse d'un compte de démonstration, ou visiteur anonyme
     statut: int = 200
     envoyer_vide: bool = False  # vérifier le formulaire de la page après un envoi vide (messages d'erreur)
+    double_authentification: bool = False  # activée pour le compte avant la visite (signer, avenants…)
 
     def url(self) -> str:
         return self.chemin if isinstance(self.chemin, str) else self.chemin()
@@ -58,6 +61,12 @@ def pages_des_rubriques() -> list[PageAVerifier]:
             pages.append(PageAVerifier(f"{rubrique}:{nom}", chemin))
         for nom, chemin, compte in getattr(module, "PAGES_CONNECTEES", []):
             pages.append(PageAVerifier(f"{rubrique}:{nom}", chemin, compte))
+        for nom, chemin, compte, envoyer_vide in getattr(module, "PAGES_DOUBLE_AUTHENTIFICATION", []):
+            pages.append(
+                PageAVerifier(
+                    f"{rubrique}:{nom}", chemin, compte, envoyer_vide=envoyer_vide, double_authentification=True
+                )
+            )
     return pages
 
 
@@ -91,6 +100,8 @@ PAGES = PAGES_DU_SOCLE + pages_des_rubriques()
 @pytest.mark.navigateur
 @pytest.mark.parametrize("a_verifier", PAGES, ids=[page.nom for page in PAGES])
 def test_it_has_no_serious_accessibility_violation(page, journal, demo, connecter, violations_bloquantes, a_verifier):
+    if a_verifier.double_authentification:
+        activer(Utilisateur.objects.get(email=a_verifier.compte))
     if a_verifier.compte:
         connecter(a_verifier.compte)
     url = a_verifier.url()

@@ -346,6 +346,11 @@ def _financements(m: Monde) -> None:
     m.dossier_instruction = dossier("Cuisine collective", "en_instruction")
     m.dossier_decide = dossier("Bibliothèque de rue", "decide")
     m.dossier_en_cours = dossier("Fête de quartier", "en_cours")
+    # Le projet de convention du bailleur pour l'action en cours, résilié : « Préparer la convention » du dossier
+    # en prépare un nouveau pour lui.
+    Convention.objects.filter(dossiers=m.dossier_en_cours, parties__financeur=m.bailleur).update(
+        statut=StatutConvention.RESILIEE
+    )
     # Les autres conventions du dossier décidé : celle de la métropole en projet, celle du bailleur envoyée.
     m.convention_projet = Convention.objects.get(dossiers=m.dossier_decide, parties__financeur=m.org_epci)
     m.convention_envoyee = Convention.objects.get(dossiers=m.dossier_decide, parties__financeur=m.bailleur)
@@ -840,6 +845,7 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:supprimer_brouillon": _url("financements:supprimer_brouillon", "dossier_brouillon.pk"),
     "financements:retirer_dossier": _url("financements:retirer_dossier", "dossier_depose.pk"),
     "financements:transition_dossier": _url("financements:transition_dossier", "dossier_decide.pk"),
+    "financements:preparer_convention": _url("financements:preparer_convention", "dossier_en_cours.pk"),
     "financements:bilan_dossier": _url("financements:bilan_dossier", "dossier_en_cours.pk"),
     "financements:pdf_dossier": _url("financements:pdf_dossier", "dossier_instruction.pk"),
     "financements:prendre_dossier": _url("financements:prendre_dossier", "dossier_depose.pk"),
@@ -1221,6 +1227,7 @@ DONNEES: dict[str, Donnees] = {
     "financements:confirmer_co_portage": _fixe({}),
     "financements:deposer_dossier": _fixe({}),
     "financements:retirer_dossier": _fixe({"motif": "L'action est financée autrement."}),
+    "financements:preparer_convention": _fixe({}),
     # La convention de l'État (plus de 23 000 €) est signée : l'action peut commencer.
     "financements:transition_dossier": _fixe({"statut": StatutDossier.EN_COURS, "motif": "Action lancée."}),
     "financements:modifier_convention": lambda m, a: {

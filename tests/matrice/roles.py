@@ -538,6 +538,9 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:confirmer_co_portage": action(profil(permis={"co_porteur"}, voient={"structure"})),
     # Après la décision, les instructeurs font commencer l'action (« conventionné » suit les conventions).
     "financements:transition_dossier": action(INSTRUCTEUR),
+    # Depuis un dossier décidé, les agents de ses financeurs préparent la convention commune à ceux qui n'en ont
+    # pas (ici le bailleur, dont le projet de convention de l'action en cours est résilié).
+    "financements:preparer_convention": action(INSTRUCTEUR),
     # Le compte-rendu financier d'une action en cours : la structure porteuse.
     "financements:bilan_dossier": action(profil(permis={"structure"}, voient=LECTEURS_DOSSIER)),
     "financements:prendre_dossier": action(INSTRUCTEUR),
