@@ -24,6 +24,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/deposer/", dossiers.deposer, name="deposer_dossier"),
     path("dossiers/<int:pk>/supprimer/", dossiers.supprimer_brouillon, name="supprimer_brouillon"),
     path("dossiers/<int:pk>/retirer/", dossiers.retirer_dossier, name="retirer_dossier"),
+    path("dossiers/<int:pk>/renouveler/", dossiers.renouveler, name="renouveler_dossier"),
     path("dossiers/<int:pk>/etat/", dossiers.transition, name="transition_dossier"),
     path("dossiers/<int:pk>/bilan/", dossiers.bilan, name="bilan_dossier"),
     path("dossiers/<int:pk>/resume.pdf", dossiers.pdf, name="pdf_dossier"),

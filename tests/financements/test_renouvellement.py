@@ -131,8 +131,9 @@ def test_renewal_page_creates_the_draft_and_the_new_page_says_what_was_left_out(
     assert "« Emploi »" in page
 
 
-def test_renewal_page_refuses_others_and_drafts(client, decide, brouillon, nouvel_appel, agent, membre_structure):
+def test_renewal_page_refuses_others_and_drafts(client, decide, appel, structure, agent, membre_structure):
     client.force_login(agent)
     assert client.get(reverse("financements:renouveler_dossier", args=[decide.pk])).status_code == 403
+    brouillon = services.creer_dossier(appel, structure, membre_structure, "Autre projet")
     client.force_login(membre_structure)
     assert client.get(reverse("financements:renouveler_dossier", args=[brouillon.pk])).status_code == 403
