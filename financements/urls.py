@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from financements.views import appels, comptes_rendus, conventions, dossiers, instruction, tableaux, versements
+from financements.views import appels, comite, comptes_rendus, conventions, dossiers, instruction, tableaux, versements
 
 app_name = "financements"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("contrat/<str:code>/nouveau/", appels.nouvel_appel, name="nouvel_appel"),
     path("<int:pk>/", appels.appel, name="appel"),
     path("<int:pk>/publier/", appels.publier, name="publier_appel"),
+    path("<int:pk>/comite/", comite.comite_programmation, name="comite_programmation"),
+    path("<int:pk>/comite.csv", comite.comite_csv, name="comite_csv"),
     path("<int:pk>/repondre/", dossiers.nouveau, name="nouveau_dossier"),
     path("dossiers/<int:pk>/", dossiers.dossier, name="dossier"),
     path("dossiers/<int:pk>/modifier/", dossiers.modifier, name="modifier_dossier"),
