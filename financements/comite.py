@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from comptes.contexte import Qui
 from comptes.models import Organisation
-from financements.models import AppelAProjets, AvisInstruction, Dossier, FinanceurAppel, Financement
+from financements.models import AppelAProjets, AvisInstruction, Dossier, Financement, FinanceurAppel
 from financements.permissions import est_agent_porteur, financeurs_de_l_appel
 
 
@@ -109,5 +109,3 @@ def lignes_csv(dossiers: Iterable[Dossier], colonnes: list[Organisation]) -> Ite
         total = ligne.total_propose
         valeurs += [d.montant_demande, total if total is not None else "", d.montant_accorde]
         yield valeurs
-
-

@@ -99,7 +99,7 @@ def test_the_call_page_links_to_the_board_for_its_instructors_only(client, appel
 
 
 def test_csv_export_neutralises_formulas(client, appel, agent, structure, membre_structure, epci):
-    deposer(appel, structure, membre_structure, "=HYPERLINK(\"http://mal.example\")", {epci: Decimal("4000")})
+    deposer(appel, structure, membre_structure, '=HYPERLINK("http://mal.example")', {epci: Decimal("4000")})
     client.force_login(agent)
     reponse = client.get(reverse("financements:comite_csv", args=[appel.pk]))
     assert reponse.status_code == 200
@@ -119,10 +119,14 @@ def test_the_board_takes_a_fixed_number_of_queries(client, appel, agent, structu
         return len(capture)
 
     for i in range(2):
-        d = deposer(appel, structure, membre_structure, f"Projet {i}", {epci: Decimal("1000"), prefecture: Decimal("500")})
+        d = deposer(
+            appel, structure, membre_structure, f"Projet {i}", {epci: Decimal("1000"), prefecture: Decimal("500")}
+        )
         instruction.donner_avis(d, agent, "reserve", Decimal("800"), organisation=epci)
     petit = compter()
     for i in range(2, 6):
-        d = deposer(appel, structure, membre_structure, f"Projet {i}", {epci: Decimal("1000"), prefecture: Decimal("500")})
+        d = deposer(
+            appel, structure, membre_structure, f"Projet {i}", {epci: Decimal("1000"), prefecture: Decimal("500")}
+        )
         instruction.donner_avis(d, agent, "reserve", Decimal("800"), organisation=epci)
     assert compter() == petit
