@@ -100,6 +100,12 @@ def renouveler(origine: Dossier, appel: AppelAProjets, auteur) -> Dossier:
             f"au {appel.cloture:%d/%m/%Y}) : choisissez un appel ouvert."
         )
 
+    deja = Dossier.objects.filter(renouvelle=origine, appel=appel).exclude(statut=StatutDossier.RETIRE).first()
+    if deja is not None:
+        raise ValidationError(
+            f"Ce dossier est déjà renouvelé pour l'appel « {appel.titre} » (dossier {deja.reference}) : "
+            "complétez celui-là."
+        )
     non_repris = list(TOUJOURS_NON_REPRIS)
     nouveau = Dossier(
         appel=appel,

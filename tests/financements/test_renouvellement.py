@@ -89,6 +89,13 @@ def test_renewal_leaves_out_pieces_decisions_and_what_the_new_call_lacks(
     assert not nouveau.collectif
 
 
+def test_a_dossier_is_renewed_once_per_call(decide, nouvel_appel, membre_structure):
+    renouvellement.renouveler(decide, nouvel_appel, membre_structure)
+    with pytest.raises(ValidationError, match="déjà renouvelé"):
+        renouvellement.renouveler(decide, nouvel_appel, membre_structure)
+    assert Dossier.objects.filter(renouvelle=decide).count() == 1
+
+
 def test_a_closed_call_is_refused(decide, nouvel_appel, membre_structure):
     nouvel_appel.cloture = timezone.localdate() - timedelta(days=1)
     nouvel_appel.ouverture = nouvel_appel.cloture - timedelta(days=30)
