@@ -221,3 +221,30 @@ class TableauEtatFiltre(django_filters.FilterSet):
 
     def filtrer_contrat(self, queryset, name, value):
         return queryset.filter(Q(nom__icontains=value) | Q(code__iexact=value.strip()))
+
+
+class ComiteFiltre(django_filters.FilterSet):
+    """Le comité de programmation d'un appel : l'état des dossiers, un QPV et une priorité de l'appel (par leur
+    nom)."""
+
+    statut = django_filters.ChoiceFilter(
+        label="État",
+        choices=[c for c in StatutDossier.choices if c[0] != StatutDossier.BROUILLON],
+        empty_label="Tous",
+    )
+    qpv = django_filters.ModelChoiceFilter(label="QPV", field_name="qpv", queryset=None, empty_label="Tous")
+    priorite = django_filters.ModelChoiceFilter(
+        label="Priorité", field_name="priorites", queryset=None, empty_label="Toutes"
+    )
+
+    class Meta:
+        model = Dossier
+        fields = []
+
+    def __init__(self, *args, appel: AppelAProjets, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Un appel sans QPV listés les accepte tous : ceux du contrat.
+        qpv = appel.qpv.all() if appel.qpv.exists() else appel.contrat.qpv.all()
+        self.filters["qpv"].queryset = qpv.order_by("nom")
+        priorites = appel.priorites.all() if appel.priorites.exists() else appel.contrat.orientations.all()
+        self.filters["priorite"].queryset = priorites.order_by("titre")

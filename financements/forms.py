@@ -689,3 +689,21 @@ class RetraitDossierForm(DsfrBaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class RenouvellementForm(DsfrBaseForm):
+    """Choisir l'appel ouvert pour lequel renouveler un dossier (du même contrat ou d'un autre)."""
+
+    appel = forms.ModelChoiceField(
+        label="Appel à projets",
+        queryset=None,
+        help_text="Les appels ouverts aujourd'hui ; le nouveau dossier sera un brouillon à relire et compléter.",
+        error_messages={"required": "Choisissez l'appel pour lequel renouveler le dossier."},
+    )
+
+    def __init__(self, *args, appels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appel"].queryset = appels
+        self.fields["appel"].label_from_instance = lambda a: (
+            f"{a.titre} — {a.contrat.nom} (clôture le {a.cloture:%d/%m/%Y})"
+        )

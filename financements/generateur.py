@@ -336,6 +336,7 @@ def generer(
                 "Président·e",
                 "",
                 "",
+                "[]",
             )
         )
         qpv = qpv_par_epci.get(contrats[indice].epci_id) or tous_qpv
@@ -346,7 +347,7 @@ def generer(
         "renouvellement, nombre_annees, fonds_propres, autres_financements, statut, issue, montant_demande, "
         "montant_accorde, convention_requise, collectif, depose_le, decide_le, cree_par_id, cree_le, modifie_le, "
         "porteur_ess, financeurs_ids, type_subvention, representant_nom, representant_qualite, delegataire_nom, "
-        "delegataire_qualite"
+        "delegataire_qualite, non_repris"
     )
     with connection.cursor() as curseur:
         with curseur.copy(f"COPY {Dossier._meta.db_table} ({colonnes}) FROM STDIN") as copie:

@@ -335,3 +335,24 @@ def financeurs_revisables(qui: Qui, dossier: Dossier) -> list[Organisation]:
     if dossier.statut != StatutDossier.DECIDE:
         return []
     return list(profil_dossier(qui, dossier).financeurs)
+
+
+# --- Comité de programmation ------------------------------------------------------------------------------
+# Les dossiers d'un appel côte à côte, pour décider ensemble : les instructeurs de l'appel, c'est-à-dire les
+# agents de la collectivité porteuse du contrat et ceux des financeurs de l'appel. Lecture seule : les
+# décisions se prennent sur chaque dossier.
+
+
+def financeurs_de_l_appel(qui: Qui, appel: AppelAProjets) -> list[Organisation]:
+    """Les organisations de la personne qui financent l'appel (elle en est agent, agent de l'État ou
+    partenaire)."""
+    instructrices = organisations_instructrices(qui)
+    if not instructrices:
+        return []
+    participants = {f.organisation_id for f in appel.financeurs.all()}
+    return [o for o in instructrices if o.pk in participants]
+
+
+def peut_voir_comite(qui: Qui, appel: AppelAProjets) -> bool:
+    """Le comité de programmation d'un appel publié : la collectivité porteuse et les financeurs de l'appel."""
+    return appel.est_publie and (est_agent_porteur(qui, appel.contrat) or bool(financeurs_de_l_appel(qui, appel)))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from financements.views import appels, comptes_rendus, conventions, dossiers, instruction, tableaux, versements
+from financements.views import appels, comite, comptes_rendus, conventions, dossiers, instruction, tableaux, versements
 
 app_name = "financements"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/prolonger/", appels.prolonger, name="prolonger_appel"),
     path("<int:pk>/clore/", appels.clore, name="clore_appel"),
     path("ouverts/", appels.appels_ouverts, name="appels_ouverts"),
+    path("<int:pk>/comite/", comite.comite_programmation, name="comite_programmation"),
+    path("<int:pk>/comite.csv", comite.comite_csv, name="comite_csv"),
     path("<int:pk>/repondre/", dossiers.nouveau, name="nouveau_dossier"),
     path("dossiers/<int:pk>/", dossiers.dossier, name="dossier"),
     path("dossiers/<int:pk>/modifier/", dossiers.modifier, name="modifier_dossier"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/deposer/", dossiers.deposer, name="deposer_dossier"),
     path("dossiers/<int:pk>/supprimer/", dossiers.supprimer_brouillon, name="supprimer_brouillon"),
     path("dossiers/<int:pk>/retirer/", dossiers.retirer_dossier, name="retirer_dossier"),
+    path("dossiers/<int:pk>/renouveler/", dossiers.renouveler, name="renouveler_dossier"),
     path("dossiers/<int:pk>/etat/", dossiers.transition, name="transition_dossier"),
     path("dossiers/<int:pk>/convention/", conventions.preparer, name="preparer_convention"),
     path("dossiers/<int:pk>/bilan/", dossiers.bilan, name="bilan_dossier"),

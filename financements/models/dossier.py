@@ -144,6 +144,17 @@ class Dossier(models.Model):
     date_debut = models.DateField("début de l'action", null=True, blank=True)
     date_fin = models.DateField("fin de l'action", null=True, blank=True)
     renouvellement = models.BooleanField("renouvellement", default=False, help_text="Sinon, première demande.")
+    # Le dossier de l'an dernier dont celui-ci est la copie (services.renouvellement) ; ce qui n'en a pas été
+    # repris (priorités absentes du nouvel appel, financeurs qui n'y participent pas…) est dit sur la page.
+    renouvelle = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renouvellements",
+        verbose_name="renouvelle le dossier",
+    )
+    non_repris = models.JSONField("non repris du dossier renouvelé", default=list, blank=True, editable=False)
     nombre_annees = models.PositiveSmallIntegerField(
         "durée (années)",
         default=1,

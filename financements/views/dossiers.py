@@ -29,6 +29,7 @@ from financements.forms import (
     NouveauDossierForm,
     PieceForm,
     PlanFinancementForm,
+    RenouvellementForm,
     RetraitDossierForm,
     RevisionDecisionForm,
     TransitionDossierForm,
@@ -48,7 +49,7 @@ from financements.permissions import (
     profil_dossier,
 )
 from financements.services import dossiers as services
-from financements.services import retraits
+from financements.services import renouvellement, retraits
 from financements.services.conventions import financeurs_sans_convention
 from financements.services.instruction import _organisation_instructrice
 
@@ -109,6 +110,7 @@ def _page(request, dossier, statut=200, **formulaires):
         "profil": profil,
         "instructeur": instructeur,
         "statuts_retirables": STATUTS_RETIRABLES,
+        "renouvelable": renouvellement.peut_renouveler(request.user, dossier),
         "totaux": services.totaux_budget(dossier),
         "lignes": dossier.lignes_budget.all(),
         "financements": dossier.financements.all(),
@@ -569,3 +571,38 @@ def retirer_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             statut = 400
     return render(request, "financements/dossiers/retirer.html", {"dossier": dossier, "form": form}, status=statut)
+
+
+# --- Renouveler un dossier ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def renouveler(request: HttpRequest, pk: int) -> HttpResponse:
+    """Renouveler un dossier décidé ou clos pour un appel ouvert : un brouillon copié, relié à celui-ci."""
+    dossier = dossier_visible(request.user, pk)
+    if not renouvellement.peut_renouveler(request.user, dossier):
+        raise PermissionDenied("Seuls les membres de la structure porteuse renouvellent un dossier décidé ou clos.")
+    form = RenouvellementForm(request.POST or None, appels=renouvellement.appels_possibles(request.user, dossier))
+    statut = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                nouveau = renouvellement.renouveler(dossier, form.cleaned_data["appel"], request.user)
+            except (ValidationError, PermissionDenied) as erreur:
+                form.add_error("appel", _erreurs(erreur))
+                statut = 409
+            else:
+                messages.success(
+                    request,
+                    "Le dossier est renouvelé en brouillon : relisez-le, complétez ce qui n'a pas été repris, puis "
+                    "déposez-le.",
+                )
+                return redirect(nouveau)
+        else:
+            statut = 400
+    return render(
+        request,
+        "financements/dossiers/renouveler.html",
+        {"dossier": dossier, "form": form, "fil_ariane": fil(dossier, {"titre": "Renouveler", "url": ""})},
+        status=statut,
+    )

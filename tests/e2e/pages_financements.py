@@ -70,6 +70,12 @@ PAGES_CONNECTEES = [
     ("dossier-pieces", lambda: _dossier("Repair café itinérant", "pieces/"), STRUCTURE),
     ("dossier-co-porteurs", lambda: _dossier("Repair café itinérant", "co-porteurs/"), STRUCTURE),
     ("dossier-conventionne-structure", lambda: _dossier("Recyclerie solidaire du Blosne et de Villejean"), STRUCTURE),
+    (
+        "dossier-renouveler",
+        lambda: _dossier("Recyclerie solidaire du Blosne et de Villejean", "renouveler/"),
+        STRUCTURE,
+    ),
+    ("comite-programmation", lambda: _appel() + "comite/", AGENT),
     ("dossier-instruction-agent", lambda: _dossier("Permanences d'accès aux droits"), AGENT),
     ("dossier-instruction-etat", lambda: _dossier("Chantier d'insertion espaces verts"), ETAT),
     ("tableau-instruction", "/contrats/appels-a-projets/instruction/", AGENT),

@@ -311,6 +311,8 @@ def _financements(m: Monde) -> None:
 
     m.appel = appel("Appel à projets 2027", publier=True)
     m.appel_en_preparation = appel("Appel à projets 2028", publier=False)
+    # Un second appel ouvert : celui pour lequel la structure renouvelle son dossier décidé.
+    m.appel_suivant = appel("Appel à projets 2027 — second semestre", publier=True)
     m.demandes = {m.org_epci: Decimal("10000"), m.prefecture: Decimal("30000"), m.bailleur: Decimal("5000")}
     # Qui décide pour quel financeur sollicité.
     m.financeur_de = {"agent": m.org_epci, "etat": m.prefecture, "partenaire": m.bailleur}
@@ -844,6 +846,9 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:deposer_dossier": _url("financements:deposer_dossier", "dossier_brouillon.pk"),
     "financements:supprimer_brouillon": _url("financements:supprimer_brouillon", "dossier_brouillon.pk"),
     "financements:retirer_dossier": _url("financements:retirer_dossier", "dossier_depose.pk"),
+    "financements:renouveler_dossier": _url("financements:renouveler_dossier", "dossier_decide.pk"),
+    "financements:comite_programmation": _url("financements:comite_programmation", "appel.pk"),
+    "financements:comite_csv": _url("financements:comite_csv", "appel.pk"),
     "financements:transition_dossier": _url("financements:transition_dossier", "dossier_decide.pk"),
     "financements:preparer_convention": _url("financements:preparer_convention", "dossier_en_cours.pk"),
     "financements:bilan_dossier": _url("financements:bilan_dossier", "dossier_en_cours.pk"),
@@ -1228,6 +1233,7 @@ DONNEES: dict[str, Donnees] = {
     "financements:deposer_dossier": _fixe({}),
     "financements:retirer_dossier": _fixe({"motif": "L'action est financée autrement."}),
     "financements:preparer_convention": _fixe({}),
+    "financements:renouveler_dossier": lambda m, a: {"appel": m.appel_suivant.pk},
     # La convention de l'État (plus de 23 000 €) est signée : l'action peut commencer.
     "financements:transition_dossier": _fixe({"statut": StatutDossier.EN_COURS, "motif": "Action lancée."}),
     "financements:modifier_convention": lambda m, a: {

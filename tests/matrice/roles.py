@@ -513,6 +513,10 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:clore_appel": formulaire(profil(permis={"agent"}, voient=CONNECTES)),
     # La liste nationale des appels ouverts : publique.
     "financements:appels_ouverts": lecture(PUBLIC, PUBLIC_METHODE),
+    # Le comité de programmation d'un appel publié (lecture seule, export CSV) : la collectivité porteuse et les
+    # financeurs de l'appel. Décision : ni les administrateurs ni les autres financeurs (403 : l'appel est public).
+    "financements:comite_programmation": lecture(profil(permis=INSTRUCTEURS, voient=CONNECTES), CONNECTE_METHODE),
+    "financements:comite_csv": lecture(profil(permis=INSTRUCTEURS, voient=CONNECTES), CONNECTE_METHODE),
     # Répondre à un appel publié : un membre d'une structure de l'annuaire.
     "financements:nouveau_dossier": formulaire(profil(permis=MEMBRES_DE_STRUCTURE, voient=CONNECTES)),
     "financements:dossier": lecture(LECTEUR_DOSSIER, CONNECTE_METHODE),
@@ -534,6 +538,8 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # Le porteur supprime son brouillon, ou retire son dossier déposé ; ses lecteurs le voient sans le faire.
     "financements:supprimer_brouillon": formulaire(PORTEUR_BROUILLON),
     "financements:retirer_dossier": formulaire(profil(permis={"structure"}, voient=LECTEURS_DOSSIER)),
+    # Renouveler un dossier décidé pour un autre appel ouvert : la structure porteuse ; ses lecteurs le voient.
+    "financements:renouveler_dossier": formulaire(profil(permis={"structure"}, voient=LECTEURS_DOSSIER)),
     # Le co-porteur invité confirme sa participation ; la structure porteuse voit le dossier sans le pouvoir.
     "financements:confirmer_co_portage": action(profil(permis={"co_porteur"}, voient={"structure"})),
     # Après la décision, les instructeurs font commencer l'action (« conventionné » suit les conventions).
