@@ -11,7 +11,16 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from comptes import rgpd
 from comptes.audit import journaliser
-from comptes.models import ActionAudit, Adhesion, EntreeAudit, Invitation, Organisation, TacheDeFond, Utilisateur
+from comptes.models import (
+    AbonnementAlerte,
+    ActionAudit,
+    Adhesion,
+    EntreeAudit,
+    Invitation,
+    Organisation,
+    TacheDeFond,
+    Utilisateur,
+)
 from config.lib.journal import masquer_arguments
 
 
@@ -197,6 +206,24 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organisation__nom"]
     readonly_fields = ["empreinte_jeton", "acceptee_le", "acceptee_par"]
     autocomplete_fields = ["organisation", "invitee_par"]
+
+
+@admin.register(AbonnementAlerte)
+class AbonnementAlerteAdmin(admin.ModelAdmin):
+    """Les désabonnements (et réabonnements) aux alertes : une ligne n'existe qu'après un choix de la personne,
+    qui seule le change (lien de l'e-mail ou « Mon compte ») ; lus ici pour répondre à une question."""
+
+    list_display = ["utilisateur", "type_alerte", "abonne", "modifie_le"]
+    list_filter = ["type_alerte", "abonne"]
+    search_fields = ["utilisateur__email"]
+    list_select_related = ["utilisateur"]
+    readonly_fields = ["utilisateur", "type_alerte", "abonne", "modifie_le"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(EntreeAudit)

@@ -359,6 +359,7 @@ class ActionAudit(models.TextChoices):
     DECISION_FINANCEUR = "decision_financeur", "Décision d'un financeur"
     EXPORT_DONNEES_PERSONNELLES = "export_donnees_personnelles", "Export de données personnelles"
     EXPORT_INSTRUCTION = "export_instruction", "Export du tableau d'instruction"
+    EXPORT_CONTRIBUTIONS = "export_contributions", "Export des contributions d'un contrat"
     COMPTE_SUPPRIME = "compte_supprime", "Suppression de compte (RGPD)"
     COMPTE_ANONYMISE = "compte_anonymise", "Anonymisation par un administrateur"
     COMPTE_EFFACE = "compte_efface", "Compte effacé de la base par un administrateur"

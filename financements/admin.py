@@ -9,6 +9,7 @@ from financements.models import (
     Convention,
     Dossier,
     FinanceurAppel,
+    JournalAppel,
     JournalDossier,
     RappelCompteRendu,
     RappelDossier,
@@ -56,6 +57,17 @@ class JournalDossierAdmin(LectureSeule):
     list_display = ["dossier", "date", "evenement", "de_statut", "a_statut", "auteur"]
     list_select_related = ["dossier", "auteur"]
     raw_id_fields = ["dossier", "auteur"]
+
+
+@admin.register(JournalAppel)
+class JournalAppelAdmin(LectureSeule):
+    """Les modifications des appels publiés (dates, priorités, financeurs, enveloppes ; prolongations, clôtures
+    anticipées) : écrites par les services, lues ici."""
+
+    list_display = ["appel", "cree_le", "evenement", "auteur", "motif"]
+    list_filter = ["evenement"]
+    list_select_related = ["appel", "auteur"]
+    raw_id_fields = ["appel", "auteur"]
 
 
 @admin.register(RappelDossier)

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from comptes.audit import journaliser
+from comptes.models import ActionAudit
 from config.lib.tableurs import reponse_tableur
 from contrats import exports
 from contrats.acces import contrat_pour_contributions, contrat_visible
@@ -25,9 +27,17 @@ def contrats(request: HttpRequest, format: str) -> Reponse:
 
 @require_GET
 def contributions(request: HttpRequest, code: str, format: str) -> Reponse:
-    """Les contributions et leurs réponses, pour les associés du contrat (404 pour les autres, comme la page)."""
+    """Les contributions et leurs réponses, pour les associés du contrat (404 pour les autres, comme la page).
+    Elles nomment leurs auteurs (des habitants) : l'export entre au journal d'audit."""
     contrat = contrat_pour_contributions(request.user, code)
     entete, lignes = exports.contributions(contrat)
+    journaliser(
+        ActionAudit.EXPORT_CONTRIBUTIONS,
+        auteur=request.user,
+        objet=contrat,
+        details={"export": f"contributions ({format.upper()})"},
+        request=request,
+    )
     return reponse_tableur(format, f"contributions-{contrat.code}", "Contributions", entete, lignes)
 
 

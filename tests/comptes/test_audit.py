@@ -468,3 +468,18 @@ def test_a_failed_deletion_from_the_list_leaves_the_organisation_and_no_entry(
 
     assert Adhesion.objects.filter(organisation=association_dissoute).count() == 2
     assert not EntreeAudit.objects.exists()
+
+
+def test_admins_read_alert_unsubscriptions_without_changing_them(client, admin_plateforme, membre_structure):
+    from comptes.models import AbonnementAlerte, TypeAlerte
+
+    abonnement = AbonnementAlerte.objects.create(
+        utilisateur=membre_structure, type_alerte=TypeAlerte.APPELS_A_PROJETS, abonne=False
+    )
+    client.force_login(admin_plateforme)
+    liste = client.get(reverse("admin:comptes_abonnementalerte_changelist")).content.decode()
+    assert str(membre_structure) in liste
+    assert client.get(reverse("admin:comptes_abonnementalerte_add")).status_code == 403
+    client.post(reverse("admin:comptes_abonnementalerte_change", args=[abonnement.pk]), {"abonne": "on"})
+    abonnement.refresh_from_db()
+    assert abonnement.abonne is False

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comptes.models import ActionAudit, EntreeAudit
 from contrats.models import Engagement, StatutContrat
 from contrats.services import concertation as concertation_services
 from tests.acteurs_ess.factories import CollectifFactory, StructureFactory
@@ -183,12 +184,28 @@ def test_the_contributions_export_holds_the_answers(client, agent, contribution)
 
 
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_the_contributions_export_is_journaled(client, agent, contribution, format):
+    contrat = contribution.concertation.contrat
+    client.force_login(agent)
+
+    reponse = client.get(reverse(f"contrats:contributions_{format}", args=[contrat.code]))
+    if hasattr(reponse, "streaming_content"):
+        b"".join(reponse.streaming_content)
+
+    assert reponse.status_code == 200
+    entree = EntreeAudit.objects.get(action=ActionAudit.EXPORT_CONTRIBUTIONS)
+    assert (entree.auteur, entree.object_id) == (agent, str(contrat.pk))
+    assert entree.details["export"] == f"contributions ({format.upper()})"
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
 def test_the_contributions_export_is_hidden_from_non_associates(client, contribution, habitant, format):
     client.force_login(habitant)
 
     url = reverse(f"contrats:contributions_{format}", args=[contribution.concertation.contrat.code])
 
     assert client.get(url).status_code == 404
+    assert not EntreeAudit.objects.filter(action=ActionAudit.EXPORT_CONTRIBUTIONS).exists()
 
 
 def test_the_contributions_export_asks_anonymous_visitors_to_log_in(client, contribution):

@@ -37,3 +37,17 @@ def test_it_shows_payments_read_only_without_the_iban(client, admin_plateforme, 
     assert "M-1" in page and rib.iban not in page
     assert client.get(reverse("admin:financements_versement_add")).status_code == 403
     assert client.get(reverse("admin:financements_reversement_changelist")).status_code == 200
+
+
+def test_it_lists_the_journal_of_published_calls_read_only(client, admin_plateforme, appel, agent):
+    from datetime import timedelta
+
+    from financements.services.appels import prolonger_appel
+
+    entree = prolonger_appel(appel, agent, appel.cloture + timedelta(days=7), motif="Demande des associations")
+    client.force_login(admin_plateforme)
+    page = client.get(reverse("admin:financements_journalappel_changelist")).content.decode()
+    assert "Demande des associations" in page and appel.titre in page
+    assert client.get(reverse("admin:financements_journalappel_add")).status_code == 403
+    modification = client.get(reverse("admin:financements_journalappel_change", args=[entree.pk])).content.decode()
+    assert 'name="motif"' not in modification  # le journal ne se réécrit pas
