@@ -11,11 +11,19 @@ import logging
 from typing import Any
 
 from config.lib.journal import _tache_masquee
+from config.lib.pannes import panne_de_connexion
 
 
-def masquer_evenement(evenement: dict[str, Any], _indice: dict[str, Any]) -> dict[str, Any]:
+def masquer_evenement(evenement: dict[str, Any], indice: dict[str, Any]) -> dict[str, Any] | None:
     """`before_send` de Sentry : le texte d'un e-mail remplacé par sa longueur, dans les champs d'une tâche
-    (`extra.job`, `extra.jobs`) comme dans la phrase du journal qui la cite."""
+    (`extra.job`, `extra.jobs`) comme dans la phrase du journal qui la cite.
+
+    Une base injoignable (redémarrage de PostgreSQL, bascule) n'est pas envoyée : chaque requête de la panne
+    lèverait la même erreur, rendue en 503 (`config.lib.pannes`) ; la panne se voit à la sonde `/sante/` et à
+    l'état détaillé, pas par des milliers d'événements identiques."""
+    exception = (indice.get("exc_info") or (None, None, None))[1]
+    if exception is not None and panne_de_connexion(exception):
+        return None
     extra = evenement.get("extra") or {}
     tache = extra.get("job")
     masquee = _tache_masquee(tache)
