@@ -1,6 +1,9 @@
-// Autocomplétion des champs de choix (organisations, structures, collectifs) : motif « combobox » de l'ARIA.
-// Le champ texte garde le nom lu ; le choix d'une suggestion remplit le champ caché « <nom>_id » qui le suit.
-// Sans JavaScript, le nom saisi est retrouvé par le serveur (config/lib/autocompletion.py).
+// Autocomplétion (motif « combobox » de l'ARIA), sous deux formes :
+// - champ de choix (organisations, structures, collectifs, QPV ; attribut data-autocompletion-champ) : le champ
+//   texte garde le nom lu, le choix d'une suggestion remplit le champ caché « <nom>_id » qui le suit ; sans
+//   JavaScript, le nom saisi est retrouvé par le serveur (config/lib/autocompletion.py) ;
+// - recherche qui mène à une page (territoires) : le choix d'une suggestion ouvre son adresse (resultat.url) ;
+//   sans JavaScript, le formulaire mène à la page de résultats.
 (function () {
   "use strict";
 
@@ -9,7 +12,8 @@
 
   function installer(champ) {
     var adresse = champ.getAttribute("data-autocompletion");
-    var cache = champ.parentNode.querySelector("input[data-autocompletion-identifiant]");
+    var navigation = !champ.hasAttribute("data-autocompletion-champ");
+    var cache = navigation ? null : champ.parentNode.querySelector("input[data-autocompletion-identifiant]");
     var identifiant = champ.id + "-suggestions";
     var liste = document.createElement("ul");
     var annonce = document.createElement("p");
@@ -19,15 +23,21 @@
     var demande = 0;
 
     liste.id = identifiant;
-    liste.className = "coville-suggestions";
+    liste.className = navigation ? "coville-suggestions coville-suggestions--dessous" : "coville-suggestions";
     liste.setAttribute("role", "listbox");
     liste.setAttribute("aria-label", "Suggestions");
     liste.hidden = true;
     annonce.className = "fr-sr-only";
     annonce.setAttribute("aria-live", "polite");
     annonce.setAttribute("role", "status");
-    champ.insertAdjacentElement("afterend", liste);
-    liste.insertAdjacentElement("afterend", annonce);
+    if (navigation) {
+      // Dans la barre de recherche du DSFR (flex), la liste vient après le bouton, sous la barre entière.
+      champ.parentNode.appendChild(liste);
+      champ.parentNode.appendChild(annonce);
+    } else {
+      champ.insertAdjacentElement("afterend", liste);
+      liste.insertAdjacentElement("afterend", annonce);
+    }
     champ.parentNode.classList.add("coville-autocompletion");
     champ.setAttribute("role", "combobox");
     champ.setAttribute("aria-autocomplete", "list");
@@ -55,12 +65,20 @@
       }
     }
 
+    function libelle(resultat) {
+      return resultat.libelle || resultat.nom + (resultat.precision ? " — " + resultat.precision : "");
+    }
+
     function choisir(index) {
       var resultat = resultats[index];
-      champ.value = resultat.libelle;
+      if (navigation) {
+        window.location.href = resultat.url;
+        return;
+      }
+      champ.value = libelle(resultat);
       if (cache) { cache.value = resultat.id; }
       fermer();
-      annonce.textContent = resultat.libelle + " choisi.";
+      annonce.textContent = libelle(resultat) + " choisi.";
     }
 
     function afficher(donnees) {
@@ -76,7 +94,13 @@
         option.id = identifiant + "-" + i;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        option.textContent = resultat.libelle;
+        option.textContent = libelle(resultat);
+        if (resultat.libelle_sorte) {
+          var sorte = document.createElement("span");
+          sorte.className = "coville-suggestions__sorte";
+          sorte.textContent = resultat.libelle_sorte;
+          option.appendChild(sorte);
+        }
         option.addEventListener("mousedown", function (evenement) {
           evenement.preventDefault();
           choisir(i);
@@ -137,5 +161,5 @@
     champ.addEventListener("blur", function () { setTimeout(fermer, 100); });
   }
 
-  document.querySelectorAll("input[data-autocompletion][data-autocompletion-champ]").forEach(installer);
+  document.querySelectorAll("input[data-autocompletion]").forEach(installer);
 })();

@@ -46,3 +46,24 @@ def test_an_agent_picks_a_signatory_with_the_keyboard(page, journal, demo, conne
         contrat__code=CODE, organisation__nom="Ville de Saint-Jacques-de-la-Lande"
     ).exists()
     assert journal.erreurs == [], journal.erreurs
+
+
+def test_a_visitor_opens_a_territory_from_the_search_suggestions(page, journal, demo, violations_bloquantes):
+    """La recherche des territoires partage le même script : le choix d'une suggestion ouvre sa page."""
+    page.goto("/territoires/")
+    champ = page.get_by_role("combobox", name="Rechercher une commune")
+
+    champ.press_sequentially("blosne")
+    suggestions = page.get_by_role("listbox", name="Suggestions")
+    option = suggestions.get_by_role("option", name="Le Blosne")
+    expect(option).to_be_visible()
+    expect(option).to_contain_text("Quartier prioritaire")
+    violations = violations_bloquantes(page)
+    assert not violations, rapport_axe(violations)
+
+    champ.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    champ.press("Enter")
+
+    expect(page).to_have_url("/territoires/qpv/QN03505M/")
+    assert journal.erreurs == [], journal.erreurs

@@ -85,7 +85,7 @@ def test_the_search_page_works_without_javascript(client, referentiel, django_as
     assert reponse.status_code == 200
     assert '<a href="/territoires/qpv/QN03505M/">Le Blosne</a>' in contenu
     assert 'data-autocompletion="/territoires/autocompletion/"' in contenu
-    assert "/static/territoires/autocompletion.js" in contenu
+    assert "/static/coville/autocompletion.js" in contenu
 
 
 def test_the_search_page_says_when_nothing_matches(client, referentiel):
