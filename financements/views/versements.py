@@ -4,6 +4,7 @@ des bénéficiaires d'une action collective. L'échéancier lui-même s'affiche 
 (section « Versements »). Seuls les agents du financeur agissent ; les règles sont dans
 `financements.services.versements`."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -81,6 +82,29 @@ def _page(request: HttpRequest, convention: Convention, form: forms.Form, titre:
     return render(request, GABARIT, {"convention": convention, "form": form, "titre": titre, **contexte})
 
 
+def _formulaire(
+    request: HttpRequest,
+    convention: Convention,
+    form: forms.Form,
+    action: Callable[[dict[str, Any]], object],
+    succes: str | Callable[[dict[str, Any]], str],
+    titre: str,
+    **contexte: Any,
+) -> HttpResponse:
+    """Le déroulé commun des formulaires de versement : le service appelé avec la saisie valide ; ses refus
+    rangés sur le formulaire, rendu de nouveau sans rien perdre ; sinon le message et le retour à la section
+    « Versements » de la convention."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except (ValidationError, PermissionDenied) as erreur:
+            _rapporter(form, erreur)
+        else:
+            messages.success(request, succes(form.cleaned_data) if callable(succes) else succes)
+            return _retour(convention)
+    return _page(request, convention, form, titre, **contexte)
+
+
 @require_POST
 @exiger_double_authentification
 def generer(request: HttpRequest, pk: int, financeur_pk: int) -> HttpResponse:
@@ -99,28 +123,20 @@ def generer(request: HttpRequest, pk: int, financeur_pk: int) -> HttpResponse:
 @exiger_double_authentification
 def nouveau(request: HttpRequest, pk: int, financeur_pk: int) -> HttpResponse:
     convention, financeur = financeur_pour_versements(request.user, pk, financeur_pk)
-    form = VersementForm(request.POST or None, convention=convention)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.ajouter_versement(
-                convention,
-                request.user,
-                financeur,
-                annee=d["annee"],
-                nature=d["nature"],
-                montant=d["montant"],
-                date_prevue=d["date_prevue"],
-            )
-        except (ValidationError, PermissionDenied) as erreur:
-            _rapporter(form, erreur)
-        else:
-            messages.success(request, "Versement prévu ajouté à l'échéancier.")
-            return _retour(convention)
-    return _page(
+    return _formulaire(
         request,
         convention,
-        form,
+        VersementForm(request.POST or None, convention=convention),
+        lambda d: services.ajouter_versement(
+            convention,
+            request.user,
+            financeur,
+            annee=d["annee"],
+            nature=d["nature"],
+            montant=d["montant"],
+            date_prevue=d["date_prevue"],
+        ),
+        "Versement prévu ajouté à l'échéancier.",
         f"Ajouter un versement prévu — {financeur}",
         intro=f"Le total des versements de {financeur} pour une année ne dépasse jamais son montant de cette année.",
         bouton="Ajouter le versement",
@@ -139,21 +155,14 @@ def modifier(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
         modification=True,
         initial={"nature": versement.nature, "montant": versement.montant, "date_prevue": versement.date_prevue},
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.modifier_versement(
-                versement, request.user, nature=d["nature"], montant=d["montant"], date_prevue=d["date_prevue"]
-            )
-        except (ValidationError, PermissionDenied) as erreur:
-            _rapporter(form, erreur)
-        else:
-            messages.success(request, "Versement prévu modifié.")
-            return _retour(convention)
-    return _page(
+    return _formulaire(
         request,
         convention,
         form,
+        lambda d: services.modifier_versement(
+            versement, request.user, nature=d["nature"], montant=d["montant"], date_prevue=d["date_prevue"]
+        ),
+        "Versement prévu modifié.",
         f"Modifier un versement prévu — {versement.financeur}, {versement.annee}",
         intro=str(versement),
         bouton="Enregistrer",
@@ -177,24 +186,12 @@ def supprimer(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
 @exiger_double_authentification
 def mandater(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
     convention, versement = versement_pour_gerer(request.user, pk, versement_pk)
-    form = MandatForm(request.POST or None, initial={"mandate_le": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mandater(
-                versement,
-                request.user,
-                mandate_le=form.cleaned_data["mandate_le"],
-                reference=form.cleaned_data["reference"],
-            )
-        except (ValidationError, PermissionDenied) as erreur:
-            _rapporter(form, erreur)
-        else:
-            messages.success(request, f"Versement de {euros(versement.montant)} mandaté.")
-            return _retour(convention)
-    return _page(
+    return _formulaire(
         request,
         convention,
-        form,
+        MandatForm(request.POST or None, initial={"mandate_le": timezone.localdate()}),
+        lambda d: services.mandater(versement, request.user, mandate_le=d["mandate_le"], reference=d["reference"]),
+        f"Versement de {euros(versement.montant)} mandaté.",
         f"Mandater un versement — {versement.financeur}, {versement.annee}",
         intro=f"{versement}. Le mandat est émis sur le RIB validé de {convention.structure}, dont l'IBAN est "
         "recopié sur le versement.",
@@ -206,21 +203,12 @@ def mandater(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
 @exiger_double_authentification
 def payer(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
     convention, versement = versement_pour_gerer(request.user, pk, versement_pk)
-    form = PaiementForm(request.POST or None, initial={"paye_le": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.payer(
-                versement, request.user, paye_le=form.cleaned_data["paye_le"], reference=form.cleaned_data["reference"]
-            )
-        except (ValidationError, PermissionDenied) as erreur:
-            _rapporter(form, erreur)
-        else:
-            messages.success(request, f"Versement de {euros(versement.montant)} payé : la structure en est prévenue.")
-            return _retour(convention)
-    return _page(
+    return _formulaire(
         request,
         convention,
-        form,
+        PaiementForm(request.POST or None, initial={"paye_le": timezone.localdate()}),
+        lambda d: services.payer(versement, request.user, paye_le=d["paye_le"], reference=d["reference"]),
+        f"Versement de {euros(versement.montant)} payé : la structure en est prévenue.",
         f"Enregistrer un paiement — {versement.financeur}, {versement.annee}",
         intro=str(versement),
         bouton="Enregistrer le paiement",
@@ -231,19 +219,12 @@ def payer(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
 @exiger_double_authentification
 def annuler(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
     convention, versement = versement_pour_gerer(request.user, pk, versement_pk)
-    form = AnnulationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.annuler(versement, request.user, motif=form.cleaned_data["motif"])
-        except (ValidationError, PermissionDenied) as erreur:
-            _rapporter(form, erreur)
-        else:
-            messages.success(request, "Versement annulé.")
-            return _retour(convention)
-    return _page(
+    return _formulaire(
         request,
         convention,
-        form,
+        AnnulationForm(request.POST or None),
+        lambda d: services.annuler(versement, request.user, motif=d["motif"]),
+        "Versement annulé.",
         f"Annuler un versement — {versement.financeur}, {versement.annee}",
         intro=f"{versement}. Un versement annulé ne compte plus dans le total engagé ; la structure lira le motif.",
         bouton="Annuler le versement",
@@ -254,22 +235,14 @@ def annuler(request: HttpRequest, pk: int, versement_pk: int) -> HttpResponse:
 @exiger_double_authentification
 def nouveau_reversement(request: HttpRequest, pk: int, financeur_pk: int) -> HttpResponse:
     convention, financeur = financeur_pour_versements(request.user, pk, financeur_pk)
-    form = ReversementForm(request.POST or None, convention=convention)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.demander_reversement(
-                convention, request.user, financeur, annee=d["annee"], montant=d["montant"], motif=d["motif"]
-            )
-        except (ValidationError, PermissionDenied) as erreur:
-            _rapporter(form, erreur)
-        else:
-            messages.success(request, "Reversement demandé : la structure en est prévenue.")
-            return _retour(convention)
-    return _page(
+    return _formulaire(
         request,
         convention,
-        form,
+        ReversementForm(request.POST or None, convention=convention),
+        lambda d: services.demander_reversement(
+            convention, request.user, financeur, annee=d["annee"], montant=d["montant"], motif=d["motif"]
+        ),
+        "Reversement demandé : la structure en est prévenue.",
         f"Demander un reversement — {financeur}",
         intro="Le montant demandé ne dépasse pas ce que vous avez payé cette année-là, moins les reversements déjà "
         "demandés. Le reversement est relié au compte-rendu financier de l'année s'il existe.",
@@ -285,22 +258,14 @@ def suivre_reversement(request: HttpRequest, pk: int, reversement_pk: int) -> Ht
     etats = sorted(TRANSITIONS_REVERSEMENT[reversement.statut], key=lambda e: (e == StatutReversement.ANNULE, e))
     if not etats:
         raise PermissionDenied(f"Un reversement {reversement.get_statut_display().lower()} est clos.")
-    form = SuiviReversementForm(request.POST or None, etats=etats, initial={"le": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.suivre_reversement(
-                reversement, request.user, d["statut"], le=d["le"], reference=d["reference"], motif=d["motif"]
-            )
-        except (ValidationError, PermissionDenied) as erreur:
-            _rapporter(form, erreur)
-        else:
-            messages.success(request, f"Reversement : {StatutReversement(d['statut']).label.lower()}.")
-            return _retour(convention)
-    return _page(
+    return _formulaire(
         request,
         convention,
-        form,
+        SuiviReversementForm(request.POST or None, etats=etats, initial={"le": timezone.localdate()}),
+        lambda d: services.suivre_reversement(
+            reversement, request.user, d["statut"], le=d["le"], reference=d["reference"], motif=d["motif"]
+        ),
+        lambda d: f"Reversement : {StatutReversement(d['statut']).label.lower()}.",
         f"Suivre un reversement — {reversement.financeur}, {reversement.annee}",
         intro=f"{reversement}. Motif : {reversement.motif}",
         bouton="Enregistrer l'étape",
@@ -319,18 +284,12 @@ def parts(request: HttpRequest, pk: int, financeur_pk: int) -> HttpResponse:
         structures=structures,
         initial={f"part_{pk_}": part for pk_, part in actuelles.items()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enregistrer_parts(convention, request.user, financeur, form.cleaned_data["parts"])
-        except (ValidationError, PermissionDenied) as erreur:
-            _rapporter(form, erreur)
-        else:
-            messages.success(request, f"Parts des bénéficiaires de {financeur} enregistrées.")
-            return _retour(convention)
-    return _page(
+    return _formulaire(
         request,
         convention,
         form,
+        lambda d: services.enregistrer_parts(convention, request.user, financeur, d["parts"]),
+        f"Parts des bénéficiaires de {financeur} enregistrées.",
         f"Parts des bénéficiaires — {financeur}",
         intro="Pour une action collective : la part (en %) du montant que vous versez qui revient à chaque "
         "structure, porteuse ou co-porteuse. Les parts font 100 % ensemble ; l'export SCDL en tire une ligne par "
