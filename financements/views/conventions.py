@@ -3,6 +3,8 @@ convention (parties, montants par année et par financeur, articles, état, jour
 préparation en projet (dont l'ajout d'un autre financeur), son avancement, les signatures, son PDF, et ses
 avenants (page, signatures de chaque partie, PDF)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -214,6 +216,33 @@ def etat(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(convention)
 
 
+# Ce que la personne déclare de sa signature, passé tel quel au service (convention ou avenant).
+CHAMPS_SIGNATURE = (
+    "signataire_nom",
+    "signataire_qualite",
+    "delegation",
+    "representant_declare",
+    "reference_acte",
+    "date_acte",
+    "fichier",
+)
+
+
+def _enregistrer_signature(form: SignatureForm, signer: Callable[..., object]) -> bool:
+    """Appelle `signer(partie, **acte)` avec la saisie valide du formulaire de signature ; ses refus (et un
+    stockage injoignable pour le PDF signé) vont sur le formulaire, rendu de nouveau sans rien perdre."""
+    d = form.cleaned_data
+    try:
+        signer(d["partie"], **{champ: d[champ] for champ in CHAMPS_SIGNATURE})
+    except (ValidationError, PermissionDenied) as erreur:
+        form.add_error(None, _erreurs(erreur))
+    except StockageIndisponible:
+        form.add_error("fichier", MESSAGE_ENVOI_IMPOSSIBLE)
+    else:
+        return True
+    return False
+
+
 @require_http_methods(["GET", "POST"])
 @exiger_double_authentification
 def signer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -222,28 +251,15 @@ def signer(request: HttpRequest, pk: int) -> HttpResponse:
     if not parties:
         raise PermissionDenied("Vous n'avez pas de signature à enregistrer sur cette convention à cette étape.")
     form = SignatureForm(request.POST or None, request.FILES or None, parties=parties)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.signer(
-                convention,
-                request.user,
-                d["partie"],
-                signataire_nom=d["signataire_nom"],
-                signataire_qualite=d["signataire_qualite"],
-                delegation=d["delegation"],
-                representant_declare=d["representant_declare"],
-                reference_acte=d["reference_acte"],
-                date_acte=d["date_acte"],
-                fichier=d["fichier"],
-            )
-        except (ValidationError, PermissionDenied) as erreur:
-            form.add_error(None, _erreurs(erreur))
-        except StockageIndisponible:
-            form.add_error("fichier", MESSAGE_ENVOI_IMPOSSIBLE)
-        else:
-            messages.success(request, "Signature enregistrée.")
-            return redirect(convention)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _enregistrer_signature(
+            form, lambda partie, **acte: services.signer(convention, request.user, partie, **acte)
+        )
+    ):
+        messages.success(request, "Signature enregistrée.")
+        return redirect(convention)
     return render(request, "financements/conventions/signer.html", {"convention": convention, "form": form})
 
 
@@ -357,34 +373,21 @@ def signer_avenant(request: HttpRequest, pk: int, avenant_pk: int) -> HttpRespon
     if not parties:
         raise PermissionDenied("Vous n'avez pas de signature à enregistrer sur cet avenant à cette étape.")
     form = SignatureForm(request.POST or None, request.FILES or None, parties=parties, document="Avenant")
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.signer_avenant(
-                avenant,
-                request.user,
-                d["partie"],
-                signataire_nom=d["signataire_nom"],
-                signataire_qualite=d["signataire_qualite"],
-                delegation=d["delegation"],
-                representant_declare=d["representant_declare"],
-                reference_acte=d["reference_acte"],
-                date_acte=d["date_acte"],
-                fichier=d["fichier"],
-            )
-        except (ValidationError, PermissionDenied) as erreur:
-            form.add_error(None, _erreurs(erreur))
-        except StockageIndisponible:
-            form.add_error("fichier", MESSAGE_ENVOI_IMPOSSIBLE)
-        else:
-            avenant.refresh_from_db()
-            messages.success(
-                request,
-                "Signature enregistrée : l'avenant s'applique."
-                if avenant.statut == StatutAvenant.SIGNE
-                else "Signature enregistrée.",
-            )
-            return redirect(avenant)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _enregistrer_signature(
+            form, lambda partie, **acte: services.signer_avenant(avenant, request.user, partie, **acte)
+        )
+    ):
+        avenant.refresh_from_db()
+        messages.success(
+            request,
+            "Signature enregistrée : l'avenant s'applique."
+            if avenant.statut == StatutAvenant.SIGNE
+            else "Signature enregistrée.",
+        )
+        return redirect(avenant)
     return render(
         request,
         "financements/conventions/signer_avenant.html",
