@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum, When
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from config.lib.graphiques import Format, Graphique, Serie
 from config.lib.graphiques import Valeur as ValeurGraphique
@@ -169,14 +172,16 @@ class GraphiqueIndicateur:
             entete_series="Territoire",
         )
 
-    def lignes_tableau(self) -> list[tuple[Ligne, list[str], str]]:
-        """Par territoire : les cellules du graphique (la cible avec son année) et la dernière valeur réalisée."""
+    def lignes_tableau(self) -> list[tuple[Ligne, SafeString, str]]:
+        """Par territoire : les cellules du graphique (la cible avec son année), déjà écrites (des centaines par
+        page : une boucle de gabarit par cellule coûte plus que la page entière), et la dernière valeur réalisée."""
         formater = FORMATS[self.indicateur.unite]
         resultat = []
         for ligne in self.lignes:
-            cellules = [formater(v) for v in ligne.valeurs(self.annees)]
+            textes = [formater(v) for v in ligne.valeurs(self.annees)]
             if ligne.cible is not None and ligne.annee_cible:
-                cellules[-1] += f" ({ligne.annee_cible})"
+                textes[-1] += f" ({ligne.annee_cible})"
+            cellules = format_html_join("", '<td class="nombre">{}</td>', ((texte,) for texte in textes))
             annee, derniere = ligne.derniere
             resultat.append((ligne, cellules, f"{formater(derniere)} ({annee})" if annee else "—"))
         return resultat
@@ -191,34 +196,82 @@ class Tableau:
 
 def _valeur_du_groupe(groupe: dict[str, Any], agregation: str) -> Decimal | None:
     """Un groupe réunit les valeurs d'un indicateur pour un territoire, une année et une nature : une seule le plus
-    souvent, une par commune pour la ligne de base officielle d'un QPV sur plusieurs communes. Un effectif se
-    somme s'il est connu partout ; un taux ne se combine pas (sans son numérateur ni son dénominateur)."""
+    souvent, une par commune pour la ligne de base officielle d'un QPV sur plusieurs communes. Le fichier officiel
+    y répète souvent le chiffre du quartier entier : des parties égales donnent ce chiffre ; des parties qui
+    diffèrent se somment pour un effectif connu partout, et ne se combinent pas pour un taux (sans son numérateur
+    ni son dénominateur). Comme pour la distribution nationale (services/lignes_de_base.py)."""
     if groupe["diffusees"] < groupe["nombre"]:
         return None
-    if groupe["nombre"] == 1 or agregation == Agregation.SOMME:
-        return groupe["somme"]
-    return None
+    if groupe["minimum"] == groupe["maximum"]:
+        return groupe["minimum"]
+    return groupe["somme"] if agregation == Agregation.SOMME else None
 
 
 def _groupes(
-    contrat: ContratDeVille, indicateurs: list[Indicateur], codes: list[str], publiques: bool
-) -> Iterable[dict[str, Any]]:
-    """Une requête : les valeurs courantes agrégées par indicateur, territoire, année, nature et origine (lignes
-    de base officielles des QPV ; et, pour les associés du contrat, ses valeurs saisies sur ses QPV et sur le
-    contrat entier)."""
+    contrat: ContratDeVille,
+    indicateurs: Iterable[int],
+    codes: list[str],
+    publiques: bool,
+    avec_contrat: bool = True,
+) -> QuerySet:
+    """Les valeurs courantes agrégées par indicateur, territoire, année, nature et origine : lignes de base
+    officielles des QPV `codes` ; et, pour les associés du contrat, ses valeurs saisies sur ces QPV et sur le
+    contrat entier."""
     condition = Q(contrat=None, niveau=NiveauTerritoire.QPV, qpv_id__in=codes, nature=NatureValeur.LIGNE_DE_BASE)
     if not publiques:
-        condition |= Q(contrat=contrat) & (
-            Q(niveau=NiveauTerritoire.CONTRAT) | Q(niveau=NiveauTerritoire.QPV, qpv_id__in=codes)
-        )
+        territoires = Q(niveau=NiveauTerritoire.QPV, qpv_id__in=codes)
+        if avec_contrat:
+            territoires |= Q(niveau=NiveauTerritoire.CONTRAT)
+        condition |= Q(contrat=contrat) & territoires
     return (
         Valeur.objects.courantes()
-        .filter(condition, indicateur_id__in=[i.pk for i in indicateurs])
+        .filter(condition, indicateur_id__in=list(indicateurs))
         .annotate(officielle=ExpressionWrapper(Q(contrat__isnull=True), output_field=BooleanField()))
         .values("indicateur_id", "niveau", "qpv_id", "annee", "nature", "officielle")
-        .annotate(somme=Sum("valeur"), nombre=Count("id"), diffusees=Count("valeur"))
+        .annotate(
+            somme=Sum("valeur"),
+            minimum=Min("valeur"),
+            maximum=Max("valeur"),
+            nombre=Count("id"),
+            diffusees=Count("valeur"),
+        )
         .order_by()
     )
+
+
+def _sommes_du_contrat(
+    contrat: ContratDeVille, indicateurs: list[int], codes: list[str], publiques: bool
+) -> dict[tuple[int, str], dict[str, dict[int | None, Decimal | None]]]:
+    """Le contrat entier des effectifs sans valeur saisie pour lui : la somme de ses QPV, par année et nature,
+    calculée en SQL (une requête, quelques dizaines de lignes quel que soit le nombre de QPV), seulement quand
+    chaque QPV a sa valeur (une somme partielle tromperait). Par QPV, la valeur saisie l'emporte sur la ligne de
+    base officielle ; les parties égales d'un QPV sur plusieurs communes comptent une fois."""
+    if not indicateurs or not codes:
+        return {}
+    groupes = _groupes(contrat, indicateurs, codes, publiques, avec_contrat=False).annotate(
+        valeur_qpv=Case(
+            When(diffusees__lt=F("nombre"), then=None),
+            When(minimum=F("maximum"), then=F("minimum")),
+            default=F("somme"),
+        )
+    )
+    interieure, parametres = groupes.query.sql_with_params()
+    requete = f"""
+        SELECT indicateur_id, annee, nature, SUM(valeur_qpv), COUNT(valeur_qpv), COUNT(*)
+        FROM (
+            SELECT DISTINCT ON (indicateur_id, qpv_id, annee, nature) indicateur_id, annee, nature, valeur_qpv
+            FROM ({interieure}) AS groupes
+            ORDER BY indicateur_id, qpv_id, annee, nature, officielle
+        ) AS par_qpv
+        GROUP BY indicateur_id, annee, nature
+    """  # nosec B608 # la requête intérieure et ses paramètres viennent de l'ORM
+    sommes: dict = defaultdict(lambda: defaultdict(dict))
+    with connection.cursor() as curseur:
+        curseur.execute(requete, parametres)
+        for indicateur, annee, nature, somme, diffusees, nombre in curseur.fetchall():
+            complete = nombre == len(codes) and diffusees == nombre
+            sommes[(indicateur, CONTRAT_ENTIER)][nature][annee] = somme if complete else None
+    return sommes
 
 
 # (indicateur, territoire) → nature → année → valeur ; une valeur saisie pour le contrat l'emporte sur la ligne de
@@ -255,25 +308,6 @@ def _ligne(indicateur: Indicateur, code: str, nom: str, natures: dict) -> Ligne:
     return Ligne(indicateur, code, nom, base, annee_base, realises, cible, annee_cible)
 
 
-def _somme(valeurs: list[Decimal | None]) -> Decimal | None:
-    connues = [v for v in valeurs if v is not None]
-    return sum(connues, Decimal(0)) if valeurs and len(connues) == len(valeurs) else None
-
-
-def _ligne_du_contrat(indicateur: Indicateur, natures: dict, lignes_qpv: list[Ligne]) -> Ligne:
-    """Le contrat entier : ses valeurs saisies ; à défaut, pour un effectif, la somme de ses QPV quand chacun a
-    sa valeur (une somme partielle tromperait)."""
-    ligne = _ligne(indicateur, CONTRAT_ENTIER, "Contrat entier", natures)
-    if natures or indicateur.agregation != Agregation.SOMME or not lignes_qpv:
-        return ligne
-    ligne.ligne_de_base = _somme([q.ligne_de_base for q in lignes_qpv])
-    annees = {a for q in lignes_qpv for a in q.realises}
-    ligne.realises = {a: _somme([q.realises.get(a) for q in lignes_qpv]) for a in sorted(annees)}
-    if len({q.annee_cible for q in lignes_qpv}) == 1:
-        ligne.cible, ligne.annee_cible = _somme([q.cible for q in lignes_qpv]), lignes_qpv[0].annee_cible
-    return ligne
-
-
 def tableau_de_bord(
     contrat: ContratDeVille,
     indicateurs: list[Indicateur],
@@ -283,39 +317,44 @@ def tableau_de_bord(
     avec_contrat: bool = True,
     tous_les_qpv: list[Qpv] | None = None,
 ) -> Tableau:
-    """Le tableau de bord des `indicateurs` sur les `qpv` (et le contrat entier si `avec_contrat`).
+    """Le tableau de bord des `indicateurs` sur les `qpv` (et le contrat entier si `avec_contrat`) : deux requêtes.
 
-    `tous_les_qpv` (par défaut `qpv`) : les QPV du contrat, dont la somme fait le contrat entier. `publiques` : les
-    seules valeurs publiques (lignes de base officielles), pour qui n'est pas associé au contrat."""
+    `tous_les_qpv` (par défaut `qpv`) : les QPV du contrat, dont la somme fait le contrat entier d'un effectif.
+    `publiques` : les seules valeurs publiques (lignes de base officielles), pour qui n'est pas associé."""
     tous = tous_les_qpv if tous_les_qpv is not None else qpv
-    codes = [q.code for q in tous]
-    index = _indexer(_groupes(contrat, indicateurs, codes, publiques), {i.pk: i.agregation for i in indicateurs})
+    ids = [i.pk for i in indicateurs]
+    groupes = _groupes(contrat, ids, [q.code for q in qpv], publiques, avec_contrat) if ids else []
+    index = _indexer(groupes, {i.pk: i.agregation for i in indicateurs})
+    sommes: dict = {}
+    if avec_contrat:
+        effectifs = [i.pk for i in indicateurs if i.agregation == Agregation.SOMME]
+        sommes = _sommes_du_contrat(contrat, effectifs, [q.code for q in tous], publiques)
     annees_realisees = {a for natures in index.values() for a in natures.get(NatureValeur.REALISE, {}) if a}
+    annees_realisees |= {a for natures in sommes.values() for a in natures.get(NatureValeur.REALISE, {}) if a}
     annees = list(
         range(
             min([ANNEES_PAR_DEFAUT.start, *annees_realisees]), max([ANNEES_PAR_DEFAUT.stop - 1, *annees_realisees]) + 1
         )
     )
-    affiches = {q.code for q in qpv}
     territoires = ([(CONTRAT_ENTIER, "Contrat entier")] if avec_contrat else []) + [
         (q.code, f"{q.nom} ({q.code})") for q in qpv
     ]
     blocs = []
     for indicateur in indicateurs:
-        lignes_qpv = [
-            _ligne(indicateur, q.code, f"{q.nom} ({q.code})", index.get((indicateur.pk, q.code), {})) for q in tous
+        lignes = [
+            _ligne(indicateur, q.code, f"{q.nom} ({q.code})", index.get((indicateur.pk, q.code), {})) for q in qpv
         ]
-        lignes = [ligne for ligne in lignes_qpv if ligne.code in affiches]
         if avec_contrat:
-            natures = index.get((indicateur.pk, CONTRAT_ENTIER), {})
-            lignes.insert(0, _ligne_du_contrat(indicateur, natures, lignes_qpv))
+            cle = (indicateur.pk, CONTRAT_ENTIER)
+            natures = index.get(cle) or sommes.get(cle, {})
+            lignes.insert(0, _ligne(indicateur, CONTRAT_ENTIER, "Contrat entier", natures))
         blocs.append(BlocIndicateur(indicateur, lignes))
     return Tableau(annees, territoires, blocs)
 
 
 def tendances(contrat: ContratDeVille, *, publiques: bool = False) -> list[Ligne]:
     """Pour chaque indicateur du contrat (nationaux et locaux), sur le contrat entier : ligne de base, dernière
-    valeur réalisée (`derniere`), cible et tendance. Trois requêtes, quel que soit le nombre de valeurs."""
+    valeur réalisée (`derniere`), cible et tendance. Quatre requêtes, quel que soit le nombre de valeurs."""
     from evaluation.selectors import indicateurs_du_contrat
 
     qpv = list(contrat.qpv.only("code", "nom").order_by("code"))

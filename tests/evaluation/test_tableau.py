@@ -12,7 +12,7 @@ from evaluation.models import Agregation, Indicateur, NatureValeur, Origine, Sen
 from evaluation.services import valeurs as services
 from evaluation.services.valeurs import Saisie, Territoire
 from evaluation.tableau import Tendance, tendance, tendances
-from tests.contrats.factories import QpvFactory
+from tests.contrats.factories import CommuneFactory, QpvFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,8 +195,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, agent, contrat, je
     url = _url(contrat)
     client.get(url)
     # session, utilisateur, adhésions (contexte d'accès) ; contrat ; signataires (profil) ; indicateurs ;
-    # QPV du contrat ; valeurs agrégées ; choix des filtres : indicateurs, orientations, QPV
-    with django_assert_num_queries(11):
+    # QPV du contrat ; valeurs agrégées des QPV affichés et du contrat entier ; somme des QPV pour le contrat
+    # entier (effectifs) ; choix des filtres : indicateurs, orientations, QPV
+    with django_assert_num_queries(12):
         client.get(url)
     for rang in range(4):
         QpvFactory(epci=contrat.epci)
@@ -205,7 +206,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, agent, contrat, je
         for qpv in contrat.qpv.all():
             for annee in range(2024, 2031):
                 _saisir(contrat, agent, indicateur, qpv, annee, REALISE, str(rang + annee - 2000))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         reponse = client.get(url)
     assert len(reponse.context["graphiques"]) == 7 and reponse.context["tableau"].annees[-1] == 2030
 
@@ -221,7 +222,7 @@ def test_territories_are_paginated(client, agent, contrat, jeu, monkeypatch):
 
 
 def test_trends_of_the_whole_contract_are_reusable(contrat, jeu, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         lignes = {ligne.indicateur.code: ligne for ligne in tendances(contrat)}
     accompagnes = lignes["accompagnes"]
     assert (accompagnes.ligne_de_base, accompagnes.derniere, accompagnes.tendance) == (
@@ -239,3 +240,33 @@ def test_the_dashboard_is_linked_from_the_contract_and_its_indicators(client, ag
     assert url in client.get(reverse("contrats:contrat", args=[contrat.code])).content.decode()
     client.force_login(agent)
     assert url in client.get(reverse("evaluation:contrat", args=[contrat.code])).content.decode()
+
+
+def test_a_neighbourhood_over_several_communes_combines_its_parts_like_the_national_distribution(
+    client, agent, contrat, territoire, jeu
+):
+    premier, second = jeu["premier"], jeu["second"]
+    Valeur.objects.filter(contrat=None).delete()
+    communes = [territoire["commune"], CommuneFactory(code="35051", nom="Bruz", epci=territoire["epci"])]
+
+    def parties(indicateur, qpv, valeurs):
+        for commune, valeur in zip(communes, valeurs, strict=True):
+            Valeur.objects.create(
+                indicateur=indicateur,
+                niveau="qpv",
+                qpv=qpv,
+                commune=commune,
+                nature=BASE,
+                valeur=Decimal(valeur),
+                cle_territoire=f"qpv:{qpv.code}|commune:{commune.code}",
+                origine=Origine.IMPORT,
+            )
+
+    parties(jeu["emploi"], premier, ["40", "40"])  # le chiffre du quartier entier, répété : gardé
+    parties(jeu["emploi"], second, ["40", "50"])  # un taux ne se combine pas
+    parties(jeu["accompagnes"], premier, ["3", "5"])  # un effectif se somme
+    client.force_login(agent)
+    reponse = client.get(_url(contrat))
+    emploi = _lignes(reponse, jeu["emploi"])
+    assert (emploi[premier.code].ligne_de_base, emploi[second.code].ligne_de_base) == (Decimal("40"), None)
+    assert _lignes(reponse, jeu["accompagnes"])[premier.code].ligne_de_base == Decimal("8")
