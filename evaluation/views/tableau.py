@@ -14,8 +14,9 @@ from evaluation.tableau import CONTRAT_ENTIER, tableau_de_bord
 from evaluation.views.commun import fil_contrat, page
 
 # Territoires par page (le contrat entier compte pour un) : chaque indicateur y dessine un petit graphique par
-# territoire ; au-delà, la page s'alourdit sans se lire mieux.
-TERRITOIRES_PAR_PAGE = 9
+# territoire, que pygal met une dizaine de millisecondes à dessiner la première fois (graphiques.py les garde
+# ensuite) ; au-delà, la page s'alourdit sans se lire mieux. Le filtre « Quartier » mène droit à un QPV.
+TERRITOIRES_PAR_PAGE = 6
 
 
 @login_not_required
