@@ -2,9 +2,11 @@
 QPV), la ligne de base, les valeurs réalisées année par année, la cible et la tendance selon le sens de
 l'indicateur.
 
-Les valeurs sont agrégées en SQL, en une requête quel que soit le nombre d'indicateurs, de QPV et d'années (une
-ligne par indicateur, territoire, année et nature) ; rien n'est gardé d'une requête à l'autre : une valeur
-corrigée se voit à l'affichage suivant.
+Les valeurs sont agrégées en SQL, en deux requêtes quel que soit le nombre d'indicateurs, de QPV et d'années :
+celles des QPV affichés et du contrat entier (une ligne par indicateur, territoire, année et nature), puis la
+somme de tous les QPV pour le contrat entier des effectifs. Rien n'est gardé d'une requête à l'autre : une valeur
+corrigée se voit à l'affichage suivant (seuls les dessins SVG sont gardés, sous un identifiant tiré de leurs
+données : une donnée changée donne un autre dessin).
 
 `tendances(contrat)` donne, pour le contrat entier, la ligne de chaque indicateur (ligne de base, dernière valeur,
 cible, tendance) : les bilans et synthèses l'appellent.
