@@ -155,11 +155,11 @@ class GraphiqueIndicateur:
         comptes: dict[str, int] = defaultdict(int)
         for ligne in self.lignes:
             comptes[ligne.tendance] += 1
-        detail = ", ".join(f"{nombre} {libelle}" for libelle, nombre in sorted(comptes.items()))
+        detail = ", ".join(f"{libelle} ({nombre})" for libelle, nombre in sorted(comptes.items()))
         pluriel = "s" if len(self.lignes) > 1 else ""
         return (
             f"{self.indicateur.nom} ({self.indicateur.get_sens_display().lower()}), de la ligne de base à la cible, "
-            f"pour {len(self.lignes)} territoire{pluriel} : {detail}."
+            f"pour {len(self.lignes)} territoire{pluriel}. Tendance : {detail}."
         )
 
     @property

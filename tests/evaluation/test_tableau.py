@@ -135,6 +135,10 @@ def test_every_chart_has_its_summary_and_data_table_beside_it(client, agent, con
     assert contenu.count("<figcaption>") == 3
     assert "<script" not in contenu.split("<main", 1)[1].split("</main>", 1)[0]
     assert "Taux emploi local (pourcentage (%)) : les données du graphique" in contenu
+    assert (
+        "Taux emploi local (plus haut, c&#x27;est mieux), de la ligne de base à la cible, pour 3 territoires. "
+        "Tendance : non calculable (2), s&#x27;améliore (1)."
+    ) in contenu
 
 
 def test_others_see_only_the_public_baselines_of_a_signed_contract(client, exterieur, contrat, jeu):
