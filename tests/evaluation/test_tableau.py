@@ -274,3 +274,21 @@ def test_a_neighbourhood_over_several_communes_combines_its_parts_like_the_natio
     emploi = _lignes(reponse, jeu["emploi"])
     assert (emploi[premier.code].ligne_de_base, emploi[second.code].ligne_de_base) == (Decimal("40"), None)
     assert _lignes(reponse, jeu["accompagnes"])[premier.code].ligne_de_base == Decimal("8")
+
+
+def test_the_public_dashboard_runs_a_fixed_number_of_queries(client, contrat, jeu, django_assert_num_queries):
+    contrat.statut = StatutContrat.SIGNE
+    contrat.save(update_fields=["statut"])
+    url = _url(contrat)
+    client.get(url)
+    # contrat ; indicateurs ; QPV du contrat ; lignes de base des QPV affichés ; somme des QPV (effectifs) ;
+    # choix des filtres : indicateurs, orientations, QPV
+    with django_assert_num_queries(8):
+        client.get(url)
+    for _ in range(3):
+        qpv = QpvFactory(epci=contrat.epci)
+        contrat.qpv.add(qpv)
+        _officielle(jeu["accompagnes"], qpv, "3")
+    with django_assert_num_queries(8):
+        reponse = client.get(url)
+    assert _lignes(reponse, jeu["accompagnes"])["contrat"].ligne_de_base == Decimal("23")
