@@ -1,6 +1,9 @@
 """Mesures de l'évaluation (issue 13) : import national des lignes de base officielles (budget 10 s), second
 import sans changement, page d'un QPV avec ses lignes de base, page des indicateurs d'un contrat (tous les
-indicateurs nationaux, 5 années, réalisé et cible sur chaque QPV du contrat de démonstration).
+indicateurs nationaux, 5 années, réalisé et cible sur chaque QPV du contrat de démonstration), tableau de bord
+du plus grand contrat de la liste nationale (le plus de QPV : Marseille, 65 QPV ; sa première et sa dernière
+page) avec les lignes de base réelles de ses QPV et, générées en masse, toutes ses valeurs réalisées et cibles
+sur 5 ans (budget : médiane 100 ms, p95 200 ms ; premier affichage, où pygal dessine les graphiques, à part).
 
 Tout se passe dans une transaction annulée à la fin : la base de mesure reste celle de la démonstration.
 """
@@ -12,13 +15,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptes.models import Utilisateur
-from contrats.models import ContratDeVille
-from evaluation.models import Indicateur, NatureValeur, Unite, Valeur
+from contrats.imports import importer_dossier as importer_contrats
+from contrats.models import ContratDeVille, Signataire
+from evaluation.models import Indicateur, NatureValeur, NiveauTerritoire, Unite, Valeur
 from evaluation.services.lignes_de_base import FICHIER, importer_lignes_de_base
 from evaluation.services.valeurs import Saisie, Territoire, saisir_valeur
 from territoires.models import Qpv
@@ -81,6 +87,57 @@ def _valeurs_du_contrat(contrat: ContratDeVille, agent: Utilisateur) -> int:
     return nombre
 
 
+def _valeurs_en_masse(contrat: ContratDeVille, agent: Utilisateur) -> int:
+    """Le réalisé de chaque année et la cible de 2028 de chaque indicateur national sur chaque QPV du contrat,
+    écrits d'un coup (la saisie une à une, contrôlée, est mesurée plus haut)."""
+    valeurs = []
+    for rang, indicateur in enumerate(Indicateur.objects.filter(contrat=None).order_by("pk")):
+        for numero, code in enumerate(contrat.qpv.order_by("code").values_list("code", flat=True)):
+            depart = Decimal(20 + (rang * 7 + numero) % 50) if indicateur.unite != Unite.NOMBRE else Decimal(1000)
+            natures = [(annee, NatureValeur.REALISE, depart + annee - 2024 - numero % 3) for annee in ANNEES]
+            for annee, nature, valeur in [*natures, (2028, NatureValeur.CIBLE, depart + 5)]:
+                valeurs.append(
+                    Valeur(
+                        indicateur=indicateur,
+                        niveau=NiveauTerritoire.QPV,
+                        qpv_id=code,
+                        contrat=contrat,
+                        cle_territoire=f"qpv:{code}",
+                        annee=annee,
+                        nature=nature,
+                        valeur=valeur,
+                        saisie_par=agent,
+                    )
+                )
+    Valeur.objects.bulk_create(valeurs, batch_size=2000)
+    # Les statistiques du planificateur, que l'autovacuum tiendrait à jour hors de la transaction de mesure.
+    with connection.cursor() as curseur:
+        curseur.execute("ANALYZE evaluation_valeur")
+    return len(valeurs)
+
+
+def _tableau_de_bord(rapport, dossier, agent: Utilisateur) -> None:
+    importer_contrats(dossier)
+    contrat = ContratDeVille.objects.annotate(nombre_qpv=Count("qpv")).order_by("-nombre_qpv", "code").first()
+    rapport("evaluation.tableau_de_bord_qpv", contrat.nombre_qpv, "QPV", None)
+    rapport("evaluation.tableau_de_bord_valeurs", _valeurs_en_masse(contrat, agent), "valeurs", None)
+    # L'agent de démonstration devient signataire : associé, il lit toutes les valeurs du contrat.
+    Signataire.objects.create(contrat=contrat, organisation=agent.adhesions.first().organisation, ordre=99)
+    client = Client()
+    client.force_login(agent)
+    url = reverse("evaluation:tableau", args=[contrat.code])
+    debut = time.perf_counter()
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(url).status_code == 200, url
+    rapport("evaluation.tableau_de_bord_premier_affichage", (time.perf_counter() - debut) * 1000, "ms", None)
+    rapport("evaluation.tableau_de_bord_requetes", len(requetes), "requêtes", None)
+    durees = _durees_ms(client, url)
+    rapport("evaluation.tableau_de_bord_mediane", statistics.median(durees), "ms", 100)
+    rapport("evaluation.tableau_de_bord_p95", _p95(durees), "ms", 200)
+    durees = _durees_ms(client, url + "?page=11")
+    rapport("evaluation.tableau_de_bord_derniere_page_mediane", statistics.median(durees), "ms", 100)
+
+
 def mesurer(rapport) -> None:
     dossier = settings.DONNEES_PARTAGEES
     if not (dossier / FICHIER).is_file():
@@ -109,6 +166,8 @@ def mesurer(rapport) -> None:
             durees = _durees_ms(client, reverse("evaluation:contrat", args=[contrat.code]))
             rapport("evaluation.page_indicateurs_contrat_mediane", statistics.median(durees), "ms", 100)
             rapport("evaluation.page_indicateurs_contrat_p95", _p95(durees), "ms", 200)
+
+            _tableau_de_bord(rapport, dossier, agent)
             raise _Annuler
     except _Annuler:
         pass

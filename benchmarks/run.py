@@ -1,7 +1,9 @@
 """Lance les mesures de performance : `make bench` (base `coville_bench`, DATABASE_URL fournie).
 
 Prépare la base (migrations, table du cache, démonstration), puis appelle `mesurer(rapport)` de
-benchmarks/socle.py puis de chaque autre module public de benchmarks/ (ordre alphabétique). Chaque chiffre
+benchmarks/socle.py puis de chaque autre module public de benchmarks/ (ordre alphabétique) ; ou des seuls
+modules nommés (`python -m benchmarks.run evaluation`), dont les chiffres remplacent les leurs dans
+var/bench.json. Chaque chiffre
 est affiché (`nom: valeur unité`) et écrit dans var/bench.json :
 `{"nom": {"value": …, "unit": "…", "budget": … ou null}}`.
 """
@@ -46,7 +48,11 @@ def modules_de_mesure() -> list[str]:
     return ["socle", *noms]
 
 
-def main() -> int:
+def main(noms: list[str] | None = None) -> int:
+    inconnus = set(noms or []) - set(modules_de_mesure())
+    if inconnus:
+        print(f"modules de mesure inconnus : {', '.join(sorted(inconnus))}", file=sys.stderr)
+        return 2
     preparer_django()
     chiffres: dict[str, dict] = {}
 
@@ -57,7 +63,7 @@ def main() -> int:
         chiffres[nom] = {"value": valeur, "unit": unite, "budget": budget}
         print(f"{nom}: {valeur} {unite}", flush=True)
 
-    for nom in modules_de_mesure():
+    for nom in noms or modules_de_mesure():
         module = import_module(f"benchmarks.{nom}")
         if not hasattr(module, "mesurer"):
             print(f"# benchmarks/{nom}.py n'expose pas mesurer(rapport) : ignoré", file=sys.stderr)
@@ -65,10 +71,13 @@ def main() -> int:
         module.mesurer(rapport)
 
     SORTIE.parent.mkdir(parents=True, exist_ok=True)
+    if noms and SORTIE.is_file():
+        # Les chiffres des autres modules, mesurés avant, restent.
+        chiffres = json.loads(SORTIE.read_text()) | chiffres
     SORTIE.write_text(json.dumps(chiffres, indent=2, ensure_ascii=False) + "\n")
     print(f"# {len(chiffres)} chiffres écrits dans {SORTIE.relative_to(RACINE)}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

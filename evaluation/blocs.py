@@ -1,7 +1,7 @@
 """Les blocs de l'évaluation sur les pages d'autres applications, qui ne l'importent pas : les lignes de base
 officielles d'un QPV à côté de la distribution nationale (`territoires.registres.pages_territoire`), le lien
-vers les indicateurs d'un contrat pour ses associés (`contrats.registres.page_contrat`). Enregistrés dans
-`EvaluationConfig.ready()` ; chacun lance un nombre fixe de requêtes."""
+vers le tableau de bord d'un contrat et, pour ses associés, vers ses indicateurs (`contrats.registres.page_contrat`).
+Enregistrés dans `EvaluationConfig.ready()` ; chacun lance un nombre fixe de requêtes."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -29,13 +29,17 @@ def lignes_de_base_d_un_qpv(request: HttpRequest, qpv: Qpv | None = None, **autr
 
 
 def indicateurs_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str:
-    """Le lien vers les indicateurs du contrat, pour ses associés : aucune requête de plus (le profil se calcule
-    du contexte d'accès et des signataires déjà lus par la page)."""
-    if not peut_lire_valeurs(request.user, contrat):
-        return ""
+    """Le lien vers le tableau de bord du contrat, pour qui voit le contrat (les valeurs publiques pour les
+    autres que ses associés), et vers ses indicateurs, pour ses associés : aucune requête de plus (le profil se
+    calcule du contexte d'accès et des signataires déjà lus par la page)."""
+    associe = peut_lire_valeurs(request.user, contrat)
     return render_to_string(
         "evaluation/_contrat.html",
-        {"contrat": contrat, "peut_saisir": peut_saisir_valeurs(request.user, contrat)},
+        {
+            "contrat": contrat,
+            "associe": associe,
+            "peut_saisir": associe and peut_saisir_valeurs(request.user, contrat),
+        },
         request=request,
     )
 

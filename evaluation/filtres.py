@@ -46,3 +46,40 @@ class ValeurFiltre(django_filters.FilterSet):
     def __init__(self, *args, indicateurs, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["indicateur"].queryset = indicateurs
+
+
+class TableauFiltre(django_filters.FilterSet):
+    """Les filtres du tableau de bord d'un contrat : sur les indicateurs (l'un d'eux, ceux d'une orientation), et
+    le QPV affiché (sans QPV : le contrat entier et tous ses QPV)."""
+
+    indicateur = django_filters.ModelChoiceFilter(
+        label="Indicateur", queryset=Indicateur.objects.none(), empty_label="Tous", method="filtrer_indicateur"
+    )
+    orientation = django_filters.ModelChoiceFilter(
+        label="Orientation ou objectif", queryset=None, empty_label="Toutes", method="filtrer_orientation"
+    )
+    qpv = django_filters.ModelChoiceFilter(
+        label="Quartier", queryset=None, empty_label="Le contrat entier et tous ses QPV", method="garder"
+    )
+
+    class Meta:
+        model = Indicateur
+        fields = ["indicateur", "orientation", "qpv"]
+        form = FormulaireFiltres
+
+    def __init__(self, *args, contrat, indicateurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["indicateur"].queryset = indicateurs
+        self.filters["orientation"].queryset = contrat.orientations.order_by("ordre", "pk")
+        self.filters["qpv"].queryset = contrat.qpv.only("code", "nom").order_by("nom")
+
+    def filtrer_indicateur(self, queryset, name, value):
+        return queryset.filter(pk=value.pk)
+
+    def filtrer_orientation(self, queryset, name, value):
+        # Une orientation stratégique réunit ses indicateurs et ceux des objectifs qui la déclinent.
+        return queryset.filter(Q(orientations=value) | Q(orientations__parent=value)).distinct()
+
+    def garder(self, queryset, name, value):
+        # Le QPV ne filtre pas les indicateurs : la vue lit le choix pour ne montrer que ce quartier.
+        return queryset

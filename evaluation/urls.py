@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation.views import indicateurs, valeurs
+from evaluation.views import indicateurs, tableau, valeurs
 
 app_name = "evaluation"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("valeurs/<int:pk>/", valeurs.valeur, name="valeur"),
     path("valeurs/<int:pk>/corriger/", valeurs.corriger, name="corriger"),
     path("contrats/<str:code>/", valeurs.contrat, name="contrat"),
+    path("contrats/<str:code>/tableau-de-bord/", tableau.tableau, name="tableau"),
     path("contrats/<str:code>/indicateurs/nouveau/", indicateurs.nouvel_indicateur, name="nouvel_indicateur"),
     path("contrats/<str:code>/valeurs/nouvelle/", valeurs.nouvelle_valeur, name="nouvelle_valeur"),
     path("contrats/<str:code>/valeurs.csv", valeurs.valeurs_csv, name="valeurs_csv"),

@@ -37,6 +37,7 @@ PAGES = [
 
 PAGES_CONNECTEES = [
     ("contrat", f"/evaluation/contrats/{CODE}/", AGENT),
+    ("tableau", f"/evaluation/contrats/{CODE}/tableau-de-bord/", AGENT),
     ("indicateur-local", _indicateur_local, AGENT),
     ("nouvel-indicateur", f"/evaluation/contrats/{CODE}/indicateurs/nouveau/", AGENT),
     ("nouvelle-valeur", f"/evaluation/contrats/{CODE}/valeurs/nouvelle/", AGENT),

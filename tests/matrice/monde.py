@@ -929,6 +929,8 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "evaluation:valeur@officielle": _url("evaluation:valeur", "ligne_de_base.pk"),
     "evaluation:contrat": _url("evaluation:contrat", C),
     "evaluation:valeurs_csv": _url("evaluation:valeurs_csv", C),
+    "evaluation:tableau": _url("evaluation:tableau", C),
+    "evaluation:tableau@signe": _url("evaluation:tableau", CS),
     "evaluation:nouvel_indicateur": _url("evaluation:nouvel_indicateur", C),
     "evaluation:nouvelle_valeur": _url("evaluation:nouvelle_valeur", C),
     "evaluation:corriger": _url("evaluation:corriger", "valeur.pk"),

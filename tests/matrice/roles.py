@@ -650,6 +650,10 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # les expose ; les publics d'une concertation ne les voient pas (404), comme les contributions en cours.
     "evaluation:contrat": lecture(profil(permis=ASSOCIES_CONTRAT), CONNECTE_METHODE),
     "evaluation:valeurs_csv": lecture(profil(permis=ASSOCIES_CONTRAT), CONNECTE_METHODE),
+    # Le tableau de bord : qui lit le contrat (ses associés y voient toutes les valeurs, les autres les lignes de
+    # base officielles, publiques) ; celui d'un contrat signé est public.
+    "evaluation:tableau": lecture(LECTEUR_CONTRAT, PUBLIC_METHODE),
+    "evaluation:tableau@signe": lecture(PUBLIC, PUBLIC_METHODE),
     "evaluation:valeur": lecture(profil(permis=ASSOCIES_CONTRAT, visiteur=INTROUVABLE), PUBLIC_METHODE),
     # Saisir, corriger, tenir les indicateurs locaux, relier les comptes-rendus : les agents des signataires
     # (collectivité porteuse, État, bailleur) ; les élus et les administrateurs lisent sans saisir (403).
