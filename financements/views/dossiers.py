@@ -18,6 +18,7 @@ from financements import documents, taches
 from financements.acces import appel_visible, dossier_a_enregistrer, dossier_modifiable, dossier_visible
 from financements.fichiers import PREFIXE_PRIVE
 from financements.forms import (
+    MAXIMUM_LIGNES_BUDGET,
     AvisForm,
     CoPorteurForm,
     DecisionForm,
@@ -33,6 +34,7 @@ from financements.forms import (
     RetraitDossierForm,
     RevisionDecisionForm,
     TransitionDossierForm,
+    lignes_saisies,
 )
 from financements.models import Dossier, PieceJointe, StatutConvention, StatutDossier, VisibiliteJournal
 from financements.models.dossier import STATUTS_RETIRABLES
@@ -279,12 +281,12 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     initial_plan = {"fonds_propres": dossier.fonds_propres, "autres_financements": dossier.autres_financements}
     initial_plan |= {f"financeur_{pk_}": montant for pk_, montant in demandes.items()}
-    lignes = LignesBudgetFormSet(
-        request.POST or None,
-        initial=initial_lignes,
-        prefix="lignes",
-        form_kwargs={"financeurs": financeurs, "nombre_annees": dossier.nombre_annees},
-    )
+    form_kwargs = {"financeurs": financeurs, "nombre_annees": dossier.nombre_annees}
+    if request.method == "POST" and ("ajouter_ligne" in request.POST or "retirer_ligne" in request.POST):
+        return _budget_remanie(request, dossier, financeurs, form_kwargs)
+    lignes = LignesBudgetFormSet(request.POST or None, initial=initial_lignes, prefix="lignes", form_kwargs=form_kwargs)
+    # Trois lignes vides pour un premier budget ; ensuite une seule, le bouton « Ajouter une ligne » en donne d'autres.
+    lignes.extra = 1 if initial_lignes else 3
     plan = PlanFinancementForm(request.POST or None, initial=initial_plan, financeurs=financeurs, prefix="plan")
     erreurs = []
     statut = 200
@@ -323,6 +325,18 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, "Budget et plan de financement enregistrés : ils sont équilibrés.")
                 return redirect("financements:budget_dossier", dossier.pk)
+    return _page_budget(
+        request,
+        dossier,
+        lignes,
+        plan,
+        erreurs=erreurs,
+        ecarts=services.erreurs_budget(dossier) if request.method == "GET" else [],
+        statut=statut,
+    )
+
+
+def _page_budget(request, dossier, lignes, plan, *, erreurs=(), ecarts=(), annonce="", statut=200) -> HttpResponse:
     return render(
         request,
         "financements/dossiers/budget.html",
@@ -331,7 +345,9 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
             "lignes": lignes,
             "plan": plan,
             "erreurs": erreurs,
-            "ecarts": services.erreurs_budget(dossier) if request.method == "GET" else [],
+            "ecarts": ecarts,
+            "annonce": annonce,
+            "maximum_lignes": MAXIMUM_LIGNES_BUDGET,
             "totaux": services.totaux_budget(dossier),
             "fil_ariane": fil(
                 dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Budget", "url": ""}
@@ -339,6 +355,34 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=statut,
     )
+
+
+def _budget_remanie(request, dossier, financeurs, form_kwargs) -> HttpResponse:
+    """Sans JavaScript, « Ajouter une ligne » et « Retirer » renvoient la page du budget avec la saisie telle
+    quelle, une ligne en plus ou en moins : rien n'est enregistré ni validé (le bouton « Enregistrer le budget »
+    le fait), et la page dit ce qui a changé."""
+    saisies = lignes_saisies(request.POST)
+    if "ajouter_ligne" in request.POST:
+        if len(saisies) >= MAXIMUM_LIGNES_BUDGET:
+            annonce = f"Un budget compte {MAXIMUM_LIGNES_BUDGET} lignes au plus : aucune ligne n'est ajoutée."
+        else:
+            saisies.append({})
+            annonce = f"Ligne {len(saisies)} ajoutée, à la fin du tableau."
+    else:
+        try:
+            index = int(request.POST["retirer_ligne"])
+        except ValueError:
+            index = -1
+        if 0 <= index < len(saisies):
+            del saisies[index]
+            annonce = f"Ligne {index + 1} retirée : elle disparaîtra du budget à son enregistrement."
+        else:
+            annonce = "Cette ligne n'existe plus : aucune ligne n'est retirée."
+    lignes = LignesBudgetFormSet(initial=saisies, prefix="lignes", form_kwargs=form_kwargs)
+    lignes.extra = 0
+    plan = PlanFinancementForm(financeurs=financeurs, prefix="plan")
+    plan.initial = {nom: request.POST.get(plan.add_prefix(nom), "") for nom in plan.fields}
+    return _page_budget(request, dossier, lignes, plan, annonce=annonce)
 
 
 @require_http_methods(["GET", "POST"])
