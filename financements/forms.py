@@ -240,17 +240,6 @@ LignesBudgetFormSet = forms.formset_factory(
 CHAMPS_LIGNE_BUDGET = ("annee", "compte", "libelle", "montant", "financeur")
 
 
-def lignes_saisies(donnees, prefixe: str = "lignes") -> list[dict[str, str]]:
-    """Les lignes du budget telles que le porteur les a tapées, sans les valider : ajouter ou retirer une ligne
-    sans JavaScript renvoie la page avec toute sa saisie, sans rien enregistrer ni signaler d'erreur."""
-    try:
-        total = int(donnees.get(f"{prefixe}-TOTAL_FORMS", 0))
-    except (TypeError, ValueError):
-        total = 0
-    total = min(max(total, 0), MAXIMUM_LIGNES_BUDGET)
-    return [{champ: donnees.get(f"{prefixe}-{i}-{champ}", "") for champ in CHAMPS_LIGNE_BUDGET} for i in range(total)]
-
-
 class PlanFinancementForm(DsfrBaseForm):
     """Le montant demandé à chaque financeur de l'appel (un champ par financeur), fonds propres et autres."""
 

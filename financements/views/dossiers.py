@@ -18,6 +18,7 @@ from financements import documents, taches
 from financements.acces import appel_visible, dossier_a_enregistrer, dossier_modifiable, dossier_visible
 from financements.fichiers import PREFIXE_PRIVE
 from financements.forms import (
+    CHAMPS_LIGNE_BUDGET,
     MAXIMUM_LIGNES_BUDGET,
     AvisForm,
     CoPorteurForm,
@@ -34,8 +35,8 @@ from financements.forms import (
     RetraitDossierForm,
     RevisionDecisionForm,
     TransitionDossierForm,
-    lignes_saisies,
 )
+from financements.forms_comptes_rendus import reindexer
 from financements.models import Dossier, PieceJointe, StatutConvention, StatutDossier, VisibiliteJournal
 from financements.models.dossier import STATUTS_RETIRABLES
 from financements.models.instruction import ConditionsVersement, NatureAide
@@ -336,7 +337,9 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _page_budget(request, dossier, lignes, plan, *, erreurs=(), ecarts=(), annonce="", statut=200) -> HttpResponse:
+def _page_budget(
+    request, dossier, lignes, plan, *, erreurs=(), ecarts=(), annonce="", remaniement=False, statut=200
+) -> HttpResponse:
     return render(
         request,
         "financements/dossiers/budget.html",
@@ -347,6 +350,7 @@ def _page_budget(request, dossier, lignes, plan, *, erreurs=(), ecarts=(), annon
             "erreurs": erreurs,
             "ecarts": ecarts,
             "annonce": annonce,
+            "remaniement": remaniement,
             "maximum_lignes": MAXIMUM_LIGNES_BUDGET,
             "totaux": services.totaux_budget(dossier),
             "fil_ariane": fil(
@@ -359,30 +363,30 @@ def _page_budget(request, dossier, lignes, plan, *, erreurs=(), ecarts=(), annon
 
 def _budget_remanie(request, dossier, financeurs, form_kwargs) -> HttpResponse:
     """Sans JavaScript, « Ajouter une ligne » et « Retirer » renvoient la page du budget avec la saisie telle
-    quelle, une ligne en plus ou en moins : rien n'est enregistré ni validé (le bouton « Enregistrer le budget »
-    le fait), et la page dit ce qui a changé."""
-    saisies = lignes_saisies(request.POST)
+    quelle, une ligne en plus ou en moins : rien n'est enregistré ni signalé comme erreur (le bouton « Enregistrer
+    le budget » valide et enregistre), et la page dit ce qui a changé."""
+    try:
+        nombre = int(request.POST.get("lignes-TOTAL_FORMS", 0))
+    except ValueError:
+        nombre = 0
+    ajouter, retirer = False, None
     if "ajouter_ligne" in request.POST:
-        if len(saisies) >= MAXIMUM_LIGNES_BUDGET:
+        if nombre >= MAXIMUM_LIGNES_BUDGET:
             annonce = f"Un budget compte {MAXIMUM_LIGNES_BUDGET} lignes au plus : aucune ligne n'est ajoutée."
         else:
-            saisies.append({})
-            annonce = f"Ligne {len(saisies)} ajoutée, à la fin du tableau."
+            ajouter, annonce = True, f"Ligne {nombre + 1} ajoutée, à la fin du tableau."
     else:
-        try:
-            index = int(request.POST["retirer_ligne"])
-        except ValueError:
-            index = -1
-        if 0 <= index < len(saisies):
-            del saisies[index]
-            annonce = f"Ligne {index + 1} retirée : elle disparaîtra du budget à son enregistrement."
+        retirer = int(request.POST["retirer_ligne"]) if request.POST["retirer_ligne"].isdigit() else -1
+        if 0 <= retirer < nombre:
+            annonce = f"Ligne {retirer + 1} retirée : elle disparaîtra du budget à son enregistrement."
         else:
             annonce = "Cette ligne n'existe plus : aucune ligne n'est retirée."
-    lignes = LignesBudgetFormSet(initial=saisies, prefix="lignes", form_kwargs=form_kwargs)
-    lignes.extra = 0
+    donnees = reindexer(request.POST, "lignes", CHAMPS_LIGNE_BUDGET, ajouter=ajouter, retirer=retirer)
+    lignes = LignesBudgetFormSet(donnees, prefix="lignes", form_kwargs=form_kwargs)
+    # Le plan de financement est rendu tel que tapé, sans ses erreurs (il sera validé à l'enregistrement).
     plan = PlanFinancementForm(financeurs=financeurs, prefix="plan")
     plan.initial = {nom: request.POST.get(plan.add_prefix(nom), "") for nom in plan.fields}
-    return _page_budget(request, dossier, lignes, plan, annonce=annonce)
+    return _page_budget(request, dossier, lignes, plan, annonce=annonce, remaniement=True)
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,7 @@ des dossiers passent à axe-core dans test_accessibilite.py (liste : pages_finan
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from acteurs_ess.models import Structure
@@ -125,3 +126,43 @@ def test_an_association_files_a_collective_dossier_that_two_funders_decide(page,
     expect(page.locator("main")).to_contain_text("Financé")
     expect(page.locator("main")).to_contain_text("DEL-2027-042")
     assert journal.erreurs_csp() == [], journal.erreurs_csp()
+
+
+def test_budget_lines_are_added_and_removed_one_at_a_time_without_reloading(
+    page, journal, demo, connecter, violations_bloquantes
+):
+    from tests.e2e.accessibilite import rapport_axe
+
+    brouillon = Dossier.objects.get(titre="Repair café itinérant")
+    avant = list(brouillon.lignes_budget.order_by("ordre", "pk").values_list("libelle", flat=True))
+    connecter("structure@demo.coville.fr")
+    page.goto(reverse("financements:budget_dossier", args=[brouillon.pk]))
+    lignes = page.locator("table[data-lignes-budget] tbody tr")
+    nombre = lignes.count()
+    annonce = page.locator("#annonce-lignes")
+    page.evaluate("window.rechargee = false")
+
+    page.get_by_role("button", name="Ajouter une ligne").click()
+    expect(lignes).to_have_count(nombre + 1)
+    expect(annonce).to_have_text(f"Ligne {nombre + 1} ajoutée, à la fin du tableau.")
+    expect(page.locator(f"#id_lignes-{nombre}-compte")).to_be_focused()
+    page.locator(f"#id_lignes-{nombre}-compte").select_option("60")
+    page.locator(f"#id_lignes-{nombre}-libelle").fill("Pièces détachées")
+    page.locator(f"#id_lignes-{nombre}-montant").fill("750")
+
+    # Retirer la première ligne : les suivantes sont renumérotées, la saisie de la nouvelle est gardée.
+    page.get_by_role("button", name="Retirer la ligne 1", exact=True).click()
+    expect(lignes).to_have_count(nombre)
+    expect(annonce).to_contain_text("Ligne 1 retirée")
+    expect(page.locator(f"#id_lignes-{nombre - 1}-libelle")).to_have_value("Pièces détachées")
+    expect(page.locator("input[name='lignes-TOTAL_FORMS']")).to_have_value(str(nombre))
+    assert page.evaluate("window.rechargee") is False  # la même page, sans aller-retour au serveur
+    expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
+    violations = violations_bloquantes(page)
+    assert not violations, rapport_axe(violations)
+    assert journal.erreurs == [], journal.erreurs
+
+    page.get_by_role("button", name="Enregistrer le budget").click()
+    expect(page.get_by_text(re.compile(r"^Budget (et plan de financement )?enregistrés?"))).to_be_visible()
+    apres = list(brouillon.lignes_budget.order_by("ordre", "pk").values_list("libelle", flat=True))
+    assert apres == [*avant[1:], "Pièces détachées"]
