@@ -163,6 +163,6 @@ def test_budget_lines_are_added_and_removed_one_at_a_time_without_reloading(
     assert journal.erreurs == [], journal.erreurs
 
     page.get_by_role("button", name="Enregistrer le budget").click()
-    expect(page.get_by_text(re.compile(r"^Budget (et plan de financement )?enregistrés?"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Budget (et plan de financement )?enregistrés?"))).to_be_visible()
     apres = list(brouillon.lignes_budget.order_by("ordre", "pk").values_list("libelle", flat=True))
     assert apres == [*avant[1:], "Pièces détachées"]
