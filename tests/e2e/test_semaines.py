@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from acteurs_ess.models import Structure
@@ -18,6 +19,7 @@ from financements.demo import TITRE
 from financements.models import AppelAProjets, Dossier
 from tests.double_authentification import activer
 from tests.e2e.accessibilite import rapport_axe
+from tests.e2e.test_cpo_bout_en_bout import _dossier_collectif_decide
 
 pytestmark = pytest.mark.navigateur
 
@@ -94,22 +96,23 @@ def test_the_week_of_an_agent(page, demo, connecter, sans_violation):
     expect(page.get_by_text(f"Appel à projets prolongé jusqu'au {nouvelle:%d/%m/%Y}.")).to_be_visible()
     sans_violation()
 
-    # Jeudi : revoir la décision de la métropole sur un dossier décidé, d'abord sans motif (refusé).
-    dossier = Dossier.objects.get(titre="Médiation dans les halls")
+    # Jeudi : revoir la décision de la métropole sur un dossier décidé, sans convention signée (dans la démo, le
+    # dossier décidé a déjà une CPO signée par la structure : il faudrait un avenant), d'abord sans motif (refusé).
+    dossier = _dossier_collectif_decide(timezone.localdate().year + 1)
     page.goto(dossier.get_absolute_url())
     sans_violation()
     revision = page.locator("form").filter(has=page.get_by_role("button", name="Revoir la décision"))
-    revision.get_by_label("Nouveau montant accordé (€, 0 pour un refus)").fill("10000")
+    revision.get_by_label("Nouveau montant accordé (€, 0 pour un refus)").fill("25000")
     revision.get_by_role("button", name="Revoir la décision").click()
     expect(page.locator("main .fr-input-group--error").first).to_be_visible()
-    assert dossier.financements.get(financeur=metropole).decision.montant == Decimal("12000")
+    assert dossier.financements.get(financeur=metropole).decision.montant == Decimal("30000")
     sans_violation()
     revision = page.locator("form").filter(has=page.get_by_role("button", name="Revoir la décision"))
-    revision.get_by_label("Nouveau montant accordé (€, 0 pour un refus)").fill("10000")
-    revision.get_by_label("Motif de la révision").fill("Le second médiateur ne sera recruté qu'en mars.")
+    revision.get_by_label("Nouveau montant accordé (€, 0 pour un refus)").fill("25000")
+    revision.get_by_label("Motif de la révision").fill("La boutique de Villejean n'ouvrira qu'en mars.")
     revision.get_by_role("button", name="Revoir la décision").click()
     expect(page.get_by_text("Décision revue")).to_be_visible()
-    assert dossier.financements.get(financeur=metropole).decision.montant == Decimal("10000")
+    assert dossier.financements.get(financeur=metropole).decision.montant == Decimal("25000")
     sans_violation()
 
     # Vendredi : retirer de l'organisation le stagiaire parti.
