@@ -135,6 +135,7 @@ def test_the_week_of_an_association(page, demo, connecter, sans_violation):
 
     # Lundi : trouver un appel ouvert dans son quartier, depuis l'accueil (liste nationale, filtre QPV).
     page.goto("/")
+    sans_violation()
     page.get_by_role("link", name="Les appels à projets ouverts, dans toute la France").click()
     expect(page.locator("main h1")).to_have_text("Appels à projets ouverts")
     page.get_by_label("Quartier prioritaire (nom ou code)").fill(qpv.code)
