@@ -133,9 +133,11 @@ def contrat_pour_page(code: str) -> ContratDeVille:
             ),
             Prefetch(
                 "sections",
-                queryset=Section.objects.select_related("modifiee_par").annotate(
-                    nb_contributions=Count("contributions", filter=Q(contributions__masquee=False))
-                ),
+                # Explicite : une requête qui agrège (GROUP BY) ignore le `Meta.ordering` du modèle, et l'ordre
+                # choisi par « Monter » / « Descendre » ne se verrait pas sur la page.
+                queryset=Section.objects.select_related("modifiee_par")
+                .annotate(nb_contributions=Count("contributions", filter=Q(contributions__masquee=False)))
+                .order_by("ordre", "pk"),
             ),
             Prefetch(
                 "orientations",

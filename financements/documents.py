@@ -30,7 +30,7 @@ GABARIT = "pdf/dossier.html"
 
 # À changer à chaque modification du gabarit ou du rendu qui change le document : les résumés gardés sous
 # l'ancienne version ne sont plus servis (contrats.documents.VERSION_GABARITS).
-VERSION_GABARIT = "2026-12-07.1"
+VERSION_GABARIT = "2026-12-07.2"
 
 
 def nom_document(dossier_id: int) -> str:

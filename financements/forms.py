@@ -92,6 +92,9 @@ class NouveauDossierForm(DsfrBaseForm):
         self.fields["structure"].queryset = structures
 
 
+CHAMPS_EVALUATION = ("evaluation_methode", "evaluation_indicateurs", "evaluation_calendrier", "evaluation_moyens")
+
+
 class DossierForm(DsfrBaseForm, forms.ModelForm):
     """Le contenu du CERFA 12156 (hors budget) : enregistrable en plusieurs fois, même incomplet."""
 
@@ -123,6 +126,10 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
             "salaries_etp",
             "benevoles",
             "budget_annuel_structure",
+            "evaluation_methode",
+            "evaluation_indicateurs",
+            "evaluation_calendrier",
+            "evaluation_moyens",
         ]
         # « 14,5 » salariés en ETP, comme on l'écrit en français.
         localized_fields = ["salaries_etp"]
@@ -133,6 +140,10 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
             "qpv": forms.CheckboxSelectMultiple,
             "date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "evaluation_methode": forms.Textarea(attrs={"rows": 3}),
+            "evaluation_indicateurs": forms.Textarea(attrs={"rows": 4}),
+            "evaluation_calendrier": forms.Textarea(attrs={"rows": 2}),
+            "evaluation_moyens": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -142,6 +153,13 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
         self.fields["type_subvention"].required = False
         self.fields["priorites"].queryset = appel.priorites.all()
         self.fields["qpv"].queryset = appel.qpv.all() if appel.qpv.exists() else appel.contrat.qpv.all()
+
+    def champs_projet(self) -> list[forms.BoundField]:
+        return [champ for champ in self if champ.name not in CHAMPS_EVALUATION]
+
+    def champs_evaluation(self) -> list[forms.BoundField]:
+        """Comment l'action sera évaluée (CERFA 12156, fiche 3-1), en un groupe à part dans la page."""
+        return [self[nom] for nom in CHAMPS_EVALUATION]
 
     def save(self, commit: bool = True) -> Dossier:
         """N'écrit que les champs du formulaire (et « modifié le ») : un changement d'état, une décision ou un
@@ -215,7 +233,11 @@ class BaseLignesFormSet(forms.BaseFormSet):
         }
 
 
-LignesBudgetFormSet = forms.formset_factory(LigneBudgetForm, formset=BaseLignesFormSet, extra=3, max_num=80)
+MAXIMUM_LIGNES_BUDGET = 80
+LignesBudgetFormSet = forms.formset_factory(
+    LigneBudgetForm, formset=BaseLignesFormSet, extra=3, max_num=MAXIMUM_LIGNES_BUDGET
+)
+CHAMPS_LIGNE_BUDGET = ("annee", "compte", "libelle", "montant", "financeur")
 
 
 class PlanFinancementForm(DsfrBaseForm):

@@ -119,6 +119,36 @@ class Dossier(models.Model):
     titre = models.CharField("intitulé du projet", max_length=255)
     description = models.TextField("description du projet", blank=True)
     objectifs = models.TextField("objectifs", blank=True)
+    # Comment l'action sera évaluée (CERFA 12156, fiche 3-1 « évaluation ») : écrit par le porteur, lu par les
+    # instructeurs. Valeur par défaut en base : le générateur national écrit les dossiers par COPY sans ces colonnes.
+    evaluation_methode = models.TextField(
+        "méthode d'évaluation",
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Qui évalue, comment (questionnaires, entretiens, comité de suivi…), avec quels participants.",
+    )
+    evaluation_indicateurs = models.TextField(
+        "indicateurs prévus et leur cible",
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Un indicateur par ligne, avec sa cible : « Personnes accompagnées : 40 ».",
+    )
+    evaluation_calendrier = models.TextField(
+        "calendrier de l'évaluation",
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Bilan intermédiaire, bilan final, comités de suivi…",
+    )
+    evaluation_moyens = models.TextField(
+        "moyens consacrés à l'évaluation",
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Temps de travail, outils, intervenant extérieur, coût.",
+    )
     priorites = models.ManyToManyField(
         Orientation,
         blank=True,
@@ -284,6 +314,25 @@ class Dossier(models.Model):
         if self.delegataire_nom:
             return f"{self.delegataire_nom} ({self.delegataire_qualite}), par délégation de {self.representant_nom}"
         return f"{self.representant_nom} ({self.representant_qualite})" if self.representant_nom else ""
+
+    @property
+    def indicateurs_prevus(self) -> list[tuple[str, str]]:
+        """Les indicateurs prévus, une ligne chacun, coupés en (indicateur, cible) au dernier deux-points ; une
+        ligne sans deux-points est un indicateur sans cible chiffrée."""
+        indicateurs = []
+        for ligne in self.evaluation_indicateurs.splitlines():
+            libelle, deux_points, cible = ligne.rpartition(":")
+            if not deux_points:
+                libelle, cible = cible, ""
+            if libelle.strip() or cible.strip():
+                indicateurs.append((libelle.strip(), cible.strip()))
+        return indicateurs
+
+    @property
+    def evaluation_renseignee(self) -> bool:
+        return any(
+            (self.evaluation_methode, self.evaluation_indicateurs, self.evaluation_calendrier, self.evaluation_moyens)
+        )
 
     def get_tranches_age_display(self) -> list[str]:
         return [TrancheAge(code).label for code in self.tranches_age]

@@ -18,6 +18,8 @@ from financements import documents, taches
 from financements.acces import appel_visible, dossier_a_enregistrer, dossier_modifiable, dossier_visible
 from financements.fichiers import PREFIXE_PRIVE
 from financements.forms import (
+    CHAMPS_LIGNE_BUDGET,
+    MAXIMUM_LIGNES_BUDGET,
     AvisForm,
     CoPorteurForm,
     DecisionForm,
@@ -34,6 +36,7 @@ from financements.forms import (
     RevisionDecisionForm,
     TransitionDossierForm,
 )
+from financements.forms_comptes_rendus import reindexer
 from financements.models import Dossier, PieceJointe, StatutConvention, StatutDossier, VisibiliteJournal
 from financements.models.dossier import STATUTS_RETIRABLES
 from financements.models.instruction import ConditionsVersement, NatureAide
@@ -279,12 +282,12 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     initial_plan = {"fonds_propres": dossier.fonds_propres, "autres_financements": dossier.autres_financements}
     initial_plan |= {f"financeur_{pk_}": montant for pk_, montant in demandes.items()}
-    lignes = LignesBudgetFormSet(
-        request.POST or None,
-        initial=initial_lignes,
-        prefix="lignes",
-        form_kwargs={"financeurs": financeurs, "nombre_annees": dossier.nombre_annees},
-    )
+    form_kwargs = {"financeurs": financeurs, "nombre_annees": dossier.nombre_annees}
+    if request.method == "POST" and ("ajouter_ligne" in request.POST or "retirer_ligne" in request.POST):
+        return _budget_remanie(request, dossier, financeurs, form_kwargs)
+    lignes = LignesBudgetFormSet(request.POST or None, initial=initial_lignes, prefix="lignes", form_kwargs=form_kwargs)
+    # Trois lignes vides pour un premier budget ; ensuite une seule, le bouton « Ajouter une ligne » en donne d'autres.
+    lignes.extra = 1 if initial_lignes else 3
     plan = PlanFinancementForm(request.POST or None, initial=initial_plan, financeurs=financeurs, prefix="plan")
     erreurs = []
     statut = 200
@@ -323,6 +326,20 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, "Budget et plan de financement enregistrés : ils sont équilibrés.")
                 return redirect("financements:budget_dossier", dossier.pk)
+    return _page_budget(
+        request,
+        dossier,
+        lignes,
+        plan,
+        erreurs=erreurs,
+        ecarts=services.erreurs_budget(dossier) if request.method == "GET" else [],
+        statut=statut,
+    )
+
+
+def _page_budget(
+    request, dossier, lignes, plan, *, erreurs=(), ecarts=(), annonce="", remaniement=False, statut=200
+) -> HttpResponse:
     return render(
         request,
         "financements/dossiers/budget.html",
@@ -331,7 +348,10 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
             "lignes": lignes,
             "plan": plan,
             "erreurs": erreurs,
-            "ecarts": services.erreurs_budget(dossier) if request.method == "GET" else [],
+            "ecarts": ecarts,
+            "annonce": annonce,
+            "remaniement": remaniement,
+            "maximum_lignes": MAXIMUM_LIGNES_BUDGET,
             "totaux": services.totaux_budget(dossier),
             "fil_ariane": fil(
                 dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Budget", "url": ""}
@@ -339,6 +359,34 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=statut,
     )
+
+
+def _budget_remanie(request, dossier, financeurs, form_kwargs) -> HttpResponse:
+    """Sans JavaScript, « Ajouter une ligne » et « Retirer » renvoient la page du budget avec la saisie telle
+    quelle, une ligne en plus ou en moins : rien n'est enregistré ni signalé comme erreur (le bouton « Enregistrer
+    le budget » valide et enregistre), et la page dit ce qui a changé."""
+    try:
+        nombre = int(request.POST.get("lignes-TOTAL_FORMS", 0))
+    except ValueError:
+        nombre = 0
+    ajouter, retirer = False, None
+    if "ajouter_ligne" in request.POST:
+        if nombre >= MAXIMUM_LIGNES_BUDGET:
+            annonce = f"Un budget compte {MAXIMUM_LIGNES_BUDGET} lignes au plus : aucune ligne n'est ajoutée."
+        else:
+            ajouter, annonce = True, f"Ligne {nombre + 1} ajoutée, à la fin du tableau."
+    else:
+        retirer = int(request.POST["retirer_ligne"]) if request.POST["retirer_ligne"].isdigit() else -1
+        if 0 <= retirer < nombre:
+            annonce = f"Ligne {retirer + 1} retirée : elle disparaîtra du budget à son enregistrement."
+        else:
+            annonce = "Cette ligne n'existe plus : aucune ligne n'est retirée."
+    donnees = reindexer(request.POST, "lignes", CHAMPS_LIGNE_BUDGET, ajouter=ajouter, retirer=retirer)
+    lignes = LignesBudgetFormSet(donnees, prefix="lignes", form_kwargs=form_kwargs)
+    # Le plan de financement est rendu tel que tapé, sans ses erreurs (il sera validé à l'enregistrement).
+    plan = PlanFinancementForm(financeurs=financeurs, prefix="plan")
+    plan.initial = {nom: request.POST.get(plan.add_prefix(nom), "") for nom in plan.fields}
+    return _page_budget(request, dossier, lignes, plan, annonce=annonce, remaniement=True)
 
 
 @require_http_methods(["GET", "POST"])

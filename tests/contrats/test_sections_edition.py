@@ -140,3 +140,16 @@ def test_an_agent_edits_then_deletes_an_orientation_with_its_objectives(client, 
     assert "avec ses 1 objectif(s)" in confirmation
     client.post(reverse("contrats:supprimer_orientation", args=[contrat.code, orientation.pk]))
     assert not Orientation.objects.filter(pk__in=[orientation.pk, objectif.pk]).exists()
+
+
+def test_the_contract_page_shows_the_sections_in_their_new_order(client, agent, contrat, trois_sections):
+    client.force_login(agent)
+    premiere, deuxieme, troisieme = trois_sections
+    # La dernière créée d'abord (pk le plus grand) : l'ordre de la page ne doit pas suivre celui des lignes.
+    client.post(reverse("contrats:deplacer_section", args=[contrat.code, troisieme.pk]), {"sens": "haut"})
+    client.post(reverse("contrats:deplacer_section", args=[contrat.code, troisieme.pk]), {"sens": "haut"})
+
+    page = texte(client.get(contrat.get_absolute_url()))
+
+    positions = [page.index(f"« {s.titre} »") for s in (troisieme, premiere, deuxieme)]
+    assert positions == sorted(positions), positions

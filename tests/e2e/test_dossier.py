@@ -5,6 +5,9 @@ des dossiers passent à axe-core dans test_accessibilite.py (liste : pages_finan
 import re
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from acteurs_ess.models import Structure
@@ -125,3 +128,89 @@ def test_an_association_files_a_collective_dossier_that_two_funders_decide(page,
     expect(page.locator("main")).to_contain_text("Financé")
     expect(page.locator("main")).to_contain_text("DEL-2027-042")
     assert journal.erreurs_csp() == [], journal.erreurs_csp()
+
+
+def test_budget_lines_are_added_and_removed_one_at_a_time_without_reloading(
+    page, journal, demo, connecter, violations_bloquantes
+):
+    from tests.e2e.accessibilite import rapport_axe
+
+    brouillon = Dossier.objects.get(titre="Repair café itinérant")
+    avant = list(brouillon.lignes_budget.values_list("libelle", flat=True))
+    connecter("structure@demo.coville.fr")
+    page.goto(reverse("financements:budget_dossier", args=[brouillon.pk]))
+    lignes = page.locator("table[data-lignes-budget] tbody tr")
+    nombre = lignes.count()
+    annonce = page.locator("#annonce-lignes")
+    page.evaluate("window.rechargee = false")
+
+    page.get_by_role("button", name="Ajouter une ligne").click()
+    expect(lignes).to_have_count(nombre + 1)
+    expect(annonce).to_have_text(f"Ligne {nombre + 1} ajoutée, à la fin du tableau.")
+    expect(page.locator(f"#id_lignes-{nombre}-compte")).to_be_focused()
+    page.locator(f"#id_lignes-{nombre}-compte").select_option("60")
+    page.locator(f"#id_lignes-{nombre}-libelle").fill("Pièces détachées")
+    page.locator(f"#id_lignes-{nombre}-montant").fill("750")
+
+    # Retirer la première ligne : les suivantes sont renumérotées, la saisie de la nouvelle est gardée.
+    retiree = page.locator("#id_lignes-0-libelle").input_value()
+    page.get_by_role("button", name="Retirer la ligne 1", exact=True).click()
+    expect(lignes).to_have_count(nombre)
+    expect(annonce).to_contain_text("Ligne 1 retirée")
+    expect(page.locator(f"#id_lignes-{nombre - 1}-libelle")).to_have_value("Pièces détachées")
+    expect(page.locator("input[name='lignes-TOTAL_FORMS']")).to_have_value(str(nombre))
+    assert page.evaluate("window.rechargee") is False  # la même page, sans aller-retour au serveur
+    expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
+    violations = violations_bloquantes(page)
+    assert not violations, rapport_axe(violations)
+    assert journal.erreurs == [], journal.erreurs
+
+    page.get_by_role("button", name="Enregistrer le budget").click()
+    expect(page.get_by_text(re.compile(r"Budget (et plan de financement )?enregistrés?"))).to_be_visible()
+    avant.remove(retiree)
+    apres = list(brouillon.lignes_budget.values_list("libelle", flat=True))
+    assert sorted(apres) == sorted([*avant, "Pièces détachées"])
+
+
+def test_budget_lines_are_added_and_removed_without_javascript(navigateur, live_server, demo):
+    brouillon = Dossier.objects.get(titre="Repair café itinérant")
+    client = Client()
+    assert client.login(email="structure@demo.coville.fr", password=MOT_DE_PASSE)
+    contexte = navigateur.new_context(base_url=live_server.url, locale="fr-FR", java_script_enabled=False)
+    contexte.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = contexte.new_page()
+    try:
+        page.goto(reverse("financements:budget_dossier", args=[brouillon.pk]))
+        lignes = page.locator("table[data-lignes-budget] tbody tr")
+        nombre = lignes.count()
+
+        page.get_by_role("button", name="Ajouter une ligne").click()
+        expect(page.get_by_text(f"Ligne {nombre + 1} ajoutée, à la fin du tableau.")).to_be_visible()
+        expect(lignes).to_have_count(nombre + 1)
+        page.locator(f"#id_lignes-{nombre}-compte").select_option("60")
+        page.locator(f"#id_lignes-{nombre}-libelle").fill("Pièces détachées")
+        page.locator(f"#id_lignes-{nombre}-montant").fill("750")
+        retiree = page.locator("#id_lignes-0-libelle").input_value()
+
+        page.get_by_role("button", name="Retirer la ligne 1", exact=True).click()
+        expect(page.get_by_text("Ligne 1 retirée")).to_be_visible()
+        expect(lignes).to_have_count(nombre)
+        expect(page.locator(f"#id_lignes-{nombre - 1}-libelle")).to_have_value("Pièces détachées")
+        assert retiree in brouillon.lignes_budget.values_list("libelle", flat=True)  # rien d'enregistré encore
+
+        # La touche Entrée dans un champ enregistre le budget (le premier bouton du formulaire), sans rien retirer.
+        page.locator(f"#id_lignes-{nombre - 1}-montant").press("Enter")
+        expect(page.get_by_text(re.compile(r"Budget (et plan de financement )?enregistrés?"))).to_be_visible()
+        libelles = list(brouillon.lignes_budget.values_list("libelle", flat=True))
+        assert "Pièces détachées" in libelles and retiree not in libelles
+        assert len(libelles) == nombre - 1  # la page montrait une ligne vide de plus que le budget enregistré
+    finally:
+        contexte.close()

@@ -46,6 +46,8 @@ def decide_complet(decide, priorite, territoire, autre_structure):
     decide.qpv.set(territoire["qpv"])
     decide.tranches_age = ["jeunes"]
     decide.representant_nom, decide.representant_qualite = "Anne Martin", "Présidente"
+    decide.evaluation_methode = "Questionnaire aux participants"
+    decide.evaluation_indicateurs = "Vélos réparés : 300"
     decide.save()
     from financements.models import CoPorteur
 
@@ -60,6 +62,7 @@ def test_renewal_copies_the_cerfa_and_links_to_the_original(decide_complet, nouv
     assert nouveau.appel == nouvel_appel and nouveau.structure == decide_complet.structure
     for champ in renouvellement.CHAMPS_CERFA:
         assert getattr(nouveau, champ) == getattr(decide_complet, champ), champ
+    assert nouveau.indicateurs_prevus == [("Vélos réparés", "300")]  # l'évaluation prévue est reprise aussi
     assert list(nouveau.qpv.all()) == [nouvel_appel.qpv.get()]
     # La métropole participe au nouvel appel : sa demande et sa ligne 74 sont reprises ; l'État, non.
     assert {f.financeur_id: f.montant_demande for f in nouveau.financements.all()} == {epci.pk: Decimal("10000")}
