@@ -1,6 +1,7 @@
 """Le coffre-fort des documents d'une structure : ajout, nouvelle version, archivage, suppression, validité ;
 réservé aux membres de la structure ; fichiers refusés sans rien enregistrer."""
 
+import json
 from datetime import date, timedelta
 from html import unescape
 
@@ -310,3 +311,18 @@ def test_a_document_used_by_a_rib_is_archived_not_deleted(client, membre_structu
     assert "document d'un RIB" in page and "archivez-le" in page
     assert DocumentStructure.objects.filter(pk=document.pk).exists()
     assert default_storage.exists(document.chemin)
+
+
+def test_my_data_export_lists_the_documents_i_deposited(client, membre_structure, structure):
+    deposer(membre_structure, structure, type="comptes", nom="comptes.pdf", valable_jusqu_au=date(2027, 6, 30))
+    client.force_login(membre_structure)
+    donnees = json.loads(client.post(reverse("comptes:telecharger_donnees")).content)
+    assert donnees["documents_deposes_dans_les_coffres"] == [
+        {
+            "structure": "Les Ateliers du Blosne",
+            "type": "Derniers comptes approuvés",
+            "nom": "comptes.pdf",
+            "depose_le": DocumentStructure.objects.get().depose_le.isoformat(),
+            "valable_jusqu_au": "2027-06-30",
+        }
+    ]
