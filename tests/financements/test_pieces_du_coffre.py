@@ -9,6 +9,8 @@ from html import unescape
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -221,3 +223,22 @@ def test_a_rib_from_the_vault_validated_by_a_funder_is_used_by_payments(
     assert (avance.statut, avance.iban) == (StatutVersement.MANDATE, IBAN)
     with pytest.raises(ValidationError, match="document d'un RIB"):
         coffre.supprimer_document(membre_structure, documents["rib"])
+
+
+def test_the_pieces_page_runs_as_many_queries_whatever_the_size_of_the_vault(
+    client, brouillon, membre_structure, structure, documents
+):
+    client.force_login(membre_structure)
+    url = reverse("financements:pieces_dossier", args=[brouillon.pk])
+    client.get(url)
+
+    def compter() -> int:
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(url).status_code == 200
+        return len(requetes)
+
+    avant = compter()
+    for i in range(5):
+        deposer_au_coffre(membre_structure, structure, "statuts" if i % 2 else "rib")
+    services.joindre_document(brouillon, membre_structure, documents["statuts"])
+    assert compter() == avant
