@@ -256,7 +256,10 @@ class DocumentDuCoffreForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["document"].choices = [(d.pk, libelle_document(d)) for d in documents]
         if type_piece:
-            self.fields["document"].label = f"{TypePiece(type_piece).label} : document du coffre"
+            # DsfrBaseForm a déjà lu les champs (et leurs libellés) à sa construction : le libellé est changé aussi
+            # sur le champ lié.
+            libelle = f"{TypePiece(type_piece).label} : document du coffre"
+            self.fields["document"].label = self["document"].label = libelle
 
 
 class CoPorteurForm(DsfrBaseForm):

@@ -242,3 +242,10 @@ def test_the_pieces_page_runs_as_many_queries_whatever_the_size_of_the_vault(
         deposer_au_coffre(membre_structure, structure, "statuts" if i % 2 else "rib")
     services.joindre_document(brouillon, membre_structure, documents["statuts"])
     assert compter() == avant
+
+
+def test_each_vault_choice_is_labelled_with_its_requested_piece(client, brouillon, membre_structure, documents):
+    client.force_login(membre_structure)
+    page = unescape(client.get(reverse("financements:pieces_dossier", args=[brouillon.pk])).content.decode())
+    assert "Statuts de la structure : document du coffre" in page
+    assert "Relevé d'identité bancaire (RIB) : document du coffre" in page
