@@ -16,6 +16,7 @@ from acteurs_ess import coffre, services
 from acteurs_ess.models import DocumentStructure, EtatValidite, Rib
 from comptes.models import ActionAudit, EntreeAudit, Role
 from config.lib.fichiers import TAILLE_MAXIMUM
+from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE
 from tests.acteurs_ess.factories import StructureFactory
 from tests.factories import AdhesionFactory
 
@@ -326,3 +327,16 @@ def test_my_data_export_lists_the_documents_i_deposited(client, membre_structure
             "valable_jusqu_au": "2027-06-30",
         }
     ]
+
+
+def test_a_stopped_store_shows_the_form_again_and_saves_nothing(client, membre_structure, structure, stockage_arrete):
+    client.force_login(membre_structure)
+    reponse = client.post(
+        reverse("acteurs_ess:ajouter_document", args=[structure.pk]),
+        {"type": "comptes", "fichier": pdf("comptes.pdf"), "date_document": "2026-06-30"},
+    )
+    assert reponse.status_code == 503
+    assert reponse.context["form"].errors["fichier"] == [MESSAGE_ENVOI_IMPOSSIBLE]
+    assert 'value="2026-06-30"' in reponse.content.decode()
+    assert not DocumentStructure.objects.exists()
+    assert not EntreeAudit.objects.filter(action=ActionAudit.DOCUMENT_AJOUTE).exists()
