@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, Rib, Structure
+from acteurs_ess.models import Collectif, DemandeRattachement, DocumentStructure, ImportStructures, Rib, Structure
 from acteurs_ess.permissions import (
     peut_decider_rattachement,
+    peut_gerer_coffre,
     peut_gerer_collectif,
     peut_importer,
+    peut_lire_document,
     peut_lire_rib,
     peut_modifier_structure,
     peut_proposer_rib,
@@ -97,3 +99,30 @@ def rib_pour_valider(qui: Qui, pk: int, rib_pk: int) -> Rib:
             "Seul un agent d'un financeur de la structure (hors membres de la structure) valide son RIB."
         )
     return get_object_or_404(Rib.objects.select_related("structure"), pk=rib_pk, structure=structure)
+
+
+def structure_pour_coffre(qui: Qui, pk: int) -> Structure:
+    """Le coffre-fort n'existe que pour les membres de la structure (404 pour les autres : la fiche est publique,
+    ses documents non)."""
+    structure = get_object_or_404(Structure, pk=pk)
+    if not peut_gerer_coffre(qui, structure):
+        raise Http404("Structure introuvable.")
+    return structure
+
+
+def document_pour_gerer(qui: Qui, pk: int, document_pk: int) -> DocumentStructure:
+    """Un document du coffre à remplacer, archiver ou supprimer : 404 hors de la structure ; 403 pour qui le lit
+    sans en être membre (l'instructeur d'un dossier qui le joint)."""
+    document = get_object_or_404(DocumentStructure.objects.select_related("structure"), pk=document_pk, structure_id=pk)
+    if peut_gerer_coffre(qui, document.structure):
+        return document
+    if peut_lire_document(qui, document):
+        raise PermissionDenied("Seuls les membres de la structure gèrent les documents de son coffre.")
+    raise Http404("Document introuvable.")
+
+
+def document_pour_lire(qui: Qui, pk: int, document_pk: int) -> DocumentStructure:
+    document = get_object_or_404(DocumentStructure.objects.select_related("structure"), pk=document_pk, structure_id=pk)
+    if not peut_lire_document(qui, document):
+        raise Http404("Document introuvable.")
+    return document

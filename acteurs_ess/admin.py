@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.db import models
 
-from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, MembreCollectif, Rib, Structure
+from acteurs_ess.models import (
+    Collectif,
+    DemandeRattachement,
+    DocumentStructure,
+    ImportStructures,
+    MembreCollectif,
+    Rib,
+    Structure,
+)
 
 
 @admin.register(Structure)
@@ -68,6 +76,41 @@ class RibAdmin(admin.ModelAdmin):
     list_select_related = ["structure"]
     exclude = ["iban", "chemin"]
     readonly_fields = ["structure", "iban_masque", "bic", "titulaire", "nom", "etat", "propose_par", "valide_par"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentStructure)
+class DocumentStructureAdmin(admin.ModelAdmin):
+    """En lecture seule : un document du coffre ne se dépose, ne se remplace, ne s'archive ou ne se supprime que
+    par les membres de la structure (journal d'audit ; un document joint à un dossier déposé ne se supprime pas)."""
+
+    list_display = ["structure", "type", "nom", "valable_jusqu_au", "depose_le", "archive_le"]
+    list_filter = ["type"]
+    search_fields = ["structure__raison_sociale", "nom"]
+    list_select_related = ["structure"]
+    exclude = ["chemin"]
+    readonly_fields = [
+        "structure",
+        "type",
+        "nom",
+        "taille",
+        "type_mime",
+        "date_document",
+        "valable_jusqu_au",
+        "depose_par",
+        "depose_le",
+        "remplace_par",
+        "archive_le",
+        "archive_par",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -17,3 +17,8 @@ class ActeursEssConfig(AppConfig):
         from comptes.registres import a_faire as registre_a_faire
 
         registre_a_faire.enregistrer("annuaire", a_faire.taches)
+
+        from acteurs_ess import rgpd
+        from comptes.registres import donnees_personnelles
+
+        donnees_personnelles.enregistrer("documents_deposes_dans_les_coffres", rgpd.documents_deposes)

@@ -131,3 +131,22 @@ class EtatImport(models.TextChoices):
     EN_COURS = "en_cours", "En cours"
     TERMINE = "termine", "Terminé"
     ECHOUE = "echoue", "Échoué : rien n'a été écrit"
+
+
+class TypePiece(models.TextChoices):
+    """Les documents qu'une structure fournit aux financeurs : pièces demandées par un appel à projets, documents
+    de son coffre-fort (`DocumentStructure`). Définis ici, dans l'annuaire, pour que le coffre de la structure et
+    les dossiers (`financements`, qui les reprend) parlent des mêmes types."""
+
+    STATUTS = "statuts", "Statuts de la structure"
+    RIB = "rib", "Relevé d'identité bancaire (RIB)"
+    ATTESTATION = "attestation", "Attestation sur l'honneur"
+    COMPTES = "comptes", "Derniers comptes approuvés"
+    RAPPORT_ACTIVITE = "rapport_activite", "Dernier rapport d'activité"
+    DELEGATION = "delegation", "Délégation de signature du représentant légal"
+    BILAN = "bilan", "Compte-rendu financier (CERFA 15059)"
+    AUTRE = "autre", "Autre document"
+
+
+# Le compte-rendu financier rend compte d'une action financée : il appartient à son dossier, jamais au coffre.
+TYPES_DU_COFFRE = [(code, libelle) for code, libelle in TypePiece.choices if code != TypePiece.BILAN]

@@ -1,17 +1,21 @@
 """Données de démonstration de l'annuaire : les trois structures de `comptes/demo.py` deviennent des fiches
 complètes à Rennes, chacune avec un RIB validé par l'agente de Rennes Métropole (IBAN fictifs, clés justes), et
-un PTCE réunit l'une d'elles et la Ville de Rennes. Idempotent.
+un PTCE réunit l'une d'elles et la Ville de Rennes ; le coffre des Ateliers du Blosne a quelques documents.
+Idempotent.
 
 Les liens vers le référentiel (commune 35238, QPV du Blosne, de Maurepas et de Villejean) ne sont posés
 que si `territoires/demo.py` les a chargés."""
+
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from stdnum import iban as stdnum_iban
 
-from acteurs_ess.choix import RoleCollectif, TypeCollectif
-from acteurs_ess.models import Collectif, EtatRib, MembreCollectif, Rib, Structure
+from acteurs_ess.choix import RoleCollectif, TypeCollectif, TypePiece
+from acteurs_ess.coffre import PREFIXE_COFFRE
+from acteurs_ess.models import Collectif, DocumentStructure, EtatRib, MembreCollectif, Rib, Structure
 from acteurs_ess.services import PREFIXE_RIB
 from comptes.models import Organisation, TypeOrganisation, Utilisateur
 from territoires.models import Commune, Qpv
@@ -118,6 +122,37 @@ def _rib_valide(structure: Structure, numero: int) -> None:
     )
 
 
+# Le coffre des Ateliers du Blosne : des statuts sans date de fin, des comptes approuvés valables un an, un
+# rapport d'activité qui expire bientôt (la page « Documents » le signale).
+COFFRE = [
+    (TypePiece.STATUTS, "statuts-ateliers-du-blosne.pdf", -3650, None),
+    (TypePiece.COMPTES, "comptes-approuves.pdf", -160, 200),
+    (TypePiece.RAPPORT_ACTIVITE, "rapport-activite.pdf", -350, 15),
+]
+
+
+def _coffre(structure: Structure) -> int:
+    """Les documents du coffre de la structure, s'il est vide ; rend leur nombre."""
+    if structure.documents.exists():
+        return structure.documents.count()
+    aujourd_hui = timezone.localdate()
+    deposant = Utilisateur.objects.filter(adhesions__organisation=structure.organisation).first()
+    for type_piece, nom, date_document, validite in COFFRE:
+        chemin = default_storage.save(f"{PREFIXE_COFFRE}/{structure.pk}/{nom}", ContentFile(PDF))
+        DocumentStructure.objects.create(
+            structure=structure,
+            type=type_piece,
+            chemin=chemin,
+            nom=nom,
+            taille=len(PDF),
+            type_mime="application/pdf",
+            date_document=aujourd_hui + timedelta(days=date_document),
+            valable_jusqu_au=aujourd_hui + timedelta(days=validite) if validite is not None else None,
+            depose_par=deposant,
+        )
+    return len(COFFRE)
+
+
 def charger(sortie=print) -> None:
     rennes = Commune.objects.filter(code=RENNES).first()
     structures = {}
@@ -132,6 +167,7 @@ def charger(sortie=print) -> None:
         structure.qpv.set(Qpv.objects.filter(code=fiche["qpv"]))
         structures[organisation.nom] = structure
         _rib_valide(structure, len(structures))
+    documents = _coffre(structures["Les Ateliers du Blosne"]) if "Les Ateliers du Blosne" in structures else 0
 
     collectif, _ = Collectif.objects.update_or_create(
         nom=PTCE["nom"], defaults={"type": TypeCollectif.PTCE, "description": PTCE["description"], "commune": rennes}
@@ -145,5 +181,5 @@ def charger(sortie=print) -> None:
             )
     sortie(
         f"Annuaire de l'ESS : {len(structures)} fiches de structures, chacune avec un RIB validé, "
-        f"1 collectif ({collectif.nom})."
+        f"1 collectif ({collectif.nom}), {documents} documents dans le coffre des Ateliers du Blosne."
     )

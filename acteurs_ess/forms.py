@@ -6,8 +6,16 @@ from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
 
 from acteurs_ess import identifiants
-from acteurs_ess.choix import Agrement, Domaine, FormeJuridique, RoleCollectif, TypeCollectif, domaines_par_pilier
-from acteurs_ess.models import Collectif, Structure
+from acteurs_ess.choix import (
+    TYPES_DU_COFFRE,
+    Agrement,
+    Domaine,
+    FormeJuridique,
+    RoleCollectif,
+    TypeCollectif,
+    domaines_par_pilier,
+)
+from acteurs_ess.models import Collectif, DocumentStructure, Structure
 from acteurs_ess.selectors import Criteres
 from comptes.models import Organisation
 from territoires.models import Commune, Epci, Qpv
@@ -327,7 +335,67 @@ class RibForm(DsfrBaseForm):
     iban = forms.CharField(label="IBAN", max_length=50, help_text="Par exemple FR76 3000 6000 0112 3456 7890 189.")
     bic = forms.CharField(label="BIC (facultatif)", max_length=20, required=False)
     titulaire = forms.CharField(label="Titulaire du compte", max_length=255)
-    document = forms.FileField(label="RIB délivré par la banque", help_text="PDF, PNG ou JPEG ; 10 Mo au plus.")
+    document = forms.FileField(
+        label="RIB délivré par la banque",
+        help_text="PDF, PNG ou JPEG ; 10 Mo au plus. Inutile si vous choisissez un RIB du coffre.",
+        required=False,
+    )
+    document_coffre = forms.ModelChoiceField(
+        label="Ou un RIB du coffre de la structure",
+        queryset=DocumentStructure.objects.none(),
+        required=False,
+        empty_label="Aucun : je téléverse le RIB",
+    )
+
+    def __init__(self, *args, ribs_du_coffre=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ribs_du_coffre is None:
+            del self.fields["document_coffre"]
+        else:
+            self.fields["document_coffre"].queryset = ribs_du_coffre
+            self.fields["document_coffre"].label_from_instance = libelle_document
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("document") and donnees.get("document_coffre"):
+            raise forms.ValidationError("Téléversez un RIB ou choisissez-en un dans le coffre, pas les deux.")
+        return donnees
+
+
+def libelle_document(document: DocumentStructure) -> str:
+    """« rib-2026.pdf (valable jusqu'au 31/12/2026) » : ce qui distingue deux documents du même type."""
+    fin = f"valable jusqu'au {document.valable_jusqu_au:%d/%m/%Y}" if document.valable_jusqu_au else "sans date de fin"
+    return f"{document.nom} ({fin})"
+
+
+class DocumentForm(DsfrBaseForm):
+    """Un document déposé dans le coffre de la structure (ou la nouvelle version d'un document : sans le type,
+    qui reste celui du document remplacé). Le type réel et la taille du fichier sont vérifiés par
+    `coffre.ajouter_document`, tout ou rien."""
+
+    type = forms.ChoiceField(label="Type de document", choices=[("", "Choisir un type")] + TYPES_DU_COFFRE)
+    fichier = forms.FileField(
+        label="Fichier",
+        help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX (un RIB : PDF ou image) ; 10 Mo au plus.",
+        allow_empty_file=False,
+    )
+    date_document = forms.DateField(
+        label="Date du document (facultatif)",
+        required=False,
+        help_text="Date d'adoption des statuts, de clôture des comptes, de l'assemblée générale…",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    valable_jusqu_au = forms.DateField(
+        label="Valable jusqu'au (facultatif)",
+        required=False,
+        help_text="Laissez vide pour un document sans date de fin (des statuts, par exemple).",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, remplacement: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if remplacement:
+            del self.fields["type"]
 
 
 class ModificationCollectifForm(CollectifForm):

@@ -1,5 +1,7 @@
 """L'annuaire des acteurs de l'ESS : structures, collectifs qui les réunissent, demandes de rattachement."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -7,8 +9,10 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from acteurs_ess.choix import (
+    TYPES_DU_COFFRE,
     Agrement,
     Domaine,
     EtatDemande,
@@ -19,6 +23,7 @@ from acteurs_ess.choix import (
     TypeCollectif,
 )
 from comptes.models import Organisation
+from config.lib.fichiers import taille_lisible
 from territoires.models import Commune, Qpv, SansAccent, nom_normalise
 from territoires.recherche import index_debut_de_nom, index_ressemblance
 
@@ -428,6 +433,16 @@ class Rib(models.Model):
     iban = models.CharField("IBAN", max_length=34, help_text="Sans espaces, vérifié (python-stdnum).")
     bic = models.CharField("BIC", max_length=11, blank=True)
     titulaire = models.CharField("titulaire du compte", max_length=255)
+    # Le RIB de la banque pris dans le coffre-fort de la structure plutôt que téléversé : son fichier est partagé,
+    # le document ne se supprime plus (il s'archive).
+    document = models.ForeignKey(
+        "DocumentStructure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ribs",
+        verbose_name="document du coffre",
+    )
     chemin = models.CharField("chemin du document dans le stockage", max_length=255, editable=False)
     nom = models.CharField("nom du document", max_length=255)
     taille = models.PositiveIntegerField("taille (octets)")
@@ -473,3 +488,109 @@ class Rib(models.Model):
     @property
     def iban_lisible(self) -> str:
         return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
+
+
+# Un document qui expire dans ce délai est signalé dans le coffre : le temps de demander le nouveau.
+JOURS_ALERTE_EXPIRATION = 30
+
+
+class EtatValidite(models.TextChoices):
+    VALABLE = "valable", "Valable"
+    BIENTOT_EXPIRE = "bientot_expire", "Expire bientôt"
+    EXPIRE = "expire", "Expiré"
+
+
+class DocumentStructureQuerySet(models.QuerySet):
+    def actifs(self):
+        """Les documents en usage dans le coffre : ni remplacés par une version plus récente, ni archivés."""
+        return self.filter(archive_le__isnull=True, remplace_par__isnull=True)
+
+    def valables(self, jour: date):
+        """Les documents actifs qu'un dossier peut joindre ce jour-là : sans date de fin, ou pas encore expirés."""
+        return self.actifs().filter(Q(valable_jusqu_au__isnull=True) | Q(valable_jusqu_au__gte=jour))
+
+
+class DocumentStructure(models.Model):
+    """Un document du coffre-fort d'une structure (statuts, RIB, comptes approuvés, rapport d'activité,
+    délégation de signature…), déposé une fois par un de ses membres et joint ensuite à chacun de ses dossiers
+    au lieu d'être téléversé de nouveau.
+
+    Une nouvelle version remplace la précédente (`remplace_par`), qui reste lisible des dossiers qui la
+    joignent ; un document qu'aucun dossier déposé ne joint se supprime, les autres s'archivent. Le fichier est
+    rangé dans le stockage hors de toute adresse publique et servi par une vue qui vérifie l'accès."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="documents", verbose_name="structure"
+    )
+    type = models.CharField("type de document", max_length=20, choices=TYPES_DU_COFFRE)
+    chemin = models.CharField("chemin dans le stockage", max_length=255, editable=False)
+    nom = models.CharField("nom du fichier", max_length=255)
+    taille = models.PositiveIntegerField("taille (octets)")
+    type_mime = models.CharField("type MIME", max_length=100)
+    date_document = models.DateField(
+        "date du document", null=True, blank=True, help_text="Date d'adoption des statuts, de clôture des comptes…"
+    )
+    valable_jusqu_au = models.DateField(
+        "valable jusqu'au", null=True, blank=True, help_text="Laissez vide pour un document sans date de fin."
+    )
+    depose_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="déposé par"
+    )
+    depose_le = models.DateTimeField("déposé le", default=timezone.now)
+    remplace_par = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="versions_precedentes",
+        verbose_name="remplacé par",
+    )
+    archive_le = models.DateTimeField("archivé le", null=True, blank=True)
+    archive_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="archivé par",
+    )
+
+    objects = DocumentStructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "document de structure"
+        verbose_name_plural = "documents des structures"
+        ordering = ["type", "-depose_le", "-pk"]
+        indexes = [models.Index(fields=["structure", "type"], name="document_structure_type")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valable_jusqu_au__isnull=True)
+                | Q(date_document__isnull=True)
+                | Q(valable_jusqu_au__gte=models.F("date_document")),
+                name="document_structure_dates",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} — {self.nom}"
+
+    def get_absolute_url(self):
+        return reverse("acteurs_ess:document_structure", args=[self.structure_id, self.pk])
+
+    @property
+    def est_actif(self) -> bool:
+        return self.archive_le is None and self.remplace_par_id is None
+
+    @property
+    def taille_lisible(self) -> str:
+        return taille_lisible(self.taille)
+
+    def validite(self, jour: date | None = None) -> EtatValidite:
+        """Valable, expiré (après son dernier jour), ou bientôt expiré (`JOURS_ALERTE_EXPIRATION`)."""
+        jour = jour or timezone.localdate()
+        if self.valable_jusqu_au is None or self.valable_jusqu_au >= jour + timedelta(days=JOURS_ALERTE_EXPIRATION):
+            return EtatValidite.VALABLE
+        return EtatValidite.EXPIRE if self.valable_jusqu_au < jour else EtatValidite.BIENTOT_EXPIRE
+
+    def est_valable(self, jour: date | None = None) -> bool:
+        return self.validite(jour) != EtatValidite.EXPIRE

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from acteurs_ess.choix import RoleCollectif
-from acteurs_ess.models import Collectif, DemandeRattachement, ImportStructures, Structure
-from acteurs_ess.registres import valideurs_rib
+from acteurs_ess.models import Collectif, DemandeRattachement, DocumentStructure, ImportStructures, Structure
+from acteurs_ess.registres import lecteurs_document, valideurs_rib
 from comptes.contexte import Qui, contexte
 from comptes.models import COLLECTIVITES, Organisation, Role
 from territoires.models import Commune
@@ -205,3 +205,18 @@ def peut_voir_page_rib(qui: Qui, structure: Structure) -> bool:
     titulaire, le BIC et qui a proposé ou validé le compte."""
     acces = contexte(qui)
     return acces.est_admin or peut_lire_rib(acces, structure)
+
+
+def peut_gerer_coffre(qui: Qui, structure: Structure) -> bool:
+    """Voir le coffre-fort de la structure, y ajouter, remplacer, archiver ou supprimer un document : ses seuls
+    membres (comme pour le RIB, les administrateurs ne parlent pas pour elle)."""
+    return est_membre(qui, structure)
+
+
+def peut_lire_document(qui: Qui, document: DocumentStructure) -> bool:
+    """Télécharger un document du coffre : les membres de la structure, et qui lit un dossier déposé qui le joint
+    (prédicats enregistrés par `financements` : les instructeurs de ce dossier)."""
+    acces = contexte(qui)
+    return peut_gerer_coffre(acces, document.structure) or any(
+        lecteur(acces, document) for lecteur in lecteurs_document.values()
+    )

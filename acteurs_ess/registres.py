@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-from acteurs_ess.models import Collectif, Structure
+from acteurs_ess.models import Collectif, DocumentStructure, Structure
 from comptes.contexte import Qui
 from config.registres import RegistreDeBlocs
 
@@ -28,3 +28,15 @@ valideurs_rib: dict[str, ValideurRib] = {}
 # contrat qui le cite) : nom → fonction(collectif) qui rend les raisons, en français. Enregistrées dans
 # l'`AppConfig.ready()` des applications de niveau supérieur.
 obstacles_suppression_collectif: dict[str, Callable[[Collectif], list[str]]] = {}
+
+
+# Le coffre-fort des structures (`acteurs_ess.coffre`) : les applications qui joignent ses documents à leurs
+# dossiers y enregistrent, dans leur `AppConfig.ready()`, ce que l'annuaire ne peut pas savoir sans les importer.
+# - qui d'autre qu'un membre lit un document (les instructeurs d'un dossier déposé qui le joint) :
+#   nom → prédicat `(qui, document) -> bool` ;
+lecteurs_document: dict[str, Callable[[Qui, DocumentStructure], bool]] = {}
+# - ce qui empêche de le supprimer (un dossier déposé qui le joint) : nom → fonction(document) qui rend les
+#   raisons, en français ;
+obstacles_suppression_document: dict[str, Callable[[DocumentStructure], list[str]]] = {}
+# - ce qui le détache avant sa suppression (les pièces des brouillons qui le joignent) : nom → fonction(document).
+detacher_document: dict[str, Callable[[DocumentStructure], None]] = {}

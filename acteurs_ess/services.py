@@ -18,10 +18,11 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum import iban as stdnum_iban
 
 from acteurs_ess import taches
-from acteurs_ess.choix import EtatDemande, EtatMembreCollectif, RoleCollectif
+from acteurs_ess.choix import EtatDemande, EtatMembreCollectif, RoleCollectif, TypePiece
 from acteurs_ess.models import (
     Collectif,
     DemandeRattachement,
+    DocumentStructure,
     EtatRib,
     ImportStructures,
     MembreCollectif,
@@ -451,10 +452,21 @@ def _emails_membres(structure: Structure) -> list[str]:
 
 
 @transaction.atomic
-def proposer_rib(utilisateur: Utilisateur, structure: Structure, *, iban: str, titulaire: str, document, bic: str = ""):
+def proposer_rib(
+    utilisateur: Utilisateur,
+    structure: Structure,
+    *,
+    iban: str,
+    titulaire: str,
+    document=None,
+    bic: str = "",
+    document_coffre: DocumentStructure | None = None,
+):
     """Un membre propose un nouveau RIB : il attend la validation d'un agent d'un financeur ; un RIB encore en
-    attente est remplacé par celui-ci. Tout ou rien : un IBAN invalide ou un document refusé n'enregistre rien.
-    Chaque membre de la structure est prévenu (un RIB frauduleux proposé depuis un compte volé se voit ainsi)."""
+    attente est remplacé par celui-ci. Le RIB de la banque est téléversé (`document`) ou pris dans le coffre de
+    la structure (`document_coffre`, un RIB valable). Tout ou rien : un IBAN invalide ou un document refusé
+    n'enregistre rien. Chaque membre de la structure est prévenu (un RIB frauduleux proposé depuis un compte
+    volé se voit ainsi)."""
     if not peut_proposer_rib(utilisateur, structure):
         raise PermissionDenied("Seuls les membres de la structure proposent son RIB.")
     erreurs = []
@@ -468,7 +480,15 @@ def proposer_rib(utilisateur: Utilisateur, structure: Structure, *, iban: str, t
         erreurs.extend(erreur.messages)
     if not (titulaire or "").strip():
         erreurs.append("Indiquez le titulaire du compte, tel qu'il figure sur le RIB.")
-    if document is None:
+    if document_coffre is not None:
+        if (
+            document_coffre.structure_id != structure.pk
+            or document_coffre.type != TypePiece.RIB
+            or not document_coffre.est_actif
+            or not document_coffre.est_valable()
+        ):
+            erreurs.append("Choisissez un RIB valable du coffre de la structure.")
+    elif document is None:
         erreurs.append("Joignez le RIB délivré par la banque (PDF ou image).")
     else:
         try:
@@ -483,22 +503,34 @@ def proposer_rib(utilisateur: Utilisateur, structure: Structure, *, iban: str, t
     Rib.objects.filter(structure=structure, etat=EtatRib.EN_ATTENTE).update(
         etat=EtatRib.REMPLACE, remplace_le=timezone.now()
     )
-    extension = PurePath(nom).suffix.lower()
-    chemin = default_storage.save(f"{PREFIXE_RIB}/{structure.pk}/{uuid.uuid4().hex}{extension}", document)
+    if document_coffre is not None:
+        # Le fichier du coffre est partagé : le RIB le désigne, et le document ne se supprime plus (il s'archive).
+        chemin, nom, taille, type_mime = (
+            document_coffre.chemin,
+            document_coffre.nom,
+            document_coffre.taille,
+            document_coffre.type_mime,
+        )
+    else:
+        extension = PurePath(nom).suffix.lower()
+        chemin = default_storage.save(f"{PREFIXE_RIB}/{structure.pk}/{uuid.uuid4().hex}{extension}", document)
+        taille = document.size
     try:
         rib = Rib.objects.create(
             structure=structure,
             iban=iban,
             bic=bic,
             titulaire=titulaire.strip()[:255],
+            document=document_coffre,
             chemin=chemin,
             nom=nom,
-            taille=document.size,
+            taille=taille,
             type_mime=type_mime,
             propose_par=utilisateur,
         )
     except Exception:
-        default_storage.delete(chemin)
+        if document_coffre is None:
+            default_storage.delete(chemin)
         raise
     journaliser(
         ActionAudit.RIB_PROPOSE,

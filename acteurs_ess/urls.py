@@ -1,6 +1,6 @@
 from django.urls import path
 
-from acteurs_ess import views
+from acteurs_ess import views, views_coffre
 
 app_name = "acteurs_ess"
 
@@ -18,6 +18,28 @@ urlpatterns = [
     path("structures/<int:pk>/rib/", views.rib, name="rib"),
     path("structures/<int:pk>/rib/<int:rib_pk>/document/", views.document_rib, name="document_rib"),
     path("structures/<int:pk>/rib/<int:rib_pk>/valider/", views.valider_rib, name="valider_rib"),
+    path("structures/<int:pk>/documents/", views_coffre.documents, name="documents"),
+    path("structures/<int:pk>/documents/ajouter/", views_coffre.ajouter_document, name="ajouter_document"),
+    path(
+        "structures/<int:pk>/documents/<int:document_pk>/",
+        views_coffre.document_structure,
+        name="document_structure",
+    ),
+    path(
+        "structures/<int:pk>/documents/<int:document_pk>/remplacer/",
+        views_coffre.remplacer_document,
+        name="remplacer_document",
+    ),
+    path(
+        "structures/<int:pk>/documents/<int:document_pk>/archiver/",
+        views_coffre.archiver_document,
+        name="archiver_document",
+    ),
+    path(
+        "structures/<int:pk>/documents/<int:document_pk>/supprimer/",
+        views_coffre.supprimer_document,
+        name="supprimer_document",
+    ),
     path("rattachements/", views.rattachements, name="rattachements"),
     path("rattachements/<int:pk>/decider/", views.decider, name="decider"),
     path("structures/autocompletion/", views.autocompletion_structures, name="autocompletion_structures"),

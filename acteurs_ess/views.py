@@ -22,7 +22,7 @@ from acteurs_ess.acces import (
     structure_pour_rib,
     structure_pour_verifier,
 )
-from acteurs_ess.choix import EtatDemande, EtatMembreCollectif
+from acteurs_ess.choix import EtatDemande, EtatMembreCollectif, TypePiece
 from acteurs_ess.forms import (
     CessationForm,
     CollectifForm,
@@ -36,7 +36,15 @@ from acteurs_ess.forms import (
     RibForm,
     StructureForm,
 )
-from acteurs_ess.models import Collectif, EtatRib, ImportStructures, MembreCollectif, Rib, Structure
+from acteurs_ess.models import (
+    Collectif,
+    DocumentStructure,
+    EtatRib,
+    ImportStructures,
+    MembreCollectif,
+    Rib,
+    Structure,
+)
 from acteurs_ess.permissions import (
     ROLES_FINANCEURS,
     est_membre,
@@ -566,7 +574,12 @@ def rib(request: HttpRequest, pk: int) -> HttpResponse:
         structure = structure_pour_proposer_rib(request.user, pk)
     else:
         structure = structure_pour_rib(request.user, pk)
-    form = RibForm(request.POST or None, request.FILES or None) if peut_proposer_rib(request.user, structure) else None
+    form = None
+    if peut_proposer_rib(request.user, structure):
+        ribs_du_coffre = DocumentStructure.objects.filter(structure=structure, type=TypePiece.RIB).valables(
+            timezone.localdate()
+        )
+        form = RibForm(request.POST or None, request.FILES or None, ribs_du_coffre=ribs_du_coffre)
     statut = 200
     stockage_en_panne = False
     if request.method == "POST" and form is not None:
@@ -579,6 +592,7 @@ def rib(request: HttpRequest, pk: int) -> HttpResponse:
                     bic=form.cleaned_data["bic"],
                     titulaire=form.cleaned_data["titulaire"],
                     document=form.cleaned_data["document"],
+                    document_coffre=form.cleaned_data.get("document_coffre"),
                 )
             except ValidationError as erreur:
                 for message in erreur.messages:

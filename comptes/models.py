@@ -367,6 +367,9 @@ class ActionAudit(models.TextChoices):
     JOURNAL_PURGE = "journal_purge", "Entrées anciennes du journal d'audit effacées"
     ADHESION_COLLECTIVITE_ACCEPTEE = "adhesion_coll_acceptee", "Demande d'adhésion d'une collectivité acceptée"
     ADHESION_COLLECTIVITE_REFUSEE = "adhesion_coll_refusee", "Demande d'adhésion d'une collectivité refusée"
+    DOCUMENT_AJOUTE = "document_ajoute", "Document ajouté au coffre d'une structure"
+    DOCUMENT_RETIRE = "document_retire", "Document supprimé du coffre d'une structure"
+    DOCUMENT_ARCHIVE = "document_archive", "Document archivé dans le coffre d'une structure"
 
 
 class EntreeAudit(models.Model):

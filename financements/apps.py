@@ -24,6 +24,13 @@ class FinancementsConfig(AppConfig):
 
         valideurs_rib["financeurs_des_dossiers"] = finance_un_dossier_de
 
+        from acteurs_ess.registres import detacher_document, lecteurs_document, obstacles_suppression_document
+        from financements import coffre
+
+        lecteurs_document["lecteurs_des_dossiers"] = coffre.lecteur_du_document
+        obstacles_suppression_document["dossiers_deposes"] = coffre.dossiers_qui_le_joignent
+        detacher_document["brouillons"] = coffre.retirer_des_brouillons
+
         from contrats.registres import obstacles_suppression_orientation, obstacles_suppression_signataire
         from financements import obstacles
 

@@ -210,7 +210,9 @@ def charger(sortie=print) -> None:
             organisation.save(update_fields=["siret"])
 
     for ancien in AppelAProjets.objects.filter(contrat=contrat, titre__in=[TITRE, TITRE_2025]):
-        chemins = list(PieceJointe.objects.filter(dossier__appel=ancien).values_list("chemin", flat=True))
+        chemins = list(
+            PieceJointe.objects.filter(dossier__appel=ancien, document__isnull=True).values_list("chemin", flat=True)
+        )
         # Les données de démonstration se rechargent : seules leurs décisions sont effacées, jamais d'autres.
         Convention.objects.filter(dossiers__appel=ancien).delete()
         DecisionFinanceur.objects.filter(financement__dossier__appel=ancien).delete()

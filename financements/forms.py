@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Max
 from dsfr.forms import DsfrBaseForm
 
+from acteurs_ess.forms import libelle_document
 from comptes.models import TypeOrganisation
 from comptes.recherche import champ_organisation
 from financements.models import Dossier, NatureVersement, StatutDossier, StatutReversement, TypePiece
@@ -265,6 +266,22 @@ class PieceForm(DsfrBaseForm):
     fichier = forms.FileField(
         label="Fichier", help_text="PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX ; 10 Mo au plus.", allow_empty_file=False
     )
+
+
+class DocumentDuCoffreForm(DsfrBaseForm):
+    """Une pièce demandée prise dans le coffre de la structure : le choix parmi ses documents valables de ce type
+    (les contrôles — structure, validité, version en usage — sont faits par `services.joindre_document`)."""
+
+    document = forms.TypedChoiceField(label="Document du coffre", coerce=int, choices=())
+
+    def __init__(self, *args, documents=(), type_piece: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = [(d.pk, libelle_document(d)) for d in documents]
+        if type_piece:
+            # DsfrBaseForm a déjà lu les champs (et leurs libellés) à sa construction : le libellé est changé aussi
+            # sur le champ lié.
+            libelle = f"{TypePiece(type_piece).label} : document du coffre"
+            self.fields["document"].label = self["document"].label = libelle
 
 
 class CoPorteurForm(DsfrBaseForm):

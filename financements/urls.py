@@ -23,6 +23,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/budget/", dossiers.budget, name="budget_dossier"),
     path("dossiers/<int:pk>/pieces/", dossiers.pieces, name="pieces_dossier"),
     path("dossiers/<int:pk>/pieces/<int:piece_pk>/", dossiers.piece, name="piece"),
+    path("dossiers/<int:pk>/pieces/coffre/<str:type_piece>/", dossiers.joindre_document, name="joindre_document"),
     path("dossiers/<int:pk>/pieces/<int:piece_pk>/retirer/", dossiers.retirer_piece, name="retirer_piece"),
     path("dossiers/<int:pk>/co-porteurs/", dossiers.co_porteurs, name="co_porteurs_dossier"),
     path("dossiers/<int:pk>/co-porteurs/<int:co_pk>/retirer/", dossiers.retirer_co_porteur, name="retirer_co_porteur"),

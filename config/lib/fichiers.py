@@ -84,3 +84,10 @@ def verifier_fichier(
             f"Le contenu du fichier « {nom} » ne correspond pas à son extension {extension} : il est refusé."
         )
     return nom[:255], TYPES[extension]
+
+
+def taille_lisible(octets: int) -> str:
+    """« 1,5 Mo », « 12 ko » : la taille d'un fichier telle qu'on la lit."""
+    if octets >= 1024 * 1024:
+        return f"{octets / 1024 / 1024:.1f} Mo".replace(".", ",")
+    return f"{max(1, octets // 1024)} ko"

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+# Les types de pièces vivent dans l'annuaire : le coffre-fort des structures s'en sert aussi.
+from acteurs_ess.choix import TypePiece
 from comptes.models import Organisation
 from config.lib.euros import euros
 from contrats.models.contrat import ContratDeVille
@@ -18,17 +20,6 @@ VALIDATEURS_MONTANT = [
     MinValueValidator(0, message="Un montant ne peut pas être négatif."),
     MaxValueValidator(MONTANT_MAXIMUM, message="Un montant de plus de 10 millions d'euros n'est pas plausible ici."),
 ]
-
-
-class TypePiece(models.TextChoices):
-    STATUTS = "statuts", "Statuts de la structure"
-    RIB = "rib", "Relevé d'identité bancaire (RIB)"
-    ATTESTATION = "attestation", "Attestation sur l'honneur"
-    COMPTES = "comptes", "Derniers comptes approuvés"
-    RAPPORT_ACTIVITE = "rapport_activite", "Dernier rapport d'activité"
-    DELEGATION = "delegation", "Délégation de signature du représentant légal"
-    BILAN = "bilan", "Compte-rendu financier (CERFA 15059)"
-    AUTRE = "autre", "Autre document"
 
 
 class AppelAProjetsQuerySet(models.QuerySet):

@@ -11,9 +11,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from acteurs_ess.models import Structure
+from acteurs_ess.models import DocumentStructure, Structure
 from comptes.models import Organisation
 from config.lib.euros import euros
+from config.lib.fichiers import taille_lisible
 from contrats.models.projet_territoire import Orientation
 from financements.models.appel_a_projets import VALIDATEURS_MONTANT, AppelAProjets, TypePiece
 from territoires.models import Qpv
@@ -483,6 +484,17 @@ class PieceJointe(models.Model):
         verbose_name="message",
     )
     type = models.CharField("type de document", max_length=20, choices=TypePiece.choices)
+    # Une pièce prise dans le coffre-fort de la structure au lieu d'être téléversée : elle désigne le document
+    # (et son fichier, partagé, que le retrait de la pièce n'efface pas) ; le document ne se supprime plus tant
+    # qu'un dossier déposé le joint (`financements.obstacles`).
+    document = models.ForeignKey(
+        DocumentStructure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pieces",
+        verbose_name="document du coffre de la structure",
+    )
     chemin = models.CharField("chemin dans le stockage", max_length=255, editable=False)
     nom = models.CharField("nom du fichier", max_length=255)
     taille = models.PositiveIntegerField("taille (octets)")
@@ -506,9 +518,7 @@ class PieceJointe(models.Model):
 
     @property
     def taille_lisible(self) -> str:
-        if self.taille >= 1024 * 1024:
-            return f"{self.taille / 1024 / 1024:.1f} Mo".replace(".", ",")
-        return f"{max(1, self.taille // 1024)} ko"
+        return taille_lisible(self.taille)
 
 
 class VisibiliteJournal(models.TextChoices):

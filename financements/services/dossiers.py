@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from acteurs_ess.models import Structure
+from acteurs_ess.models import DocumentStructure, Structure
 from comptes.models import Organisation, TypeOrganisation
 from config.lib.etats import changer_etat
 from config.lib.euros import euros
@@ -523,6 +523,43 @@ def ajouter_piece(dossier: Dossier, auteur, fichier, type_piece: str, message=No
 
 
 @transaction.atomic
+def joindre_document(dossier: Dossier, auteur, document: DocumentStructure) -> PieceJointe:
+    """Joint au dossier un document du coffre de sa structure, au lieu d'un nouveau téléversement : la pièce
+    désigne le document (son fichier est partagé) et l'instructeur la lit comme toute autre pièce. Le document
+    doit être en usage (ni remplacé, ni archivé) et valable aujourd'hui ; il l'est encore au dépôt
+    (`refus_depot`)."""
+    verifier_modifiable(dossier, auteur)
+    if document.structure_id != dossier.structure_id:
+        raise ValidationError("Ce document n'est pas dans le coffre de la structure porteuse.")
+    if not document.est_actif:
+        raise ValidationError(f"« {document.nom} » a été remplacé ou archivé : choisissez sa version en usage.")
+    if not document.est_valable():
+        raise ValidationError(
+            f"« {document.nom} » n'est plus valable depuis le {document.valable_jusqu_au:%d/%m/%Y} : déposez-en une "
+            "nouvelle version dans le coffre de la structure."
+        )
+    if dossier.pieces.filter(document=document, message__isnull=True).exists():
+        raise ValidationError(f"« {document.nom} » est déjà joint à ce dossier.")
+    piece = PieceJointe.objects.create(
+        dossier=dossier,
+        type=document.type,
+        document=document,
+        chemin=document.chemin,
+        nom=document.nom,
+        taille=document.taille,
+        type_mime=document.type_mime,
+        deposee_par=auteur,
+    )
+    journaliser(
+        dossier,
+        auteur,
+        f"Pièce jointe depuis le coffre de la structure : {document.get_type_display()} ({document.nom})",
+        visibilite=VisibiliteJournal.PORTEUR,
+    )
+    return piece
+
+
+@transaction.atomic
 def retirer_piece(piece: PieceJointe, auteur) -> None:
     verifier_modifiable(piece.dossier, auteur)
     if piece.message_id:
@@ -530,6 +567,8 @@ def retirer_piece(piece: PieceJointe, auteur) -> None:
     chemin = piece.chemin
     piece.delete()
     journaliser(piece.dossier, auteur, f"Pièce retirée : {piece.nom}", visibilite=VisibiliteJournal.PORTEUR)
+    if piece.document_id:
+        return  # le fichier appartient au coffre de la structure : il y reste
     # Le retrait est fait même si le stockage ne répond pas à ce moment : le fichier, que plus rien ne désigne,
     # reste alors orphelin (l'erreur est journalisée) plutôt que de faire échouer la page.
     transaction.on_commit(lambda: default_storage.delete(chemin), robust=True)
@@ -643,6 +682,15 @@ def refus_depot(dossier: Dossier, jour: date | None = None) -> list[str]:
     absentes = [TypePiece(p).label for p in appel.pieces_demandees if p not in presentes]
     if absentes:
         erreurs.append("Pièces demandées manquantes : " + ", ".join(absentes) + ".")
+    # Un document du coffre doit être valable à la date du dépôt, pas seulement le jour où il a été joint.
+    for piece in dossier.pieces.filter(message__isnull=True, document__valable_jusqu_au__lt=jour).select_related(
+        "document"
+    ):
+        erreurs.append(
+            f"« {piece.nom} » ({piece.get_type_display()}) n'est plus valable depuis le "
+            f"{piece.document.valable_jusqu_au:%d/%m/%Y} : déposez une nouvelle version dans le coffre de la "
+            "structure, retirez cette pièce et joignez la nouvelle."
+        )
     non_confirmes = [str(c.structure) for c in dossier.co_porteurs.select_related("structure") if not c.est_confirme]
     if non_confirmes:
         erreurs.append(

@@ -54,7 +54,8 @@ CHAMPS_CERFA = (
 )
 
 TOUJOURS_NON_REPRIS = [
-    "Les pièces jointes : joignez des documents à jour (statuts, RIB, comptes du dernier exercice…).",
+    "Les pièces jointes : joignez des documents à jour (statuts, RIB, comptes du dernier exercice…) ; ceux du "
+    "coffre de la structure se joignent sans nouveau téléversement, depuis la page « Pièces ».",
     "Les avis, décisions, messages et le journal du dossier d'origine : ils restent sur celui-ci.",
 ]
 

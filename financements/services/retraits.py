@@ -22,7 +22,8 @@ def supprimer_brouillon(dossier: Dossier, auteur) -> None:
         raise ValidationError(
             "Ce dossier a été déposé : les financeurs l'ont reçu, il ne se supprime plus. Retirez-le avec un motif."
         )
-    chemins = [piece.chemin for piece in dossier.pieces.all() if piece.chemin]
+    # Les pièces prises dans le coffre de la structure gardent leur fichier : il appartient au coffre.
+    chemins = [piece.chemin for piece in dossier.pieces.all() if piece.chemin and not piece.document_id]
     dossier.delete()
     # Comme au retrait d'une pièce : effacés après la validation ; un stockage en panne laisse au pire un
     # fichier orphelin (l'erreur est journalisée) sans faire échouer la suppression.

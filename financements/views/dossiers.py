@@ -7,9 +7,11 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from acteurs_ess.models import Structure
+from acteurs_ess.coffre import PREFIXE_COFFRE
+from acteurs_ess.models import DocumentStructure, Structure
 from comptes.mfa import exiger_double_authentification
 from comptes.models import Organisation
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
@@ -23,6 +25,7 @@ from financements.forms import (
     AvisForm,
     CoPorteurForm,
     DecisionForm,
+    DocumentDuCoffreForm,
     DossierForm,
     LignesBudgetFormSet,
     MessageForm,
@@ -37,7 +40,7 @@ from financements.forms import (
     TransitionDossierForm,
 )
 from financements.forms_comptes_rendus import reindexer
-from financements.models import Dossier, PieceJointe, StatutConvention, StatutDossier, VisibiliteJournal
+from financements.models import Dossier, PieceJointe, StatutConvention, StatutDossier, TypePiece, VisibiliteJournal
 from financements.models.dossier import STATUTS_RETIRABLES
 from financements.models.instruction import ConditionsVersement, NatureAide
 from financements.permissions import (
@@ -410,19 +413,63 @@ def pieces(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("financements:pieces_dossier", dossier.pk)
     elif not peut_modifier_dossier(request.user, dossier):
         raise PermissionDenied("Ce dossier ne reçoit plus de pièces.")
+    return _page_pieces(request, dossier, form, statut=503 if stockage_en_panne else 400 if form.errors else 200)
+
+
+def _page_pieces(request, dossier, form, statut=200, coffre_en_erreur=None):
+    """La page des pièces : celles du dossier, et pour chaque pièce demandée par l'appel les documents valables
+    du coffre de la structure à joindre d'un clic (trois requêtes : pièces, documents du coffre, et le dossier)."""
+    pieces = list(dossier.pieces.filter(message__isnull=True).select_related("document"))
+    joints = {p.document_id for p in pieces if p.document_id}
+    presentes = {p.type for p in pieces}
+    du_coffre = [
+        d
+        for d in DocumentStructure.objects.filter(structure_id=dossier.structure_id).valables(timezone.localdate())
+        if d.pk not in joints
+    ]
+    demandees = []
+    for code in dossier.appel.pieces_demandees:
+        documents = [d for d in du_coffre if d.type == code]
+        if coffre_en_erreur is not None and coffre_en_erreur.prefix == code:
+            form_coffre = coffre_en_erreur
+        else:
+            form_coffre = DocumentDuCoffreForm(documents=documents, type_piece=code, prefix=code) if documents else None
+        demandees.append({"libelle": TypePiece(code).label, "fournie": code in presentes, "form": form_coffre})
     return render(
         request,
         "financements/dossiers/pieces.html",
         {
             "dossier": dossier,
             "form": form,
-            "pieces": dossier.pieces.filter(message__isnull=True),
+            "pieces": pieces,
+            "demandees": demandees,
             "fil_ariane": fil(
                 dossier, {"titre": dossier.titre, "url": dossier.get_absolute_url()}, {"titre": "Pièces", "url": ""}
             ),
         },
-        status=503 if stockage_en_panne else 400 if form.errors else 200,
+        status=statut,
     )
+
+
+@require_POST
+def joindre_document(request: HttpRequest, pk: int, type_piece: str) -> HttpResponse:
+    """Joint au dossier un document du coffre de la structure porteuse, pour une pièce demandée par l'appel."""
+    dossier = dossier_modifiable(request.user, pk)
+    if type_piece not in dossier.appel.pieces_demandees:
+        raise Http404("Pièce non demandée par l'appel.")
+    documents = DocumentStructure.objects.filter(structure_id=dossier.structure_id, type=type_piece).valables(
+        timezone.localdate()
+    )
+    form = DocumentDuCoffreForm(request.POST, documents=documents, type_piece=type_piece, prefix=type_piece)
+    if form.is_valid():
+        try:
+            piece = services.joindre_document(dossier, request.user, documents.get(pk=form.cleaned_data["document"]))
+        except ValidationError as erreur:
+            form.add_error("document", erreur.messages)
+        else:
+            messages.success(request, f"« {piece.nom} » joint au dossier depuis le coffre de la structure.")
+            return redirect("financements:pieces_dossier", dossier.pk)
+    return _page_pieces(request, dossier, PieceForm(), statut=400, coffre_en_erreur=form)
 
 
 @require_POST
@@ -439,7 +486,9 @@ def piece(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
     """Sert une pièce jointe à qui voit le dossier (les pièces d'un message : aux parties du fil)."""
     dossier = dossier_visible(request.user, pk)
     piece = get_object_or_404(PieceJointe, pk=piece_pk, dossier=dossier)
-    if not piece.chemin.startswith(PREFIXE_PRIVE + "/"):
+    # Une pièce prise dans le coffre de la structure désigne le fichier du coffre.
+    prefixe = PREFIXE_COFFRE if piece.document_id else PREFIXE_PRIVE
+    if not piece.chemin.startswith(prefixe + "/"):
         raise Http404("Pièce introuvable.")
     return telechargement(piece.chemin, piece.nom, piece.type_mime)
 

@@ -4,7 +4,7 @@ from stdnum import iban
 
 import acteurs_ess.demo
 import comptes.demo
-from acteurs_ess.models import Collectif, EtatRib, MembreCollectif, Rib, Structure
+from acteurs_ess.models import Collectif, DocumentStructure, EtatRib, EtatValidite, MembreCollectif, Rib, Structure
 from comptes.models import Organisation
 from territoires.models import Qpv
 
@@ -50,3 +50,14 @@ def test_each_demo_structure_has_one_validated_rib_with_a_valid_iban(territoire,
     assert all(iban.is_valid(r.iban) and r.iban.startswith("FR") for r in ribs)
     assert len({r.iban for r in ribs}) == 3
     assert {r.valide_par.email for r in ribs} == {"agent@demo.coville.fr"}
+
+
+def test_the_demo_vault_of_the_ateliers_flags_a_report_that_expires_soon(territoire, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("charger_demo")
+    call_command("charger_demo")
+    ateliers = Structure.objects.get(raison_sociale="Les Ateliers du Blosne")
+    documents = {d.type: d for d in DocumentStructure.objects.filter(structure=ateliers)}
+    assert set(documents) == {"statuts", "comptes", "rapport_activite"}
+    assert documents["rapport_activite"].validite() == EtatValidite.BIENTOT_EXPIRE
+    assert documents["statuts"].validite() == EtatValidite.VALABLE

@@ -27,6 +27,12 @@ def _collectif() -> int:
     return Collectif.objects.get(nom="Pôle ESS Rennes Sud").pk
 
 
+def _document() -> int:
+    from acteurs_ess.models import DocumentStructure
+
+    return DocumentStructure.objects.get(nom="rapport-activite.pdf").pk
+
+
 STRUCTURE = "structure@demo.coville.fr"
 AGENT = "agent@demo.coville.fr"
 
@@ -37,6 +43,10 @@ PAGES_CONNECTEES = [
     ("modifier-structure", lambda: f"/annuaire/structures/{_structure()}/modifier/", STRUCTURE),
     ("rib-structure", lambda: f"/annuaire/structures/{_structure()}/rib/", STRUCTURE),
     ("rib-structure-agent", lambda: f"/annuaire/structures/{_structure()}/rib/", AGENT),
+    ("coffre-documents", lambda: f"/annuaire/structures/{_structure()}/documents/", STRUCTURE),
+    ("coffre-ajouter", lambda: f"/annuaire/structures/{_structure()}/documents/ajouter/", STRUCTURE),
+    ("coffre-remplacer", lambda: f"/annuaire/structures/{_structure()}/documents/{_document()}/remplacer/", STRUCTURE),
+    ("coffre-supprimer", lambda: f"/annuaire/structures/{_structure()}/documents/{_document()}/supprimer/", STRUCTURE),
     ("fiche-structure-agent", lambda: f"/annuaire/structures/{_structure('Villejean Solidaire')}/", AGENT),
     ("rejoindre-structure", lambda: f"/annuaire/structures/{_structure('Villejean Solidaire')}/rejoindre/", STRUCTURE),
     ("inscrire-structure", "/annuaire/inscrire/", "habitant@demo.coville.fr"),

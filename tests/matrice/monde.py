@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from acteurs_ess import coffre
 from acteurs_ess import services as acteurs_services
 from acteurs_ess.choix import EtatMembreCollectif, RoleCollectif
 from acteurs_ess.models import DemandeRattachement, EtatImport, EtatRib, ImportStructures, MembreCollectif, Rib
@@ -54,7 +55,14 @@ from contrats.services import sections as sections_services
 from evaluation.catalogue import NATIONAUX, champs_indicateur
 from evaluation.models import Indicateur, NatureValeur, Origine, Unite, Valeur
 from evaluation.services import valeurs as valeurs_services
-from financements.models import CompteRendu, Convention, IndicateurCompteRendu, StatutConvention, StatutDossier
+from financements.models import (
+    CompteRendu,
+    Convention,
+    IndicateurCompteRendu,
+    PieceJointe,
+    StatutConvention,
+    StatutDossier,
+)
 from financements.services import comptes_rendus, conventions, instruction, versements
 from financements.services import dossiers as dossiers_services
 from territoires.models import NatureEpci
@@ -509,6 +517,21 @@ def _annuaire(m: Monde) -> None:
         titulaire="Les Ateliers du Blosne",
         document=fichier_pdf("rib.pdf"),
     )
+    # Les statuts des Ateliers dans leur coffre, joints au dossier en instruction : ses lecteurs les lisent ; ils ne
+    # se suppriment plus (400, le message propose de les remplacer ou de les archiver).
+    m.document_coffre = coffre.ajouter_document(
+        m.personnes["structure"], m.ateliers, type="statuts", fichier=fichier_pdf("statuts-coffre.pdf")
+    )
+    PieceJointe.objects.create(
+        dossier=m.dossier_instruction,
+        type="statuts",
+        document=m.document_coffre,
+        chemin=m.document_coffre.chemin,
+        nom=m.document_coffre.nom,
+        taille=m.document_coffre.taille,
+        type_mime=m.document_coffre.type_mime,
+        deposee_par=m.personnes["structure"],
+    )
     m.demande = DemandeRattachement.objects.create(
         structure=m.ateliers, demandeur=m.personnes["inscrit"], message="Je suis bénévole aux ateliers."
     )
@@ -729,6 +752,12 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "acteurs_ess:rib": _url("acteurs_ess:rib", "ateliers.pk"),
     "acteurs_ess:document_rib": _url("acteurs_ess:document_rib", "ateliers.pk", "rib.pk"),
     "acteurs_ess:valider_rib": _url("acteurs_ess:valider_rib", "ateliers.pk", "rib.pk"),
+    "acteurs_ess:documents": _url("acteurs_ess:documents", "ateliers.pk"),
+    "acteurs_ess:ajouter_document": _url("acteurs_ess:ajouter_document", "ateliers.pk"),
+    "acteurs_ess:document_structure": _url("acteurs_ess:document_structure", "ateliers.pk", "document_coffre.pk"),
+    "acteurs_ess:remplacer_document": _url("acteurs_ess:remplacer_document", "ateliers.pk", "document_coffre.pk"),
+    "acteurs_ess:archiver_document": _url("acteurs_ess:archiver_document", "ateliers.pk", "document_coffre.pk"),
+    "acteurs_ess:supprimer_document": _url("acteurs_ess:supprimer_document", "ateliers.pk", "document_coffre.pk"),
     "acteurs_ess:rattachements": _url("acteurs_ess:rattachements"),
     "acteurs_ess:decider": _url("acteurs_ess:decider", "demande.pk"),
     "acteurs_ess:collectifs": _url("acteurs_ess:collectifs"),
@@ -836,6 +865,7 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "financements:modifier_dossier@en_instruction": _url("financements:modifier_dossier", "dossier_instruction.pk"),
     "financements:budget_dossier": _url("financements:budget_dossier", "dossier_brouillon.pk"),
     "financements:pieces_dossier": _url("financements:pieces_dossier", "dossier_brouillon.pk"),
+    "financements:joindre_document": _url("financements:joindre_document", "dossier_brouillon.pk", "=statuts"),
     "financements:piece": _url("financements:piece", "dossier_instruction.pk", "piece_instruction.pk"),
     "financements:retirer_piece": _url("financements:retirer_piece", "dossier_brouillon.pk", "piece_brouillon.pk"),
     "financements:co_porteurs_dossier": _url("financements:co_porteurs_dossier", "dossier_brouillon.pk"),
@@ -1118,6 +1148,10 @@ DONNEES: dict[str, Donnees] = {
         "document": fichier_pdf("rib.pdf"),
     },
     "acteurs_ess:valider_rib": _fixe({}),
+    "acteurs_ess:ajouter_document": lambda m, a: {"type": "comptes", "fichier": fichier_pdf("comptes.pdf")},
+    "acteurs_ess:remplacer_document": lambda m, a: {"fichier": fichier_pdf("statuts-2026.pdf")},
+    "acteurs_ess:archiver_document": _fixe({}),
+    "acteurs_ess:supprimer_document": _fixe({}),
     "acteurs_ess:decider": _fixe({"decision": "accepter", "motif": ""}),
     "acteurs_ess:nouveau_collectif": lambda m, a: {
         "nom": "Réseau des ressourceries",
@@ -1228,6 +1262,7 @@ DONNEES: dict[str, Donnees] = {
     "financements:modifier_dossier@en_instruction": _dossier_form,
     "financements:budget_dossier": _budget_form,
     "financements:pieces_dossier": lambda m, a: {"type": "autre", "fichier": fichier_pdf()},
+    "financements:joindre_document": lambda m, a: {"statuts-document": m.document_coffre.pk},
     "financements:retirer_piece": _fixe({}),
     "financements:co_porteurs_dossier": lambda m, a: {"structure": m.mobilite.siret, "role": "Transport"},
     "financements:retirer_co_porteur": _fixe({}),

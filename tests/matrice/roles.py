@@ -365,6 +365,19 @@ MATRICE: dict[str, dict[str, Profil]] = {
     ),
     "acteurs_ess:document_rib": lecture(profil(permis=LECTEURS_RIB, voient=VOIENT_RIB - LECTEURS_RIB)),
     "acteurs_ess:valider_rib": action(profil(permis=VALIDEURS_RIB, voient=VOIENT_RIB - VALIDEURS_RIB)),
+    # Le coffre des documents des Ateliers : ses seuls membres le voient et le gèrent (pas les administrateurs,
+    # qui ne parlent pas pour la structure, comme pour le RIB). Ses statuts sont joints au dossier en
+    # instruction : ses lecteurs les téléchargent et voient qu'ils existent, sans les gérer (403) ; ils ne se
+    # suppriment plus (400 : le message propose de les remplacer ou de les archiver).
+    "acteurs_ess:documents": lecture(profil(permis={"structure"}, accorde=PAGE), CONNECTE_METHODE),
+    "acteurs_ess:ajouter_document": formulaire(profil(permis={"structure"})),
+    "acteurs_ess:document_structure": lecture(profil(permis=LECTEURS_DOSSIER, accorde=PAGE), CONNECTE_METHODE),
+    "acteurs_ess:remplacer_document": formulaire(profil(permis={"structure"}, voient=LECTEURS_DOSSIER - {"structure"})),
+    "acteurs_ess:archiver_document": action(profil(permis={"structure"}, voient=LECTEURS_DOSSIER - {"structure"})),
+    "acteurs_ess:supprimer_document": {
+        "GET": profil(permis={"structure"}, voient=LECTEURS_DOSSIER - {"structure"}, accorde=PAGE),
+        "POST": profil(permis={"structure"}, voient=LECTEURS_DOSSIER - {"structure"}, accorde=SAISIE_REFUSEE),
+    },
     "acteurs_ess:rattachements": lecture(CONNECTE),
     # La demande de l'inscrit à rejoindre les Ateliers : un membre, un agent du territoire ou un administrateur
     # la décide ; son auteur la voit sans la décider ; les autres ne la voient pas.
@@ -532,6 +545,7 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "financements:budget_dossier": formulaire(PORTEUR_BROUILLON),
     "financements:pieces_dossier": formulaire(PORTEUR_BROUILLON),
     "financements:retirer_piece": action(PORTEUR_BROUILLON),
+    "financements:joindre_document": action(PORTEUR_BROUILLON),
     "financements:co_porteurs_dossier": formulaire(PORTEUR_BROUILLON),
     "financements:retirer_co_porteur": action(PORTEUR_BROUILLON),
     "financements:deposer_dossier": action(PORTEUR_BROUILLON),
