@@ -43,7 +43,7 @@ from territoires.models import Commune, Qpv
 
 # À changer à chaque modification des gabarits PDF ou de ce module qui change le document rendu : les PDF
 # gardés sous l'ancienne version ne sont plus servis.
-VERSION_GABARITS = "2026-12-07.2"
+VERSION_GABARITS = "2026-12-07.3"
 
 GABARIT_CONTRAT = "pdf/contrat.html"
 GABARIT_SYNTHESE = "pdf/synthese_contrat.html"
