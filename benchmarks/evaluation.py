@@ -1,6 +1,9 @@
 """Mesures de l'évaluation (issue 13) : import national des lignes de base officielles (budget 10 s), second
 import sans changement, page d'un QPV avec ses lignes de base, page des indicateurs d'un contrat (tous les
-indicateurs nationaux, 5 années, réalisé et cible sur chaque QPV du contrat de démonstration).
+indicateurs nationaux, 5 années, réalisé et cible sur chaque QPV du contrat de démonstration), et la synthèse
+d'un QPV pour les élus rendue à froid (`evaluation.synthese_qpv_froid`, budget 1 s : ce que fait le worker à la
+première demande, lecture, gabarit et WeasyPrint, le meilleur de quelques essais) sur le QPV du contrat qui a le
+plus de projets financés, avec toutes ces valeurs ; `evaluation.synthese_qpv_pages` donne sa taille.
 
 Tout se passe dans une transaction annulée à la fin : la base de mesure reste celle de la démonstration.
 """
@@ -13,11 +16,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
 from comptes.models import Utilisateur
-from contrats.models import ContratDeVille
+from contrats.models import ContratDeVille, StatutContrat
 from evaluation.models import Indicateur, NatureValeur, Unite, Valeur
 from evaluation.services.lignes_de_base import FICHIER, importer_lignes_de_base
 from evaluation.services.valeurs import Saisie, Territoire, saisir_valeur
@@ -81,6 +85,28 @@ def _valeurs_du_contrat(contrat: ContratDeVille, agent: Utilisateur) -> int:
     return nombre
 
 
+ESSAIS_FROIDS = 3
+
+
+def _synthese_qpv_froide(rapport, contrat: ContratDeVille) -> None:
+    # Imports ici : le reste du module ne rend aucun PDF.
+    from pypdf import PdfReader
+
+    from evaluation import documents
+
+    # Le contrat passe en exécution (dans la transaction annulée) : ses valeurs, publiques, entrent dans la
+    # tendance, comme pour un contrat signé.
+    ContratDeVille.objects.filter(pk=contrat.pk).update(statut=StatutContrat.EXECUTION)
+    qpv = Qpv.objects.filter(contrats=contrat).annotate(projets=Count("dossiers")).order_by("-projets", "code").first()
+    pdf = documents.pdf_synthese_qpv(qpv)
+    durees = []
+    for _ in range(ESSAIS_FROIDS):
+        duree, _ = _chrono(lambda: documents.pdf_synthese_qpv(qpv))
+        durees.append(duree)
+    rapport("evaluation.synthese_qpv_froid", min(durees), "s", 1)
+    rapport("evaluation.synthese_qpv_pages", len(PdfReader(io.BytesIO(pdf)).pages), "pages")
+
+
 def mesurer(rapport) -> None:
     dossier = settings.DONNEES_PARTAGEES
     if not (dossier / FICHIER).is_file():
@@ -109,6 +135,7 @@ def mesurer(rapport) -> None:
             durees = _durees_ms(client, reverse("evaluation:contrat", args=[contrat.code]))
             rapport("evaluation.page_indicateurs_contrat_mediane", statistics.median(durees), "ms", 100)
             rapport("evaluation.page_indicateurs_contrat_p95", _p95(durees), "ms", 200)
+            _synthese_qpv_froide(rapport, contrat)
             raise _Annuler
     except _Annuler:
         pass
