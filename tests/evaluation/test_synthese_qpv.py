@@ -175,3 +175,23 @@ def test_the_contract_synthesis_changes_with_its_indicators(quartier, decide, ag
     saisir(contrat, agent, quartier, Valeur.objects.first().indicateur, 2027, NatureValeur.REALISE, "46")
 
     assert documents_contrats.empreinte(contrat, "synthese") != avant
+
+
+def test_the_syntheses_block_runs_one_query_whatever_the_number_of_quartiers(
+    rf, elu, quartier, django_assert_num_queries
+):
+    from comptes.contexte import contexte_de_requete
+    from evaluation.blocs import mes_syntheses
+    from tests.contrats.factories import QpvFactory
+
+    def rendre() -> str:
+        requete = rf.get("/mon-espace/")
+        requete.user = elu
+        contexte_de_requete(requete).adhesions  # noqa: B018 # lu par la page avant les blocs
+        # 1 les quartiers des contrats de la personne
+        with django_assert_num_queries(1):
+            return mes_syntheses(requete)
+
+    assert rendre().count("Synthèse du quartier") == 2
+    quartier.contrats.get().qpv.add(*QpvFactory.create_batch(3))
+    assert rendre().count("Synthèse du quartier") == 5
