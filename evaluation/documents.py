@@ -42,10 +42,11 @@ GABARIT = "pdf/synthese_qpv.html"
 # gardées sous l'ancienne version ne sont plus servies (contrats.documents.VERSION_GABARITS).
 VERSION_GABARIT = "2026-12-07.1"
 
-# Une page : au plus trois indicateurs en tendance, huit projets, six conventions (les plus récents).
+# Une page : au plus trois indicateurs en tendance, quatre projets, trois conventions (les plus récents ; le
+# nombre et le total de tous les projets sont dans les chiffres clés).
 INDICATEURS_EN_TENDANCE = 3
-PROJETS_AU_PLUS = 8
-CONVENTIONS_AU_PLUS = 6
+PROJETS_AU_PLUS = 4
+CONVENTIONS_AU_PLUS = 3
 
 # Une convention montrée au public : en vigueur ou terminée, ou résiliée après avoir été en vigueur
 # (financements.selectors.conventions_publiques).
@@ -157,40 +158,27 @@ class Tendance:
     cible: dict[int, Decimal | None]
 
     @property
-    def graphique(self) -> Graphique:
-        annees = sorted(set(self.realise) | set(self.cible))
+    def resume(self) -> str:
+        """« Taux d'emploi : de 41,5 % en 2024 à 44,5 % en 2026 (cible : 50 % en 2030) »."""
         formater = self.indicateur.formater
-        series = [Serie("Réalisé", [self.realise.get(a) for a in annees])]
-        if self.cible:
-            series.append(Serie("Cible", [self.cible.get(a) for a in annees]))
         connues = [(a, v) for a, v in sorted(self.realise.items()) if v is not None]
-        if connues:
-            (premiere, debut), (derniere, fin) = connues[0], connues[-1]
-            resume = (
-                f"{self.indicateur.nom} : {formater(fin)} en {derniere}"
-                if premiere == derniere
-                else f"{self.indicateur.nom} : de {formater(debut)} en {premiere} à {formater(fin)} en {derniere}"
-            )
+        if not connues:
+            texte = f"{self.indicateur.nom} : non diffusé"
+        elif len(connues) == 1:
+            texte = f"{self.indicateur.nom} : {formater(connues[0][1])} en {connues[0][0]}"
         else:
-            resume = f"{self.indicateur.nom} : aucune valeur réalisée, seulement des cibles"
+            (premiere, debut), (derniere, fin) = connues[0], connues[-1]
+            texte = f"{self.indicateur.nom} : de {formater(debut)} en {premiere} à {formater(fin)} en {derniere}"
         if self.cible:
-            annee_cible = max(self.cible)
-            resume += f" ; cible {formater(self.cible[annee_cible])} en {annee_cible}"
-        return Graphique(
-            "lignes",
-            f"{self.indicateur.nom} dans le quartier",
-            resume + ".",
-            series,
-            [str(a) for a in annees],
-            format_valeur=lambda v: "—" if v is None else formater(Decimal(str(v))),
-            format_axe=lambda v: "—" if v is None else formater(Decimal(str(v))),
-            entete_series="Valeur",
-        )
+            annee = max(self.cible)
+            texte += f" (cible : {formater(self.cible[annee])} en {annee})"
+        return texte
 
 
 def tendances(qpv: Qpv) -> list[Tendance]:
-    """Les principaux indicateurs du quartier (ceux qui ont le plus de valeurs réalisées), réalisé et cible par
-    année : valeurs courantes du quartier entier, officielles ou saisies pour un contrat public. Une requête."""
+    """Les principaux indicateurs du quartier (ceux qui ont le plus de valeurs réalisées, dans l'unité du premier
+    : ils partagent un graphique), réalisé et cible par année : valeurs courantes du quartier entier, officielles
+    ou saisies pour un contrat public. Une requête."""
     valeurs = (
         Valeur.objects.courantes()
         .filter(
@@ -207,8 +195,36 @@ def tendances(qpv: Qpv) -> list[Tendance]:
         tendance = par_indicateur.setdefault(valeur.indicateur_id, Tendance(valeur.indicateur, {}, {}))
         cible = tendance.realise if valeur.nature == NatureValeur.REALISE else tendance.cible
         cible[valeur.annee] = valeur.valeur
-    retenues = sorted(par_indicateur.values(), key=lambda t: (-len(t.realise), t.indicateur.nom))
-    return [t for t in retenues if t.realise][:INDICATEURS_EN_TENDANCE]
+    retenues = [
+        t for t in sorted(par_indicateur.values(), key=lambda t: (-len(t.realise), t.indicateur.nom)) if t.realise
+    ]
+    if not retenues:
+        return []
+    unite = retenues[0].indicateur.unite
+    return [t for t in retenues if t.indicateur.unite == unite][:INDICATEURS_EN_TENDANCE]
+
+
+def graphique_des_tendances(tendances: list[Tendance]) -> Graphique | None:
+    """Les valeurs réalisées des principaux indicateurs, une ligne par indicateur (même unité), avec leur résumé
+    et leur tableau ; les cibles sont dans le résumé. Un seul graphique : chacun coûte au rendu du PDF."""
+    if not tendances:
+        return None
+    annees = sorted({annee for t in tendances for annee in t.realise})
+    formater = tendances[0].indicateur.formater
+
+    def format_valeur(valeur) -> str:
+        return "—" if valeur is None else formater(Decimal(str(valeur)))
+
+    return Graphique(
+        "lignes",
+        "Tendance des principaux indicateurs du quartier",
+        " ; ".join(t.resume for t in tendances) + ".",
+        [Serie(t.indicateur.nom, [t.realise.get(a) for a in annees]) for t in tendances],
+        [str(a) for a in annees],
+        format_valeur=format_valeur,
+        format_axe=format_valeur,
+        entete_series="Indicateur (réalisé)",
+    )
 
 
 def conventions_du_qpv(qpv: Qpv) -> list[Convention]:
@@ -226,8 +242,8 @@ def conventions_du_qpv(qpv: Qpv) -> list[Convention]:
 
 
 def contexte(qpv: Qpv) -> dict:
-    """Ce que la synthèse du QPV affiche, en 7 requêtes quel que soit le quartier (le QPV et ses communes sont
-    déjà lus par `_qpv`)."""
+    """Ce que la synthèse du QPV affiche, en 6 requêtes quel que soit le quartier (le QPV et ses communes sont
+    déjà lus par `qpv_de_la_synthese`)."""
     lignes = lignes_de_base_du_qpv(qpv)  # 1
     par_commune = len({v.code_partie for ligne in lignes for v in ligne.valeurs if v.code_partie}) > 1
     projets = list(projets_finances(qpv=qpv)[:PROJETS_AU_PLUS])  # 2
@@ -238,7 +254,7 @@ def contexte(qpv: Qpv) -> dict:
         "carte": carte_des_qpv([qpv]),
         "lignes": lignes,
         "par_commune": par_commune,
-        "tendances": tendances(qpv),  # 4
+        "tendances": graphique_des_tendances(tendances(qpv)),  # 4
         "projets": projets,
         "nombre_projets": total_projets["nombre"] or 0,
         "montant_projets": total_projets["montant"] or Decimal(0),
@@ -248,7 +264,8 @@ def contexte(qpv: Qpv) -> dict:
     }
 
 
-def _qpv(code: str) -> Qpv | None:
+def qpv_de_la_synthese(code: str) -> Qpv | None:
+    """Le QPV avec ce que la synthèse en lit d'avance (département, EPCI, communes) : deux requêtes."""
     return (
         Qpv.objects.select_related("departement", "epci")
         .prefetch_related(Prefetch("communes", queryset=Commune.objects.only("code", "nom").order_by("nom")))
@@ -267,7 +284,7 @@ def mettre_a_jour(code: str) -> bool:
     tâche de fond). Rend True si elle a été rendue, False si elle était à jour ou si le QPV n'existe pas.
     L'empreinte et le contenu sont lus au même instant de la base (`config.pdf.lecture_coherente`)."""
     with lecture_coherente():
-        qpv = _qpv(code)
+        qpv = qpv_de_la_synthese(code)
         if qpv is None:
             return False
         nom, valeur = nom_document(code), empreinte(code)

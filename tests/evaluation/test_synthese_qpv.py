@@ -15,7 +15,7 @@ from evaluation import documents, taches
 from evaluation.models import NatureValeur, Valeur
 from evaluation.services import valeurs as services_valeurs
 from financements.models import Financement
-from tests.evaluation.synthese import BROUILLON, remplir_quartier, saisir
+from tests.evaluation.synthese import BROUILLON, charger, remplir_quartier, saisir
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,12 @@ def quartier(decide, agent, membre_structure):
 def _texte(pdf: bytes) -> tuple[int, str]:
     lecteur = PdfReader(io.BytesIO(pdf))
     return len(lecteur.pages), " ".join(" ".join(page.extract_text().split()) for page in lecteur.pages)
+
+
+def _taux_emploi():
+    from evaluation.models import Indicateur
+
+    return Indicateur.objects.get(code="taux_emploi", contrat=None)
 
 
 def _statut(client, url: str) -> int:
@@ -50,12 +56,23 @@ def test_it_shows_key_figures_trend_projects_and_contract_on_one_page(quartier, 
     assert f"Quartier prioritaire {quartier.nom}" in texte
     # La ligne de base du quartier et la distribution nationale.
     assert "Taux d'emploi 41,5 % 38,2 % 46,7 % 53,1 %" in texte
-    # La tendance : le graphique a son tableau (réalisé par année, cible 2030).
-    assert "de 41,5 % en 2024 à 44,5 % en 2026 ; cible 50 % en 2030" in texte
-    assert "Réalisé 41,5 % 43 % 44,5 % —" in texte
+    # La tendance : le graphique a son tableau (réalisé par année), la cible est dans son résumé.
+    assert "Taux d'emploi : de 41,5 % en 2024 à 44,5 % en 2026 (cible : 50 % en 2030)" in texte
+    assert "Indicateur (réalisé) 2024 2025 2026 Taux d'emploi 41,5 % 43 % 44,5 %" in texte
     # Le projet décidé, sa structure et son montant ; le contrat et son état.
     assert decide.titre in texte and str(decide.structure) in texte and "40 000" in texte
     assert decide.appel.contrat.nom in texte and "en exécution" in texte
+
+
+def test_it_stays_on_one_page_when_full(quartier, decide, agent):
+    charger(quartier, decide.appel.contrat, agent)
+
+    pages, texte = _texte(documents.pdf_synthese_qpv(quartier))
+
+    assert pages == 1
+    assert texte.count("les données du graphique") == 1  # un graphique pour les trois indicateurs
+    for nom in ("Taux d'emploi 41,5 %", "Taux de pauvreté (seuil à 60 %) 30 %", "Taux de logements sociaux 30 %"):
+        assert nom in texte
 
 
 def test_it_shows_nothing_that_is_not_public(quartier, decide, agent):
@@ -124,7 +141,7 @@ def test_an_undecided_dossier_or_another_quartier_does_not_change_it(quartier, d
     brouillon.titre = "Autre titre"
     brouillon.save()
     autre = decide.appel.contrat.qpv.exclude(pk=quartier.pk).get()
-    saisir(decide.appel.contrat, agent, autre, Valeur.objects.first().indicateur, 2024, NatureValeur.REALISE, "12")
+    saisir(decide.appel.contrat, agent, autre, _taux_emploi(), 2024, NatureValeur.REALISE, "12")
 
     assert documents.empreinte(quartier.code) == avant
 
@@ -172,7 +189,7 @@ def test_the_contract_synthesis_changes_with_its_indicators(quartier, decide, ag
     contrat = decide.appel.contrat
     avant = documents_contrats.empreinte(contrat, "synthese")
 
-    saisir(contrat, agent, quartier, Valeur.objects.first().indicateur, 2027, NatureValeur.REALISE, "46")
+    saisir(contrat, agent, quartier, _taux_emploi(), 2027, NatureValeur.REALISE, "46")
 
     assert documents_contrats.empreinte(contrat, "synthese") != avant
 
@@ -195,3 +212,26 @@ def test_the_syntheses_block_runs_one_query_whatever_the_number_of_quartiers(
     assert rendre().count("Synthèse du quartier") == 2
     quartier.contrats.get().qpv.add(*QpvFactory.create_batch(3))
     assert rendre().count("Synthèse du quartier") == 5
+
+
+def test_it_reads_its_data_in_a_fixed_number_of_queries(quartier, decide, agent, django_assert_num_queries):
+    from evaluation.models import Indicateur
+    from tests.contrats.factories import ContratFactory
+
+    def lire() -> dict:
+        qpv = documents.qpv_de_la_synthese(quartier.code)
+        # 1 lignes de base et distributions, 2 projets, 3 leur nombre et total, 4 valeurs de la tendance,
+        # 5 conventions, 6 contrats du quartier
+        with django_assert_num_queries(6):
+            return documents.contexte(qpv)
+
+    assert len(lire()["tendances"].series) == 1
+    # Un second indicateur suivi, un second contrat qui couvre le quartier : autant de requêtes.
+    pauvrete = Indicateur.objects.get(code="taux_pauvrete_60", contrat=None)
+    for annee in (2024, 2025):
+        saisir(decide.appel.contrat, agent, quartier, pauvrete, annee, NatureValeur.REALISE, "31")
+    ContratFactory(code="CN03599Z").qpv.add(quartier)
+    contexte = lire()
+    assert len(contexte["tendances"].series) == 2 and len(contexte["contrats"]) == 2
+    with django_assert_num_queries(1):
+        documents.empreinte(quartier.code)
