@@ -193,8 +193,8 @@ def tendances(qpv: Qpv) -> list[Tendance]:
     par_indicateur: dict[int, Tendance] = {}
     for valeur in valeurs:
         tendance = par_indicateur.setdefault(valeur.indicateur_id, Tendance(valeur.indicateur, {}, {}))
-        cible = tendance.realise if valeur.nature == NatureValeur.REALISE else tendance.cible
-        cible[valeur.annee] = valeur.valeur
+        par_annee = tendance.realise if valeur.nature == NatureValeur.REALISE else tendance.cible
+        par_annee[valeur.annee] = valeur.valeur
     retenues = [
         t for t in sorted(par_indicateur.values(), key=lambda t: (-len(t.realise), t.indicateur.nom)) if t.realise
     ]
