@@ -3,7 +3,11 @@ import sans changement, page d'un QPV avec ses lignes de base, page des indicate
 indicateurs nationaux, 5 années, réalisé et cible sur chaque QPV du contrat de démonstration), tableau de bord
 du plus grand contrat de la liste nationale (le plus de QPV : Marseille, 65 QPV ; sa première et sa dernière
 page) avec les lignes de base réelles de ses QPV et, générées en masse, toutes ses valeurs réalisées et cibles
-sur 5 ans (budget : médiane 100 ms, p95 200 ms ; premier affichage, où pygal dessine les graphiques, à part).
+sur 5 ans (budget : médiane 100 ms, p95 200 ms ; premier affichage, où pygal dessine les graphiques, à part),
+et la synthèse d'un QPV pour les élus rendue à froid (`evaluation.synthese_qpv_froid`, budget 1 s : ce que fait
+le worker à la première demande, lecture, gabarit et WeasyPrint, le meilleur de quelques essais) sur le QPV du
+contrat qui a le plus de projets financés, avec toutes ces valeurs ; `evaluation.synthese_qpv_pages` donne sa
+taille.
 
 Tout se passe dans une transaction annulée à la fin : la base de mesure reste celle de la démonstration.
 """
@@ -23,7 +27,7 @@ from django.urls import reverse
 
 from comptes.models import Utilisateur
 from contrats.imports import importer_dossier as importer_contrats
-from contrats.models import ContratDeVille, Signataire
+from contrats.models import ContratDeVille, Signataire, StatutContrat
 from evaluation.models import Indicateur, NatureValeur, NiveauTerritoire, Unite, Valeur
 from evaluation.services.lignes_de_base import FICHIER, importer_lignes_de_base
 from evaluation.services.valeurs import Saisie, Territoire, saisir_valeur
@@ -138,6 +142,28 @@ def _tableau_de_bord(rapport, dossier, agent: Utilisateur) -> None:
     rapport("evaluation.tableau_de_bord_derniere_page_mediane", statistics.median(durees), "ms", 100)
 
 
+ESSAIS_FROIDS = 3
+
+
+def _synthese_qpv_froide(rapport, contrat: ContratDeVille) -> None:
+    # Imports ici : le reste du module ne rend aucun PDF.
+    from pypdf import PdfReader
+
+    from evaluation import documents
+
+    # Le contrat passe en exécution (dans la transaction annulée) : ses valeurs, publiques, entrent dans la
+    # tendance, comme pour un contrat signé.
+    ContratDeVille.objects.filter(pk=contrat.pk).update(statut=StatutContrat.EXECUTION)
+    qpv = Qpv.objects.filter(contrats=contrat).annotate(projets=Count("dossiers")).order_by("-projets", "code").first()
+    pdf = documents.pdf_synthese_qpv(qpv)
+    durees = []
+    for _ in range(ESSAIS_FROIDS):
+        duree, _ = _chrono(lambda: documents.pdf_synthese_qpv(qpv))
+        durees.append(duree)
+    rapport("evaluation.synthese_qpv_froid", min(durees), "s", 1)
+    rapport("evaluation.synthese_qpv_pages", len(PdfReader(io.BytesIO(pdf)).pages), "pages")
+
+
 def mesurer(rapport) -> None:
     dossier = settings.DONNEES_PARTAGEES
     if not (dossier / FICHIER).is_file():
@@ -168,6 +194,7 @@ def mesurer(rapport) -> None:
             rapport("evaluation.page_indicateurs_contrat_p95", _p95(durees), "ms", 200)
 
             _tableau_de_bord(rapport, dossier, agent)
+            _synthese_qpv_froide(rapport, contrat)
             raise _Annuler
     except _Annuler:
         pass

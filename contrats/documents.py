@@ -43,7 +43,7 @@ from territoires.models import Commune, Qpv
 
 # À changer à chaque modification des gabarits PDF ou de ce module qui change le document rendu : les PDF
 # gardés sous l'ancienne version ne sont plus servis.
-VERSION_GABARITS = "2026-12-07.2"
+VERSION_GABARITS = "2026-12-07.3"
 
 GABARIT_CONTRAT = "pdf/contrat.html"
 GABARIT_SYNTHESE = "pdf/synthese_contrat.html"
@@ -142,10 +142,11 @@ _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
 def empreinte(contrat: ContratDeVille, cle: str = "contrat") -> str:
     """L'empreinte des données que le document `cle` du contrat affiche, en une requête (plus, pour la
     synthèse, celles des blocs que les applications supérieures y ajoutent, `contrats.registres.synthese_contrat`
-    : une pour les montants décidés) : elle change quand une section reçoit une version, qu'une contribution
-    reçoit une réponse ou est masquée, que son autrice ou auteur supprime son compte, qu'un signataire, un
-    engagement, une orientation, une réunion ou l'état du contrat change, pour la synthèse que les données d'un
-    de ses blocs changent (un montant décidé), et avec `VERSION_GABARITS`."""
+    : indicateurs, montants décidés, projets financés et conventions) : elle change quand une section reçoit une
+    version, qu'une contribution reçoit une réponse ou est masquée, que son autrice ou auteur supprime son
+    compte, qu'un signataire, un engagement, une orientation, une réunion ou l'état du contrat change, pour la
+    synthèse que les données d'un de ses blocs changent (une valeur, un montant décidé), et avec
+    `VERSION_GABARITS`."""
     with connection.cursor() as curseur:
         curseur.execute(_SQL_EMPREINTE.format(**_tables()), {"id": contrat.pk})
         (donnees,) = curseur.fetchone()
@@ -275,7 +276,8 @@ def contexte_contrat(contrat: ContratDeVille) -> dict:
 
 def contexte_synthese(contrat: ContratDeVille) -> dict:
     """Ce que la synthèse pour les élus affiche, en 8 requêtes, plus celles des blocs des applications
-    supérieures (`contrats.registres.synthese_contrat` : les montants décidés, une requête)."""
+    supérieures (`contrats.registres.synthese_contrat` : indicateurs, montants décidés, projets financés et
+    conventions ; un nombre fixe chacun)."""
     qpv = _qpv(contrat)  # 1, 2
     signataires = _signataires(contrat)  # 3, 4
     arbre = _arbre(contrat)  # 5, 6

@@ -1,12 +1,18 @@
 """Les blocs de l'évaluation sur les pages d'autres applications, qui ne l'importent pas : les lignes de base
-officielles d'un QPV à côté de la distribution nationale (`territoires.registres.pages_territoire`), le lien
-vers le tableau de bord d'un contrat et, pour ses associés, vers ses indicateurs (`contrats.registres.page_contrat`).
-Enregistrés dans `EvaluationConfig.ready()` ; chacun lance un nombre fixe de requêtes."""
+officielles d'un QPV à côté de la distribution nationale et le lien vers sa synthèse pour les élus
+(`territoires.registres.pages_territoire`), le lien vers le tableau de bord d'un contrat et, pour ses associés,
+vers ses indicateurs (`contrats.registres.page_contrat`), les indicateurs dans la synthèse PDF du contrat
+(`contrats.registres.synthese_contrat`), les synthèses des quartiers d'un élu dans Mon espace
+(`comptes.registres.mon_espace`). Enregistrés dans `EvaluationConfig.ready()` ; chacun lance un nombre fixe
+de requêtes."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from comptes.contexte import contexte_de_requete
+from comptes.models import Role
 from contrats.models import ContratDeVille
+from contrats.selectors import contrats_de
 from evaluation.permissions import peut_lire_valeurs, peut_saisir_valeurs
 from evaluation.selectors import lignes_de_base_du_qpv
 from territoires.models import Qpv
@@ -44,10 +50,46 @@ def indicateurs_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str
     )
 
 
+def synthese_d_un_qpv(request: HttpRequest, qpv: Qpv | None = None, **autres: object) -> str:
+    """Le lien vers la synthèse du QPV pour les élus (PDF public) : aucune requête ; rien pour une commune ou un
+    EPCI."""
+    if qpv is None:
+        return ""
+    return render_to_string("evaluation/_synthese_qpv.html", {"qpv": qpv}, request=request)
+
+
+def indicateurs_de_la_synthese(lignes: tuple[tuple[str, str, str, str, str], ...]) -> str:
+    """Le tableau des indicateurs dans la synthèse PDF du contrat (sans requête) ; "" s'il n'y en a aucun."""
+    if not lignes:
+        return ""
+    return render_to_string("evaluation/_synthese_contrat.html", {"lignes": lignes})
+
+
+def mes_syntheses(request: HttpRequest) -> str:
+    """Pour les élus : la synthèse de chaque quartier des contrats de leur collectivité (portés ou signés par
+    elle), à télécharger. Une requête, les adhésions venant du contexte d'accès de la page."""
+    acces = contexte_de_requete(request)
+    if not acces.organisations(Role.ELU):
+        return ""
+    quartiers = list(
+        Qpv.objects.filter(contrats__in=contrats_de(acces)).only("code", "nom").distinct().order_by("nom", "code")
+    )
+    if not quartiers:
+        return ""
+    return render_to_string("evaluation/_mon_espace.html", {"quartiers": quartiers}, request=request)
+
+
 def enregistrer_blocs() -> None:
     """Appelé par `EvaluationConfig.ready()`."""
-    from contrats.registres import page_contrat
+    from comptes.registres import mon_espace
+    from contrats.registres import BlocDeDocument, page_contrat, synthese_contrat
+    from evaluation.selectors import indicateurs_pour_synthese
     from territoires.registres import pages_territoire
 
+    pages_territoire.enregistrer("synthese_qpv", synthese_d_un_qpv, ordre=4)
     pages_territoire.enregistrer("lignes_de_base", lignes_de_base_d_un_qpv, ordre=5)
     page_contrat.enregistrer("indicateurs", indicateurs_du_contrat, ordre=20)
+    synthese_contrat.enregistrer(
+        "indicateurs", BlocDeDocument(indicateurs_pour_synthese, indicateurs_de_la_synthese), ordre=5
+    )
+    mon_espace.enregistrer("syntheses_quartiers", mes_syntheses, ordre=12)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from contrats.models import ContratDeVille, StatutContrat
-from evaluation.models import Indicateur, NatureValeur, Valeur
+from evaluation.models import Indicateur, NatureValeur, NiveauTerritoire, Valeur
 from financements.models import IndicateurCompteRendu
 from financements.models.execution import StatutCompteRendu
 from territoires.models import Qpv
@@ -145,3 +145,46 @@ def valeurs_des_comptes_rendus(indicateurs_cr: list[IndicateurCompteRendu]) -> l
         groupe = groupes.setdefault(liaison.indicateur_id, ValeursCompteRendu(liaison.indicateur))
         groupe.par_convention[valeur.compte_rendu.convention].append(valeur)
     return list(groupes.values())
+
+
+INDICATEURS_SYNTHESE = 12
+
+
+def indicateurs_pour_synthese(contrat: ContratDeVille) -> tuple[tuple[str, str, str, str, str], ...]:
+    """Pour la synthèse PDF du contrat : chaque indicateur suivi dans le cadre du contrat, par territoire, avec sa
+    ligne de base, sa dernière valeur réalisée et sa cible la plus lointaine, écrites avec leur unité et leur
+    année : (indicateur, territoire, ligne de base, dernier réalisé, cible). Des chaînes : leur représentation
+    entre dans l'empreinte du document (contrats.documents.empreinte). Une requête."""
+    valeurs = (
+        Valeur.objects.courantes()
+        .filter(contrat=contrat)
+        .select_related("indicateur", "qpv", "commune", "epci", "contrat")
+        .defer("qpv__perimetre", "qpv__emprise")
+        .order_by("indicateur__nom", "cle_territoire", "annee")
+    )
+    lignes: dict[tuple[int, str], dict[str, Valeur]] = {}
+    for valeur in valeurs:
+        if valeur.niveau in (NiveauTerritoire.DOSSIER, NiveauTerritoire.CONVENTION):
+            continue
+        ligne = lignes.setdefault((valeur.indicateur_id, valeur.cle_territoire), {})
+        # Les valeurs viennent par année croissante (les années non précisées d'abord) : la dernière gagne.
+        ligne[valeur.nature] = valeur
+
+    def texte(valeur: Valeur | None) -> str:
+        if valeur is None:
+            return "—"
+        return f"{valeur.texte} ({valeur.libelle_annee})" if valeur.annee else valeur.texte
+
+    resultat = []
+    for par_nature in list(lignes.values())[:INDICATEURS_SYNTHESE]:
+        premiere = next(iter(par_nature.values()))
+        resultat.append(
+            (
+                premiere.indicateur.nom,
+                premiere.territoire,
+                texte(par_nature.get(NatureValeur.LIGNE_DE_BASE)),
+                texte(par_nature.get(NatureValeur.REALISE)),
+                texte(par_nature.get(NatureValeur.CIBLE)),
+            )
+        )
+    return tuple(resultat)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation.views import indicateurs, tableau, valeurs
+from evaluation.views import indicateurs, syntheses, tableau, valeurs
 
 app_name = "evaluation"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("indicateurs/<int:pk>/", indicateurs.indicateur, name="indicateur"),
     path("indicateurs/<int:pk>/modifier/", indicateurs.modifier_indicateur, name="modifier_indicateur"),
     path("lignes-de-base.csv", valeurs.lignes_de_base_csv, name="lignes_de_base_csv"),
+    path("quartiers/<str:code>/synthese.pdf", syntheses.synthese_qpv_pdf, name="synthese_qpv"),
     path("valeurs/<int:pk>/", valeurs.valeur, name="valeur"),
     path("valeurs/<int:pk>/corriger/", valeurs.corriger, name="corriger"),
     path("contrats/<str:code>/", valeurs.contrat, name="contrat"),

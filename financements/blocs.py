@@ -19,11 +19,13 @@ from contrats.models import ContratDeVille
 from financements.models import Dossier
 from financements.permissions import organisations_instructrices, organisations_structures
 from financements.selectors import (
+    ProjetsDuContrat,
     ce_qui_est_attendu,
     conventions_publiques,
     dossiers_a_instruire,
     dossiers_de,
     montants_decides_par_annee,
+    projets_du_contrat,
     projets_finances,
 )
 from financements.tableaux import peut_voir_tableau_etat, suivi_structure
@@ -160,6 +162,15 @@ def montants_decides_du_contrat(request: HttpRequest, contrat: ContratDeVille) -
     return rendre_montants_decides(montants_decides_par_annee(contrat), request)
 
 
+def rendre_projets_du_contrat(projets: ProjetsDuContrat) -> str:
+    """Le bloc des projets financés et des conventions dans la synthèse PDF du contrat (sans requête) ; "" s'il
+    n'y a aucun projet financé."""
+    if not projets.nombre:
+        return ""
+    part_cpo = round(projets.montant_cpo * 100 / projets.montant_conventions) if projets.montant_conventions else None
+    return render_to_string("financements/contrats/_projets_synthese.html", {"projets": projets, "part_cpo": part_cpo})
+
+
 def enregistrer_blocs() -> None:
     """Appelé par `FinancementsConfig.ready()`."""
     from acteurs_ess.registres import profil_structure
@@ -171,6 +182,9 @@ def enregistrer_blocs() -> None:
     page_contrat.enregistrer("montants_decides", montants_decides_du_contrat, ordre=20)
     synthese_contrat.enregistrer(
         "montants_decides", BlocDeDocument(montants_decides_par_annee, rendre_montants_decides), ordre=10
+    )
+    synthese_contrat.enregistrer(
+        "projets_finances", BlocDeDocument(projets_du_contrat, rendre_projets_du_contrat), ordre=15
     )
     pages_territoire.enregistrer("projets_finances", projets_d_un_territoire, ordre=15)
     profil_structure.enregistrer("projets_finances", projets_de_la_structure, ordre=10)

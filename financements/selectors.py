@@ -316,6 +316,61 @@ def echeanciers(qui: Qui, convention: Convention) -> list[EcheancierFinanceur]:
     ]
 
 
+@dataclass(frozen=True)
+class ProjetsDuContrat:
+    """Les projets financés des appels d'un contrat et leurs conventions, pour sa synthèse PDF : des valeurs
+    simples (leur représentation entre dans l'empreinte du document, contrats.documents.empreinte)."""
+
+    nombre: int
+    montant: Decimal
+    collectifs: int
+    projets: tuple[tuple[int, str, str, Decimal], ...]  # (année, projet, porteur, montant accordé)
+    conventions: int
+    cpo: int
+    montant_cpo: Decimal
+    montant_conventions: Decimal
+
+
+PROJETS_SYNTHESE = 8
+
+
+def projets_du_contrat(contrat: ContratDeVille) -> ProjetsDuContrat:
+    """Les projets financés (décidés, publics) du contrat : leur nombre, leur total, les plus récents ; ses
+    conventions publiques (en vigueur ou terminées) et la part des CPO dans leurs montants. Trois requêtes."""
+    dossiers = Dossier.objects.finances().filter(appel__contrat=contrat)
+    totaux = dossiers.aggregate(
+        nombre=Count("pk"), montant=Sum("montant_accorde"), collectifs=Count("pk", filter=Q(collectif=True))
+    )
+    projets = tuple(
+        (d.appel.annee, d.titre, str(d.structure), d.montant_accorde)
+        for d in dossiers.select_related("appel", "structure").order_by("-appel__annee", "titre")[:PROJETS_SYNTHESE]
+    )
+    conventions = (
+        ConventionMontant.objects.filter(convention__dossiers__in=dossiers)
+        .filter(
+            Q(convention__statut__in=[StatutConvention.EN_VIGUEUR, StatutConvention.TERMINEE])
+            | Q(convention__statut=StatutConvention.RESILIEE, convention__en_vigueur_le__isnull=False)
+        )
+        .values_list("convention_id", "convention__nombre_annees", "id", "montant")
+        .distinct()
+    )
+    par_convention: dict[int, tuple[int, Decimal]] = {}
+    for convention_id, nombre_annees, _, montant in conventions:
+        annees, total = par_convention.get(convention_id, (nombre_annees, Decimal(0)))
+        par_convention[convention_id] = (annees, total + montant)
+    cpo = [total for annees, total in par_convention.values() if annees > 1]
+    return ProjetsDuContrat(
+        nombre=totaux["nombre"] or 0,
+        montant=totaux["montant"] or Decimal(0),
+        collectifs=totaux["collectifs"] or 0,
+        projets=projets,
+        conventions=len(par_convention),
+        cpo=len(cpo),
+        montant_cpo=sum(cpo, Decimal(0)),
+        montant_conventions=sum((total for _, total in par_convention.values()), Decimal(0)),
+    )
+
+
 def montants_decides_par_annee(contrat: ContratDeVille) -> list[tuple[int, str, Decimal]]:
     """Les montants accordés aux projets financés (publics : `Dossier.objects.finances()`) des appels du contrat,
     par année de l'appel et par financeur : (année, financeur, total), une requête. Une action pluriannuelle

@@ -163,14 +163,17 @@ def test_the_pdfs_are_tagged_for_accessibility_with_marianne(complet, fabriquer)
 
 def test_it_builds_the_documents_with_a_fixed_number_of_queries(complet, django_assert_num_queries):
     # Voir les commentaires de contexte_contrat et contexte_synthese ; la synthèse et son empreinte lisent en plus
-    # les données du bloc que financements y enregistre (les montants décidés : une requête).
+    # les données des blocs que les applications supérieures y enregistrent : les indicateurs (evaluation, une
+    # requête), les montants décidés (financements, une), les projets financés et conventions (financements,
+    # trois : les totaux, les plus récents, les montants des conventions).
+    blocs = 1 + 1 + 3
     with django_assert_num_queries(15):
         documents.contexte_contrat(complet)
-    with django_assert_num_queries(8 + 1):
+    with django_assert_num_queries(8 + blocs):
         documents.contexte_synthese(complet)
     with django_assert_num_queries(1):
         documents.empreinte(complet)
-    with django_assert_num_queries(1 + 1):
+    with django_assert_num_queries(1 + blocs):
         documents.empreinte(complet, "synthese")
 
 

@@ -8,6 +8,7 @@ de `DOCUMENTS` : son nom, la donnée de test (fixture) qui le remplit et la fonc
 import pytest
 
 from contrats import documents as documents_contrats
+from evaluation import documents as documents_evaluation
 from financements import documents as documents_financements
 from financements.documents_comptes_rendus import pdf_compte_rendu
 from tests.pdfua import compte, defauts_pdfua
@@ -22,6 +23,8 @@ DOCUMENTS = [
     pytest.param("cpo", lambda convention: documents_financements.pdf_convention(convention.pk), id="convention"),
     pytest.param("avenant_cpo", lambda avenant: documents_financements.pdf_avenant(avenant.pk), id="avenant"),
     pytest.param("cr_depose", pdf_compte_rendu, id="compte-rendu"),
+    pytest.param("quartier", documents_evaluation.pdf_synthese_qpv, id="synthese-qpv"),
+    pytest.param("contrat_evalue", documents_contrats.pdf_synthese, id="synthese-avec-indicateurs-et-projets"),
 ]
 
 
@@ -46,6 +49,21 @@ def contrat_finance(decide):
     return decide.appel.contrat
 
 
+@pytest.fixture
+def quartier(decide, agent, membre_structure):
+    """Un QPV rempli de tout ce que sa synthèse montre : lignes de base, graphique de tendance et son tableau,
+    carte du périmètre, projet décidé (tests/evaluation/synthese.py)."""
+    from tests.evaluation.synthese import remplir_quartier
+
+    return remplir_quartier(decide, agent, membre_structure)
+
+
+@pytest.fixture
+def contrat_evalue(quartier, decide):
+    """Le contrat de ce quartier : sa synthèse montre aussi ses indicateurs et ses projets financés."""
+    return decide.appel.contrat
+
+
 @pytest.mark.parametrize(("donnees", "rendre"), DOCUMENTS)
 def test_every_pdf_passes_the_machine_checkable_pdf_ua_rules(request, donnees, rendre):
     pdf = rendre(request.getfixturevalue(donnees))
@@ -58,3 +76,8 @@ def test_every_pdf_passes_the_machine_checkable_pdf_ua_rules(request, donnees, r
 def test_the_contract_pdfs_show_their_maps_as_figures(contrat_complet, rendre):
     # Le contrat : la carte d'ensemble et celle du QPV dont le périmètre est connu ; la synthèse : la carte.
     assert compte(rendre(contrat_complet), "/Figure") >= 1
+
+
+def test_the_quartier_synthesis_shows_its_map_and_trend_as_figures(quartier):
+    # La carte du périmètre et le graphique de tendance, chacun avec son texte de remplacement (test ci-dessus).
+    assert compte(documents_evaluation.pdf_synthese_qpv(quartier), "/Figure") >= 2

@@ -955,6 +955,7 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "evaluation:indicateur": _url("evaluation:indicateur", "indicateur_national.pk"),
     "evaluation:indicateur@local": _url("evaluation:indicateur", "indicateur_local.pk"),
     "evaluation:lignes_de_base_csv": _url("evaluation:lignes_de_base_csv"),
+    "evaluation:synthese_qpv": _url("evaluation:synthese_qpv", "blosne.code"),
     "evaluation:valeur": _url("evaluation:valeur", "valeur.pk"),
     "evaluation:valeur@officielle": _url("evaluation:valeur", "ligne_de_base.pk"),
     "evaluation:contrat": _url("evaluation:contrat", C),

@@ -655,6 +655,8 @@ MATRICE: dict[str, dict[str, Profil]] = {
     "evaluation:catalogue": lecture(PUBLIC, PUBLIC_METHODE),
     "evaluation:indicateur": lecture(PUBLIC, PUBLIC_METHODE),
     "evaluation:lignes_de_base_csv": lecture(PUBLIC, PUBLIC_METHODE),
+    # La synthèse d'un QPV pour les élus : publique (données publiques seulement), pas encore rendue.
+    "evaluation:synthese_qpv": lecture(tous(EN_PREPARATION), PUBLIC_METHODE),
     "evaluation:valeur@officielle": lecture(PUBLIC, PUBLIC_METHODE),
     # Un indicateur local du contrat en concertation : comme le contrat, ses lecteurs ; caché aux autres.
     "evaluation:indicateur@local": lecture(
