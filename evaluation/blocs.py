@@ -40,6 +40,12 @@ def indicateurs_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str
     )
 
 
+def bilans_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str:
+    """Le lien vers les bilans du contrat (publiés pour tous, en préparation pour ses associés) : aucune
+    requête."""
+    return render_to_string("evaluation/_bilans_contrat.html", {"contrat": contrat}, request=request)
+
+
 def enregistrer_blocs() -> None:
     """Appelé par `EvaluationConfig.ready()`."""
     from contrats.registres import page_contrat
@@ -47,3 +53,4 @@ def enregistrer_blocs() -> None:
 
     pages_territoire.enregistrer("lignes_de_base", lignes_de_base_d_un_qpv, ordre=5)
     page_contrat.enregistrer("indicateurs", indicateurs_du_contrat, ordre=20)
+    page_contrat.enregistrer("bilans", bilans_du_contrat, ordre=21)

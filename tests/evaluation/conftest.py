@@ -14,6 +14,7 @@ from tests.financements.conftest import (  # noqa: F401
     _stockage,
     appel,
     brouillon,
+    convention_cr,
     decide,
     depose,
     priorite,
