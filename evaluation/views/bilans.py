@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.lib.stockage import telechargement
 from config.pdf import reponse_pdf
 from contrats.acces import contrat_visible
+from contrats.models import ContratDeVille
 from evaluation import documents, exports, taches
 from evaluation.acces import bilan_a_preparer, bilan_visible, contrat_pour_bilan
 from evaluation.contenu_bilan import contenu, presenter, valeurs_du_bilan
@@ -57,8 +58,15 @@ def _erreurs(form: Form, erreur: ValidationError) -> None:
 @login_not_required
 @require_GET
 def liste(request: HttpRequest, code: str) -> HttpResponse:
-    """Les bilans du contrat : tous pour ses associés, les seuls bilans publiés pour les autres."""
-    contrat = contrat_visible(request.user, code)
+    """Les bilans du contrat : tous pour ses associés, les seuls bilans publiés pour les autres. Un bilan publié
+    est public : la liste des bilans publiés l'est aussi, même d'un contrat que la personne ne lit pas (404 s'il
+    n'en a aucun)."""
+    try:
+        contrat = contrat_visible(request.user, code)
+    except Http404:
+        contrat = get_object_or_404(
+            ContratDeVille.objects.filter(bilans__statut=StatutBilan.PUBLIE).distinct(), code=code
+        )
     bilans = [
         b
         for b in contrat.bilans.prefetch_related("conseils_citoyens").order_by("-annee", "type")

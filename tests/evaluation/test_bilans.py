@@ -450,3 +450,14 @@ def test_the_review_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(nombre):
         reponse = client.get(url)
     assert reponse.content.decode().count("<svg") >= 3
+
+
+def test_published_reviews_are_listed_publicly_even_before_the_contract_is_signed(client, contrat, bilan, publie_final):
+    liste = client.get(reverse("evaluation:bilans", args=[contrat.code]))
+    assert liste.status_code == 200
+    assert publie_final.get_absolute_url() in liste.content.decode()
+    assert bilan.get_absolute_url() not in liste.content.decode()
+
+
+def test_the_review_list_of_an_unsigned_contract_without_published_review_is_hidden(client, contrat, bilan):
+    assert client.get(reverse("evaluation:bilans", args=[contrat.code])).status_code == 404

@@ -666,11 +666,12 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # (nouvelle version) ; la valeur est publique, les autres personnes connectées la voient (403).
     "evaluation:corriger@officielle": formulaire(profil(permis=SAISISSEURS_VALEURS, voient=CONNECTES)),
     # --- Évaluation : bilans du contrat en concertation -------------------------------------------------------
-    # La liste : les lecteurs du contrat (les brouillons n'y figurent que pour qui les lit). Un brouillon se lit
+    # La liste : publique dès que le contrat a un bilan publié, même avant sa signature (les brouillons n'y
+    # figurent que pour qui les lit). Un brouillon se lit
     # par les associés du contrat et par les membres du conseil citoyen associé au bilan (l'habitant·e de
     # Maurepas), qui y écrit son avis ; un bilan publié est public, avec ses données ouvertes (CSV) et le compte
     # rendu de son comité de pilotage ; un bilan non publié n'a pas de CSV (404 pour tous).
-    "evaluation:bilans": lecture(profil(permis=LECTEURS_CONTRAT, visiteur=INTROUVABLE, accorde=PAGE), PUBLIC_METHODE),
+    "evaluation:bilans": lecture(PUBLIC, PUBLIC_METHODE),
     "evaluation:bilan": lecture(profil(permis=LECTEURS_BILAN, visiteur=INTROUVABLE, accorde=PAGE), PUBLIC_METHODE),
     "evaluation:bilan@publie": lecture(PUBLIC, PUBLIC_METHODE),
     "evaluation:pdf_bilan": lecture(
