@@ -37,14 +37,11 @@ from evaluation.permissions import (
     peut_voir_bilan,
 )
 from evaluation.services import bilans as services
+from evaluation.views.commun import fil_contrat
 
 
-def _fil(contrat, *liens: tuple[str, str]) -> list[dict]:
-    return [
-        {"titre": "Contrats de ville", "url": reverse("contrats:liste")},
-        {"titre": contrat.nom, "url": contrat.get_absolute_url()},
-        {"titre": "Bilans", "url": reverse("evaluation:bilans", args=[contrat.code]) if liens else ""},
-    ] + [{"titre": titre, "url": url} for titre, url in liens]
+def _fil(contrat: ContratDeVille, *liens: tuple[str, str]) -> list[dict]:
+    return fil_contrat(contrat, *liens, rubrique="Bilans", page="evaluation:bilans")
 
 
 def _erreurs(form: Form, erreur: ValidationError) -> None:

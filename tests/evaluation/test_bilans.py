@@ -461,3 +461,17 @@ def test_published_reviews_are_listed_publicly_even_before_the_contract_is_signe
 
 def test_the_review_list_of_an_unsigned_contract_without_published_review_is_hidden(client, contrat, bilan):
     assert client.get(reverse("evaluation:bilans", args=[contrat.code])).status_code == 404
+
+
+def test_a_submitted_review_goes_back_to_preparation_with_its_reason(client, soumis, agent):
+    client.force_login(agent)
+    client.post(reverse("evaluation:reprendre_bilan", args=[soumis.pk]), {"motif": "Tenir compte du bailleur."})
+
+    soumis.refresh_from_db()
+    assert soumis.statut == StatutBilan.PREPARATION
+    dernier = soumis.journal.order_by("-pk").first()
+    assert (dernier.de_statut, dernier.a_statut, dernier.motif) == (
+        "soumis",
+        "preparation",
+        "Tenir compte du bailleur.",
+    )
