@@ -7,8 +7,17 @@ from django.http import Http404
 from comptes.contexte import Qui
 from contrats.acces import contrat_visible
 from contrats.models import ContratDeVille
-from evaluation.models import Indicateur, Valeur
-from evaluation.permissions import peut_lire_valeurs, peut_saisir_valeurs, peut_voir_indicateur, refus_saisie
+from evaluation.models import Bilan, Indicateur, Valeur
+from evaluation.permissions import (
+    peut_lire_valeurs,
+    peut_preparer_bilan,
+    peut_saisir_valeurs,
+    peut_voir_bilan,
+    peut_voir_indicateur,
+    refus_saisie,
+)
+
+REFUS_PREPARATION = "Seuls les agents de la collectivité porteuse du contrat préparent ses bilans."
 
 
 def contrat_pour_valeurs(qui: Qui, code: str) -> ContratDeVille:
@@ -74,3 +83,35 @@ def valeur_corrigeable(qui: Qui, pk: int) -> tuple[Valeur, ContratDeVille]:
     raise PermissionDenied(
         "Une ligne de base officielle se corrige par les agents des signataires d'un contrat qui couvre ce quartier."
     )
+
+
+# --- Bilans ---------------------------------------------------------------------------------------------------
+
+
+def bilan_visible(qui: Qui, pk: int) -> Bilan:
+    """Un bilan publié : tout le monde ; un brouillon : les associés du contrat et les membres de ses conseils
+    citoyens ; les autres ne le trouvent pas (404)."""
+    bilan = (
+        Bilan.objects.select_related("contrat__epci", "contrat__commune")
+        .prefetch_related("conseils_citoyens", "contrat__signataires")
+        .filter(pk=pk)
+        .first()
+    )
+    if bilan is None or not peut_voir_bilan(qui, bilan):
+        raise Http404("Bilan introuvable.")
+    return bilan
+
+
+def bilan_a_preparer(qui: Qui, pk: int) -> Bilan:
+    bilan = bilan_visible(qui, pk)
+    if not peut_preparer_bilan(qui, bilan.contrat):
+        raise PermissionDenied(REFUS_PREPARATION)
+    return bilan
+
+
+def contrat_pour_bilan(qui: Qui, code: str) -> ContratDeVille:
+    """Créer un bilan : les agents de la collectivité porteuse (403 pour les autres lecteurs du contrat)."""
+    contrat = contrat_visible(qui, code)
+    if not peut_preparer_bilan(qui, contrat):
+        raise PermissionDenied(REFUS_PREPARATION)
+    return contrat

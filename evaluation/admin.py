@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from evaluation.models import DistributionNationale, Indicateur, LiaisonCompteRendu, Valeur
+from evaluation.models import (
+    Bilan,
+    CommentaireBilan,
+    DistributionNationale,
+    Indicateur,
+    JournalBilan,
+    LiaisonCompteRendu,
+    Valeur,
+)
 
 # Les indicateurs et les valeurs changent par les pages de l'évaluation et par l'import officiel, qui gardent
 # l'historique des versions et vérifient les saisies : l'administration les consulte seulement.
@@ -44,3 +52,34 @@ class DistributionNationaleAdmin(LectureSeuleAdmin):
 class LiaisonCompteRenduAdmin(LectureSeuleAdmin):
     list_display = ["indicateur_compte_rendu", "indicateur", "reliee_par", "reliee_le"]
     list_select_related = ["indicateur", "reliee_par", "indicateur_compte_rendu__compte_rendu__convention__structure"]
+
+
+class CommentaireBilanInline(admin.TabularInline):
+    model = CommentaireBilan
+    extra = 0
+    can_delete = False
+    readonly_fields = ["auteur", "organisation", "texte", "cree_le"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class JournalBilanInline(admin.TabularInline):
+    model = JournalBilan
+    extra = 0
+    can_delete = False
+    readonly_fields = ["date", "auteur", "de_statut", "a_statut", "evenement", "motif"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Bilan)
+class BilanAdmin(LectureSeuleAdmin):
+    """Les bilans changent par leurs pages (cycle de vie journalisé, chiffres figés à la validation)."""
+
+    list_display = ["contrat", "type", "annee", "statut", "date_copil", "publie_le"]
+    list_filter = ["type", "statut"]
+    list_select_related = ["contrat"]
+    search_fields = ["contrat__nom", "contrat__code"]
+    inlines = [CommentaireBilanInline, JournalBilanInline]

@@ -1,8 +1,8 @@
 """Les blocs de l'évaluation sur les pages d'autres applications, qui ne l'importent pas : les lignes de base
 officielles d'un QPV à côté de la distribution nationale et le lien vers sa synthèse pour les élus
-(`territoires.registres.pages_territoire`), le lien vers le tableau de bord d'un contrat et, pour ses associés,
-vers ses indicateurs (`contrats.registres.page_contrat`), les indicateurs dans la synthèse PDF du contrat
-(`contrats.registres.synthese_contrat`), les synthèses des quartiers d'un élu dans Mon espace
+(`territoires.registres.pages_territoire`), les liens vers le tableau de bord et les bilans d'un contrat et,
+pour ses associés, vers ses indicateurs (`contrats.registres.page_contrat`), les indicateurs dans la synthèse
+PDF du contrat (`contrats.registres.synthese_contrat`), les synthèses des quartiers d'un élu dans Mon espace
 (`comptes.registres.mon_espace`). Enregistrés dans `EvaluationConfig.ready()` ; chacun lance un nombre fixe
 de requêtes."""
 
@@ -79,6 +79,12 @@ def mes_syntheses(request: HttpRequest) -> str:
     return render_to_string("evaluation/_mon_espace.html", {"quartiers": quartiers}, request=request)
 
 
+def bilans_du_contrat(request: HttpRequest, contrat: ContratDeVille) -> str:
+    """Le lien vers les bilans du contrat (publiés pour tous, en préparation pour ses associés) : aucune
+    requête."""
+    return render_to_string("evaluation/_bilans_contrat.html", {"contrat": contrat}, request=request)
+
+
 def enregistrer_blocs() -> None:
     """Appelé par `EvaluationConfig.ready()`."""
     from comptes.registres import mon_espace
@@ -93,3 +99,4 @@ def enregistrer_blocs() -> None:
         "indicateurs", BlocDeDocument(indicateurs_pour_synthese, indicateurs_de_la_synthese), ordre=5
     )
     mon_espace.enregistrer("syntheses_quartiers", mes_syntheses, ordre=12)
+    page_contrat.enregistrer("bilans", bilans_du_contrat, ordre=21)

@@ -1,16 +1,20 @@
 """Démonstration de l'évaluation : les lignes de base officielles des 21 QPV de démonstration (extrait du vrai
 fichier, `evaluation/fixtures/demo/`, chargé par le même service d'import), deux indicateurs locaux du contrat
-de Rennes Métropole et des valeurs 2024–2026 (réalisé) avec des cibles 2026 et 2030. Idempotent : les valeurs
-saisies et les indicateurs locaux du contrat de démonstration sont recréés à chaque chargement."""
+de Rennes Métropole et des valeurs 2024–2026 (réalisé) avec des cibles 2026 et 2030 ; un bilan annuel 2025
+publié et le bilan à mi-parcours 2027 en préparation. Idempotent : les valeurs saisies, les indicateurs locaux
+et les bilans du contrat de démonstration sont recréés à chaque chargement."""
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Q
+from django.utils import timezone
 
-from comptes.models import Utilisateur
+from comptes.models import Organisation, TypeOrganisation, Utilisateur
 from contrats.models import ContratDeVille, NiveauOrientation
-from evaluation.models import Agregation, Indicateur, NatureValeur, Sens, Unite, Valeur
+from evaluation.models import Agregation, Bilan, Indicateur, NatureValeur, Sens, TypeBilan, Unite, Valeur
+from evaluation.services import bilans
 from evaluation.services.indicateurs import creer_indicateur
 from evaluation.services.lignes_de_base import importer_lignes_de_base
 from evaluation.services.valeurs import Saisie, Territoire, saisir_valeur
@@ -109,3 +113,41 @@ def charger(sortie=print) -> None:
             )
             nombre += 1
     sortie(f"Évaluation : 2 indicateurs locaux et {nombre} valeurs saisies pour {contrat.nom}.")
+    charger_bilans(contrat, agent, sortie)
+
+
+def charger_bilans(contrat: ContratDeVille, agent: Utilisateur, sortie=print) -> None:
+    """Le bilan annuel 2025, publié après son comité de pilotage, avec l'avis du conseil citoyen de Maurepas ; le
+    bilan à mi-parcours 2027, en préparation. Recréés à chaque chargement."""
+    Bilan.objects.filter(contrat=contrat).delete()
+    conseils = list(
+        Organisation.objects.filter(type=TypeOrganisation.CONSEIL_CITOYEN, nom="Conseil citoyen de Maurepas")
+    )
+    habitant = Utilisateur.objects.filter(email="habitant@demo.coville.fr").first()
+
+    annuel = bilans.creer_bilan(contrat, agent, TypeBilan.ANNUEL, 2025, conseils)
+    bilans.modifier_textes(
+        annuel,
+        agent,
+        "Première année pleine du contrat : le taux d'emploi progresse dans chaque quartier et les jeunes "
+        "accompagnés dépassent la cible intermédiaire.",
+        "Les actions d'insertion des jeunes portent leurs fruits ; l'effort doit maintenant aller vers les "
+        "femmes éloignées de l'emploi et vers les conventions pluriannuelles, encore minoritaires.",
+    )
+    if habitant is not None and conseils:
+        bilans.ecrire_avis(
+            annuel,
+            habitant,
+            "Le conseil citoyen a été associé à chaque étape. Il demande que les chantiers d'insertion soient "
+            "ouverts aux femmes du quartier et que les réunions se tiennent en soirée.",
+        )
+    bilans.soumettre(annuel, agent)
+    bilans.valider(
+        annuel,
+        agent,
+        timezone.localdate() - timedelta(days=45),
+        "Le comité de pilotage valide le bilan annuel 2025 et demande un point d'étape sur les CPO.",
+    )
+    bilans.publier(annuel, agent)
+    bilans.creer_bilan(contrat, agent, TypeBilan.MI_PARCOURS, conseils_citoyens=conseils)
+    sortie(f"Évaluation : bilan annuel 2025 publié et bilan à mi-parcours 2027 en préparation pour {contrat.nom}.")

@@ -5,7 +5,7 @@ données (registre `comptes.registres.donnees_personnelles`)."""
 from typing import Any
 
 from comptes.models import Utilisateur
-from evaluation.models import Indicateur, LiaisonCompteRendu, Valeur
+from evaluation.models import Bilan, CommentaireBilan, Indicateur, LiaisonCompteRendu, Valeur
 
 
 def valeurs_saisies(utilisateur: Utilisateur) -> list[dict[str, Any]]:
@@ -47,4 +47,25 @@ def liaisons_comptes_rendus(utilisateur: Utilisateur) -> list[dict[str, Any]]:
         for liaison in LiaisonCompteRendu.objects.filter(reliee_par=utilisateur)
         .select_related("indicateur", "indicateur_compte_rendu")
         .order_by("pk")
+    ]
+
+
+def commentaires_bilans(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les commentaires écrits sur les bilans soumis aux partenaires."""
+    return [
+        {"bilan": str(c.bilan), "contrat": c.bilan.contrat.code, "texte": c.texte, "ecrit_le": c.cree_le.isoformat()}
+        for c in CommentaireBilan.objects.filter(auteur=utilisateur).select_related("bilan__contrat").order_by("pk")
+    ]
+
+
+def avis_bilans(utilisateur: Utilisateur) -> list[dict[str, Any]]:
+    """Les avis de conseil citoyen dont la personne a écrit la dernière version."""
+    return [
+        {
+            "bilan": str(b),
+            "contrat": b.contrat.code,
+            "avis": b.avis_conseil_citoyen,
+            "ecrit_le": b.avis_le.isoformat() if b.avis_le else None,
+        }
+        for b in Bilan.objects.filter(avis_par=utilisateur).select_related("contrat").order_by("pk")
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation.views import indicateurs, syntheses, tableau, valeurs
+from evaluation.views import bilans, indicateurs, syntheses, tableau, valeurs
 
 app_name = "evaluation"
 
@@ -18,4 +18,17 @@ urlpatterns = [
     path("contrats/<str:code>/valeurs/nouvelle/", valeurs.nouvelle_valeur, name="nouvelle_valeur"),
     path("contrats/<str:code>/valeurs.csv", valeurs.valeurs_csv, name="valeurs_csv"),
     path("contrats/<str:code>/comptes-rendus/<int:pk>/relier/", valeurs.relier, name="relier"),
+    path("contrats/<str:code>/bilans/", bilans.liste, name="bilans"),
+    path("contrats/<str:code>/bilans/nouveau/", bilans.nouveau, name="nouveau_bilan"),
+    path("bilans/<int:pk>/", bilans.bilan, name="bilan"),
+    path("bilans/<int:pk>/textes/", bilans.textes, name="textes_bilan"),
+    path("bilans/<int:pk>/avis/", bilans.avis, name="avis_bilan"),
+    path("bilans/<int:pk>/commenter/", bilans.commenter, name="commenter_bilan"),
+    path("bilans/<int:pk>/soumettre/", bilans.soumettre, name="soumettre_bilan"),
+    path("bilans/<int:pk>/reprendre/", bilans.reprendre, name="reprendre_bilan"),
+    path("bilans/<int:pk>/valider/", bilans.valider, name="valider_bilan"),
+    path("bilans/<int:pk>/publier/", bilans.publier, name="publier_bilan"),
+    path("bilans/<int:pk>/bilan.pdf", bilans.pdf, name="pdf_bilan"),
+    path("bilans/<int:pk>/valeurs.csv", bilans.valeurs_csv, name="valeurs_bilan_csv"),
+    path("bilans/<int:pk>/compte-rendu-copil/", bilans.compte_rendu_copil, name="compte_rendu_copil"),
 ]

@@ -23,9 +23,12 @@ def fil_catalogue(*liens: tuple[str, str]) -> list[dict]:
     ]
 
 
-def fil_contrat(contrat: ContratDeVille, *liens: tuple[str, str]) -> list[dict]:
+def fil_contrat(
+    contrat: ContratDeVille, *liens: tuple[str, str], rubrique: str = "Indicateurs", page: str = "evaluation:contrat"
+) -> list[dict]:
+    """Contrats de ville › le contrat › la rubrique (indicateurs, bilans) › `liens`."""
     return [
         {"titre": "Contrats de ville", "url": reverse("contrats:liste")},
         {"titre": contrat.nom, "url": contrat.get_absolute_url()},
-        {"titre": "Indicateurs", "url": reverse("evaluation:contrat", args=[contrat.code]) if liens else ""},
+        {"titre": rubrique, "url": reverse(page, args=[contrat.code]) if liens else ""},
     ] + [{"titre": titre, "url": url} for titre, url in liens]

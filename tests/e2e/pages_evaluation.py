@@ -1,5 +1,6 @@
 """Les pages de l'évaluation à passer à axe-core, valables avec la démonstration (`evaluation/demo.py` : lignes
-de base des QPV de démonstration, indicateurs locaux et valeurs du contrat CN03501I).
+de base des QPV de démonstration, indicateurs locaux et valeurs du contrat CN03501I, son bilan annuel 2025 publié
+et son bilan à mi-parcours en préparation).
 
 La page d'un QPV avec ses lignes de base est vérifiée avec celles du référentiel (pages_territoires.py)."""
 
@@ -29,10 +30,30 @@ def _corriger() -> str:
     return _valeur() + "corriger/"
 
 
+def _bilan(type_bilan: str) -> str:
+    from evaluation.models import Bilan
+
+    return Bilan.objects.get(contrat__code=CODE, type=type_bilan).get_absolute_url()
+
+
+def _bilan_publie() -> str:
+    return _bilan("annuel")
+
+
+def _bilan_en_preparation() -> str:
+    return _bilan("mi_parcours")
+
+
+def _textes_bilan() -> str:
+    return _bilan_en_preparation() + "textes/"
+
+
 PAGES = [
     "/evaluation/indicateurs/",
     "/evaluation/indicateurs/?unite=pourcentage",
     _indicateur_national,
+    f"/evaluation/contrats/{CODE}/bilans/",
+    _bilan_publie,
 ]
 
 PAGES_CONNECTEES = [
@@ -43,4 +64,9 @@ PAGES_CONNECTEES = [
     ("nouvelle-valeur", f"/evaluation/contrats/{CODE}/valeurs/nouvelle/", AGENT),
     ("valeur", _valeur, AGENT),
     ("corriger", _corriger, AGENT),
+    ("bilans", f"/evaluation/contrats/{CODE}/bilans/", AGENT),
+    ("nouveau-bilan", f"/evaluation/contrats/{CODE}/bilans/nouveau/", AGENT),
+    ("bilan-en-preparation", _bilan_en_preparation, AGENT),
+    ("textes-bilan", _textes_bilan, AGENT),
+    ("avis-bilan", lambda: _bilan_en_preparation() + "avis/", "habitant@demo.coville.fr"),
 ]

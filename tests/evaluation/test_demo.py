@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from evaluation.models import Indicateur, NatureValeur, Origine, Valeur
+from evaluation.models import Bilan, Indicateur, NatureValeur, Origine, StatutBilan, Valeur
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,19 @@ def test_the_demo_loads_baselines_from_the_real_file_and_values_for_the_contract
     # Maurepas (QN03504M) : les chiffres du fichier officiel sur sa page.
     contenu = client.get(reverse("territoires:qpv", args=["QN03504M"])).content.decode()
     assert "Lignes de base officielles" in contenu and "6\u202f778" in contenu
+
+
+def test_the_demo_has_a_published_annual_review_and_the_mid_term_review_in_preparation(client):
+    call_command("charger_demo", stdout=io.StringIO())
+    call_command("charger_demo", stdout=io.StringIO())
+
+    bilans = {(b.type, b.annee): b for b in Bilan.objects.filter(contrat__code="CN03501I")}
+    assert set(bilans) == {("annuel", 2025), ("mi_parcours", 2027)}
+    publie, mi_parcours = bilans[("annuel", 2025)], bilans[("mi_parcours", 2027)]
+    assert publie.statut == StatutBilan.PUBLIE and publie.instantane["indicateurs"]
+    assert mi_parcours.statut == StatutBilan.PREPARATION
+    # Public : la page du bilan publié et ses données ouvertes.
+    assert "Les actions d'insertion des jeunes" in client.get(publie.get_absolute_url()).content.decode().replace(
+        "&#x27;", "'"
+    )
+    assert client.get(reverse("evaluation:valeurs_bilan_csv", args=[publie.pk])).status_code == 200

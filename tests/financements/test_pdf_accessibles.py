@@ -9,6 +9,7 @@ import pytest
 
 from contrats import documents as documents_contrats
 from evaluation import documents as documents_evaluation
+from evaluation import documents_bilans
 from financements import documents as documents_financements
 from financements.documents_comptes_rendus import pdf_compte_rendu
 from tests.pdfua import compte, defauts_pdfua
@@ -25,6 +26,7 @@ DOCUMENTS = [
     pytest.param("cr_depose", pdf_compte_rendu, id="compte-rendu"),
     pytest.param("quartier", documents_evaluation.pdf_synthese_qpv, id="synthese-qpv"),
     pytest.param("contrat_evalue", documents_contrats.pdf_synthese, id="synthese-avec-indicateurs-et-projets"),
+    pytest.param("bilan_finance", documents_bilans.pdf_bilan, id="bilan"),
 ]
 
 
@@ -64,12 +66,52 @@ def contrat_evalue(quartier, decide):
     return decide.appel.contrat
 
 
+def bilan_finance(contrat_complet, convention_cr, agent, conseil_citoyen):
+    """Le bilan à mi-parcours du contrat complet, avec le dossier décidé, sa CPO et des valeurs d'indicateurs :
+    ses graphiques (indicateurs, montants par année et par orientation) et leurs tableaux."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from evaluation.models import Indicateur, NatureValeur, TypeBilan, Unite
+    from evaluation.services import bilans
+    from evaluation.services.valeurs import Saisie, Territoire, saisir_valeur
+
+    indicateur = Indicateur.objects.create(code="emploi", nom="Taux d'emploi", unite=Unite.POURCENTAGE)
+    qpv = contrat_complet.qpv.order_by("code").first()
+    for annee, valeur in ((2024, "40"), (2025, "42"), (2026, "43")):
+        saisir_valeur(
+            contrat_complet,
+            agent,
+            Saisie(
+                indicateur,
+                Territoire("qpv", qpv_id=qpv.code),
+                annee,
+                NatureValeur.REALISE,
+                Decimal(valeur),
+                unite=Unite.POURCENTAGE,
+            ),
+        )
+    bilan = bilans.creer_bilan(contrat_complet, agent, TypeBilan.MI_PARCOURS, conseils_citoyens=[conseil_citoyen])
+    bilans.modifier_textes(bilan, agent, "Le contrat avance.", "L'emploi progresse.")
+    bilans.soumettre(bilan, agent)
+    bilans.valider(bilan, agent, timezone.localdate() - timedelta(days=1), "Validé en comité.")
+    bilan.refresh_from_db()
+    return bilan
+
+
 @pytest.mark.parametrize(("donnees", "rendre"), DOCUMENTS)
 def test_every_pdf_passes_the_machine_checkable_pdf_ua_rules(request, donnees, rendre):
     pdf = rendre(request.getfixturevalue(donnees))
 
     assert compte(pdf, "/Table") > 0  # le test lit bien un arbre de structure avec des tableaux
     assert defauts_pdfua(pdf) == []
+
+
+def test_the_review_pdf_shows_its_charts_as_figures(bilan_finance):
+    # Le taux d'emploi, les montants par année, les montants par orientation.
+    assert compte(documents_bilans.pdf_bilan(bilan_finance), "/Figure") >= 3
 
 
 @pytest.mark.parametrize("rendre", [documents_contrats.pdf_contrat, documents_contrats.pdf_synthese])

@@ -53,7 +53,8 @@ from contrats.services import avenants as avenants_contrat
 from contrats.services import concertation as concertations
 from contrats.services import sections as sections_services
 from evaluation.catalogue import NATIONAUX, champs_indicateur
-from evaluation.models import Indicateur, NatureValeur, Origine, Unite, Valeur
+from evaluation.models import Indicateur, NatureValeur, Origine, TypeBilan, Unite, Valeur
+from evaluation.services import bilans as bilans_services
 from evaluation.services import valeurs as valeurs_services
 from financements.models import (
     CompteRendu,
@@ -443,6 +444,29 @@ def _evaluation(m: Monde) -> None:
     m.valeur_compte_rendu = IndicateurCompteRendu.objects.create(
         compte_rendu=compte_rendu, libelle="Vélos réparés", unite="vélos", valeur=Decimal("120")
     )
+    _bilans(m)
+
+
+def _bilans(m: Monde) -> None:
+    """Quatre bilans du contrat en concertation, le conseil citoyen de Maurepas associé à chacun : l'annuel 2024
+    en préparation, l'annuel 2025 soumis aux partenaires, l'annuel 2026 validé, le final publié (avec le compte
+    rendu de son comité de pilotage en fichier)."""
+    agent, hier = m.personnes["agent"], timezone.localdate() - timedelta(days=1)
+
+    def bilan(type_bilan: str, annee: int | None = None):
+        return bilans_services.creer_bilan(m.contrat, agent, type_bilan, annee, [m.conseil])
+
+    m.bilan_brouillon = bilan(TypeBilan.ANNUEL, 2024)
+    m.bilan_soumis = bilan(TypeBilan.ANNUEL, 2025)
+    bilans_services.soumettre(m.bilan_soumis, agent)
+    m.bilan_valide = bilan(TypeBilan.ANNUEL, 2026)
+    bilans_services.soumettre(m.bilan_valide, agent)
+    bilans_services.valider(m.bilan_valide, agent, hier, "Validé en comité.")
+    m.bilan_publie = bilan(TypeBilan.FINAL)
+    bilans_services.soumettre(m.bilan_publie, agent)
+    fichier = SimpleUploadedFile("copil.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    bilans_services.valider(m.bilan_publie, agent, hier, "", fichier)
+    bilans_services.publier(m.bilan_publie, agent)
 
 
 def _signer_convention_etat(m: Monde, d) -> None:
@@ -969,6 +993,21 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "evaluation:relier": _url("evaluation:relier", C, "valeur_compte_rendu.pk"),
     "evaluation:modifier_indicateur": _url("evaluation:modifier_indicateur", "indicateur_local.pk"),
     "evaluation:modifier_indicateur@national": _url("evaluation:modifier_indicateur", "indicateur_national.pk"),
+    "evaluation:bilans": _url("evaluation:bilans", C),
+    "evaluation:nouveau_bilan": _url("evaluation:nouveau_bilan", C),
+    "evaluation:bilan": _url("evaluation:bilan", "bilan_brouillon.pk"),
+    "evaluation:bilan@publie": _url("evaluation:bilan", "bilan_publie.pk"),
+    "evaluation:textes_bilan": _url("evaluation:textes_bilan", "bilan_brouillon.pk"),
+    "evaluation:avis_bilan": _url("evaluation:avis_bilan", "bilan_brouillon.pk"),
+    "evaluation:commenter_bilan": _url("evaluation:commenter_bilan", "bilan_soumis.pk"),
+    "evaluation:soumettre_bilan": _url("evaluation:soumettre_bilan", "bilan_brouillon.pk"),
+    "evaluation:reprendre_bilan": _url("evaluation:reprendre_bilan", "bilan_soumis.pk"),
+    "evaluation:valider_bilan": _url("evaluation:valider_bilan", "bilan_soumis.pk"),
+    "evaluation:publier_bilan": _url("evaluation:publier_bilan", "bilan_valide.pk"),
+    "evaluation:pdf_bilan": _url("evaluation:pdf_bilan", "bilan_brouillon.pk"),
+    "evaluation:valeurs_bilan_csv": _url("evaluation:valeurs_bilan_csv", "bilan_publie.pk"),
+    "evaluation:valeurs_bilan_csv@brouillon": _url("evaluation:valeurs_bilan_csv", "bilan_brouillon.pk"),
+    "evaluation:compte_rendu_copil": _url("evaluation:compte_rendu_copil", "bilan_publie.pk"),
     # administration
     "admin:index": _url("admin:index"),
     "admin:login": _url("admin:login"),
@@ -1404,6 +1443,12 @@ DONNEES: dict[str, Donnees] = {
         {"valeur": "41", "unite": "pourcentage", "commentaire": "Recensement local"}
     ),
     "evaluation:relier": lambda m, a: {"indicateur": m.indicateur_national.pk},
+    "evaluation:nouveau_bilan": _fixe({"type": "mi_parcours"}),
+    "evaluation:textes_bilan": _fixe({"synthese": "Le contrat avance.", "analyse": "L'emploi progresse."}),
+    "evaluation:avis_bilan": _fixe({"texte": "Les habitants ont été entendus."}),
+    "evaluation:commenter_bilan": _fixe({"texte": "Ajouter le relogement."}),
+    "evaluation:reprendre_bilan": _fixe({"motif": "Tenir compte des commentaires."}),
+    "evaluation:valider_bilan": lambda m, a: {"date_copil": _aujourd_hui(-1), "compte_rendu_copil": "Validé."},
     # administration
     "admin:login": lambda m, a: {"username": m.personnes["admin"].email, "password": MOT_DE_PASSE},
     "admin:comptes_entreeaudit_add": _fixe({"action": ActionAudit.COMPTE_EFFACE, "objet_repr": "falsifiée"}),

@@ -79,6 +79,8 @@ MEMBRES_DE_STRUCTURE = frozenset({"structure", "co_porteur", "structure_autre"})
 # Saisir les valeurs des indicateurs du contrat : les agents de ses signataires (la métropole qui le porte,
 # la préfecture et le bailleur qui le signent).
 SAISISSEURS_VALEURS = frozenset({"agent", "etat", "partenaire"})
+# Les brouillons des bilans : les associés du contrat et les membres du conseil citoyen associé au bilan.
+LECTEURS_BILAN = ASSOCIES_CONTRAT | {"habitant"}
 
 
 # --- Réponses attendues -----------------------------------------------------------------------------------
@@ -683,6 +685,34 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # Une ligne de base officielle du QPV Maurepas, couvert par le contrat : ses saisisseurs la corrigent
     # (nouvelle version) ; la valeur est publique, les autres personnes connectées la voient (403).
     "evaluation:corriger@officielle": formulaire(profil(permis=SAISISSEURS_VALEURS, voient=CONNECTES)),
+    # --- Évaluation : bilans du contrat en concertation -------------------------------------------------------
+    # La liste : publique dès que le contrat a un bilan publié, même avant sa signature (les brouillons n'y
+    # figurent que pour qui les lit). Un brouillon se lit
+    # par les associés du contrat et par les membres du conseil citoyen associé au bilan (l'habitant·e de
+    # Maurepas), qui y écrit son avis ; un bilan publié est public, avec ses données ouvertes (CSV) et le compte
+    # rendu de son comité de pilotage ; un bilan non publié n'a pas de CSV (404 pour tous).
+    "evaluation:bilans": lecture(PUBLIC, PUBLIC_METHODE),
+    "evaluation:bilan": lecture(profil(permis=LECTEURS_BILAN, visiteur=INTROUVABLE, accorde=PAGE), PUBLIC_METHODE),
+    "evaluation:bilan@publie": lecture(PUBLIC, PUBLIC_METHODE),
+    "evaluation:pdf_bilan": lecture(
+        profil(permis=LECTEURS_BILAN, visiteur=INTROUVABLE, accorde=EN_PREPARATION), PUBLIC_METHODE
+    ),
+    "evaluation:valeurs_bilan_csv": lecture(PUBLIC, PUBLIC_METHODE),
+    "evaluation:valeurs_bilan_csv@brouillon": lecture(tous(INTROUVABLE), PUBLIC_METHODE),
+    "evaluation:compte_rendu_copil": lecture(PUBLIC, PUBLIC_METHODE),
+    # Préparer (créer, écrire, faire avancer) : les agents de la collectivité porteuse ; les autres lecteurs du
+    # bilan (ou, pour en créer un, du contrat) le voient sans agir (403).
+    "evaluation:nouveau_bilan": formulaire(profil(permis={"agent"}, voient=LECTEURS_CONTRAT)),
+    "evaluation:textes_bilan": formulaire(profil(permis={"agent"}, voient=LECTEURS_BILAN)),
+    "evaluation:soumettre_bilan": action(profil(permis={"agent"}, voient=LECTEURS_BILAN)),
+    "evaluation:reprendre_bilan": action(profil(permis={"agent"}, voient=LECTEURS_BILAN)),
+    "evaluation:valider_bilan": formulaire(profil(permis={"agent"}, voient=LECTEURS_BILAN)),
+    "evaluation:publier_bilan": action(profil(permis={"agent"}, voient=LECTEURS_BILAN)),
+    # Les partenaires signataires (la préfecture, le bailleur) commentent un bilan soumis ; décision : la
+    # collectivité porteuse, qui le prépare, n'est pas signataire ici et ne commente pas son propre bilan.
+    "evaluation:commenter_bilan": action(profil(permis={"etat", "partenaire"}, voient=LECTEURS_BILAN)),
+    # L'avis du conseil citoyen : ses membres seulement.
+    "evaluation:avis_bilan": formulaire(profil(permis={"habitant"}, voient=ASSOCIES_CONTRAT)),
     # --- Administration Django : les administrateurs, avec la double authentification -----------------------
     # L'accueil de l'administration est marqué public par Django : le visiteur passe par la connexion de
     # l'administration, qui le renvoie à celle de Coville.
