@@ -66,6 +66,7 @@ def contrat_evalue(quartier, decide):
     return decide.appel.contrat
 
 
+@pytest.fixture
 def bilan_finance(contrat_complet, convention_cr, agent, conseil_citoyen):
     """Le bilan à mi-parcours du contrat complet, avec le dossier décidé, sa CPO et des valeurs d'indicateurs :
     ses graphiques (indicateurs, montants par année et par orientation) et leurs tableaux."""
