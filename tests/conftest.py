@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db.backends.postgresql.operations import DatabaseOperations as OperationsPostgres
 
 from comptes.models import Role
 from tests.double_authentification import activer
@@ -42,6 +43,27 @@ def statiques_de_production(tmp_path_factory) -> Path:
     return racine
 
 
+def _vider_par_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """Le vidage des tables après un test transactionnel (commande `flush` de Django) : des DELETE plutôt qu'un
+    TRUNCATE. Sur des tables presque vides, TRUNCATE recrée le fichier de chacune des ~110 tables (plusieurs
+    secondes par test) ; DELETE les vide en quelques millisecondes, avec le même résultat (les séquences ne sont
+    pas remises à zéro, comme le TRUNCATE de Django sans `reset_sequences`). Les clés étrangères de Django sont
+    différables : vérifiées à la fin de la transaction du vidage, quand tout est vide."""
+    if reset_sequences or not tables:
+        return _SQL_FLUSH_DE_DJANGO(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+    return ["SET CONSTRAINTS ALL DEFERRED"] + [f"DELETE FROM {self.quote_name(table)}" for table in tables]
+
+
+_SQL_FLUSH_DE_DJANGO = OperationsPostgres.sql_flush
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _vidage_rapide():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(OperationsPostgres, "sql_flush", _vider_par_delete)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _cache_vide():
     # Les limites de débit d'allauth vivent dans le cache : chaque test part d'un compteur vide.
@@ -65,10 +87,9 @@ def _file_de_taches_videe(request, django_db_blocker):
         from django.db import connection
 
         with django_db_blocker.unblock(), connection.cursor() as curseur:
-            curseur.execute(
-                "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers, "
-                "procrastinate_workers CASCADE"
-            )
+            # DELETE plutôt que TRUNCATE, bien plus lent sur des tables presque vides (voir `_vider_par_delete`).
+            for table in ("events", "periodic_defers", "jobs", "workers"):
+                curseur.execute(f"DELETE FROM procrastinate_{table}")
 
 
 @pytest.fixture
