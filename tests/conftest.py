@@ -1,5 +1,6 @@
 """Personnes et organisations utilisées dans toute la suite (à la manière de healthchecks, `hc/test.py`)."""
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -22,8 +23,21 @@ RACINE = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def statiques_de_production(tmp_path_factory) -> Path:
     """Les fichiers statiques collectés par `collectstatic` avec les réglages de production (config.settings :
-    noms versionnés et compression de WhiteNoise), une fois pour toute la suite : c'est long."""
-    racine = tmp_path_factory.mktemp("staticfiles")
+    noms versionnés et compression de WhiteNoise), une fois pour toute la suite : c'est long. Sous pytest-xdist,
+    chaque processus a sa session : le premier qui en a besoin collecte, dans le dossier temporaire commun aux
+    processus, sous un verrou ; les autres attendent le verrou et lisent le même dossier."""
+    commun = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        commun = commun.parent
+    racine = commun / "staticfiles-production"
+    with (commun / "staticfiles-production.verrou").open("w") as verrou:
+        fcntl.flock(verrou, fcntl.LOCK_EX)
+        if not racine.is_dir():
+            _collecter_les_statiques(commun / f"staticfiles-{os.getpid()}", racine)
+    return racine
+
+
+def _collecter_les_statiques(provisoire: Path, racine: Path) -> None:
     collecte = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=RACINE,
@@ -33,14 +47,15 @@ def statiques_de_production(tmp_path_factory) -> Path:
             "DEBUG": "false",
             "SECRET_KEY": "production-simulee-" + "k" * 50,
             "DATABASE_URL": os.environ["DATABASE_URL"],
-            "STATIC_ROOT": str(racine),
+            "STATIC_ROOT": str(provisoire),
         },
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert collecte.returncode == 0, collecte.stderr
-    return racine
+    # Renommé une fois complet : une collecte interrompue n'est jamais prise pour finie.
+    provisoire.rename(racine)
 
 
 def _vider_par_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
