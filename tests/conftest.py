@@ -203,3 +203,32 @@ def admin_plateforme(db):
 def exterieur(db):
     """Une personne inscrite qui n'appartient à aucune organisation."""
     return UtilisateurFactory(email="exterieur@exemple.fr")
+
+
+# Les tests les plus longs partent en premier. pytest-xdist (`make test`, répartition `load`) distribue les tests
+# dans l'ordre de la collecte : rangés par nom, la matrice d'accès et les tests de production venaient en dernier,
+# et un processus finissait seul pendant qu'un autre attendait. Dans l'ordre de leur durée (mesurée avec
+# `pytest --durations`) ; un test qui n'est pas ici garde sa place, après eux.
+EN_PREMIER = (
+    "tests/test_matrice_acces.py::test_each_actor_gets_the_answer_the_role_table_gives[financements-",
+    "tests/test_matrice_acces.py::test_each_actor_gets_the_answer_the_role_table_gives[contrats-",
+    "tests/test_matrice_acces.py::test_each_actor_gets_the_answer_the_role_table_gives[",
+    "tests/e2e/test_cpo_bout_en_bout.py",
+    "tests/financements/test_migration.py",
+    "tests/test_production.py",
+    "tests/financements/test_pannes.py",
+    "tests/financements/test_deux_serveurs.py",
+    "tests/test_sauvegarde.py",
+    "tests/territoires/test_import_national.py",
+    "tests/evaluation/test_import_national.py",
+    "tests/contrats/test_import.py::test_it_imports_the_national_list",
+    "tests/e2e/",
+    "tests/contrats/test_pdf_en_arriere_plan.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rang(item) -> int:
+        return next((i for i, debut in enumerate(EN_PREMIER) if item.nodeid.startswith(debut)), len(EN_PREMIER))
+
+    items.sort(key=rang)  # tri stable : l'ordre de la collecte est gardé à rang égal
