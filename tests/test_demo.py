@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
 
 from comptes.demo import COMPTES, MOT_DE_PASSE
@@ -25,14 +26,25 @@ def test_it_loads_the_demo_idempotently(capsys):
         assert compte.email in sortie
 
 
-@pytest.mark.parametrize("compte", COMPTES, ids=lambda compte: compte.role)
-def test_each_demo_account_logs_in_and_sees_its_role(client, compte):
-    call_command("charger_demo")
-    reponse = client.post(reverse("account_login"), {"login": compte.email, "password": MOT_DE_PASSE})
-    assert reponse.url == reverse("accueil")
-    assert client.get(reponse.url).status_code == 200
-    contenu = client.get(reverse("comptes:mon_espace")).content.decode()
-    assert f'<p class="fr-tag">{compte.role.label}</p>' in contenu
+@pytest.fixture(scope="class")
+def demo_de_la_classe(django_db_setup, django_db_blocker):
+    """La démonstration, chargée une fois pour les tests de la classe, dans une transaction annulée après le
+    dernier ; chaque test s'y déroule dans un point de sauvegarde annulé ensuite (pytest-django)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("charger_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("demo_de_la_classe")
+class TestChaqueCompte:
+    @pytest.mark.parametrize("compte", COMPTES, ids=lambda compte: compte.role)
+    def test_each_demo_account_logs_in_and_sees_its_role(self, client, compte):
+        reponse = client.post(reverse("account_login"), {"login": compte.email, "password": MOT_DE_PASSE})
+        assert reponse.url == reverse("accueil")
+        assert client.get(reponse.url).status_code == 200
+        contenu = client.get(reverse("comptes:mon_espace")).content.decode()
+        assert f'<p class="fr-tag">{compte.role.label}</p>' in contenu
 
 
 def test_it_refuses_a_database_holding_real_accounts(exterieur):
