@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -71,6 +72,18 @@ def _utilisateur_lu(request: HttpRequest) -> int | None:
     # injoignable, et ce serait une requête de plus pour les pages qui ne s'en servent pas).
     utilisateur = getattr(request, "_cached_user", None)
     return utilisateur.pk if utilisateur is not None and utilisateur.is_authenticated else None
+
+
+class ConnexionRequise(LoginRequiredMiddleware):
+    """La connexion exigée par défaut, sauf pour les vues marquées `login_not_required`, comme le
+    `LoginRequiredMiddleware` de Django — qui lit la personne connectée (session, puis compte : deux requêtes
+    SQL) avant de regarder si la vue est publique. Ici, la vue d'abord : une vue publique qui ne lit pas la
+    personne (autocomplétions, JSON) ne coûte aucune de ces deux requêtes (issue 14)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class PolitiqueDeSecuriteDuContenu:
