@@ -40,6 +40,7 @@ def _veut_du_json(request: HttpRequest) -> bool:
 
 @login_not_required
 @require_GET
+@page_publique
 def recherche(request: HttpRequest) -> HttpResponse:
     """Recherche par nom ou code ; page de résultats sans JavaScript, ou JSON pour l'autocomplétion."""
     texte = request.GET.get("q", "").strip()
