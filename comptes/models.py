@@ -143,7 +143,9 @@ def role_gestionnaire(type_organisation: str) -> str:
 
 # Les organisations partenaires (`OrganisationQuerySet.partenaires`) : la condition de leurs index partiels, que
 # PostgreSQL ne sert que si la requête porte exactement la même.
-PARTENAIRES = ~Q(type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN])
+ORGANISATIONS_PARTENAIRES = ~Q(
+    type__in=[TypeOrganisation.PLATEFORME, TypeOrganisation.STRUCTURE, TypeOrganisation.CONSEIL_CITOYEN]
+)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -153,7 +155,7 @@ class OrganisationQuerySet(models.QuerySet):
     def partenaires(self):
         """Les organisations qui peuvent signer un contrat ou financer un appel : ni l'équipe de la plateforme,
         ni les structures de l'ESS (elles portent des dossiers), ni les conseils citoyens."""
-        return self.filter(PARTENAIRES)
+        return self.filter(ORGANISATIONS_PARTENAIRES)
 
 
 class Organisation(models.Model):
@@ -202,8 +204,8 @@ class Organisation(models.Model):
             # L'autocomplétion des partenaires (`partenaires()`) parcourt ses seules lignes : sans ces index
             # partiels, les plus proches voisins passaient les 100 000 structures de l'ESS (250 ms pour « Dole »
             # à l'échelle nationale, 1 ms avec).
-            index_debut_de_nom("nom", "partenaire_debut_nom", condition=PARTENAIRES),
-            index_ressemblance("nom", "partenaire_nom_trgm", condition=PARTENAIRES),
+            index_debut_de_nom("nom", "partenaire_debut_nom", condition=ORGANISATIONS_PARTENAIRES),
+            index_ressemblance("nom", "partenaire_nom_trgm", condition=ORGANISATIONS_PARTENAIRES),
         ]
 
     def __str__(self):
