@@ -26,8 +26,9 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
@@ -38,7 +39,7 @@ DUREE_SECONDES = 300
 APPLICATIONS = frozenset({"territoires", "comptes", "acteurs_ess", "contrats", "financements", "evaluation"})
 
 
-def _pages():
+def _pages() -> BaseCache:
     return caches["pages"]
 
 
@@ -66,7 +67,7 @@ def donnees_modifiees() -> None:
         _nouvelle_version()
         return
     # Les rappels d'une transaction (ou d'un point de sauvegarde annulé, que Django retire) : déjà demandée ?
-    if not any(isinstance(rappel, _NouvelleVersion) and not rappel.faite for _, rappel, _ in connection.run_on_commit):
+    if not any(isinstance(rappel[1], _NouvelleVersion) and not rappel[1].faite for rappel in connection.run_on_commit):
         transaction.on_commit(_NouvelleVersion())
 
 
@@ -132,12 +133,12 @@ def page_publique(vue: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return enveloppe
 
 
-def _enregistrement(sender: type, **kwargs: Any) -> None:
+def _enregistrement(sender: type[Model], **kwargs: Any) -> None:
     if sender._meta.app_label in APPLICATIONS:
         donnees_modifiees()
 
 
-def _liens(sender: type, action: str, **kwargs: Any) -> None:
+def _liens(sender: type[Model], action: str, **kwargs: Any) -> None:
     if action.startswith("post_") and sender._meta.app_label in APPLICATIONS:
         donnees_modifiees()
 
