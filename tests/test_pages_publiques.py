@@ -156,3 +156,18 @@ def test_each_address_and_query_string_has_its_own_page(client, structure):
     annuaire = reverse("acteurs_ess:annuaire")
     assert "Recyclerie de Maurepas" in client.get(annuaire, {"q": "recyclerie"}).content.decode()
     assert "Recyclerie de Maurepas" not in client.get(annuaire, {"q": "ateliers"}).content.decode()
+
+
+def test_without_the_shared_cache_the_page_is_rendered_and_not_kept(client, structure, monkeypatch):
+    # Table `coville_cache` absente (createcachetable oublié) ou base injoignable : la page, pas une erreur 500.
+    from django.db import DatabaseError
+
+    def injoignable(*args, **kwargs):
+        raise DatabaseError("relation « coville_cache » inexistante")
+
+    monkeypatch.setattr(caches["default"], "get", injoignable)
+    monkeypatch.setattr(caches["default"], "set", injoignable)
+    reponse = client.get(reverse("acteurs_ess:structure", args=[structure.pk]))
+    assert reponse.status_code == 200
+    assert "Ateliers du Blosne" in reponse.content.decode()
+    assert caches["pages"].get(f"testserver{reverse('acteurs_ess:structure', args=[structure.pk])}") is None

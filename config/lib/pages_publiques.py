@@ -20,6 +20,7 @@ gabarits DSFR), la relecture d'une page gardée moins d'une milliseconde. Règle
   remplacé par celui de la requête.
 """
 
+import logging
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -27,10 +28,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 CLE_VERSION = "coville:pages-publiques:version"
 DUREE_SECONDES = 300
@@ -43,17 +46,27 @@ def _pages() -> BaseCache:
     return caches["pages"]
 
 
-def version() -> str:
-    """La version actuelle des données publiques (une lecture du cache partagé)."""
-    valeur = caches["default"].get(CLE_VERSION)
+def version() -> str | None:
+    """La version actuelle des données publiques (une lecture du cache partagé), None si le cache partagé ne
+    répond pas (table `coville_cache` absente, base injoignable) : la page est alors rendue sans être gardée."""
+    try:
+        valeur = caches["default"].get(CLE_VERSION)
+    except DatabaseError:
+        return None
     if valeur is None:
         valeur = _nouvelle_version()
     return valeur
 
 
-def _nouvelle_version() -> str:
+def _nouvelle_version() -> str | None:
     valeur = secrets.token_hex(8)
-    caches["default"].set(CLE_VERSION, valeur, None)
+    try:
+        caches["default"].set(CLE_VERSION, valeur, None)
+    except DatabaseError:
+        # Les données sont écrites : l'écriture ne doit pas échouer pour autant. Les pages gardées restent au plus
+        # `DUREE_SECONDES`.
+        logger.warning("Version des pages publiques non changée : cache partagé injoignable.", exc_info=True)
+        return None
     return valeur
 
 
@@ -115,6 +128,8 @@ def page_publique(vue: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         if not _anonyme_sans_etat(request):
             return vue(request, *args, **kwargs)
         actuelle = version()
+        if actuelle is None:
+            return vue(request, *args, **kwargs)
         cle = _cle(request)
         gardee = _pages().get(cle)
         nonce = getattr(request, "csp_nonce", "")
