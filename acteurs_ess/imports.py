@@ -28,6 +28,7 @@ from acteurs_ess.models import ImportStructures, Structure, mots_cles
 from acteurs_ess.permissions import q_communes_des_collectivites, territoire_d_import
 from comptes.models import Adhesion, Organisation, Role, TypeOrganisation
 from config.lib.connexions import connexion_a_part
+from config.lib.pages_publiques import donnees_modifiees
 from config.lib.stockage import StockageIndisponible
 from config.lib.tableurs import TableurIllisible, lire_tableur, sans_protection
 from config.lib.texte import cle
@@ -393,6 +394,8 @@ def ecrire(analyse: Analyse, importee_par: Organisation | None = None, progressi
     if not analyse.est_valide:
         raise ValidationError(analyse.erreur or f"{len(analyse.rejets)} ligne(s) rejetée(s) : rien n'a été écrit.")
     bilan = Bilan()
+    # Écritures en masse (bulk_create), sans signal : les pages publiques gardées sont à refaire.
+    donnees_modifiees()
     total = len(analyse.lignes)
     for debut in range(0, total, TAILLE_LOT):
         _ecrire_lot(analyse.lignes[debut : debut + TAILLE_LOT], importee_par, bilan)

@@ -65,6 +65,7 @@ from comptes.contexte import contexte_de_requete
 from comptes.mfa import exiger_double_authentification
 from comptes.models import Adhesion, Role
 from config.lib.autocompletion import reponse_json
+from config.lib.pages_publiques import page_publique
 from config.lib.stockage import MESSAGE_ENVOI_IMPOSSIBLE, StockageIndisponible, telechargement
 from config.lib.tableurs import classeur_xlsx, csv_en_flux
 
@@ -77,6 +78,7 @@ def _fil(*liens) -> list[dict]:
 
 @login_not_required
 @require_GET
+@page_publique
 def annuaire(request: HttpRequest) -> HttpResponse:
     form = RechercheForm(request.GET or None)
     resultats = page_de_resultats(form.criteres(), request.GET.get("page"), PAR_PAGE)
@@ -120,6 +122,7 @@ def exporter(request: HttpRequest, format: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@page_publique
 def structure(request: HttpRequest, pk: int) -> HttpResponse:
     structure = get_object_or_404(
         Structure.objects.select_related("commune", "commune__epci", "organisation").prefetch_related(

@@ -64,7 +64,8 @@ def _mesurer_point(client: Client, url: str, saisies: list[str]) -> tuple[float,
         if reponse.status_code != 200:
             raise RuntimeError(f"GET {url}?q={saisie} : statut {reponse.status_code}")
         requetes.add(len(capture))
-    # Bornées : session, compte (organisations), identifiants, lignes ; sans suggestion, pas de lecture des lignes.
+    # Bornées : une requête (structures, collectifs : publics, ni session ni compte lus) ; trois pour les
+    # organisations (session, compte, recherche).
     return statistics.median(durees), statistics.quantiles(durees, n=20, method="inclusive")[18], max(requetes)
 
 

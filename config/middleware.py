@@ -2,14 +2,17 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from config.lib.pages_publiques import donnees_modifiees
 from config.lib.pannes import RETRY_AFTER_SECONDES, panne_de_connexion
 from config.lib.stockage import StockageIndisponible
 
@@ -18,6 +21,7 @@ journal_des_requetes = logging.getLogger("coville.requetes")
 
 # Paramètres d'adresse qui sont des secrets (lien d'invitation, de réinitialisation du mot de passe, de
 # vérification d'adresse) : remplacés dans le chemin journalisé.
+METHODES_SURES = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PARAMETRES_SECRETS = frozenset({"jeton", "key", "uidb36", "token"})
 
 
@@ -71,6 +75,34 @@ def _utilisateur_lu(request: HttpRequest) -> int | None:
     # injoignable, et ce serait une requête de plus pour les pages qui ne s'en servent pas).
     utilisateur = getattr(request, "_cached_user", None)
     return utilisateur.pk if utilisateur is not None and utilisateur.is_authenticated else None
+
+
+class ConnexionRequise(LoginRequiredMiddleware):
+    """La connexion exigée par défaut, sauf pour les vues marquées `login_not_required`, comme le
+    `LoginRequiredMiddleware` de Django — qui lit la personne connectée (session, puis compte : deux requêtes
+    SQL) avant de regarder si la vue est publique. Ici, la vue d'abord : une vue publique qui ne lit pas la
+    personne (autocomplétions, JSON) ne coûte aucune de ces deux requêtes (issue 14)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class PagesPerimeesApresModification:
+    """Une requête qui modifie (POST, PUT, PATCH, DELETE) change la version des données publiques, même quand
+    elle écrit sans signal (`update()`, `bulk_create()`) : la page publique suivante est rendue à nouveau."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reponse = self.get_response(request)
+        if request.method not in METHODES_SURES:
+            # Base injoignable : rien n'a été écrit non plus, et la réponse (503) part quand même.
+            with suppress(DatabaseError):
+                donnees_modifiees()
+        return reponse
 
 
 class PolitiqueDeSecuriteDuContenu:

@@ -60,8 +60,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Celui de Django (`LoginRequiredMiddleware`), sans lire la personne pour une vue publique.
+    "config.middleware.ConnexionRequise",
     "comptes.contexte.ContexteAccesMiddleware",
+    "config.middleware.PagesPerimeesApresModification",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -110,11 +112,22 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions et limites de débit dans la base : aucun état dans les processus web.
+PAGES_GARDEES = envint("COVILLE_PAGES_GARDEES", 500, minimum=0)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "coville_cache",
+    },
+    # Les pages publiques rendues pour les visiteurs anonymes (config/lib/pages_publiques.py) : dans la mémoire de
+    # chaque processus web, bornées en nombre ; leur version, elle, est dans le cache partagé (`default`).
+    # COVILLE_PAGES_GARDEES=0 : aucune page gardée.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "coville-pages-publiques",
+        "OPTIONS": {"MAX_ENTRIES": PAGES_GARDEES},
     }
+    if PAGES_GARDEES
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 AUTH_USER_MODEL = "comptes.Utilisateur"

@@ -16,4 +16,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Limites de débit d'allauth : un cache en mémoire, vidé avant chaque test (tests/conftest.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Aucune page publique gardée par défaut : un test modifie des données dans sa transaction, jamais validée, et
+    # relit la page aussitôt. Les tests des pages gardées les activent (tests/test_pages_publiques.py).
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

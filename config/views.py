@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from comptes.registres import taches
 from config.context_processors import plateforme
+from config.lib.pages_publiques import page_publique
 from config.lib.pannes import RETRY_AFTER_SECONDES, panne_de_connexion
 from config.middleware import reponse_base_indisponible
 from contrats.selectors import concertations_ouvertes_au_public
@@ -17,6 +18,7 @@ from contrats.selectors import concertations_ouvertes_au_public
 
 @login_not_required
 @require_GET
+@page_publique
 def accueil(request: HttpRequest) -> HttpResponse:
     # Les six concertations ouvertes au public qui se terminent le plus tôt : une requête.
     if request.user.is_authenticated:

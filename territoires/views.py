@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from config.lib.pages_publiques import page_publique
 from territoires.carto import carte_des_qpv
 from territoires.filtres import CommuneFiltre, EpciFiltre, QpvFiltre
 from territoires.models import Commune, Departement, Epci, NatureEpci, Qpv, Region
@@ -39,6 +40,7 @@ def _veut_du_json(request: HttpRequest) -> bool:
 
 @login_not_required
 @require_GET
+@page_publique
 def recherche(request: HttpRequest) -> HttpResponse:
     """Recherche par nom ou code ; page de résultats sans JavaScript, ou JSON pour l'autocomplétion."""
     texte = request.GET.get("q", "").strip()
@@ -65,6 +67,7 @@ def autocompletion(request: HttpRequest) -> JsonResponse:
 
 @login_not_required
 @require_GET
+@page_publique
 def regions(request: HttpRequest) -> HttpResponse:
     liste = Region.objects.prefetch_related(Prefetch("departements", queryset=Departement.objects.order_by("code")))
     return render(
@@ -82,6 +85,7 @@ def _compte(lignes) -> Coalesce:
 
 @login_not_required
 @require_GET
+@page_publique
 def region(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(Region, code=code)
     # Un décompte par sous-requête pour chacun : joindre communes et QPV multipliait leurs lignes (communes × QPV
@@ -103,6 +107,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@page_publique
 def departement(request: HttpRequest, code: str) -> HttpResponse:
     departement = get_object_or_404(Departement.objects.select_related("region"), code=code)
     epcis = (
@@ -127,6 +132,7 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@page_publique
 def epci(request: HttpRequest, siren: str) -> HttpResponse:
     epci = get_object_or_404(Epci, siren=siren)
     lien = "ept" if epci.nature == NatureEpci.EPT else "epci"
@@ -153,6 +159,7 @@ def epci(request: HttpRequest, siren: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@page_publique
 def commune(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_object_or_404(
         Commune.objects.select_related("departement__region", "epci", "ept", "remplacee_par"), code=code
@@ -175,6 +182,7 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@page_publique
 def qpv(request: HttpRequest, code: str) -> HttpResponse:
     qpv = get_object_or_404(Qpv.objects.select_related("departement__region", "epci"), code=code)
     communes = list(qpv.communes.select_related("departement").order_by("nom"))
@@ -207,6 +215,7 @@ def _liste(request: HttpRequest, filtre, gabarit: str, titre: str) -> HttpRespon
 
 @login_not_required
 @require_GET
+@page_publique
 def communes(request: HttpRequest) -> HttpResponse:
     queryset = Commune.objects.select_related("departement", "epci", "remplacee_par").order_by("nom", "code")
     return _liste(request, CommuneFiltre(request.GET, queryset=queryset), "territoires/communes.html", "Communes")
@@ -214,6 +223,7 @@ def communes(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@page_publique
 def epcis(request: HttpRequest) -> HttpResponse:
     queryset = Epci.objects.order_by("nom")
     return _liste(request, EpciFiltre(request.GET, queryset=queryset), "territoires/epcis.html", "Intercommunalités")
@@ -221,6 +231,7 @@ def epcis(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@page_publique
 def qpvs(request: HttpRequest) -> HttpResponse:
     queryset = Qpv.objects.select_related("departement", "epci").defer("perimetre").order_by("code")
     return _liste(request, QpvFiltre(request.GET, queryset=queryset), "territoires/qpvs.html", "Quartiers prioritaires")

@@ -81,10 +81,12 @@ def _vidage_rapide():
 
 @pytest.fixture(autouse=True)
 def _cache_vide():
-    # Les limites de débit d'allauth vivent dans le cache : chaque test part d'un compteur vide.
-    from django.core.cache import cache
+    # Les limites de débit d'allauth vivent dans le cache : chaque test part d'un compteur vide ; aucune page
+    # publique gardée par un test précédent (config/lib/pages_publiques.py).
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,8 @@
 """Test de charge : `make charge` (base `coville_charge`, DATABASE_URL fournie par scripts/avec_postgres.py).
 
 1. la base nationale est réutilisée ou (re)générée (benchmarks/charge/donnees.py), puis migrée ;
-2. les fichiers statiques sont collectés, gunicorn démarre comme en production (`--workers 4`, README « Mise en
-   production ») avec un worker de tâches, sur 127.0.0.1 seulement ;
+2. les fichiers statiques sont collectés, gunicorn démarre comme en production (`--workers 4 --threads 2`,
+   README « Mise en production ») avec un worker de tâches, sur 127.0.0.1 seulement ;
 3. les PDF visités par les élus sont demandés au worker et attendus, chaque adresse du catalogue est vérifiée
    (200) une fois ;
 4. Locust (`FastHttpUser`, sans tête) lance les parcours mêlés : nombre d'utilisateurs, durée et graine fixes
@@ -27,7 +27,8 @@ RACINE = Path(__file__).resolve().parent.parent.parent
 DOSSIER = RACINE / "var" / "charge"
 SORTIE = RACINE / "var" / "charge.json"
 HOTE = "127.0.0.1"
-PROCESSUS_WEB = 4  # README, « Mise en production » : gunicorn config.wsgi --workers 4
+PROCESSUS_WEB = 4  # README, « Mise en production » : gunicorn config.wsgi --workers 4 --threads 2
+FILS_PAR_PROCESSUS = 2
 UTILISATEURS = int(os.environ.get("CHARGE_UTILISATEURS", "60"))
 DUREE = int(os.environ.get("CHARGE_DUREE", "120"))
 GRAINE = int(os.environ.get("CHARGE_GRAINE", "2027"))
@@ -207,13 +208,24 @@ def main() -> int:
     python = sys.executable
     web = Processus(
         "gunicorn",
-        [python, "-m", "gunicorn", "config.wsgi", "--bind", f"{HOTE}:{port}", "--workers", str(PROCESSUS_WEB)],
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"{HOTE}:{port}",
+            "--workers",
+            str(PROCESSUS_WEB),
+            "--threads",
+            str(FILS_PAR_PROCESSUS),
+        ],
         env,
     )
     worker = Processus("worker", [python, "manage.py", "procrastinate", "worker"], env)
     try:
         attendre_le_serveur(base, web, worker)
-        afficher(f"gunicorn ({PROCESSUS_WEB} processus) et un worker démarrés sur {base}.")
+        afficher(f"gunicorn ({PROCESSUS_WEB} processus de {FILS_PAR_PROCESSUS} fils) et un worker démarrés sur {base}.")
         attendre_les_pdf(base, catalogue, web, worker)
         afficher(f"{len(catalogue['pdf'])} PDF prêts.")
         verifier_le_catalogue(base, catalogue)

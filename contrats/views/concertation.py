@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.lib.pages_publiques import page_publique
 from contrats.acces import (
     concertation_visible,
     contrat_pour_animer,
@@ -319,6 +320,7 @@ def masquer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@page_publique
 def reponses(request: HttpRequest, code: str) -> HttpResponse:
     """« Ce que vous avez dit, ce que nous en avons fait » : page publique de chaque contrat."""
     contrat = ContratDeVille.objects.avec_porteur().filter(code=code).first()

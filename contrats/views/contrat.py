@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.lib.pages_publiques import page_publique
 from contrats import registres
 from contrats.acces import contrat_visible
 from contrats.filtres import ContratFiltre
@@ -44,6 +45,7 @@ def fil_ariane(*liens) -> list[dict]:
 
 
 @login_not_required
+@page_publique
 def liste(request: HttpRequest) -> HttpResponse:
     """Tous les contrats de ville (la liste nationale est publique) ; les contrats signés s'ouvrent à tous."""
     filtre = ContratFiltre(request.GET or None, queryset=ContratDeVille.objects.avec_porteur().order_by("code"))
@@ -65,6 +67,7 @@ def liste(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@page_publique
 def contrat(request: HttpRequest, code: str) -> HttpResponse:
     try:
         contrat = contrat_pour_page(code)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.lib.pages_publiques import page_publique
 from contrats.models import ContratDeVille
 from financements.acces import appel_pour_gerer, appel_visible, contrat_pour_appels
 from financements.filtres_appels import AppelsOuvertsFiltre
@@ -32,6 +33,7 @@ def _fil(contrat, *liens):
 
 @login_not_required
 @require_GET
+@page_publique
 def appels_du_contrat(request: HttpRequest, code: str) -> HttpResponse:
     """Les appels à projets publiés d'un contrat et ses projets financés (public)."""
     contrat = ContratDeVille.objects.avec_porteur().filter(code=code).first()
@@ -276,6 +278,7 @@ PAR_PAGE = 20
 
 @login_not_required
 @require_GET
+@page_publique
 def appels_ouverts(request: HttpRequest) -> HttpResponse:
     """La liste nationale des appels à projets ouverts ou à venir (publique), filtrable et paginée."""
     filtre = AppelsOuvertsFiltre(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from config.lib.pages_publiques import donnees_modifiees
 from territoires.imports import lecture
 from territoires.imports.ecriture import Compte, copier, fusionner, verifier_references
 from territoires.imports.erreurs import ErreurImport, Erreurs
@@ -86,6 +87,8 @@ def importer_dossier(
     bilan = Bilan(fichiers=[str(chemin) for chemin in fichiers.values()], a_blanc=a_blanc)
     barre = Barre(ecrire, total=len(fichiers) + 5)
     with transaction.atomic():
+        # Écritures en masse (COPY, bulk_create), sans signal : les pages publiques gardées sont à refaire.
+        donnees_modifiees()
         _importer(fichiers, bilan, barre, partiel)
         if bilan.a_change:
             _ranger_les_index()

@@ -1,9 +1,10 @@
-"""Les autocomplétions de l'annuaire (structures, collectifs) : publiques comme l'annuaire, une requête."""
+"""Les autocomplétions de l'annuaire (structures, collectifs) : publiques comme l'annuaire, une requête SQL."""
 
 import pytest
 from django.urls import reverse
 
 from tests.acteurs_ess.factories import CollectifFactory, StructureFactory
+from tests.factories import UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +47,27 @@ def test_it_suggests_collectives(client):
 
 @pytest.mark.parametrize("nombre", [2, 40])
 @pytest.mark.parametrize("adresse", [STRUCTURES, COLLECTIFS])
-def test_it_runs_two_queries_whatever_the_number_of_rows(client, django_assert_num_queries, nombre, adresse):
+def test_it_runs_one_query_whatever_the_number_of_rows(client, django_assert_num_queries, nombre, adresse):
     StructureFactory.create_batch(nombre, raison_sociale=factory_nom("Association"))
     CollectifFactory.create_batch(nombre, nom=factory_nom("Association"))
-    # L'annuaire est public : ni session ni compte. 1 les identifiants (débuts de nom, puis plus proches par les
-    # trigrammes si besoin, bornés à 10), 2 leurs lignes.
-    with django_assert_num_queries(2):
+    # L'annuaire est public : ni session ni compte. 1 les lignes trouvées (débuts de nom, puis plus proches par
+    # les trigrammes si besoin, bornés à 10).
+    with django_assert_num_queries(1):
         reponse = client.get(adresse, {"q": "Association"})
     assert len(reponse.json()["resultats"]) == min(nombre, 10)
+
+
+@pytest.mark.parametrize("adresse", [STRUCTURES, COLLECTIFS])
+def test_it_reads_neither_session_nor_account_of_a_connected_person(
+    client, django_assert_num_queries, adresse, structure_importee
+):
+    client.force_login(UtilisateurFactory())
+    CollectifFactory(nom="Maurepas solidaire")
+    # Une vue publique : la connexion n'est pas vérifiée (config.middleware.ConnexionRequise). 1 les lignes.
+    with django_assert_num_queries(1):
+        reponse = client.get(adresse, {"q": "Maurepas"})
+    assert reponse.status_code == 200
+    assert reponse.json()["resultats"]
 
 
 def factory_nom(prefixe: str):

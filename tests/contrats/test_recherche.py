@@ -255,7 +255,7 @@ def test_the_signatories_export_runs_a_fixed_number_of_queries(
     client.force_login(agent)
     contrat.statut = StatutContrat.SIGNE
     contrat.save(update_fields=["statut"])
-    # 1 session, 2 utilisateur, 3 contrat ; 4 signataires et organisations, 5 leurs engagements.
-    with django_assert_num_queries(5):
+    # Vue publique : ni session ni compte lus. 1 contrat ; 2 signataires et organisations, 3 leurs engagements.
+    with django_assert_num_queries(3):
         lignes = _csv(client.get(reverse("contrats:signataires_csv", args=[contrat.code])))
     assert len(lignes) == nombre + 3
