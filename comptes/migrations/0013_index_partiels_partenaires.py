@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comptes', '0010_demande_adhesion_collectivite'),
+        ('comptes', '0012_actions_du_coffre'),
         ('territoires', '0004_nom_recherche'),
     ]
 
