@@ -110,11 +110,20 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions et limites de débit dans la base : aucun état dans les processus web.
+# Les dessins des graphiques (config/lib/graphiques.py) : un cache et non un état, sur le disque de la machine,
+# partagé par ses processus web ; le perdre ne coûte que de les redessiner. Sans requête SQL : le nombre de
+# requêtes d'une page ne dépend pas des graphiques déjà dessinés. 20 000 dessins de 4 à 10 Ko.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "coville_cache",
-    }
+    },
+    "graphiques": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": envstr("CACHE_GRAPHIQUES", str(BASE_DIR / "var" / "cache" / "graphiques")),
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    },
 }
 
 AUTH_USER_MODEL = "comptes.Utilisateur"
