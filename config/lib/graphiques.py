@@ -37,6 +37,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Literal
 
 import pygal  # type: ignore[import-untyped]
@@ -277,6 +278,21 @@ def lignes(
 ) -> SafeString:
     """Un graphique en lignes, une par série ; `etendue` fixe l'axe des valeurs (min, max)."""
     identifiant = _identifiant("lignes", titre, resume, series, etiquettes, format_axe, largeur, hauteur, etendue)
+    return _lignes(identifiant, titre, lambda: resume, series, etiquettes, format_axe, largeur, hauteur, etendue)
+
+
+def _lignes(
+    identifiant: str,
+    titre: str,
+    resume: Callable[[], str],
+    series: Sequence[Serie],
+    etiquettes: Sequence[str],
+    format_axe: Format,
+    largeur: int,
+    hauteur: int,
+    etendue: tuple[float, float] | None,
+) -> SafeString:
+    """`lignes` sous un identifiant déjà tiré des données ; le résumé n'est écrit que pour dessiner."""
     configuration = _configuration(format_axe, largeur, hauteur, legende=len(series) > 1)
     if etendue is not None:
         configuration["range"] = etendue
@@ -286,7 +302,7 @@ def lignes(
             pygal.Line(dots_size=3, allow_interruptions=True, **configuration),
             identifiant,
             titre,
-            resume,
+            resume(),
             series,
             etiquettes,
         ),
@@ -313,16 +329,19 @@ def petits_multiples(
     valeurs)."""
     valeurs = [float(v) for serie in series for v in serie.valeurs if v is not None]
     etendue = (min(0.0, *valeurs), max(valeurs)) if valeurs else None
+    # Chaque petit graphique sous un identifiant tiré de ce qui fait son titre et son résumé (la série, ses
+    # étiquettes, le format des valeurs) : déjà dessiné, il se retrouve sans écrire son résumé.
     dessins = [
-        lignes(
+        _lignes(
+            _identifiant("petit", titre, serie, etiquettes, format_axe, format_valeur, largeur, hauteur, etendue),
             f"{titre} : {serie.nom}",
-            _resume_serie(serie, etiquettes, format_valeur),
+            partial(_resume_serie, serie, etiquettes, format_valeur),
             [serie],
             etiquettes,
-            format_axe=format_axe,
-            largeur=largeur,
-            hauteur=hauteur,
-            etendue=etendue,
+            format_axe,
+            largeur,
+            hauteur,
+            etendue,
         )
         for serie in series
     ]
