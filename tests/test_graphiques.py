@@ -191,3 +191,15 @@ def test_a_chart_in_a_pdf_is_a_figure_whose_alternative_text_is_its_title():
         contenu = b"".join(page.Contents.read_bytes() for page in lu.pages)
     assert b"0 0 0.568627 rg" in contenu
     assert defauts_pdfua(pdf) == []
+
+
+def test_a_shared_cache_that_cannot_be_written_does_not_break_the_page(monkeypatch, caplog):
+    def refuser(*args, **kwargs):
+        raise PermissionError("lecture seule")
+
+    monkeypatch.setattr(graphiques.caches[graphiques.CACHE], "set", refuser)
+
+    dessin = barres("Cache en lecture seule", "Résumé.", SERIES, ETIQUETTES)
+
+    assert dessin.startswith("<svg") and "Cache en lecture seule" in dessin
+    assert "dessin non gardé" in caplog.text

@@ -30,6 +30,7 @@ processus, ou avant un redémarrage, n'est pas redessiné.
 
 import hashlib
 import html as html_module
+import logging
 import re
 import threading
 import xml.etree.ElementTree as ET  # nosec B405 # le SVG relu vient de pygal, dans ce processus, jamais d'ailleurs
@@ -45,6 +46,8 @@ from django.core.cache import caches
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from pygal.style import Style  # type: ignore[import-untyped]
+
+logger = logging.getLogger(__name__)
 
 Valeur = Decimal | int | float | None
 Format = Callable[[Valeur], str]
@@ -128,7 +131,10 @@ def _memorise(identifiant: str, dessiner: Callable[[], SafeString]) -> SafeStrin
         dessin = SafeString(garde)  # nosec B703 # écrit par _accessible, dans ce cache réservé aux dessins
     else:
         dessin = dessiner()
-        cache.set(identifiant, str(dessin), timeout=None, version=VERSION_DESSINS)
+        try:
+            cache.set(identifiant, str(dessin), timeout=None, version=VERSION_DESSINS)
+        except OSError:  # un dossier de cache plein ou en lecture seule : la page s'affiche, le dessin sera refait
+            logger.warning("Cache des graphiques : dessin non gardé", exc_info=True)
     with _VERROU:
         _DESSINS[identifiant] = dessin
         while len(_DESSINS) > _DESSINS_MAXIMUM:
