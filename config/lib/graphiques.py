@@ -39,12 +39,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 import pygal  # type: ignore[import-untyped]
 from django.core.cache import caches
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from pygal.etree import etree as etree_pygal  # type: ignore[import-untyped]
 from pygal.style import Style  # type: ignore[import-untyped]
 
 logger = logging.getLogger(__name__)
@@ -165,19 +166,21 @@ def _configuration(format_axe: Format, largeur: int, hauteur: int, legende: bool
     }
 
 
-def _accessible(svg: str, identifiant: str, titre: str, resume: str) -> SafeString:
-    """Le SVG de pygal sans script, style ni données d'infobulles, avec son titre, son résumé et son rôle
-    d'image."""
-    racine = ET.fromstring(svg)  # nosec B314 # voir l'import
+def _accessible(racine: Any, identifiant: str, titre: str, resume: str) -> SafeString:
+    """Le SVG de pygal (son arbre, lxml ou ElementTree selon pygal : jamais relu d'un texte) sans commentaire,
+    script, style ni données d'infobulles, avec son titre, son résumé et son rôle d'image."""
     for parent in list(racine.iter()):
         for enfant in list(parent):
+            if not isinstance(enfant.tag, str):  # les commentaires, qui citent des adresses
+                parent.remove(enfant)
+                continue
             balise = enfant.tag.rsplit("}", 1)[-1]
             classes = enfant.get("class", "").split()
             if (
                 balise in ("script", "style")
                 or (balise == "desc" and classes)
                 or "tooltip-overlay" in classes
-                or (parent is racine and balise == "title")  # « Pygal » : le nôtre le remplace
+                or (parent is racine and balise in ("title", "defs"))  # « Pygal » : le nôtre le remplace
             ):
                 parent.remove(enfant)
             elif enfant.get("id", "").startswith("activate-serie"):
@@ -185,17 +188,16 @@ def _accessible(svg: str, identifiant: str, titre: str, resume: str) -> SafeStri
     racine.set("id", identifiant)
     racine.set("role", "img")
     racine.set("aria-labelledby", f"{identifiant}-titre {identifiant}-resume")
-    # Le titre d'abord : WeasyPrint prend le premier <title> enfant du SVG comme texte de remplacement.
-    element_titre = ET.Element(f"{{{SVG}}}title", {"id": f"{identifiant}-titre"})
+    # Le titre d'abord : WeasyPrint prend le premier <title> enfant du SVG comme texte de remplacement. Sans espace
+    # de noms, comme les éléments de pygal : ils sont dans celui du SVG, déclaré par défaut sur la racine.
+    element_titre = racine.makeelement("title", {"id": f"{identifiant}-titre"})
     element_titre.text = titre
-    element_resume = ET.Element(f"{{{SVG}}}desc", {"id": f"{identifiant}-resume"})
+    element_resume = racine.makeelement("desc", {"id": f"{identifiant}-resume"})
     element_resume.text = resume
     racine.insert(0, element_resume)
     racine.insert(0, element_titre)
-    for vide in [d for d in racine if d.tag == f"{{{SVG}}}defs" and not len(d)]:
-        racine.remove(vide)
-    html = ET.tostring(racine, encoding="unicode", short_empty_elements=True)
-    return SafeString(html)  # nosec B703 # sérialisé par ElementTree, qui échappe les textes
+    html = etree_pygal.tostring(racine, encoding="unicode")
+    return SafeString(html)  # nosec B703 # sérialisé par lxml ou ElementTree, qui échappent les textes
 
 
 CLASSE = "pygal-chart"  # la classe que pygal donne à chaque SVG, qui porte la feuille de style commune
@@ -246,7 +248,7 @@ def _dessiner(
     graphique.x_labels = list(etiquettes)
     for serie in series:
         graphique.add(serie.nom, _flottants(serie.valeurs))
-    return _accessible(graphique.render(is_unicode=True), identifiant, titre, resume)
+    return _accessible(graphique.render_tree(), identifiant, titre, resume)
 
 
 def barres(
