@@ -203,3 +203,19 @@ def test_a_shared_cache_that_cannot_be_written_does_not_break_the_page(monkeypat
 
     assert dessin.startswith("<svg") and "Cache en lecture seule" in dessin
     assert "dessin non gardé" in caplog.text
+
+
+@pytest.mark.parametrize("genre", list(_dessins()))
+def test_a_chart_is_written_compactly_with_two_decimals_at_most(genre):
+    dessin = _dessins()[genre]
+
+    assert not re.search(r"\d\.\d{3}", dessin)
+    assert re.search(r'd="M[\d.]+ [\d.]+', dessin)  # des coordonnées restent écrites
+
+
+def test_small_multiples_have_four_value_gridlines_at_most():
+    groupe = ET.fromstring(petits_multiples("Taux", "Résumé.", SERIES, ETIQUETTES))
+
+    for dessin in groupe.findall(f"{SVG}svg"):
+        axe = next(g for g in dessin.iter(f"{SVG}g") if "y" in g.get("class", "").split())
+        assert 2 <= len(axe.findall(f"{SVG}g")) <= 4

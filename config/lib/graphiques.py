@@ -118,7 +118,7 @@ _DESSINS_MAXIMUM = 2048
 _VERROU = threading.Lock()
 CACHE = "graphiques"
 # Une version de la forme des dessins : la changer écarte ceux qu'un autre code a gardés dans le cache partagé.
-VERSION_DESSINS = 2
+VERSION_DESSINS = 3
 
 
 def _memorise(identifiant: str, dessiner: Callable[[], SafeString]) -> SafeString:
@@ -166,6 +166,15 @@ def _configuration(format_axe: Format, largeur: int, hauteur: int, legende: bool
     }
 
 
+# Les attributs de position : pygal y écrit jusqu'à seize décimales ; deux suffisent à l'écran comme au PDF.
+COORDONNEES = frozenset({"x", "y", "cx", "cy", "d", "transform", "width", "height", "points"})
+_DECIMALES = re.compile(r"(\d+\.\d{2})\d+")
+
+
+def _arrondi(nombre: re.Match) -> str:
+    return nombre.group(1).rstrip("0").rstrip(".")
+
+
 def _accessible(racine: Any, identifiant: str, titre: str, resume: str) -> SafeString:
     """Le SVG de pygal (son arbre, lxml ou ElementTree selon pygal : jamais relu d'un texte) sans commentaire,
     script, style ni données d'infobulles, avec son titre, son résumé et son rôle d'image."""
@@ -177,14 +186,17 @@ def _accessible(racine: Any, identifiant: str, titre: str, resume: str) -> SafeS
             balise = enfant.tag.rsplit("}", 1)[-1]
             classes = enfant.get("class", "").split()
             if (
-                balise in ("script", "style")
+                balise in ("script", "style", "title")  # les titres : « Pygal », et les infobulles des axes
                 or (balise == "desc" and classes)
                 or "tooltip-overlay" in classes
-                or (parent is racine and balise in ("title", "defs"))  # « Pygal » : le nôtre le remplace
+                or (parent is racine and balise == "defs")
             ):
                 parent.remove(enfant)
-            elif enfant.get("id", "").startswith("activate-serie"):
+                continue
+            if enfant.get("id", "").startswith("activate-serie"):
                 del enfant.attrib["id"]  # les mêmes dans chaque graphique : doublons dans une page
+            for nom in COORDONNEES.intersection(enfant.keys()):
+                enfant.set(nom, _DECIMALES.sub(_arrondi, enfant.get(nom)))
     racine.set("id", identifiant)
     racine.set("role", "img")
     racine.set("aria-labelledby", f"{identifiant}-titre {identifiant}-resume")
@@ -299,9 +311,10 @@ def _lignes(
     largeur: int,
     hauteur: int,
     etendue: tuple[float, float] | None,
+    **options: Any,
 ) -> SafeString:
     """`lignes` sous un identifiant déjà tiré des données ; le résumé n'est écrit que pour dessiner."""
-    configuration = _configuration(format_axe, largeur, hauteur, legende=len(series) > 1)
+    configuration = _configuration(format_axe, largeur, hauteur, legende=len(series) > 1) | options
     if etendue is not None:
         configuration["range"] = etendue
     return _memorise(
@@ -315,6 +328,11 @@ def _lignes(
             etiquettes,
         ),
     )
+
+
+# Un petit graphique (150 px de haut) se lit avec quatre graduations au plus, pas sept : moins à dessiner et à
+# envoyer, la même échelle pour tous (pygal la tire de l'étendue commune).
+GRADUATIONS_PETITS = 4
 
 
 def _resume_serie(serie: Serie, etiquettes: Sequence[str], format_valeur: Format) -> str:
@@ -341,7 +359,18 @@ def petits_multiples(
     # étiquettes, le format des valeurs) : déjà dessiné, il se retrouve sans écrire son résumé.
     dessins = [
         _lignes(
-            _identifiant("petit", titre, serie, etiquettes, format_axe, format_valeur, largeur, hauteur, etendue),
+            _identifiant(
+                "petit",
+                titre,
+                serie,
+                etiquettes,
+                format_axe,
+                format_valeur,
+                largeur,
+                hauteur,
+                etendue,
+                GRADUATIONS_PETITS,
+            ),
             f"{titre} : {serie.nom}",
             partial(_resume_serie, serie, etiquettes, format_valeur),
             [serie],
@@ -350,6 +379,7 @@ def petits_multiples(
             largeur,
             hauteur,
             etendue,
+            max_scale=GRADUATIONS_PETITS,
         )
         for serie in series
     ]
