@@ -27,6 +27,7 @@ from pydyf import PDF, Dictionary
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from config.lib.graphiques import styler_pour_pdf
 from config.lib.stockage import reponse_fichier
 from config.taches import echec_recent
 
@@ -100,6 +101,9 @@ def portees_des_en_tetes(document: object, pdf: PDF) -> None:
 
 
 def html_en_pdf(html: str) -> bytes:
+    """Le PDF/UA de `html` ; ses graphiques y reçoivent chacun la feuille de style commune (WeasyPrint ne lit, pour
+    un SVG, que les styles qu'il contient)."""
+    html = styler_pour_pdf(html)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=RecuperateurLocal()).write_pdf(
         pdf_variant="pdf/ua-1", finisher=portees_des_en_tetes
     )

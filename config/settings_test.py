@@ -21,4 +21,5 @@ CACHES = {
     # Aucune page publique gardée par défaut : un test modifie des données dans sa transaction, jamais validée, et
     # relit la page aussitôt. Les tests des pages gardées les activent (tests/test_pages_publiques.py).
     "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "graphiques": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "graphiques"},
 }

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from config.lib.menus import MenuRapide
 from evaluation.models import Indicateur, NatureValeur, NiveauTerritoire, Unite, Valeur
 from territoires.filtres import FormulaireFiltres
 
@@ -52,14 +53,27 @@ class TableauFiltre(django_filters.FilterSet):
     """Les filtres du tableau de bord d'un contrat : sur les indicateurs (l'un d'eux, ceux d'une orientation), et
     le QPV affiché (sans QPV : le contrat entier et tous ses QPV)."""
 
+    # Des menus écrits d'un trait (config/lib/menus.py) : celui des QPV en compte 65 pour le plus grand contrat.
     indicateur = django_filters.ModelChoiceFilter(
-        label="Indicateur", queryset=Indicateur.objects.none(), empty_label="Tous", method="filtrer_indicateur"
+        label="Indicateur",
+        queryset=Indicateur.objects.none(),
+        empty_label="Tous",
+        method="filtrer_indicateur",
+        widget=MenuRapide,
     )
     orientation = django_filters.ModelChoiceFilter(
-        label="Orientation ou objectif", queryset=None, empty_label="Toutes", method="filtrer_orientation"
+        label="Orientation ou objectif",
+        queryset=None,
+        empty_label="Toutes",
+        method="filtrer_orientation",
+        widget=MenuRapide,
     )
     qpv = django_filters.ModelChoiceFilter(
-        label="Quartier", queryset=None, empty_label="Le contrat entier et tous ses QPV", method="garder"
+        label="Quartier",
+        queryset=None,
+        empty_label="Le contrat entier et tous ses QPV",
+        method="garder",
+        widget=MenuRapide,
     )
 
     class Meta:

@@ -8,10 +8,24 @@ from decimal import Decimal
 
 import pikepdf
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
+from config.lib import graphiques
 from config.lib.euros import euros
-from config.lib.graphiques import Graphique, Serie, barres, euros_arrondis, lignes, nombre, petits_multiples
+from config.lib.graphiques import (
+    COULEURS,
+    Graphique,
+    Serie,
+    barres,
+    euros_arrondis,
+    feuille_de_style,
+    lignes,
+    nombre,
+    petits_multiples,
+    styler_pour_pdf,
+)
 from config.pdf import html_en_pdf
 from tests.pdfua import defauts_pdfua, elements
 
@@ -60,8 +74,57 @@ def test_the_same_data_give_the_same_svg_and_other_data_another_identifier():
     autre = barres("Titre", "Résumé.", SERIES[:1], ETIQUETTES)
     identifiant = ET.fromstring(autre).get("id")
     assert identifiant not in barres("Titre", "Résumé.", SERIES, ETIQUETTES)
-    # Les règles CSS de pygal visent l'identifiant du graphique, pas celui qu'il a tiré au hasard.
-    assert f"#{identifiant}" in autre and "#chart-" not in autre
+    assert "chart-" not in autre  # ni l'identifiant que pygal tire au hasard
+
+
+@pytest.mark.parametrize("genre", list(_dessins()))
+def test_a_chart_carries_no_style_of_its_own_but_the_class_of_the_common_stylesheet(genre):
+    dessin = _dessins()[genre]
+    racines = [ET.fromstring(dessin)] if genre != "petits multiples" else ET.fromstring(dessin).findall(f"{SVG}svg")
+
+    assert "<style" not in dessin and "<defs" not in dessin
+    assert all(racine.get("class") == "pygal-chart" for racine in racines)
+    # Un seul titre par graphique, le nôtre (pygal en ajoutait un second, « Pygal »).
+    assert [racine.findall(f"{SVG}title")[0].text for racine in racines][0].startswith(("Montants", "Taux"))
+    assert all(len(racine.findall(f"{SVG}title")) == 1 for racine in racines)
+
+
+def test_the_common_stylesheet_is_pygal_style_for_the_class_and_the_static_file_is_up_to_date():
+    feuille = feuille_de_style()
+
+    assert ".pygal-chart .axis text{" in feuille and "#chart-" not in feuille
+    for couleur in COULEURS:  # chaque couleur de série, pour les barres groupées comme pour les lignes
+        assert couleur in feuille
+    assert "url(" not in feuille and "@import" not in feuille
+    # Régénérer : python -m config.lib.graphiques > static/coville/graphiques.css
+    assert (settings.BASE_DIR / "static" / "coville" / "graphiques.css").read_text() == feuille
+
+
+@pytest.mark.django_db
+def test_a_page_links_the_common_stylesheet_once(client):
+    reponse = client.get(reverse("accueil"))
+
+    assert reponse.status_code == 200
+    assert reponse.content.decode().count('href="/static/coville/graphiques.css"') == 1
+
+
+def test_a_chart_in_a_pdf_gets_the_common_stylesheet_inside_its_svg():
+    html = "<p>Texte</p>" + barres("Montants", "Résumé.", SERIES, ETIQUETTES) + lignes("Taux", "R.", SERIES, ETIQUETTES)
+
+    style = styler_pour_pdf(html)
+
+    assert style.count("<style") == 2
+    racine = ET.fromstring(style[style.index("<svg") : style.index("</svg>") + 6])
+    assert racine[0].tag == f"{SVG}style" and racine[0].text == feuille_de_style()
+    assert racine[1].tag == f"{SVG}title"  # le titre reste le premier titre, texte de remplacement du PDF
+
+
+def test_a_chart_drawn_by_another_process_is_read_from_the_shared_cache(monkeypatch):
+    premier = barres("Partagé", "Résumé.", SERIES, ETIQUETTES)
+    graphiques._DESSINS.clear()  # un autre processus : sa mémoire est vide, le cache partagé ne l'est pas
+    monkeypatch.setattr("config.lib.graphiques.pygal.Bar", None)  # redessiner échouerait
+
+    assert barres("Partagé", "Résumé.", SERIES, ETIQUETTES) == premier
 
 
 def test_a_chart_already_drawn_is_not_drawn_again(monkeypatch):
@@ -124,4 +187,35 @@ def test_a_chart_in_a_pdf_is_a_figure_whose_alternative_text_is_its_title():
 
     with pikepdf.open(io.BytesIO(pdf)) as lu:
         assert [str(e.objet.Alt) for e in elements(lu) if e.type == "/Figure"] == ["Montants décidés"]
+        # La feuille commune s'applique dans le PDF : les barres de la première série sont bleu France (#000091).
+        contenu = b"".join(page.Contents.read_bytes() for page in lu.pages)
+    assert b"0 0 0.568627 rg" in contenu
     assert defauts_pdfua(pdf) == []
+
+
+def test_a_shared_cache_that_cannot_be_written_does_not_break_the_page(monkeypatch, caplog):
+    def refuser(*args, **kwargs):
+        raise PermissionError("lecture seule")
+
+    monkeypatch.setattr(graphiques.caches[graphiques.CACHE], "set", refuser)
+
+    dessin = barres("Cache en lecture seule", "Résumé.", SERIES, ETIQUETTES)
+
+    assert dessin.startswith("<svg") and "Cache en lecture seule" in dessin
+    assert "dessin non gardé" in caplog.text
+
+
+@pytest.mark.parametrize("genre", list(_dessins()))
+def test_a_chart_is_written_compactly_with_two_decimals_at_most(genre):
+    dessin = _dessins()[genre]
+
+    assert not re.search(r"\d\.\d{3}", dessin)
+    assert re.search(r'd="M[\d.]+ [\d.]+', dessin)  # des coordonnées restent écrites
+
+
+def test_small_multiples_have_four_value_gridlines_at_most():
+    groupe = ET.fromstring(petits_multiples("Taux", "Résumé.", SERIES, ETIQUETTES))
+
+    for dessin in groupe.findall(f"{SVG}svg"):
+        axe = next(g for g in dessin.iter(f"{SVG}g") if "y" in g.get("class", "").split())
+        assert 2 <= len(axe.findall(f"{SVG}g")) <= 4
