@@ -170,4 +170,89 @@ def test_without_the_shared_cache_the_page_is_rendered_and_not_kept(client, stru
     reponse = client.get(reverse("acteurs_ess:structure", args=[structure.pk]))
     assert reponse.status_code == 200
     assert "Ateliers du Blosne" in reponse.content.decode()
-    assert caches["pages"].get(f"testserver{reverse('acteurs_ess:structure', args=[structure.pk])}") is None
+    assert caches["pages"].get(f"http://testserver{reverse('acteurs_ess:structure', args=[structure.pk])}") is None
+
+
+def test_a_class_based_view_that_renders_the_csrf_token_in_its_template_is_not_kept(rf):
+    # Une vue de classe rend son gabarit après la vue : le jeton CSRF n'y est lu qu'au rendu.
+    from django.template import engines
+    from django.template.response import TemplateResponse
+
+    gabarit = engines["django"].from_string("<form>{% csrf_token %}</form>")
+    appels = []
+
+    @page_publique
+    def vue(request):
+        appels.append(1)
+        return TemplateResponse(request, gabarit)
+
+    vue(rf.get("/formulaire-de-classe/"))
+    seconde = vue(rf.get("/formulaire-de-classe/"))
+    assert len(appels) == 2
+    assert b"csrfmiddlewaretoken" in seconde.content
+
+
+def test_the_json_variant_of_a_search_is_never_served_as_the_page(client, django_capture_on_commit_callbacks):
+    # Un robot qui demande le JSON de la recherche (en-tête Accept) ne fait pas garder cette variante pour tous.
+    adresse = reverse("territoires:recherche") + "?q=Rennes"
+    robot = client.get(adresse, HTTP_ACCEPT="application/json")
+    assert robot["Content-Type"].startswith("application/json")
+    visiteur = client.get(adresse, HTTP_ACCEPT="text/html")
+    assert visiteur["Content-Type"].startswith("text/html")
+    assert "<html" in visiteur.content.decode()
+
+
+def test_the_kept_page_is_replayed_with_its_headers_and_varies_on_the_cookie(rf):
+    @page_publique
+    def vue(request):
+        reponse = HttpResponse("<p>Contrat</p>", content_type="text/html; charset=utf-8")
+        reponse["X-Robots-Tag"] = "noindex"
+        return reponse
+
+    vue(rf.get("/entetes/"))
+    rejouee = vue(rf.get("/entetes/"))
+    assert rejouee["X-Robots-Tag"] == "noindex"
+    assert rejouee["Content-Type"] == "text/html; charset=utf-8"
+    assert "Cookie" in rejouee["Vary"]
+
+
+def test_useless_parameters_cannot_fill_the_memory_with_pages(rf):
+    appels = []
+
+    @page_publique
+    def vue(request):
+        appels.append(1)
+        return HttpResponse("x" * 100)
+
+    longue = "/liste/?" + "&".join(f"p{i}=bourrage" for i in range(100))
+    vue(rf.get(longue))
+    vue(rf.get(longue))
+    assert len(appels) == 2
+
+    @page_publique
+    def enorme(request):
+        appels.append(1)
+        return HttpResponse(b"x" * (2 * 1024 * 1024))
+
+    enorme(rf.get("/enorme/"))
+    enorme(rf.get("/enorme/"))
+    assert len(appels) == 4
+
+
+def test_a_message_added_while_rendering_for_an_anonymous_visitor_is_not_kept(rf):
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    appels = []
+
+    @page_publique
+    def vue(request):
+        appels.append(1)
+        messages.info(request, "Votre recherche a été enregistrée.")
+        return HttpResponse("page")
+
+    for _ in range(2):
+        requete = rf.get("/message/")
+        requete._messages = CookieStorage(requete)
+        vue(requete)
+    assert len(appels) == 2
