@@ -254,3 +254,17 @@ def test_a_robot_cannot_fill_the_pdf_queue_but_a_connected_person_still_can(clie
     client.force_login(elu)
     assert client.get(url).status_code == 202
     assert _jobs(quartier.code) == 1
+
+
+def test_a_draft_convention_does_not_change_it(quartier, decide):
+    # Un projet de convention (en négociation, non public) n'est pas dans la synthèse : le changer ne fait pas
+    # rendre une nouvelle édition, et l'empreinte n'en laisse rien deviner.
+    from financements.models import ConventionMontant, StatutConvention
+
+    projet = decide.conventions.filter(statut=StatutConvention.PROJET).first()
+    assert projet is not None
+    avant = documents.empreinte(quartier.code)
+
+    ConventionMontant.objects.filter(convention=projet).update(montant=Decimal("1"))
+
+    assert documents.empreinte(quartier.code) == avant
