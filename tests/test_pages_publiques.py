@@ -86,12 +86,37 @@ def test_the_version_changes_only_once_the_transaction_is_committed(django_captu
 def test_a_request_that_changes_something_makes_the_kept_pages_stale(
     client, structure, django_capture_on_commit_callbacks
 ):
-    # Une vue peut écrire sans signal (`update()`) : toute requête POST change la version.
+    # Une vue peut écrire sans signal (`update()`) : toute requête POST d'une personne connectée change la version
+    # (ici la déconnexion : connectée avant la requête, plus après).
+    from tests.factories import UtilisateurFactory
+
     client.get(reverse("acteurs_ess:structure", args=[structure.pk]))
+    # Ses écritures validées comme par une requête (la date de connexion : une nouvelle version).
+    with django_capture_on_commit_callbacks(execute=True):
+        client.force_login(UtilisateurFactory())
     version = caches["default"].get(CLE_VERSION)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_logout"))
     assert caches["default"].get(CLE_VERSION) != version
+
+
+def test_an_anonymous_post_does_not_throw_the_kept_pages_away(
+    client, structure, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # N'importe qui peut envoyer des POST : refusés (jeton CSRF, connexion exigée) ou sans effet (mot de passe
+    # faux), ils ne vident pas les pages gardées de tous les processus.
+    from django.test import Client
+
+    adresse = reverse("acteurs_ess:structure", args=[structure.pk])
+    client.get(adresse)
+    version = caches["default"].get(CLE_VERSION)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_login"), {"login": "personne@exemple.fr", "password": "mauvais-mot-de-passe"})
+        client.post(reverse("acteurs_ess:ajouter_document", args=[structure.pk]))
+        Client(enforce_csrf_checks=True).post(reverse("account_login"), {"login": "x", "password": "y"})
+    assert caches["default"].get(CLE_VERSION) == version
+    with django_assert_num_queries(0):  # toujours la page gardée
+        client.get(adresse)
 
 
 def test_a_connected_person_never_gets_a_kept_page_and_none_is_kept_for_her(client, membre_structure, association):
