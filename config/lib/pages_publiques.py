@@ -11,9 +11,9 @@ gabarits DSFR), la relecture d'une page gardée moins d'une milliseconde. Règle
   navigateur) ni la session, et ne demande pas à ne pas être gardée (`Cache-Control: private`, `no-store`) ;
 - une page gardée est liée à la **version des données publiques** (`CLE_VERSION`, dans le cache partagé par tous
   les processus web : une requête SQL) : tout enregistrement d'un modèle de la plateforme (signal `post_save`,
-  `post_delete`, `m2m_changed`, après la validation de sa transaction), toute requête qui modifie (POST…) et
-  les imports en masse (`donnees_modifiees()`) en changent la version, et la page suivante est rendue à
-  nouveau : une modification se voit aussitôt ;
+  `post_delete`, `m2m_changed`, après la validation de sa transaction), toute requête qui modifie (POST…)
+  d'une personne connectée et les imports en masse (`donnees_modifiees()`) en changent la version, et la page
+  suivante est rendue à nouveau : une modification se voit aussitôt ;
 - au plus `DUREE_SECONDES` (ce qui dépend de l'heure : un appel qui clôt, une concertation qui se termine), dans
   la mémoire de chaque processus web (`CACHES["pages"]`, nombre de pages borné) ;
 - le nonce de la politique de sécurité du contenu est propre à chaque réponse : celui de la page gardée est
