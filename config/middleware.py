@@ -90,19 +90,34 @@ class ConnexionRequise(LoginRequiredMiddleware):
 
 
 class PagesPerimeesApresModification:
-    """Une requête qui modifie (POST, PUT, PATCH, DELETE) change la version des données publiques, même quand
-    elle écrit sans signal (`update()`, `bulk_create()`) : la page publique suivante est rendue à nouveau."""
+    """Une requête qui modifie (POST, PUT, PATCH, DELETE) d'une personne connectée (avant ou après la requête :
+    connexion, déconnexion) change la version des données publiques, même quand elle écrit sans signal
+    (`update()`, `bulk_create()`) : la page publique suivante est rendue à nouveau.
+
+    Pas celle d'un visiteur anonyme : n'importe qui peut envoyer des POST (refusés par le jeton CSRF, renvoyés
+    vers la connexion, mot de passe faux), et chacun viderait sinon les pages gardées de tous les processus. Ce
+    qu'un visiteur anonyme écrit (inscription, contribution) passe par `save()`, dont le signal suffit."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in METHODES_SURES:
+            return self.get_response(request)
+        connectee = _connectee(request)
         reponse = self.get_response(request)
-        if request.method not in METHODES_SURES:
+        if connectee or _connectee(request):
             # Base injoignable : rien n'a été écrit non plus, et la réponse (503) part quand même.
             with suppress(DatabaseError):
                 donnees_modifiees()
         return reponse
+
+
+def _connectee(request: HttpRequest) -> bool:
+    try:
+        return request.user.is_authenticated
+    except DatabaseError:
+        return False
 
 
 class PolitiqueDeSecuriteDuContenu:

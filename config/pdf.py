@@ -29,7 +29,7 @@ from weasyprint.urls import URLFetcher
 
 from config.lib.graphiques import styler_pour_pdf
 from config.lib.stockage import reponse_fichier
-from config.taches import echec_recent
+from config.taches import echec_recent, pdf_en_attente
 
 logger = logging.getLogger(__name__)
 
@@ -169,16 +169,24 @@ def reponse_pdf(
 
     Si la dernière tâche de `verrou` (celui de `preparer`) vient d'échouer, rien n'est redemandé pendant
     PDF_PAUSE_APRES_ECHEC_MINUTES (config.taches.echec_recent) et la même page dit que le document n'a pas pu
-    être préparé (503)."""
+    être préparé (503).
+
+    Un visiteur anonyme ne fait rien rendre quand la file `pdf` est déjà chargée
+    (`PDF_EN_ATTENTE_MAX_ANONYMES`) : la page lui demande de revenir plus tard (503, `Retry-After`)."""
     fichier = edition(nom, empreinte)
     if fichier is not None:
         return reponse_fichier(fichier, nom_fichier, "application/pdf")
     echec = echec_recent(verrou)
-    if not echec:
+    file_pleine = (
+        not echec and not request.user.is_authenticated and pdf_en_attente() >= settings.PDF_EN_ATTENTE_MAX_ANONYMES
+    )
+    if not echec and not file_pleine:
         preparer()
-    contexte = {"nom_fichier": nom_fichier, "retour": retour, "echec": echec}
-    reponse = render(request, "pdf_en_preparation.html", contexte, status=503 if echec else 202)
+    contexte = {"nom_fichier": nom_fichier, "retour": retour, "echec": echec, "file_pleine": file_pleine}
+    reponse = render(request, "pdf_en_preparation.html", contexte, status=503 if echec or file_pleine else 202)
     reponse["Cache-Control"] = "no-store"
+    if file_pleine:
+        reponse["Retry-After"] = "300"
     return reponse
 
 

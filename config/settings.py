@@ -307,6 +307,9 @@ RAPPEL_DECISION_JOURS_MAX = envint("COVILLE_RAPPEL_DECISION_JOURS_MAX", 90, mini
 # Un PDF dont le rendu a échoué n'est pas redemandé par les téléchargements pendant ce délai (config.taches.
 # echec_recent) : la tâche en échec attend dans l'administration ; un changement des données le redemande.
 PDF_PAUSE_APRES_ECHEC_MINUTES = envint("COVILLE_PDF_PAUSE_APRES_ECHEC_MINUTES", 30, minimum=1)
+# Un visiteur anonyme ne fait plus rendre de PDF quand la file `pdf` a déjà ce nombre de rendus en attente (un
+# robot qui parcourt les 1 600 synthèses des QPV ne la remplit pas) ; une personne connectée, toujours.
+PDF_EN_ATTENTE_MAX_ANONYMES = envint("COVILLE_PDF_EN_ATTENTE_MAX_ANONYMES", 20, minimum=1)
 
 STORAGES = {
     "default": stockage_des_fichiers(),

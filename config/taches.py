@@ -63,6 +63,11 @@ def echec_recent(verrou: str) -> bool:
     return ProcrastinateEvent.objects.filter(job_id=derniere.id, type=Status.FAILED.value, at__gte=depuis).exists()
 
 
+def pdf_en_attente() -> int:
+    """Le nombre de rendus de PDF qui attendent leur tour dans la file `pdf` (une requête)."""
+    return ProcrastinateJob.objects.filter(queue_name=FILE_PDF, status=Status.TODO.value).count()
+
+
 # Un stockage en panne pendant le rendu d'un PDF : le document est redemandé après 15 s, 30 s, 1 min… 8 min
 # (sept essais sur un quart d'heure environ) ; au-delà, la tâche passe en échec (visible dans l'administration),
 # et le prochain téléchargement ou changement des données la relance. Ces nouvelles tentatives sont de nouvelles

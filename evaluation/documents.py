@@ -121,7 +121,9 @@ _PARTIES_EMPREINTE = [
                          ',')
        FROM {convention_dossiers} cd JOIN {convention} c ON c.id = cd.convention_id
             JOIN {dossier_qpv} dq ON dq.dossier_id = cd.dossier_id
-       WHERE dq.qpv_id = %(code)s""",
+       WHERE dq.qpv_id = %(code)s
+         AND (c.statut = ANY(%(conventions_publiques)s)
+              OR (c.statut = %(resiliee)s AND c.en_vigueur_le IS NOT NULL))""",
 ]
 _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
     ", ".join(f"coalesce(({partie}), '')" for partie in _PARTIES_EMPREINTE)
@@ -140,6 +142,10 @@ def empreinte(code: str) -> str:
                 "code": code,
                 "contrats_publics": sorted(STATUTS_PUBLICS),
                 "dossiers_decides": sorted(STATUTS_DECIDES),
+                # Les conventions publiques (Q_CONVENTION_PUBLIQUE) : un projet de convention en négociation
+                # n'entre ni dans la synthèse ni dans son empreinte.
+                "conventions_publiques": [StatutConvention.EN_VIGUEUR, StatutConvention.TERMINEE],
+                "resiliee": StatutConvention.RESILIEE,
             },
         )
         (donnees,) = curseur.fetchone()

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from config.lib.pages_publiques import page_publique
 from territoires.carto import carte_des_qpv
@@ -41,6 +42,7 @@ def _veut_du_json(request: HttpRequest) -> bool:
 @login_not_required
 @require_GET
 @page_publique
+@vary_on_headers("Accept")
 def recherche(request: HttpRequest) -> HttpResponse:
     """Recherche par nom ou code ; page de résultats sans JavaScript, ou JSON pour l'autocomplétion."""
     texte = request.GET.get("q", "").strip()

@@ -86,12 +86,37 @@ def test_the_version_changes_only_once_the_transaction_is_committed(django_captu
 def test_a_request_that_changes_something_makes_the_kept_pages_stale(
     client, structure, django_capture_on_commit_callbacks
 ):
-    # Une vue peut écrire sans signal (`update()`) : toute requête POST change la version.
+    # Une vue peut écrire sans signal (`update()`) : toute requête POST d'une personne connectée change la version
+    # (ici la déconnexion : connectée avant la requête, plus après).
+    from tests.factories import UtilisateurFactory
+
     client.get(reverse("acteurs_ess:structure", args=[structure.pk]))
+    # Ses écritures validées comme par une requête (la date de connexion : une nouvelle version).
+    with django_capture_on_commit_callbacks(execute=True):
+        client.force_login(UtilisateurFactory())
     version = caches["default"].get(CLE_VERSION)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_logout"))
     assert caches["default"].get(CLE_VERSION) != version
+
+
+def test_an_anonymous_post_does_not_throw_the_kept_pages_away(
+    client, structure, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # N'importe qui peut envoyer des POST : refusés (jeton CSRF, connexion exigée) ou sans effet (mot de passe
+    # faux), ils ne vident pas les pages gardées de tous les processus.
+    from django.test import Client
+
+    adresse = reverse("acteurs_ess:structure", args=[structure.pk])
+    client.get(adresse)
+    version = caches["default"].get(CLE_VERSION)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_login"), {"login": "personne@exemple.fr", "password": "mauvais-mot-de-passe"})
+        client.post(reverse("acteurs_ess:ajouter_document", args=[structure.pk]))
+        Client(enforce_csrf_checks=True).post(reverse("account_login"), {"login": "x", "password": "y"})
+    assert caches["default"].get(CLE_VERSION) == version
+    with django_assert_num_queries(0):  # toujours la page gardée
+        client.get(adresse)
 
 
 def test_a_connected_person_never_gets_a_kept_page_and_none_is_kept_for_her(client, membre_structure, association):
@@ -170,4 +195,89 @@ def test_without_the_shared_cache_the_page_is_rendered_and_not_kept(client, stru
     reponse = client.get(reverse("acteurs_ess:structure", args=[structure.pk]))
     assert reponse.status_code == 200
     assert "Ateliers du Blosne" in reponse.content.decode()
-    assert caches["pages"].get(f"testserver{reverse('acteurs_ess:structure', args=[structure.pk])}") is None
+    assert caches["pages"].get(f"http://testserver{reverse('acteurs_ess:structure', args=[structure.pk])}") is None
+
+
+def test_a_class_based_view_that_renders_the_csrf_token_in_its_template_is_not_kept(rf):
+    # Une vue de classe rend son gabarit après la vue : le jeton CSRF n'y est lu qu'au rendu.
+    from django.template import engines
+    from django.template.response import TemplateResponse
+
+    gabarit = engines["django"].from_string("<form>{% csrf_token %}</form>")
+    appels = []
+
+    @page_publique
+    def vue(request):
+        appels.append(1)
+        return TemplateResponse(request, gabarit)
+
+    vue(rf.get("/formulaire-de-classe/"))
+    seconde = vue(rf.get("/formulaire-de-classe/"))
+    assert len(appels) == 2
+    assert b"csrfmiddlewaretoken" in seconde.content
+
+
+def test_the_json_variant_of_a_search_is_never_served_as_the_page(client, django_capture_on_commit_callbacks):
+    # Un robot qui demande le JSON de la recherche (en-tête Accept) ne fait pas garder cette variante pour tous.
+    adresse = reverse("territoires:recherche") + "?q=Rennes"
+    robot = client.get(adresse, HTTP_ACCEPT="application/json")
+    assert robot["Content-Type"].startswith("application/json")
+    visiteur = client.get(adresse, HTTP_ACCEPT="text/html")
+    assert visiteur["Content-Type"].startswith("text/html")
+    assert "<html" in visiteur.content.decode()
+
+
+def test_the_kept_page_is_replayed_with_its_headers_and_varies_on_the_cookie(rf):
+    @page_publique
+    def vue(request):
+        reponse = HttpResponse("<p>Contrat</p>", content_type="text/html; charset=utf-8")
+        reponse["X-Robots-Tag"] = "noindex"
+        return reponse
+
+    vue(rf.get("/entetes/"))
+    rejouee = vue(rf.get("/entetes/"))
+    assert rejouee["X-Robots-Tag"] == "noindex"
+    assert rejouee["Content-Type"] == "text/html; charset=utf-8"
+    assert "Cookie" in rejouee["Vary"]
+
+
+def test_useless_parameters_cannot_fill_the_memory_with_pages(rf):
+    appels = []
+
+    @page_publique
+    def vue(request):
+        appels.append(1)
+        return HttpResponse("x" * 100)
+
+    longue = "/liste/?" + "&".join(f"p{i}=bourrage" for i in range(100))
+    vue(rf.get(longue))
+    vue(rf.get(longue))
+    assert len(appels) == 2
+
+    @page_publique
+    def enorme(request):
+        appels.append(1)
+        return HttpResponse(b"x" * (2 * 1024 * 1024))
+
+    enorme(rf.get("/enorme/"))
+    enorme(rf.get("/enorme/"))
+    assert len(appels) == 4
+
+
+def test_a_message_added_while_rendering_for_an_anonymous_visitor_is_not_kept(rf):
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    appels = []
+
+    @page_publique
+    def vue(request):
+        appels.append(1)
+        messages.info(request, "Votre recherche a été enregistrée.")
+        return HttpResponse("page")
+
+    for _ in range(2):
+        requete = rf.get("/message/")
+        requete._messages = CookieStorage(requete)
+        vue(requete)
+    assert len(appels) == 2

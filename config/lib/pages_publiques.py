@@ -11,13 +11,18 @@ gabarits DSFR), la relecture d'une page gardée moins d'une milliseconde. Règle
   navigateur) ni la session, et ne demande pas à ne pas être gardée (`Cache-Control: private`, `no-store`) ;
 - une page gardée est liée à la **version des données publiques** (`CLE_VERSION`, dans le cache partagé par tous
   les processus web : une requête SQL) : tout enregistrement d'un modèle de la plateforme (signal `post_save`,
-  `post_delete`, `m2m_changed`, après la validation de sa transaction), toute requête qui modifie (POST…) et
-  les imports en masse (`donnees_modifiees()`) en changent la version, et la page suivante est rendue à
-  nouveau : une modification se voit aussitôt ;
+  `post_delete`, `m2m_changed`, après la validation de sa transaction), toute requête qui modifie (POST…)
+  d'une personne connectée et les imports en masse (`donnees_modifiees()`) en changent la version, et la page
+  suivante est rendue à nouveau : une modification se voit aussitôt ;
 - au plus `DUREE_SECONDES` (ce qui dépend de l'heure : un appel qui clôt, une concertation qui se termine), dans
   la mémoire de chaque processus web (`CACHES["pages"]`, nombre de pages borné) ;
 - le nonce de la politique de sécurité du contenu est propre à chaque réponse : celui de la page gardée est
-  remplacé par celui de la requête.
+  remplacé par celui de la requête ;
+- une réponse qui dépend d'un en-tête de la requête (`Vary: Accept`, par exemple la recherche des territoires qui
+  répond en JSON) n'est jamais gardée : la clé ne porte que l'adresse, un robot y garderait sa variante pour tous ;
+- la page gardée est rejouée avec ses en-têtes et `Vary: Cookie` (elle ne vaut que sans session) ;
+- bornes contre les clés multipliées par des paramètres inutiles : adresse d'au plus `LONGUEUR_MAX_ADRESSE`
+  caractères, page d'au plus `TAILLE_MAX_PAGE` octets (mémoire de chaque processus au plus `MAX_ENTRIES` fois).
 """
 
 import logging
@@ -32,6 +37,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import cc_delim_re, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +46,13 @@ DUREE_SECONDES = 300
 # Les applications de la plateforme : leurs modèles sont les données que montrent les pages (pas les sessions,
 # ni la file des tâches).
 APPLICATIONS = frozenset({"territoires", "comptes", "acteurs_ess", "contrats", "financements", "evaluation"})
+LONGUEUR_MAX_ADRESSE = 512
+TAILLE_MAX_PAGE = 512 * 1024
+# Les en-têtes de variation qui ne changent pas la page d'un visiteur anonyme sans cookie (une seule langue ; la
+# compression est faite après).
+VARIATIONS_SANS_EFFET = frozenset({"cookie", "accept-encoding", "accept-language"})
+# Posés à nouveau sur chaque réponse par les middlewares (cookies, politique de sécurité du contenu).
+EN_TETES_NON_REJOUES = frozenset({"set-cookie", "content-security-policy", "content-length"})
 
 
 def _pages() -> BaseCache:
@@ -95,12 +108,14 @@ class _NouvelleVersion:
 
 
 def _cle(request: HttpRequest) -> str:
-    return f"{request.get_host()}{request.get_full_path()}"
+    # Le schéma aussi : derrière le mandataire (`SECURE_PROXY_SSL_HEADER`), une adresse absolue de la page en dépend.
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
 
 
 def _anonyme_sans_etat(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
+        and len(request.get_full_path()) <= LONGUEUR_MAX_ADRESSE
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
     )
@@ -109,10 +124,15 @@ def _anonyme_sans_etat(request: HttpRequest) -> bool:
 def _a_garder(request: HttpRequest, reponse: HttpResponse) -> bool:
     session = getattr(request, "session", None)
     cache_control = reponse.get("Cache-Control", "")
+    variations = {v.lower() for v in cc_delim_re.split(reponse.get("Vary", "")) if v}
     return (
         reponse.status_code == 200
         and not reponse.streaming
+        and len(reponse.content) <= TAILLE_MAX_PAGE
+        and variations <= VARIATIONS_SANS_EFFET
         and not reponse.cookies
+        # Un message ajouté pendant la requête est propre à ce navigateur (posé en cookie après la vue).
+        and not getattr(getattr(request, "_messages", None), "_queued_messages", None)
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not (session is not None and (session.accessed and not session.is_empty() or session.modified))
         and "private" not in cache_control
@@ -134,15 +154,20 @@ def page_publique(vue: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         gardee = _pages().get(cle)
         nonce = getattr(request, "csp_nonce", "")
         if gardee is not None and gardee[0] == actuelle:
-            _, ancien_nonce, contenu, type_contenu = gardee
+            _, ancien_nonce, contenu, en_tetes = gardee
             if ancien_nonce and nonce:
                 contenu = contenu.replace(ancien_nonce.encode(), nonce.encode())
-            return HttpResponse(contenu, content_type=type_contenu)
+            rejouee = HttpResponse(contenu, headers=en_tetes)
+            patch_vary_headers(rejouee, ["Cookie"])
+            return rejouee
         reponse = vue(request, *args, **kwargs)
+        # Rendue d'abord (TemplateResponse d'une vue de classe) : le jeton CSRF, la session ou un message lus par
+        # le gabarit doivent compter dans la décision de la garder.
+        if hasattr(reponse, "render") and not getattr(reponse, "is_rendered", True):
+            reponse.render()
         if _a_garder(request, reponse):
-            if hasattr(reponse, "render") and not getattr(reponse, "is_rendered", True):
-                reponse.render()
-            _pages().set(cle, (actuelle, nonce, reponse.content, reponse["Content-Type"]), DUREE_SECONDES)
+            en_tetes = {nom: valeur for nom, valeur in reponse.items() if nom.lower() not in EN_TETES_NON_REJOUES}
+            _pages().set(cle, (actuelle, nonce, reponse.content, en_tetes), DUREE_SECONDES)
         return reponse
 
     return enveloppe

@@ -235,3 +235,36 @@ def test_it_reads_its_data_in_a_fixed_number_of_queries(quartier, decide, agent,
     assert len(contexte["tendances"].series) == 2 and len(contexte["contrats"]) == 2
     with django_assert_num_queries(1):
         documents.empreinte(quartier.code)
+
+
+def test_a_robot_cannot_fill_the_pdf_queue_but_a_connected_person_still_can(client, quartier, elu, settings):
+    # Un robot anonyme qui parcourt les synthèses des QPV : au-delà de la limite de rendus en attente, il n'en
+    # fait plus rendre (503, Retry-After) ; une personne connectée, si.
+    settings.PDF_EN_ATTENTE_MAX_ANONYMES = 2
+    taches.differer_rendu("QN01111A")
+    taches.differer_rendu("QN02222B")
+    url = reverse("evaluation:synthese_qpv", args=[quartier.code])
+
+    robot = client.get(url)
+    assert robot.status_code == 503
+    assert robot["Retry-After"] == "300"
+    assert "Trop de documents sont en préparation" in robot.content.decode()
+    assert _jobs(quartier.code) == 0
+
+    client.force_login(elu)
+    assert client.get(url).status_code == 202
+    assert _jobs(quartier.code) == 1
+
+
+def test_a_draft_convention_does_not_change_it(quartier, decide):
+    # Un projet de convention (en négociation, non public) n'est pas dans la synthèse : le changer ne fait pas
+    # rendre une nouvelle édition, et l'empreinte n'en laisse rien deviner.
+    from financements.models import ConventionMontant, StatutConvention
+
+    projet = decide.conventions.filter(statut=StatutConvention.PROJET).first()
+    assert projet is not None
+    avant = documents.empreinte(quartier.code)
+
+    ConventionMontant.objects.filter(convention=projet).update(montant=Decimal("1"))
+
+    assert documents.empreinte(quartier.code) == avant
