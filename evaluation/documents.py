@@ -1,8 +1,9 @@
 """La synthèse d'un QPV pour les élus : un PDF d'une page, public, qui ne montre que des données publiques.
 
 Chiffres clés du quartier contre la distribution nationale (lignes de base officielles), tendance de ses
-principaux indicateurs (valeurs réalisées et cibles publiques : exposées par un bilan publié), carte du périmètre, projets financés
-(dossiers décidés seulement) et conventions en vigueur ou terminées, état des contrats qui le couvrent.
+principaux indicateurs (valeurs réalisées et cibles publiques : exposées par un bilan publié), carte du
+périmètre, projets financés (dossiers décidés seulement) et conventions en vigueur ou terminées, état des
+contrats qui le couvrent.
 
 Même mécanisme que les PDF des contrats (contrats/documents.py, config/pdf.py) : une tâche de fond
 (`evaluation.taches.rendre_pdf_synthese_qpv`) rend le document à la première demande et le range dans le
@@ -133,9 +134,10 @@ _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
 
 def empreinte(code: str) -> str:
     """L'empreinte des données que la synthèse du QPV `code` affiche, en une requête : elle change quand une
-    valeur du quartier est saisie ou corrigée, qu'un bilan publié en expose de nouvelles, qu'un projet du quartier est décidé ou
-    qu'une décision change, qu'une convention change d'état ou de montants, qu'un contrat qui couvre le quartier
-    change d'état, qu'un import recalcule la distribution nationale, et avec `VERSION_GABARIT`."""
+    valeur du quartier est saisie ou corrigée, qu'un bilan publié en expose de nouvelles, qu'un projet du
+    quartier est décidé ou qu'une décision change, qu'une convention change d'état ou de montants, qu'un contrat
+    qui couvre le quartier change d'état, qu'un import recalcule la distribution nationale, et avec
+    `VERSION_GABARIT`."""
     with connection.cursor() as curseur:
         curseur.execute(
             _SQL_EMPREINTE.format(**_tables()),

@@ -11,8 +11,8 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from pypdf import PdfReader
 
 from contrats import documents as documents_contrats
-from evaluation import documents, taches
 from contrats.models import ContratDeVille, StatutContrat
+from evaluation import documents, taches
 from evaluation.models import Bilan, Indicateur, NatureValeur, StatutBilan, TypeBilan, Valeur
 from evaluation.selectors import indicateurs_pour_synthese
 from evaluation.services import bilans as services_bilans
