@@ -31,7 +31,8 @@ def valeurs(contrat, agent) -> dict[str, Valeur]:
         contrat=contrat, code="accompagnes", nom="Habitants accompagnés", unite=Unite.NOMBRE, sens=Sens.HAUSSE
     )
 
-    def saisir(annee, nature, valeur, territoire=Territoire("qpv", qpv_id=qpv.code)) -> Valeur:
+    def saisir(annee, nature, valeur, territoire: Territoire | None = None) -> Valeur:
+        territoire = territoire or Territoire("qpv", qpv_id=qpv.code)
         saisie = Saisie(indicateur, territoire, annee, nature, Decimal(valeur))
         return services.saisir_valeur(contrat, agent, saisie)
 
