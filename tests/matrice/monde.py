@@ -410,8 +410,8 @@ def _financements(m: Monde) -> None:
 
 def _evaluation(m: Monde) -> None:
     """Un indicateur national (taux d'emploi) et un local du contrat ; deux valeurs saisies par la métropole au
-    Blosne (2025, et 2024 que le bilan publié expose) ; une ligne de base officielle de Maurepas ; une valeur d'un compte-rendu déposé de la convention
-    en vigueur."""
+    Blosne (2025, et 2024 que le bilan publié expose) ; une ligne de base officielle de Maurepas ; une valeur
+    d'un compte-rendu déposé de la convention en vigueur."""
     definition = next(d for d in NATIONAUX if d.code == "taux_emploi")
     m.indicateur_national = Indicateur.objects.create(code=definition.code, **champs_indicateur(definition))
     m.indicateur_local = Indicateur.objects.create(
