@@ -15,7 +15,7 @@ from evaluation.acces import contrat_pour_saisie, contrat_pour_valeurs, valeur_c
 from evaluation.filtres import ValeurFiltre
 from evaluation.forms import CorrectionForm, LiaisonForm, ValeurForm
 from evaluation.models import Unite
-from evaluation.permissions import peut_saisir_valeurs
+from evaluation.permissions import peut_lire_valeurs, peut_saisir_valeurs
 from evaluation.selectors import (
     indicateurs_des_comptes_rendus,
     indicateurs_du_contrat,
@@ -99,7 +99,8 @@ def nouvelle_valeur(request: HttpRequest, code: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def valeur(request: HttpRequest, pk: int) -> HttpResponse:
-    """Une valeur et toutes ses versions."""
+    """Une valeur et toutes ses versions. Qui saisit est nommé en entier pour les associés du contrat ; sur une
+    valeur publique lue par d'autres, sous la forme publique « Prénom N. »."""
     valeur = valeur_visible(request.user, pk)
     contrat = valeur.contrat
     return render(
@@ -108,6 +109,7 @@ def valeur(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "valeur": valeur,
             "versions": services.historique(valeur),
+            "noms_complets": contrat is not None and peut_lire_valeurs(request.user, contrat),
             "peut_corriger": valeur.courante and request.user.is_authenticated and _peut_corriger(request, valeur),
             "fil_ariane": (
                 fil_contrat(contrat, (f"Valeur : {valeur.indicateur.nom}", ""))

@@ -112,3 +112,15 @@ def test_the_page_of_a_value_follows_the_same_rule(client, exterieur, agent, con
     # Une valeur publique se lit ; elle ne se corrige pas pour autant (403 pour qui ne saisit pas).
     client.force_login(exterieur)
     assert client.get(reverse("evaluation:corriger", args=[valeurs["2025"].pk])).status_code == 403
+
+
+def test_the_public_page_of_a_value_names_its_author_in_the_public_form(client, agent, contrat, valeurs):
+    publier_bilan(contrat, agent, TypeBilan.ANNUEL, 2025)
+    url = reverse("evaluation:valeur", args=[valeurs["2025"].pk])
+
+    public = client.get(url).content.decode()
+    assert agent.nom_public in public
+    assert agent.email not in public and agent.get_full_name() not in public
+
+    client.force_login(agent)  # un associé du contrat : le nom entier
+    assert agent.get_full_name() in client.get(url).content.decode()
