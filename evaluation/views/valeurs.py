@@ -103,16 +103,19 @@ def valeur(request: HttpRequest, pk: int) -> HttpResponse:
     valeur publique lue par d'autres, sous la forme publique « Prénom N. »."""
     valeur = valeur_visible(request.user, pk)
     contrat = valeur.contrat
+    associe = contrat is not None and peut_lire_valeurs(request.user, contrat)
+    # Qui n'est pas associé ne lit pas la page des indicateurs du contrat : le fil mène à son tableau de bord.
+    rubrique = {} if associe else {"rubrique": "Tableau de bord des indicateurs", "page": "evaluation:tableau"}
     return render(
         request,
         "evaluation/valeur.html",
         {
             "valeur": valeur,
             "versions": services.historique(valeur),
-            "noms_complets": contrat is not None and peut_lire_valeurs(request.user, contrat),
+            "noms_complets": associe,
             "peut_corriger": valeur.courante and request.user.is_authenticated and _peut_corriger(request, valeur),
             "fil_ariane": (
-                fil_contrat(contrat, (f"Valeur : {valeur.indicateur.nom}", ""))
+                fil_contrat(contrat, (f"Valeur : {valeur.indicateur.nom}", ""), **rubrique)
                 if contrat
                 else [
                     {"titre": "Indicateurs", "url": reverse("evaluation:catalogue")},

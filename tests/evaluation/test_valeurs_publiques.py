@@ -120,6 +120,9 @@ def test_the_public_page_of_a_value_names_its_author_in_the_public_form(client, 
 
     public = client.get(url).content.decode()
     assert agent.nom_public in public
+    # Le fil d'Ariane mène au tableau de bord (public), pas à la page des indicateurs (réservée aux associés).
+    assert reverse("evaluation:tableau", args=[contrat.code]) in public
+    assert f'href="{reverse("evaluation:contrat", args=[contrat.code])}"' not in public
     assert agent.email not in public and agent.get_full_name() not in public
 
     client.force_login(agent)  # un associé du contrat : le nom entier
