@@ -54,8 +54,8 @@ def indicateur_modifiable(qui: Qui, pk: int) -> Indicateur:
 
 
 def valeur_visible(qui: Qui, pk: int) -> Valeur:
-    """Une ligne de base officielle (sans contrat) est publique ; une valeur saisie pour un contrat, à ses
-    associés."""
+    """Une valeur publique (`ValeurQuerySet.publiques` : ligne de base officielle, ou valeur qu'un bilan publié de
+    son contrat expose) : tout le monde ; une autre valeur saisie pour un contrat : ses associés."""
     valeur = (
         Valeur.objects.select_related(
             "indicateur", "contrat__epci", "contrat__commune", "qpv", "commune", "epci", "dossier", "convention"
@@ -63,7 +63,13 @@ def valeur_visible(qui: Qui, pk: int) -> Valeur:
         .filter(pk=pk)
         .first()
     )
-    if valeur is None or (valeur.contrat is not None and not peut_lire_valeurs(qui, valeur.contrat)):
+    if valeur is None:
+        raise Http404("Valeur introuvable.")
+    if (
+        valeur.contrat is not None
+        and not peut_lire_valeurs(qui, valeur.contrat)
+        and not Valeur.objects.publiques().filter(pk=valeur.pk).exists()
+    ):
         raise Http404("Valeur introuvable.")
     return valeur
 

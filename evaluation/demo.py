@@ -1,7 +1,8 @@
 """Démonstration de l'évaluation : les lignes de base officielles des 21 QPV de démonstration (extrait du vrai
 fichier, `evaluation/fixtures/demo/`, chargé par le même service d'import), deux indicateurs locaux du contrat
 de Rennes Métropole et des valeurs 2024–2026 (réalisé) avec des cibles 2026 et 2030 ; un bilan annuel 2025
-publié et le bilan à mi-parcours 2027 en préparation. Idempotent : les valeurs saisies, les indicateurs locaux
+publié (il rend publiques les valeurs 2024 et 2025 et les cibles : tendance de la synthèse de chaque QPV, tableau
+de bord public) et le bilan à mi-parcours 2027 en préparation. Idempotent : les valeurs saisies, les indicateurs locaux
 et les bilans du contrat de démonstration sont recréés à chaque chargement."""
 
 from datetime import timedelta

@@ -1,8 +1,9 @@
 """La synthèse d'un QPV pour les élus : un PDF d'une page, public, qui ne montre que des données publiques.
 
 Chiffres clés du quartier contre la distribution nationale (lignes de base officielles), tendance de ses
-principaux indicateurs (valeurs réalisées et cibles des contrats publics), carte du périmètre, projets financés
-(dossiers décidés seulement) et conventions en vigueur ou terminées, état des contrats qui le couvrent.
+principaux indicateurs (valeurs réalisées et cibles publiques : exposées par un bilan publié), carte du
+périmètre, projets financés (dossiers décidés seulement) et conventions en vigueur ou terminées, état des
+contrats qui le couvrent.
 
 Même mécanisme que les PDF des contrats (contrats/documents.py, config/pdf.py) : une tâche de fond
 (`evaluation.taches.rendre_pdf_synthese_qpv`) rend le document à la première demande et le range dans le
@@ -25,9 +26,8 @@ from acteurs_ess.models import Structure
 from config.lib.graphiques import Graphique, Serie
 from config.pdf import edition_existe, html_en_pdf, lecture_coherente, ranger_edition
 from contrats.models import ContratDeVille
-from contrats.models.contrat import STATUTS_PUBLICS
 from contrats.selectors import contrats_du_territoire
-from evaluation.models import DistributionNationale, Indicateur, NatureValeur, Valeur
+from evaluation.models import Bilan, DistributionNationale, Indicateur, NatureValeur, StatutBilan, TypeBilan, Valeur
 from evaluation.selectors import lignes_de_base_du_qpv
 from financements.models import Convention, Dossier, Financement
 from financements.models.convention import StatutConvention
@@ -40,7 +40,7 @@ GABARIT = "pdf/synthese_qpv.html"
 
 # À changer à chaque modification du gabarit ou de ce module qui change le document rendu : les synthèses
 # gardées sous l'ancienne version ne sont plus servies (contrats.documents.VERSION_GABARITS).
-VERSION_GABARIT = "2026-12-07.1"
+VERSION_GABARIT = "2026-12-07.2"
 
 # Une page : au plus trois indicateurs en tendance, quatre projets, trois conventions (les plus récents ; le
 # nombre et le total de tous les projets sont dans les chiffres clés).
@@ -73,6 +73,7 @@ def _tables() -> dict[str, str]:
         "commune": Commune,
         "valeur": Valeur,
         "indicateur": Indicateur,
+        "bilan": Bilan,
         "distribution": DistributionNationale,
         "contrat": ContratDeVille,
         "dossier": Dossier,
@@ -97,12 +98,15 @@ _PARTIES_EMPREINTE = [
        FROM {qpv} q WHERE q.code = %(code)s""",
     """SELECT string_agg(ROW(co.code, co.nom)::text, ',' ORDER BY co.code)
        FROM {qpv_communes} qc JOIN {commune} co ON co.code = qc.commune_id WHERE qc.qpv_id = %(code)s""",
-    # Les valeurs courantes du QPV : officielles, ou saisies pour un contrat public (une correction crée une
-    # nouvelle ligne courante, un autre identifiant).
-    """SELECT string_agg(ROW(v.id, v.valeur, i.nom, i.unite, i.sens)::text, ',' ORDER BY v.id)
+    # Les valeurs courantes du QPV, officielles ou saisies pour un contrat (une correction crée une nouvelle ligne
+    # courante, un autre identifiant), chacune avec l'année jusqu'à laquelle les bilans publiés de son contrat
+    # exposent ses valeurs (ValeurQuerySet.publiques) : la publication d'un bilan change l'empreinte.
+    """SELECT string_agg(ROW(v.id, v.valeur, i.nom, i.unite, i.sens,
+                             (SELECT ROW(count(*), max(CASE WHEN b.type = %(bilan_final)s THEN 9999 ELSE b.annee END))
+                              FROM {bilan} b WHERE b.contrat_id = v.contrat_id AND b.statut = %(bilan_publie)s)
+                         )::text, ',' ORDER BY v.id)
        FROM {valeur} v JOIN {indicateur} i ON i.id = v.indicateur_id
-            LEFT JOIN {contrat} c ON c.id = v.contrat_id
-       WHERE v.qpv_id = %(code)s AND v.courante AND (v.contrat_id IS NULL OR c.statut = ANY(%(contrats_publics)s))""",
+       WHERE v.qpv_id = %(code)s AND v.courante""",
     """SELECT string_agg(ROW(d.indicateur_id, d.premier_quartile, d.mediane, d.troisieme_quartile,
                              d.nombre_qpv)::text, ',' ORDER BY d.indicateur_id)
        FROM {distribution} d""",
@@ -132,15 +136,17 @@ _SQL_EMPREINTE = "SELECT md5(concat_ws('|', {}))".format(
 
 def empreinte(code: str) -> str:
     """L'empreinte des données que la synthèse du QPV `code` affiche, en une requête : elle change quand une
-    valeur (officielle ou d'un contrat public) est saisie ou corrigée, qu'un projet du quartier est décidé ou
-    qu'une décision change, qu'une convention change d'état ou de montants, qu'un contrat qui couvre le quartier
-    change d'état, qu'un import recalcule la distribution nationale, et avec `VERSION_GABARIT`."""
+    valeur du quartier est saisie ou corrigée, qu'un bilan publié en expose de nouvelles, qu'un projet du
+    quartier est décidé ou qu'une décision change, qu'une convention change d'état ou de montants, qu'un contrat
+    qui couvre le quartier change d'état, qu'un import recalcule la distribution nationale, et avec
+    `VERSION_GABARIT`."""
     with connection.cursor() as curseur:
         curseur.execute(
             _SQL_EMPREINTE.format(**_tables()),
             {
                 "code": code,
-                "contrats_publics": sorted(STATUTS_PUBLICS),
+                "bilan_final": TypeBilan.FINAL.value,
+                "bilan_publie": StatutBilan.PUBLIE.value,
                 "dossiers_decides": sorted(STATUTS_DECIDES),
                 # Les conventions publiques (Q_CONVENTION_PUBLIQUE) : un projet de convention en négociation
                 # n'entre ni dans la synthèse ni dans son empreinte.
@@ -183,8 +189,8 @@ class Tendance:
 
 def tendances(qpv: Qpv) -> list[Tendance]:
     """Les principaux indicateurs du quartier (ceux qui ont le plus de valeurs réalisées, dans l'unité du premier
-    : ils partagent un graphique), réalisé et cible par année : valeurs courantes du quartier entier, officielles
-    ou saisies pour un contrat public. Une requête."""
+    : ils partagent un graphique), réalisé et cible par année : valeurs courantes et publiques du quartier entier
+    (`ValeurQuerySet.publiques` : officielles, ou exposées par un bilan publié de leur contrat). Une requête."""
     valeurs = (
         Valeur.objects.courantes()
         .filter(
@@ -192,7 +198,7 @@ def tendances(qpv: Qpv) -> list[Tendance]:
             annee__isnull=False,
             nature__in=[NatureValeur.REALISE, NatureValeur.CIBLE],
         )
-        .filter(Q(contrat=None) | Q(contrat__statut__in=STATUTS_PUBLICS))
+        .publiques()
         .select_related("indicateur")
         .order_by("indicateur__nom", "annee")
     )

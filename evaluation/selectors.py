@@ -154,11 +154,16 @@ def indicateurs_pour_synthese(contrat: ContratDeVille) -> tuple[tuple[str, str, 
     """Pour la synthèse PDF du contrat : chaque indicateur suivi dans le cadre du contrat, par territoire, avec sa
     ligne de base, sa dernière valeur réalisée et sa cible la plus lointaine, écrites avec leur unité et leur
     année : (indicateur, territoire, ligne de base, dernier réalisé, cible). Des chaînes : leur représentation
-    entre dans l'empreinte du document (contrats.documents.empreinte). Une requête."""
+    entre dans l'empreinte du document (contrats.documents.empreinte). Une requête.
+
+    Le document est le même pour tous ses lecteurs : public une fois le contrat signé, il ne montre alors que les
+    valeurs publiques (`ValeurQuerySet.publiques` : exposées par un bilan publié) ; avant, seuls les associés le
+    téléchargent (contrats.permissions.peut_telecharger_contrat), et il montre toutes les valeurs saisies."""
+    valeurs = Valeur.objects.courantes().filter(contrat=contrat)
+    if contrat.est_public:
+        valeurs = valeurs.publiques()
     valeurs = (
-        Valeur.objects.courantes()
-        .filter(contrat=contrat)
-        .select_related("indicateur", "qpv", "commune", "epci", "contrat")
+        valeurs.select_related("indicateur", "qpv", "commune", "epci", "contrat")
         .defer("qpv__perimetre", "qpv__emprise")
         .order_by("indicateur__nom", "cle_territoire", "annee")
     )

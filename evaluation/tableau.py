@@ -217,17 +217,17 @@ def _groupes(
     avec_contrat: bool = True,
 ) -> QuerySet:
     """Les valeurs courantes agrégées par indicateur, territoire, année, nature et origine : lignes de base
-    officielles des QPV `codes` ; et, pour les associés du contrat, ses valeurs saisies sur ces QPV et sur le
-    contrat entier."""
+    officielles des QPV `codes` et valeurs saisies pour le contrat sur ces QPV et sur le contrat entier ; pour
+    qui n'est pas associé (`publiques`), celles-là seulement que la règle commune rend publiques
+    (`ValeurQuerySet.publiques` : exposées par un bilan publié)."""
+    territoires = Q(niveau=NiveauTerritoire.QPV, qpv_id__in=codes)
+    if avec_contrat:
+        territoires |= Q(niveau=NiveauTerritoire.CONTRAT)
     condition = Q(contrat=None, niveau=NiveauTerritoire.QPV, qpv_id__in=codes, nature=NatureValeur.LIGNE_DE_BASE)
-    if not publiques:
-        territoires = Q(niveau=NiveauTerritoire.QPV, qpv_id__in=codes)
-        if avec_contrat:
-            territoires |= Q(niveau=NiveauTerritoire.CONTRAT)
-        condition |= Q(contrat=contrat) & territoires
+    condition |= Q(contrat=contrat) & territoires
+    valeurs = Valeur.objects.courantes().publiques() if publiques else Valeur.objects.courantes()
     return (
-        Valeur.objects.courantes()
-        .filter(condition, indicateur_id__in=list(indicateurs))
+        valeurs.filter(condition, indicateur_id__in=list(indicateurs))
         .annotate(officielle=ExpressionWrapper(Q(contrat__isnull=True), output_field=BooleanField()))
         .values("indicateur_id", "niveau", "qpv_id", "annee", "nature", "officielle")
         .annotate(
@@ -322,7 +322,8 @@ def tableau_de_bord(
     """Le tableau de bord des `indicateurs` sur les `qpv` (et le contrat entier si `avec_contrat`) : deux requêtes.
 
     `tous_les_qpv` (par défaut `qpv`) : les QPV du contrat, dont la somme fait le contrat entier d'un effectif.
-    `publiques` : les seules valeurs publiques (lignes de base officielles), pour qui n'est pas associé."""
+    `publiques` : les seules valeurs publiques (lignes de base officielles, valeurs exposées par un bilan publié),
+    pour qui n'est pas associé."""
     tous = tous_les_qpv if tous_les_qpv is not None else qpv
     ids = [i.pk for i in indicateurs]
     groupes = _groupes(contrat, ids, [q.code for q in qpv], publiques, avec_contrat) if ids else []

@@ -4,10 +4,12 @@ crée une nouvelle version, l'ancienne reste consultable."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from contrats.models import ContratDeVille
+from evaluation.models.bilan import Bilan, TypeBilan
 from evaluation.models.indicateur import Indicateur
 from financements.models import Convention, Dossier, IndicateurCompteRendu
 from territoires.models import Commune, Epci, Qpv
@@ -39,6 +41,20 @@ class ValeurQuerySet(models.QuerySet):
 
     def lignes_de_base_officielles(self):
         return self.filter(courante=True, origine=Origine.IMPORT, nature=NatureValeur.LIGNE_DE_BASE)
+
+    def publiques(self):
+        """Les valeurs que tout le monde lit (une seule règle, partout : tableau de bord, synthèses, page d'une
+        valeur) : une ligne de base officielle (sans contrat), ou une valeur d'un contrat qu'un bilan publié expose.
+        Un bilan publié couvre les années jusqu'à la sienne (annuel : son année et les précédentes ;
+        mi-parcours : jusqu'à 2027), toutes pour le bilan final. Une valeur sans année et les cibles d'un contrat
+        sont publiques dès son premier bilan publié. Deux sous-requêtes EXISTS dans la même requête."""
+        publies = Bilan.objects.publies().filter(contrat_id=OuterRef("contrat_id"))
+        couvrant_l_annee = publies.filter(Q(type=TypeBilan.FINAL) | Q(annee__gte=OuterRef("annee")))
+        return self.filter(
+            Q(contrat__isnull=True)
+            | (Q(Exists(publies)) & (Q(annee__isnull=True) | Q(nature=NatureValeur.CIBLE)))
+            | Q(Exists(couvrant_l_annee))
+        )
 
 
 class Valeur(models.Model):

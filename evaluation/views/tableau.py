@@ -23,7 +23,7 @@ TERRITOIRES_PAR_PAGE = 6
 @require_GET
 def tableau(request: HttpRequest, code: str) -> HttpResponse:
     """Lisible par qui voit le contrat : ses associés y lisent toutes les valeurs, les autres les valeurs
-    publiques (les lignes de base officielles de ses quartiers)."""
+    publiques (les lignes de base officielles de ses quartiers et les valeurs qu'un bilan publié expose)."""
     contrat = contrat_visible(request.user, code)
     associe = peut_lire_valeurs(request.user, contrat)
     indicateurs = indicateurs_du_contrat(contrat)

@@ -15,7 +15,7 @@ from evaluation.acces import contrat_pour_saisie, contrat_pour_valeurs, valeur_c
 from evaluation.filtres import ValeurFiltre
 from evaluation.forms import CorrectionForm, LiaisonForm, ValeurForm
 from evaluation.models import Unite
-from evaluation.permissions import peut_saisir_valeurs
+from evaluation.permissions import peut_lire_valeurs, peut_saisir_valeurs
 from evaluation.selectors import (
     indicateurs_des_comptes_rendus,
     indicateurs_du_contrat,
@@ -99,18 +99,23 @@ def nouvelle_valeur(request: HttpRequest, code: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def valeur(request: HttpRequest, pk: int) -> HttpResponse:
-    """Une valeur et toutes ses versions."""
+    """Une valeur et toutes ses versions. Qui saisit est nommé en entier pour les associés du contrat ; sur une
+    valeur publique lue par d'autres, sous la forme publique « Prénom N. »."""
     valeur = valeur_visible(request.user, pk)
     contrat = valeur.contrat
+    associe = contrat is not None and peut_lire_valeurs(request.user, contrat)
+    # Qui n'est pas associé ne lit pas la page des indicateurs du contrat : le fil mène à son tableau de bord.
+    rubrique = {} if associe else {"rubrique": "Tableau de bord des indicateurs", "page": "evaluation:tableau"}
     return render(
         request,
         "evaluation/valeur.html",
         {
             "valeur": valeur,
             "versions": services.historique(valeur),
+            "noms_complets": associe,
             "peut_corriger": valeur.courante and request.user.is_authenticated and _peut_corriger(request, valeur),
             "fil_ariane": (
-                fil_contrat(contrat, (f"Valeur : {valeur.indicateur.nom}", ""))
+                fil_contrat(contrat, (f"Valeur : {valeur.indicateur.nom}", ""), **rubrique)
                 if contrat
                 else [
                     {"titre": "Indicateurs", "url": reverse("evaluation:catalogue")},

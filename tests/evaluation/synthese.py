@@ -1,19 +1,20 @@
 """Un quartier rempli de tout ce que sa synthèse pour les élus affiche, sur le contrat de Rennes Métropole
 (tests/contrats/fixtures.py) et son dossier décidé (tests/financements/conftest.py) : une ligne de base
-officielle de chaque indicateur national et sa distribution nationale, trois années de taux d'emploi réalisé et
-une cible saisies pour le contrat (en exécution, donc public), le périmètre du quartier, et un brouillon qui ne
-doit jamais s'y voir. `charger` ajoute ce qui remplit la page au plus : deux autres indicateurs suivis sur cinq
-ans."""
+officielle de chaque indicateur national et sa distribution nationale, trois années de taux d'emploi réalisé
+(2024-2026) et une cible saisies pour le contrat (en exécution), rendues publiques par son bilan annuel 2026
+publié, le périmètre du quartier, et un brouillon qui ne doit jamais s'y voir. `charger` ajoute ce qui remplit la
+page au plus : deux autres indicateurs suivis sur cinq ans, que le bilan final publié expose."""
 
 from decimal import Decimal
 
 from contrats.models import ContratDeVille, StatutContrat
 from evaluation.catalogue import NATIONAUX, champs_indicateur
-from evaluation.models import DistributionNationale, Indicateur, NatureValeur, Origine, Unite, Valeur
+from evaluation.models import DistributionNationale, Indicateur, NatureValeur, Origine, TypeBilan, Unite, Valeur
 from evaluation.services import valeurs as services_valeurs
 from evaluation.services.valeurs import Saisie, Territoire
 from financements.services import dossiers as services_dossiers
 from territoires.models import Qpv
+from tests.evaluation.bilans_publies import publier_bilan
 
 PERIMETRE = {
     "type": "MultiPolygon",
@@ -55,6 +56,7 @@ def remplir_quartier(decide, agent, membre_structure) -> Qpv:
     for annee, valeur in ((2024, "41.5"), (2025, "43"), (2026, "44.5")):
         saisir(contrat, agent, qpv, taux_emploi, annee, NatureValeur.REALISE, valeur)
     saisir(contrat, agent, qpv, taux_emploi, 2030, NatureValeur.CIBLE, "50")
+    publier_bilan(contrat, agent, TypeBilan.ANNUEL, 2026)
     brouillon = services_dossiers.creer_dossier(decide.appel, decide.structure, membre_structure, BROUILLON)
     brouillon.qpv.set([qpv])
     return qpv
@@ -67,6 +69,7 @@ def charger(qpv: Qpv, contrat, agent) -> None:
         for annee in range(2024, 2029):
             saisir(contrat, agent, qpv, indicateur, annee, NatureValeur.REALISE, str(30 + annee - 2024))
         saisir(contrat, agent, qpv, indicateur, 2030, NatureValeur.CIBLE, "25")
+    publier_bilan(contrat, agent, TypeBilan.FINAL)
 
 
 def saisir(contrat, agent, qpv, indicateur, annee, nature, valeur) -> Valeur:

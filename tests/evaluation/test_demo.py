@@ -1,5 +1,6 @@
 """La démonstration de l'évaluation : lignes de base réelles des QPV de démonstration, indicateurs locaux et
-valeurs 2024–2026 du contrat de Rennes Métropole ; rechargée sans erreur ni doublon."""
+valeurs 2024–2026 du contrat de Rennes Métropole, dont son bilan annuel 2025 publié expose 2024 et 2025 dans la
+synthèse publique d'un quartier ; rechargée sans erreur ni doublon."""
 
 import io
 
@@ -41,3 +42,15 @@ def test_the_demo_has_a_published_annual_review_and_the_mid_term_review_in_prepa
         "&#x27;", "'"
     )
     assert client.get(reverse("evaluation:valeurs_bilan_csv", args=[publie.pk])).status_code == 200
+
+
+def test_the_demo_synthesis_of_a_quartier_shows_the_trend_its_published_review_exposes():
+    from evaluation import documents
+    from territoires.models import Qpv
+
+    call_command("charger_demo", stdout=io.StringIO())
+
+    # Le bilan annuel 2025 publié expose le réalisé 2024 et 2025 (et les cibles) ; 2026 reste aux associés.
+    (tendance,) = documents.tendances(Qpv.objects.get(code="QN03504M"))
+    assert tendance.indicateur.code == "taux_emploi"
+    assert sorted(tendance.realise) == [2024, 2025] and sorted(tendance.cible) == [2026, 2030]

@@ -11,10 +11,14 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from pypdf import PdfReader
 
 from contrats import documents as documents_contrats
+from contrats.models import ContratDeVille, StatutContrat
 from evaluation import documents, taches
-from evaluation.models import NatureValeur, Valeur
+from evaluation.models import Bilan, Indicateur, NatureValeur, StatutBilan, TypeBilan, Valeur
+from evaluation.selectors import indicateurs_pour_synthese
+from evaluation.services import bilans as services_bilans
 from evaluation.services import valeurs as services_valeurs
 from financements.models import Financement
+from tests.evaluation.bilans_publies import publier_bilan
 from tests.evaluation.synthese import BROUILLON, charger, remplir_quartier, saisir
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +35,6 @@ def _texte(pdf: bytes) -> tuple[int, str]:
 
 
 def _taux_emploi():
-    from evaluation.models import Indicateur
-
     return Indicateur.objects.get(code="taux_emploi", contrat=None)
 
 
@@ -77,8 +79,9 @@ def test_it_stays_on_one_page_when_full(quartier, decide, agent):
 
 def test_it_shows_nothing_that_is_not_public(quartier, decide, agent):
     contrat = decide.appel.contrat
-    # Une valeur saisie pour un contrat en élaboration (pas public) n'entre pas dans la tendance.
-    contrat.__class__.objects.filter(pk=contrat.pk).update(statut="elaboration")
+    # Les valeurs d'un contrat signé qu'aucun bilan publié n'expose (son bilan est seulement validé) n'entrent
+    # pas dans la tendance.
+    Bilan.objects.filter(contrat=contrat).update(statut=StatutBilan.VALIDE)
 
     _, texte = _texte(documents.pdf_synthese_qpv(quartier))
 
@@ -189,9 +192,35 @@ def test_the_contract_synthesis_changes_with_its_indicators(quartier, decide, ag
     contrat = decide.appel.contrat
     avant = documents_contrats.empreinte(contrat, "synthese")
 
-    saisir(contrat, agent, quartier, _taux_emploi(), 2027, NatureValeur.REALISE, "46")
+    pauvrete = Indicateur.objects.get(code="taux_pauvrete_60", contrat=None)
+    saisir(contrat, agent, quartier, pauvrete, 2025, NatureValeur.REALISE, "31")  # couverte par le bilan 2026
 
     assert documents_contrats.empreinte(contrat, "synthese") != avant
+
+
+def test_the_public_contract_synthesis_shows_only_public_values(quartier, decide, agent):
+    contrat = decide.appel.contrat
+    saisir(contrat, agent, quartier, _taux_emploi(), 2027, NatureValeur.REALISE, "46")  # après le bilan 2026
+    avant = documents_contrats.empreinte(contrat, "synthese")
+
+    (ligne,) = indicateurs_pour_synthese(contrat)
+    assert ligne[3:] == ("44,5 % (2026)", "50 % (2030)")
+
+    Bilan.objects.filter(contrat=contrat).update(statut=StatutBilan.VALIDE)  # plus aucun bilan publié
+    assert indicateurs_pour_synthese(contrat) == ()
+    assert documents_contrats.empreinte(contrat, "synthese") != avant
+
+
+def test_the_synthesis_of_an_unsigned_contract_keeps_all_its_values_for_its_associates(quartier, decide, agent):
+    # Avant la signature, seuls les associés téléchargent la synthèse du contrat : elle montre toutes ses valeurs.
+    contrat = decide.appel.contrat
+    ContratDeVille.objects.filter(pk=contrat.pk).update(statut=StatutContrat.VALIDATION)
+    contrat.refresh_from_db()
+    Bilan.objects.filter(contrat=contrat).delete()
+    saisir(contrat, agent, quartier, _taux_emploi(), 2027, NatureValeur.REALISE, "46")
+
+    (ligne,) = indicateurs_pour_synthese(contrat)
+    assert ligne[3:] == ("46 % (2027)", "50 % (2030)")
 
 
 def test_the_syntheses_block_runs_one_query_whatever_the_number_of_quartiers(
@@ -215,7 +244,6 @@ def test_the_syntheses_block_runs_one_query_whatever_the_number_of_quartiers(
 
 
 def test_it_reads_its_data_in_a_fixed_number_of_queries(quartier, decide, agent, django_assert_num_queries):
-    from evaluation.models import Indicateur
     from tests.contrats.factories import ContratFactory
 
     def lire() -> dict:
@@ -268,3 +296,31 @@ def test_a_draft_convention_does_not_change_it(quartier, decide):
     ConventionMontant.objects.filter(convention=projet).update(montant=Decimal("1"))
 
     assert documents.empreinte(quartier.code) == avant
+
+
+def _annees_en_tendance(quartier) -> dict[str, list[int]]:
+    return {t.indicateur.code: sorted(t.realise) for t in documents.tendances(quartier)}
+
+
+def test_values_without_a_published_review_are_left_out_until_one_covers_their_year(quartier, decide, agent):
+    contrat = decide.appel.contrat
+    bilan = Bilan.objects.get(contrat=contrat)
+    Bilan.objects.filter(pk=bilan.pk).update(statut=StatutBilan.VALIDE, publie_le=None)
+    bilan.refresh_from_db()
+    assert documents.tendances(quartier) == []
+    avant = documents.empreinte(quartier.code)
+
+    services_bilans.publier(bilan, agent)  # le bilan annuel 2026
+
+    assert documents.empreinte(quartier.code) != avant
+    assert _annees_en_tendance(quartier) == {"taux_emploi": [2024, 2025, 2026]}
+
+
+def test_a_value_after_the_year_of_the_published_reviews_is_left_out(quartier, decide, agent):
+    contrat = decide.appel.contrat
+    saisir(contrat, agent, quartier, _taux_emploi(), 2027, NatureValeur.REALISE, "46")
+    assert _annees_en_tendance(quartier) == {"taux_emploi": [2024, 2025, 2026]}
+
+    publier_bilan(contrat, agent, TypeBilan.MI_PARCOURS)  # couvre jusqu'à 2027
+
+    assert _annees_en_tendance(quartier) == {"taux_emploi": [2024, 2025, 2026, 2027]}

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 
 from contrats.models import NiveauOrientation, Orientation, StatutContrat
-from evaluation.models import Agregation, Indicateur, NatureValeur, Origine, Sens, Unite, Valeur
+from evaluation.models import Agregation, Indicateur, NatureValeur, Origine, Sens, TypeBilan, Unite, Valeur
 from evaluation.services import valeurs as services
 from evaluation.services.valeurs import Saisie, Territoire
 from evaluation.tableau import Tendance, tendance, tendances
 from tests.contrats.factories import CommuneFactory, QpvFactory
+from tests.evaluation.bilans_publies import publier_bilan
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,9 @@ def test_every_chart_has_its_summary_and_data_table_beside_it(client, agent, con
     ) in contenu
 
 
-def test_others_see_only_the_public_baselines_of_a_signed_contract(client, exterieur, contrat, jeu):
+def test_others_see_only_the_official_baselines_of_a_signed_contract_without_published_review(
+    client, exterieur, contrat, jeu
+):
     contrat.statut = StatutContrat.SIGNE
     contrat.save(update_fields=["statut"])
     for personne in (None, exterieur):
@@ -151,6 +154,22 @@ def test_others_see_only_the_public_baselines_of_a_signed_contract(client, exter
         emploi = _lignes(reponse, jeu["emploi"])[jeu["premier"].code]
         assert (emploi.ligne_de_base, emploi.realises, emploi.cible) == (Decimal("40"), {}, None)
         assert "Vous voyez les valeurs publiques" in reponse.content.decode()
+
+
+def test_others_see_the_values_of_a_published_review_up_to_its_year(client, exterieur, agent, contrat, jeu):
+    contrat.statut = StatutContrat.SIGNE
+    contrat.save(update_fields=["statut"])
+    publier_bilan(contrat, agent, TypeBilan.ANNUEL, 2024)
+    client.force_login(exterieur)
+
+    reponse = client.get(_url(contrat))
+
+    emploi = _lignes(reponse, jeu["emploi"])[jeu["premier"].code]
+    # 2024 est couverte par le bilan publié, 2025 pas encore ; la cible l'est dès le premier bilan publié.
+    assert (emploi.ligne_de_base, emploi.realises, emploi.cible) == (Decimal("40"), {2024: 42}, Decimal("50"))
+    assert _lignes(reponse, jeu["pauvrete"])[jeu["second"].code].realises == {}
+    # Le contrat entier d'un effectif : la somme des valeurs publiques de ses QPV.
+    assert _lignes(reponse, jeu["accompagnes"])["contrat"].realises == {2024: 15}
 
 
 def test_the_dashboard_of_an_unsigned_contract_is_hidden_from_others(client, exterieur, elu, contrat, jeu):
@@ -276,13 +295,14 @@ def test_a_neighbourhood_over_several_communes_combines_its_parts_like_the_natio
     assert _lignes(reponse, jeu["accompagnes"])[premier.code].ligne_de_base == Decimal("8")
 
 
-def test_the_public_dashboard_runs_a_fixed_number_of_queries(client, contrat, jeu, django_assert_num_queries):
+def test_the_public_dashboard_runs_a_fixed_number_of_queries(client, agent, contrat, jeu, django_assert_num_queries):
     contrat.statut = StatutContrat.SIGNE
     contrat.save(update_fields=["statut"])
+    publier_bilan(contrat, agent, TypeBilan.ANNUEL, 2025)
     url = _url(contrat)
     client.get(url)
-    # contrat ; indicateurs ; QPV du contrat ; lignes de base des QPV affichés ; somme des QPV (effectifs) ;
-    # choix des filtres : indicateurs, orientations, QPV
+    # contrat ; indicateurs ; QPV du contrat ; valeurs publiques des QPV affichés et du contrat entier ; somme des
+    # QPV (effectifs) ; choix des filtres : indicateurs, orientations, QPV
     with django_assert_num_queries(8):
         client.get(url)
     for _ in range(3):

@@ -409,9 +409,9 @@ def _financements(m: Monde) -> None:
 
 
 def _evaluation(m: Monde) -> None:
-    """Un indicateur national (taux d'emploi) et un local du contrat ; une valeur saisie par la métropole au
-    Blosne ; une ligne de base officielle de Maurepas ; une valeur d'un compte-rendu déposé de la convention
-    en vigueur."""
+    """Un indicateur national (taux d'emploi) et un local du contrat ; deux valeurs saisies par la métropole au
+    Blosne (2025, et 2024 que le bilan publié expose) ; une ligne de base officielle de Maurepas ; une valeur
+    d'un compte-rendu déposé de la convention en vigueur."""
     definition = next(d for d in NATIONAUX if d.code == "taux_emploi")
     m.indicateur_national = Indicateur.objects.create(code=definition.code, **champs_indicateur(definition))
     m.indicateur_local = Indicateur.objects.create(
@@ -426,6 +426,18 @@ def _evaluation(m: Monde) -> None:
             2025,
             NatureValeur.REALISE,
             Decimal("45"),
+            unite=Unite.POURCENTAGE,
+        ),
+    )
+    m.valeur_publique = valeurs_services.saisir_valeur(
+        m.contrat,
+        m.personnes["agent"],
+        valeurs_services.Saisie(
+            m.indicateur_national,
+            valeurs_services.Territoire("qpv", qpv_id=m.blosne.code),
+            2024,
+            NatureValeur.REALISE,
+            Decimal("44"),
             unite=Unite.POURCENTAGE,
         ),
     )
@@ -448,21 +460,21 @@ def _evaluation(m: Monde) -> None:
 
 
 def _bilans(m: Monde) -> None:
-    """Quatre bilans du contrat en concertation, le conseil citoyen de Maurepas associé à chacun : l'annuel 2024
-    en préparation, l'annuel 2025 soumis aux partenaires, l'annuel 2026 validé, le final publié (avec le compte
-    rendu de son comité de pilotage en fichier)."""
+    """Quatre bilans du contrat en concertation, le conseil citoyen de Maurepas associé à chacun : le final en
+    préparation, l'annuel 2025 soumis aux partenaires, l'annuel 2026 validé, l'annuel 2024 publié (avec le compte
+    rendu de son comité de pilotage en fichier) : il rend publique la valeur 2024 du Blosne, pas celle de 2025."""
     agent, hier = m.personnes["agent"], timezone.localdate() - timedelta(days=1)
 
     def bilan(type_bilan: str, annee: int | None = None):
         return bilans_services.creer_bilan(m.contrat, agent, type_bilan, annee, [m.conseil])
 
-    m.bilan_brouillon = bilan(TypeBilan.ANNUEL, 2024)
+    m.bilan_brouillon = bilan(TypeBilan.FINAL)
     m.bilan_soumis = bilan(TypeBilan.ANNUEL, 2025)
     bilans_services.soumettre(m.bilan_soumis, agent)
     m.bilan_valide = bilan(TypeBilan.ANNUEL, 2026)
     bilans_services.soumettre(m.bilan_valide, agent)
     bilans_services.valider(m.bilan_valide, agent, hier, "Validé en comité.")
-    m.bilan_publie = bilan(TypeBilan.FINAL)
+    m.bilan_publie = bilan(TypeBilan.ANNUEL, 2024)
     bilans_services.soumettre(m.bilan_publie, agent)
     fichier = SimpleUploadedFile("copil.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     bilans_services.valider(m.bilan_publie, agent, hier, "", fichier)
@@ -982,6 +994,7 @@ ADRESSES: dict[str, Callable[[Monde], str]] = {
     "evaluation:synthese_qpv": _url("evaluation:synthese_qpv", "blosne.code"),
     "evaluation:valeur": _url("evaluation:valeur", "valeur.pk"),
     "evaluation:valeur@officielle": _url("evaluation:valeur", "ligne_de_base.pk"),
+    "evaluation:valeur@publique": _url("evaluation:valeur", "valeur_publique.pk"),
     "evaluation:contrat": _url("evaluation:contrat", C),
     "evaluation:valeurs_csv": _url("evaluation:valeurs_csv", C),
     "evaluation:tableau": _url("evaluation:tableau", C),

@@ -668,11 +668,14 @@ MATRICE: dict[str, dict[str, Profil]] = {
     # les expose ; les publics d'une concertation ne les voient pas (404), comme les contributions en cours.
     "evaluation:contrat": lecture(profil(permis=ASSOCIES_CONTRAT), CONNECTE_METHODE),
     "evaluation:valeurs_csv": lecture(profil(permis=ASSOCIES_CONTRAT), CONNECTE_METHODE),
-    # Le tableau de bord : qui lit le contrat (ses associés y voient toutes les valeurs, les autres les lignes de
-    # base officielles, publiques) ; celui d'un contrat signé est public.
+    # Le tableau de bord : qui lit le contrat (ses associés y voient toutes les valeurs, les autres les valeurs
+    # publiques : lignes de base officielles, valeurs exposées par un bilan publié) ; celui d'un contrat signé est
+    # public.
     "evaluation:tableau": lecture(LECTEUR_CONTRAT, PUBLIC_METHODE),
     "evaluation:tableau@signe": lecture(PUBLIC, PUBLIC_METHODE),
     "evaluation:valeur": lecture(profil(permis=ASSOCIES_CONTRAT, visiteur=INTROUVABLE), PUBLIC_METHODE),
+    # Une valeur qu'un bilan publié expose (son année est couverte) : publique, comme une ligne de base officielle.
+    "evaluation:valeur@publique": lecture(PUBLIC, PUBLIC_METHODE),
     # Saisir, corriger, tenir les indicateurs locaux, relier les comptes-rendus : les agents des signataires
     # (collectivité porteuse, État, bailleur) ; les élus et les administrateurs lisent sans saisir (403).
     "evaluation:nouvel_indicateur": formulaire(profil(permis=SAISISSEURS_VALEURS, voient=ASSOCIES_CONTRAT)),
