@@ -7,6 +7,7 @@ quelle, rien n'étant enregistré avant « Enregistrer » ou « Déposer »."""
 from typing import Any
 
 from django import forms
+from django.forms import formsets
 from django.http import QueryDict
 from dsfr.forms import DsfrBaseForm
 
@@ -186,6 +187,8 @@ def reindexer(
         total = int(donnees.get(f"{prefixe}-TOTAL_FORMS", 0))
     except ValueError:
         total = 0
+    # Un nombre envoyé, jamais cru sans borne : au plus ce qu'un jeu de formulaires de Django accepte.
+    total = max(0, min(total, formsets.DEFAULT_MAX_NUM))
     lignes = [{c: donnees.get(f"{prefixe}-{i}-{c}", "") for c in champs} for i in range(total)]
     for i in range(total):
         for c in champs:

@@ -165,3 +165,16 @@ def test_the_page_loads_the_budget_script_with_the_csp_nonce(client, membre_stru
     reponse = client.get(url)
     nonce = re.search(r"'nonce-([^']+)'", reponse["Content-Security-Policy"]).group(1)
     assert re.search(rf'<script src="[^"]*financements/budget\.js" nonce="{nonce}"', reponse.content.decode())
+
+
+def test_a_forged_line_count_is_bounded():
+    # Un nombre de lignes forgé (dix millions) ne fait pas construire dix millions de lignes vides : au plus ce
+    # qu'un jeu de formulaires de Django accepte.
+    from django.forms.formsets import DEFAULT_MAX_NUM
+    from django.http import QueryDict
+
+    from financements.forms_comptes_rendus import reindexer
+
+    donnees = reindexer(QueryDict("lignes-TOTAL_FORMS=10000000"), "lignes", ("compte",), retirer=0)
+
+    assert donnees["lignes-TOTAL_FORMS"] == str(DEFAULT_MAX_NUM - 1)
