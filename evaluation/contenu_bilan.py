@@ -29,8 +29,9 @@ from django.utils import timezone
 from config.lib.euros import euros
 from config.lib.graphiques import Graphique, Serie, euros_arrondis
 from contrats.models import Contribution, StatutContribution
-from evaluation.models import Bilan, Indicateur, NatureValeur, Sens, Valeur
+from evaluation.models import Bilan, Indicateur, NatureValeur, Valeur
 from evaluation.selectors import valeurs_du_contrat
+from evaluation.tableau import Tendance, tendance
 from financements.models import (
     Convention,
     ConventionMontant,
@@ -73,16 +74,19 @@ def _valeurs(bilan: Bilan) -> list[Valeur]:
     )
 
 
+# Les mots du bilan pour la tendance calculée comme au tableau de bord (`evaluation.tableau.tendance`).
+MOTS_TENDANCE = {
+    Tendance.AMELIORATION: "en amélioration",
+    Tendance.DEGRADATION: "en dégradation",
+    Tendance.STABLE: "stable",
+    Tendance.HAUSSE: "en hausse",
+    Tendance.BAISSE: "en baisse",
+    Tendance.INCONNUE: "non connue",
+}
+
+
 def _tendance(indicateur: Indicateur, avant: Decimal | None, apres: Decimal | None) -> str:
-    if avant is None or apres is None:
-        return "non connue"
-    if apres == avant:
-        return "stable"
-    hausse = apres > avant
-    if indicateur.sens == Sens.NEUTRE:
-        return "en hausse" if hausse else "en baisse"
-    mieux = hausse == (indicateur.sens == Sens.HAUSSE)
-    return "en amélioration" if mieux else "en dégradation"
+    return MOTS_TENDANCE[tendance(indicateur.sens, avant, apres)]
 
 
 def _indicateurs(valeurs: list[Valeur]) -> tuple[list[dict], int]:
